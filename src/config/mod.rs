@@ -1,0 +1,114 @@
+//! Configuration layering (built-in → user config file → environment → flags)
+//! and the platform paths of the default desk and the config file.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Settings read from `config.toml` in the user's config directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// UI language: `en` or `zh-CN`.
+    pub lang: Option<String>,
+    /// The desk database to open when no `--db` or `TDESK_DB` is given.
+    pub db: Option<PathBuf>,
+    /// Draw borders with ASCII (`+-|`) for terminals that render box characters double-width.
+    #[serde(default)]
+    pub ascii_borders: bool,
+}
+
+impl Config {
+    /// Reads a config file; a missing file is the default config.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => {
+                return Err(Error::Io {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                });
+            }
+        };
+        Self::parse(&text).map_err(|message| Error::Config {
+            file: path.display().to_string(),
+            message,
+        })
+    }
+
+    /// Parses config text; the error names the line.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            match line {
+                Some(l) => format!("line {l}: {}", e.message()),
+                None => e.message().to_string(),
+            }
+        })
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "tdesk")
+}
+
+/// `~/.config/tdesk/config.toml` on Linux.
+pub fn config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// `~/.local/share/tdesk/desk.db` on Linux: the solo seller's desk.
+pub fn default_db_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("desk.db"))
+}
+
+/// Where `tdesk --demo` keeps its demo desk.
+pub fn demo_db_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("demo.db"))
+}
+
+/// Which database to open: flag, then `TDESK_DB`, then config, then the default.
+/// The boolean says whether the path was chosen explicitly (it must then exist).
+pub fn choose_db(flag: Option<&Path>, env: Option<PathBuf>, config: &Config) -> Option<(PathBuf, bool)> {
+    flag.map(Path::to_path_buf)
+        .or(env.filter(|p| !p.as_os_str().is_empty()))
+        .or_else(|| config.db.clone())
+        .map(|p| (p, true))
+        .or_else(|| default_db_path().map(|p| (p, false)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_parses_known_keys_and_names_bad_lines() {
+        let c = Config::parse("lang = \"zh-CN\"\nascii_borders = true\n").expect("valid");
+        assert_eq!(c.lang.as_deref(), Some("zh-CN"));
+        assert!(c.ascii_borders);
+        let err = Config::parse("lang = \"en\"\ncolour = 3\n").expect_err("unknown key");
+        assert!(err.starts_with("line 2"), "{err}");
+    }
+
+    #[test]
+    fn db_choice_prefers_flag_then_env_then_config() {
+        let cfg = Config {
+            db: Some("/cfg.db".into()),
+            ..Config::default()
+        };
+        let pick = |flag: Option<&str>, env: Option<&str>| {
+            choose_db(flag.map(Path::new), env.map(PathBuf::from), &cfg).map(|(p, explicit)| (p, explicit))
+        };
+        assert_eq!(pick(Some("/f.db"), Some("/e.db")), Some(("/f.db".into(), true)));
+        assert_eq!(pick(None, Some("/e.db")), Some(("/e.db".into(), true)));
+        assert_eq!(pick(None, Some("")), Some(("/cfg.db".into(), true)));
+        assert_eq!(pick(None, None), Some(("/cfg.db".into(), true)));
+        let none = Config::default();
+        let (_, explicit) = choose_db(None, None, &none).expect("a default path");
+        assert!(!explicit);
+    }
+}

@@ -1,0 +1,16 @@
+//! A message on a ticket: a public reply to the customer or an internal note.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// One entry of a ticket's conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub ticket: i64,
+    pub author: String,
+    pub body: String,
+    /// Internal notes are never shown to the customer.
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}

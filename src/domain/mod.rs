@@ -1,0 +1,41 @@
+//! Pure domain types: tickets, priorities, channels, customers, users, comments,
+//! audit events and list filters. No IO, no clock reads, no SQL.
+
+mod channel;
+mod comment;
+mod customer;
+mod event;
+mod priority;
+mod query;
+mod ticket;
+mod user;
+
+pub use channel::Channel;
+pub use comment::Comment;
+pub use customer::{Customer, NewCustomer, Tier};
+pub use event::{Event, EventKind, replay_status};
+pub use priority::Priority;
+pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey};
+pub use ticket::{Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag};
+pub use user::{Role, User};
+
+/// A value that could not be parsed from user input; carries the field and the bad text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidValue {
+    /// Which field was being parsed (catalog key suffix, e.g. `priority`).
+    pub field: &'static str,
+    /// The text the user gave.
+    pub value: String,
+    /// What is accepted, shown as a hint.
+    pub expected: String,
+}
+
+impl InvalidValue {
+    pub(crate) fn new(field: &'static str, value: &str, expected: impl Into<String>) -> Self {
+        Self {
+            field,
+            value: value.to_string(),
+            expected: expected.into(),
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The crate error, its exit codes, and its one-sentence messages.
+//!
+//! Messages come from the catalogs; [`Error::describe`] renders one in the
+//! user's language. Exit codes are a contract scripts rely on:
+//! 0 ok, 2 usage, 3 not found, 4 refused, 5 conflict, 1 anything else.
+
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+use crate::domain::{InvalidValue, ParseError, Role};
+use crate::i18n::{Catalog, Lang};
+use crate::workflow::{DefinitionError, MoveRefused, Refusal};
+
+/// Everything that can go wrong in tdesk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    TicketNotFound(i64),
+    UserNotFound(String),
+    /// The Unix user is not a member of this desk.
+    NotMember(String),
+    /// The workflow engine refused a status change.
+    Refused {
+        ticket: i64,
+        from: String,
+        to: String,
+        refused: MoveRefused,
+    },
+    /// The actor's role may not do this; names the least role that may.
+    Forbidden { action: &'static str, needs: Role },
+    /// The ticket changed since the caller read it.
+    Conflict {
+        ticket: i64,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    /// A bad value for a field.
+    Invalid(InvalidValue),
+    /// A value that must not be empty was empty (catalog key of the field).
+    Empty(&'static str),
+    /// A value is longer than tdesk stores (catalog key of the field, limit).
+    TooLong { field: &'static str, max: usize },
+    /// Acceptance can only be recorded on a resolved, not yet closed ticket.
+    NotAwaitingAcceptance(i64),
+    /// A query did not parse.
+    Query { input: String, error: ParseError },
+    /// A query names a value the desk does not know (status, type).
+    UnknownValue {
+        field: &'static str,
+        value: String,
+        known: String,
+    },
+    /// A workflow file has problems.
+    Workflow {
+        file: String,
+        errors: Vec<DefinitionError>,
+    },
+    /// A new workflow lacks a state that tickets are in.
+    WorkflowStateInUse { state: String, tickets: i64 },
+    /// A login that exists already.
+    UserExists(String),
+    /// The last admin cannot be demoted.
+    LastAdmin,
+    /// The database was written by a newer tdesk.
+    NewerSchema { found: i64, supported: i64 },
+    /// SQLite failed; the text is SQLite's.
+    Database(String),
+    /// A file could not be read or written.
+    Io { path: String, message: String },
+    /// The terminal could not be set up or drawn.
+    Terminal(String),
+    /// A config file is malformed.
+    Config { file: String, message: String },
+}
+
+/// Shorthand used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid(_)
+            | Error::Empty(_)
+            | Error::TooLong { .. }
+            | Error::Query { .. }
+            | Error::UnknownValue { .. } => 2,
+            Error::TicketNotFound(_) | Error::UserNotFound(_) => 3,
+            Error::NotMember(_)
+            | Error::Refused { .. }
+            | Error::Forbidden { .. }
+            | Error::LastAdmin
+            | Error::NotAwaitingAcceptance(_)
+            | Error::WorkflowStateInUse { .. } => 4,
+            Error::Conflict { .. } => 5,
+            _ => 1,
+        }
+    }
+
+    /// The message in the catalog's language, with state ids as they are.
+    pub fn message(&self, cat: &Catalog) -> String {
+        self.describe(cat, &|id| id.to_string())
+    }
+
+    /// The message in the catalog's language; `state_name` turns state ids into labels.
+    pub fn describe(&self, cat: &Catalog, state_name: &dyn Fn(&str) -> String) -> String {
+        match self {
+            Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
+            Error::UserNotFound(login) => cat.f("error.user_not_found", &[("login", login)]),
+            Error::NotMember(login) => cat.f("error.not_member", &[("login", login)]),
+            Error::Refused {
+                ticket,
+                from,
+                to,
+                refused,
+            } => {
+                let reason = refusal_reason(cat, &refused.refusal, state_name);
+                let allowed = if refused.allowed.is_empty() {
+                    cat.t("error.no_moves").to_string()
+                } else {
+                    let names: Vec<String> = refused.allowed.iter().map(|s| state_name(s)).collect();
+                    cat.f("error.allowed_moves", &[("states", &names.join(", "))])
+                };
+                cat.f(
+                    "error.refused",
+                    &[
+                        ("id", ticket),
+                        ("from", &state_name(from)),
+                        ("to", &state_name(to)),
+                        ("reason", &reason),
+                        ("allowed", &allowed),
+                    ],
+                )
+            }
+            Error::Forbidden { action, needs } => cat.f(
+                "error.forbidden",
+                &[("action", &cat.t(action)), ("role", &cat.t(&role_key(*needs)))],
+            ),
+            Error::Conflict { ticket, by, at } => cat.f(
+                "error.conflict",
+                &[("id", ticket), ("by", by), ("at", &at.format("%Y-%m-%d %H:%M UTC"))],
+            ),
+            Error::Invalid(v) => cat.f(
+                "error.invalid_value",
+                &[
+                    ("field", &cat.t(&format!("field.{}", v.field))),
+                    ("value", &v.value),
+                    ("expected", &v.expected),
+                ],
+            ),
+            Error::Empty(field) => cat.f("error.empty", &[("field", &cat.t(field))]),
+            Error::TooLong { field, max } => {
+                cat.f("error.too_long", &[("field", &cat.t(field)), ("max", max)])
+            }
+            Error::NotAwaitingAcceptance(id) => cat.f("error.not_awaiting_acceptance", &[("id", id)]),
+            Error::Query { input, error } => query_message(cat, input, error),
+            Error::UnknownValue { field, value, known } => cat.f(
+                "error.unknown_value",
+                &[("field", &cat.t(&format!("field.{field}"))), ("value", value), ("known", known)],
+            ),
+            Error::Workflow { file, errors } => {
+                let mut lines = vec![cat.f("error.workflow_invalid", &[("file", file), ("count", &errors.len())])];
+                for e in errors {
+                    let what = cat.f(e.problem.key(), &[("value", &e.problem.value())]);
+                    lines.push(match e.line {
+                        Some(line) => cat.f("error.workflow_line", &[("file", file), ("line", &line), ("problem", &what)]),
+                        None => format!("{file}: {what}"),
+                    });
+                }
+                lines.join("\n")
+            }
+            Error::WorkflowStateInUse { state, tickets } => cat.f(
+                "error.workflow_state_in_use",
+                &[("state", state), ("count", tickets)],
+            ),
+            Error::UserExists(login) => cat.f("error.user_exists", &[("login", login)]),
+            Error::LastAdmin => cat.t("error.last_admin").to_string(),
+            Error::NewerSchema { found, supported } => cat.f(
+                "error.newer_schema",
+                &[("found", found), ("supported", supported)],
+            ),
+            Error::Database(msg) => cat.f("error.database", &[("message", msg)]),
+            Error::Io { path, message } => cat.f("error.io", &[("path", path), ("message", message)]),
+            Error::Terminal(msg) => cat.f("error.terminal", &[("message", msg)]),
+            Error::Config { file, message } => cat.f("error.config", &[("file", file), ("message", message)]),
+        }
+    }
+}
+
+/// Catalog key of a role's name.
+pub fn role_key(role: Role) -> String {
+    format!("role.{}", role.as_str())
+}
+
+fn refusal_reason(cat: &Catalog, refusal: &Refusal, state_name: &dyn Fn(&str) -> String) -> String {
+    match refusal {
+        Refusal::UnknownState(s) => cat.f("refusal.unknown_state", &[("state", s)]),
+        Refusal::SameState(s) => cat.f("refusal.same_state", &[("state", &state_name(s))]),
+        Refusal::NoTransition { .. } => cat.t("refusal.no_transition").to_string(),
+        Refusal::RoleRequired(role) => cat.f("refusal.role_required", &[("role", &cat.t(&role_key(*role)))]),
+        Refusal::Missing {
+            requirement,
+            override_role,
+        } => {
+            let need = cat.t(&format!("refusal.needs_{}", requirement.as_str())).to_string();
+            match override_role {
+                Some(role) => cat.f(
+                    "refusal.or_override",
+                    &[("need", &need), ("role", &cat.t(&role_key(*role)))],
+                ),
+                None => need,
+            }
+        }
+        Refusal::OverrideNotAllowed(Some(role)) => {
+            cat.f("refusal.override_role", &[("role", &cat.t(&role_key(*role)))])
+        }
+        Refusal::OverrideNotAllowed(None) => cat.t("refusal.override_never").to_string(),
+        Refusal::OverrideNeedsReason => cat.t("refusal.override_reason").to_string(),
+    }
+}
+
+/// A query error as two or three lines: message, the query, a caret under the column.
+fn query_message(cat: &Catalog, input: &str, error: &ParseError) -> String {
+    let prefix = input.get(..error.offset).unwrap_or(input);
+    let column = crate::text::width(prefix);
+    let shown = crate::text::sanitize_line(input);
+    let msg = cat.f(error.key, &[("text", &error.text), ("column", &(column + 1))]);
+    let hint = cat.f("query.hint", &[("hint", &error.hint)]);
+    format!("{msg}\n  {shown}\n  {}^\n{hint}", " ".repeat(column))
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(&Catalog::new(Lang::En)))
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Database(e.to_string())
+    }
+}
+
+impl From<InvalidValue> for Error {
+    fn from(v: InvalidValue) -> Self {
+        Error::Invalid(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::Requirement;
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        assert_eq!(Error::TicketNotFound(1).exit_code(), 3);
+        assert_eq!(Error::Empty("field.title").exit_code(), 2);
+        assert_eq!(Error::NotMember("x".into()).exit_code(), 4);
+        let conflict = Error::Conflict {
+            ticket: 1,
+            by: "bob".into(),
+            at: DateTime::<Utc>::MIN_UTC,
+        };
+        assert_eq!(conflict.exit_code(), 5);
+        assert_eq!(Error::Database("boom".into()).exit_code(), 1);
+    }
+
+    #[test]
+    fn refusal_lists_allowed_states_and_override_role() {
+        let e = Error::Refused {
+            ticket: 12,
+            from: "pending_acceptance".into(),
+            to: "closed".into(),
+            refused: MoveRefused {
+                refusal: Refusal::Missing {
+                    requirement: Requirement::Acceptance,
+                    override_role: Some(Role::Supervisor),
+                },
+                allowed: vec!["closed".into(), "in_progress".into()],
+            },
+        };
+        let msg = e.to_string();
+        assert!(msg.contains("#12"), "{msg}");
+        assert!(msg.contains("acceptance"), "{msg}");
+        assert!(msg.contains("supervisor"), "{msg}");
+        assert!(msg.contains("closed, in_progress"), "{msg}");
+        let zh = e.message(&Catalog::new(Lang::ZhCn));
+        assert!(zh.contains("#12") && zh.contains("主管"), "{zh}");
+    }
+
+    #[test]
+    fn query_error_puts_the_caret_under_the_column_by_display_width() {
+        let err = crate::domain::Query::parse("退款 colour:red").expect_err("unknown field");
+        let msg = Error::Query {
+            input: "退款 colour:red".into(),
+            error: err,
+        }
+        .to_string();
+        let lines: Vec<&str> = msg.lines().collect();
+        assert_eq!(lines[1], "  退款 colour:red");
+        // "退款 " is 5 columns wide, so the caret sits in column 6.
+        assert_eq!(lines[2], "       ^");
+        assert!(lines[0].contains("colour") && lines[0].contains('6'), "{}", lines[0]);
+    }
+}

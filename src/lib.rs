@@ -1,0 +1,23 @@
+//! tdesk — a terminal ticket desk for customer problems.
+//!
+//! Module map (dependencies point up this list, never down):
+//! - [`domain`]: pure types — tickets, priorities, customers, users, events, queries.
+//! - [`workflow`], [`text`]: pure engines — status changes; sanitising and CJK widths.
+//! - [`store`]: the only SQL — SQLite pragmas, migrations, typed reads and writes.
+//! - [`service`]: the use cases — a [`service::Desk`] joins store and engines;
+//!   every write is one transaction with its audit events.
+//! - [`config`], [`i18n`]: paths, settings, UI strings in English and Chinese.
+//! - [`cli`], [`tui`]: front ends, clients of the service only (never of `store`).
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod service;
+pub mod store;
+pub mod text;
+pub mod tui;
+pub mod workflow;
+
+pub use error::{Error, Result};

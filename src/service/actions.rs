@@ -1,0 +1,52 @@
+//! Write use cases on tickets, each one transaction as the current member.
+
+use crate::domain::{Comment, NewTicket, Ticket, TicketChanges};
+use crate::error::Result;
+
+use super::{Desk, MoveOptions, ops};
+
+impl Desk {
+    /// Creates a ticket; returns its number.
+    pub fn create_ticket(&mut self, new: NewTicket) -> Result<i64> {
+        self.write_as(|w, ctx| ops::create(w, ctx, new))
+    }
+
+    /// Moves a ticket to another state through the workflow engine.
+    /// `to` may be a state id or its label in any language.
+    pub fn move_ticket(&mut self, id: i64, to: &str, opts: &MoveOptions) -> Result<Ticket> {
+        let to = self.state_id(to);
+        self.write_as(|w, ctx| ops::transition(w, ctx, id, &to, opts))
+    }
+
+    /// Sets (or with `None` clears) the assignee.
+    pub fn assign(&mut self, id: i64, login: Option<&str>, expected_version: Option<i64>) -> Result<Ticket> {
+        self.write_as(|w, ctx| ops::assign(w, ctx, id, login, expected_version))
+    }
+
+    /// Adds a public reply or an internal note.
+    pub fn comment(&mut self, id: i64, body: &str, internal: bool) -> Result<Comment> {
+        self.write_as(|w, ctx| ops::comment(w, ctx, id, body, internal))
+    }
+
+    /// Edits plain fields.
+    pub fn edit(&mut self, id: i64, changes: &TicketChanges, expected_version: Option<i64>) -> Result<Ticket> {
+        self.write_as(|w, ctx| ops::edit(w, ctx, id, changes, expected_version))
+    }
+
+    /// Records the customer's acceptance of the fix.
+    pub fn accept(&mut self, id: i64, rating: Option<u8>, expected_version: Option<i64>) -> Result<Ticket> {
+        self.write_as(|w, ctx| ops::accept(w, ctx, id, rating, expected_version))
+    }
+
+    /// The state id for an id or a label; unknown text is returned as given
+    /// so the engine can refuse it with the allowed list.
+    pub fn state_id(&self, text: &str) -> String {
+        let t = text.trim();
+        self.workflow
+            .states()
+            .iter()
+            .find(|s| s.id.eq_ignore_ascii_case(t) || s.label.matches(t))
+            .map(|s| s.id.clone())
+            .unwrap_or_else(|| t.to_string())
+    }
+}

@@ -1,0 +1,173 @@
+//! The use cases of a desk. [`Desk`] combines the store with the workflow
+//! engine; every write is one `BEGIN IMMEDIATE` transaction that also appends
+//! its audit events, and re-reads the actor's membership and role first, so a
+//! demoted or removed user loses rights at their next action.
+
+mod actions;
+mod admin;
+mod clock;
+mod demo;
+mod identity;
+mod ops;
+mod reads;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::domain::{Role, User};
+use crate::error::{Error, Result};
+use crate::store::{Reader, Store, Writer};
+use crate::workflow::Workflow;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use demo::DemoSummary;
+pub use identity::{Identity, account_exists};
+pub use ops::MoveOptions;
+pub use reads::{BoardColumn, ListPage};
+
+/// Settings key holding a desk's own workflow definition.
+const WORKFLOW_SETTING: &str = "workflow";
+
+/// An open desk, acting as one member.
+pub struct Desk {
+    store: Store,
+    workflow: Workflow,
+    login: String,
+    clock: Arc<dyn Clock>,
+    path: Option<PathBuf>,
+}
+
+/// What opening a desk did besides opening it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// The desk had members; the caller is one of them.
+    Existing,
+    /// The desk had no members; the caller became its admin.
+    Bootstrapped,
+}
+
+impl Desk {
+    /// Opens the desk at `path` (creating the file if needed) as `who`.
+    /// On a desk without members, `who` becomes its admin.
+    pub fn open(path: &Path, who: &Identity, clock: Arc<dyn Clock>) -> Result<(Self, Opened)> {
+        let store = Store::open(path)?;
+        let (mut desk, opened) = Self::with_store(store, who, clock)?;
+        desk.path = Some(path.to_path_buf());
+        Ok((desk, opened))
+    }
+
+    /// A private in-memory desk (tests, dry runs).
+    pub fn open_in_memory(who: &Identity, clock: Arc<dyn Clock>) -> Result<Self> {
+        Self::with_store(Store::open_in_memory()?, who, clock).map(|(d, _)| d)
+    }
+
+    fn with_store(mut store: Store, who: &Identity, clock: Arc<dyn Clock>) -> Result<(Self, Opened)> {
+        let now = clock.now();
+        let opened = store.write(|w| {
+            if w.reader().user(&who.login)?.is_some() {
+                return Ok(Opened::Existing);
+            }
+            if !w.reader().users()?.is_empty() {
+                return Err(Error::NotMember(who.login.clone()));
+            }
+            let admin = User {
+                login: who.login.clone(),
+                display_name: who.display_name.clone(),
+                role: Role::Admin,
+                team: None,
+                active: true,
+            };
+            w.insert_user(&admin, now)?;
+            ops::log_user_event(w, &who.login, now, &admin.login, None, Some(Role::Admin))?;
+            Ok(Opened::Bootstrapped)
+        })?;
+        let workflow = load_workflow(&store.reader())?;
+        let desk = Self {
+            store,
+            workflow,
+            login: who.login.clone(),
+            clock,
+            path: None,
+        };
+        desk.me()?;
+        Ok((desk, opened))
+    }
+
+    /// The member this desk acts as, read fresh from the database.
+    pub fn me(&self) -> Result<User> {
+        current_user(&self.store.reader(), &self.login)
+    }
+
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+
+    /// The active workflow (the desk's own or the embedded default).
+    pub fn workflow(&self) -> &Workflow {
+        &self.workflow
+    }
+
+    /// Where the desk's database lives, if on disk.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The desk's current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Runs a write as the current member: one transaction, fresh role check.
+    fn write_as<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        let login = self.login.clone();
+        let workflow = &self.workflow;
+        self.store.write(|w| {
+            let me = current_user(&w.reader(), &login)?;
+            let ctx = ops::Ctx {
+                workflow,
+                actor: &me,
+                now,
+            };
+            f(w, &ctx)
+        })
+    }
+
+    /// Fails with `Forbidden` unless the current member has at least `needs`.
+    fn require(&self, action: &'static str, needs: Role) -> Result<User> {
+        let me = self.me()?;
+        if me.role.at_least(needs) {
+            Ok(me)
+        } else {
+            Err(Error::Forbidden { action, needs })
+        }
+    }
+
+    /// SQLite's integrity check and the schema version, for diagnostics.
+    pub fn health(&self) -> Result<(String, i64)> {
+        Ok((self.store.integrity_check()?, self.store.schema_version()?))
+    }
+}
+
+fn current_user(r: &Reader<'_>, login: &str) -> Result<User> {
+    match r.user(login)? {
+        Some(u) if u.active => Ok(u),
+        _ => Err(Error::NotMember(login.to_string())),
+    }
+}
+
+fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
+    match r.setting(WORKFLOW_SETTING)? {
+        Some(source) => Workflow::parse(&source).map_err(|errors| Error::Workflow {
+            file: WORKFLOW_SETTING.into(),
+            errors,
+        }),
+        None => Ok(Workflow::default_workflow()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

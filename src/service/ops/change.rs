@@ -1,0 +1,192 @@
+//! Assigning, commenting, editing fields and recording the customer's acceptance.
+
+use crate::domain::{Comment, EventKind, InvalidValue, Ticket, TicketChanges, normalize_tag};
+use crate::error::{Error, Result};
+use crate::store::{TicketUpdate, Writer};
+
+use super::create::{require_active_user, resolve_type};
+use super::{Ctx, check_body, clean_title, load, save, transition};
+
+/// Sets or clears the assignee; follows the state's `on_assign` move.
+pub fn assign(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    id: i64,
+    login: Option<&str>,
+    expected_version: Option<i64>,
+) -> Result<Ticket> {
+    let ticket = load(w, id, expected_version)?;
+    if ticket.assignee.as_deref() == login {
+        return Ok(ticket);
+    }
+    if let Some(l) = login {
+        require_active_user(w, l)?;
+    }
+    let update = TicketUpdate {
+        assignee: Some(login.map(String::from)),
+        ..TicketUpdate::default()
+    };
+    save(w, ctx, &ticket, &update)?;
+    ctx.log(w, id, EventKind::Assigned, None, ticket.assignee.as_deref(), login)?;
+    if login.is_some() {
+        transition::follow_on_assign(w, ctx, id)?;
+    }
+    load(w, id, None)
+}
+
+/// Adds a public reply or an internal note. The first public reply sets the
+/// first-response time.
+pub fn comment(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, body: &str, internal: bool) -> Result<Comment> {
+    let ticket = load(w, id, None)?;
+    let body = body.trim_end();
+    if body.trim().is_empty() {
+        return Err(Error::Empty("field.comment"));
+    }
+    check_body("field.comment", body)?;
+    let cid = w.insert_comment(id, &ctx.actor.login, body, internal, ctx.now)?;
+    let mut update = TicketUpdate::default();
+    if !internal && ticket.first_response_at.is_none() {
+        update.first_response_at = Some(Some(ctx.now));
+    }
+    save(w, ctx, &ticket, &update)?;
+    let kind = if internal { "note" } else { "reply" };
+    ctx.log(w, id, EventKind::Comment, Some(kind), None, Some(&cid.to_string()))?;
+    Ok(Comment {
+        id: cid,
+        ticket: id,
+        author: ctx.actor.login.clone(),
+        body: body.to_string(),
+        internal,
+        created_at: ctx.now,
+    })
+}
+
+/// Applies plain field edits, logging one event per changed field.
+/// Unchanged values are skipped; no change at all leaves the version alone.
+pub fn edit(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    id: i64,
+    changes: &TicketChanges,
+    expected_version: Option<i64>,
+) -> Result<Ticket> {
+    let ticket = load(w, id, expected_version)?;
+    let mut update = TicketUpdate::default();
+    let mut events: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    let mut note = |field: &str, old: Option<String>, new: Option<String>| {
+        events.push((field.to_string(), old, new));
+    };
+    if let Some(title) = &changes.title {
+        let title = clean_title(title)?;
+        if title != ticket.title {
+            note("title", Some(ticket.title.clone()), Some(title.clone()));
+            update.title = Some(title);
+        }
+    }
+    if let Some(desc) = &changes.description {
+        check_body("field.description", desc)?;
+        let desc = desc.trim_end().to_string();
+        if desc != ticket.description {
+            note("description", Some(ticket.description.clone()), Some(desc.clone()));
+            update.description = Some(desc);
+        }
+    }
+    if let Some(p) = changes.priority.filter(|p| *p != ticket.priority) {
+        note("priority", Some(ticket.priority.to_string()), Some(p.to_string()));
+        update.priority = Some(p);
+    }
+    if let Some(kind) = &changes.kind {
+        let kind = resolve_type(ctx.workflow, kind)?;
+        if kind != ticket.kind {
+            note("type", Some(ticket.kind.clone()), Some(kind.clone()));
+            update.kind = Some(kind);
+        }
+    }
+    if let Some(cat) = changes.category.as_ref().filter(|c| **c != ticket.category) {
+        let show = |c: &Option<crate::domain::Category>| c.as_ref().map(|c| c.to_string());
+        note("category", show(&ticket.category), show(cat));
+        update.category = Some(cat.clone());
+    }
+    if let Some(ch) = changes.channel.filter(|c| *c != ticket.channel) {
+        note("channel", Some(ticket.channel.to_string()), Some(ch.to_string()));
+        update.channel = Some(ch);
+    }
+    if let Some(team) = &changes.team {
+        let team = team.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        if team != ticket.team {
+            note("team", ticket.team.clone(), team.clone());
+            update.team = Some(team);
+        }
+    }
+    if !changes.custom.is_empty() {
+        let mut custom = ticket.custom.clone();
+        for (key, value) in &changes.custom {
+            let old = custom.get(key).map(|v| v.to_string());
+            if value.is_null() {
+                custom.remove(key);
+            } else {
+                custom.insert(key.clone(), value.clone());
+            }
+            let new = custom.get(key).map(|v| v.to_string());
+            if old != new {
+                note(&format!("custom.{key}"), old, new);
+            }
+        }
+        if custom != ticket.custom {
+            update.custom = Some(custom);
+        }
+    }
+    let mut tag_events = Vec::new();
+    for tag in changes.add_tags.iter().filter_map(|t| normalize_tag(t)) {
+        if w.add_tag(id, &tag)? {
+            tag_events.push((None, Some(tag)));
+        }
+    }
+    for tag in changes.remove_tags.iter().filter_map(|t| normalize_tag(t)) {
+        if w.remove_tag(id, &tag)? {
+            tag_events.push((Some(tag), None));
+        }
+    }
+    if events.is_empty() && tag_events.is_empty() {
+        return Ok(ticket);
+    }
+    save(w, ctx, &ticket, &update)?;
+    for (field, old, new) in &events {
+        ctx.log(w, id, EventKind::Field, Some(field), old.as_deref(), new.as_deref())?;
+    }
+    for (old, new) in &tag_events {
+        ctx.log(w, id, EventKind::Field, Some("tag"), old.as_deref(), new.as_deref())?;
+    }
+    load(w, id, None)
+}
+
+/// Records that the customer confirmed the fix, with an optional 1–5 rating.
+pub fn accept(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    id: i64,
+    rating: Option<u8>,
+    expected_version: Option<i64>,
+) -> Result<Ticket> {
+    let ticket = load(w, id, expected_version)?;
+    let state = ctx.workflow.state(&ticket.status);
+    if !state.is_some_and(|s| s.is_resolved && !s.is_final) {
+        return Err(Error::NotAwaitingAcceptance(id));
+    }
+    if let Some(r) = rating.filter(|r| !(1..=5).contains(r)) {
+        return Err(Error::Invalid(InvalidValue {
+            field: "rating",
+            value: r.to_string(),
+            expected: "1..5".into(),
+        }));
+    }
+    let update = TicketUpdate {
+        accepted_at: Some(Some(ctx.now)),
+        rating: Some(rating),
+        ..TicketUpdate::default()
+    };
+    save(w, ctx, &ticket, &update)?;
+    let shown = rating.map(|r| r.to_string());
+    ctx.log(w, id, EventKind::Accepted, Some("rating"), None, shown.as_deref())?;
+    load(w, id, None)
+}

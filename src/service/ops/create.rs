@@ -1,0 +1,103 @@
+//! Creating a ticket.
+
+use crate::domain::{EventKind, NewCustomer, NewTicket, Priority, Channel, Ticket, normalize_tag};
+use crate::error::{Error, Result};
+use crate::store::Writer;
+use crate::workflow::Workflow;
+
+use super::{Ctx, check_body, clean_title, transition};
+
+/// Validates `new`, stores it in the workflow's initial state, logs it, and
+/// applies the initial state's `on_assign` move when it has an assignee.
+pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> {
+    let title = clean_title(&new.title)?;
+    check_body("field.description", &new.description)?;
+    let kind = match new.kind {
+        Some(k) => resolve_type(ctx.workflow, &k)?,
+        None => ctx
+            .workflow
+            .types()
+            .first()
+            .map(|t| t.id.clone())
+            .unwrap_or_default(),
+    };
+    let customer_id = match (new.customer_id, new.customer_email.as_deref()) {
+        (Some(id), _) => Some(id),
+        (None, Some(email)) if !email.trim().is_empty() => Some(find_or_create_customer(w, ctx, email)?),
+        _ => None,
+    };
+    if let Some(login) = &new.assignee {
+        require_active_user(w, login)?;
+    }
+    let mut tags: Vec<String> = new.tags.iter().filter_map(|t| normalize_tag(t)).collect();
+    tags.sort();
+    tags.dedup();
+    let ticket = Ticket {
+        id: 0,
+        title,
+        description: new.description.trim_end().to_string(),
+        status: ctx.workflow.initial().id.clone(),
+        priority: new.priority.unwrap_or(Priority::P2),
+        kind,
+        category: new.category,
+        channel: new.channel.unwrap_or(Channel::Other),
+        customer_id,
+        assignee: new.assignee.clone(),
+        team: new.team.filter(|t| !t.trim().is_empty()),
+        tags,
+        custom: new.custom,
+        resolution: None,
+        accepted_at: None,
+        rating: None,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        version: 1,
+    };
+    let id = w.insert_ticket(&ticket)?;
+    ctx.log(w, id, EventKind::Created, None, None, Some(&ticket.status))?;
+    if let Some(login) = &new.assignee {
+        ctx.log(w, id, EventKind::Assigned, None, None, Some(login))?;
+        transition::follow_on_assign(w, ctx, id)?;
+    }
+    Ok(id)
+}
+
+/// Accepts a type id or its label in any language.
+pub fn resolve_type(workflow: &Workflow, text: &str) -> Result<String> {
+    let t = text.trim();
+    workflow
+        .types()
+        .iter()
+        .find(|ty| ty.id.eq_ignore_ascii_case(t) || ty.label.matches(t))
+        .map(|ty| ty.id.clone())
+        .ok_or_else(|| Error::UnknownValue {
+            field: "type",
+            value: t.to_string(),
+            known: workflow.types().iter().map(|ty| ty.id.as_str()).collect::<Vec<_>>().join(", "),
+        })
+}
+
+/// Fails with `UserNotFound` unless `login` is an active member.
+pub fn require_active_user(w: &Writer<'_>, login: &str) -> Result<()> {
+    match w.reader().user(login)? {
+        Some(u) if u.active => Ok(()),
+        _ => Err(Error::UserNotFound(login.to_string())),
+    }
+}
+
+fn find_or_create_customer(w: &mut Writer<'_>, ctx: &Ctx<'_>, email: &str) -> Result<i64> {
+    if let Some(c) = w.reader().customer_by_email(email)? {
+        return Ok(c.id);
+    }
+    if !email.contains('@') {
+        return Err(Error::Invalid(crate::domain::InvalidValue {
+            field: "email",
+            value: email.to_string(),
+            expected: "name@example.com".into(),
+        }));
+    }
+    w.insert_customer(&NewCustomer::from_email(email), ctx.now)
+}

@@ -1,0 +1,190 @@
+//! Read use cases: queries resolved against the user and workflow, lists,
+//! kanban columns, ticket detail and history.
+
+use crate::domain::{
+    Clause, Event, Field, ListRequest, Query, SortDir, SortKey, TicketDetail, TicketRow, User,
+};
+use crate::error::{Error, Result};
+
+use super::{Desk, ops};
+
+/// One kanban column: a state, how many tickets it holds, and the first few.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardColumn {
+    pub state: String,
+    pub count: i64,
+    pub rows: Vec<TicketRow>,
+}
+
+/// A page of a list and the total number of matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage {
+    pub rows: Vec<TicketRow>,
+    pub total: i64,
+}
+
+impl Desk {
+    /// Parses a query string and resolves its names (`me`, `open`, state and type labels).
+    pub fn parse_query(&self, text: &str) -> Result<Query> {
+        let query = Query::parse(text).map_err(|error| Error::Query {
+            input: text.to_string(),
+            error,
+        })?;
+        self.resolve(query)
+    }
+
+    /// Replaces `me`, `open` and labels with ids; rejects unknown states and types.
+    pub fn resolve(&self, query: Query) -> Result<Query> {
+        let mut clauses = Vec::with_capacity(query.clauses.len());
+        for clause in query.clauses {
+            clauses.push(match clause {
+                Clause::Field {
+                    field,
+                    values,
+                    negated,
+                } => {
+                    let mut out = Vec::new();
+                    for v in values {
+                        out.extend(self.resolve_value(field, &v)?);
+                    }
+                    out.dedup();
+                    Clause::Field {
+                        field,
+                        values: out,
+                        negated,
+                    }
+                }
+                text => text,
+            });
+        }
+        Ok(Query { clauses })
+    }
+
+    fn resolve_value(&self, field: Field, value: &str) -> Result<Vec<String>> {
+        let wf = &self.workflow;
+        match field {
+            Field::Status if value.eq_ignore_ascii_case("open") => {
+                Ok(wf.open_states().into_iter().map(String::from).collect())
+            }
+            Field::Status => wf
+                .states()
+                .iter()
+                .find(|s| s.id.eq_ignore_ascii_case(value) || s.label.matches(value))
+                .map(|s| vec![s.id.clone()])
+                .ok_or_else(|| Error::UnknownValue {
+                    field: "status",
+                    value: value.to_string(),
+                    known: format!(
+                        "open, {}",
+                        wf.states().iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                }),
+            Field::Type => Ok(vec![ops::resolve_type(wf, value)?]),
+            Field::Assignee if value.eq_ignore_ascii_case("me") => Ok(vec![self.login.clone()]),
+            _ => Ok(vec![value.to_string()]),
+        }
+    }
+
+    fn status_order(&self) -> Vec<&str> {
+        self.workflow.states().iter().map(|s| s.id.as_str()).collect()
+    }
+
+    /// One page of tickets; `req.query` may hold unresolved names.
+    pub fn list(&self, req: &ListRequest) -> Result<Vec<TicketRow>> {
+        self.me()?;
+        let req = ListRequest {
+            query: self.resolve(req.query.clone())?,
+            ..req.clone()
+        };
+        self.store.reader().list(&req, &self.status_order())
+    }
+
+    /// A page and the total number of matches.
+    pub fn list_page(&self, req: &ListRequest) -> Result<ListPage> {
+        let rows = self.list(req)?;
+        let total = self.count(&req.query)?;
+        Ok(ListPage { rows, total })
+    }
+
+    /// How many tickets match.
+    pub fn count(&self, query: &Query) -> Result<i64> {
+        self.me()?;
+        self.store.reader().count(&self.resolve(query.clone())?)
+    }
+
+    /// Kanban columns in workflow order, each with up to `per_column` tickets,
+    /// most urgent first.
+    pub fn board(&self, query: &Query, per_column: usize) -> Result<Vec<BoardColumn>> {
+        self.me()?;
+        let query = self.resolve(query.clone())?;
+        let reader = self.store.reader();
+        let counts = reader.count_by_status(&query)?;
+        let order = self.status_order();
+        let mut columns = Vec::new();
+        for state in self.workflow.states() {
+            let count = counts
+                .iter()
+                .find(|(s, _)| *s == state.id)
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            let rows = if count == 0 {
+                Vec::new()
+            } else {
+                let req = ListRequest {
+                    query: query.clone().and(Clause::Field {
+                        field: Field::Status,
+                        values: vec![state.id.clone()],
+                        negated: false,
+                    }),
+                    sort: SortKey::Priority,
+                    dir: SortDir::Asc,
+                    limit: per_column,
+                    offset: 0,
+                };
+                reader.list(&req, &order)?
+            };
+            columns.push(BoardColumn {
+                state: state.id.clone(),
+                count,
+                rows,
+            });
+        }
+        Ok(columns)
+    }
+
+    /// A ticket with customer, comments and history.
+    pub fn detail(&self, id: i64) -> Result<TicketDetail> {
+        self.me()?;
+        let reader = self.store.reader();
+        let ticket = reader.ticket(id)?.ok_or(Error::TicketNotFound(id))?;
+        let customer = match ticket.customer_id {
+            Some(cid) => reader.customer(cid)?,
+            None => None,
+        };
+        Ok(TicketDetail {
+            customer,
+            comments: reader.comments(id)?,
+            events: reader.events(id)?,
+            ticket,
+        })
+    }
+
+    /// A ticket's audit log, oldest first.
+    pub fn history(&self, id: i64) -> Result<Vec<Event>> {
+        self.me()?;
+        let reader = self.store.reader();
+        reader.ticket(id)?.ok_or(Error::TicketNotFound(id))?;
+        reader.events(id)
+    }
+
+    /// Every desk member.
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.me()?;
+        self.store.reader().users()
+    }
+
+    /// Total number of tickets on the desk.
+    pub fn ticket_count(&self) -> Result<i64> {
+        self.store.reader().ticket_count()
+    }
+}

@@ -1,0 +1,335 @@
+//! Service tests: the use cases against an in-memory or temporary desk with a
+//! fixed clock.
+
+use chrono::{Duration, TimeZone, Utc};
+use std::sync::Arc;
+
+use super::*;
+use crate::domain::{EventKind, NewTicket, Priority, Query, TicketChanges, replay_status};
+
+fn t0() -> chrono::DateTime<chrono::Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().expect("valid")
+}
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+fn desk() -> (Desk, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new(t0()));
+    let desk = Desk::open_in_memory(&who("alice"), clock.clone()).expect("open");
+    (desk, clock)
+}
+
+fn new_ticket(title: &str) -> NewTicket {
+    NewTicket {
+        title: title.into(),
+        ..NewTicket::default()
+    }
+}
+
+fn note(text: &str) -> MoveOptions {
+    MoveOptions {
+        note: Some(text.into()),
+        ..MoveOptions::default()
+    }
+}
+
+#[test]
+fn the_first_member_is_admin_and_strangers_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(t0()));
+    let (desk, opened) = Desk::open(&path, &who("alice"), clock.clone()).expect("open");
+    assert_eq!(opened, Opened::Bootstrapped);
+    assert_eq!(desk.me().expect("me").role, Role::Admin);
+    drop(desk);
+    let (_, again) = Desk::open(&path, &who("alice"), clock.clone()).expect("reopen");
+    assert_eq!(again, Opened::Existing);
+    let err = Desk::open(&path, &who("mallory"), clock).err().expect("stranger refused");
+    assert_eq!(err, Error::NotMember("mallory".into()));
+    assert_eq!(err.exit_code(), 4);
+}
+
+#[test]
+fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
+    let (mut desk, clock) = desk();
+    desk.add_user("bob", None, Role::Agent, Some("eu")).expect("add bob");
+    let id = desk
+        .create_ticket(NewTicket {
+            customer_email: Some("lena@example.de".into()),
+            priority: Some(Priority::P1),
+            tags: vec!["Late Parcel".into()],
+            ..new_ticket("  Parcel stuck \n in customs ")
+        })
+        .expect("create");
+    let t = desk.detail(id).expect("detail");
+    assert_eq!(t.ticket.title, "Parcel stuck in customs");
+    assert_eq!(t.ticket.status, "new");
+    assert_eq!(t.ticket.tags, vec!["late-parcel".to_string()]);
+    assert_eq!(t.customer.map(|c| c.name), Some("lena".to_string()));
+
+    clock.advance(Duration::minutes(5));
+    let refused = desk.move_ticket(id, "in_progress", &MoveOptions::default());
+    assert!(matches!(refused, Err(Error::Refused { .. })), "needs an assignee");
+
+    let t = desk.assign(id, Some("bob"), None).expect("assign");
+    assert_eq!(t.status, "in_progress", "assigning a new ticket takes it");
+
+    clock.advance(Duration::minutes(5));
+    desk.comment(id, "We are on it.", false).expect("reply");
+    let t = desk.move_ticket(id, "waiting_customer", &MoveOptions::default()).expect("wait");
+    assert_eq!(t.first_response_at, Some(t0() + Duration::minutes(10)));
+
+    assert!(desk.move_ticket(id, "resolved", &MoveOptions::default()).is_err());
+    let t = desk.move_ticket(id, "resolved", &note("Invoice re-sent")).expect("resolve");
+    assert_eq!(t.resolution.as_deref(), Some("Invoice re-sent"));
+    assert!(t.resolved_at.is_some());
+
+    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default()).expect("ask");
+    let err = desk.move_ticket(id, "closed", &MoveOptions::default()).expect_err("no acceptance");
+    let Error::Refused { refused, .. } = &err else {
+        return assert_eq!(err.exit_code(), 4);
+    };
+    assert_eq!(refused.allowed, ["in_progress", "closed"]);
+
+    desk.accept(id, Some(5), None).expect("accept");
+    let t = desk.move_ticket(id, "closed", &MoveOptions::default()).expect("close");
+    assert!(t.closed_at.is_some());
+    let t = desk.move_ticket(id, "已归档", &MoveOptions::default()).expect("archive by label");
+    assert_eq!(t.status, "archived");
+
+    let history = desk.history(id).expect("history");
+    assert_eq!(replay_status(&history).as_deref(), Some("archived"));
+    let statuses: Vec<_> = history
+        .iter()
+        .filter(|e| e.kind == EventKind::Status)
+        .map(|e| e.new.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["in_progress", "waiting_customer", "resolved", "pending_acceptance", "closed", "archived"]
+    );
+    assert!(history.iter().all(|e| e.actor == "alice"));
+    assert!(history.windows(2).all(|w| w[0].at <= w[1].at));
+}
+
+#[test]
+fn reopening_clears_resolution_and_acceptance() {
+    let (mut desk, _) = desk();
+    let id = desk.create_ticket(new_ticket("Login fails")).expect("create");
+    desk.assign(id, Some("alice"), None).expect("take");
+    desk.move_ticket(id, "resolved", &note("Reset the token")).expect("resolve");
+    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default()).expect("ask");
+    desk.accept(id, Some(2), None).expect("accept");
+    let t = desk.move_ticket(id, "in_progress", &note("Customer says still broken")).expect("reopen");
+    assert_eq!((t.resolution, t.accepted_at, t.rating, t.resolved_at), (None, None, None, None));
+    let d = desk.detail(id).expect("detail");
+    let last = d.comments.last().expect("reason stored as note");
+    assert!(last.internal && last.body == "Customer says still broken");
+}
+
+#[test]
+fn only_a_supervisor_may_close_without_acceptance_and_must_say_why() {
+    let (mut desk, _) = desk();
+    let id = desk.create_ticket(new_ticket("Refund")).expect("create");
+    desk.assign(id, Some("alice"), None).expect("take");
+    desk.move_ticket(id, "resolved", &note("Refunded")).expect("resolve");
+    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default()).expect("ask");
+    desk.add_user("bob", None, Role::Admin, None).expect("second admin");
+    desk.set_role("alice", Role::Agent).expect("demote alice");
+    let override_opts = MoveOptions {
+        override_requirements: true,
+        note: Some("customer unreachable".into()),
+        expected_version: None,
+    };
+    let err = desk.move_ticket(id, "closed", &override_opts).expect_err("agent may not override");
+    assert_eq!(err.exit_code(), 4);
+    assert!(err.to_string().contains("supervisor"), "{err}");
+
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(t0()));
+    let _ = clock;
+    desk.login = "bob".into();
+    let no_reason = MoveOptions {
+        note: None,
+        ..override_opts.clone()
+    };
+    assert!(desk.move_ticket(id, "closed", &no_reason).is_err());
+    let t = desk.move_ticket(id, "closed", &override_opts).expect("override");
+    assert_eq!(t.status, "closed");
+    let history = desk.history(id).expect("history");
+    let ov = history.iter().find(|e| e.kind == EventKind::Override).expect("override logged");
+    assert_eq!((ov.actor.as_str(), ov.new.as_deref()), ("bob", Some("customer unreachable")));
+}
+
+#[test]
+fn a_stale_edit_is_refused_as_a_conflict_naming_who_changed_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(t0()));
+    let (mut alice, _) = Desk::open(&path, &who("alice"), clock.clone()).expect("alice");
+    alice.add_user("bob", None, Role::Agent, None).expect("add bob");
+    let (mut bob, _) = Desk::open(&path, &who("bob"), clock).expect("bob");
+    let id = alice.create_ticket(new_ticket("Wrong size")).expect("create");
+    let seen = alice.detail(id).expect("alice reads").ticket.version;
+    bob.edit(id, &TicketChanges { priority: Some(Priority::P0), ..Default::default() }, Some(seen))
+        .expect("bob saves first");
+    let err = alice
+        .edit(id, &TicketChanges { priority: Some(Priority::P3), ..Default::default() }, Some(seen))
+        .expect_err("alice's stale save");
+    assert!(matches!(&err, Error::Conflict { by, .. } if by == "bob"), "{err:?}");
+    assert_eq!(err.exit_code(), 5);
+    assert_eq!(alice.detail(id).expect("read").ticket.priority, Priority::P0, "bob's edit survives");
+}
+
+#[test]
+fn edits_log_one_event_per_changed_field_and_skip_no_ops() {
+    let (mut desk, _) = desk();
+    let id = desk.create_ticket(new_ticket("Colour differs")).expect("create");
+    let before = desk.detail(id).expect("d").ticket.version;
+    let same = TicketChanges {
+        title: Some("Colour differs".into()),
+        ..Default::default()
+    };
+    assert_eq!(desk.edit(id, &same, None).expect("no-op").version, before);
+    let changes = TicketChanges {
+        priority: Some(Priority::P1),
+        kind: Some("售后".into()),
+        add_tags: vec!["return".into()],
+        ..Default::default()
+    };
+    let t = desk.edit(id, &changes, None).expect("edit");
+    assert_eq!((t.priority, t.kind.as_str(), t.version), (Priority::P1, "after-sales", before + 1));
+    let fields: Vec<_> = desk
+        .history(id)
+        .expect("h")
+        .into_iter()
+        .filter(|e| e.kind == EventKind::Field)
+        .map(|e| e.field.unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["priority", "type", "tag"]);
+}
+
+#[test]
+fn a_demoted_member_loses_rights_at_the_next_action() {
+    let (mut desk, _) = desk();
+    desk.add_user("bob", None, Role::Admin, None).expect("add");
+    desk.set_role("alice", Role::Agent).expect("demote self");
+    let err = desk.add_user("carol", None, Role::Agent, None).expect_err("no longer admin");
+    assert_eq!(err, Error::Forbidden { action: "action.user_add", needs: Role::Admin });
+}
+
+#[test]
+fn the_last_admin_cannot_step_down() {
+    let (mut desk, _) = desk();
+    assert_eq!(desk.set_role("alice", Role::Agent).expect_err("last admin"), Error::LastAdmin);
+}
+
+#[test]
+fn queries_resolve_me_open_and_labels() {
+    let (mut desk, _) = desk();
+    let a = desk.create_ticket(new_ticket("Parcel late")).expect("a");
+    let b = desk.create_ticket(new_ticket("退款申请")).expect("b");
+    desk.assign(b, Some("alice"), None).expect("take b");
+    let ids = |desk: &Desk, q: &str| -> Vec<i64> {
+        let req = crate::domain::ListRequest {
+            query: desk.parse_query(q).expect("query"),
+            sort: crate::domain::SortKey::Number,
+            dir: crate::domain::SortDir::Asc,
+            limit: 50,
+            offset: 0,
+        };
+        desk.list(&req).expect("list").into_iter().map(|r| r.id).collect()
+    };
+    assert_eq!(ids(&desk, "assignee:me"), vec![b]);
+    assert_eq!(ids(&desk, "assignee:none"), vec![a]);
+    assert_eq!(ids(&desk, "status:open"), vec![a, b]);
+    assert_eq!(ids(&desk, "status:处理中"), vec![b]);
+    assert_eq!(ids(&desk, "status:unassigned"), vec![a]);
+    assert_eq!(ids(&desk, "退款"), vec![b]);
+    let err = desk.parse_query("status:done").expect_err("unknown status");
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(desk.count(&Query::default()).expect("count"), 2);
+}
+
+#[test]
+fn board_columns_follow_workflow_order_with_counts() {
+    let (mut desk, _) = desk();
+    for i in 0..3 {
+        desk.create_ticket(new_ticket(&format!("ticket {i}"))).expect("create");
+    }
+    desk.assign(2, Some("alice"), None).expect("take");
+    let board = desk.board(&Query::default(), 10).expect("board");
+    assert_eq!(board.len(), 7);
+    assert_eq!((board[0].state.as_str(), board[0].count), ("new", 2));
+    assert_eq!((board[1].state.as_str(), board[1].count), ("in_progress", 1));
+    assert_eq!(board[1].rows[0].id, 2);
+}
+
+#[test]
+fn a_workflow_missing_a_used_state_is_refused() {
+    let (mut desk, _) = desk();
+    let id = desk.create_ticket(new_ticket("x")).expect("create");
+    desk.assign(id, Some("alice"), None).expect("take");
+    let small = r#"
+initial = "new"
+[[state]]
+id = "new"
+label = { en = "New" }
+[[state]]
+id = "done"
+label = { en = "Done" }
+final = true
+[[transition]]
+from = ["new"]
+to = "done"
+[[type]]
+id = "inquiry"
+label = { en = "Inquiry" }
+"#;
+    let err = desk.set_workflow(small, "small.toml").expect_err("in_progress in use");
+    assert_eq!(
+        err,
+        Error::WorkflowStateInUse {
+            state: "in_progress".into(),
+            tickets: 1
+        }
+    );
+    assert!(desk.workflow().state("in_progress").is_some(), "old workflow kept");
+}
+
+#[test]
+fn limits_and_empty_values_are_clear_errors() {
+    let (mut desk, _) = desk();
+    assert_eq!(desk.create_ticket(new_ticket("   ")), Err(Error::Empty("field.title")));
+    let long = "x".repeat(ops::TITLE_MAX_CHARS + 1);
+    assert!(matches!(desk.create_ticket(new_ticket(&long)), Err(Error::TooLong { .. })));
+    let huge = NewTicket {
+        description: "y".repeat(ops::BODY_MAX_BYTES + 1),
+        ..new_ticket("ok")
+    };
+    assert!(matches!(desk.create_ticket(huge), Err(Error::TooLong { .. })));
+    assert_eq!(desk.ticket_count().expect("count"), 0, "nothing half-written");
+    let id = desk.create_ticket(new_ticket("ok")).expect("create");
+    assert_eq!(desk.comment(id, " \n ", false).map(|_| ()), Err(Error::Empty("field.comment")));
+    assert_eq!(desk.assign(id, Some("ghost"), None).map(|_| ()), Err(Error::UserNotFound("ghost".into())));
+    assert_eq!(desk.detail(999).map(|_| ()), Err(Error::TicketNotFound(999)));
+}
+
+#[test]
+fn demo_builds_tickets_in_every_state_with_valid_histories() {
+    let (mut desk, _) = desk();
+    let summary = desk.load_demo(120, 42).expect("demo");
+    assert_eq!(summary.tickets, 120);
+    let board = desk.board(&Query::default(), 1).expect("board");
+    for column in &board {
+        assert!(column.count > 0, "no demo ticket in {}", column.state);
+    }
+    for id in 1..=120 {
+        let d = desk.detail(id).expect("detail");
+        assert_eq!(replay_status(&d.events).as_deref(), Some(d.ticket.status.as_str()), "#{id}");
+    }
+}

@@ -1,0 +1,81 @@
+//! The audit log and comments.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::rows::{self, COMMENT_COLUMNS, EVENT_COLUMNS};
+use super::{Reader, Writer};
+use crate::domain::{Comment, Event, EventKind};
+use crate::error::Result;
+
+/// An event about to be appended.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub ticket: Option<i64>,
+    pub actor: &'a str,
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+    pub field: Option<&'a str>,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
+impl Reader<'_> {
+    /// A ticket's events, oldest first.
+    pub fn events(&self, ticket: i64) -> Result<Vec<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let events = stmt.query_map([ticket], rows::event)?.collect::<rusqlite::Result<_>>()?;
+        Ok(events)
+    }
+
+    /// The newest event of a ticket (who touched it last, and when).
+    pub fn last_event(&self, ticket: i64) -> Result<Option<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query_map([ticket], rows::event)?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// A ticket's comments, oldest first.
+    pub fn comments(&self, ticket: i64) -> Result<Vec<Comment>> {
+        let sql = format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE ticket_id = ?1 ORDER BY id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let comments = stmt.query_map([ticket], rows::comment)?.collect::<rusqlite::Result<_>>()?;
+        Ok(comments)
+    }
+}
+
+impl Writer<'_> {
+    pub fn append_event(&mut self, e: &NewEvent) -> Result<i64> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO events (ticket_id, actor, at, kind, field, old, new) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        stmt.execute(params![
+            e.ticket,
+            e.actor,
+            rows::to_ms(e.at),
+            e.kind.as_str(),
+            e.field,
+            e.old,
+            e.new
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_comment(
+        &mut self,
+        ticket: i64,
+        author: &str,
+        body: &str,
+        internal: bool,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO comments (ticket_id, author, body, internal, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        stmt.execute(params![ticket, author, body, internal, rows::to_ms(at)])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}

@@ -1,0 +1,171 @@
+//! Turns a resolved [`Query`] into a SQL `WHERE` clause with bound parameters.
+//! The service has already replaced `me` and `open`; `none` still means "no
+//! assignee / no team" here.
+
+use rusqlite::types::Value;
+
+use crate::domain::{Clause, Field, Priority, Query, SortDir, SortKey};
+
+/// Text queries shorter than this many characters cannot use the trigram index.
+const TRIGRAM: usize = 3;
+
+/// A WHERE clause (without the keyword) and its parameters.
+pub struct Where {
+    pub sql: String,
+    pub params: Vec<Value>,
+}
+
+pub fn where_clause(query: &Query) -> Where {
+    let mut parts = Vec::new();
+    let mut params = Vec::new();
+    for clause in &query.clauses {
+        let (sql, negated) = match clause {
+            Clause::Field {
+                field,
+                values,
+                negated,
+            } => (field_sql(*field, values, &mut params), *negated),
+            Clause::Text { text, negated } => (text_sql(text, &mut params), *negated),
+        };
+        parts.push(if negated {
+            format!("NOT ({sql})")
+        } else {
+            format!("({sql})")
+        });
+    }
+    let sql = if parts.is_empty() {
+        "1".to_string()
+    } else {
+        parts.join(" AND ")
+    };
+    Where { sql, params }
+}
+
+fn placeholders(params: &mut Vec<Value>, values: impl IntoIterator<Item = Value>) -> String {
+    let mut marks = Vec::new();
+    for v in values {
+        params.push(v);
+        marks.push(format!("?{}", params.len()));
+    }
+    marks.join(", ")
+}
+
+fn text_values(values: &[String]) -> impl Iterator<Item = Value> + '_ {
+    values.iter().map(|v| Value::Text(v.clone()))
+}
+
+/// `column IN (…)`, where the value `none` also matches NULL.
+fn nullable_in(column: &str, values: &[String], params: &mut Vec<Value>) -> String {
+    let none = values.iter().any(|v| v.eq_ignore_ascii_case("none"));
+    let named: Vec<String> = values.iter().filter(|v| !v.eq_ignore_ascii_case("none")).cloned().collect();
+    let mut alts = Vec::new();
+    if !named.is_empty() {
+        alts.push(format!("{column} IN ({})", placeholders(params, text_values(&named))));
+    }
+    if none {
+        alts.push(format!("{column} IS NULL"));
+    }
+    alts.join(" OR ")
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn field_sql(field: Field, values: &[String], params: &mut Vec<Value>) -> String {
+    match field {
+        Field::Status => format!("t.status IN ({})", placeholders(params, text_values(values))),
+        Field::Type => format!("t.type IN ({})", placeholders(params, text_values(values))),
+        Field::Channel => format!("t.channel IN ({})", placeholders(params, text_values(values))),
+        Field::Priority => {
+            let ranks = values
+                .iter()
+                .filter_map(|v| Priority::parse(v).ok())
+                .map(|p| Value::Integer(p.rank()));
+            format!("t.priority IN ({})", placeholders(params, ranks))
+        }
+        Field::Assignee => nullable_in("t.assignee", values, params),
+        Field::Team => nullable_in("t.team", values, params),
+        Field::Tag => format!(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN ({}))",
+            placeholders(params, values.iter().map(|v| Value::Text(v.to_lowercase())))
+        ),
+        Field::Customer => {
+            let alts: Vec<String> = values
+                .iter()
+                .map(|v| {
+                    params.push(Value::Text(v.clone()));
+                    let exact = params.len();
+                    params.push(Value::Text(format!("%{}%", escape_like(v))));
+                    let like = params.len();
+                    format!("cu.email = ?{exact} OR cu.name LIKE ?{like} ESCAPE '\\'")
+                })
+                .collect();
+            format!(
+                "t.customer_id IN (SELECT cu.id FROM customers cu WHERE {})",
+                alts.join(" OR ")
+            )
+        }
+        Field::Category => {
+            let alts: Vec<String> = values
+                .iter()
+                .map(|v| {
+                    let base = v.trim_end_matches("/*").trim_end_matches('/');
+                    params.push(Value::Text(base.to_string()));
+                    let exact = params.len();
+                    params.push(Value::Text(format!("{}/%", escape_like(base))));
+                    let under = params.len();
+                    format!("t.category = ?{exact} OR t.category LIKE ?{under} ESCAPE '\\'")
+                })
+                .collect();
+            alts.join(" OR ")
+        }
+    }
+}
+
+/// Full-text match over title, description and comments. Terms of three or
+/// more characters use the trigram index; shorter ones (退款) scan with LIKE.
+fn text_sql(text: &str, params: &mut Vec<Value>) -> String {
+    if text.chars().count() >= TRIGRAM {
+        params.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+        let n = params.len();
+        format!(
+            "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?{n} \
+             UNION SELECT cm.ticket_id FROM comments cm WHERE cm.id IN \
+             (SELECT rowid FROM comment_fts WHERE comment_fts MATCH ?{n}))"
+        )
+    } else {
+        params.push(Value::Text(format!("%{}%", escape_like(text))));
+        let n = params.len();
+        format!(
+            "t.title LIKE ?{n} ESCAPE '\\' OR t.description LIKE ?{n} ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM comments cm WHERE cm.ticket_id = t.id AND cm.body LIKE ?{n} ESCAPE '\\')"
+        )
+    }
+}
+
+/// ORDER BY for a sort key; `status_order` gives the workflow's state order.
+pub fn order_by(sort: SortKey, dir: SortDir, status_order: &[&str], params: &mut Vec<Value>) -> String {
+    let d = match dir {
+        SortDir::Asc => "ASC",
+        SortDir::Desc => "DESC",
+    };
+    let key = match sort {
+        SortKey::Number => return format!("t.id {d}"),
+        SortKey::Priority => format!("t.priority {d}, t.updated_at DESC"),
+        SortKey::Status => {
+            let mut case = String::from("CASE t.status");
+            for (i, s) in status_order.iter().enumerate() {
+                params.push(Value::Text((*s).to_string()));
+                case += &format!(" WHEN ?{} THEN {i}", params.len());
+            }
+            format!("{case} ELSE {} END {d}, t.updated_at DESC", status_order.len())
+        }
+        SortKey::Title => format!("t.title COLLATE NOCASE {d}"),
+        SortKey::Customer => format!("c.name IS NULL, c.name COLLATE NOCASE {d}"),
+        SortKey::Assignee => format!("t.assignee IS NULL, t.assignee {d}"),
+        SortKey::Created => format!("t.created_at {d}"),
+        SortKey::Updated => format!("t.updated_at {d}"),
+    };
+    format!("{key}, t.id DESC")
+}

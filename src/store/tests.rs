@@ -1,0 +1,187 @@
+//! Store tests on in-memory and temporary databases.
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::domain::{Channel, ListRequest, Priority, Query, SortKey, Ticket, User, Role};
+
+fn t0() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().expect("valid time")
+}
+
+fn ticket(title: &str, description: &str) -> Ticket {
+    Ticket {
+        id: 0,
+        title: title.into(),
+        description: description.into(),
+        status: "new".into(),
+        priority: Priority::P2,
+        kind: "inquiry".into(),
+        category: None,
+        channel: Channel::Email,
+        customer_id: None,
+        assignee: None,
+        team: None,
+        tags: vec!["refund".into()],
+        custom: Default::default(),
+        resolution: None,
+        accepted_at: None,
+        rating: None,
+        created_at: t0(),
+        updated_at: t0(),
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        version: 1,
+    }
+}
+
+fn insert(store: &mut Store, t: &Ticket) -> i64 {
+    store.write(|w| w.insert_ticket(t)).expect("insert")
+}
+
+fn search(store: &Store, q: &str) -> Vec<i64> {
+    let req = ListRequest {
+        query: Query::parse(q).expect("query"),
+        sort: SortKey::Number,
+        dir: crate::domain::SortDir::Asc,
+        limit: 100,
+        offset: 0,
+    };
+    store
+        .reader()
+        .list(&req, &["new"])
+        .expect("list")
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+#[test]
+fn new_store_is_at_the_current_schema_version() {
+    let store = Store::open_in_memory().expect("open");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+}
+
+#[test]
+fn stale_version_update_is_refused_and_changes_nothing() {
+    let mut store = Store::open_in_memory().expect("open");
+    let id = insert(&mut store, &ticket("Parcel late", ""));
+    let update = TicketUpdate {
+        title: Some("Parcel very late".into()),
+        ..TicketUpdate::default()
+    };
+    assert!(store.write(|w| w.update_ticket(id, 1, &update, t0())).expect("write"));
+    let stale = TicketUpdate {
+        title: Some("Overwrite".into()),
+        ..TicketUpdate::default()
+    };
+    assert!(!store.write(|w| w.update_ticket(id, 1, &stale, t0())).expect("write"));
+    let t = store.reader().ticket(id).expect("read").expect("exists");
+    assert_eq!((t.title.as_str(), t.version), ("Parcel very late", 2));
+    assert_eq!(t.tags, vec!["refund".to_string()]);
+}
+
+#[test]
+fn full_text_finds_chinese_long_and_short_terms_and_comments() {
+    let mut store = Store::open_in_memory().expect("open");
+    let a = insert(&mut store, &ticket("申请退款:商品与描述不符", "面料不一样"));
+    let b = insert(&mut store, &ticket("Parcel stuck in customs", "order #A10293"));
+    let c = insert(&mut store, &ticket("Login problem", ""));
+    store
+        .write(|w| w.insert_comment(c, "li.na", "客户说验证码收不到", false, t0()))
+        .expect("comment");
+    assert_eq!(search(&store, "商品与描述"), vec![a]);
+    assert_eq!(search(&store, "退款"), vec![a], "two-character query falls back to LIKE");
+    assert_eq!(search(&store, "customs"), vec![b]);
+    assert_eq!(search(&store, "CUSTOMS"), vec![b], "case-insensitive");
+    assert_eq!(search(&store, "验证码"), vec![c], "comments are searched");
+    assert_eq!(search(&store, "-customs"), vec![a, c]);
+    assert_eq!(search(&store, "\"50%_off\""), Vec::<i64>::new());
+}
+
+#[test]
+fn search_index_follows_title_edits() {
+    let mut store = Store::open_in_memory().expect("open");
+    let id = insert(&mut store, &ticket("Wrong size", ""));
+    let update = TicketUpdate {
+        title: Some("尺码偏小".into()),
+        ..TicketUpdate::default()
+    };
+    store.write(|w| w.update_ticket(id, 1, &update, t0())).expect("update");
+    assert!(search(&store, "Wrong size").is_empty());
+    assert_eq!(search(&store, "尺码偏小"), vec![id]);
+}
+
+#[test]
+fn audit_log_is_append_only() {
+    let mut store = Store::open_in_memory().expect("open");
+    let id = insert(&mut store, &ticket("x", ""));
+    store
+        .write(|w| {
+            w.append_event(&NewEvent {
+                ticket: Some(id),
+                actor: "a",
+                at: t0(),
+                kind: crate::domain::EventKind::Created,
+                field: None,
+                old: None,
+                new: Some("new"),
+            })
+        })
+        .expect("append");
+    let err = store
+        .write(|w| {
+            w.tx.execute("UPDATE events SET actor = 'mallory'", [])?;
+            Ok(())
+        })
+        .expect_err("update refused");
+    assert!(err.to_string().contains("append-only"), "{err}");
+    assert!(store.write(|w| Ok(w.tx.execute("DELETE FROM events", [])?)).is_err());
+    assert_eq!(store.reader().events(id).expect("events")[0].actor, "a");
+}
+
+#[test]
+fn a_failed_write_rolls_back_everything() {
+    let mut store = Store::open_in_memory().expect("open");
+    let result: Result<()> = store.write(|w| {
+        w.insert_ticket(&ticket("first", ""))?;
+        Err(crate::Error::Empty("field.title"))
+    });
+    assert!(result.is_err());
+    assert_eq!(store.reader().ticket_count().expect("count"), 0);
+}
+
+#[test]
+fn users_are_listed_admins_first() {
+    let mut store = Store::open_in_memory().expect("open");
+    for (login, role) in [("zed", Role::Agent), ("amy", Role::Admin), ("bob", Role::Supervisor)] {
+        let u = User {
+            login: login.into(),
+            display_name: login.into(),
+            role,
+            team: None,
+            active: true,
+        };
+        store.write(|w| w.insert_user(&u, t0())).expect("insert");
+    }
+    let logins: Vec<String> = store.reader().users().expect("users").into_iter().map(|u| u.login).collect();
+    assert_eq!(logins, ["amy", "bob", "zed"]);
+}
+
+#[test]
+fn a_database_from_a_newer_tdesk_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    Store::open(&path).expect("create");
+    Store::execute_raw(&path, &format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1)).expect("bump");
+    let err = Store::open(&path).err().expect("newer schema is refused");
+    assert_eq!(
+        err,
+        crate::Error::NewerSchema {
+            found: SCHEMA_VERSION + 1,
+            supported: SCHEMA_VERSION
+        }
+    );
+}

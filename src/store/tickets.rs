@@ -1,0 +1,295 @@
+//! Ticket rows: insert, read, versioned update, tags, filtered lists.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
+
+use super::filter_sql::{order_by, where_clause};
+use super::rows::{self, TICKET_ROW_COLUMNS, from_ms, opt_from_ms, to_ms};
+use super::{Reader, Writer};
+use crate::domain::{Category, Channel, ListRequest, Priority, Query, Ticket, TicketRow};
+use crate::error::Result;
+
+const TICKET_COLUMNS: &str = "id, title, description, status, priority, type, category, channel, \
+     customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, updated_at, \
+     first_response_at, resolved_at, closed_at, version";
+
+fn ticket(r: &Row) -> rusqlite::Result<Ticket> {
+    let category: Option<String> = r.get(6)?;
+    let channel: String = r.get(7)?;
+    let custom: String = r.get(11)?;
+    let rating: Option<i64> = r.get(14)?;
+    Ok(Ticket {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        description: r.get(2)?,
+        status: r.get(3)?,
+        priority: rows::priority(r.get(4)?)?,
+        kind: r.get(5)?,
+        category: category.and_then(|c| Category::parse(&c).ok()),
+        channel: rows::channel(&channel)?,
+        customer_id: r.get(8)?,
+        assignee: r.get(9)?,
+        team: r.get(10)?,
+        tags: Vec::new(),
+        custom: serde_json::from_str(&custom).unwrap_or_default(),
+        resolution: r.get(12)?,
+        accepted_at: opt_from_ms(r.get(13)?),
+        rating: rating.and_then(|x| u8::try_from(x).ok()),
+        created_at: from_ms(r.get(15)?),
+        updated_at: from_ms(r.get(16)?),
+        first_response_at: opt_from_ms(r.get(17)?),
+        resolved_at: opt_from_ms(r.get(18)?),
+        closed_at: opt_from_ms(r.get(19)?),
+        version: r.get(20)?,
+    })
+}
+
+/// Columns to change on a ticket; `None` leaves a column alone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketUpdate {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<String>,
+    pub priority: Option<Priority>,
+    pub kind: Option<String>,
+    pub category: Option<Option<Category>>,
+    pub channel: Option<Channel>,
+    pub assignee: Option<Option<String>>,
+    pub team: Option<Option<String>>,
+    pub custom: Option<serde_json::Map<String, serde_json::Value>>,
+    pub resolution: Option<Option<String>>,
+    pub accepted_at: Option<Option<DateTime<Utc>>>,
+    pub rating: Option<Option<u8>>,
+    pub first_response_at: Option<Option<DateTime<Utc>>>,
+    pub resolved_at: Option<Option<DateTime<Utc>>>,
+    pub closed_at: Option<Option<DateTime<Utc>>>,
+}
+
+fn opt_text(v: Option<String>) -> Value {
+    v.map(Value::Text).unwrap_or(Value::Null)
+}
+
+fn opt_time(v: Option<DateTime<Utc>>) -> Value {
+    v.map(|t| Value::Integer(to_ms(t))).unwrap_or(Value::Null)
+}
+
+impl TicketUpdate {
+    /// `column = ?` pairs with their values.
+    fn assignments(&self) -> Vec<(&'static str, Value)> {
+        let mut out = Vec::new();
+        let mut set = |col, v| out.push((col, v));
+        if let Some(v) = &self.title {
+            set("title", Value::Text(v.clone()));
+        }
+        if let Some(v) = &self.description {
+            set("description", Value::Text(v.clone()));
+        }
+        if let Some(v) = &self.status {
+            set("status", Value::Text(v.clone()));
+        }
+        if let Some(v) = self.priority {
+            set("priority", Value::Integer(v.rank()));
+        }
+        if let Some(v) = &self.kind {
+            set("type", Value::Text(v.clone()));
+        }
+        if let Some(v) = &self.category {
+            set("category", opt_text(v.as_ref().map(|c| c.as_str().to_string())));
+        }
+        if let Some(v) = self.channel {
+            set("channel", Value::Text(v.as_str().to_string()));
+        }
+        if let Some(v) = &self.assignee {
+            set("assignee", opt_text(v.clone()));
+        }
+        if let Some(v) = &self.team {
+            set("team", opt_text(v.clone()));
+        }
+        if let Some(v) = &self.custom {
+            let json = serde_json::Value::Object(v.clone()).to_string();
+            set("custom", Value::Text(json));
+        }
+        if let Some(v) = &self.resolution {
+            set("resolution", opt_text(v.clone()));
+        }
+        if let Some(v) = self.accepted_at {
+            set("accepted_at", opt_time(v));
+        }
+        if let Some(v) = self.rating {
+            set("rating", v.map(|r| Value::Integer(r.into())).unwrap_or(Value::Null));
+        }
+        if let Some(v) = self.first_response_at {
+            set("first_response_at", opt_time(v));
+        }
+        if let Some(v) = self.resolved_at {
+            set("resolved_at", opt_time(v));
+        }
+        if let Some(v) = self.closed_at {
+            set("closed_at", opt_time(v));
+        }
+        out
+    }
+}
+
+impl Reader<'_> {
+    /// A ticket with its tags.
+    pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1");
+        let Some(mut t) = self.conn.query_row(&sql, [id], ticket).optional()? else {
+            return Ok(None);
+        };
+        t.tags = self.tags(id)?;
+        Ok(Some(t))
+    }
+
+    pub fn tags(&self, id: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag")?;
+        let tags = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(tags)
+    }
+
+    /// One page of tickets matching a resolved query.
+    pub fn list(&self, req: &ListRequest, status_order: &[&str]) -> Result<Vec<TicketRow>> {
+        let filter = where_clause(&req.query);
+        let mut params = filter.params;
+        let order = order_by(req.sort, req.dir, status_order, &mut params);
+        params.push(Value::Integer(i64::try_from(req.limit).unwrap_or(i64::MAX)));
+        let limit = params.len();
+        params.push(Value::Integer(i64::try_from(req.offset).unwrap_or(0)));
+        let offset = params.len();
+        let sql = format!(
+            "SELECT {TICKET_ROW_COLUMNS} FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
+             WHERE {} ORDER BY {order} LIMIT ?{limit} OFFSET ?{offset}",
+            filter.sql
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(params), rows::ticket_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// How many tickets match a resolved query.
+    pub fn count(&self, query: &Query) -> Result<i64> {
+        let filter = where_clause(query);
+        let sql = format!("SELECT count(*) FROM tickets t WHERE {}", filter.sql);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(params_from_iter(filter.params), |r| r.get(0))?)
+    }
+
+    /// How many tickets are in each status (for kanban column headers).
+    pub fn count_by_status(&self, query: &Query) -> Result<Vec<(String, i64)>> {
+        let filter = where_clause(query);
+        let sql = format!(
+            "SELECT t.status, count(*) FROM tickets t WHERE {} GROUP BY t.status",
+            filter.sql
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(filter.params), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn ticket_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
+    }
+
+    /// Every status some ticket is in, with its ticket count.
+    pub fn statuses_in_use(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT status, count(*) FROM tickets GROUP BY status ORDER BY status")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+impl Writer<'_> {
+    /// Inserts a ticket (its `id` is ignored) and its tags; returns the new number.
+    pub fn insert_ticket(&mut self, t: &Ticket) -> Result<i64> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO tickets (title, description, status, priority, type, category, channel, \
+             customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, \
+             updated_at, first_response_at, resolved_at, closed_at, version) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, 1)",
+        )?;
+        stmt.execute(params![
+            t.title,
+            t.description,
+            t.status,
+            t.priority.rank(),
+            t.kind,
+            t.category.as_ref().map(Category::as_str),
+            t.channel.as_str(),
+            t.customer_id,
+            t.assignee,
+            t.team,
+            serde_json::Value::Object(t.custom.clone()).to_string(),
+            t.resolution,
+            t.accepted_at.map(to_ms),
+            t.rating,
+            to_ms(t.created_at),
+            to_ms(t.updated_at),
+            t.first_response_at.map(to_ms),
+            t.resolved_at.map(to_ms),
+            t.closed_at.map(to_ms),
+        ])?;
+        drop(stmt);
+        let id = self.tx.last_insert_rowid();
+        for tag in &t.tags {
+            self.add_tag(id, tag)?;
+        }
+        Ok(id)
+    }
+
+    /// Applies `update` if the ticket is still at `version`; bumps the version.
+    /// Returns `false` when the version no longer matches (or the ticket is gone).
+    pub fn update_ticket(
+        &mut self,
+        id: i64,
+        version: i64,
+        update: &TicketUpdate,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut params: Vec<Value> = Vec::new();
+        let mut sets = Vec::new();
+        for (column, value) in update.assignments() {
+            params.push(value);
+            sets.push(format!("{column} = ?{}", params.len()));
+        }
+        params.push(Value::Integer(to_ms(now)));
+        sets.push(format!("updated_at = ?{}", params.len()));
+        params.push(Value::Integer(id));
+        let id_mark = params.len();
+        params.push(Value::Integer(version));
+        let version_mark = params.len();
+        let sql = format!(
+            "UPDATE tickets SET {}, version = version + 1 WHERE id = ?{id_mark} AND version = ?{version_mark}",
+            sets.join(", ")
+        );
+        let changed = self.tx.execute(&sql, params_from_iter(params))?;
+        Ok(changed == 1)
+    }
+
+    /// Adds a tag; returns whether it was new.
+    pub fn add_tag(&mut self, id: i64, tag: &str) -> Result<bool> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)")?;
+        Ok(stmt.execute(params![id, tag])? == 1)
+    }
+
+    /// Removes a tag; returns whether it was there.
+    pub fn remove_tag(&mut self, id: i64, tag: &str) -> Result<bool> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2")?;
+        Ok(stmt.execute(params![id, tag])? == 1)
+    }
+}

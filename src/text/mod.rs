@@ -1,0 +1,11 @@
+//! Text handling for untrusted input and CJK-aware layout. Pure: no IO.
+//!
+//! Everything a customer, an import or another user wrote passes through
+//! [`sanitize_line`] or [`sanitize_block`] before it reaches a terminal, and
+//! every width is measured with [`width`] (display columns, not bytes or chars).
+
+mod sanitize;
+mod width;
+
+pub use sanitize::{sanitize_block, sanitize_line};
+pub use width::{pad_right, truncate, width, wrap};

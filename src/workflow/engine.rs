@@ -1,0 +1,164 @@
+//! The single check every status change passes: is there a transition, may
+//! this role take it, and do its requirements hold?
+
+use super::definition::{Requirement, Transition, Workflow};
+use crate::domain::Role;
+
+/// What the engine needs to know about a ticket and the requested move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoveFacts<'a> {
+    pub has_assignee: bool,
+    pub accepted: bool,
+    /// The note given with the move (resolution or reason), if any.
+    pub note: Option<&'a str>,
+    pub role: Role,
+    /// The actor asks to skip the requirements (supervisor override).
+    pub override_requested: bool,
+}
+
+/// Why a move was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    UnknownState(String),
+    /// The ticket is already in that state.
+    SameState(String),
+    /// No transition leads from the current state to the target.
+    NoTransition { from: String, to: String },
+    /// The transition is limited to other roles; names the least role that may.
+    RoleRequired(Role),
+    /// A requirement does not hold; `override_role` names who could override.
+    Missing {
+        requirement: Requirement,
+        override_role: Option<Role>,
+    },
+    /// An override was asked for but this role may not override.
+    OverrideNotAllowed(Option<Role>),
+    /// An override needs a reason.
+    OverrideNeedsReason,
+}
+
+/// A refused move with the states that are reachable from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveRefused {
+    pub refusal: Refusal,
+    /// Ids of states this actor could move the ticket to (transition exists and role allows).
+    pub allowed: Vec<String>,
+}
+
+/// Where the move's note goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteUse {
+    /// No note given.
+    None,
+    /// Stored as the ticket's resolution.
+    Resolution,
+    /// Stored as an internal note explaining the move.
+    Reason,
+}
+
+/// An accepted move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoveDecision {
+    /// Requirements were skipped by a supervisor override.
+    pub overridden: bool,
+    pub note_use: NoteUse,
+}
+
+fn has_text(note: Option<&str>) -> bool {
+    note.is_some_and(|n| !n.trim().is_empty())
+}
+
+fn least_role(roles: &[Role]) -> Option<Role> {
+    roles.iter().copied().min()
+}
+
+impl Workflow {
+    fn transition(&self, from: &str, to: &str) -> Option<&Transition> {
+        self.transitions.iter().find(|t| t.from == from && t.to == to)
+    }
+
+    /// Whether `role` may take transition `t` at all.
+    fn role_may(t: &Transition, role: Role) -> bool {
+        t.roles.is_empty() || t.roles.iter().any(|r| role.at_least(*r))
+    }
+
+    /// States `role` can move a ticket in `from` to, in display order, ignoring requirements.
+    pub fn next_states(&self, from: &str, role: Role) -> Vec<&str> {
+        self.states
+            .iter()
+            .filter(|s| {
+                self.transition(from, &s.id)
+                    .is_some_and(|t| Self::role_may(t, role))
+            })
+            .map(|s| s.id.as_str())
+            .collect()
+    }
+
+    /// The requirements of the transition `from → to`, if it exists.
+    pub fn requirements(&self, from: &str, to: &str) -> Option<&[Requirement]> {
+        self.transition(from, to).map(|t| t.requires.as_slice())
+    }
+
+    /// Checks a move; every status change in tdesk goes through here.
+    pub fn check_move(&self, from: &str, to: &str, facts: MoveFacts) -> Result<MoveDecision, MoveRefused> {
+        let refuse = |refusal| MoveRefused {
+            refusal,
+            allowed: self.next_states(from, facts.role).into_iter().map(String::from).collect(),
+        };
+        if self.state(to).is_none() {
+            return Err(refuse(Refusal::UnknownState(to.to_string())));
+        }
+        if from == to {
+            return Err(refuse(Refusal::SameState(to.to_string())));
+        }
+        let Some(t) = self.transition(from, to) else {
+            return Err(refuse(Refusal::NoTransition {
+                from: from.to_string(),
+                to: to.to_string(),
+            }));
+        };
+        if !Self::role_may(t, facts.role) {
+            return Err(refuse(Refusal::RoleRequired(least_role(&t.roles).unwrap_or(Role::Admin))));
+        }
+        let may_override = t.override_roles.iter().any(|r| facts.role.at_least(*r));
+        if facts.override_requested {
+            if !may_override {
+                return Err(refuse(Refusal::OverrideNotAllowed(least_role(&t.override_roles))));
+            }
+            if !has_text(facts.note) {
+                return Err(refuse(Refusal::OverrideNeedsReason));
+            }
+            return Ok(MoveDecision {
+                overridden: true,
+                note_use: NoteUse::Reason,
+            });
+        }
+        for req in &t.requires {
+            let holds = match req {
+                Requirement::Assignee => facts.has_assignee,
+                Requirement::Resolution | Requirement::Reason => has_text(facts.note),
+                Requirement::Acceptance => facts.accepted,
+            };
+            if !holds {
+                return Err(refuse(Refusal::Missing {
+                    requirement: *req,
+                    override_role: least_role(&t.override_roles),
+                }));
+            }
+        }
+        let note_use = if t.requires.contains(&Requirement::Resolution) {
+            NoteUse::Resolution
+        } else if has_text(facts.note) {
+            NoteUse::Reason
+        } else {
+            NoteUse::None
+        };
+        Ok(MoveDecision {
+            overridden: false,
+            note_use,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
