@@ -70,6 +70,16 @@ pub enum Error {
     Terminal(String),
     /// A config file is malformed.
     Config { file: String, message: String },
+    /// The reader of our output went away (`tdesk list | head`); not a failure.
+    BrokenPipe,
+    /// An explicitly named desk does not exist.
+    NoDesk(String),
+    /// No home directory, so no default desk path.
+    NoHome,
+    /// Standard input could not be read.
+    Stdin(String),
+    /// Input that should be text is not UTF-8; names the source.
+    NotUtf8(String),
 }
 
 /// Shorthand used across the crate.
@@ -83,6 +93,7 @@ impl Error {
             | Error::Empty(_)
             | Error::TooLong { .. }
             | Error::Query { .. }
+            | Error::NotUtf8(_)
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_) | Error::UserNotFound(_) => 3,
             Error::NotMember(_)
@@ -92,6 +103,8 @@ impl Error {
             | Error::NotAwaitingAcceptance(_)
             | Error::WorkflowStateInUse { .. } => 4,
             Error::Conflict { .. } => 5,
+            Error::BrokenPipe => 0,
+            Error::NoDesk(_) => 3,
             _ => 1,
         }
     }
@@ -182,6 +195,11 @@ impl Error {
             Error::Io { path, message } => cat.f("error.io", &[("path", path), ("message", message)]),
             Error::Terminal(msg) => cat.f("error.terminal", &[("message", msg)]),
             Error::Config { file, message } => cat.f("error.config", &[("file", file), ("message", message)]),
+            Error::BrokenPipe => String::new(),
+            Error::NoDesk(path) => cat.f("error.no_desk", &[("path", path)]),
+            Error::NoHome => cat.t("error.no_home").to_string(),
+            Error::Stdin(message) => cat.f("error.read_stdin", &[("message", message)]),
+            Error::NotUtf8(source) => cat.f("error.not_utf8", &[("source", source)]),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod present;
 pub mod service;
 pub mod store;
 pub mod text;

@@ -1,3 +1,76 @@
-fn main() {
-    println!("Hello, world!");
+//! The `tdesk` binary: parse arguments, pick the language, run, map errors to
+//! exit codes (0 ok, 2 usage, 3 not found, 4 refused, 5 conflict, 1 other).
+
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use tdesk::cli::{self, Cli, Session, Streams};
+use tdesk::config::{self, Config};
+use tdesk::i18n::{Catalog, Lang};
+use tdesk::service::{Identity, SystemClock};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = |k: &str| std::env::var(k).ok();
+    let config = config::config_path().map(|p| Config::load(&p));
+    let config_lang = config.as_ref().and_then(|c| c.as_ref().ok()).and_then(|c| c.lang.clone());
+    let lang = Lang::detect(cli.lang.as_deref(), config_lang.as_deref(), env);
+    let cat = Catalog::new(lang);
+    install_panic_message(cat.clone());
+    let config = match config.transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => return fail(&cat, &e),
+    };
+    let width = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)))
+        .flatten();
+    let session = Session {
+        cat: cat.clone(),
+        identity: Identity::current(),
+        clock: Arc::new(SystemClock),
+        config,
+        env_db: std::env::var_os("TDESK_DB").map(Into::into),
+        width,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut err = std::io::stderr();
+    let mut input = std::io::stdin();
+    let mut streams = Streams {
+        out: &mut out,
+        err: &mut err,
+        input: &mut input,
+    };
+    let result = cli::run(cli, &session, &mut streams);
+    let flushed = out.flush();
+    match result {
+        Ok(()) => match flushed {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                fail(&cat, &tdesk::Error::Io { path: "stdout".into(), message: e.to_string() })
+            }
+            _ => ExitCode::SUCCESS,
+        },
+        Err(tdesk::Error::BrokenPipe) => ExitCode::SUCCESS,
+        Err(e) => fail(&cat, &e),
+    }
+}
+
+fn fail(cat: &Catalog, e: &tdesk::Error) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "tdesk: {}", e.message(cat));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+}
+
+/// A panic prints one sentence instead of a backtrace; the TUI's own hook
+/// restores the terminal before this runs.
+fn install_panic_message(cat: Catalog) {
+    std::panic::set_hook(Box::new(move |info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(std::io::stderr(), "tdesk: {}", cat.f("error.internal", &[("place", &place)]));
+    }));
 }

@@ -1,1 +1,115 @@
-//! CLI.
+//! The command-line front end: parses nothing itself (see [`args`]), opens the
+//! desk, runs one subcommand through the service, prints the result. Never
+//! touches the store directly.
+
+mod admin;
+pub mod args;
+mod output;
+mod tickets;
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+use crate::i18n::Catalog;
+use crate::service::{Clock, Desk, Identity, Opened};
+
+pub use args::Cli;
+use args::Command;
+
+/// Everything a command needs from the outside world.
+pub struct Session {
+    pub cat: Catalog,
+    pub identity: Identity,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+    /// The value of `TDESK_DB`, if set.
+    pub env_db: Option<PathBuf>,
+    /// Terminal width when standard output is a terminal (tables shrink to fit).
+    pub width: Option<usize>,
+}
+
+/// Standard streams, injectable for tests.
+pub struct Streams<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub input: &'a mut dyn Read,
+}
+
+/// Runs the parsed command line.
+pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    match cli.command.take() {
+        None if cli.demo => {
+            let path = config::demo_db_path().ok_or(Error::NoHome)?;
+            let (mut desk, _) = Desk::open(&path, &s.identity, s.clock.clone())?;
+            if desk.ticket_count()? == 0 {
+                desk.load_demo(admin::DEFAULT_DEMO_TICKETS, admin::DEFAULT_DEMO_SEED)?;
+            }
+            crate::tui::run(desk, s)
+        }
+        None => {
+            let desk = open(&cli, s, io, false)?;
+            crate::tui::run(desk, s)
+        }
+        Some(Command::Init) => admin::init(&cli, s, io),
+        Some(Command::Workflow(args::WorkflowCommand::Check { file })) => {
+            admin::check_workflow_file(&file, s, io)
+        }
+        Some(command) => {
+            let mut desk = open(&cli, s, io, false)?;
+            dispatch(command, &mut desk, s, io)
+        }
+    }
+}
+
+fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    match command {
+        Command::Init => Ok(()),
+        Command::Add(a) => tickets::add(desk, a, s, io),
+        Command::List(a) => tickets::list(desk, a, s, io),
+        Command::Show(a) => tickets::show(desk, a, s, io),
+        Command::Move(a) => tickets::move_ticket(desk, a, s, io),
+        Command::Assign(a) => tickets::assign(desk, a, s, io),
+        Command::Comment(a) => tickets::comment(desk, a, s, io),
+        Command::Edit(a) => tickets::edit(desk, a, s, io),
+        Command::Accept(a) => tickets::accept(desk, a, s, io),
+        Command::History(a) => tickets::history(desk, a, s, io),
+        Command::Demo(a) => admin::demo(desk, a, s, io),
+        Command::User(c) => admin::user(desk, c, s, io),
+        Command::Workflow(c) => admin::workflow(desk, c, s, io),
+    }
+}
+
+/// Opens the desk named by flag, `TDESK_DB`, config or the default path.
+/// An explicitly named desk must exist unless `create` is set; the default
+/// desk is created on first use.
+pub(crate) fn open(cli: &Cli, s: &Session, io: &mut Streams<'_>, create: bool) -> Result<Desk> {
+    let (path, explicit) =
+        config::choose_db(cli.db.as_deref(), s.env_db.clone(), &s.config).ok_or(Error::NoHome)?;
+    if explicit && !create && !path.exists() {
+        return Err(Error::NoDesk(path.display().to_string()));
+    }
+    let (desk, opened) = Desk::open(&path, &s.identity, s.clock.clone())?;
+    if opened == Opened::Bootstrapped && !create {
+        let msg = s.cat.f(
+            "cli.created_desk",
+            &[("path", &path.display()), ("login", &s.identity.login)],
+        );
+        output::line(io.err, &msg)?;
+    }
+    Ok(desk)
+}
+
+/// Reads `-` as standard input; any other value is taken as given.
+fn text_arg(value: &str, io: &mut Streams<'_>) -> Result<String> {
+    if value != "-" {
+        return Ok(value.to_string());
+    }
+    let mut bytes = Vec::new();
+    io.input
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Stdin(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| Error::NotUtf8("stdin".into()))
+}

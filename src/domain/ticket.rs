@@ -108,6 +108,8 @@ pub struct TicketRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// The customer's acceptance is recorded.
+    pub accepted: bool,
 }
 
 /// A ticket with everything the detail pane shows.

@@ -9,6 +9,9 @@ use std::sync::Arc;
 const EN: &str = include_str!("../../assets/i18n/en.toml");
 const ZH_CN: &str = include_str!("../../assets/i18n/zh-CN.toml");
 
+/// Shown for a key no catalog has.
+const MISSING: &str = "??";
+
 /// A supported UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -78,13 +81,14 @@ impl Catalog {
         self.lang
     }
 
-    /// The string for `key`; the key itself if no catalog has it.
-    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+    /// The string for `key`, falling back to English. A key no catalog has
+    /// shows as `??` (tests keep every key the code uses in both catalogs).
+    pub fn t(&self, key: &str) -> &str {
         self.strings
             .get(key)
             .or_else(|| self.english.get(key))
             .map(String::as_str)
-            .unwrap_or(key)
+            .unwrap_or(MISSING)
     }
 
     /// The string for `key` with `{name}` placeholders filled in.

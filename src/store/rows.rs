@@ -34,7 +34,7 @@ pub fn channel(text: &str) -> rusqlite::Result<Channel> {
 
 /// Columns selected for a [`TicketRow`], in the order [`ticket_row`] reads them.
 pub const TICKET_ROW_COLUMNS: &str = "t.id, t.title, t.status, t.priority, t.type, c.name, \
-     t.assignee, t.team, t.created_at, t.updated_at, t.version";
+     t.assignee, t.team, t.created_at, t.updated_at, t.version, t.accepted_at IS NOT NULL";
 
 pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
     Ok(TicketRow {
@@ -49,6 +49,7 @@ pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
         created_at: from_ms(r.get(8)?),
         updated_at: from_ms(r.get(9)?),
         version: r.get(10)?,
+        accepted: r.get(11)?,
     })
 }
 

@@ -1,1 +1,91 @@
-//! TUI.
+//! The terminal UI: list, kanban and detail panes over the desk.
+//!
+//! Shape: [`app::App`] holds all state and changes only in `update`, which
+//! returns [`action::Effect`]s; [`runner`] executes them through the service
+//! and feeds results back; [`view`] draws the state. The event loop here is
+//! synchronous: poll for input with a timeout, update, draw.
+
+pub mod action;
+pub mod app;
+pub mod harness;
+pub mod keymap;
+pub mod layout;
+pub mod runner;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+use chrono::{Local, Offset, Utc};
+use crossterm::event::{self, Event, KeyEventKind};
+use std::time::Duration;
+
+use crate::cli::Session;
+use crate::error::{Error, Result};
+use crate::service::Desk;
+use action::{Action, Effect};
+use app::{App, AppInit};
+use keymap::Keymap;
+use terminal::TerminalGuard;
+use theme::Theme;
+
+/// How long the loop waits for input before a tick (ages, signals).
+const POLL: Duration = Duration::from_millis(250);
+
+/// Whether the user asked for no colour (<https://no-color.org>).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Maps a terminal event to an action; key releases and focus changes are dropped.
+fn to_action(ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Mouse(m) => Some(Action::Mouse(m)),
+        Event::Paste(p) => Some(Action::Paste(p)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Runs the TUI until the user quits.
+pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
+    let me = desk.me()?;
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size().map_err(|e| Error::Terminal(e.to_string()))?;
+    let now = Utc::now();
+    let init = AppInit {
+        cat: s.cat.clone(),
+        workflow: desk.workflow().clone(),
+        me,
+        theme: Theme::pick(no_color(), s.config.ascii_borders),
+        keymap: Keymap::default(),
+        now,
+        tz: Local::now().offset().fix(),
+        size: (size.width, size.height),
+    };
+    let (mut app, effects) = App::new(init);
+    runner::settle(&mut desk, &mut app, effects);
+    loop {
+        guard
+            .terminal
+            .draw(|f| view::draw(f, &app))
+            .map_err(|e| Error::Terminal(e.to_string()))?;
+        if app.quit || terminal::stop_requested() {
+            return Ok(());
+        }
+        let ready = event::poll(POLL).map_err(|e| Error::Terminal(e.to_string()))?;
+        let action = if ready {
+            match to_action(event::read().map_err(|e| Error::Terminal(e.to_string()))?) {
+                Some(a) => a,
+                None => continue,
+            }
+        } else {
+            Action::Tick(Utc::now())
+        };
+        let effects = app.update(action);
+        if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
+            guard.suspend()?;
+        }
+        runner::settle(&mut desk, &mut app, effects);
+    }
+}

@@ -1,0 +1,253 @@
+//! Command-line arguments: the contract scripts rely on.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A terminal ticket desk for customer problems.
+///
+/// Without a subcommand, opens the desk in the terminal UI.
+#[derive(Debug, Parser)]
+#[command(name = "tdesk", version, about, long_about = None)]
+pub struct Cli {
+    /// Desk database (default: TDESK_DB, then the config file, then the platform data dir).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// UI language: en or zh-CN (default: config, then LC_ALL/LC_MESSAGES/LANG).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Open the terminal UI on a demo desk (created on first use).
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a desk (you become its admin).
+    Init,
+    /// Create a ticket; prints its number.
+    Add(AddArgs),
+    /// List tickets matching a query (e.g. `status:open priority:P0..P1 refund`).
+    List(ListArgs),
+    /// Show one ticket with its conversation.
+    Show(ShowArgs),
+    /// Move a ticket to another workflow state.
+    Move(MoveArgs),
+    /// Assign a ticket (`none` unassigns).
+    Assign(AssignArgs),
+    /// Add a public reply or an internal note.
+    Comment(CommentArgs),
+    /// Change fields of a ticket.
+    Edit(EditArgs),
+    /// Record that the customer accepted the fix.
+    Accept(AcceptArgs),
+    /// Show a ticket's audit log.
+    History(ShowArgs),
+    /// Load demo agents, customers and tickets into the desk.
+    Demo(DemoArgs),
+    /// Manage desk members.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Show, check or replace the workflow.
+    #[command(subcommand)]
+    Workflow(WorkflowCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub title: String,
+    /// Description text, or `-` to read it from standard input.
+    #[arg(long)]
+    pub body: Option<String>,
+    /// P0 (system down) .. P3 (suggestion); default P2.
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Ticket type (technical, after-sales, inquiry, …).
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// Category path of up to three levels, e.g. product/defect/login.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// email, phone, chat, social, marketplace, web, import or other.
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Customer email (found or created).
+    #[arg(long)]
+    pub customer: Option<String>,
+    #[arg(long)]
+    pub assignee: Option<String>,
+    #[arg(long)]
+    pub team: Option<String>,
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Query words, joined with spaces.
+    pub query: Vec<String>,
+    /// Sort by number, priority, status, title, customer, assignee, created or updated.
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// Reverse the sort.
+    #[arg(long)]
+    pub reverse: bool,
+    /// Show at most this many tickets.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Ticket number (`12` or `#12`).
+    pub id: TicketNumber,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    pub id: TicketNumber,
+    /// Target state id or label (e.g. in_progress or 处理中).
+    pub state: String,
+    /// Resolution note or reason, when the step needs one.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Skip the step's requirements (supervisor or admin; needs --note).
+    #[arg(long = "override")]
+    pub override_requirements: bool,
+    /// Refuse if the ticket is no longer at this version.
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    pub id: TicketNumber,
+    /// A member's login, `me`, or `none`.
+    pub login: String,
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    pub id: TicketNumber,
+    /// An internal note instead of a public reply.
+    #[arg(long)]
+    pub internal: bool,
+    /// The text, or `-` to read it from standard input.
+    #[arg(long)]
+    pub body: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub id: TicketNumber,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// New description, or `-` to read it from standard input.
+    #[arg(long)]
+    pub body: Option<String>,
+    #[arg(long)]
+    pub priority: Option<String>,
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// New category path; an empty string clears it.
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// New team; an empty string clears it.
+    #[arg(long)]
+    pub team: Option<String>,
+    #[arg(long = "tag")]
+    pub add_tags: Vec<String>,
+    #[arg(long = "untag")]
+    pub remove_tags: Vec<String>,
+    /// Set a custom field: KEY=VALUE (VALUE is JSON if it parses, else text; empty removes).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub custom: Vec<String>,
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    pub id: TicketNumber,
+    /// The customer's rating, 1–5.
+    #[arg(long)]
+    pub rating: Option<u8>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many tickets to create.
+    #[arg(long, default_value_t = 200)]
+    pub tickets: usize,
+    /// Seed of the generator (the same seed gives the same desk).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a member (admin only).
+    Add {
+        login: String,
+        #[arg(long, default_value = "agent")]
+        role: String,
+        #[arg(long)]
+        team: Option<String>,
+        /// Display name (default: the account's full name, or the login).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List members.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a member's role (admin only).
+    SetRole { login: String, role: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// Show the desk's workflow: states and transitions.
+    Show {
+        /// Print the TOML definition instead of tables.
+        #[arg(long)]
+        toml: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a workflow file without installing it.
+    Check { file: PathBuf },
+    /// Validate and install a workflow file for this desk (admin only).
+    Set { file: PathBuf },
+    /// Go back to the built-in workflow (admin only).
+    Reset,
+}
+
+/// A ticket number given as `12` or `#12`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketNumber(pub i64);
+
+impl std::str::FromStr for TicketNumber {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim()
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(TicketNumber)
+            .ok_or_else(|| format!("\"{s}\" is not a ticket number (expected e.g. 12 or #12)"))
+    }
+}

@@ -1,0 +1,265 @@
+//! Ticket subcommands: add, list, show, move, assign, comment, edit, accept, history.
+
+use chrono::Local;
+
+use super::args::{
+    AcceptArgs, AddArgs, AssignArgs, CommentArgs, EditArgs, ListArgs, MoveArgs, ShowArgs,
+};
+use super::output::{self, Table, block, fields, line};
+use super::{Session, Streams, text_arg};
+use crate::domain::{
+    Category, Channel, ListRequest, NewTicket, Priority, SortKey, TicketChanges, TicketDetail,
+};
+use crate::error::{Error, Result};
+use crate::i18n::Catalog;
+use crate::present::{age, describe_event, local_time, priority_label, state_label, tier_label, type_label};
+use crate::service::{Desk, MoveOptions};
+
+fn parse_category(text: &str) -> Result<Category> {
+    Ok(Category::parse(text)?)
+}
+
+pub fn add(desk: &mut Desk, a: AddArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let description = match &a.body {
+        Some(b) => text_arg(b, io)?,
+        None => String::new(),
+    };
+    let new = NewTicket {
+        title: a.title,
+        description,
+        priority: a.priority.as_deref().map(Priority::parse).transpose()?,
+        kind: a.kind,
+        category: a.category.as_deref().map(parse_category).transpose()?,
+        channel: a.channel.as_deref().map(Channel::parse).transpose()?,
+        customer_email: a.customer,
+        assignee: a.assignee.map(|l| me_to_login(&l, desk)),
+        team: a.team,
+        tags: a.tags,
+        ..NewTicket::default()
+    };
+    let id = desk.create_ticket(new)?;
+    line(io.out, &s.cat.f("cli.created_ticket", &[("id", &id)]))
+}
+
+fn me_to_login(login: &str, desk: &Desk) -> String {
+    if login.eq_ignore_ascii_case("me") {
+        desk.login().to_string()
+    } else {
+        login.to_string()
+    }
+}
+
+pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let text = a.query.join(" ");
+    let sort = match a.sort.as_deref() {
+        Some(name) => SortKey::parse(name).ok_or_else(|| Error::UnknownValue {
+            field: "sort",
+            value: name.to_string(),
+            known: SortKey::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
+        })?,
+        None => SortKey::default(),
+    };
+    let dir = if a.reverse { sort.default_dir().flipped() } else { sort.default_dir() };
+    let req = ListRequest {
+        query: desk.parse_query(&text)?,
+        sort,
+        dir,
+        limit: a.limit,
+        offset: 0,
+    };
+    let rows = desk.list(&req)?;
+    if a.json {
+        return output::json(io.out, &rows);
+    }
+    if rows.is_empty() {
+        return line(io.out, s.cat.t("cli.no_tickets"));
+    }
+    let cat = &s.cat;
+    let wf = desk.workflow();
+    let now = desk.now();
+    let mut table = Table::new(&[
+        "#",
+        cat.t("col.priority"),
+        cat.t("col.status"),
+        cat.t("col.title"),
+        cat.t("col.customer"),
+        cat.t("col.assignee"),
+        cat.t("col.age"),
+    ])
+    .flex(3);
+    for r in &rows {
+        table.push(vec![
+            format!("#{}", r.id),
+            r.priority.to_string(),
+            state_label(wf, cat, &r.status),
+            r.title.clone(),
+            r.customer.clone().unwrap_or_else(|| "–".into()),
+            r.assignee.clone().unwrap_or_else(|| "–".into()),
+            age(cat, now, r.created_at),
+        ]);
+    }
+    io.out.write_all(table.render(s.width).as_bytes()).map_err(output::io)
+}
+
+pub fn show(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let d = desk.detail(a.id.0)?;
+    if a.json {
+        return output::json(io.out, &d);
+    }
+    print_detail(desk, &d, &s.cat, io)
+}
+
+fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'_>) -> Result<()> {
+    let wf = desk.workflow();
+    let t = &d.ticket;
+    let time = |v: Option<chrono::DateTime<chrono::Utc>>| v.map(|v| local_time(v, &Local)).unwrap_or_else(|| "–".into());
+    let customer = d
+        .customer
+        .as_ref()
+        .map(|c| {
+            let mut parts = vec![c.name.clone()];
+            if let Some(e) = &c.email {
+                parts[0] = format!("{} <{e}>", c.name);
+            }
+            parts.push(tier_label(cat, c.tier));
+            parts.extend(c.country.clone());
+            parts.extend(c.timezone.clone());
+            parts.join(" · ")
+        })
+        .unwrap_or_else(|| "–".into());
+    line(io.out, &format!("#{}  {}", t.id, crate::text::sanitize_line(&t.title)))?;
+    let mut pairs = vec![
+        (cat.t("col.status").to_string(), format!("{} ({})", state_label(wf, cat, &t.status), t.status)),
+        (cat.t("col.priority").to_string(), format!("{} {}", t.priority, priority_label(cat, t.priority))),
+        (cat.t("col.type").to_string(), type_label(wf, cat, &t.kind)),
+        (cat.t("col.category").to_string(), t.category.as_ref().map(|c| c.to_string()).unwrap_or_else(|| "–".into())),
+        (cat.t("col.channel").to_string(), cat.t(&format!("channel.{}", t.channel.as_str())).to_string()),
+        (cat.t("col.customer").to_string(), customer),
+        (cat.t("col.assignee").to_string(), t.assignee.clone().unwrap_or_else(|| "–".into())),
+        (cat.t("col.team").to_string(), t.team.clone().unwrap_or_else(|| "–".into())),
+        (cat.t("col.tags").to_string(), if t.tags.is_empty() { "–".into() } else { t.tags.join(", ") }),
+        (cat.t("col.created").to_string(), time(Some(t.created_at))),
+        (cat.t("col.updated").to_string(), time(Some(t.updated_at))),
+        (cat.t("col.first_response").to_string(), time(t.first_response_at)),
+        (cat.t("col.resolved").to_string(), time(t.resolved_at)),
+        (cat.t("col.closed").to_string(), time(t.closed_at)),
+    ];
+    if let Some(r) = &t.resolution {
+        pairs.push((cat.t("col.resolution").to_string(), r.clone()));
+    }
+    if let Some(at) = t.accepted_at {
+        let rating = t.rating.map(|r| format!(" · {}", "★".repeat(r.into()))).unwrap_or_default();
+        pairs.push((cat.t("col.accepted").to_string(), format!("{}{rating}", time(Some(at)))));
+    }
+    for (k, v) in &t.custom {
+        pairs.push((k.clone(), v.to_string()));
+    }
+    pairs.push((cat.t("col.version").to_string(), t.version.to_string()));
+    fields(io.out, &pairs)?;
+    if !t.description.is_empty() {
+        line(io.out, "")?;
+        line(io.out, cat.t("detail.description"))?;
+        block(io.out, &t.description, "  ")?;
+    }
+    line(io.out, "")?;
+    line(io.out, &cat.f("detail.conversation", &[("count", &d.comments.len())]))?;
+    for c in &d.comments {
+        let kind = if c.internal { cat.t("detail.internal") } else { cat.t("detail.reply") };
+        line(
+            io.out,
+            &format!("  {}  {}  [{kind}]", local_time(c.created_at, &Local), crate::text::sanitize_line(&c.author)),
+        )?;
+        block(io.out, &c.body, "    ")?;
+    }
+    Ok(())
+}
+
+pub fn move_ticket(desk: &mut Desk, a: MoveArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let opts = MoveOptions {
+        note: a.note,
+        override_requirements: a.override_requirements,
+        expected_version: a.if_version,
+    };
+    let t = desk.move_ticket(a.id.0, &a.state, &opts)?;
+    let label = state_label(desk.workflow(), &s.cat, &t.status);
+    line(io.out, &s.cat.f("cli.moved", &[("id", &t.id), ("state", &label)]))
+}
+
+pub fn assign(desk: &mut Desk, a: AssignArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let login = match a.login.as_str() {
+        "none" | "-" | "" => None,
+        other => Some(me_to_login(other, desk)),
+    };
+    let t = desk.assign(a.id.0, login.as_deref(), a.if_version)?;
+    let msg = match &t.assignee {
+        Some(l) => s.cat.f("cli.assigned", &[("id", &t.id), ("login", l)]),
+        None => s.cat.f("cli.unassigned", &[("id", &t.id)]),
+    };
+    line(io.out, &msg)
+}
+
+pub fn comment(desk: &mut Desk, a: CommentArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let body = text_arg(&a.body, io)?;
+    let c = desk.comment(a.id.0, &body, a.internal)?;
+    let key = if c.internal { "cli.noted" } else { "cli.replied" };
+    line(io.out, &s.cat.f(key, &[("id", &c.ticket)]))
+}
+
+pub fn edit(desk: &mut Desk, a: EditArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let mut custom = serde_json::Map::new();
+    for kv in &a.custom {
+        let (k, v) = kv.split_once('=').ok_or_else(|| {
+            Error::Invalid(crate::domain::InvalidValue {
+                field: "custom",
+                value: kv.clone(),
+                expected: "KEY=VALUE".into(),
+            })
+        })?;
+        let value = if v.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.to_string()))
+        };
+        custom.insert(k.trim().to_string(), value);
+    }
+    let changes = TicketChanges {
+        title: a.title,
+        description: a.body.as_deref().map(|b| text_arg(b, io)).transpose()?,
+        priority: a.priority.as_deref().map(Priority::parse).transpose()?,
+        kind: a.kind,
+        category: match a.category.as_deref() {
+            None => None,
+            Some("") => Some(None),
+            Some(c) => Some(Some(parse_category(c)?)),
+        },
+        channel: a.channel.as_deref().map(Channel::parse).transpose()?,
+        team: a.team.map(|t| Some(t).filter(|t| !t.trim().is_empty())),
+        add_tags: a.add_tags,
+        remove_tags: a.remove_tags,
+        custom,
+    };
+    let t = desk.edit(a.id.0, &changes, a.if_version)?;
+    line(io.out, &s.cat.f("cli.edited", &[("id", &t.id), ("version", &t.version)]))
+}
+
+pub fn accept(desk: &mut Desk, a: AcceptArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let t = desk.accept(a.id.0, a.rating, None)?;
+    line(io.out, &s.cat.f("cli.accepted", &[("id", &t.id)]))
+}
+
+pub fn history(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let events = desk.history(a.id.0)?;
+    if a.json {
+        return output::json(io.out, &events);
+    }
+    let cat = &s.cat;
+    let mut table = Table::new(&[cat.t("col.time"), cat.t("col.actor"), cat.t("col.change")]).flex(2);
+    for e in &events {
+        table.push(vec![
+            local_time(e.at, &Local),
+            e.actor.clone(),
+            describe_event(desk.workflow(), cat, e),
+        ]);
+    }
+    io.out.write_all(table.render(s.width).as_bytes()).map_err(output::io)
+}

@@ -1,0 +1,166 @@
+//! Presentation helpers shared by the CLI and the TUI: localized labels for
+//! states, types, priorities and roles; relative ages; local times; one-line
+//! descriptions of audit events. Pure: the caller passes `now` and the zone.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::domain::{Event, EventKind, Priority, Role, Tier};
+use crate::i18n::Catalog;
+use crate::text::sanitize_line;
+use crate::workflow::Workflow;
+
+/// The label of a state in the catalog's language (the id if unknown).
+pub fn state_label(wf: &Workflow, cat: &Catalog, id: &str) -> String {
+    wf.state(id)
+        .map(|s| s.label.get(cat.lang().code()).to_string())
+        .unwrap_or_else(|| sanitize_line(id).into_owned())
+}
+
+/// The label of a ticket type in the catalog's language (the id if unknown).
+pub fn type_label(wf: &Workflow, cat: &Catalog, id: &str) -> String {
+    wf.ticket_type(id)
+        .map(|t| t.label.get(cat.lang().code()).to_string())
+        .unwrap_or_else(|| sanitize_line(id).into_owned())
+}
+
+/// `P1 High`-style name of a priority.
+pub fn priority_label(cat: &Catalog, p: Priority) -> String {
+    cat.t(&format!("priority.{}", p.as_str())).to_string()
+}
+
+pub fn role_label(cat: &Catalog, r: Role) -> String {
+    cat.t(&format!("role.{}", r.as_str())).to_string()
+}
+
+pub fn tier_label(cat: &Catalog, t: Tier) -> String {
+    cat.t(&format!("tier.{}", t.as_str())).to_string()
+}
+
+/// A short relative age: `5m`, `3h`, `2d`, `6w` (or the Chinese equivalents).
+pub fn age(cat: &Catalog, now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    let secs = (now - then).num_seconds().max(0);
+    let (n, key) = match secs {
+        s if s < 60 => (s, "age.seconds"),
+        s if s < 3600 => (s / 60, "age.minutes"),
+        s if s < 86_400 => (s / 3600, "age.hours"),
+        s if s < 86_400 * 14 => (s / 86_400, "age.days"),
+        s => (s / (86_400 * 7), "age.weeks"),
+    };
+    cat.f(key, &[("n", &n)])
+}
+
+/// `2026-11-20 14:03` in the given zone.
+pub fn local_time<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn or_dash(v: Option<&str>) -> String {
+    v.filter(|s| !s.is_empty())
+        .map(|s| sanitize_line(s).into_owned())
+        .unwrap_or_else(|| "–".to_string())
+}
+
+/// One line saying what an event changed, e.g. `status: Unassigned → In progress`.
+pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
+    let old = e.old.as_deref();
+    let new = e.new.as_deref();
+    match e.kind {
+        EventKind::Created => cat.f("event.created", &[("state", &state_label(wf, cat, new.unwrap_or("")))]),
+        EventKind::Status => cat.f(
+            "event.status",
+            &[
+                ("from", &state_label(wf, cat, old.unwrap_or(""))),
+                ("to", &state_label(wf, cat, new.unwrap_or(""))),
+            ],
+        ),
+        EventKind::Assigned => cat.f("event.assigned", &[("from", &or_dash(old)), ("to", &or_dash(new))]),
+        EventKind::Field => {
+            let field = e.field.as_deref().unwrap_or("");
+            let name = match field {
+                f if f.starts_with("custom.") => sanitize_line(f).into_owned(),
+                f => cat.t(&format!("field.{f}")).to_string(),
+            };
+            match field {
+                "description" | "resolution" => cat.f("event.field_text", &[("field", &name)]),
+                "tag" if old.is_none() => cat.f("event.tag_added", &[("tag", &or_dash(new))]),
+                "tag" => cat.f("event.tag_removed", &[("tag", &or_dash(old))]),
+                _ => cat.f(
+                    "event.field",
+                    &[("field", &name), ("from", &or_dash(old)), ("to", &or_dash(new))],
+                ),
+            }
+        }
+        EventKind::Comment if e.field.as_deref() == Some("note") => cat.t("event.note").to_string(),
+        EventKind::Comment => cat.t("event.reply").to_string(),
+        EventKind::Accepted => match new {
+            Some(r) => cat.f("event.accepted_rating", &[("rating", &or_dash(Some(r)))]),
+            None => cat.t("event.accepted").to_string(),
+        },
+        EventKind::Override => cat.f("event.override", &[("reason", &or_dash(new))]),
+        EventKind::User => cat.f(
+            "event.user",
+            &[("login", &or_dash(e.field.as_deref())), ("from", &or_dash(old)), ("to", &or_dash(new))],
+        ),
+        EventKind::Workflow => cat.f("event.workflow", &[("source", &or_dash(new))]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + secs, 0).expect("valid")
+    }
+
+    #[test]
+    fn ages_pick_the_right_unit() {
+        let cat = Catalog::new(Lang::En);
+        assert_eq!(age(&cat, at(30), at(0)), "30s");
+        assert_eq!(age(&cat, at(300), at(0)), "5m");
+        assert_eq!(age(&cat, at(3 * 3600), at(0)), "3h");
+        assert_eq!(age(&cat, at(2 * 86_400), at(0)), "2d");
+        assert_eq!(age(&cat, at(30 * 86_400), at(0)), "4w");
+        assert_eq!(age(&cat, at(0), at(100)), "0s", "clock skew never goes negative");
+        let zh = Catalog::new(Lang::ZhCn);
+        assert_eq!(age(&zh, at(2 * 86_400), at(0)), "2天");
+    }
+
+    #[test]
+    fn status_events_use_state_labels_in_the_ui_language() {
+        let wf = Workflow::default_workflow();
+        let e = Event {
+            id: 1,
+            ticket: Some(1),
+            actor: "a".into(),
+            at: at(0),
+            kind: EventKind::Status,
+            field: None,
+            old: Some("new".into()),
+            new: Some("in_progress".into()),
+        };
+        assert_eq!(describe_event(&wf, &Catalog::new(Lang::En), &e), "status: Unassigned → In progress");
+        assert_eq!(describe_event(&wf, &Catalog::new(Lang::ZhCn), &e), "状态:待分配 → 处理中");
+    }
+
+    #[test]
+    fn event_values_from_users_are_sanitised() {
+        let wf = Workflow::default_workflow();
+        let e = Event {
+            id: 1,
+            ticket: Some(1),
+            actor: "a".into(),
+            at: at(0),
+            kind: EventKind::Field,
+            field: Some("title".into()),
+            old: Some("ok".into()),
+            new: Some("evil\x1b[2Jtitle".into()),
+        };
+        let text = describe_event(&wf, &Catalog::new(Lang::En), &e);
+        assert!(!text.contains('\x1b'), "{text}");
+    }
+}

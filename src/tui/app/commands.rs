@@ -1,0 +1,231 @@
+//! What each [`Command`] does when no overlay is open.
+
+use super::overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay, text_input};
+use super::{App, Pane, Selected, TicketForm};
+use crate::present::state_label;
+use crate::tui::action::{Command, Effect};
+use crate::workflow::Requirement;
+
+impl App {
+    pub(super) fn command(&mut self, cmd: Command) -> Vec<Effect> {
+        match cmd {
+            Command::Quit if self.pane == Pane::Detail => self.back(),
+            Command::Quit => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            Command::Back => self.back(),
+            Command::NextPane => self.next_pane(),
+            Command::ShowList => self.show(Pane::List),
+            Command::ShowBoard => self.show(Pane::Board),
+            Command::ShowDetail => self.show(Pane::Detail),
+            Command::Up
+            | Command::Down
+            | Command::Left
+            | Command::Right
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom => self.navigate(cmd),
+            Command::Open => self.open_selected(),
+            Command::Filter => {
+                let mut input = text_input(&self.filter.text);
+                input.set_placeholder_text(self.cat.t("filter.placeholder"));
+                self.overlay = Some(Overlay::Filter { input, error: None });
+                Vec::new()
+            }
+            Command::NewTicket => {
+                self.overlay = Some(Overlay::Form(Box::new(TicketForm::new_ticket(self))));
+                Vec::new()
+            }
+            Command::Comment => self.open_comment(),
+            Command::Assign => self.open_assign(),
+            Command::Move => self.open_move_menu(),
+            Command::MovePrev => self.step_state(-1),
+            Command::MoveNext => self.step_state(1),
+            Command::Edit => self.open_edit(),
+            Command::Accept => match self.selected() {
+                Some(sel) => vec![Effect::Accept { id: sel.id, version: sel.version }],
+                None => Vec::new(),
+            },
+            Command::SortNext | Command::SortReverse if self.pane == Pane::List => {
+                self.sort(cmd == Command::SortReverse)
+            }
+            Command::SortNext | Command::SortReverse => Vec::new(),
+            Command::Refresh => {
+                let id = self.detail.ticket.as_ref().map(|d| d.ticket.id);
+                let mut effects = self.reload(id.filter(|_| self.pane == Pane::Detail));
+                effects.push(Effect::LoadUsers);
+                effects
+            }
+            Command::Help => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                Vec::new()
+            }
+            Command::Suspend => vec![Effect::Suspend],
+        }
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        if self.pane == Pane::Detail {
+            self.pane = self.prev_pane;
+            self.clamp();
+        }
+        Vec::new()
+    }
+
+    fn open_comment(&mut self) -> Vec<Effect> {
+        let Some(sel) = self.selected() else {
+            return Vec::new();
+        };
+        let draft = self.drafts.get(&sel.id).cloned().unwrap_or_default();
+        let mut input = text_input(&draft);
+        input.set_placeholder_text(self.cat.t("comment.placeholder"));
+        self.overlay = Some(Overlay::Comment {
+            id: sel.id,
+            internal: false,
+            input,
+        });
+        Vec::new()
+    }
+
+    fn open_assign(&mut self) -> Vec<Effect> {
+        let Some(sel) = self.selected() else {
+            return Vec::new();
+        };
+        let mut items = vec![MenuItem {
+            value: self.me.login.clone(),
+            label: format!("{} ({})", self.me.display_name, self.cat.t("assign.me")),
+        }];
+        items.extend(
+            self.users
+                .iter()
+                .filter(|u| u.active && u.login != self.me.login)
+                .map(|u| MenuItem {
+                    value: u.login.clone(),
+                    label: match &u.team {
+                        Some(team) => format!("{} · {} · {team}", u.display_name, u.login),
+                        None => format!("{} · {}", u.display_name, u.login),
+                    },
+                }),
+        );
+        items.push(MenuItem {
+            value: String::new(),
+            label: self.cat.t("assign.nobody").to_string(),
+        });
+        self.overlay = Some(Overlay::Menu(Menu {
+            kind: MenuKind::Assign {
+                id: sel.id,
+                version: sel.version,
+            },
+            items,
+            selected: 0,
+        }));
+        Vec::new()
+    }
+
+    fn open_move_menu(&mut self) -> Vec<Effect> {
+        let Some(sel) = self.selected() else {
+            return Vec::new();
+        };
+        let items: Vec<MenuItem> = self
+            .workflow
+            .next_states(&sel.status, self.me.role)
+            .into_iter()
+            .map(|id| MenuItem {
+                value: id.to_string(),
+                label: state_label(&self.workflow, &self.cat, id),
+            })
+            .collect();
+        if items.is_empty() {
+            self.error("status.no_moves");
+            return Vec::new();
+        }
+        self.overlay = Some(Overlay::Menu(Menu {
+            kind: MenuKind::Move {
+                id: sel.id,
+                version: sel.version,
+                from: sel.status,
+            },
+            items,
+            selected: 0,
+        }));
+        Vec::new()
+    }
+
+    /// `<` / `>`: to the previous or next state in workflow order.
+    fn step_state(&mut self, delta: isize) -> Vec<Effect> {
+        let Some(sel) = self.selected() else {
+            return Vec::new();
+        };
+        let Some(pos) = self.workflow.position(&sel.status) else {
+            return Vec::new();
+        };
+        let target = pos.checked_add_signed(delta).and_then(|p| self.workflow.states().get(p));
+        let Some(target) = target.map(|s| s.id.clone()) else {
+            self.error("status.no_moves");
+            return Vec::new();
+        };
+        self.request_move(&sel, &target)
+    }
+
+    /// Moves now, or first asks for the note the step needs.
+    pub(super) fn request_move(&mut self, sel: &Selected, to: &str) -> Vec<Effect> {
+        let (id, version, from) = (sel.id, sel.version, sel.status.as_str());
+        let needs = self.workflow.requirements(from, to).unwrap_or(&[]);
+        let kind = if needs.contains(&Requirement::Resolution) {
+            Some(NoteKind::Resolution)
+        } else if needs.contains(&Requirement::Reason) {
+            Some(NoteKind::Reason)
+        } else if needs.contains(&Requirement::Acceptance) && !sel.accepted && self.may_override(from, to) {
+            Some(NoteKind::Override)
+        } else {
+            None
+        };
+        match kind {
+            Some(kind) => {
+                self.overlay = Some(Overlay::Note {
+                    id,
+                    version,
+                    to: to.to_string(),
+                    kind,
+                    input: text_input(""),
+                });
+                Vec::new()
+            }
+            None => vec![Effect::Move {
+                id,
+                to: to.to_string(),
+                opts: crate::service::MoveOptions {
+                    expected_version: Some(version),
+                    ..Default::default()
+                },
+            }],
+        }
+    }
+
+    fn may_override(&self, from: &str, to: &str) -> bool {
+        self.workflow
+            .transitions()
+            .iter()
+            .find(|t| t.from == from && t.to == to)
+            .is_some_and(|t| t.override_roles.iter().any(|r| self.me.role.at_least(*r)))
+    }
+
+    fn open_edit(&mut self) -> Vec<Effect> {
+        let Some(sel) = self.selected() else {
+            return Vec::new();
+        };
+        match &self.detail.ticket {
+            Some(d) if d.ticket.id == sel.id => {
+                self.overlay = Some(Overlay::Form(Box::new(TicketForm::edit(self, &d.ticket))));
+                Vec::new()
+            }
+            _ => {
+                // Load the full ticket first; the detail pane opens with it.
+                self.info("status.open_to_edit", &[("id", &sel.id)]);
+                self.open_selected()
+            }
+        }
+    }
+}

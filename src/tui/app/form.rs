@@ -1,0 +1,319 @@
+//! The ticket form (`n` new, `e` edit): fields, focus, keys and turning what
+//! was typed into a [`NewTicket`] or [`TicketChanges`].
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::overlay::{Overlay, paste_into, text_input, text_of};
+use super::App;
+use crate::domain::{Category, Channel, NewTicket, Priority, Ticket, TicketChanges};
+use crate::error::Error;
+use crate::present::priority_label;
+use crate::tui::action::Effect;
+
+/// Which field a form row edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldId {
+    Title,
+    Description,
+    Priority,
+    Type,
+    Category,
+    Channel,
+    Customer,
+    Assignee,
+    Team,
+    Tags,
+}
+
+impl FieldId {
+    /// Catalog key of the label.
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldId::Title => "field.title",
+            FieldId::Description => "field.description",
+            FieldId::Priority => "field.priority",
+            FieldId::Type => "field.type",
+            FieldId::Category => "field.category",
+            FieldId::Channel => "field.channel",
+            FieldId::Customer => "field.email",
+            FieldId::Assignee => "field.assignee",
+            FieldId::Team => "field.team",
+            FieldId::Tags => "field.tags",
+        }
+    }
+}
+
+/// How a field is edited.
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    /// One line of text.
+    Line(TextArea<'static>),
+    /// Several lines of text.
+    Text(TextArea<'static>),
+    /// One of fixed options: (value, label).
+    Choice { options: Vec<(String, String)>, selected: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct FormField {
+    pub id: FieldId,
+    pub kind: FieldKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum FormMode {
+    New,
+    Edit { version: i64, original: Box<Ticket> },
+}
+
+/// An open ticket form.
+#[derive(Debug, Clone)]
+pub struct TicketForm {
+    pub mode: FormMode,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// The last save hit a conflict; the next save overwrites knowingly.
+    pub conflict: bool,
+    pub error: Option<String>,
+}
+
+fn line(text: &str) -> FieldKind {
+    FieldKind::Line(text_input(text))
+}
+
+fn choice(options: Vec<(String, String)>, current: &str) -> FieldKind {
+    let selected = options.iter().position(|(v, _)| v == current).unwrap_or(0);
+    FieldKind::Choice { options, selected }
+}
+
+fn priorities(app: &App) -> Vec<(String, String)> {
+    Priority::ALL
+        .iter()
+        .map(|p| (p.as_str().to_string(), format!("{} {}", p, priority_label(&app.cat, *p))))
+        .collect()
+}
+
+fn types(app: &App) -> Vec<(String, String)> {
+    let lang = app.cat.lang().code();
+    app.workflow
+        .types()
+        .iter()
+        .map(|t| (t.id.clone(), t.label.get(lang).to_string()))
+        .collect()
+}
+
+fn channels(app: &App) -> Vec<(String, String)> {
+    Channel::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), app.cat.t(&format!("channel.{}", c.as_str())).to_string()))
+        .collect()
+}
+
+fn split_tags(text: &str) -> Vec<String> {
+    text.split([',', '\u{ff0c}', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+impl TicketForm {
+    /// An empty form for a new ticket.
+    pub fn new_ticket(app: &App) -> Self {
+        let mut assignees = vec![(String::new(), app.cat.t("assign.nobody").to_string())];
+        assignees.push((app.me.login.clone(), format!("{} ({})", app.me.display_name, app.cat.t("assign.me"))));
+        assignees.extend(
+            app.users
+                .iter()
+                .filter(|u| u.active && u.login != app.me.login)
+                .map(|u| (u.login.clone(), format!("{} · {}", u.display_name, u.login))),
+        );
+        let fields = vec![
+            FormField { id: FieldId::Title, kind: line("") },
+            FormField { id: FieldId::Description, kind: FieldKind::Text(text_input("")) },
+            FormField { id: FieldId::Priority, kind: choice(priorities(app), "P2") },
+            FormField { id: FieldId::Type, kind: choice(types(app), "") },
+            FormField { id: FieldId::Category, kind: line("") },
+            FormField { id: FieldId::Channel, kind: choice(channels(app), "other") },
+            FormField { id: FieldId::Customer, kind: line("") },
+            FormField { id: FieldId::Assignee, kind: choice(assignees, "") },
+            FormField { id: FieldId::Tags, kind: line("") },
+        ];
+        Self { mode: FormMode::New, fields, focus: 0, conflict: false, error: None }
+    }
+
+    /// A form holding `t`'s current values.
+    pub fn edit(app: &App, t: &Ticket) -> Self {
+        let category = t.category.as_ref().map(|c| c.to_string()).unwrap_or_default();
+        let fields = vec![
+            FormField { id: FieldId::Title, kind: line(&t.title) },
+            FormField { id: FieldId::Description, kind: FieldKind::Text(text_input(&t.description)) },
+            FormField { id: FieldId::Priority, kind: choice(priorities(app), t.priority.as_str()) },
+            FormField { id: FieldId::Type, kind: choice(types(app), &t.kind) },
+            FormField { id: FieldId::Category, kind: line(&category) },
+            FormField { id: FieldId::Channel, kind: choice(channels(app), t.channel.as_str()) },
+            FormField { id: FieldId::Team, kind: line(t.team.as_deref().unwrap_or("")) },
+            FormField { id: FieldId::Tags, kind: line(&t.tags.join(", ")) },
+        ];
+        let mode = FormMode::Edit { version: t.version, original: Box::new(t.clone()) };
+        Self { mode, fields, focus: 0, conflict: false, error: None }
+    }
+
+    /// The ticket being edited, if any.
+    pub fn ticket_id(&self) -> Option<i64> {
+        match &self.mode {
+            FormMode::Edit { original, .. } => Some(original.id),
+            FormMode::New => None,
+        }
+    }
+
+    /// After a conflict: keep what was typed, but save over the newer version next time.
+    pub fn rebase(&mut self, version: i64) {
+        if let FormMode::Edit { version: v, .. } = &mut self.mode {
+            *v = version;
+        }
+    }
+
+    fn value(&self, id: FieldId) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| match &f.kind {
+                FieldKind::Line(t) | FieldKind::Text(t) => text_of(t),
+                FieldKind::Choice { options, selected } => {
+                    options.get(*selected).map(|(v, _)| v.clone()).unwrap_or_default()
+                }
+            })
+            .unwrap_or_default()
+    }
+
+    fn category(&self) -> Result<Option<Category>, Error> {
+        let text = self.value(FieldId::Category);
+        if text.trim().is_empty() {
+            Ok(None)
+        } else {
+            Ok(Some(Category::parse(&text)?))
+        }
+    }
+
+    /// What a "New" form describes.
+    pub fn to_new_ticket(&self) -> Result<NewTicket, Error> {
+        let email = self.value(FieldId::Customer);
+        let assignee = self.value(FieldId::Assignee);
+        Ok(NewTicket {
+            title: self.value(FieldId::Title),
+            description: self.value(FieldId::Description),
+            priority: Some(Priority::parse(&self.value(FieldId::Priority))?),
+            kind: Some(self.value(FieldId::Type)).filter(|k| !k.is_empty()),
+            category: self.category()?,
+            channel: Some(Channel::parse(&self.value(FieldId::Channel))?),
+            customer_email: Some(email.trim().to_string()).filter(|e| !e.is_empty()),
+            assignee: Some(assignee).filter(|a| !a.is_empty()),
+            tags: split_tags(&self.value(FieldId::Tags)),
+            ..NewTicket::default()
+        })
+    }
+
+    /// What an "Edit" form changes compared with the ticket it was opened on.
+    pub fn to_changes(&self, t: &Ticket) -> Result<TicketChanges, Error> {
+        let title = self.value(FieldId::Title);
+        let description = self.value(FieldId::Description);
+        let team = self.value(FieldId::Team).trim().to_string();
+        let tags = split_tags(&self.value(FieldId::Tags));
+        let normalized: Vec<String> = tags.iter().filter_map(|x| crate::domain::normalize_tag(x)).collect();
+        let category = self.category()?;
+        let priority = Priority::parse(&self.value(FieldId::Priority))?;
+        let channel = Channel::parse(&self.value(FieldId::Channel))?;
+        let kind = self.value(FieldId::Type);
+        Ok(TicketChanges {
+            title: Some(title).filter(|v| *v != t.title),
+            description: Some(description).filter(|v| v.trim_end() != t.description),
+            priority: Some(priority).filter(|p| *p != t.priority),
+            kind: Some(kind).filter(|k| *k != t.kind && !k.is_empty()),
+            category: Some(category).filter(|c| *c != t.category),
+            channel: Some(channel).filter(|c| *c != t.channel),
+            team: Some(Some(team).filter(|t| !t.is_empty())).filter(|v| *v != t.team),
+            add_tags: normalized.iter().filter(|x| !t.tags.contains(x)).cloned().collect(),
+            remove_tags: t.tags.iter().filter(|x| !normalized.contains(x)).cloned().collect(),
+            custom: Default::default(),
+        })
+    }
+
+    fn focused(&mut self) -> Option<&mut FormField> {
+        self.fields.get_mut(self.focus)
+    }
+
+    /// Pasted text goes into the focused text field.
+    pub fn paste(&mut self, text: &str) {
+        match self.focused().map(|f| &mut f.kind) {
+            Some(FieldKind::Line(t)) => paste_into(t, text, false),
+            Some(FieldKind::Text(t)) => paste_into(t, text, true),
+            _ => {}
+        }
+    }
+
+    fn step(&mut self, delta: isize) {
+        let n = self.fields.len() as isize;
+        self.focus = ((self.focus as isize + delta).rem_euclid(n.max(1))) as usize;
+    }
+
+    /// Handles a key that is not submit or cancel.
+    fn key(&mut self, key: KeyEvent) {
+        let multiline = matches!(self.focused().map(|f| &f.kind), Some(FieldKind::Text(_)));
+        match key.code {
+            KeyCode::Tab => self.step(1),
+            KeyCode::BackTab => self.step(-1),
+            KeyCode::Down | KeyCode::Enter if !multiline => self.step(1),
+            KeyCode::Up if !multiline => self.step(-1),
+            _ => match self.focused().map(|f| &mut f.kind) {
+                Some(FieldKind::Choice { options, selected }) => {
+                    let n = options.len().max(1);
+                    match key.code {
+                        KeyCode::Left | KeyCode::Char('h') => *selected = (*selected + n - 1) % n,
+                        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => *selected = (*selected + 1) % n,
+                        _ => {}
+                    }
+                }
+                Some(FieldKind::Line(t)) | Some(FieldKind::Text(t)) => {
+                    t.input(key);
+                }
+                None => {}
+            },
+        }
+    }
+}
+
+impl App {
+    pub(super) fn form_key(&mut self, mut form: Box<TicketForm>, key: KeyEvent) -> (Option<Overlay>, Vec<Effect>) {
+        let submit = (key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL))
+            || (key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT));
+        if key.code == KeyCode::Esc {
+            return (None, Vec::new());
+        }
+        if !submit {
+            form.key(key);
+            return (Some(Overlay::Form(form)), Vec::new());
+        }
+        let effect = match &form.mode {
+            FormMode::New => form.to_new_ticket().map(|n| Effect::Create(Box::new(n))),
+            FormMode::Edit { version, original } => form.to_changes(original).map(|changes| {
+                Effect::Edit { id: original.id, changes: Box::new(changes), version: *version }
+            }),
+        };
+        match effect {
+            Ok(Effect::Edit { changes, .. }) if changes.is_empty() => {
+                self.info("status.no_changes", &[]);
+                (None, Vec::new())
+            }
+            Ok(effect) => {
+                form.error = None;
+                (Some(Overlay::Form(form)), vec![effect])
+            }
+            Err(e) => {
+                form.error = Some(e.message(&self.cat));
+                (Some(Overlay::Form(form)), Vec::new())
+            }
+        }
+    }
+}

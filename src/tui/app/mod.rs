@@ -1,0 +1,353 @@
+//! All TUI state and its one transition function, [`App::update`], which does
+//! no IO: it returns [`Effect`]s for the runner and gets results back as
+//! [`Action`]s. Split by concern: panes (navigation), overlays (menus, forms,
+//! editors), mouse.
+
+mod commands;
+mod form;
+mod mouse;
+mod overlay;
+mod panes;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use std::collections::HashMap;
+
+use super::action::{Action, Effect};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::domain::{ListRequest, Query, SortDir, SortKey, TicketDetail, TicketRow, User};
+use crate::error::Error;
+use crate::i18n::Catalog;
+use crate::present::state_label;
+use crate::service::BoardColumn;
+use crate::workflow::Workflow;
+
+pub use form::{FieldKind, FormField, FormMode, TicketForm};
+pub use mouse::tab_spans;
+pub use panes::sort_field;
+pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay};
+
+/// Most rows the list holds at once.
+pub const LIST_LIMIT: usize = 1000;
+/// Most cards loaded per kanban column.
+pub const BOARD_LIMIT: usize = 200;
+
+/// The three panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    List,
+    Board,
+    Detail,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    pub rows: Vec<TicketRow>,
+    pub total: i64,
+    pub selected: usize,
+    pub offset: usize,
+    pub sort: SortKey,
+    pub dir: SortDir,
+    pub loaded: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BoardState {
+    pub columns: Vec<BoardColumn>,
+    pub col: usize,
+    pub row: usize,
+    pub first_col: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DetailState {
+    pub ticket: Option<TicketDetail>,
+    pub scroll: u16,
+}
+
+/// The message line at the bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The applied filter: what the user typed and how it parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub text: String,
+    pub query: Query,
+}
+
+/// The whole TUI state.
+pub struct App {
+    pub cat: Catalog,
+    pub workflow: Workflow,
+    pub me: User,
+    pub users: Vec<User>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub now: DateTime<Utc>,
+    pub tz: FixedOffset,
+    pub size: (u16, u16),
+    pub pane: Pane,
+    pub prev_pane: Pane,
+    pub list: ListState,
+    pub board: BoardState,
+    pub detail: DetailState,
+    pub filter: Filter,
+    pub overlay: Option<Overlay>,
+    pub status: Option<Status>,
+    /// Unsent comment text per ticket, kept when the editor closes.
+    pub drafts: HashMap<i64, String>,
+    pub quit: bool,
+}
+
+/// What the app knows about the ticket under the cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    pub id: i64,
+    pub status: String,
+    pub version: i64,
+    pub accepted: bool,
+}
+
+/// What a new [`App`] is built from.
+pub struct AppInit {
+    pub cat: Catalog,
+    pub workflow: Workflow,
+    pub me: User,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub now: DateTime<Utc>,
+    pub tz: FixedOffset,
+    pub size: (u16, u16),
+}
+
+impl App {
+    /// A new app and the loads it needs first.
+    pub fn new(init: AppInit) -> (Self, Vec<Effect>) {
+        let app = Self {
+            cat: init.cat,
+            workflow: init.workflow,
+            me: init.me,
+            users: Vec::new(),
+            keymap: init.keymap,
+            theme: init.theme,
+            now: init.now,
+            tz: init.tz,
+            size: init.size,
+            pane: Pane::List,
+            prev_pane: Pane::List,
+            list: ListState::default(),
+            board: BoardState::default(),
+            detail: DetailState::default(),
+            filter: Filter::default(),
+            overlay: None,
+            status: None,
+            drafts: HashMap::new(),
+            quit: false,
+        };
+        let effects = vec![app.load_list(), Effect::LoadBoard(app.filter.query.clone()), Effect::LoadUsers];
+        (app, effects)
+    }
+
+    /// The one state transition.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Key(key) => {
+                if self.overlay.is_some() {
+                    return self.overlay_key(key);
+                }
+                match self.keymap.lookup(self.pane, &key) {
+                    Some(cmd) => {
+                        self.status = None;
+                        self.command(cmd)
+                    }
+                    None => Vec::new(),
+                }
+            }
+            Action::Mouse(ev) => self.mouse(ev),
+            Action::Paste(text) => {
+                self.paste(&text);
+                Vec::new()
+            }
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.clamp();
+                Vec::new()
+            }
+            Action::Tick(now) => {
+                self.now = now;
+                Vec::new()
+            }
+            Action::ListLoaded(page) => {
+                self.list.rows = page.rows;
+                self.list.total = page.total;
+                self.list.loaded = true;
+                if matches!(self.overlay, Some(Overlay::Filter { .. })) {
+                    self.overlay = None;
+                }
+                self.clamp();
+                Vec::new()
+            }
+            Action::BoardLoaded(columns) => {
+                self.board.columns = columns;
+                self.clamp();
+                Vec::new()
+            }
+            Action::DetailLoaded(detail) => {
+                self.detail_loaded(*detail);
+                Vec::new()
+            }
+            Action::UsersLoaded(users) => {
+                self.users = users;
+                Vec::new()
+            }
+            Action::Saved { id, key } => self.saved(id, key),
+            Action::Failed(err) => self.failed(err),
+        }
+    }
+
+    /// A list load for the current filter and sort.
+    pub fn load_list(&self) -> Effect {
+        Effect::LoadList(ListRequest {
+            query: self.filter.query.clone(),
+            sort: self.list.sort,
+            dir: self.list.dir,
+            limit: LIST_LIMIT,
+            offset: 0,
+        })
+    }
+
+    /// Reloads everything that shows tickets.
+    fn reload(&self, detail: Option<i64>) -> Vec<Effect> {
+        let mut effects = vec![self.load_list(), Effect::LoadBoard(self.filter.query.clone())];
+        if let Some(id) = detail {
+            effects.push(Effect::LoadDetail(id));
+        }
+        effects
+    }
+
+    fn saved(&mut self, id: i64, key: &'static str) -> Vec<Effect> {
+        if !matches!(self.overlay, Some(Overlay::Help { .. }) | Some(Overlay::Filter { .. })) {
+            self.overlay = None;
+        }
+        if key == "status.commented" {
+            self.drafts.remove(&id);
+        }
+        self.status = Some(Status {
+            text: self.cat.f(key, &[("id", &id)]),
+            error: false,
+        });
+        if key == "status.created" {
+            self.prev_pane = self.pane;
+            self.pane = Pane::Detail;
+            self.detail.scroll = 0;
+        }
+        let show_detail = self.pane == Pane::Detail || key == "status.created";
+        self.reload(show_detail.then_some(id).or(self.detail_id()))
+    }
+
+    fn failed(&mut self, err: Error) -> Vec<Effect> {
+        let wf = &self.workflow;
+        let cat = &self.cat;
+        let text = err.describe(cat, &|id| state_label(wf, cat, id));
+        if let Some(Overlay::Filter { error, .. }) = &mut self.overlay {
+            *error = Some(text);
+            return Vec::new();
+        }
+        if let Some(Overlay::Form(form)) = &mut self.overlay {
+            form.error = Some(text.clone());
+        }
+        let mut effects = Vec::new();
+        if let Error::Conflict { ticket, .. } = &err {
+            if let Some(Overlay::Form(form)) = &mut self.overlay {
+                form.conflict = true;
+            }
+            effects.push(Effect::LoadDetail(*ticket));
+            effects.extend(self.reload(None));
+        }
+        self.status = Some(Status {
+            text: text.lines().next().unwrap_or_default().to_string(),
+            error: true,
+        });
+        effects
+    }
+
+    fn detail_loaded(&mut self, detail: TicketDetail) {
+        if let Some(Overlay::Form(form)) = &mut self.overlay {
+            if form.conflict && form.ticket_id() == Some(detail.ticket.id) {
+                form.rebase(detail.ticket.version);
+            }
+        }
+        if self.detail_id() != Some(detail.ticket.id) {
+            self.detail.scroll = 0;
+        }
+        self.detail.ticket = Some(detail);
+    }
+
+    fn detail_id(&self) -> Option<i64> {
+        self.detail.ticket.as_ref().map(|d| d.ticket.id)
+    }
+
+    /// The ticket the cursor is on in the current pane.
+    pub fn selected(&self) -> Option<Selected> {
+        let from_row = |r: &TicketRow| Selected {
+            id: r.id,
+            status: r.status.clone(),
+            version: r.version,
+            accepted: r.accepted,
+        };
+        match self.pane {
+            Pane::List => self.list.rows.get(self.list.selected).map(from_row),
+            Pane::Board => self
+                .board
+                .columns
+                .get(self.board.col)
+                .and_then(|c| c.rows.get(self.board.row))
+                .map(from_row),
+            Pane::Detail => self.detail.ticket.as_ref().map(|d| Selected {
+                id: d.ticket.id,
+                status: d.ticket.status.clone(),
+                version: d.ticket.version,
+                accepted: d.ticket.accepted_at.is_some(),
+            }),
+        }
+    }
+
+    /// Keeps cursors inside what is loaded and on screen.
+    fn clamp(&mut self) {
+        let n = self.list.rows.len();
+        self.list.selected = self.list.selected.min(n.saturating_sub(1));
+        self.list.offset = super::layout::scroll_to(
+            self.list.offset.min(n.saturating_sub(1)),
+            self.list.selected,
+            super::layout::list_visible(self.size),
+        );
+        let cols = self.board.columns.len();
+        self.board.col = self.board.col.min(cols.saturating_sub(1));
+        let rows = self.board.columns.get(self.board.col).map(|c| c.rows.len()).unwrap_or(0);
+        self.board.row = self.board.row.min(rows.saturating_sub(1));
+        let visible = super::layout::board_visible_columns(self.size.0, cols);
+        self.board.first_col = super::layout::scroll_to(self.board.first_col, self.board.col, visible);
+    }
+
+    /// Shows a localized message.
+    fn info(&mut self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) {
+        self.status = Some(Status {
+            text: self.cat.f(key, args),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, key: &str) {
+        self.status = Some(Status {
+            text: self.cat.t(key).to_string(),
+            error: true,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;

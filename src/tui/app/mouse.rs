@@ -1,0 +1,99 @@
+//! Mouse clicks: tabs switch panes, clicks select list rows and kanban cards,
+//! a click on the already selected item opens it, the wheel scrolls.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::{App, Pane};
+use crate::tui::action::{Command, Effect};
+use crate::tui::layout;
+
+/// Tab labels' catalog keys in header order.
+pub const TABS: [(Pane, &str); 3] = [(Pane::List, "tab.list"), (Pane::Board, "tab.board"), (Pane::Detail, "tab.detail")];
+
+/// The header's tab texts and where each starts, as drawn by the view.
+pub fn tab_spans(app: &App) -> Vec<(Pane, String, u16)> {
+    let mut x = crate::text::width(" tdesk ") as u16 + 1;
+    TABS.iter()
+        .enumerate()
+        .map(|(i, (pane, key))| {
+            let text = format!(" {} {} ", i + 1, app.cat.t(key));
+            let start = x;
+            x = x.saturating_add(crate::text::width(&text) as u16 + 1);
+            (*pane, text, start)
+        })
+        .collect()
+}
+
+fn contains(r: Rect, x: u16, y: u16) -> bool {
+    x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
+}
+
+impl App {
+    pub(super) fn mouse(&mut self, ev: MouseEvent) -> Vec<Effect> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.command(Command::Down),
+            MouseEventKind::ScrollUp => self.command(Command::Up),
+            MouseEventKind::Down(MouseButton::Left) => self.click(ev.column, ev.row),
+            _ => Vec::new(),
+        }
+    }
+
+    fn click(&mut self, x: u16, y: u16) -> Vec<Effect> {
+        let [header, body, _] = layout::frame(Rect::new(0, 0, self.size.0, self.size.1));
+        if contains(header, x, y) {
+            let hit = tab_spans(self)
+                .into_iter()
+                .find(|(_, text, start)| x >= *start && x < start + crate::text::width(text) as u16);
+            return match hit {
+                Some((pane, _, _)) => self.show(pane),
+                None => Vec::new(),
+            };
+        }
+        match self.pane {
+            Pane::List => {
+                let rows = layout::list_rows(body);
+                if !contains(rows, x, y) {
+                    return Vec::new();
+                }
+                let index = self.list.offset + usize::from(y - rows.y);
+                if index >= self.list.rows.len() {
+                    return Vec::new();
+                }
+                if index == self.list.selected {
+                    return self.open_selected();
+                }
+                self.list.selected = index;
+                Vec::new()
+            }
+            Pane::Board => {
+                let visible = layout::board_visible_columns(self.size.0, self.board.columns.len());
+                for (i, area) in layout::board_columns(body, visible).into_iter().enumerate() {
+                    let cards = layout::inner(area);
+                    if !contains(cards, x, y) {
+                        continue;
+                    }
+                    let col = self.board.first_col + i;
+                    let per = layout::board_visible_cards(self.size);
+                    let offset = if col == self.board.col { layout::scroll_to(0, self.board.row, per) } else { 0 };
+                    let row = offset + usize::from((y - cards.y) / layout::CARD_HEIGHT);
+                    let len = self.board.columns.get(col).map(|c| c.rows.len()).unwrap_or(0);
+                    if row >= len {
+                        return Vec::new();
+                    }
+                    if (col, row) == (self.board.col, self.board.row) {
+                        return self.open_selected();
+                    }
+                    self.board.col = col;
+                    self.board.row = row;
+                    return Vec::new();
+                }
+                Vec::new()
+            }
+            Pane::Detail => Vec::new(),
+        }
+    }
+}

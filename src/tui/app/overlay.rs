@@ -1,0 +1,291 @@
+//! Overlays on top of the panes: help, filter input, menus (move, assign),
+//! note prompt, comment editor, ticket form. Each takes the keys while open.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::{App, Selected, TicketForm};
+use crate::domain::Query;
+use crate::error::Error;
+use crate::service::MoveOptions;
+use crate::tui::action::Effect;
+
+/// An open overlay.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help { scroll: u16 },
+    Filter { input: TextArea<'static>, error: Option<String> },
+    Menu(Menu),
+    Note {
+        id: i64,
+        version: i64,
+        to: String,
+        kind: NoteKind,
+        input: TextArea<'static>,
+    },
+    Comment {
+        id: i64,
+        internal: bool,
+        input: TextArea<'static>,
+    },
+    Form(Box<TicketForm>),
+}
+
+/// What a note prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Resolution,
+    Reason,
+    /// A supervisor closing without the customer's acceptance.
+    Override,
+}
+
+impl NoteKind {
+    /// Catalog key of the prompt title.
+    pub fn title_key(self) -> &'static str {
+        match self {
+            NoteKind::Resolution => "note.resolution",
+            NoteKind::Reason => "note.reason",
+            NoteKind::Override => "note.override",
+        }
+    }
+}
+
+/// A pick-one menu.
+#[derive(Debug, Clone)]
+pub struct Menu {
+    pub kind: MenuKind,
+    pub items: Vec<MenuItem>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuKind {
+    Move { id: i64, version: i64, from: String },
+    Assign { id: i64, version: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuItem {
+    /// State id or login (empty = nobody).
+    pub value: String,
+    pub label: String,
+}
+
+/// A text input holding `text`, cursor at the end.
+pub fn text_input(text: &str) -> TextArea<'static> {
+    let lines: Vec<String> = if text.is_empty() {
+        vec![String::new()]
+    } else {
+        text.split('\n').map(String::from).collect()
+    };
+    let mut t = TextArea::new(lines);
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    t.move_cursor(CursorMove::Bottom);
+    t.move_cursor(CursorMove::End);
+    t
+}
+
+/// The text of an input, lines joined with newlines.
+pub fn text_of(t: &TextArea<'_>) -> String {
+    t.lines().join("\n")
+}
+
+fn is_submit(key: &KeyEvent) -> bool {
+    let ctrl_s = key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt_enter = key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT);
+    ctrl_s || alt_enter
+}
+
+impl App {
+    pub(super) fn overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.close_overlay();
+            return Vec::new();
+        }
+        let Some(overlay) = self.overlay.take() else {
+            return Vec::new();
+        };
+        let (keep, effects) = match overlay {
+            Overlay::Help { scroll } => self.help_key(scroll, key),
+            Overlay::Filter { input, error } => self.filter_key(input, error, key),
+            Overlay::Menu(menu) => self.menu_key(menu, key),
+            Overlay::Note { id, version, to, kind, input } => self.note_key(id, version, to, kind, input, key),
+            Overlay::Comment { id, internal, input } => self.comment_key(id, internal, input, key),
+            Overlay::Form(form) => self.form_key(form, key),
+        };
+        if self.overlay.is_none() {
+            self.overlay = keep;
+        }
+        effects
+    }
+
+    /// Closes the overlay, keeping an unsent comment as a draft.
+    fn close_overlay(&mut self) {
+        if let Some(Overlay::Comment { id, input, .. }) = self.overlay.take() {
+            let text = text_of(&input);
+            if text.trim().is_empty() {
+                self.drafts.remove(&id);
+            } else {
+                self.drafts.insert(id, text);
+            }
+        }
+    }
+
+    fn help_key(&mut self, scroll: u16, key: KeyEvent) -> (Option<Overlay>, Vec<Effect>) {
+        let scroll = match key.code {
+            KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
+            KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+            KeyCode::PageDown => scroll.saturating_add(10),
+            KeyCode::PageUp => scroll.saturating_sub(10),
+            _ => return (None, Vec::new()),
+        };
+        (Some(Overlay::Help { scroll }), Vec::new())
+    }
+
+    fn filter_key(
+        &mut self,
+        mut input: TextArea<'static>,
+        error: Option<String>,
+        key: KeyEvent,
+    ) -> (Option<Overlay>, Vec<Effect>) {
+        match key.code {
+            KeyCode::Esc => (None, Vec::new()),
+            KeyCode::Enter => {
+                let text = text_of(&input);
+                match Query::parse(&text) {
+                    Ok(query) => {
+                        self.filter.text = text;
+                        self.filter.query = query;
+                        self.list.selected = 0;
+                        self.list.offset = 0;
+                        self.board.row = 0;
+                        // The overlay closes when the list loads; a bad value keeps it open.
+                        let effects = vec![self.load_list(), Effect::LoadBoard(self.filter.query.clone())];
+                        (Some(Overlay::Filter { input, error: None }), effects)
+                    }
+                    Err(e) => {
+                        let err = Error::Query { input: text, error: e };
+                        let msg = err.message(&self.cat);
+                        (Some(Overlay::Filter { input, error: Some(msg) }), Vec::new())
+                    }
+                }
+            }
+            _ => {
+                input.input(key);
+                (Some(Overlay::Filter { input, error }), Vec::new())
+            }
+        }
+    }
+
+    fn menu_key(&mut self, mut menu: Menu, key: KeyEvent) -> (Option<Overlay>, Vec<Effect>) {
+        let n = menu.items.len();
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => return (None, Vec::new()),
+            KeyCode::Char('j') | KeyCode::Down => menu.selected = (menu.selected + 1).min(n.saturating_sub(1)),
+            KeyCode::Char('k') | KeyCode::Up => menu.selected = menu.selected.saturating_sub(1),
+            KeyCode::Home | KeyCode::Char('g') => menu.selected = 0,
+            KeyCode::End | KeyCode::Char('G') => menu.selected = n.saturating_sub(1),
+            KeyCode::Enter => {
+                let Some(item) = menu.items.get(menu.selected).cloned() else {
+                    return (None, Vec::new());
+                };
+                return match menu.kind {
+                    MenuKind::Assign { id, version } => {
+                        let login = Some(item.value).filter(|v| !v.is_empty());
+                        (None, vec![Effect::Assign { id, login, version }])
+                    }
+                    MenuKind::Move { id, version, from } => {
+                        let accepted = self.selected().filter(|s| s.id == id).is_some_and(|s| s.accepted);
+                        let sel = Selected { id, status: from, version, accepted };
+                        (None, self.request_move(&sel, &item.value))
+                    }
+                };
+            }
+            _ => {}
+        }
+        (Some(Overlay::Menu(menu)), Vec::new())
+    }
+
+    fn note_key(
+        &mut self,
+        id: i64,
+        version: i64,
+        to: String,
+        kind: NoteKind,
+        mut input: TextArea<'static>,
+        key: KeyEvent,
+    ) -> (Option<Overlay>, Vec<Effect>) {
+        match key.code {
+            KeyCode::Esc => (None, Vec::new()),
+            KeyCode::Enter => {
+                let note = text_of(&input);
+                if note.trim().is_empty() {
+                    self.error("status.note_required");
+                    return (Some(Overlay::Note { id, version, to, kind, input }), Vec::new());
+                }
+                let opts = MoveOptions {
+                    note: Some(note),
+                    override_requirements: kind == NoteKind::Override,
+                    expected_version: Some(version),
+                };
+                let keep = Overlay::Note { id, version, to: to.clone(), kind, input };
+                (Some(keep), vec![Effect::Move { id, to, opts }])
+            }
+            _ => {
+                input.input(key);
+                (Some(Overlay::Note { id, version, to, kind, input }), Vec::new())
+            }
+        }
+    }
+
+    fn comment_key(
+        &mut self,
+        id: i64,
+        internal: bool,
+        mut input: TextArea<'static>,
+        key: KeyEvent,
+    ) -> (Option<Overlay>, Vec<Effect>) {
+        if key.code == KeyCode::Esc {
+            self.overlay = Some(Overlay::Comment { id, internal, input });
+            self.close_overlay();
+            return (None, Vec::new());
+        }
+        if key.code == KeyCode::Tab {
+            return (Some(Overlay::Comment { id, internal: !internal, input }), Vec::new());
+        }
+        if is_submit(&key) {
+            let body = text_of(&input);
+            if body.trim().is_empty() {
+                self.error("status.comment_empty");
+                return (Some(Overlay::Comment { id, internal, input }), Vec::new());
+            }
+            self.drafts.insert(id, body.clone());
+            let keep = Overlay::Comment { id, internal, input };
+            return (Some(keep), vec![Effect::Comment { id, body, internal }]);
+        }
+        input.input(key);
+        (Some(Overlay::Comment { id, internal, input }), Vec::new())
+    }
+
+    /// Pasted text goes into the focused text input.
+    pub(super) fn paste(&mut self, text: &str) {
+        match &mut self.overlay {
+            Some(Overlay::Filter { input, .. }) | Some(Overlay::Note { input, .. }) => paste_into(input, text, false),
+            Some(Overlay::Comment { input, .. }) => paste_into(input, text, true),
+            Some(Overlay::Form(form)) => form.paste(text),
+            _ => {}
+        }
+    }
+}
+
+/// Inserts pasted text; single-line inputs get it flattened to one line.
+pub fn paste_into(input: &mut TextArea<'static>, text: &str, multiline: bool) {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if multiline {
+        input.insert_str(text);
+    } else {
+        input.insert_str(text.replace('\n', " "));
+    }
+}

@@ -1,0 +1,100 @@
+//! Drives the real app, runner and views without a terminal: key presses in,
+//! rendered text out. Used by the snapshot and behaviour tests.
+
+use chrono::{DateTime, Offset, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::action::Action;
+use super::app::{App, AppInit};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use super::{runner, view};
+use crate::error::Result;
+use crate::i18n::Catalog;
+use crate::service::Desk;
+
+/// An app wired to a desk, rendering into a test buffer.
+pub struct Harness {
+    pub desk: Desk,
+    pub app: App,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    /// Starts the app on `desk` at `size`, in UTC, with everything loaded.
+    pub fn new(mut desk: Desk, cat: Catalog, size: (u16, u16), now: DateTime<Utc>) -> Result<Self> {
+        let init = AppInit {
+            cat,
+            workflow: desk.workflow().clone(),
+            me: desk.me()?,
+            theme: Theme::monochrome(),
+            keymap: Keymap::default(),
+            now,
+            tz: Utc.fix(),
+            size,
+        };
+        let (mut app, effects) = App::new(init);
+        runner::settle(&mut desk, &mut app, effects);
+        let terminal = Terminal::new(TestBackend::new(size.0, size.1))
+            .map_err(|e| crate::Error::Terminal(e.to_string()))?;
+        Ok(Self { desk, app, terminal })
+    }
+
+    /// Feeds one action and runs what it causes.
+    pub fn act(&mut self, action: Action) {
+        let effects = self.app.update(action);
+        runner::settle(&mut self.desk, &mut self.app, effects);
+    }
+
+    /// Presses keys written as in the keymap, separated by spaces (`j j enter`),
+    /// or types text when prefixed with `type:` (`type:退款`).
+    pub fn press(&mut self, keys: &str) {
+        if let Some(text) = keys.strip_prefix("type:") {
+            for c in text.chars() {
+                self.act(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+            }
+            return;
+        }
+        for k in keys.split_whitespace() {
+            if let Some(key) = super::keymap::Key::parse(k) {
+                let mods = match key.code {
+                    KeyCode::Char(c) if c.is_ascii_uppercase() || "<>?:*".contains(c) => key.mods | KeyModifiers::SHIFT,
+                    _ => key.mods,
+                };
+                self.act(Action::Key(KeyEvent::new(key.code, mods)));
+            }
+        }
+    }
+
+    /// Resizes the screen.
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.terminal.backend_mut().resize(w, h);
+        self.act(Action::Resize(w, h));
+    }
+
+    /// Draws and returns the screen as text, one line per row.
+    pub fn render(&mut self) -> String {
+        let app = &self.app;
+        let _ = self.terminal.draw(|f| view::draw(f, app));
+        let buffer = self.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                skip = crate::text::width(symbol).saturating_sub(1);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -1,0 +1,97 @@
+//! Terminal set-up and the guarantee to undo it: on normal exit (Drop), on
+//! panic (hook), and on SIGTERM/SIGHUP/SIGINT (flag checked by the loop).
+
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{Stdout, stdout};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
+
+/// Set by the signal handler; the event loop exits when it sees it.
+static STOP: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// Whether a termination signal arrived.
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::Relaxed)
+}
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::Relaxed);
+}
+
+fn install_signal_handlers() {
+    for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        // SAFETY: sigaction with a zeroed struct and a handler that only stores
+        // to an atomic, which is async-signal-safe.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(sig, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+/// Leaves raw mode, the alternate screen, mouse capture and paste mode.
+/// Safe to call more than once.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+fn terminal_error(e: std::io::Error) -> Error {
+    Error::Terminal(e.to_string())
+}
+
+/// An entered terminal; dropping it restores the terminal.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> Result<Self> {
+        HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                restore();
+                previous(info);
+            }));
+            install_signal_handlers();
+        });
+        enable_raw_mode().map_err(terminal_error)?;
+        let entered = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste);
+        if let Err(e) = entered {
+            restore();
+            return Err(terminal_error(e));
+        }
+        let terminal = Terminal::new(CrosstermBackend::new(stdout())).map_err(|e| {
+            restore();
+            terminal_error(e)
+        })?;
+        Ok(Self { terminal })
+    }
+
+    /// Hands the terminal back to the shell (Ctrl+Z), stops, and takes it again on `fg`.
+    pub fn suspend(&mut self) -> Result<()> {
+        restore();
+        // SAFETY: raising SIGTSTP stops the process until SIGCONT; no memory is touched.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        enable_raw_mode().map_err(terminal_error)?;
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste).map_err(terminal_error)?;
+        self.terminal.clear().map_err(terminal_error)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}

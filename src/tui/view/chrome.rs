@@ -1,0 +1,128 @@
+//! The frame around the panes: tabs and identity on top, key hints and the
+//! status line below.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::present::role_label;
+use crate::text::{sanitize_line, truncate, width};
+use crate::tui::action::Command;
+use crate::tui::app::{App, Pane};
+
+pub fn too_small(frame: &mut Frame, app: &App, area: Rect) {
+    let text = truncate(app.cat.t("tui.too_small"), usize::from(area.width));
+    frame.render_widget(Paragraph::new(text).style(app.theme.error), area);
+}
+
+pub fn header(frame: &mut Frame, app: &App, area: Rect) {
+    let mut spans = vec![Span::styled(" tdesk ", app.theme.title), Span::raw(" ")];
+    for (pane, text, _) in crate::tui::app::tab_spans(app) {
+        let style = if pane == app.pane { app.theme.tab_active } else { app.theme.tab };
+        spans.push(Span::styled(text, style));
+        spans.push(Span::raw(" "));
+    }
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let me = format!(
+        "{} · {} ",
+        sanitize_line(&app.me.login),
+        role_label(&app.cat, app.me.role)
+    );
+    let room = usize::from(area.width).saturating_sub(used);
+    if width(&me) < room {
+        spans.push(Span::raw(" ".repeat(room - width(&me))));
+        spans.push(Span::styled(me, app.theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hints for a pane: the most useful commands with their keys.
+fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let cmds: &[(Command, &str)] = match app.pane {
+        Pane::List => &[
+            (Command::Down, "hint.move"),
+            (Command::Open, "hint.open"),
+            (Command::Move, "hint.state"),
+            (Command::Assign, "hint.assign"),
+            (Command::Comment, "hint.comment"),
+            (Command::NewTicket, "hint.new"),
+            (Command::Filter, "hint.filter"),
+            (Command::SortNext, "hint.sort"),
+            (Command::Help, "hint.help"),
+            (Command::Quit, "hint.quit"),
+        ],
+        Pane::Board => &[
+            (Command::Right, "hint.column"),
+            (Command::MoveNext, "hint.move_card"),
+            (Command::Open, "hint.open"),
+            (Command::Move, "hint.state"),
+            (Command::Assign, "hint.assign"),
+            (Command::NewTicket, "hint.new"),
+            (Command::Filter, "hint.filter"),
+            (Command::Help, "hint.help"),
+            (Command::Quit, "hint.quit"),
+        ],
+        Pane::Detail => &[
+            (Command::Down, "hint.scroll"),
+            (Command::Comment, "hint.comment"),
+            (Command::Move, "hint.state"),
+            (Command::Assign, "hint.assign"),
+            (Command::Edit, "hint.edit"),
+            (Command::Accept, "hint.accept"),
+            (Command::Back, "hint.back"),
+            (Command::Help, "hint.help"),
+        ],
+    };
+    cmds.iter()
+        .map(|(cmd, key)| {
+            let keys = if *cmd == Command::MoveNext {
+                format!(
+                    "{}/{}",
+                    app.keymap.keys_for(app.pane, Command::MovePrev).split('/').next().unwrap_or(""),
+                    app.keymap.keys_for(app.pane, Command::MoveNext).split('/').next().unwrap_or("")
+                )
+            } else {
+                app.keymap.keys_for(app.pane, *cmd).split('/').next().unwrap_or("").to_string()
+            };
+            (keys, *key)
+        })
+        .collect()
+}
+
+pub fn footer(frame: &mut Frame, app: &App, area: Rect) {
+    let [hint_area, status_area] =
+        ratatui::layout::Layout::vertical([ratatui::layout::Constraint::Length(1); 2]).areas(area);
+    let max = usize::from(area.width);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (keys, label_key) in hints(app) {
+        let label = app.cat.t(label_key);
+        let piece = width(&keys) + 1 + width(label) + 2;
+        if used + piece > max {
+            break;
+        }
+        used += piece;
+        spans.push(Span::styled(keys, app.theme.key));
+        spans.push(Span::styled(format!(" {label}  "), app.theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), hint_area);
+    let (text, style) = match &app.status {
+        Some(s) => (sanitize_line(&s.text).into_owned(), if s.error { app.theme.error } else { app.theme.ok }),
+        None => (summary(app), app.theme.dim),
+    };
+    frame.render_widget(Paragraph::new(truncate(&text, max)).style(style), status_area);
+}
+
+/// The default status line: counts and the active filter.
+fn summary(app: &App) -> String {
+    if !app.list.loaded {
+        return app.cat.t("tui.loading").to_string();
+    }
+    let mut text = app.cat.f("tui.count", &[("shown", &app.list.rows.len()), ("total", &app.list.total)]);
+    if !app.filter.text.is_empty() {
+        text.push_str(" · ");
+        text.push_str(&app.cat.f("tui.filtered", &[("query", &app.filter.text)]));
+    }
+    text
+}
