@@ -19,14 +19,12 @@ pub enum Error {
     /// The Unix user is not a member of this desk.
     NotMember(String),
     /// The workflow engine refused a status change.
-    Refused {
-        ticket: i64,
-        from: String,
-        to: String,
-        refused: MoveRefused,
-    },
+    Refused(Box<RefusedMove>),
     /// The actor's role may not do this; names the least role that may.
-    Forbidden { action: &'static str, needs: Role },
+    Forbidden {
+        action: &'static str,
+        needs: Role,
+    },
     /// The ticket changed since the caller read it.
     Conflict {
         ticket: i64,
@@ -38,11 +36,17 @@ pub enum Error {
     /// A value that must not be empty was empty (catalog key of the field).
     Empty(&'static str),
     /// A value is longer than tdesk stores (catalog key of the field, limit).
-    TooLong { field: &'static str, max: usize },
+    TooLong {
+        field: &'static str,
+        max: usize,
+    },
     /// Acceptance can only be recorded on a resolved, not yet closed ticket.
     NotAwaitingAcceptance(i64),
     /// A query did not parse.
-    Query { input: String, error: ParseError },
+    Query {
+        input: String,
+        error: ParseError,
+    },
     /// A query names a value the desk does not know (status, type).
     UnknownValue {
         field: &'static str,
@@ -55,21 +59,33 @@ pub enum Error {
         errors: Vec<DefinitionError>,
     },
     /// A new workflow lacks a state that tickets are in.
-    WorkflowStateInUse { state: String, tickets: i64 },
+    WorkflowStateInUse {
+        state: String,
+        tickets: i64,
+    },
     /// A login that exists already.
     UserExists(String),
     /// The last admin cannot be demoted.
     LastAdmin,
     /// The database was written by a newer tdesk.
-    NewerSchema { found: i64, supported: i64 },
+    NewerSchema {
+        found: i64,
+        supported: i64,
+    },
     /// SQLite failed; the text is SQLite's.
     Database(String),
     /// A file could not be read or written.
-    Io { path: String, message: String },
+    Io {
+        path: String,
+        message: String,
+    },
     /// The terminal could not be set up or drawn.
     Terminal(String),
     /// A config file is malformed.
-    Config { file: String, message: String },
+    Config {
+        file: String,
+        message: String,
+    },
     /// The reader of our output went away (`tdesk list | head`); not a failure.
     BrokenPipe,
     /// An explicitly named desk does not exist.
@@ -80,6 +96,15 @@ pub enum Error {
     Stdin(String),
     /// Input that should be text is not UTF-8; names the source.
     NotUtf8(String),
+}
+
+/// A status change the workflow engine refused, with where it was going.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefusedMove {
+    pub ticket: i64,
+    pub from: String,
+    pub to: String,
+    pub refused: MoveRefused,
 }
 
 /// Shorthand used across the crate.
@@ -97,7 +122,7 @@ impl Error {
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_) | Error::UserNotFound(_) => 3,
             Error::NotMember(_)
-            | Error::Refused { .. }
+            | Error::Refused(_)
             | Error::Forbidden { .. }
             | Error::LastAdmin
             | Error::NotAwaitingAcceptance(_)
@@ -120,17 +145,19 @@ impl Error {
             Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
             Error::UserNotFound(login) => cat.f("error.user_not_found", &[("login", login)]),
             Error::NotMember(login) => cat.f("error.not_member", &[("login", login)]),
-            Error::Refused {
-                ticket,
-                from,
-                to,
-                refused,
-            } => {
+            Error::Refused(r) => {
+                let RefusedMove {
+                    ticket,
+                    from,
+                    to,
+                    refused,
+                } = r.as_ref();
                 let reason = refusal_reason(cat, &refused.refusal, state_name);
                 let allowed = if refused.allowed.is_empty() {
                     cat.t("error.no_moves").to_string()
                 } else {
-                    let names: Vec<String> = refused.allowed.iter().map(|s| state_name(s)).collect();
+                    let names: Vec<String> =
+                        refused.allowed.iter().map(|s| state_name(s)).collect();
                     cat.f("error.allowed_moves", &[("states", &names.join(", "))])
                 };
                 cat.f(
@@ -146,11 +173,18 @@ impl Error {
             }
             Error::Forbidden { action, needs } => cat.f(
                 "error.forbidden",
-                &[("action", &cat.t(action)), ("role", &cat.t(&role_key(*needs)))],
+                &[
+                    ("action", &cat.t(action)),
+                    ("role", &cat.t(&role_key(*needs))),
+                ],
             ),
             Error::Conflict { ticket, by, at } => cat.f(
                 "error.conflict",
-                &[("id", ticket), ("by", by), ("at", &at.format("%Y-%m-%d %H:%M UTC"))],
+                &[
+                    ("id", ticket),
+                    ("by", by),
+                    ("at", &at.format("%Y-%m-%d %H:%M UTC")),
+                ],
             ),
             Error::Invalid(v) => cat.f(
                 "error.invalid_value",
@@ -164,18 +198,34 @@ impl Error {
             Error::TooLong { field, max } => {
                 cat.f("error.too_long", &[("field", &cat.t(field)), ("max", max)])
             }
-            Error::NotAwaitingAcceptance(id) => cat.f("error.not_awaiting_acceptance", &[("id", id)]),
+            Error::NotAwaitingAcceptance(id) => {
+                cat.f("error.not_awaiting_acceptance", &[("id", id)])
+            }
             Error::Query { input, error } => query_message(cat, input, error),
-            Error::UnknownValue { field, value, known } => cat.f(
+            Error::UnknownValue {
+                field,
+                value,
+                known,
+            } => cat.f(
                 "error.unknown_value",
-                &[("field", &cat.t(&format!("field.{field}"))), ("value", value), ("known", known)],
+                &[
+                    ("field", &cat.t(&format!("field.{field}"))),
+                    ("value", value),
+                    ("known", known),
+                ],
             ),
             Error::Workflow { file, errors } => {
-                let mut lines = vec![cat.f("error.workflow_invalid", &[("file", file), ("count", &errors.len())])];
+                let mut lines = vec![cat.f(
+                    "error.workflow_invalid",
+                    &[("file", file), ("count", &errors.len())],
+                )];
                 for e in errors {
                     let what = cat.f(e.problem.key(), &[("value", &e.problem.value())]);
                     lines.push(match e.line {
-                        Some(line) => cat.f("error.workflow_line", &[("file", file), ("line", &line), ("problem", &what)]),
+                        Some(line) => cat.f(
+                            "error.workflow_line",
+                            &[("file", file), ("line", &line), ("problem", &what)],
+                        ),
                         None => format!("{file}: {what}"),
                     });
                 }
@@ -192,9 +242,13 @@ impl Error {
                 &[("found", found), ("supported", supported)],
             ),
             Error::Database(msg) => cat.f("error.database", &[("message", msg)]),
-            Error::Io { path, message } => cat.f("error.io", &[("path", path), ("message", message)]),
+            Error::Io { path, message } => {
+                cat.f("error.io", &[("path", path), ("message", message)])
+            }
             Error::Terminal(msg) => cat.f("error.terminal", &[("message", msg)]),
-            Error::Config { file, message } => cat.f("error.config", &[("file", file), ("message", message)]),
+            Error::Config { file, message } => {
+                cat.f("error.config", &[("file", file), ("message", message)])
+            }
             Error::BrokenPipe => String::new(),
             Error::NoDesk(path) => cat.f("error.no_desk", &[("path", path)]),
             Error::NoHome => cat.t("error.no_home").to_string(),
@@ -214,12 +268,17 @@ fn refusal_reason(cat: &Catalog, refusal: &Refusal, state_name: &dyn Fn(&str) ->
         Refusal::UnknownState(s) => cat.f("refusal.unknown_state", &[("state", s)]),
         Refusal::SameState(s) => cat.f("refusal.same_state", &[("state", &state_name(s))]),
         Refusal::NoTransition { .. } => cat.t("refusal.no_transition").to_string(),
-        Refusal::RoleRequired(role) => cat.f("refusal.role_required", &[("role", &cat.t(&role_key(*role)))]),
+        Refusal::RoleRequired(role) => cat.f(
+            "refusal.role_required",
+            &[("role", &cat.t(&role_key(*role)))],
+        ),
         Refusal::Missing {
             requirement,
             override_role,
         } => {
-            let need = cat.t(&format!("refusal.needs_{}", requirement.as_str())).to_string();
+            let need = cat
+                .t(&format!("refusal.needs_{}", requirement.as_str()))
+                .to_string();
             match override_role {
                 Some(role) => cat.f(
                     "refusal.or_override",
@@ -228,9 +287,10 @@ fn refusal_reason(cat: &Catalog, refusal: &Refusal, state_name: &dyn Fn(&str) ->
                 None => need,
             }
         }
-        Refusal::OverrideNotAllowed(Some(role)) => {
-            cat.f("refusal.override_role", &[("role", &cat.t(&role_key(*role)))])
-        }
+        Refusal::OverrideNotAllowed(Some(role)) => cat.f(
+            "refusal.override_role",
+            &[("role", &cat.t(&role_key(*role)))],
+        ),
         Refusal::OverrideNotAllowed(None) => cat.t("refusal.override_never").to_string(),
         Refusal::OverrideNeedsReason => cat.t("refusal.override_reason").to_string(),
     }
@@ -241,7 +301,10 @@ fn query_message(cat: &Catalog, input: &str, error: &ParseError) -> String {
     let prefix = input.get(..error.offset).unwrap_or(input);
     let column = crate::text::width(prefix);
     let shown = crate::text::sanitize_line(input);
-    let msg = cat.f(error.key, &[("text", &error.text), ("column", &(column + 1))]);
+    let msg = cat.f(
+        error.key,
+        &[("text", &error.text), ("column", &(column + 1))],
+    );
     let hint = cat.f("query.hint", &[("hint", &error.hint)]);
     format!("{msg}\n  {shown}\n  {}^\n{hint}", " ".repeat(column))
 }
@@ -287,7 +350,7 @@ mod tests {
 
     #[test]
     fn refusal_lists_allowed_states_and_override_role() {
-        let e = Error::Refused {
+        let e = Error::Refused(Box::new(RefusedMove {
             ticket: 12,
             from: "pending_acceptance".into(),
             to: "closed".into(),
@@ -298,7 +361,7 @@ mod tests {
                 },
                 allowed: vec!["closed".into(), "in_progress".into()],
             },
-        };
+        }));
         let msg = e.to_string();
         assert!(msg.contains("#12"), "{msg}");
         assert!(msg.contains("acceptance"), "{msg}");
@@ -320,6 +383,10 @@ mod tests {
         assert_eq!(lines[1], "  退款 colour:red");
         // "退款 " is 5 columns wide, so the caret sits in column 6.
         assert_eq!(lines[2], "       ^");
-        assert!(lines[0].contains("colour") && lines[0].contains('6'), "{}", lines[0]);
+        assert!(
+            lines[0].contains("colour") && lines[0].contains('6'),
+            "{}",
+            lines[0]
+        );
     }
 }

@@ -15,7 +15,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let env = |k: &str| std::env::var(k).ok();
     let config = config::config_path().map(|p| Config::load(&p));
-    let config_lang = config.as_ref().and_then(|c| c.as_ref().ok()).and_then(|c| c.lang.clone());
+    let config_lang = config
+        .as_ref()
+        .and_then(|c| c.as_ref().ok())
+        .and_then(|c| c.lang.clone());
     let lang = Lang::detect(cli.lang.as_deref(), config_lang.as_deref(), env);
     let cat = Catalog::new(lang);
     install_panic_message(cat.clone());
@@ -25,7 +28,11 @@ fn main() -> ExitCode {
     };
     let width = std::io::stdout()
         .is_terminal()
-        .then(|| crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)))
+        .then(|| {
+            crossterm::terminal::size()
+                .ok()
+                .map(|(w, _)| usize::from(w))
+        })
         .flatten();
     let session = Session {
         cat: cat.clone(),
@@ -48,9 +55,13 @@ fn main() -> ExitCode {
     let flushed = out.flush();
     match result {
         Ok(()) => match flushed {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                fail(&cat, &tdesk::Error::Io { path: "stdout".into(), message: e.to_string() })
-            }
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(
+                &cat,
+                &tdesk::Error::Io {
+                    path: "stdout".into(),
+                    message: e.to_string(),
+                },
+            ),
             _ => ExitCode::SUCCESS,
         },
         Err(tdesk::Error::BrokenPipe) => ExitCode::SUCCESS,
@@ -71,6 +82,10 @@ fn install_panic_message(cat: Catalog) {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let _ = writeln!(std::io::stderr(), "tdesk: {}", cat.f("error.internal", &[("place", &place)]));
+        let _ = writeln!(
+            std::io::stderr(),
+            "tdesk: {}",
+            cat.f("error.internal", &[("place", &place)])
+        );
     }));
 }

@@ -19,10 +19,17 @@ pub const DEFAULT_DEMO_SEED: u64 = 2026;
 pub fn init(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let desk = open(cli, s, io, true)?;
     let me = desk.me()?;
-    let path = desk.path().map(|p| p.display().to_string()).unwrap_or_default();
+    let path = desk
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     let msg = s.cat.f(
         "cli.init",
-        &[("path", &path), ("login", &me.login), ("role", &role_label(&s.cat, me.role))],
+        &[
+            ("path", &path),
+            ("login", &me.login),
+            ("role", &role_label(&s.cat, me.role)),
+        ],
     );
     line(io.out, &msg)
 }
@@ -43,22 +50,44 @@ pub fn demo(desk: &mut Desk, a: DemoArgs, s: &Session, io: &mut Streams<'_>) -> 
 pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let cat = &s.cat;
     match c {
-        UserCommand::Add { login, role, team, name } => {
+        UserCommand::Add {
+            login,
+            role,
+            team,
+            name,
+        } => {
             let role = Role::parse(&role)?;
             let u = desk.add_user(&login, name.as_deref(), role, team.as_deref())?;
-            line(io.out, &cat.f("cli.user_added", &[("login", &u.login), ("role", &role_label(cat, u.role))]))
+            line(
+                io.out,
+                &cat.f(
+                    "cli.user_added",
+                    &[("login", &u.login), ("role", &role_label(cat, u.role))],
+                ),
+            )
         }
         UserCommand::SetRole { login, role } => {
             let role = Role::parse(&role)?;
             let u = desk.set_role(&login, role)?;
-            line(io.out, &cat.f("cli.role_set", &[("login", &u.login), ("role", &role_label(cat, u.role))]))
+            line(
+                io.out,
+                &cat.f(
+                    "cli.role_set",
+                    &[("login", &u.login), ("role", &role_label(cat, u.role))],
+                ),
+            )
         }
         UserCommand::List { json } => {
             let users = desk.users()?;
             if json {
                 return output::json(io.out, &users);
             }
-            let mut t = Table::new(&[cat.t("col.login"), cat.t("col.name"), cat.t("col.role"), cat.t("col.team")]);
+            let mut t = Table::new(&[
+                cat.t("col.login"),
+                cat.t("col.name"),
+                cat.t("col.role"),
+                cat.t("col.team"),
+            ]);
             for u in &users {
                 t.push(vec![
                     u.login.clone(),
@@ -67,7 +96,9 @@ pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) 
                     u.team.clone().unwrap_or_else(|| "–".into()),
                 ]);
             }
-            io.out.write_all(t.render(s.width).as_bytes()).map_err(output::io)
+            io.out
+                .write_all(t.render(s.width).as_bytes())
+                .map_err(output::io)
         }
     }
 }
@@ -125,14 +156,22 @@ struct WorkflowJson<'a> {
     transitions: Vec<TransitionJson<'a>>,
 }
 
-pub fn workflow(desk: &mut Desk, c: WorkflowCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+pub fn workflow(
+    desk: &mut Desk,
+    c: WorkflowCommand,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
     let cat = &s.cat;
     match c {
         WorkflowCommand::Check { file } => check_workflow_file(&file, s, io),
         WorkflowCommand::Set { file } => {
             let source = read_source(&file)?;
             desk.set_workflow(&source, &file.display().to_string())?;
-            line(io.out, &cat.f("cli.workflow_set", &[("file", &file.display())]))
+            line(
+                io.out,
+                &cat.f("cli.workflow_set", &[("file", &file.display())]),
+            )
         }
         WorkflowCommand::Reset => {
             desk.reset_workflow()?;
@@ -141,7 +180,11 @@ pub fn workflow(desk: &mut Desk, c: WorkflowCommand, s: &Session, io: &mut Strea
         WorkflowCommand::Show { toml, json } => {
             let wf = desk.workflow();
             if toml {
-                let source = if wf.source().is_empty() { crate::workflow::DEFAULT_DEFINITION } else { wf.source() };
+                let source = if wf.source().is_empty() {
+                    crate::workflow::DEFAULT_DEFINITION
+                } else {
+                    wf.source()
+                };
                 return io.out.write_all(source.as_bytes()).map_err(output::io);
             }
             let lang = cat.lang().code();
@@ -170,7 +213,8 @@ pub fn workflow(desk: &mut Desk, c: WorkflowCommand, s: &Session, io: &mut Strea
                 };
                 return output::json(io.out, &doc);
             }
-            let mut states = Table::new(&[cat.t("col.state"), cat.t("col.label"), cat.t("col.flags")]);
+            let mut states =
+                Table::new(&[cat.t("col.state"), cat.t("col.label"), cat.t("col.flags")]);
             for st in wf.states() {
                 let mut flags = Vec::new();
                 if st.id == wf.initial().id {
@@ -182,25 +226,48 @@ pub fn workflow(desk: &mut Desk, c: WorkflowCommand, s: &Session, io: &mut Strea
                 if st.is_final {
                     flags.push("final");
                 }
-                states.push(vec![st.id.clone(), st.label.get(lang).to_string(), flags.join(", ")]);
+                states.push(vec![
+                    st.id.clone(),
+                    st.label.get(lang).to_string(),
+                    flags.join(", "),
+                ]);
             }
-            io.out.write_all(states.render(s.width).as_bytes()).map_err(output::io)?;
+            io.out
+                .write_all(states.render(s.width).as_bytes())
+                .map_err(output::io)?;
             line(io.out, "")?;
-            let mut moves = Table::new(&[cat.t("col.from"), cat.t("col.to"), cat.t("col.requires"), cat.t("col.roles")]);
+            let mut moves = Table::new(&[
+                cat.t("col.from"),
+                cat.t("col.to"),
+                cat.t("col.requires"),
+                cat.t("col.roles"),
+            ]);
             for t in wf.transitions() {
                 let roles = if t.roles.is_empty() {
                     "–".to_string()
                 } else {
-                    t.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                    t.roles
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
-                let mut requires: Vec<String> = t.requires.iter().map(|r| r.as_str().to_string()).collect();
+                let mut requires: Vec<String> =
+                    t.requires.iter().map(|r| r.as_str().to_string()).collect();
                 if !t.override_roles.is_empty() {
                     let who: Vec<&str> = t.override_roles.iter().map(|r| r.as_str()).collect();
                     requires.push(format!("override: {}", who.join("/")));
                 }
-                moves.push(vec![t.from.clone(), t.to.clone(), requires.join(", "), roles]);
+                moves.push(vec![
+                    t.from.clone(),
+                    t.to.clone(),
+                    requires.join(", "),
+                    roles,
+                ]);
             }
-            io.out.write_all(moves.render(s.width).as_bytes()).map_err(output::io)
+            io.out
+                .write_all(moves.render(s.width).as_bytes())
+                .map_err(output::io)
         }
     }
 }

@@ -57,7 +57,8 @@ impl Table {
     }
 
     pub fn push(&mut self, row: Vec<String>) {
-        self.rows.push(row.iter().map(|c| sanitize_line(c).into_owned()).collect());
+        self.rows
+            .push(row.iter().map(|c| sanitize_line(c).into_owned()).collect());
     }
 
     /// Renders with two spaces between columns; `max_width` limits the total.
@@ -73,7 +74,9 @@ impl Table {
             let total: usize = widths.iter().sum::<usize>() + 2 * cols.saturating_sub(1);
             if total > max {
                 let others = total - widths[f];
-                widths[f] = max.saturating_sub(others).max(width(&self.headers[f]).max(8));
+                widths[f] = max
+                    .saturating_sub(others)
+                    .max(width(&self.headers[f]).max(8));
             }
         }
         let mut out = String::new();
@@ -135,7 +138,11 @@ mod tests {
     #[test]
     fn the_flexible_column_shrinks_to_fit() {
         let mut t = Table::new(&["#", "TITLE", "WHO"]).flex(1);
-        t.push(vec!["1".into(), "A very long title that will not fit in the width".into(), "bob".into()]);
+        t.push(vec![
+            "1".into(),
+            "A very long title that will not fit in the width".into(),
+            "bob".into(),
+        ]);
         for l in t.render(Some(30)).lines() {
             assert!(width(l) <= 30, "{l}");
         }

@@ -12,7 +12,9 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::i18n::Catalog;
-use crate::present::{age, describe_event, local_time, priority_label, state_label, tier_label, type_label};
+use crate::present::{
+    age, describe_event, local_time, priority_label, state_label, tier_label, type_label,
+};
 use crate::service::{Desk, MoveOptions};
 
 fn parse_category(text: &str) -> Result<Category> {
@@ -55,11 +57,19 @@ pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> 
         Some(name) => SortKey::parse(name).ok_or_else(|| Error::UnknownValue {
             field: "sort",
             value: name.to_string(),
-            known: SortKey::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
+            known: SortKey::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         })?,
         None => SortKey::default(),
     };
-    let dir = if a.reverse { sort.default_dir().flipped() } else { sort.default_dir() };
+    let dir = if a.reverse {
+        sort.default_dir().flipped()
+    } else {
+        sort.default_dir()
+    };
     let req = ListRequest {
         query: desk.parse_query(&text)?,
         sort,
@@ -98,7 +108,9 @@ pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> 
             age(cat, now, r.created_at),
         ]);
     }
-    io.out.write_all(table.render(s.width).as_bytes()).map_err(output::io)
+    io.out
+        .write_all(table.render(s.width).as_bytes())
+        .map_err(output::io)
 }
 
 pub fn show(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
@@ -112,7 +124,10 @@ pub fn show(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) -> 
 fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'_>) -> Result<()> {
     let wf = desk.workflow();
     let t = &d.ticket;
-    let time = |v: Option<chrono::DateTime<chrono::Utc>>| v.map(|v| local_time(v, &Local)).unwrap_or_else(|| "–".into());
+    let time = |v: Option<chrono::DateTime<chrono::Utc>>| {
+        v.map(|v| local_time(v, &Local))
+            .unwrap_or_else(|| "–".into())
+    };
     let customer = d
         .customer
         .as_ref()
@@ -127,20 +142,55 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
             parts.join(" · ")
         })
         .unwrap_or_else(|| "–".into());
-    line(io.out, &format!("#{}  {}", t.id, crate::text::sanitize_line(&t.title)))?;
+    line(
+        io.out,
+        &format!("#{}  {}", t.id, crate::text::sanitize_line(&t.title)),
+    )?;
     let mut pairs = vec![
-        (cat.t("col.status").to_string(), format!("{} ({})", state_label(wf, cat, &t.status), t.status)),
-        (cat.t("col.priority").to_string(), format!("{} {}", t.priority, priority_label(cat, t.priority))),
+        (
+            cat.t("col.status").to_string(),
+            format!("{} ({})", state_label(wf, cat, &t.status), t.status),
+        ),
+        (
+            cat.t("col.priority").to_string(),
+            format!("{} {}", t.priority, priority_label(cat, t.priority)),
+        ),
         (cat.t("col.type").to_string(), type_label(wf, cat, &t.kind)),
-        (cat.t("col.category").to_string(), t.category.as_ref().map(|c| c.to_string()).unwrap_or_else(|| "–".into())),
-        (cat.t("col.channel").to_string(), cat.t(&format!("channel.{}", t.channel.as_str())).to_string()),
+        (
+            cat.t("col.category").to_string(),
+            t.category
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "–".into()),
+        ),
+        (
+            cat.t("col.channel").to_string(),
+            cat.t(&format!("channel.{}", t.channel.as_str()))
+                .to_string(),
+        ),
         (cat.t("col.customer").to_string(), customer),
-        (cat.t("col.assignee").to_string(), t.assignee.clone().unwrap_or_else(|| "–".into())),
-        (cat.t("col.team").to_string(), t.team.clone().unwrap_or_else(|| "–".into())),
-        (cat.t("col.tags").to_string(), if t.tags.is_empty() { "–".into() } else { t.tags.join(", ") }),
+        (
+            cat.t("col.assignee").to_string(),
+            t.assignee.clone().unwrap_or_else(|| "–".into()),
+        ),
+        (
+            cat.t("col.team").to_string(),
+            t.team.clone().unwrap_or_else(|| "–".into()),
+        ),
+        (
+            cat.t("col.tags").to_string(),
+            if t.tags.is_empty() {
+                "–".into()
+            } else {
+                t.tags.join(", ")
+            },
+        ),
         (cat.t("col.created").to_string(), time(Some(t.created_at))),
         (cat.t("col.updated").to_string(), time(Some(t.updated_at))),
-        (cat.t("col.first_response").to_string(), time(t.first_response_at)),
+        (
+            cat.t("col.first_response").to_string(),
+            time(t.first_response_at),
+        ),
         (cat.t("col.resolved").to_string(), time(t.resolved_at)),
         (cat.t("col.closed").to_string(), time(t.closed_at)),
     ];
@@ -148,8 +198,14 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         pairs.push((cat.t("col.resolution").to_string(), r.clone()));
     }
     if let Some(at) = t.accepted_at {
-        let rating = t.rating.map(|r| format!(" · {}", "★".repeat(r.into()))).unwrap_or_default();
-        pairs.push((cat.t("col.accepted").to_string(), format!("{}{rating}", time(Some(at)))));
+        let rating = t
+            .rating
+            .map(|r| format!(" · {}", "★".repeat(r.into())))
+            .unwrap_or_default();
+        pairs.push((
+            cat.t("col.accepted").to_string(),
+            format!("{}{rating}", time(Some(at))),
+        ));
     }
     for (k, v) in &t.custom {
         pairs.push((k.clone(), v.to_string()));
@@ -162,12 +218,23 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         block(io.out, &t.description, "  ")?;
     }
     line(io.out, "")?;
-    line(io.out, &cat.f("detail.conversation", &[("count", &d.comments.len())]))?;
+    line(
+        io.out,
+        &cat.f("detail.conversation", &[("count", &d.comments.len())]),
+    )?;
     for c in &d.comments {
-        let kind = if c.internal { cat.t("detail.internal") } else { cat.t("detail.reply") };
+        let kind = if c.internal {
+            cat.t("detail.internal")
+        } else {
+            cat.t("detail.reply")
+        };
         line(
             io.out,
-            &format!("  {}  {}  [{kind}]", local_time(c.created_at, &Local), crate::text::sanitize_line(&c.author)),
+            &format!(
+                "  {}  {}  [{kind}]",
+                local_time(c.created_at, &Local),
+                crate::text::sanitize_line(&c.author)
+            ),
         )?;
         block(io.out, &c.body, "    ")?;
     }
@@ -182,7 +249,10 @@ pub fn move_ticket(desk: &mut Desk, a: MoveArgs, s: &Session, io: &mut Streams<'
     };
     let t = desk.move_ticket(a.id.0, &a.state, &opts)?;
     let label = state_label(desk.workflow(), &s.cat, &t.status);
-    line(io.out, &s.cat.f("cli.moved", &[("id", &t.id), ("state", &label)]))
+    line(
+        io.out,
+        &s.cat.f("cli.moved", &[("id", &t.id), ("state", &label)]),
+    )
 }
 
 pub fn assign(desk: &mut Desk, a: AssignArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
@@ -201,7 +271,11 @@ pub fn assign(desk: &mut Desk, a: AssignArgs, s: &Session, io: &mut Streams<'_>)
 pub fn comment(desk: &mut Desk, a: CommentArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let body = text_arg(&a.body, io)?;
     let c = desk.comment(a.id.0, &body, a.internal)?;
-    let key = if c.internal { "cli.noted" } else { "cli.replied" };
+    let key = if c.internal {
+        "cli.noted"
+    } else {
+        "cli.replied"
+    };
     line(io.out, &s.cat.f(key, &[("id", &c.ticket)]))
 }
 
@@ -239,7 +313,11 @@ pub fn edit(desk: &mut Desk, a: EditArgs, s: &Session, io: &mut Streams<'_>) -> 
         custom,
     };
     let t = desk.edit(a.id.0, &changes, a.if_version)?;
-    line(io.out, &s.cat.f("cli.edited", &[("id", &t.id), ("version", &t.version)]))
+    line(
+        io.out,
+        &s.cat
+            .f("cli.edited", &[("id", &t.id), ("version", &t.version)]),
+    )
 }
 
 pub fn accept(desk: &mut Desk, a: AcceptArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
@@ -253,7 +331,8 @@ pub fn history(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) 
         return output::json(io.out, &events);
     }
     let cat = &s.cat;
-    let mut table = Table::new(&[cat.t("col.time"), cat.t("col.actor"), cat.t("col.change")]).flex(2);
+    let mut table =
+        Table::new(&[cat.t("col.time"), cat.t("col.actor"), cat.t("col.change")]).flex(2);
     for e in &events {
         table.push(vec![
             local_time(e.at, &Local),
@@ -261,5 +340,7 @@ pub fn history(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) 
             describe_event(desk.workflow(), cat, e),
         ]);
     }
-    io.out.write_all(table.render(s.width).as_bytes()).map_err(output::io)
+    io.out
+        .write_all(table.render(s.width).as_bytes())
+        .map_err(output::io)
 }

@@ -73,7 +73,11 @@ pub fn demo_db_path() -> Option<PathBuf> {
 
 /// Which database to open: flag, then `TDESK_DB`, then config, then the default.
 /// The boolean says whether the path was chosen explicitly (it must then exist).
-pub fn choose_db(flag: Option<&Path>, env: Option<PathBuf>, config: &Config) -> Option<(PathBuf, bool)> {
+pub fn choose_db(
+    flag: Option<&Path>,
+    env: Option<PathBuf>,
+    config: &Config,
+) -> Option<(PathBuf, bool)> {
     flag.map(Path::to_path_buf)
         .or(env.filter(|p| !p.as_os_str().is_empty()))
         .or_else(|| config.db.clone())
@@ -101,9 +105,12 @@ mod tests {
             ..Config::default()
         };
         let pick = |flag: Option<&str>, env: Option<&str>| {
-            choose_db(flag.map(Path::new), env.map(PathBuf::from), &cfg).map(|(p, explicit)| (p, explicit))
+            choose_db(flag.map(Path::new), env.map(PathBuf::from), &cfg)
         };
-        assert_eq!(pick(Some("/f.db"), Some("/e.db")), Some(("/f.db".into(), true)));
+        assert_eq!(
+            pick(Some("/f.db"), Some("/e.db")),
+            Some(("/f.db".into(), true))
+        );
         assert_eq!(pick(None, Some("/e.db")), Some(("/e.db".into(), true)));
         assert_eq!(pick(None, Some("")), Some(("/cfg.db".into(), true)));
         assert_eq!(pick(None, None), Some(("/cfg.db".into(), true)));

@@ -16,7 +16,9 @@ pub use customer::{Customer, NewCustomer, Tier};
 pub use event::{Event, EventKind, replay_status};
 pub use priority::Priority;
 pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey};
-pub use ticket::{Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag};
+pub use ticket::{
+    Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag,
+};
 pub use user::{Role, User};
 
 /// A value that could not be parsed from user input; carries the field and the bad text.

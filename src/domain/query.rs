@@ -395,7 +395,10 @@ mod tests {
     #[test]
     fn reversed_priority_range_is_normalised() {
         let q = Query::parse("p:P3..P2").expect("valid");
-        assert_eq!(q.clauses, vec![field(Field::Priority, &["P2", "P3"], false)]);
+        assert_eq!(
+            q.clauses,
+            vec![field(Field::Priority, &["P2", "P3"], false)]
+        );
     }
 
     #[test]
@@ -416,10 +419,7 @@ mod tests {
 
     #[test]
     fn unclosed_quote_and_empty_values_are_errors() {
-        assert_eq!(
-            Query::parse(r#"a "open"#).expect_err("unclosed").offset,
-            2
-        );
+        assert_eq!(Query::parse(r#"a "open"#).expect_err("unclosed").offset, 2);
         assert_eq!(
             Query::parse("status:").expect_err("empty").key,
             "query.empty_value"
@@ -446,13 +446,19 @@ mod tests {
     #[test]
     fn quoted_field_values_keep_spaces() {
         let q = Query::parse(r#"customer:"Zhang Wei""#).expect("valid");
-        assert_eq!(q.clauses, vec![field(Field::Customer, &["Zhang Wei"], false)]);
+        assert_eq!(
+            q.clauses,
+            vec![field(Field::Customer, &["Zhang Wei"], false)]
+        );
     }
 
     #[test]
     fn quoted_phrase_with_colon_is_text() {
         let q = Query::parse(r#""note: call back" -"x:y""#).expect("valid");
-        assert_eq!(q.clauses, vec![text("note: call back", false), text("x:y", true)]);
+        assert_eq!(
+            q.clauses,
+            vec![text("note: call back", false), text("x:y", true)]
+        );
     }
 
     #[test]

@@ -50,10 +50,7 @@ impl fmt::Display for Category {
 /// Normalises a tag: trimmed, lower-case, inner whitespace as `-`.
 pub fn normalize_tag(tag: &str) -> Option<String> {
     let t = tag.trim().trim_start_matches('#').to_lowercase();
-    let t: String = t
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-");
+    let t: String = t.split_whitespace().collect::<Vec<_>>().join("-");
     (!t.is_empty()).then_some(t)
 }
 

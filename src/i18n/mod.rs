@@ -42,7 +42,11 @@ impl Lang {
     }
 
     /// Picks the language: `--lang`, then config, then LC_ALL, LC_MESSAGES, LANG; English otherwise.
-    pub fn detect(flag: Option<&str>, config: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Self {
+    pub fn detect(
+        flag: Option<&str>,
+        config: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Self {
         if let Some(l) = flag.into_iter().chain(config).find_map(Self::from_tag) {
             return l;
         }

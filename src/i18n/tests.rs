@@ -51,7 +51,9 @@ fn translations_keep_every_placeholder() {
 /// Collects every string literal in src/ that looks like `section.key` where
 /// `section` is a top-level table of the catalog.
 fn used_keys(dir: &Path, sections: &BTreeSet<String>, out: &mut BTreeSet<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -59,8 +61,12 @@ fn used_keys(dir: &Path, sections: &BTreeSet<String>, out: &mut BTreeSet<String>
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             for literal in text.split('"').skip(1).step_by(2) {
-                let Some((section, rest)) = literal.split_once('.') else { continue };
-                let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                let Some((section, rest)) = literal.split_once('.') else {
+                    continue;
+                };
+                let plain = |s: &str| {
+                    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                };
                 if sections.contains(section) && plain(rest) {
                     out.insert(literal.to_string());
                 }
@@ -76,11 +82,22 @@ fn every_key_the_code_uses_exists() {
         .map(|t| t.keys().cloned().collect())
         .unwrap_or_default();
     let mut used = BTreeSet::new();
-    used_keys(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &sections, &mut used);
-    assert!(used.len() > 200, "found only {} keys; scanner broken?", used.len());
+    used_keys(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &sections,
+        &mut used,
+    );
+    assert!(
+        used.len() > 200,
+        "found only {} keys; scanner broken?",
+        used.len()
+    );
     let en = keys(EN);
     let missing: Vec<_> = used.iter().filter(|k| !en.contains(*k)).collect();
-    assert!(missing.is_empty(), "keys used in code but missing from en.toml: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "keys used in code but missing from en.toml: {missing:?}"
+    );
 }
 
 #[test]
@@ -88,7 +105,10 @@ fn lookup_falls_back_and_fills_placeholders() {
     let zh = Catalog::new(Lang::ZhCn);
     assert_eq!(zh.t("no.such.key"), "??");
     let en = Catalog::new(Lang::En);
-    assert_eq!(en.f("error.ticket_not_found", &[("id", &7)]), "Ticket #7 not found.");
+    assert_eq!(
+        en.f("error.ticket_not_found", &[("id", &7)]),
+        "Ticket #7 not found."
+    );
 }
 
 #[test]
@@ -111,15 +131,37 @@ fn keys_built_at_run_time_exist() {
     use crate::domain::{Channel, Priority, Role, SortKey, Tier};
     let en = keys(EN);
     let mut wanted: Vec<String> = Vec::new();
-    wanted.extend(Priority::ALL.iter().map(|p| format!("priority.{}", p.as_str())));
-    wanted.extend(Channel::ALL.iter().map(|c| format!("channel.{}", c.as_str())));
+    wanted.extend(
+        Priority::ALL
+            .iter()
+            .map(|p| format!("priority.{}", p.as_str())),
+    );
+    wanted.extend(
+        Channel::ALL
+            .iter()
+            .map(|c| format!("channel.{}", c.as_str())),
+    );
     wanted.extend(Tier::ALL.iter().map(|t| format!("tier.{}", t.as_str())));
     wanted.extend(Role::ALL.iter().map(|r| format!("role.{}", r.as_str())));
-    wanted.extend(SortKey::ALL.iter().map(|k| format!("field.{}", crate::tui::app::sort_field(*k))));
+    wanted.extend(
+        SortKey::ALL
+            .iter()
+            .map(|k| format!("field.{}", crate::tui::app::sort_field(*k))),
+    );
     for r in ["assignee", "resolution", "reason", "acceptance"] {
         wanted.push(format!("refusal.needs_{r}"));
     }
-    for f in ["title", "description", "priority", "type", "category", "channel", "team", "tag", "resolution"] {
+    for f in [
+        "title",
+        "description",
+        "priority",
+        "type",
+        "category",
+        "channel",
+        "team",
+        "tag",
+        "resolution",
+    ] {
         wanted.push(format!("field.{f}"));
     }
     let missing: Vec<_> = wanted.iter().filter(|k| !en.contains(*k)).collect();

@@ -68,7 +68,10 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
     let old = e.old.as_deref();
     let new = e.new.as_deref();
     match e.kind {
-        EventKind::Created => cat.f("event.created", &[("state", &state_label(wf, cat, new.unwrap_or("")))]),
+        EventKind::Created => cat.f(
+            "event.created",
+            &[("state", &state_label(wf, cat, new.unwrap_or("")))],
+        ),
         EventKind::Status => cat.f(
             "event.status",
             &[
@@ -76,7 +79,10 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
                 ("to", &state_label(wf, cat, new.unwrap_or(""))),
             ],
         ),
-        EventKind::Assigned => cat.f("event.assigned", &[("from", &or_dash(old)), ("to", &or_dash(new))]),
+        EventKind::Assigned => cat.f(
+            "event.assigned",
+            &[("from", &or_dash(old)), ("to", &or_dash(new))],
+        ),
         EventKind::Field => {
             let field = e.field.as_deref().unwrap_or("");
             let name = match field {
@@ -89,7 +95,11 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
                 "tag" => cat.f("event.tag_removed", &[("tag", &or_dash(old))]),
                 _ => cat.f(
                     "event.field",
-                    &[("field", &name), ("from", &or_dash(old)), ("to", &or_dash(new))],
+                    &[
+                        ("field", &name),
+                        ("from", &or_dash(old)),
+                        ("to", &or_dash(new)),
+                    ],
                 ),
             }
         }
@@ -102,7 +112,11 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
         EventKind::Override => cat.f("event.override", &[("reason", &or_dash(new))]),
         EventKind::User => cat.f(
             "event.user",
-            &[("login", &or_dash(e.field.as_deref())), ("from", &or_dash(old)), ("to", &or_dash(new))],
+            &[
+                ("login", &or_dash(e.field.as_deref())),
+                ("from", &or_dash(old)),
+                ("to", &or_dash(new)),
+            ],
         ),
         EventKind::Workflow => cat.f("event.workflow", &[("source", &or_dash(new))]),
     }
@@ -125,7 +139,11 @@ mod tests {
         assert_eq!(age(&cat, at(3 * 3600), at(0)), "3h");
         assert_eq!(age(&cat, at(2 * 86_400), at(0)), "2d");
         assert_eq!(age(&cat, at(30 * 86_400), at(0)), "4w");
-        assert_eq!(age(&cat, at(0), at(100)), "0s", "clock skew never goes negative");
+        assert_eq!(
+            age(&cat, at(0), at(100)),
+            "0s",
+            "clock skew never goes negative"
+        );
         let zh = Catalog::new(Lang::ZhCn);
         assert_eq!(age(&zh, at(2 * 86_400), at(0)), "2天");
     }
@@ -143,8 +161,14 @@ mod tests {
             old: Some("new".into()),
             new: Some("in_progress".into()),
         };
-        assert_eq!(describe_event(&wf, &Catalog::new(Lang::En), &e), "status: Unassigned → In progress");
-        assert_eq!(describe_event(&wf, &Catalog::new(Lang::ZhCn), &e), "状态:待分配 → 处理中");
+        assert_eq!(
+            describe_event(&wf, &Catalog::new(Lang::En), &e),
+            "status: Unassigned → In progress"
+        );
+        assert_eq!(
+            describe_event(&wf, &Catalog::new(Lang::ZhCn), &e),
+            "状态:待分配 → 处理中"
+        );
     }
 
     #[test]

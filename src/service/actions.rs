@@ -19,7 +19,12 @@ impl Desk {
     }
 
     /// Sets (or with `None` clears) the assignee.
-    pub fn assign(&mut self, id: i64, login: Option<&str>, expected_version: Option<i64>) -> Result<Ticket> {
+    pub fn assign(
+        &mut self,
+        id: i64,
+        login: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<Ticket> {
         self.write_as(|w, ctx| ops::assign(w, ctx, id, login, expected_version))
     }
 
@@ -29,12 +34,22 @@ impl Desk {
     }
 
     /// Edits plain fields.
-    pub fn edit(&mut self, id: i64, changes: &TicketChanges, expected_version: Option<i64>) -> Result<Ticket> {
+    pub fn edit(
+        &mut self,
+        id: i64,
+        changes: &TicketChanges,
+        expected_version: Option<i64>,
+    ) -> Result<Ticket> {
         self.write_as(|w, ctx| ops::edit(w, ctx, id, changes, expected_version))
     }
 
     /// Records the customer's acceptance of the fix.
-    pub fn accept(&mut self, id: i64, rating: Option<u8>, expected_version: Option<i64>) -> Result<Ticket> {
+    pub fn accept(
+        &mut self,
+        id: i64,
+        rating: Option<u8>,
+        expected_version: Option<i64>,
+    ) -> Result<Ticket> {
         self.write_as(|w, ctx| ops::accept(w, ctx, id, rating, expected_version))
     }
 

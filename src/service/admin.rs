@@ -31,7 +31,10 @@ impl Desk {
             login: login.to_string(),
             display_name,
             role,
-            team: team.map(str::trim).filter(|t| !t.is_empty()).map(String::from),
+            team: team
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from),
             active: true,
         };
         let me = self.login.clone();
@@ -107,7 +110,11 @@ impl Desk {
                 kind: EventKind::Workflow,
                 field: None,
                 old: None,
-                new: Some(if source.is_some() { "custom" } else { "default" }),
+                new: Some(if source.is_some() {
+                    "custom"
+                } else {
+                    "default"
+                }),
             })?;
             Ok(())
         })?;

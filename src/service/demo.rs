@@ -80,7 +80,11 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
@@ -154,14 +158,25 @@ impl Desk {
             let agents = ensure_agents(w, &data, now)?;
             let (zh, other) = ensure_customers(w, &data, now)?;
             let mut rng = Rng(seed);
-            // Creation times over the last 30 days, oldest first so numbers rise with time.
-            let mut ages: Vec<i64> = (0..count).map(|_| rng.below(30 * 24 * 60) as i64).collect();
+            // Creation times over the last 30 days, more of them recent (a live
+            // queue), oldest first so numbers rise with time.
+            let span = 30 * 24 * 60;
+            let mut ages: Vec<i64> = (0..count)
+                .map(|_| {
+                    let u = rng.below(10_000) as i64;
+                    u * u / 10_000 * span / 10_000
+                })
+                .collect();
             ages.sort_unstable_by(|a, b| b.cmp(a));
             for age in ages {
                 let created = now - Duration::minutes(age);
-                let Some(tpl) = rng.pick(&data.tickets) else { break };
+                let Some(tpl) = rng.pick(&data.tickets) else {
+                    break;
+                };
                 let pool = if tpl.lang == "zh" { &zh } else { &other };
-                let Some(&(customer_id, ref country, tier)) = rng.pick(pool) else { break };
+                let Some(&(customer_id, ref country, tier)) = rng.pick(pool) else {
+                    break;
+                };
                 let team = if tpl.lang == "zh" {
                     "cn"
                 } else if ["US", "CA", "BR"].contains(&country.as_str()) {
@@ -169,8 +184,13 @@ impl Desk {
                 } else {
                     "eu"
                 };
-                let team_agents: Vec<&User> = agents.iter().filter(|a| a.team.as_deref() == Some(team)).collect();
-                let Some(agent) = rng.pick(&team_agents).copied() else { break };
+                let team_agents: Vec<&User> = agents
+                    .iter()
+                    .filter(|a| a.team.as_deref() == Some(team))
+                    .collect();
+                let Some(agent) = rng.pick(&team_agents).copied() else {
+                    break;
+                };
                 let mut priority = Priority::parse(&tpl.priority).unwrap_or(Priority::P2);
                 if tier == Tier::Vip {
                     priority = priority.raised();
@@ -188,17 +208,38 @@ impl Desk {
                     ..NewTicket::default()
                 };
                 let mut clock = created;
-                let ctx = ops::Ctx { workflow, actor: agent, now: clock };
+                let ctx = ops::Ctx {
+                    workflow,
+                    actor: agent,
+                    now: clock,
+                };
                 let id = ops::create(w, &ctx, new)?;
                 let stage = stage_for_age(&mut rng, now - created);
-                let notes = if tpl.lang == "zh" { &data.notes_zh } else { &data.notes_en };
+                let notes = if tpl.lang == "zh" {
+                    &data.notes_zh
+                } else {
+                    &data.notes_en
+                };
                 let note = rng.pick(notes).cloned();
                 let rating = 3 + rng.below(3) as u8;
                 let mut step = |rng: &mut Rng| {
                     clock = (clock + Duration::minutes(10 + rng.below(6 * 60) as i64)).min(now);
-                    ops::Ctx { workflow, actor: agent, now: clock }
+                    ops::Ctx {
+                        workflow,
+                        actor: agent,
+                        now: clock,
+                    }
                 };
-                walk(w, &mut rng, &mut step, id, stage, tpl, note.as_deref(), rating)?;
+                walk(
+                    w,
+                    &mut rng,
+                    &mut step,
+                    id,
+                    stage,
+                    tpl,
+                    note.as_deref(),
+                    rating,
+                )?;
             }
             Ok(DemoSummary {
                 tickets: count,
@@ -258,7 +299,7 @@ fn walk<'a>(
         };
         match ops::transition(w, &ctx, id, to, &opts) {
             Ok(_) => {}
-            Err(Error::Refused { .. } | Error::NotAwaitingAcceptance(_)) => break,
+            Err(Error::Refused(_) | Error::NotAwaitingAcceptance(_)) => break,
             Err(e) => return Err(e),
         }
     }
@@ -290,7 +331,11 @@ fn ensure_agents(w: &mut Writer<'_>, data: &DemoData, now: DateTime<Utc>) -> Res
 type CustomerPick = (i64, String, Tier);
 
 /// Returns (Chinese-speaking, everyone else) customers.
-fn ensure_customers(w: &mut Writer<'_>, data: &DemoData, now: DateTime<Utc>) -> Result<(Vec<CustomerPick>, Vec<CustomerPick>)> {
+fn ensure_customers(
+    w: &mut Writer<'_>,
+    data: &DemoData,
+    now: DateTime<Utc>,
+) -> Result<(Vec<CustomerPick>, Vec<CustomerPick>)> {
     let (mut zh, mut other) = (Vec::new(), Vec::new());
     for c in &data.customers {
         let tier = Tier::parse(&c.tier).unwrap_or_default();

@@ -51,16 +51,27 @@ fn read_passwd(call: &PasswdCall<'_>) -> Option<Identity> {
         }
         // SAFETY: getpwuid_r succeeded, so pw_name (and pw_gecos if non-null) point
         // to NUL-terminated strings inside buf.
-        let login = unsafe { CStr::from_ptr(pwd.pw_name) }.to_string_lossy().into_owned();
+        let login = unsafe { CStr::from_ptr(pwd.pw_name) }
+            .to_string_lossy()
+            .into_owned();
         let gecos = if pwd.pw_gecos.is_null() {
             String::new()
         } else {
             // SAFETY: as above.
-            unsafe { CStr::from_ptr(pwd.pw_gecos) }.to_string_lossy().into_owned()
+            unsafe { CStr::from_ptr(pwd.pw_gecos) }
+                .to_string_lossy()
+                .into_owned()
         };
         let full_name = gecos.split(',').next().unwrap_or("").trim().to_string();
-        let display_name = if full_name.is_empty() { login.clone() } else { full_name };
-        return Some(Identity { login, display_name });
+        let display_name = if full_name.is_empty() {
+            login.clone()
+        } else {
+            full_name
+        };
+        return Some(Identity {
+            login,
+            display_name,
+        });
     }
 }
 

@@ -61,7 +61,11 @@ impl Desk {
         Self::with_store(Store::open_in_memory()?, who, clock).map(|(d, _)| d)
     }
 
-    fn with_store(mut store: Store, who: &Identity, clock: Arc<dyn Clock>) -> Result<(Self, Opened)> {
+    fn with_store(
+        mut store: Store,
+        who: &Identity,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Self, Opened)> {
         let now = clock.now();
         let opened = store.write(|w| {
             if w.reader().user(&who.login)?.is_some() {

@@ -76,7 +76,11 @@ impl Desk {
                     value: value.to_string(),
                     known: format!(
                         "open, {}",
-                        wf.states().iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                        wf.states()
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 }),
             Field::Type => Ok(vec![ops::resolve_type(wf, value)?]),
@@ -86,7 +90,11 @@ impl Desk {
     }
 
     fn status_order(&self) -> Vec<&str> {
-        self.workflow.states().iter().map(|s| s.id.as_str()).collect()
+        self.workflow
+            .states()
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect()
     }
 
     /// One page of tickets; `req.query` may hold unresolved names.

@@ -8,7 +8,9 @@ use super::*;
 use crate::domain::{EventKind, NewTicket, Priority, Query, TicketChanges, replay_status};
 
 fn t0() -> chrono::DateTime<chrono::Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().expect("valid")
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid")
 }
 
 fn who(login: &str) -> Identity {
@@ -49,7 +51,9 @@ fn the_first_member_is_admin_and_strangers_are_refused() {
     drop(desk);
     let (_, again) = Desk::open(&path, &who("alice"), clock.clone()).expect("reopen");
     assert_eq!(again, Opened::Existing);
-    let err = Desk::open(&path, &who("mallory"), clock).err().expect("stranger refused");
+    let err = Desk::open(&path, &who("mallory"), clock)
+        .err()
+        .expect("stranger refused");
     assert_eq!(err, Error::NotMember("mallory".into()));
     assert_eq!(err.exit_code(), 4);
 }
@@ -57,7 +61,8 @@ fn the_first_member_is_admin_and_strangers_are_refused() {
 #[test]
 fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
     let (mut desk, clock) = desk();
-    desk.add_user("bob", None, Role::Agent, Some("eu")).expect("add bob");
+    desk.add_user("bob", None, Role::Agent, Some("eu"))
+        .expect("add bob");
     let id = desk
         .create_ticket(NewTicket {
             customer_email: Some("lena@example.de".into()),
@@ -74,32 +79,49 @@ fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
 
     clock.advance(Duration::minutes(5));
     let refused = desk.move_ticket(id, "in_progress", &MoveOptions::default());
-    assert!(matches!(refused, Err(Error::Refused { .. })), "needs an assignee");
+    assert!(
+        matches!(refused, Err(Error::Refused(_))),
+        "needs an assignee"
+    );
 
     let t = desk.assign(id, Some("bob"), None).expect("assign");
     assert_eq!(t.status, "in_progress", "assigning a new ticket takes it");
 
     clock.advance(Duration::minutes(5));
     desk.comment(id, "We are on it.", false).expect("reply");
-    let t = desk.move_ticket(id, "waiting_customer", &MoveOptions::default()).expect("wait");
+    let t = desk
+        .move_ticket(id, "waiting_customer", &MoveOptions::default())
+        .expect("wait");
     assert_eq!(t.first_response_at, Some(t0() + Duration::minutes(10)));
 
-    assert!(desk.move_ticket(id, "resolved", &MoveOptions::default()).is_err());
-    let t = desk.move_ticket(id, "resolved", &note("Invoice re-sent")).expect("resolve");
+    assert!(
+        desk.move_ticket(id, "resolved", &MoveOptions::default())
+            .is_err()
+    );
+    let t = desk
+        .move_ticket(id, "resolved", &note("Invoice re-sent"))
+        .expect("resolve");
     assert_eq!(t.resolution.as_deref(), Some("Invoice re-sent"));
     assert!(t.resolved_at.is_some());
 
-    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default()).expect("ask");
-    let err = desk.move_ticket(id, "closed", &MoveOptions::default()).expect_err("no acceptance");
-    let Error::Refused { refused, .. } = &err else {
+    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default())
+        .expect("ask");
+    let err = desk
+        .move_ticket(id, "closed", &MoveOptions::default())
+        .expect_err("no acceptance");
+    let Error::Refused(r) = &err else {
         return assert_eq!(err.exit_code(), 4);
     };
-    assert_eq!(refused.allowed, ["in_progress", "closed"]);
+    assert_eq!(r.refused.allowed, ["in_progress", "closed"]);
 
     desk.accept(id, Some(5), None).expect("accept");
-    let t = desk.move_ticket(id, "closed", &MoveOptions::default()).expect("close");
+    let t = desk
+        .move_ticket(id, "closed", &MoveOptions::default())
+        .expect("close");
     assert!(t.closed_at.is_some());
-    let t = desk.move_ticket(id, "已归档", &MoveOptions::default()).expect("archive by label");
+    let t = desk
+        .move_ticket(id, "已归档", &MoveOptions::default())
+        .expect("archive by label");
     assert_eq!(t.status, "archived");
 
     let history = desk.history(id).expect("history");
@@ -111,7 +133,14 @@ fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
         .collect();
     assert_eq!(
         statuses,
-        ["in_progress", "waiting_customer", "resolved", "pending_acceptance", "closed", "archived"]
+        [
+            "in_progress",
+            "waiting_customer",
+            "resolved",
+            "pending_acceptance",
+            "closed",
+            "archived"
+        ]
     );
     assert!(history.iter().all(|e| e.actor == "alice"));
     assert!(history.windows(2).all(|w| w[0].at <= w[1].at));
@@ -120,13 +149,22 @@ fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
 #[test]
 fn reopening_clears_resolution_and_acceptance() {
     let (mut desk, _) = desk();
-    let id = desk.create_ticket(new_ticket("Login fails")).expect("create");
+    let id = desk
+        .create_ticket(new_ticket("Login fails"))
+        .expect("create");
     desk.assign(id, Some("alice"), None).expect("take");
-    desk.move_ticket(id, "resolved", &note("Reset the token")).expect("resolve");
-    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default()).expect("ask");
+    desk.move_ticket(id, "resolved", &note("Reset the token"))
+        .expect("resolve");
+    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default())
+        .expect("ask");
     desk.accept(id, Some(2), None).expect("accept");
-    let t = desk.move_ticket(id, "in_progress", &note("Customer says still broken")).expect("reopen");
-    assert_eq!((t.resolution, t.accepted_at, t.rating, t.resolved_at), (None, None, None, None));
+    let t = desk
+        .move_ticket(id, "in_progress", &note("Customer says still broken"))
+        .expect("reopen");
+    assert_eq!(
+        (t.resolution, t.accepted_at, t.rating, t.resolved_at),
+        (None, None, None, None)
+    );
     let d = desk.detail(id).expect("detail");
     let last = d.comments.last().expect("reason stored as note");
     assert!(last.internal && last.body == "Customer says still broken");
@@ -137,16 +175,21 @@ fn only_a_supervisor_may_close_without_acceptance_and_must_say_why() {
     let (mut desk, _) = desk();
     let id = desk.create_ticket(new_ticket("Refund")).expect("create");
     desk.assign(id, Some("alice"), None).expect("take");
-    desk.move_ticket(id, "resolved", &note("Refunded")).expect("resolve");
-    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default()).expect("ask");
-    desk.add_user("bob", None, Role::Admin, None).expect("second admin");
+    desk.move_ticket(id, "resolved", &note("Refunded"))
+        .expect("resolve");
+    desk.move_ticket(id, "pending_acceptance", &MoveOptions::default())
+        .expect("ask");
+    desk.add_user("bob", None, Role::Admin, None)
+        .expect("second admin");
     desk.set_role("alice", Role::Agent).expect("demote alice");
     let override_opts = MoveOptions {
         override_requirements: true,
         note: Some("customer unreachable".into()),
         expected_version: None,
     };
-    let err = desk.move_ticket(id, "closed", &override_opts).expect_err("agent may not override");
+    let err = desk
+        .move_ticket(id, "closed", &override_opts)
+        .expect_err("agent may not override");
     assert_eq!(err.exit_code(), 4);
     assert!(err.to_string().contains("supervisor"), "{err}");
 
@@ -158,11 +201,19 @@ fn only_a_supervisor_may_close_without_acceptance_and_must_say_why() {
         ..override_opts.clone()
     };
     assert!(desk.move_ticket(id, "closed", &no_reason).is_err());
-    let t = desk.move_ticket(id, "closed", &override_opts).expect("override");
+    let t = desk
+        .move_ticket(id, "closed", &override_opts)
+        .expect("override");
     assert_eq!(t.status, "closed");
     let history = desk.history(id).expect("history");
-    let ov = history.iter().find(|e| e.kind == EventKind::Override).expect("override logged");
-    assert_eq!((ov.actor.as_str(), ov.new.as_deref()), ("bob", Some("customer unreachable")));
+    let ov = history
+        .iter()
+        .find(|e| e.kind == EventKind::Override)
+        .expect("override logged");
+    assert_eq!(
+        (ov.actor.as_str(), ov.new.as_deref()),
+        ("bob", Some("customer unreachable"))
+    );
 }
 
 #[test]
@@ -171,24 +222,51 @@ fn a_stale_edit_is_refused_as_a_conflict_naming_who_changed_it() {
     let path = dir.path().join("desk.db");
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(t0()));
     let (mut alice, _) = Desk::open(&path, &who("alice"), clock.clone()).expect("alice");
-    alice.add_user("bob", None, Role::Agent, None).expect("add bob");
+    alice
+        .add_user("bob", None, Role::Agent, None)
+        .expect("add bob");
     let (mut bob, _) = Desk::open(&path, &who("bob"), clock).expect("bob");
-    let id = alice.create_ticket(new_ticket("Wrong size")).expect("create");
+    let id = alice
+        .create_ticket(new_ticket("Wrong size"))
+        .expect("create");
     let seen = alice.detail(id).expect("alice reads").ticket.version;
-    bob.edit(id, &TicketChanges { priority: Some(Priority::P0), ..Default::default() }, Some(seen))
-        .expect("bob saves first");
+    bob.edit(
+        id,
+        &TicketChanges {
+            priority: Some(Priority::P0),
+            ..Default::default()
+        },
+        Some(seen),
+    )
+    .expect("bob saves first");
     let err = alice
-        .edit(id, &TicketChanges { priority: Some(Priority::P3), ..Default::default() }, Some(seen))
+        .edit(
+            id,
+            &TicketChanges {
+                priority: Some(Priority::P3),
+                ..Default::default()
+            },
+            Some(seen),
+        )
         .expect_err("alice's stale save");
-    assert!(matches!(&err, Error::Conflict { by, .. } if by == "bob"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Conflict { by, .. } if by == "bob"),
+        "{err:?}"
+    );
     assert_eq!(err.exit_code(), 5);
-    assert_eq!(alice.detail(id).expect("read").ticket.priority, Priority::P0, "bob's edit survives");
+    assert_eq!(
+        alice.detail(id).expect("read").ticket.priority,
+        Priority::P0,
+        "bob's edit survives"
+    );
 }
 
 #[test]
 fn edits_log_one_event_per_changed_field_and_skip_no_ops() {
     let (mut desk, _) = desk();
-    let id = desk.create_ticket(new_ticket("Colour differs")).expect("create");
+    let id = desk
+        .create_ticket(new_ticket("Colour differs"))
+        .expect("create");
     let before = desk.detail(id).expect("d").ticket.version;
     let same = TicketChanges {
         title: Some("Colour differs".into()),
@@ -202,7 +280,10 @@ fn edits_log_one_event_per_changed_field_and_skip_no_ops() {
         ..Default::default()
     };
     let t = desk.edit(id, &changes, None).expect("edit");
-    assert_eq!((t.priority, t.kind.as_str(), t.version), (Priority::P1, "after-sales", before + 1));
+    assert_eq!(
+        (t.priority, t.kind.as_str(), t.version),
+        (Priority::P1, "after-sales", before + 1)
+    );
     let fields: Vec<_> = desk
         .history(id)
         .expect("h")
@@ -218,14 +299,25 @@ fn a_demoted_member_loses_rights_at_the_next_action() {
     let (mut desk, _) = desk();
     desk.add_user("bob", None, Role::Admin, None).expect("add");
     desk.set_role("alice", Role::Agent).expect("demote self");
-    let err = desk.add_user("carol", None, Role::Agent, None).expect_err("no longer admin");
-    assert_eq!(err, Error::Forbidden { action: "action.user_add", needs: Role::Admin });
+    let err = desk
+        .add_user("carol", None, Role::Agent, None)
+        .expect_err("no longer admin");
+    assert_eq!(
+        err,
+        Error::Forbidden {
+            action: "action.user_add",
+            needs: Role::Admin
+        }
+    );
 }
 
 #[test]
 fn the_last_admin_cannot_step_down() {
     let (mut desk, _) = desk();
-    assert_eq!(desk.set_role("alice", Role::Agent).expect_err("last admin"), Error::LastAdmin);
+    assert_eq!(
+        desk.set_role("alice", Role::Agent).expect_err("last admin"),
+        Error::LastAdmin
+    );
 }
 
 #[test]
@@ -242,7 +334,11 @@ fn queries_resolve_me_open_and_labels() {
             limit: 50,
             offset: 0,
         };
-        desk.list(&req).expect("list").into_iter().map(|r| r.id).collect()
+        desk.list(&req)
+            .expect("list")
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
     };
     assert_eq!(ids(&desk, "assignee:me"), vec![b]);
     assert_eq!(ids(&desk, "assignee:none"), vec![a]);
@@ -259,13 +355,17 @@ fn queries_resolve_me_open_and_labels() {
 fn board_columns_follow_workflow_order_with_counts() {
     let (mut desk, _) = desk();
     for i in 0..3 {
-        desk.create_ticket(new_ticket(&format!("ticket {i}"))).expect("create");
+        desk.create_ticket(new_ticket(&format!("ticket {i}")))
+            .expect("create");
     }
     desk.assign(2, Some("alice"), None).expect("take");
     let board = desk.board(&Query::default(), 10).expect("board");
     assert_eq!(board.len(), 7);
     assert_eq!((board[0].state.as_str(), board[0].count), ("new", 2));
-    assert_eq!((board[1].state.as_str(), board[1].count), ("in_progress", 1));
+    assert_eq!(
+        (board[1].state.as_str(), board[1].count),
+        ("in_progress", 1)
+    );
     assert_eq!(board[1].rows[0].id, 2);
 }
 
@@ -290,7 +390,9 @@ to = "done"
 id = "inquiry"
 label = { en = "Inquiry" }
 "#;
-    let err = desk.set_workflow(small, "small.toml").expect_err("in_progress in use");
+    let err = desk
+        .set_workflow(small, "small.toml")
+        .expect_err("in_progress in use");
     assert_eq!(
         err,
         Error::WorkflowStateInUse {
@@ -298,25 +400,50 @@ label = { en = "Inquiry" }
             tickets: 1
         }
     );
-    assert!(desk.workflow().state("in_progress").is_some(), "old workflow kept");
+    assert!(
+        desk.workflow().state("in_progress").is_some(),
+        "old workflow kept"
+    );
 }
 
 #[test]
 fn limits_and_empty_values_are_clear_errors() {
     let (mut desk, _) = desk();
-    assert_eq!(desk.create_ticket(new_ticket("   ")), Err(Error::Empty("field.title")));
+    assert_eq!(
+        desk.create_ticket(new_ticket("   ")),
+        Err(Error::Empty("field.title"))
+    );
     let long = "x".repeat(ops::TITLE_MAX_CHARS + 1);
-    assert!(matches!(desk.create_ticket(new_ticket(&long)), Err(Error::TooLong { .. })));
+    assert!(matches!(
+        desk.create_ticket(new_ticket(&long)),
+        Err(Error::TooLong { .. })
+    ));
     let huge = NewTicket {
         description: "y".repeat(ops::BODY_MAX_BYTES + 1),
         ..new_ticket("ok")
     };
-    assert!(matches!(desk.create_ticket(huge), Err(Error::TooLong { .. })));
-    assert_eq!(desk.ticket_count().expect("count"), 0, "nothing half-written");
+    assert!(matches!(
+        desk.create_ticket(huge),
+        Err(Error::TooLong { .. })
+    ));
+    assert_eq!(
+        desk.ticket_count().expect("count"),
+        0,
+        "nothing half-written"
+    );
     let id = desk.create_ticket(new_ticket("ok")).expect("create");
-    assert_eq!(desk.comment(id, " \n ", false).map(|_| ()), Err(Error::Empty("field.comment")));
-    assert_eq!(desk.assign(id, Some("ghost"), None).map(|_| ()), Err(Error::UserNotFound("ghost".into())));
-    assert_eq!(desk.detail(999).map(|_| ()), Err(Error::TicketNotFound(999)));
+    assert_eq!(
+        desk.comment(id, " \n ", false).map(|_| ()),
+        Err(Error::Empty("field.comment"))
+    );
+    assert_eq!(
+        desk.assign(id, Some("ghost"), None).map(|_| ()),
+        Err(Error::UserNotFound("ghost".into()))
+    );
+    assert_eq!(
+        desk.detail(999).map(|_| ()),
+        Err(Error::TicketNotFound(999))
+    );
 }
 
 #[test]
@@ -330,6 +457,10 @@ fn demo_builds_tickets_in_every_state_with_valid_histories() {
     }
     for id in 1..=120 {
         let d = desk.detail(id).expect("detail");
-        assert_eq!(replay_status(&d.events).as_deref(), Some(d.ticket.status.as_str()), "#{id}");
+        assert_eq!(
+            replay_status(&d.events).as_deref(),
+            Some(d.ticket.status.as_str()),
+            "#{id}"
+        );
     }
 }

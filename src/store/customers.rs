@@ -17,11 +17,16 @@ impl Reader<'_> {
     /// Finds a customer by email, case-insensitively.
     pub fn customer_by_email(&self, email: &str) -> Result<Option<Customer>> {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email = ?1");
-        Ok(self.conn.query_row(&sql, [email.trim()], rows::customer).optional()?)
+        Ok(self
+            .conn
+            .query_row(&sql, [email.trim()], rows::customer)
+            .optional()?)
     }
 
     pub fn customer_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
     }
 }
 

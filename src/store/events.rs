@@ -25,13 +25,17 @@ impl Reader<'_> {
     pub fn events(&self, ticket: i64) -> Result<Vec<Event>> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let events = stmt.query_map([ticket], rows::event)?.collect::<rusqlite::Result<_>>()?;
+        let events = stmt
+            .query_map([ticket], rows::event)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(events)
     }
 
     /// The newest event of a ticket (who touched it last, and when).
     pub fn last_event(&self, ticket: i64) -> Result<Option<Event>> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1");
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query_map([ticket], rows::event)?;
         Ok(rows.next().transpose()?)
@@ -39,9 +43,12 @@ impl Reader<'_> {
 
     /// A ticket's comments, oldest first.
     pub fn comments(&self, ticket: i64) -> Result<Vec<Comment>> {
-        let sql = format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE ticket_id = ?1 ORDER BY id");
+        let sql =
+            format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE ticket_id = ?1 ORDER BY id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let comments = stmt.query_map([ticket], rows::comment)?.collect::<rusqlite::Result<_>>()?;
+        let comments = stmt
+            .query_map([ticket], rows::comment)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(comments)
     }
 }

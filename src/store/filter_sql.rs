@@ -57,10 +57,17 @@ fn text_values(values: &[String]) -> impl Iterator<Item = Value> + '_ {
 /// `column IN (…)`, where the value `none` also matches NULL.
 fn nullable_in(column: &str, values: &[String], params: &mut Vec<Value>) -> String {
     let none = values.iter().any(|v| v.eq_ignore_ascii_case("none"));
-    let named: Vec<String> = values.iter().filter(|v| !v.eq_ignore_ascii_case("none")).cloned().collect();
+    let named: Vec<String> = values
+        .iter()
+        .filter(|v| !v.eq_ignore_ascii_case("none"))
+        .cloned()
+        .collect();
     let mut alts = Vec::new();
     if !named.is_empty() {
-        alts.push(format!("{column} IN ({})", placeholders(params, text_values(&named))));
+        alts.push(format!(
+            "{column} IN ({})",
+            placeholders(params, text_values(&named))
+        ));
     }
     if none {
         alts.push(format!("{column} IS NULL"));
@@ -69,14 +76,22 @@ fn nullable_in(column: &str, values: &[String], params: &mut Vec<Value>) -> Stri
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn field_sql(field: Field, values: &[String], params: &mut Vec<Value>) -> String {
     match field {
-        Field::Status => format!("t.status IN ({})", placeholders(params, text_values(values))),
+        Field::Status => format!(
+            "t.status IN ({})",
+            placeholders(params, text_values(values))
+        ),
         Field::Type => format!("t.type IN ({})", placeholders(params, text_values(values))),
-        Field::Channel => format!("t.channel IN ({})", placeholders(params, text_values(values))),
+        Field::Channel => format!(
+            "t.channel IN ({})",
+            placeholders(params, text_values(values))
+        ),
         Field::Priority => {
             let ranks = values
                 .iter()
@@ -145,7 +160,12 @@ fn text_sql(text: &str, params: &mut Vec<Value>) -> String {
 }
 
 /// ORDER BY for a sort key; `status_order` gives the workflow's state order.
-pub fn order_by(sort: SortKey, dir: SortDir, status_order: &[&str], params: &mut Vec<Value>) -> String {
+pub fn order_by(
+    sort: SortKey,
+    dir: SortDir,
+    status_order: &[&str],
+    params: &mut Vec<Value>,
+) -> String {
     let d = match dir {
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",
@@ -159,7 +179,10 @@ pub fn order_by(sort: SortKey, dir: SortDir, status_order: &[&str], params: &mut
                 params.push(Value::Text((*s).to_string()));
                 case += &format!(" WHEN ?{} THEN {i}", params.len());
             }
-            format!("{case} ELSE {} END {d}, t.updated_at DESC", status_order.len())
+            format!(
+                "{case} ELSE {} END {d}, t.updated_at DESC",
+                status_order.len()
+            )
         }
         SortKey::Title => format!("t.title COLLATE NOCASE {d}"),
         SortKey::Customer => format!("c.name IS NULL, c.name COLLATE NOCASE {d}"),

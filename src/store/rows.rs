@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::Row;
 
-use crate::domain::{Channel, Comment, Customer, Event, EventKind, Priority, Tier, TicketRow, User, Role};
+use crate::domain::{
+    Channel, Comment, Customer, Event, EventKind, Priority, Role, TicketRow, Tier, User,
+};
 
 /// UTC time → stored milliseconds.
 pub fn to_ms(t: DateTime<Utc>) -> i64 {

@@ -9,7 +9,9 @@ impl Reader<'_> {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 }
@@ -25,7 +27,8 @@ impl Writer<'_> {
     }
 
     pub fn delete_setting(&mut self, key: &str) -> Result<()> {
-        self.tx.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        self.tx
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
     }
 }

@@ -3,10 +3,12 @@
 use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::domain::{Channel, ListRequest, Priority, Query, SortKey, Ticket, User, Role};
+use crate::domain::{Channel, ListRequest, Priority, Query, Role, SortKey, Ticket, User};
 
 fn t0() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid time")
 }
 
 fn ticket(title: &str, description: &str) -> Ticket {
@@ -72,12 +74,20 @@ fn stale_version_update_is_refused_and_changes_nothing() {
         title: Some("Parcel very late".into()),
         ..TicketUpdate::default()
     };
-    assert!(store.write(|w| w.update_ticket(id, 1, &update, t0())).expect("write"));
+    assert!(
+        store
+            .write(|w| w.update_ticket(id, 1, &update, t0()))
+            .expect("write")
+    );
     let stale = TicketUpdate {
         title: Some("Overwrite".into()),
         ..TicketUpdate::default()
     };
-    assert!(!store.write(|w| w.update_ticket(id, 1, &stale, t0())).expect("write"));
+    assert!(
+        !store
+            .write(|w| w.update_ticket(id, 1, &stale, t0()))
+            .expect("write")
+    );
     let t = store.reader().ticket(id).expect("read").expect("exists");
     assert_eq!((t.title.as_str(), t.version), ("Parcel very late", 2));
     assert_eq!(t.tags, vec!["refund".to_string()]);
@@ -87,13 +97,20 @@ fn stale_version_update_is_refused_and_changes_nothing() {
 fn full_text_finds_chinese_long_and_short_terms_and_comments() {
     let mut store = Store::open_in_memory().expect("open");
     let a = insert(&mut store, &ticket("申请退款:商品与描述不符", "面料不一样"));
-    let b = insert(&mut store, &ticket("Parcel stuck in customs", "order #A10293"));
+    let b = insert(
+        &mut store,
+        &ticket("Parcel stuck in customs", "order #A10293"),
+    );
     let c = insert(&mut store, &ticket("Login problem", ""));
     store
         .write(|w| w.insert_comment(c, "li.na", "客户说验证码收不到", false, t0()))
         .expect("comment");
     assert_eq!(search(&store, "商品与描述"), vec![a]);
-    assert_eq!(search(&store, "退款"), vec![a], "two-character query falls back to LIKE");
+    assert_eq!(
+        search(&store, "退款"),
+        vec![a],
+        "two-character query falls back to LIKE"
+    );
     assert_eq!(search(&store, "customs"), vec![b]);
     assert_eq!(search(&store, "CUSTOMS"), vec![b], "case-insensitive");
     assert_eq!(search(&store, "验证码"), vec![c], "comments are searched");
@@ -109,7 +126,9 @@ fn search_index_follows_title_edits() {
         title: Some("尺码偏小".into()),
         ..TicketUpdate::default()
     };
-    store.write(|w| w.update_ticket(id, 1, &update, t0())).expect("update");
+    store
+        .write(|w| w.update_ticket(id, 1, &update, t0()))
+        .expect("update");
     assert!(search(&store, "Wrong size").is_empty());
     assert_eq!(search(&store, "尺码偏小"), vec![id]);
 }
@@ -138,7 +157,11 @@ fn audit_log_is_append_only() {
         })
         .expect_err("update refused");
     assert!(err.to_string().contains("append-only"), "{err}");
-    assert!(store.write(|w| Ok(w.tx.execute("DELETE FROM events", [])?)).is_err());
+    assert!(
+        store
+            .write(|w| Ok(w.tx.execute("DELETE FROM events", [])?))
+            .is_err()
+    );
     assert_eq!(store.reader().events(id).expect("events")[0].actor, "a");
 }
 
@@ -156,7 +179,11 @@ fn a_failed_write_rolls_back_everything() {
 #[test]
 fn users_are_listed_admins_first() {
     let mut store = Store::open_in_memory().expect("open");
-    for (login, role) in [("zed", Role::Agent), ("amy", Role::Admin), ("bob", Role::Supervisor)] {
+    for (login, role) in [
+        ("zed", Role::Agent),
+        ("amy", Role::Admin),
+        ("bob", Role::Supervisor),
+    ] {
         let u = User {
             login: login.into(),
             display_name: login.into(),
@@ -166,7 +193,13 @@ fn users_are_listed_admins_first() {
         };
         store.write(|w| w.insert_user(&u, t0())).expect("insert");
     }
-    let logins: Vec<String> = store.reader().users().expect("users").into_iter().map(|u| u.login).collect();
+    let logins: Vec<String> = store
+        .reader()
+        .users()
+        .expect("users")
+        .into_iter()
+        .map(|u| u.login)
+        .collect();
     assert_eq!(logins, ["amy", "bob", "zed"]);
 }
 
@@ -175,7 +208,11 @@ fn a_database_from_a_newer_tdesk_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
     Store::open(&path).expect("create");
-    Store::execute_raw(&path, &format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1)).expect("bump");
+    Store::execute_raw(
+        &path,
+        &format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1),
+    )
+    .expect("bump");
     let err = Store::open(&path).err().expect("newer schema is refused");
     assert_eq!(
         err,

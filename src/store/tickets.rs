@@ -95,7 +95,10 @@ impl TicketUpdate {
             set("type", Value::Text(v.clone()));
         }
         if let Some(v) = &self.category {
-            set("category", opt_text(v.as_ref().map(|c| c.as_str().to_string())));
+            set(
+                "category",
+                opt_text(v.as_ref().map(|c| c.as_str().to_string())),
+            );
         }
         if let Some(v) = self.channel {
             set("channel", Value::Text(v.as_str().to_string()));
@@ -117,7 +120,10 @@ impl TicketUpdate {
             set("accepted_at", opt_time(v));
         }
         if let Some(v) = self.rating {
-            set("rating", v.map(|r| Value::Integer(r.into())).unwrap_or(Value::Null));
+            set(
+                "rating",
+                v.map(|r| Value::Integer(r.into())).unwrap_or(Value::Null),
+            );
         }
         if let Some(v) = self.first_response_at {
             set("first_response_at", opt_time(v));
@@ -147,7 +153,9 @@ impl Reader<'_> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag")?;
-        let tags = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let tags = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(tags)
     }
 
@@ -189,13 +197,17 @@ impl Reader<'_> {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
-            .query_map(params_from_iter(filter.params), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params_from_iter(filter.params), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
     pub fn ticket_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
     }
 
     /// Every status some ticket is in, with its ticket count.

@@ -21,7 +21,9 @@ impl Reader<'_> {
              CASE role WHEN 'admin' THEN 0 WHEN 'supervisor' THEN 1 ELSE 2 END, login"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let users = stmt.query_map([], rows::user)?.collect::<rusqlite::Result<_>>()?;
+        let users = stmt
+            .query_map([], rows::user)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(users)
     }
 
@@ -52,8 +54,10 @@ impl Writer<'_> {
     }
 
     pub fn set_role(&mut self, login: &str, role: Role) -> Result<()> {
-        self.tx
-            .execute("UPDATE users SET role = ?2 WHERE login = ?1", params![login, role.as_str()])?;
+        self.tx.execute(
+            "UPDATE users SET role = ?2 WHERE login = ?1",
+            params![login, role.as_str()],
+        )?;
         Ok(())
     }
 }

@@ -66,11 +66,10 @@ mod tests {
     use super::*;
 
     fn is_terminal_safe(s: &str) -> bool {
-        s.chars().all(|c| {
-            !(c.is_control() && c != '\n')
-                && !('\u{202A}'..='\u{202E}').contains(&c)
-                && !('\u{2066}'..='\u{2069}').contains(&c)
-        })
+        let bidi = |c: char| {
+            ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+        };
+        s.chars().all(|c| c == '\n' || !(c.is_control() || bidi(c)))
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub enum Action {
     DetailLoaded(Box<TicketDetail>),
     UsersLoaded(Vec<User>),
     /// A write succeeded; `key` is the catalog key of the message.
-    Saved { id: i64, key: &'static str },
+    Saved {
+        id: i64,
+        key: &'static str,
+    },
     /// A load or write failed.
     Failed(Error),
 }
@@ -70,11 +73,30 @@ pub enum Effect {
     LoadDetail(i64),
     LoadUsers,
     Create(Box<NewTicket>),
-    Move { id: i64, to: String, opts: MoveOptions },
-    Assign { id: i64, login: Option<String>, version: i64 },
-    Comment { id: i64, body: String, internal: bool },
-    Edit { id: i64, changes: Box<TicketChanges>, version: i64 },
-    Accept { id: i64, version: i64 },
+    Move {
+        id: i64,
+        to: String,
+        opts: MoveOptions,
+    },
+    Assign {
+        id: i64,
+        login: Option<String>,
+        version: i64,
+    },
+    Comment {
+        id: i64,
+        body: String,
+        internal: bool,
+    },
+    Edit {
+        id: i64,
+        changes: Box<TicketChanges>,
+        version: i64,
+    },
+    Accept {
+        id: i64,
+        version: i64,
+    },
     Suspend,
     Quit,
 }

@@ -39,7 +39,11 @@ impl Harness {
         runner::settle(&mut desk, &mut app, effects);
         let terminal = Terminal::new(TestBackend::new(size.0, size.1))
             .map_err(|e| crate::Error::Terminal(e.to_string()))?;
-        Ok(Self { desk, app, terminal })
+        Ok(Self {
+            desk,
+            app,
+            terminal,
+        })
     }
 
     /// Feeds one action and runs what it causes.
@@ -53,14 +57,19 @@ impl Harness {
     pub fn press(&mut self, keys: &str) {
         if let Some(text) = keys.strip_prefix("type:") {
             for c in text.chars() {
-                self.act(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+                self.act(Action::Key(KeyEvent::new(
+                    KeyCode::Char(c),
+                    KeyModifiers::NONE,
+                )));
             }
             return;
         }
         for k in keys.split_whitespace() {
             if let Some(key) = super::keymap::Key::parse(k) {
                 let mods = match key.code {
-                    KeyCode::Char(c) if c.is_ascii_uppercase() || "<>?:*".contains(c) => key.mods | KeyModifiers::SHIFT,
+                    KeyCode::Char(c) if c.is_ascii_uppercase() || "<>?:*".contains(c) => {
+                        key.mods | KeyModifiers::SHIFT
+                    }
                     _ => key.mods,
                 };
                 self.act(Action::Key(KeyEvent::new(key.code, mods)));

@@ -194,14 +194,21 @@ impl Keymap {
         find(Scope::Pane(pane)).or_else(|| find(Scope::Global))
     }
 
-    /// The keys bound to `cmd` in `pane`, for hints (`j/↓`).
-    pub fn keys_for(&self, pane: Pane, cmd: Command) -> String {
+    /// The keys bound to `cmd` in `pane`, in binding order, as shown to users.
+    pub fn keys_for(&self, pane: Pane, cmd: Command) -> Vec<String> {
         self.bindings
             .iter()
             .filter(|(s, _, c)| *c == cmd && (*s == Scope::Global || *s == Scope::Pane(pane)))
             .map(|(_, k, _)| k.label())
-            .collect::<Vec<_>>()
-            .join("/")
+            .collect()
+    }
+
+    /// The first key bound to `cmd`, for one-line hints.
+    pub fn first_key(&self, pane: Pane, cmd: Command) -> String {
+        self.keys_for(pane, cmd)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
     }
 }
 
@@ -222,11 +229,17 @@ mod tests {
     fn keys_parse_with_modifiers() {
         assert_eq!(
             Key::parse("ctrl+d"),
-            Some(Key { code: KeyCode::Char('d'), mods: KeyModifiers::CONTROL })
+            Some(Key {
+                code: KeyCode::Char('d'),
+                mods: KeyModifiers::CONTROL
+            })
         );
         assert_eq!(
             Key::parse("shift+tab"),
-            Some(Key { code: KeyCode::BackTab, mods: KeyModifiers::NONE })
+            Some(Key {
+                code: KeyCode::BackTab,
+                mods: KeyModifiers::NONE
+            })
         );
         assert_eq!(Key::parse("f5").map(|k| k.code), Some(KeyCode::F(5)));
         assert_eq!(Key::parse("<").map(|k| k.code), Some(KeyCode::Char('<')));
@@ -236,11 +249,27 @@ mod tests {
     #[test]
     fn lookup_respects_case_and_modifiers() {
         let km = Keymap::default();
-        assert_eq!(km.lookup(Pane::List, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Command::Bottom));
-        assert_eq!(km.lookup(Pane::List, &ev(KeyCode::Char('g'), KeyModifiers::NONE)), Some(Command::Top));
-        assert_eq!(km.lookup(Pane::Board, &ev(KeyCode::Char('<'), KeyModifiers::SHIFT)), Some(Command::MovePrev));
-        assert_eq!(km.lookup(Pane::List, &ev(KeyCode::Char('d'), KeyModifiers::CONTROL)), Some(Command::PageDown));
-        assert_eq!(km.lookup(Pane::List, &ev(KeyCode::Char('x'), KeyModifiers::NONE)), None);
-        assert_eq!(km.keys_for(Pane::List, Command::Down), "j/↓");
+        assert_eq!(
+            km.lookup(Pane::List, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Command::Bottom)
+        );
+        assert_eq!(
+            km.lookup(Pane::List, &ev(KeyCode::Char('g'), KeyModifiers::NONE)),
+            Some(Command::Top)
+        );
+        assert_eq!(
+            km.lookup(Pane::Board, &ev(KeyCode::Char('<'), KeyModifiers::SHIFT)),
+            Some(Command::MovePrev)
+        );
+        assert_eq!(
+            km.lookup(Pane::List, &ev(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Command::PageDown)
+        );
+        assert_eq!(
+            km.lookup(Pane::List, &ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(km.keys_for(Pane::List, Command::Down), ["j", "↓"]);
+        assert_eq!(km.first_key(Pane::List, Command::Filter), "/");
     }
 }

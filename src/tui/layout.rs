@@ -10,7 +10,12 @@ pub const CARD_HEIGHT: u16 = 2;
 
 /// Header (tabs), body (the pane), footer (hints + status line).
 pub fn frame(area: Rect) -> [Rect; 3] {
-    Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(2)]).areas(area)
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(2),
+    ])
+    .areas(area)
 }
 
 /// Inside a bordered block.
@@ -26,7 +31,9 @@ pub fn inner(area: Rect) -> Rect {
 /// The list body may be split to show a preview of the selected ticket on the right.
 pub fn list_split(body: Rect) -> (Rect, Option<Rect>) {
     if body.width >= 140 {
-        let [left, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                .areas(body);
         (left, Some(right))
     } else {
         (body, None)

@@ -51,7 +51,10 @@ fn to_action(ev: Event) -> Option<Action> {
 pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let me = desk.me()?;
     let mut guard = TerminalGuard::enter()?;
-    let size = guard.terminal.size().map_err(|e| Error::Terminal(e.to_string()))?;
+    let size = guard
+        .terminal
+        .size()
+        .map_err(|e| Error::Terminal(e.to_string()))?;
     let now = Utc::now();
     let init = AppInit {
         cat: s.cat.clone(),

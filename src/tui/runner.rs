@@ -15,16 +15,37 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::LoadBoard(query) => desk.board(&query, BOARD_LIMIT).map(Action::BoardLoaded),
         Effect::LoadDetail(id) => desk.detail(id).map(|d| Action::DetailLoaded(Box::new(d))),
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),
-        Effect::Create(new) => desk.create_ticket(*new).map(|id| saved(id, "status.created")),
-        Effect::Move { id, to, opts } => desk.move_ticket(id, &to, &opts).map(|t| saved(t.id, "status.moved")),
-        Effect::Assign { id, login, version } => desk
-            .assign(id, login.as_deref(), Some(version))
-            .map(|t| saved(t.id, if t.assignee.is_some() { "status.assigned" } else { "status.unassigned" })),
+        Effect::Create(new) => desk
+            .create_ticket(*new)
+            .map(|id| saved(id, "status.created")),
+        Effect::Move { id, to, opts } => desk
+            .move_ticket(id, &to, &opts)
+            .map(|t| saved(t.id, "status.moved")),
+        Effect::Assign { id, login, version } => {
+            desk.assign(id, login.as_deref(), Some(version)).map(|t| {
+                saved(
+                    t.id,
+                    if t.assignee.is_some() {
+                        "status.assigned"
+                    } else {
+                        "status.unassigned"
+                    },
+                )
+            })
+        }
         Effect::Comment { id, body, internal } => desk
             .comment(id, &body, internal)
             .map(|c| saved(c.ticket, "status.commented")),
-        Effect::Edit { id, changes, version } => desk.edit(id, &changes, Some(version)).map(|t| saved(t.id, "status.edited")),
-        Effect::Accept { id, version } => desk.accept(id, None, Some(version)).map(|t| saved(t.id, "status.accepted")),
+        Effect::Edit {
+            id,
+            changes,
+            version,
+        } => desk
+            .edit(id, &changes, Some(version))
+            .map(|t| saved(t.id, "status.edited")),
+        Effect::Accept { id, version } => desk
+            .accept(id, None, Some(version))
+            .map(|t| saved(t.id, "status.accepted")),
         Effect::Quit | Effect::Suspend => return Vec::new(),
     };
     vec![result.unwrap_or_else(Action::Failed)]

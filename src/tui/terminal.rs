@@ -1,9 +1,13 @@
 //! Terminal set-up and the guarantee to undo it: on normal exit (Drop), on
 //! panic (hook), and on SIGTERM/SIGHUP/SIGINT (flag checked by the loop).
 
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{Stdout, stdout};
@@ -42,7 +46,13 @@ fn install_signal_handlers() {
 /// Safe to call more than once.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 fn terminal_error(e: std::io::Error) -> Error {
@@ -65,7 +75,12 @@ impl TerminalGuard {
             install_signal_handlers();
         });
         enable_raw_mode().map_err(terminal_error)?;
-        let entered = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste);
+        let entered = execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        );
         if let Err(e) = entered {
             restore();
             return Err(terminal_error(e));
@@ -85,7 +100,13 @@ impl TerminalGuard {
             libc::raise(libc::SIGTSTP);
         }
         enable_raw_mode().map_err(terminal_error)?;
-        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste).map_err(terminal_error)?;
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )
+        .map_err(terminal_error)?;
         self.terminal.clear().map_err(terminal_error)
     }
 }

@@ -40,7 +40,11 @@ pub struct Theme {
 impl Theme {
     /// Monochrome when `no_color`, the default dark theme otherwise.
     pub fn pick(no_color: bool, ascii: bool) -> Self {
-        let mut theme = if no_color { Self::monochrome() } else { Self::dark() };
+        let mut theme = if no_color {
+            Self::monochrome()
+        } else {
+            Self::dark()
+        };
         if ascii {
             theme.borders = ASCII_BORDER;
         }
@@ -51,17 +55,27 @@ impl Theme {
         Self {
             text: Style::default(),
             dim: Style::default().fg(Color::DarkGray),
-            title: Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            title: Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
             tab: Style::default().fg(Color::Gray),
-            tab_active: Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
-            selected: Style::default().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD),
+            tab_active: Style::default()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            selected: Style::default()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD),
             border: Style::default().fg(Color::DarkGray),
             border_focus: Style::default().fg(Color::Cyan),
             error: Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
             ok: Style::default().fg(Color::Green),
             key: Style::default().fg(Color::Yellow),
             internal: Style::default().fg(Color::Magenta),
-            heading: Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            heading: Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
             priority: [
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
                 Style::default().fg(Color::LightRed),

@@ -18,7 +18,12 @@ impl Label {
         let base = lang.split(['-', '_']).next().unwrap_or(lang);
         self.0
             .get(lang)
-            .or_else(|| self.0.iter().find(|(k, _)| k.split('-').next() == Some(base)).map(|(_, v)| v))
+            .or_else(|| {
+                self.0
+                    .iter()
+                    .find(|(k, _)| k.split('-').next() == Some(base))
+                    .map(|(_, v)| v)
+            })
             .or_else(|| self.0.get("en"))
             .map(String::as_str)
             .unwrap_or("")
@@ -26,7 +31,9 @@ impl Label {
 
     /// True when `text` equals the label in any language (English case-insensitively).
     pub fn matches(&self, text: &str) -> bool {
-        self.0.values().any(|v| v == text || v.eq_ignore_ascii_case(text))
+        self.0
+            .values()
+            .any(|v| v == text || v.eq_ignore_ascii_case(text))
     }
 }
 
@@ -160,7 +167,11 @@ struct Lines<'a>(&'a str);
 impl Lines<'_> {
     fn at(&self, offset: usize) -> usize {
         let end = offset.min(self.0.len());
-        self.0.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+        self.0.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
     }
 
     fn err<T>(&self, spanned: &Spanned<T>, problem: Problem) -> DefinitionError {
@@ -204,7 +215,10 @@ impl Workflow {
         let states = collect_states(&raw, &lines, &mut errors);
         let known: HashSet<&str> = states.iter().map(|s| s.id.as_str()).collect();
         if !known.contains(raw.initial.get_ref().as_str()) && !states.is_empty() {
-            errors.push(lines.err(&raw.initial, Problem::UnknownState(raw.initial.get_ref().clone())));
+            errors.push(lines.err(
+                &raw.initial,
+                Problem::UnknownState(raw.initial.get_ref().clone()),
+            ));
         }
         let transitions = collect_transitions(&raw, &known, &lines, &mut errors);
         for s in &raw.states {
@@ -212,7 +226,10 @@ impl Workflow {
                 let t = target.get_ref();
                 if !known.contains(t.as_str()) {
                     errors.push(lines.err(target, Problem::UnknownState(t.clone())));
-                } else if !transitions.iter().any(|x| &x.from == s.id.get_ref() && &x.to == t) {
+                } else if !transitions
+                    .iter()
+                    .any(|x| &x.from == s.id.get_ref() && &x.to == t)
+                {
                     errors.push(lines.err(
                         target,
                         Problem::NoSuchTransition(s.id.get_ref().clone(), t.clone()),
@@ -284,7 +301,11 @@ impl Workflow {
     }
 }
 
-fn collect_states(raw: &RawWorkflow, lines: &Lines, errors: &mut Vec<DefinitionError>) -> Vec<State> {
+fn collect_states(
+    raw: &RawWorkflow,
+    lines: &Lines,
+    errors: &mut Vec<DefinitionError>,
+) -> Vec<State> {
     if raw.states.is_empty() {
         errors.push(lines.err(&raw.initial, Problem::NoStates));
     }
@@ -310,7 +331,11 @@ fn collect_states(raw: &RawWorkflow, lines: &Lines, errors: &mut Vec<DefinitionE
     states
 }
 
-fn parse_roles(raw: &[Spanned<String>], lines: &Lines, errors: &mut Vec<DefinitionError>) -> Vec<Role> {
+fn parse_roles(
+    raw: &[Spanned<String>],
+    lines: &Lines,
+    errors: &mut Vec<DefinitionError>,
+) -> Vec<Role> {
     raw.iter()
         .filter_map(|r| match Role::parse(r.get_ref()) {
             Ok(role) => Some(role),
@@ -354,7 +379,10 @@ fn collect_transitions(
             } else if from_id == to {
                 errors.push(lines.err(from, Problem::SelfTransition(from_id.clone())));
             } else if out.iter().any(|o| &o.from == from_id && &o.to == to) {
-                errors.push(lines.err(from, Problem::DuplicateTransition(from_id.clone(), to.clone())));
+                errors.push(lines.err(
+                    from,
+                    Problem::DuplicateTransition(from_id.clone(), to.clone()),
+                ));
             } else {
                 out.push(Transition {
                     from: from_id.clone(),
@@ -369,7 +397,11 @@ fn collect_transitions(
     out
 }
 
-fn collect_types(raw: &RawWorkflow, lines: &Lines, errors: &mut Vec<DefinitionError>) -> Vec<TicketType> {
+fn collect_types(
+    raw: &RawWorkflow,
+    lines: &Lines,
+    errors: &mut Vec<DefinitionError>,
+) -> Vec<TicketType> {
     if raw.types.is_empty() {
         errors.push(DefinitionError {
             line: None,
@@ -408,7 +440,12 @@ fn check_graph(
     let mut queue = VecDeque::from([raw.initial.get_ref().as_str()]);
     while let Some(id) = queue.pop_front() {
         if reached.insert(id) {
-            queue.extend(transitions.iter().filter(|t| t.from == id).map(|t| t.to.as_str()));
+            queue.extend(
+                transitions
+                    .iter()
+                    .filter(|t| t.from == id)
+                    .map(|t| t.to.as_str()),
+            );
         }
     }
     for (state, raw_state) in states.iter().zip(&raw.states) {

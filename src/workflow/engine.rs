@@ -23,7 +23,10 @@ pub enum Refusal {
     /// The ticket is already in that state.
     SameState(String),
     /// No transition leads from the current state to the target.
-    NoTransition { from: String, to: String },
+    NoTransition {
+        from: String,
+        to: String,
+    },
     /// The transition is limited to other roles; names the least role that may.
     RoleRequired(Role),
     /// A requirement does not hold; `override_role` names who could override.
@@ -74,7 +77,9 @@ fn least_role(roles: &[Role]) -> Option<Role> {
 
 impl Workflow {
     fn transition(&self, from: &str, to: &str) -> Option<&Transition> {
-        self.transitions.iter().find(|t| t.from == from && t.to == to)
+        self.transitions
+            .iter()
+            .find(|t| t.from == from && t.to == to)
     }
 
     /// Whether `role` may take transition `t` at all.
@@ -100,10 +105,19 @@ impl Workflow {
     }
 
     /// Checks a move; every status change in tdesk goes through here.
-    pub fn check_move(&self, from: &str, to: &str, facts: MoveFacts) -> Result<MoveDecision, MoveRefused> {
+    pub fn check_move(
+        &self,
+        from: &str,
+        to: &str,
+        facts: MoveFacts,
+    ) -> Result<MoveDecision, MoveRefused> {
         let refuse = |refusal| MoveRefused {
             refusal,
-            allowed: self.next_states(from, facts.role).into_iter().map(String::from).collect(),
+            allowed: self
+                .next_states(from, facts.role)
+                .into_iter()
+                .map(String::from)
+                .collect(),
         };
         if self.state(to).is_none() {
             return Err(refuse(Refusal::UnknownState(to.to_string())));
@@ -118,12 +132,16 @@ impl Workflow {
             }));
         };
         if !Self::role_may(t, facts.role) {
-            return Err(refuse(Refusal::RoleRequired(least_role(&t.roles).unwrap_or(Role::Admin))));
+            return Err(refuse(Refusal::RoleRequired(
+                least_role(&t.roles).unwrap_or(Role::Admin),
+            )));
         }
         let may_override = t.override_roles.iter().any(|r| facts.role.at_least(*r));
         if facts.override_requested {
             if !may_override {
-                return Err(refuse(Refusal::OverrideNotAllowed(least_role(&t.override_roles))));
+                return Err(refuse(Refusal::OverrideNotAllowed(least_role(
+                    &t.override_roles,
+                ))));
             }
             if !has_text(facts.note) {
                 return Err(refuse(Refusal::OverrideNeedsReason));

@@ -79,7 +79,12 @@ impl fmt::Display for DefinitionError {
     /// English fallback used in logs and tests; user-facing text comes from the catalog.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(line) => write!(f, "line {line}: {} {}", self.problem.key(), self.problem.value()),
+            Some(line) => write!(
+                f,
+                "line {line}: {} {}",
+                self.problem.key(),
+                self.problem.value()
+            ),
             None => write!(f, "{} {}", self.problem.key(), self.problem.value()),
         }
     }

@@ -1,1 +1,9 @@
-//! Integration tests.
+//! Integration tests, one binary to keep link time down: the CLI (the real
+//! `tdesk` binary), the store on real files, TUI snapshots, and the
+//! architecture rule that front ends never touch the store.
+
+mod architecture;
+mod cli;
+mod common;
+mod store;
+mod tui;

@@ -27,7 +27,14 @@ pub fn assign(
         ..TicketUpdate::default()
     };
     save(w, ctx, &ticket, &update)?;
-    ctx.log(w, id, EventKind::Assigned, None, ticket.assignee.as_deref(), login)?;
+    ctx.log(
+        w,
+        id,
+        EventKind::Assigned,
+        None,
+        ticket.assignee.as_deref(),
+        login,
+    )?;
     if login.is_some() {
         transition::follow_on_assign(w, ctx, id)?;
     }
@@ -36,7 +43,13 @@ pub fn assign(
 
 /// Adds a public reply or an internal note. The first public reply sets the
 /// first-response time.
-pub fn comment(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, body: &str, internal: bool) -> Result<Comment> {
+pub fn comment(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    id: i64,
+    body: &str,
+    internal: bool,
+) -> Result<Comment> {
     let ticket = load(w, id, None)?;
     let body = body.trim_end();
     if body.trim().is_empty() {
@@ -50,7 +63,14 @@ pub fn comment(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, body: &str, internal:
     }
     save(w, ctx, &ticket, &update)?;
     let kind = if internal { "note" } else { "reply" };
-    ctx.log(w, id, EventKind::Comment, Some(kind), None, Some(&cid.to_string()))?;
+    ctx.log(
+        w,
+        id,
+        EventKind::Comment,
+        Some(kind),
+        None,
+        Some(&cid.to_string()),
+    )?;
     Ok(Comment {
         id: cid,
         ticket: id,
@@ -87,12 +107,20 @@ pub fn edit(
         check_body("field.description", desc)?;
         let desc = desc.trim_end().to_string();
         if desc != ticket.description {
-            note("description", Some(ticket.description.clone()), Some(desc.clone()));
+            note(
+                "description",
+                Some(ticket.description.clone()),
+                Some(desc.clone()),
+            );
             update.description = Some(desc);
         }
     }
     if let Some(p) = changes.priority.filter(|p| *p != ticket.priority) {
-        note("priority", Some(ticket.priority.to_string()), Some(p.to_string()));
+        note(
+            "priority",
+            Some(ticket.priority.to_string()),
+            Some(p.to_string()),
+        );
         update.priority = Some(p);
     }
     if let Some(kind) = &changes.kind {
@@ -108,11 +136,18 @@ pub fn edit(
         update.category = Some(cat.clone());
     }
     if let Some(ch) = changes.channel.filter(|c| *c != ticket.channel) {
-        note("channel", Some(ticket.channel.to_string()), Some(ch.to_string()));
+        note(
+            "channel",
+            Some(ticket.channel.to_string()),
+            Some(ch.to_string()),
+        );
         update.channel = Some(ch);
     }
     if let Some(team) = &changes.team {
-        let team = team.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let team = team
+            .as_ref()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
         if team != ticket.team {
             note("team", ticket.team.clone(), team.clone());
             update.team = Some(team);
@@ -152,10 +187,24 @@ pub fn edit(
     }
     save(w, ctx, &ticket, &update)?;
     for (field, old, new) in &events {
-        ctx.log(w, id, EventKind::Field, Some(field), old.as_deref(), new.as_deref())?;
+        ctx.log(
+            w,
+            id,
+            EventKind::Field,
+            Some(field),
+            old.as_deref(),
+            new.as_deref(),
+        )?;
     }
     for (old, new) in &tag_events {
-        ctx.log(w, id, EventKind::Field, Some("tag"), old.as_deref(), new.as_deref())?;
+        ctx.log(
+            w,
+            id,
+            EventKind::Field,
+            Some("tag"),
+            old.as_deref(),
+            new.as_deref(),
+        )?;
     }
     load(w, id, None)
 }
@@ -187,6 +236,13 @@ pub fn accept(
     };
     save(w, ctx, &ticket, &update)?;
     let shown = rating.map(|r| r.to_string());
-    ctx.log(w, id, EventKind::Accepted, Some("rating"), None, shown.as_deref())?;
+    ctx.log(
+        w,
+        id,
+        EventKind::Accepted,
+        Some("rating"),
+        None,
+        shown.as_deref(),
+    )?;
     load(w, id, None)
 }

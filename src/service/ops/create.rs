@@ -1,6 +1,6 @@
 //! Creating a ticket.
 
-use crate::domain::{EventKind, NewCustomer, NewTicket, Priority, Channel, Ticket, normalize_tag};
+use crate::domain::{Channel, EventKind, NewCustomer, NewTicket, Priority, Ticket, normalize_tag};
 use crate::error::{Error, Result};
 use crate::store::Writer;
 use crate::workflow::Workflow;
@@ -23,7 +23,9 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
     };
     let customer_id = match (new.customer_id, new.customer_email.as_deref()) {
         (Some(id), _) => Some(id),
-        (None, Some(email)) if !email.trim().is_empty() => Some(find_or_create_customer(w, ctx, email)?),
+        (None, Some(email)) if !email.trim().is_empty() => {
+            Some(find_or_create_customer(w, ctx, email)?)
+        }
         _ => None,
     };
     if let Some(login) = &new.assignee {
@@ -76,7 +78,12 @@ pub fn resolve_type(workflow: &Workflow, text: &str) -> Result<String> {
         .ok_or_else(|| Error::UnknownValue {
             field: "type",
             value: t.to_string(),
-            known: workflow.types().iter().map(|ty| ty.id.as_str()).collect::<Vec<_>>().join(", "),
+            known: workflow
+                .types()
+                .iter()
+                .map(|ty| ty.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }
 

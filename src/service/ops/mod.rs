@@ -73,7 +73,12 @@ fn conflict(w: &Writer<'_>, id: i64) -> Result<Error> {
 }
 
 /// Writes `update` over `ticket`, which must still be at its version.
-pub fn save(w: &mut Writer<'_>, ctx: &Ctx<'_>, ticket: &Ticket, update: &TicketUpdate) -> Result<()> {
+pub fn save(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    ticket: &Ticket,
+    update: &TicketUpdate,
+) -> Result<()> {
     if w.update_ticket(ticket.id, ticket.version, update, ctx.now)? {
         Ok(())
     } else {

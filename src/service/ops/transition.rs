@@ -1,7 +1,7 @@
 //! Status changes: every one goes through the workflow engine.
 
 use crate::domain::{EventKind, Ticket};
-use crate::error::{Error, Result};
+use crate::error::{Error, RefusedMove, Result};
 use crate::store::{TicketUpdate, Writer};
 use crate::workflow::{MoveDecision, MoveFacts, NoteUse};
 
@@ -19,7 +19,13 @@ pub struct MoveOptions {
 }
 
 /// Moves ticket `id` to state `to` if the engine allows it.
-pub fn transition(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, to: &str, opts: &MoveOptions) -> Result<Ticket> {
+pub fn transition(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    id: i64,
+    to: &str,
+    opts: &MoveOptions,
+) -> Result<Ticket> {
     let ticket = load(w, id, opts.expected_version)?;
     if let Some(note) = &opts.note {
         check_body("field.note", note)?;
@@ -34,11 +40,13 @@ pub fn transition(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, to: &str, opts: &M
     let decision = ctx
         .workflow
         .check_move(&ticket.status, to, facts)
-        .map_err(|refused| Error::Refused {
-            ticket: id,
-            from: ticket.status.clone(),
-            to: to.to_string(),
-            refused,
+        .map_err(|refused| {
+            Error::Refused(Box::new(RefusedMove {
+                ticket: id,
+                from: ticket.status.clone(),
+                to: to.to_string(),
+                refused,
+            }))
         })?;
     apply(w, ctx, &ticket, to, decision, opts.note.as_deref())?;
     load(w, id, None)
@@ -53,7 +61,9 @@ fn apply(
     decision: MoveDecision,
     note: Option<&str>,
 ) -> Result<()> {
-    let (Some(from_state), Some(to_state)) = (ctx.workflow.state(&ticket.status), ctx.workflow.state(to)) else {
+    let (Some(from_state), Some(to_state)) =
+        (ctx.workflow.state(&ticket.status), ctx.workflow.state(to))
+    else {
         return Err(Error::TicketNotFound(ticket.id));
     };
     let mut update = TicketUpdate {
@@ -81,19 +91,47 @@ fn apply(
         update.resolution = Some(note.map(String::from));
     }
     save(w, ctx, ticket, &update)?;
-    ctx.log(w, ticket.id, EventKind::Status, None, Some(&ticket.status), Some(to))?;
+    ctx.log(
+        w,
+        ticket.id,
+        EventKind::Status,
+        None,
+        Some(&ticket.status),
+        Some(to),
+    )?;
     match (decision.note_use, note) {
         (NoteUse::Resolution, Some(text)) => {
-            ctx.log(w, ticket.id, EventKind::Field, Some("resolution"), None, Some(text))?;
+            ctx.log(
+                w,
+                ticket.id,
+                EventKind::Field,
+                Some("resolution"),
+                None,
+                Some(text),
+            )?;
         }
         (NoteUse::Reason, Some(text)) => {
             let cid = w.insert_comment(ticket.id, &ctx.actor.login, text, true, ctx.now)?;
-            ctx.log(w, ticket.id, EventKind::Comment, Some("note"), None, Some(&cid.to_string()))?;
+            ctx.log(
+                w,
+                ticket.id,
+                EventKind::Comment,
+                Some("note"),
+                None,
+                Some(&cid.to_string()),
+            )?;
         }
         _ => {}
     }
     if decision.overridden {
-        ctx.log(w, ticket.id, EventKind::Override, Some("requirements"), None, note)?;
+        ctx.log(
+            w,
+            ticket.id,
+            EventKind::Override,
+            Some("requirements"),
+            None,
+            note,
+        )?;
     }
     Ok(())
 }
@@ -102,7 +140,11 @@ fn apply(
 /// the engine allows the move, take it. A refused follow-up move is not an error.
 pub fn follow_on_assign(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64) -> Result<()> {
     let ticket = load(w, id, None)?;
-    let Some(target) = ctx.workflow.state(&ticket.status).and_then(|s| s.on_assign.clone()) else {
+    let Some(target) = ctx
+        .workflow
+        .state(&ticket.status)
+        .and_then(|s| s.on_assign.clone())
+    else {
         return Ok(());
     };
     let facts = MoveFacts {

@@ -45,7 +45,10 @@ impl App {
             Command::MoveNext => self.step_state(1),
             Command::Edit => self.open_edit(),
             Command::Accept => match self.selected() {
-                Some(sel) => vec![Effect::Accept { id: sel.id, version: sel.version }],
+                Some(sel) => vec![Effect::Accept {
+                    id: sel.id,
+                    version: sel.version,
+                }],
                 None => Vec::new(),
             },
             Command::SortNext | Command::SortReverse if self.pane == Pane::List => {
@@ -161,7 +164,9 @@ impl App {
         let Some(pos) = self.workflow.position(&sel.status) else {
             return Vec::new();
         };
-        let target = pos.checked_add_signed(delta).and_then(|p| self.workflow.states().get(p));
+        let target = pos
+            .checked_add_signed(delta)
+            .and_then(|p| self.workflow.states().get(p));
         let Some(target) = target.map(|s| s.id.clone()) else {
             self.error("status.no_moves");
             return Vec::new();
@@ -177,7 +182,10 @@ impl App {
             Some(NoteKind::Resolution)
         } else if needs.contains(&Requirement::Reason) {
             Some(NoteKind::Reason)
-        } else if needs.contains(&Requirement::Acceptance) && !sel.accepted && self.may_override(from, to) {
+        } else if needs.contains(&Requirement::Acceptance)
+            && !sel.accepted
+            && self.may_override(from, to)
+        {
             Some(NoteKind::Override)
         } else {
             None

@@ -4,8 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::overlay::{Overlay, paste_into, text_input, text_of};
 use super::App;
+use super::overlay::{Overlay, paste_into, text_input, text_of};
 use crate::domain::{Category, Channel, NewTicket, Priority, Ticket, TicketChanges};
 use crate::error::Error;
 use crate::present::priority_label;
@@ -30,16 +30,16 @@ impl FieldId {
     /// Catalog key of the label.
     pub fn key(self) -> &'static str {
         match self {
-            FieldId::Title => "field.title",
-            FieldId::Description => "field.description",
-            FieldId::Priority => "field.priority",
-            FieldId::Type => "field.type",
-            FieldId::Category => "field.category",
-            FieldId::Channel => "field.channel",
-            FieldId::Customer => "field.email",
-            FieldId::Assignee => "field.assignee",
-            FieldId::Team => "field.team",
-            FieldId::Tags => "field.tags",
+            FieldId::Title => "col.title",
+            FieldId::Description => "detail.description",
+            FieldId::Priority => "col.priority",
+            FieldId::Type => "col.type",
+            FieldId::Category => "col.category",
+            FieldId::Channel => "col.channel",
+            FieldId::Customer => "form.customer_email",
+            FieldId::Assignee => "col.assignee",
+            FieldId::Team => "col.team",
+            FieldId::Tags => "col.tags",
         }
     }
 }
@@ -52,7 +52,10 @@ pub enum FieldKind {
     /// Several lines of text.
     Text(TextArea<'static>),
     /// One of fixed options: (value, label).
-    Choice { options: Vec<(String, String)>, selected: usize },
+    Choice {
+        options: Vec<(String, String)>,
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -90,7 +93,12 @@ fn choice(options: Vec<(String, String)>, current: &str) -> FieldKind {
 fn priorities(app: &App) -> Vec<(String, String)> {
     Priority::ALL
         .iter()
-        .map(|p| (p.as_str().to_string(), format!("{} {}", p, priority_label(&app.cat, *p))))
+        .map(|p| {
+            (
+                p.as_str().to_string(),
+                format!("{} {}", p, priority_label(&app.cat, *p)),
+            )
+        })
         .collect()
 }
 
@@ -106,7 +114,12 @@ fn types(app: &App) -> Vec<(String, String)> {
 fn channels(app: &App) -> Vec<(String, String)> {
     Channel::ALL
         .iter()
-        .map(|c| (c.as_str().to_string(), app.cat.t(&format!("channel.{}", c.as_str())).to_string()))
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                app.cat.t(&format!("channel.{}", c.as_str())).to_string(),
+            )
+        })
         .collect()
 }
 
@@ -121,8 +134,11 @@ fn split_tags(text: &str) -> Vec<String> {
 impl TicketForm {
     /// An empty form for a new ticket.
     pub fn new_ticket(app: &App) -> Self {
-        let mut assignees = vec![(String::new(), app.cat.t("assign.nobody").to_string())];
-        assignees.push((app.me.login.clone(), format!("{} ({})", app.me.display_name, app.cat.t("assign.me"))));
+        let mut assignees = vec![(String::new(), app.cat.t("form.nobody").to_string())];
+        assignees.push((
+            app.me.login.clone(),
+            format!("{} ({})", app.me.display_name, app.cat.t("assign.me")),
+        ));
         assignees.extend(
             app.users
                 .iter()
@@ -130,34 +146,104 @@ impl TicketForm {
                 .map(|u| (u.login.clone(), format!("{} · {}", u.display_name, u.login))),
         );
         let fields = vec![
-            FormField { id: FieldId::Title, kind: line("") },
-            FormField { id: FieldId::Description, kind: FieldKind::Text(text_input("")) },
-            FormField { id: FieldId::Priority, kind: choice(priorities(app), "P2") },
-            FormField { id: FieldId::Type, kind: choice(types(app), "") },
-            FormField { id: FieldId::Category, kind: line("") },
-            FormField { id: FieldId::Channel, kind: choice(channels(app), "other") },
-            FormField { id: FieldId::Customer, kind: line("") },
-            FormField { id: FieldId::Assignee, kind: choice(assignees, "") },
-            FormField { id: FieldId::Tags, kind: line("") },
+            FormField {
+                id: FieldId::Title,
+                kind: line(""),
+            },
+            FormField {
+                id: FieldId::Description,
+                kind: FieldKind::Text(text_input("")),
+            },
+            FormField {
+                id: FieldId::Priority,
+                kind: choice(priorities(app), "P2"),
+            },
+            FormField {
+                id: FieldId::Type,
+                kind: choice(types(app), ""),
+            },
+            FormField {
+                id: FieldId::Category,
+                kind: line(""),
+            },
+            FormField {
+                id: FieldId::Channel,
+                kind: choice(channels(app), "other"),
+            },
+            FormField {
+                id: FieldId::Customer,
+                kind: line(""),
+            },
+            FormField {
+                id: FieldId::Assignee,
+                kind: choice(assignees, ""),
+            },
+            FormField {
+                id: FieldId::Tags,
+                kind: line(""),
+            },
         ];
-        Self { mode: FormMode::New, fields, focus: 0, conflict: false, error: None }
+        Self {
+            mode: FormMode::New,
+            fields,
+            focus: 0,
+            conflict: false,
+            error: None,
+        }
     }
 
     /// A form holding `t`'s current values.
     pub fn edit(app: &App, t: &Ticket) -> Self {
-        let category = t.category.as_ref().map(|c| c.to_string()).unwrap_or_default();
+        let category = t
+            .category
+            .as_ref()
+            .map(|c| c.to_string())
+            .unwrap_or_default();
         let fields = vec![
-            FormField { id: FieldId::Title, kind: line(&t.title) },
-            FormField { id: FieldId::Description, kind: FieldKind::Text(text_input(&t.description)) },
-            FormField { id: FieldId::Priority, kind: choice(priorities(app), t.priority.as_str()) },
-            FormField { id: FieldId::Type, kind: choice(types(app), &t.kind) },
-            FormField { id: FieldId::Category, kind: line(&category) },
-            FormField { id: FieldId::Channel, kind: choice(channels(app), t.channel.as_str()) },
-            FormField { id: FieldId::Team, kind: line(t.team.as_deref().unwrap_or("")) },
-            FormField { id: FieldId::Tags, kind: line(&t.tags.join(", ")) },
+            FormField {
+                id: FieldId::Title,
+                kind: line(&t.title),
+            },
+            FormField {
+                id: FieldId::Description,
+                kind: FieldKind::Text(text_input(&t.description)),
+            },
+            FormField {
+                id: FieldId::Priority,
+                kind: choice(priorities(app), t.priority.as_str()),
+            },
+            FormField {
+                id: FieldId::Type,
+                kind: choice(types(app), &t.kind),
+            },
+            FormField {
+                id: FieldId::Category,
+                kind: line(&category),
+            },
+            FormField {
+                id: FieldId::Channel,
+                kind: choice(channels(app), t.channel.as_str()),
+            },
+            FormField {
+                id: FieldId::Team,
+                kind: line(t.team.as_deref().unwrap_or("")),
+            },
+            FormField {
+                id: FieldId::Tags,
+                kind: line(&t.tags.join(", ")),
+            },
         ];
-        let mode = FormMode::Edit { version: t.version, original: Box::new(t.clone()) };
-        Self { mode, fields, focus: 0, conflict: false, error: None }
+        let mode = FormMode::Edit {
+            version: t.version,
+            original: Box::new(t.clone()),
+        };
+        Self {
+            mode,
+            fields,
+            focus: 0,
+            conflict: false,
+            error: None,
+        }
     }
 
     /// The ticket being edited, if any.
@@ -181,9 +267,10 @@ impl TicketForm {
             .find(|f| f.id == id)
             .map(|f| match &f.kind {
                 FieldKind::Line(t) | FieldKind::Text(t) => text_of(t),
-                FieldKind::Choice { options, selected } => {
-                    options.get(*selected).map(|(v, _)| v.clone()).unwrap_or_default()
-                }
+                FieldKind::Choice { options, selected } => options
+                    .get(*selected)
+                    .map(|(v, _)| v.clone())
+                    .unwrap_or_default(),
             })
             .unwrap_or_default()
     }
@@ -221,7 +308,10 @@ impl TicketForm {
         let description = self.value(FieldId::Description);
         let team = self.value(FieldId::Team).trim().to_string();
         let tags = split_tags(&self.value(FieldId::Tags));
-        let normalized: Vec<String> = tags.iter().filter_map(|x| crate::domain::normalize_tag(x)).collect();
+        let normalized: Vec<String> = tags
+            .iter()
+            .filter_map(|x| crate::domain::normalize_tag(x))
+            .collect();
         let category = self.category()?;
         let priority = Priority::parse(&self.value(FieldId::Priority))?;
         let channel = Channel::parse(&self.value(FieldId::Channel))?;
@@ -234,8 +324,17 @@ impl TicketForm {
             category: Some(category).filter(|c| *c != t.category),
             channel: Some(channel).filter(|c| *c != t.channel),
             team: Some(Some(team).filter(|t| !t.is_empty())).filter(|v| *v != t.team),
-            add_tags: normalized.iter().filter(|x| !t.tags.contains(x)).cloned().collect(),
-            remove_tags: t.tags.iter().filter(|x| !normalized.contains(x)).cloned().collect(),
+            add_tags: normalized
+                .iter()
+                .filter(|x| !t.tags.contains(x))
+                .cloned()
+                .collect(),
+            remove_tags: t
+                .tags
+                .iter()
+                .filter(|x| !normalized.contains(x))
+                .cloned()
+                .collect(),
             custom: Default::default(),
         })
     }
@@ -271,7 +370,9 @@ impl TicketForm {
                     let n = options.len().max(1);
                     match key.code {
                         KeyCode::Left | KeyCode::Char('h') => *selected = (*selected + n - 1) % n,
-                        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => *selected = (*selected + 1) % n,
+                        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
+                            *selected = (*selected + 1) % n
+                        }
                         _ => {}
                     }
                 }
@@ -285,8 +386,13 @@ impl TicketForm {
 }
 
 impl App {
-    pub(super) fn form_key(&mut self, mut form: Box<TicketForm>, key: KeyEvent) -> (Option<Overlay>, Vec<Effect>) {
-        let submit = (key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL))
+    pub(super) fn form_key(
+        &mut self,
+        mut form: Box<TicketForm>,
+        key: KeyEvent,
+    ) -> (Option<Overlay>, Vec<Effect>) {
+        let submit = (key.code == KeyCode::Char('s')
+            && key.modifiers.contains(KeyModifiers::CONTROL))
             || (key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT));
         if key.code == KeyCode::Esc {
             return (None, Vec::new());
@@ -297,9 +403,13 @@ impl App {
         }
         let effect = match &form.mode {
             FormMode::New => form.to_new_ticket().map(|n| Effect::Create(Box::new(n))),
-            FormMode::Edit { version, original } => form.to_changes(original).map(|changes| {
-                Effect::Edit { id: original.id, changes: Box::new(changes), version: *version }
-            }),
+            FormMode::Edit { version, original } => {
+                form.to_changes(original).map(|changes| Effect::Edit {
+                    id: original.id,
+                    changes: Box::new(changes),
+                    version: *version,
+                })
+            }
         };
         match effect {
             Ok(Effect::Edit { changes, .. }) if changes.is_empty() => {

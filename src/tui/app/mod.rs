@@ -24,8 +24,8 @@ use crate::workflow::Workflow;
 
 pub use form::{FieldKind, FormField, FormMode, TicketForm};
 pub use mouse::tab_spans;
-pub use panes::sort_field;
 pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay};
+pub use panes::sort_field;
 
 /// Most rows the list holds at once.
 pub const LIST_LIMIT: usize = 1000;
@@ -100,6 +100,8 @@ pub struct App {
     pub status: Option<Status>,
     /// Unsent comment text per ticket, kept when the editor closes.
     pub drafts: HashMap<i64, String>,
+    /// The ticket last requested for the wide list's preview.
+    preview_requested: Option<i64>,
     pub quit: bool,
 }
 
@@ -146,14 +148,40 @@ impl App {
             overlay: None,
             status: None,
             drafts: HashMap::new(),
+            preview_requested: None,
             quit: false,
         };
-        let effects = vec![app.load_list(), Effect::LoadBoard(app.filter.query.clone()), Effect::LoadUsers];
+        let effects = vec![
+            app.load_list(),
+            Effect::LoadBoard(app.filter.query.clone()),
+            Effect::LoadUsers,
+        ];
         (app, effects)
     }
 
     /// The one state transition.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut effects = self.apply(action);
+        effects.extend(self.preview());
+        effects
+    }
+
+    /// On wide screens the list shows the selected ticket beside it: load it.
+    fn preview(&mut self) -> Option<Effect> {
+        let [_, body, _] =
+            super::layout::frame(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1));
+        if self.pane != Pane::List || super::layout::list_split(body).1.is_none() {
+            return None;
+        }
+        let id = self.list.rows.get(self.list.selected)?.id;
+        if self.detail_id() == Some(id) || self.preview_requested == Some(id) {
+            return None;
+        }
+        self.preview_requested = Some(id);
+        Some(Effect::LoadDetail(id))
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(key) => {
                 if self.overlay.is_some() {
@@ -222,7 +250,10 @@ impl App {
 
     /// Reloads everything that shows tickets.
     fn reload(&self, detail: Option<i64>) -> Vec<Effect> {
-        let mut effects = vec![self.load_list(), Effect::LoadBoard(self.filter.query.clone())];
+        let mut effects = vec![
+            self.load_list(),
+            Effect::LoadBoard(self.filter.query.clone()),
+        ];
         if let Some(id) = detail {
             effects.push(Effect::LoadDetail(id));
         }
@@ -230,7 +261,10 @@ impl App {
     }
 
     fn saved(&mut self, id: i64, key: &'static str) -> Vec<Effect> {
-        if !matches!(self.overlay, Some(Overlay::Help { .. }) | Some(Overlay::Filter { .. })) {
+        if !matches!(
+            self.overlay,
+            Some(Overlay::Help { .. }) | Some(Overlay::Filter { .. })
+        ) {
             self.overlay = None;
         }
         if key == "status.commented" {
@@ -276,10 +310,11 @@ impl App {
     }
 
     fn detail_loaded(&mut self, detail: TicketDetail) {
-        if let Some(Overlay::Form(form)) = &mut self.overlay {
-            if form.conflict && form.ticket_id() == Some(detail.ticket.id) {
-                form.rebase(detail.ticket.version);
-            }
+        if let Some(Overlay::Form(form)) = &mut self.overlay
+            && form.conflict
+            && form.ticket_id() == Some(detail.ticket.id)
+        {
+            form.rebase(detail.ticket.version);
         }
         if self.detail_id() != Some(detail.ticket.id) {
             self.detail.scroll = 0;
@@ -327,10 +362,16 @@ impl App {
         );
         let cols = self.board.columns.len();
         self.board.col = self.board.col.min(cols.saturating_sub(1));
-        let rows = self.board.columns.get(self.board.col).map(|c| c.rows.len()).unwrap_or(0);
+        let rows = self
+            .board
+            .columns
+            .get(self.board.col)
+            .map(|c| c.rows.len())
+            .unwrap_or(0);
         self.board.row = self.board.row.min(rows.saturating_sub(1));
         let visible = super::layout::board_visible_columns(self.size.0, cols);
-        self.board.first_col = super::layout::scroll_to(self.board.first_col, self.board.col, visible);
+        self.board.first_col =
+            super::layout::scroll_to(self.board.first_col, self.board.col, visible);
     }
 
     /// Shows a localized message.

@@ -9,7 +9,11 @@ use crate::tui::action::{Command, Effect};
 use crate::tui::layout;
 
 /// Tab labels' catalog keys in header order.
-pub const TABS: [(Pane, &str); 3] = [(Pane::List, "tab.list"), (Pane::Board, "tab.board"), (Pane::Detail, "tab.detail")];
+pub const TABS: [(Pane, &str); 3] = [
+    (Pane::List, "tab.list"),
+    (Pane::Board, "tab.board"),
+    (Pane::Detail, "tab.detail"),
+];
 
 /// The header's tab texts and where each starts, as drawn by the view.
 pub fn tab_spans(app: &App) -> Vec<(Pane, String, u16)> {
@@ -45,9 +49,9 @@ impl App {
     fn click(&mut self, x: u16, y: u16) -> Vec<Effect> {
         let [header, body, _] = layout::frame(Rect::new(0, 0, self.size.0, self.size.1));
         if contains(header, x, y) {
-            let hit = tab_spans(self)
-                .into_iter()
-                .find(|(_, text, start)| x >= *start && x < start + crate::text::width(text) as u16);
+            let hit = tab_spans(self).into_iter().find(|(_, text, start)| {
+                x >= *start && x < start + crate::text::width(text) as u16
+            });
             return match hit {
                 Some((pane, _, _)) => self.show(pane),
                 None => Vec::new(),
@@ -78,9 +82,18 @@ impl App {
                     }
                     let col = self.board.first_col + i;
                     let per = layout::board_visible_cards(self.size);
-                    let offset = if col == self.board.col { layout::scroll_to(0, self.board.row, per) } else { 0 };
+                    let offset = if col == self.board.col {
+                        layout::scroll_to(0, self.board.row, per)
+                    } else {
+                        0
+                    };
                     let row = offset + usize::from((y - cards.y) / layout::CARD_HEIGHT);
-                    let len = self.board.columns.get(col).map(|c| c.rows.len()).unwrap_or(0);
+                    let len = self
+                        .board
+                        .columns
+                        .get(col)
+                        .map(|c| c.rows.len())
+                        .unwrap_or(0);
                     if row >= len {
                         return Vec::new();
                     }

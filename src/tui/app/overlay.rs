@@ -13,8 +13,13 @@ use crate::tui::action::Effect;
 /// An open overlay.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: u16 },
-    Filter { input: TextArea<'static>, error: Option<String> },
+    Help {
+        scroll: u16,
+    },
+    Filter {
+        input: TextArea<'static>,
+        error: Option<String>,
+    },
     Menu(Menu),
     Note {
         id: i64,
@@ -111,8 +116,18 @@ impl App {
             Overlay::Help { scroll } => self.help_key(scroll, key),
             Overlay::Filter { input, error } => self.filter_key(input, error, key),
             Overlay::Menu(menu) => self.menu_key(menu, key),
-            Overlay::Note { id, version, to, kind, input } => self.note_key(id, version, to, kind, input, key),
-            Overlay::Comment { id, internal, input } => self.comment_key(id, internal, input, key),
+            Overlay::Note {
+                id,
+                version,
+                to,
+                kind,
+                input,
+            } => self.note_key(id, version, to, kind, input, key),
+            Overlay::Comment {
+                id,
+                internal,
+                input,
+            } => self.comment_key(id, internal, input, key),
             Overlay::Form(form) => self.form_key(form, key),
         };
         if self.overlay.is_none() {
@@ -162,13 +177,25 @@ impl App {
                         self.list.offset = 0;
                         self.board.row = 0;
                         // The overlay closes when the list loads; a bad value keeps it open.
-                        let effects = vec![self.load_list(), Effect::LoadBoard(self.filter.query.clone())];
+                        let effects = vec![
+                            self.load_list(),
+                            Effect::LoadBoard(self.filter.query.clone()),
+                        ];
                         (Some(Overlay::Filter { input, error: None }), effects)
                     }
                     Err(e) => {
-                        let err = Error::Query { input: text, error: e };
+                        let err = Error::Query {
+                            input: text,
+                            error: e,
+                        };
                         let msg = err.message(&self.cat);
-                        (Some(Overlay::Filter { input, error: Some(msg) }), Vec::new())
+                        (
+                            Some(Overlay::Filter {
+                                input,
+                                error: Some(msg),
+                            }),
+                            Vec::new(),
+                        )
                     }
                 }
             }
@@ -183,7 +210,9 @@ impl App {
         let n = menu.items.len();
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return (None, Vec::new()),
-            KeyCode::Char('j') | KeyCode::Down => menu.selected = (menu.selected + 1).min(n.saturating_sub(1)),
+            KeyCode::Char('j') | KeyCode::Down => {
+                menu.selected = (menu.selected + 1).min(n.saturating_sub(1))
+            }
             KeyCode::Char('k') | KeyCode::Up => menu.selected = menu.selected.saturating_sub(1),
             KeyCode::Home | KeyCode::Char('g') => menu.selected = 0,
             KeyCode::End | KeyCode::Char('G') => menu.selected = n.saturating_sub(1),
@@ -197,8 +226,16 @@ impl App {
                         (None, vec![Effect::Assign { id, login, version }])
                     }
                     MenuKind::Move { id, version, from } => {
-                        let accepted = self.selected().filter(|s| s.id == id).is_some_and(|s| s.accepted);
-                        let sel = Selected { id, status: from, version, accepted };
+                        let accepted = self
+                            .selected()
+                            .filter(|s| s.id == id)
+                            .is_some_and(|s| s.accepted);
+                        let sel = Selected {
+                            id,
+                            status: from,
+                            version,
+                            accepted,
+                        };
                         (None, self.request_move(&sel, &item.value))
                     }
                 };
@@ -223,19 +260,43 @@ impl App {
                 let note = text_of(&input);
                 if note.trim().is_empty() {
                     self.error("status.note_required");
-                    return (Some(Overlay::Note { id, version, to, kind, input }), Vec::new());
+                    return (
+                        Some(Overlay::Note {
+                            id,
+                            version,
+                            to,
+                            kind,
+                            input,
+                        }),
+                        Vec::new(),
+                    );
                 }
                 let opts = MoveOptions {
                     note: Some(note),
                     override_requirements: kind == NoteKind::Override,
                     expected_version: Some(version),
                 };
-                let keep = Overlay::Note { id, version, to: to.clone(), kind, input };
+                let keep = Overlay::Note {
+                    id,
+                    version,
+                    to: to.clone(),
+                    kind,
+                    input,
+                };
                 (Some(keep), vec![Effect::Move { id, to, opts }])
             }
             _ => {
                 input.input(key);
-                (Some(Overlay::Note { id, version, to, kind, input }), Vec::new())
+                (
+                    Some(Overlay::Note {
+                        id,
+                        version,
+                        to,
+                        kind,
+                        input,
+                    }),
+                    Vec::new(),
+                )
             }
         }
     }
@@ -248,31 +309,62 @@ impl App {
         key: KeyEvent,
     ) -> (Option<Overlay>, Vec<Effect>) {
         if key.code == KeyCode::Esc {
-            self.overlay = Some(Overlay::Comment { id, internal, input });
+            self.overlay = Some(Overlay::Comment {
+                id,
+                internal,
+                input,
+            });
             self.close_overlay();
             return (None, Vec::new());
         }
         if key.code == KeyCode::Tab {
-            return (Some(Overlay::Comment { id, internal: !internal, input }), Vec::new());
+            return (
+                Some(Overlay::Comment {
+                    id,
+                    internal: !internal,
+                    input,
+                }),
+                Vec::new(),
+            );
         }
         if is_submit(&key) {
             let body = text_of(&input);
             if body.trim().is_empty() {
                 self.error("status.comment_empty");
-                return (Some(Overlay::Comment { id, internal, input }), Vec::new());
+                return (
+                    Some(Overlay::Comment {
+                        id,
+                        internal,
+                        input,
+                    }),
+                    Vec::new(),
+                );
             }
             self.drafts.insert(id, body.clone());
-            let keep = Overlay::Comment { id, internal, input };
+            let keep = Overlay::Comment {
+                id,
+                internal,
+                input,
+            };
             return (Some(keep), vec![Effect::Comment { id, body, internal }]);
         }
         input.input(key);
-        (Some(Overlay::Comment { id, internal, input }), Vec::new())
+        (
+            Some(Overlay::Comment {
+                id,
+                internal,
+                input,
+            }),
+            Vec::new(),
+        )
     }
 
     /// Pasted text goes into the focused text input.
     pub(super) fn paste(&mut self, text: &str) {
         match &mut self.overlay {
-            Some(Overlay::Filter { input, .. }) | Some(Overlay::Note { input, .. }) => paste_into(input, text, false),
+            Some(Overlay::Filter { input, .. }) | Some(Overlay::Note { input, .. }) => {
+                paste_into(input, text, false)
+            }
             Some(Overlay::Comment { input, .. }) => paste_into(input, text, true),
             Some(Overlay::Form(form)) => form.paste(text),
             _ => {}

@@ -40,7 +40,8 @@ impl App {
         if cols == 0 {
             return;
         }
-        let rows_in = |app: &Self, c: usize| app.board.columns.get(c).map(|c| c.rows.len()).unwrap_or(0);
+        let rows_in =
+            |app: &Self, c: usize| app.board.columns.get(c).map(|c| c.rows.len()).unwrap_or(0);
         let page = layout::board_visible_cards(self.size);
         match cmd {
             Command::Left => self.board.col = self.board.col.saturating_sub(1),
@@ -129,7 +130,10 @@ impl App {
         }
         self.list.selected = 0;
         self.list.offset = 0;
-        let name = self.cat.t(&format!("field.{}", sort_field(self.list.sort))).to_string();
+        let name = self
+            .cat
+            .t(&format!("field.{}", sort_field(self.list.sort)))
+            .to_string();
         let arrow = match self.list.dir {
             crate::domain::SortDir::Asc => "↑",
             crate::domain::SortDir::Desc => "↓",

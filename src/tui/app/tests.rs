@@ -1,1 +1,293 @@
-//! App tests.
+//! Pure tests of `App::update`: actions in, state and effects out. No desk,
+//! no terminal, fixed clock.
+
+use chrono::{Duration, Offset, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::domain::{Priority, Role};
+use crate::i18n::Lang;
+use crate::service::ListPage;
+use crate::tui::action::Action;
+use crate::tui::keymap::Keymap;
+use crate::tui::theme::Theme;
+use crate::workflow::{MoveRefused, Refusal, Requirement};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+fn row(id: i64, status: &str) -> TicketRow {
+    TicketRow {
+        id,
+        title: format!("Ticket {id}"),
+        status: status.into(),
+        priority: Priority::P2,
+        kind: "inquiry".into(),
+        customer: None,
+        assignee: None,
+        team: None,
+        created_at: now() - Duration::hours(id),
+        updated_at: now(),
+        version: 3,
+        accepted: false,
+    }
+}
+
+fn app_with(rows: Vec<TicketRow>) -> App {
+    let init = AppInit {
+        cat: Catalog::new(Lang::En),
+        workflow: Workflow::default_workflow(),
+        me: User {
+            login: "alice".into(),
+            display_name: "Alice".into(),
+            role: Role::Agent,
+            team: None,
+            active: true,
+        },
+        theme: Theme::monochrome(),
+        keymap: Keymap::default(),
+        now: now(),
+        tz: Utc.fix(),
+        size: (80, 24),
+    };
+    let (mut app, effects) = App::new(init);
+    assert_eq!(effects.len(), 3, "list, board and users load at start");
+    let total = rows.len() as i64;
+    app.update(Action::ListLoaded(ListPage { rows, total }));
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(app: &mut App, c: char) -> Vec<Effect> {
+    let mods = if c.is_ascii_uppercase() || "<>?".contains(c) {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    app.update(Action::Key(KeyEvent::new(KeyCode::Char(c), mods)))
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+#[test]
+fn cursor_moves_and_the_window_scrolls_to_keep_it_visible() {
+    let mut app = app_with((1..=50).map(|i| row(i, "new")).collect());
+    for _ in 0..20 {
+        ch(&mut app, 'j');
+    }
+    assert_eq!(app.list.selected, 20);
+    assert_eq!(app.list.offset, 3, "18 rows visible at 80x24");
+    ch(&mut app, 'G');
+    assert_eq!(app.list.selected, 49);
+    ch(&mut app, 'g');
+    assert_eq!((app.list.selected, app.list.offset), (0, 0));
+    ch(&mut app, 'k');
+    assert_eq!(app.list.selected, 0, "never above the top");
+}
+
+#[test]
+fn enter_opens_the_detail_and_q_goes_back_then_quits() {
+    let mut app = app_with(vec![row(7, "new"), row(8, "new")]);
+    ch(&mut app, 'j');
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(8)]));
+    assert_eq!(app.pane, Pane::Detail);
+    assert!(ch(&mut app, 'q').is_empty());
+    assert_eq!(app.pane, Pane::List);
+    let effects = ch(&mut app, 'q');
+    assert!(matches!(effects.as_slice(), [Effect::Quit]));
+    assert!(app.quit);
+}
+
+#[test]
+fn move_menu_lists_allowed_states_and_asks_for_a_resolution_note() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'm');
+    let Some(Overlay::Menu(menu)) = &app.overlay else {
+        return assert!(app.overlay.is_some(), "menu open");
+    };
+    let values: Vec<&str> = menu.items.iter().map(|i| i.value.as_str()).collect();
+    assert_eq!(values, ["waiting_customer", "resolved"]);
+    ch(&mut app, 'j');
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "no move before the note"
+    );
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Note {
+            kind: NoteKind::Resolution,
+            ..
+        })
+    ));
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "an empty note is refused"
+    );
+    assert!(app.status.as_ref().is_some_and(|s| s.error));
+    typed(&mut app, "Refund issued");
+    let effects = key(&mut app, KeyCode::Enter);
+    let [Effect::Move { id, to, opts }] = effects.as_slice() else {
+        return assert_eq!(effects.len(), 1);
+    };
+    assert_eq!((*id, to.as_str()), (5, "resolved"));
+    assert_eq!(opts.note.as_deref(), Some("Refund issued"));
+    assert_eq!(opts.expected_version, Some(3));
+    app.update(Action::Saved {
+        id: 5,
+        key: "status.moved",
+    });
+    assert!(app.overlay.is_none(), "the prompt closes once saved");
+}
+
+#[test]
+fn angle_keys_step_to_the_neighbouring_state() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    let effects = ch(&mut app, '>');
+    assert!(matches!(effects.as_slice(), [Effect::Move { to, .. }] if to == "waiting_customer"));
+    let effects = ch(&mut app, '<');
+    assert!(matches!(effects.as_slice(), [Effect::Move { to, .. }] if to == "new"));
+}
+
+#[test]
+fn a_refusal_shows_in_the_status_line_with_state_labels() {
+    let mut app = app_with(vec![row(5, "new")]);
+    ch(&mut app, '>');
+    app.update(Action::Failed(Error::Refused(Box::new(
+        crate::error::RefusedMove {
+            ticket: 5,
+            from: "new".into(),
+            to: "in_progress".into(),
+            refused: MoveRefused {
+                refusal: Refusal::Missing {
+                    requirement: Requirement::Assignee,
+                    override_role: None,
+                },
+                allowed: vec!["in_progress".into(), "closed".into()],
+            },
+        },
+    ))));
+    let status = app.status.clone().expect("status shown");
+    assert!(status.error);
+    assert!(
+        status.text.contains("Unassigned") && status.text.contains("In progress"),
+        "{}",
+        status.text
+    );
+    assert!(status.text.contains("assignee"), "{}", status.text);
+}
+
+#[test]
+fn an_unsent_comment_is_kept_as_a_draft() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'c');
+    typed(&mut app, "半句话");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.drafts.get(&5).map(String::as_str), Some("半句话"));
+    ch(&mut app, 'c');
+    key(&mut app, KeyCode::Tab);
+    let effects = ctrl(&mut app, 's');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Comment { id: 5, body, internal: true }] if body == "半句话")
+    );
+    app.update(Action::Saved {
+        id: 5,
+        key: "status.commented",
+    });
+    assert!(app.drafts.is_empty(), "sent drafts are forgotten");
+}
+
+#[test]
+fn a_bad_filter_keeps_the_bar_open_with_the_error() {
+    let mut app = app_with(vec![row(1, "new")]);
+    ch(&mut app, '/');
+    typed(&mut app, "colour:red");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    let msg = match &app.overlay {
+        Some(Overlay::Filter {
+            error: Some(msg), ..
+        }) => msg.clone(),
+        _ => String::new(),
+    };
+    assert!(
+        msg.contains("colour"),
+        "filter bar shows the error: {msg:?}"
+    );
+    for _ in 0.."colour:red".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "status:open");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(matches!(effects.first(), Some(Effect::LoadList(req)) if !req.query.is_empty()));
+    app.update(Action::ListLoaded(ListPage {
+        rows: vec![row(1, "new")],
+        total: 1,
+    }));
+    assert!(app.overlay.is_none(), "closes once the list loaded");
+    assert_eq!(app.filter.text, "status:open");
+}
+
+#[test]
+fn sorting_cycles_columns_and_reloads() {
+    let mut app = app_with(vec![row(1, "new")]);
+    let effects = ch(&mut app, 's');
+    assert!(matches!(effects.as_slice(), [Effect::LoadList(req)] if req.sort == SortKey::Priority));
+    let effects = ch(&mut app, 'S');
+    assert!(matches!(effects.as_slice(), [Effect::LoadList(req)] if req.dir == SortDir::Desc));
+}
+
+#[test]
+fn tab_cycles_list_board_detail() {
+    let mut app = app_with(vec![row(1, "new")]);
+    app.update(Action::BoardLoaded(vec![BoardColumn {
+        state: "new".into(),
+        count: 1,
+        rows: vec![row(1, "new")],
+    }]));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.pane, Pane::Board);
+    let effects = key(&mut app, KeyCode::Tab);
+    assert_eq!(app.pane, Pane::Detail);
+    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(1)]));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.pane, Pane::List);
+}
+
+#[test]
+fn clicking_a_row_selects_it_and_clicking_again_opens_it() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app_with((1..=5).map(|i| row(i, "new")).collect());
+    let click = |row: u16| {
+        Action::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Rows start below the header line (y=0), the border (y=1) and the column titles (y=2).
+    assert!(app.update(click(5)).is_empty());
+    assert_eq!(app.list.selected, 2);
+    assert!(matches!(
+        app.update(click(5)).as_slice(),
+        [Effect::LoadDetail(3)]
+    ));
+}

@@ -16,7 +16,11 @@ use crate::tui::layout;
 pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let columns = &app.board.columns;
     if columns.is_empty() {
-        let msg = app.cat.t(if app.list.loaded { "board.empty" } else { "tui.loading" });
+        let msg = app.cat.t(if app.list.loaded {
+            "board.empty"
+        } else {
+            "tui.loading"
+        });
         frame.render_widget(Paragraph::new(msg).style(app.theme.dim), body);
         return;
     }
@@ -24,7 +28,9 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let per_column = layout::board_visible_cards(app.size);
     for (slot, area) in layout::board_columns(body, visible).into_iter().enumerate() {
         let index = app.board.first_col + slot;
-        let Some(column) = columns.get(index) else { break };
+        let Some(column) = columns.get(index) else {
+            break;
+        };
         let focused = index == app.board.col;
         let more_left = slot == 0 && app.board.first_col > 0;
         let more_right = slot + 1 == visible && index + 1 < columns.len();
@@ -36,17 +42,34 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             column.count,
             if more_right { " ›" } else { "" }
         );
+        let title = crate::text::truncate(&title, usize::from(area.width.saturating_sub(4)));
         let outer = block(app, format!(" {title} "), focused);
         let inner = outer.inner(area);
         frame.render_widget(outer, area);
-        let offset = if focused { layout::scroll_to(0, app.board.row, per_column) } else { 0 };
+        let offset = if focused {
+            layout::scroll_to(0, app.board.row, per_column)
+        } else {
+            0
+        };
         let w = usize::from(inner.width);
         let mut lines = Vec::new();
         for (i, r) in column.rows.iter().enumerate().skip(offset).take(per_column) {
             let selected = focused && i == app.board.row;
-            let base = if selected { app.theme.selected } else { Style::default() };
-            let pri = if selected { base } else { app.theme.priority(r.priority) };
-            let who = r.assignee.as_deref().map(|a| sanitize_line(a).into_owned()).unwrap_or_else(|| "–".into());
+            let base = if selected {
+                app.theme.selected
+            } else {
+                Style::default()
+            };
+            let pri = if selected {
+                base
+            } else {
+                app.theme.priority(r.priority)
+            };
+            let who = r
+                .assignee
+                .as_deref()
+                .map(|a| sanitize_line(a).into_owned())
+                .unwrap_or_else(|| "–".into());
             let head = format!("#{} ", r.id);
             let rest = w.saturating_sub(width(&head) + 3);
             lines.push(Line::from(vec![
@@ -56,9 +79,14 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             ]));
             lines.push(Line::styled(pad_right(&sanitize_line(&r.title), w), base));
         }
-        let hidden = usize::try_from(column.count).unwrap_or(0).saturating_sub(column.rows.len());
+        let hidden = usize::try_from(column.count)
+            .unwrap_or(0)
+            .saturating_sub(column.rows.len());
         if hidden > 0 && lines.len() / 2 < per_column {
-            lines.push(Line::styled(app.cat.f("board.more", &[("count", &hidden)]), app.theme.dim));
+            lines.push(Line::styled(
+                app.cat.f("board.more", &[("count", &hidden)]),
+                app.theme.dim,
+            ));
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }

@@ -19,7 +19,11 @@ pub fn too_small(frame: &mut Frame, app: &App, area: Rect) {
 pub fn header(frame: &mut Frame, app: &App, area: Rect) {
     let mut spans = vec![Span::styled(" tdesk ", app.theme.title), Span::raw(" ")];
     for (pane, text, _) in crate::tui::app::tab_spans(app) {
-        let style = if pane == app.pane { app.theme.tab_active } else { app.theme.tab };
+        let style = if pane == app.pane {
+            app.theme.tab_active
+        } else {
+            app.theme.tab
+        };
         spans.push(Span::styled(text, style));
         spans.push(Span::raw(" "));
     }
@@ -78,12 +82,12 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
         .map(|(cmd, key)| {
             let keys = if *cmd == Command::MoveNext {
                 format!(
-                    "{}/{}",
-                    app.keymap.keys_for(app.pane, Command::MovePrev).split('/').next().unwrap_or(""),
-                    app.keymap.keys_for(app.pane, Command::MoveNext).split('/').next().unwrap_or("")
+                    "{} {}",
+                    app.keymap.first_key(app.pane, Command::MovePrev),
+                    app.keymap.first_key(app.pane, Command::MoveNext)
                 )
             } else {
-                app.keymap.keys_for(app.pane, *cmd).split('/').next().unwrap_or("").to_string()
+                app.keymap.first_key(app.pane, *cmd)
             };
             (keys, *key)
         })
@@ -94,6 +98,21 @@ pub fn footer(frame: &mut Frame, app: &App, area: Rect) {
     let [hint_area, status_area] =
         ratatui::layout::Layout::vertical([ratatui::layout::Constraint::Length(1); 2]).areas(area);
     let max = usize::from(area.width);
+    // A long message (a refusal with its allowed states) takes both lines.
+    if let Some(status) = app.status.as_ref().filter(|s| width(&s.text) > max) {
+        let style = if status.error {
+            app.theme.error
+        } else {
+            app.theme.ok
+        };
+        let lines: Vec<Line> = crate::text::wrap(&sanitize_line(&status.text), max.max(1))
+            .into_iter()
+            .take(2)
+            .map(|l| Line::styled(l, style))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let mut spans = Vec::new();
     let mut used = 0;
     for (keys, label_key) in hints(app) {
@@ -108,10 +127,20 @@ pub fn footer(frame: &mut Frame, app: &App, area: Rect) {
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), hint_area);
     let (text, style) = match &app.status {
-        Some(s) => (sanitize_line(&s.text).into_owned(), if s.error { app.theme.error } else { app.theme.ok }),
+        Some(s) => (
+            sanitize_line(&s.text).into_owned(),
+            if s.error {
+                app.theme.error
+            } else {
+                app.theme.ok
+            },
+        ),
         None => (summary(app), app.theme.dim),
     };
-    frame.render_widget(Paragraph::new(truncate(&text, max)).style(style), status_area);
+    frame.render_widget(
+        Paragraph::new(truncate(&text, max)).style(style),
+        status_area,
+    );
 }
 
 /// The default status line: counts and the active filter.
@@ -119,7 +148,10 @@ fn summary(app: &App) -> String {
     if !app.list.loaded {
         return app.cat.t("tui.loading").to_string();
     }
-    let mut text = app.cat.f("tui.count", &[("shown", &app.list.rows.len()), ("total", &app.list.total)]);
+    let mut text = app.cat.f(
+        "tui.count",
+        &[("shown", &app.list.rows.len()), ("total", &app.list.total)],
+    );
     if !app.filter.text.is_empty() {
         text.push_str(" · ");
         text.push_str(&app.cat.f("tui.filtered", &[("query", &app.filter.text)]));

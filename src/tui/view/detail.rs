@@ -10,7 +10,9 @@ use ratatui::widgets::Paragraph;
 
 use super::block;
 use crate::domain::TicketDetail;
-use crate::present::{describe_event, local_time, priority_label, state_label, tier_label, type_label};
+use crate::present::{
+    describe_event, local_time, priority_label, state_label, tier_label, type_label,
+};
 use crate::text::{pad_right, sanitize_block, sanitize_line, width, wrap};
 use crate::tui::app::App;
 
@@ -31,16 +33,30 @@ fn heading(app: &App, lines: &mut Vec<Line<'static>>, text: String, cols: usize)
 pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     let t = &d.ticket;
     let cat = &app.cat;
-    let time = |v: Option<DateTime<Utc>>| v.map(|v| local_time(v, &app.tz)).unwrap_or_else(|| "–".into());
+    let time = |v: Option<DateTime<Utc>>| {
+        v.map(|v| local_time(v, &app.tz))
+            .unwrap_or_else(|| "–".into())
+    };
     let mut out = Vec::new();
     let title = format!("#{} {}", t.id, sanitize_line(&t.title));
     for l in wrap(&title, cols.max(1)) {
         out.push(Line::styled(l, app.theme.title));
     }
     let label_w = [
-        "col.status", "col.priority", "col.type", "col.category", "col.channel", "col.customer",
-        "col.assignee", "col.team", "col.tags", "col.created", "col.updated", "col.first_response",
-        "col.resolved", "col.accepted",
+        "col.status",
+        "col.priority",
+        "col.type",
+        "col.category",
+        "col.channel",
+        "col.customer",
+        "col.assignee",
+        "col.team",
+        "col.tags",
+        "col.created",
+        "col.updated",
+        "col.first_response",
+        "col.resolved",
+        "col.accepted",
     ]
     .iter()
     .map(|k| width(cat.t(k)))
@@ -51,20 +67,44 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         let avail = cols.saturating_sub(label_w + 1).max(1);
         let mut first = true;
         for l in wrap(&sanitize_line(&value), avail) {
-            let prefix = if first { label.clone() } else { " ".repeat(label_w) };
+            let prefix = if first {
+                label.clone()
+            } else {
+                " ".repeat(label_w)
+            };
             first = false;
-            out.push(Line::from(vec![Span::styled(format!("{prefix} "), app.theme.dim), Span::styled(l, style)]));
+            out.push(Line::from(vec![
+                Span::styled(format!("{prefix} "), app.theme.dim),
+                Span::styled(l, style),
+            ]));
         }
     };
-    field("col.status", state_label(&app.workflow, cat, &t.status), app.theme.text);
+    field(
+        "col.status",
+        state_label(&app.workflow, cat, &t.status),
+        app.theme.text,
+    );
     field(
         "col.priority",
         format!("{} {}", t.priority, priority_label(cat, t.priority)),
         app.theme.priority(t.priority),
     );
-    let category = t.category.as_ref().map(|c| c.to_string()).unwrap_or_else(|| "–".into());
-    field("col.type", format!("{} · {category}", type_label(&app.workflow, cat, &t.kind)), app.theme.text);
-    field("col.channel", cat.t(&format!("channel.{}", t.channel.as_str())).to_string(), app.theme.text);
+    let category = t
+        .category
+        .as_ref()
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "–".into());
+    field(
+        "col.type",
+        format!("{} · {category}", type_label(&app.workflow, cat, &t.kind)),
+        app.theme.text,
+    );
+    field(
+        "col.channel",
+        cat.t(&format!("channel.{}", t.channel.as_str()))
+            .to_string(),
+        app.theme.text,
+    );
     if let Some(c) = &d.customer {
         let mut parts = vec![c.name.clone()];
         parts.extend(c.email.clone());
@@ -75,21 +115,46 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     }
     let assignee = t.assignee.clone().unwrap_or_else(|| "–".into());
     let team = t.team.clone().unwrap_or_else(|| "–".into());
-    field("col.assignee", format!("{assignee} · {team}"), app.theme.text);
+    field(
+        "col.assignee",
+        format!("{assignee} · {team}"),
+        app.theme.text,
+    );
     if !t.tags.is_empty() {
         field("col.tags", t.tags.join(", "), app.theme.text);
     }
-    field("col.created", format!("{} · {} {}", time(Some(t.created_at)), cat.t("col.updated"), time(Some(t.updated_at))), app.theme.text);
+    field(
+        "col.created",
+        format!(
+            "{} · {} {}",
+            time(Some(t.created_at)),
+            cat.t("col.updated"),
+            time(Some(t.updated_at))
+        ),
+        app.theme.text,
+    );
     if t.first_response_at.is_some() || t.resolved_at.is_some() {
         field(
             "col.first_response",
-            format!("{} · {} {}", time(t.first_response_at), cat.t("col.resolved"), time(t.resolved_at)),
+            format!(
+                "{} · {} {}",
+                time(t.first_response_at),
+                cat.t("col.resolved"),
+                time(t.resolved_at)
+            ),
             app.theme.text,
         );
     }
     if let Some(at) = t.accepted_at {
-        let stars = t.rating.map(|r| format!(" · {}", "★".repeat(r.into()))).unwrap_or_default();
-        field("col.accepted", format!("{}{stars}", time(Some(at))), app.theme.ok);
+        let stars = t
+            .rating
+            .map(|r| format!(" · {}", "★".repeat(r.into())))
+            .unwrap_or_default();
+        field(
+            "col.accepted",
+            format!("{}{stars}", time(Some(at))),
+            app.theme.ok,
+        );
     }
     if let Some(r) = &t.resolution {
         heading(app, &mut out, cat.t("col.resolution").to_string(), cols);
@@ -97,11 +162,19 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     }
     heading(app, &mut out, cat.t("detail.description").to_string(), cols);
     if t.description.trim().is_empty() {
-        out.push(Line::styled(format!("  {}", cat.t("detail.no_description")), app.theme.dim));
+        out.push(Line::styled(
+            format!("  {}", cat.t("detail.no_description")),
+            app.theme.dim,
+        ));
     } else {
         wrapped(&mut out, &t.description, cols, "  ", app.theme.text);
     }
-    heading(app, &mut out, cat.f("detail.conversation", &[("count", &d.comments.len())]), cols);
+    heading(
+        app,
+        &mut out,
+        cat.f("detail.conversation", &[("count", &d.comments.len())]),
+        cols,
+    );
     for c in &d.comments {
         let (tag, style) = if c.internal {
             (cat.t("detail.internal"), app.theme.internal)
@@ -113,7 +186,17 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
             Span::styled(sanitize_line(&c.author).into_owned(), app.theme.title),
             Span::styled(format!(" · {}", time(Some(c.created_at))), app.theme.dim),
         ]));
-        wrapped(&mut out, &c.body, cols, "  ", if c.internal { app.theme.internal } else { app.theme.text });
+        wrapped(
+            &mut out,
+            &c.body,
+            cols,
+            "  ",
+            if c.internal {
+                app.theme.internal
+            } else {
+                app.theme.text
+            },
+        );
     }
     heading(app, &mut out, cat.t("detail.history").to_string(), cols);
     for e in &d.events {
@@ -121,8 +204,15 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         let text = describe_event(&app.workflow, cat, e);
         let avail = cols.saturating_sub(width(&head)).max(1);
         for (i, l) in wrap(&text, avail).into_iter().enumerate() {
-            let prefix = if i == 0 { head.clone() } else { " ".repeat(width(&head)) };
-            out.push(Line::from(vec![Span::styled(prefix, app.theme.dim), Span::raw(l)]));
+            let prefix = if i == 0 {
+                head.clone()
+            } else {
+                " ".repeat(width(&head))
+            };
+            out.push(Line::from(vec![
+                Span::styled(prefix, app.theme.dim),
+                Span::raw(l),
+            ]));
         }
     }
     out
@@ -134,20 +224,34 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, focused: bool) {
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let Some(d) = &app.detail.ticket else {
-        let msg = app.cat.t(if focused { "detail.none" } else { "tui.loading" });
+        let msg = app.cat.t(if focused {
+            "detail.none"
+        } else {
+            "tui.loading"
+        });
         frame.render_widget(Paragraph::new(msg).style(app.theme.dim), inner);
         return;
     };
     let all = lines(app, d, usize::from(inner.width));
     let max_scroll = all.len().saturating_sub(usize::from(inner.height));
-    let scroll = if focused { usize::from(app.detail.scroll).min(max_scroll) } else { 0 };
-    let shown: Vec<Line> = all.into_iter().skip(scroll).take(usize::from(inner.height)).collect();
+    let scroll = if focused {
+        usize::from(app.detail.scroll).min(max_scroll)
+    } else {
+        0
+    };
+    let shown: Vec<Line> = all
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
 /// The largest useful scroll offset of the detail pane on a screen of `size`.
 pub fn max_scroll(app: &App, size: (u16, u16)) -> u16 {
-    let Some(d) = &app.detail.ticket else { return 0 };
+    let Some(d) = &app.detail.ticket else {
+        return 0;
+    };
     let [_, body, _] = crate::tui::layout::frame(Rect::new(0, 0, size.0, size.1));
     let inner = crate::tui::layout::inner(body);
     let total = lines(app, d, usize::from(inner.width)).len();

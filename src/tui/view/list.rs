@@ -56,16 +56,48 @@ fn cell(text: &str, w: usize) -> String {
 }
 
 fn row_line(app: &App, r: &TicketRow, w: &Widths, selected: bool) -> Line<'static> {
-    let base = if selected { app.theme.selected } else { Style::default() };
-    let pri = if selected { base } else { app.theme.priority(r.priority) };
+    let base = if selected {
+        app.theme.selected
+    } else {
+        Style::default()
+    };
+    let pri = if selected {
+        base
+    } else {
+        app.theme.priority(r.priority)
+    };
     let dash = "–".to_string();
     Line::from(vec![
-        Span::styled(format!("{} ", pad_right(&format!("#{}", r.id), w.number)), base),
-        Span::styled(format!("{} ", pad_right(r.priority.as_str(), PRIORITY)), pri),
-        Span::styled(format!("{} ", cell(&state_label(&app.workflow, &app.cat, &r.status), w.status)), base),
+        Span::styled(
+            format!("{} ", pad_right(&format!("#{}", r.id), w.number)),
+            base,
+        ),
+        Span::styled(
+            format!("{} ", pad_right(r.priority.as_str(), PRIORITY)),
+            pri,
+        ),
+        Span::styled(
+            format!(
+                "{} ",
+                cell(&state_label(&app.workflow, &app.cat, &r.status), w.status)
+            ),
+            base,
+        ),
         Span::styled(format!("{} ", cell(&r.title, w.title)), base),
-        Span::styled(format!("{} ", cell(r.customer.as_ref().unwrap_or(&dash), w.customer)), base),
-        Span::styled(format!("{} ", cell(r.assignee.as_ref().unwrap_or(&dash), w.assignee)), base),
+        Span::styled(
+            format!(
+                "{} ",
+                cell(r.customer.as_ref().unwrap_or(&dash), w.customer)
+            ),
+            base,
+        ),
+        Span::styled(
+            format!(
+                "{} ",
+                cell(r.assignee.as_ref().unwrap_or(&dash), w.assignee)
+            ),
+            base,
+        ),
         Span::styled(pad_right(&age(&app.cat, app.now, r.created_at), AGE), base),
     ])
 }
@@ -93,7 +125,10 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         SortDir::Asc => "↑",
         SortDir::Desc => "↓",
     };
-    let sort_name = app.cat.t(&format!("field.{}", crate::tui::app::sort_field(app.list.sort)));
+    let sort_name = app.cat.t(&format!(
+        "field.{}",
+        crate::tui::app::sort_field(app.list.sort)
+    ));
     let title = app.cat.f(
         "list.title",
         &[
@@ -109,7 +144,11 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let mut lines = vec![header_line(app, &w)];
     if app.list.loaded && app.list.rows.is_empty() {
         lines.push(Line::raw(""));
-        let key = if app.filter.text.is_empty() { "list.empty" } else { "list.no_match" };
+        let key = if app.filter.text.is_empty() {
+            "list.empty"
+        } else {
+            "list.no_match"
+        };
         for l in app.cat.t(key).lines() {
             lines.push(Line::styled(format!("  {l}"), app.theme.dim));
         }

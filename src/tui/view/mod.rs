@@ -38,7 +38,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 /// A bordered block in the theme's style and border set.
 fn block<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
-    let style = if focused { app.theme.border_focus } else { app.theme.border };
+    let style = if focused {
+        app.theme.border_focus
+    } else {
+        app.theme.border
+    };
     Block::default()
         .borders(Borders::ALL)
         .border_set(app.theme.borders)
@@ -48,8 +52,12 @@ fn block<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
 
 /// A centred rectangle of at most `w`×`h` inside `area`.
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(h.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(w.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
     cell
 }
 
@@ -60,8 +68,12 @@ fn input(frame: &mut Frame, input: &TextArea<'static>, area: Rect, focused: bool
     if focused {
         let sc = input.screen_cursor();
         let (top_row, top_col) = input.scroll_offset();
-        let x = area.x.saturating_add(u16::try_from(sc.col).unwrap_or(0).saturating_sub(top_col));
-        let y = area.y.saturating_add(u16::try_from(sc.row).unwrap_or(0).saturating_sub(top_row));
+        let x = area
+            .x
+            .saturating_add(u16::try_from(sc.col).unwrap_or(0).saturating_sub(top_col));
+        let y = area
+            .y
+            .saturating_add(u16::try_from(sc.row).unwrap_or(0).saturating_sub(top_row));
         if x < area.x.saturating_add(area.width) && y < area.y.saturating_add(area.height) {
             frame.set_cursor_position((x, y));
         }

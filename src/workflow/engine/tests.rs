@@ -39,10 +39,19 @@ fn default_workflow_has_the_seven_seed_states_in_order() {
         ]
     );
     assert_eq!(w.initial().id, "new");
-    assert_eq!(w.state("waiting_customer").map(|s| s.label.get("zh-CN")), Some("等待客户反馈"));
-    assert_eq!(w.state("new").map(|s| s.label.get("en")), Some("Unassigned"));
+    assert_eq!(
+        w.state("waiting_customer").map(|s| s.label.get("zh-CN")),
+        Some("等待客户反馈")
+    );
+    assert_eq!(
+        w.state("new").map(|s| s.label.get("en")),
+        Some("Unassigned")
+    );
     assert_eq!(w.state("new").map(|s| s.label.get("zh")), Some("待分配"));
-    assert_eq!(w.state("new").map(|s| s.label.get("fr")), Some("Unassigned"));
+    assert_eq!(
+        w.state("new").map(|s| s.label.get("fr")),
+        Some("Unassigned")
+    );
     assert_eq!(w.open_states().len(), 5);
     assert_eq!(w.types().len(), 3);
 }
@@ -50,7 +59,9 @@ fn default_workflow_has_the_seven_seed_states_in_order() {
 #[test]
 fn taking_a_ticket_needs_an_assignee() {
     let w = wf();
-    let refused = w.check_move("new", "in_progress", facts()).expect_err("no assignee");
+    let refused = w
+        .check_move("new", "in_progress", facts())
+        .expect_err("no assignee");
     assert_eq!(
         refused.refusal,
         Refusal::Missing {
@@ -59,7 +70,14 @@ fn taking_a_ticket_needs_an_assignee() {
         }
     );
     assert_eq!(refused.allowed, ["in_progress", "closed"]);
-    let ok = w.check_move("new", "in_progress", MoveFacts { has_assignee: true, ..facts() });
+    let ok = w.check_move(
+        "new",
+        "in_progress",
+        MoveFacts {
+            has_assignee: true,
+            ..facts()
+        },
+    );
     assert_eq!(
         ok,
         Ok(MoveDecision {
@@ -72,11 +90,18 @@ fn taking_a_ticket_needs_an_assignee() {
 #[test]
 fn resolving_needs_a_resolution_note() {
     let w = wf();
-    let blank = MoveFacts { note: Some("  "), ..facts() };
+    let blank = MoveFacts {
+        note: Some("  "),
+        ..facts()
+    };
     assert!(w.check_move("in_progress", "resolved", blank).is_err());
-    let with_note = MoveFacts { note: Some("Refund issued"), ..facts() };
+    let with_note = MoveFacts {
+        note: Some("Refund issued"),
+        ..facts()
+    };
     assert_eq!(
-        w.check_move("in_progress", "resolved", with_note).map(|d| d.note_use),
+        w.check_move("in_progress", "resolved", with_note)
+            .map(|d| d.note_use),
         Ok(NoteUse::Resolution)
     );
 }
@@ -84,7 +109,9 @@ fn resolving_needs_a_resolution_note() {
 #[test]
 fn closing_needs_acceptance_or_a_supervisor_override_with_reason() {
     let w = wf();
-    let refused = w.check_move("pending_acceptance", "closed", facts()).expect_err("not accepted");
+    let refused = w
+        .check_move("pending_acceptance", "closed", facts())
+        .expect_err("not accepted");
     assert_eq!(
         refused.refusal,
         Refusal::Missing {
@@ -92,16 +119,25 @@ fn closing_needs_acceptance_or_a_supervisor_override_with_reason() {
             override_role: Some(Role::Supervisor)
         }
     );
-    assert!(w
-        .check_move("pending_acceptance", "closed", MoveFacts { accepted: true, ..facts() })
-        .is_ok());
+    assert!(
+        w.check_move(
+            "pending_acceptance",
+            "closed",
+            MoveFacts {
+                accepted: true,
+                ..facts()
+            }
+        )
+        .is_ok()
+    );
     let agent_override = MoveFacts {
         override_requested: true,
         note: Some("customer unreachable"),
         ..facts()
     };
     assert_eq!(
-        w.check_move("pending_acceptance", "closed", agent_override).map_err(|r| r.refusal),
+        w.check_move("pending_acceptance", "closed", agent_override)
+            .map_err(|r| r.refusal),
         Err(Refusal::OverrideNotAllowed(Some(Role::Supervisor)))
     );
     let no_reason = MoveFacts {
@@ -110,7 +146,8 @@ fn closing_needs_acceptance_or_a_supervisor_override_with_reason() {
         ..facts()
     };
     assert_eq!(
-        w.check_move("pending_acceptance", "closed", no_reason).map_err(|r| r.refusal),
+        w.check_move("pending_acceptance", "closed", no_reason)
+            .map_err(|r| r.refusal),
         Err(Refusal::OverrideNeedsReason)
     );
     let ok = MoveFacts {
@@ -132,7 +169,9 @@ fn closing_needs_acceptance_or_a_supervisor_override_with_reason() {
 fn archived_is_terminal_and_unknown_states_are_refused() {
     let w = wf();
     assert!(w.next_states("archived", Role::Admin).is_empty());
-    let r = w.check_move("archived", "in_progress", facts()).expect_err("terminal");
+    let r = w
+        .check_move("archived", "in_progress", facts())
+        .expect_err("terminal");
     assert!(r.allowed.is_empty());
     assert!(matches!(r.refusal, Refusal::NoTransition { .. }));
     let r = w.check_move("new", "done", facts()).expect_err("unknown");
@@ -145,11 +184,18 @@ fn archived_is_terminal_and_unknown_states_are_refused() {
 fn reopen_paths_lead_back_to_in_progress_with_a_reason() {
     let w = wf();
     for from in ["resolved", "pending_acceptance", "closed"] {
-        assert!(w.next_states(from, Role::Agent).contains(&"in_progress"), "{from}");
+        assert!(
+            w.next_states(from, Role::Agent).contains(&"in_progress"),
+            "{from}"
+        );
         assert!(w.check_move(from, "in_progress", facts()).is_err());
-        let with_reason = MoveFacts { note: Some("still broken"), ..facts() };
+        let with_reason = MoveFacts {
+            note: Some("still broken"),
+            ..facts()
+        };
         assert_eq!(
-            w.check_move(from, "in_progress", with_reason).map(|d| d.note_use),
+            w.check_move(from, "in_progress", with_reason)
+                .map(|d| d.note_use),
             Ok(NoteUse::Reason)
         );
     }
@@ -180,7 +226,17 @@ label = { en = "T" }
         w.check_move("a", "b", facts()).map_err(|r| r.refusal),
         Err(Refusal::RoleRequired(Role::Supervisor))
     );
-    assert!(w.check_move("a", "b", MoveFacts { role: Role::Admin, ..facts() }).is_ok());
+    assert!(
+        w.check_move(
+            "a",
+            "b",
+            MoveFacts {
+                role: Role::Admin,
+                ..facts()
+            }
+        )
+        .is_ok()
+    );
 }
 
 fn problems(src: &str) -> Vec<(Option<usize>, Problem)> {
@@ -283,14 +339,16 @@ fn attempt() -> impl Strategy<Value = Attempt> {
         prop_oneof![Just(Role::Agent), Just(Role::Supervisor), Just(Role::Admin)],
         any::<bool>(),
     )
-        .prop_map(|(target, has_assignee, accepted, note, role, override_requested)| Attempt {
-            target,
-            has_assignee,
-            accepted,
-            note,
-            role,
-            override_requested,
-        })
+        .prop_map(
+            |(target, has_assignee, accepted, note, role, override_requested)| Attempt {
+                target,
+                has_assignee,
+                accepted,
+                note,
+                role,
+                override_requested,
+            },
+        )
 }
 
 fn event(kind: EventKind, old: Option<&str>, new: &str) -> Event {
@@ -347,7 +405,14 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
             }
             Err(refused) => {
                 let next = w.next_states(&current, a.role);
-                prop_assert_eq!(refused.allowed.iter().map(String::as_str).collect::<Vec<_>>(), next);
+                prop_assert_eq!(
+                    refused
+                        .allowed
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>(),
+                    next
+                );
             }
         }
         prop_assert!(w.state(&current).is_some(), "left the graph");
@@ -360,8 +425,11 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
 /// A random workflow of 2–7 states, built to be valid: a chain from the
 /// initial state guarantees reachability, the last state is final.
 fn random_workflow() -> impl Strategy<Value = String> {
-    (2usize..8, proptest::collection::vec((0usize..8, 0usize..8, 0usize..5), 0..12)).prop_map(
-        |(n, extra)| {
+    (
+        2usize..8,
+        proptest::collection::vec((0usize..8, 0usize..8, 0usize..5), 0..12),
+    )
+        .prop_map(|(n, extra)| {
             let reqs = ["", "assignee", "resolution", "reason", "acceptance"];
             let mut s = String::from("initial = \"s0\"\n");
             for i in 0..n {
@@ -382,13 +450,15 @@ fn random_workflow() -> impl Strategy<Value = String> {
                 let req = if reqs[r].is_empty() {
                     String::new()
                 } else {
-                    format!("requires = [\"{}\"]\noverride_roles = [\"admin\"]\n", reqs[r])
+                    format!(
+                        "requires = [\"{}\"]\noverride_roles = [\"admin\"]\n",
+                        reqs[r]
+                    )
                 };
                 s += &format!("[[transition]]\nfrom = [\"s{a}\"]\nto = \"s{b}\"\n{req}");
             }
             s + "[[type]]\nid = \"t\"\nlabel = { en = \"T\" }\n"
-        },
-    )
+        })
 }
 
 proptest! {

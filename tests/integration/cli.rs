@@ -1,0 +1,387 @@
+//! The CLI contract, tested on the real binary: commands, output, exit codes.
+
+use crate::common::{Scratch, code, stderr, stdout};
+
+fn me() -> String {
+    tdesk::service::Identity::current().login
+}
+
+#[test]
+fn a_ticket_goes_through_the_whole_workflow_and_history_shows_actor_and_time() {
+    let s = Scratch::with_desk();
+    let out = s.tdesk(&[
+        "add",
+        "--title",
+        "Parcel stuck in customs",
+        "--priority",
+        "P1",
+        "--customer",
+        "lena@example.de",
+    ]);
+    assert_eq!(stdout(&out).trim(), "Created #1.");
+
+    let refused = s.tdesk(&["move", "1", "in_progress"]);
+    assert_eq!(code(&refused), 4, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("needs an assignee"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(
+        stderr(&refused).contains("Allowed next: in_progress, closed."),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        stderr(&refused).lines().count(),
+        1,
+        "one sentence on stderr"
+    );
+
+    for args in [
+        vec!["assign", "1", "me"],
+        vec!["comment", "1", "--body", "We asked the carrier."],
+        vec!["move", "1", "waiting_customer"],
+        vec!["move", "1", "in_progress"],
+        vec![
+            "move",
+            "1",
+            "resolved",
+            "--note",
+            "Invoice re-sent; parcel released",
+        ],
+        vec!["move", "#1", "pending_acceptance"],
+    ] {
+        let out = s.tdesk(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let refused = s.tdesk(&["move", "1", "closed"]);
+    assert_eq!(code(&refused), 4);
+    assert!(
+        stderr(&refused).contains("acceptance"),
+        "{}",
+        stderr(&refused)
+    );
+    for args in [
+        vec!["accept", "1", "--rating", "5"],
+        vec!["move", "1", "closed"],
+        vec!["move", "1", "archived"],
+    ] {
+        let out = s.tdesk(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let refused = s.tdesk(&["move", "1", "in_progress", "--note", "again"]);
+    assert_eq!(code(&refused), 4);
+    assert!(
+        stderr(&refused).contains("no way out"),
+        "archived is terminal: {}",
+        stderr(&refused)
+    );
+
+    let history = s.tdesk(&["history", "1", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&history.stdout).expect("history JSON");
+    let events = events.as_array().expect("array");
+    let statuses: Vec<&str> = events
+        .iter()
+        .filter(|e| e["kind"] == "status")
+        .map(|e| e["new"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "in_progress",
+            "waiting_customer",
+            "in_progress",
+            "resolved",
+            "pending_acceptance",
+            "closed",
+            "archived"
+        ]
+    );
+    assert!(
+        events.iter().all(|e| e["actor"] == me().as_str()),
+        "every event names its actor"
+    );
+    let times: Vec<&str> = events
+        .iter()
+        .map(|e| e["at"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        times
+            .iter()
+            .all(|t| t.ends_with('Z') || t.contains("+00:00")),
+        "UTC times: {times:?}"
+    );
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "in order: {times:?}"
+    );
+
+    let text = stdout(&s.tdesk(&["history", "1"]));
+    assert!(
+        text.contains("status: Pending acceptance → Closed"),
+        "{text}"
+    );
+    assert!(text.contains(&me()), "{text}");
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let s = Scratch::with_desk();
+    let missing = s.tdesk(&["show", "99"]);
+    assert_eq!(
+        (code(&missing), stderr(&missing).trim()),
+        (3, "tdesk: Ticket #99 not found.")
+    );
+    assert_eq!(code(&s.tdesk(&["frobnicate"])), 2);
+    assert_eq!(code(&s.tdesk(&["show", "abc"])), 2);
+    let empty = s.tdesk(&["add", "--title", "   "]);
+    assert_eq!(code(&empty), 2, "{}", stderr(&empty));
+    let bad_priority = s.tdesk(&["add", "--title", "x", "--priority", "urgent"]);
+    assert_eq!(code(&bad_priority), 2);
+    assert!(
+        stderr(&bad_priority).contains("P0, P1, P2 or P3"),
+        "{}",
+        stderr(&bad_priority)
+    );
+    s.tdesk(&["add", "--title", "Wrong size"]);
+    let stale = s.tdesk(&["edit", "1", "--priority", "P0", "--if-version", "7"]);
+    assert_eq!(code(&stale), 5, "{}", stderr(&stale));
+    assert!(
+        stderr(&stale).contains("was changed by"),
+        "{}",
+        stderr(&stale)
+    );
+    let ok = s.tdesk(&["edit", "1", "--priority", "P0", "--if-version", "1"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_eq!(code(&s.tdesk(&["assign", "1", "ghost"])), 3);
+}
+
+#[test]
+fn an_explicit_desk_that_does_not_exist_is_not_created() {
+    let s = Scratch::new();
+    let out = s.tdesk(&["list"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("tdesk init"), "{}", stderr(&out));
+    assert!(!s.db().exists());
+}
+
+#[test]
+fn the_default_desk_is_created_on_first_use_with_me_as_admin() {
+    let s = Scratch::new();
+    let out = s.tdesk_with(&["user", "list", "--json"], &[("TDESK_DB", "")], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Created a new desk"),
+        "{}",
+        stderr(&out)
+    );
+    let users: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(users[0]["login"], me().as_str());
+    assert_eq!(users[0]["role"], "admin");
+    assert!(s.dir.path().join("data/tdesk/desk.db").exists());
+}
+
+#[test]
+fn identity_comes_from_the_uid_not_from_user_or_logname() {
+    let s = Scratch::with_desk();
+    let out = s.tdesk_with(
+        &["add", "--title", "spoof attempt"],
+        &[("USER", "mallory"), ("LOGNAME", "mallory")],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let history = stdout(&s.tdesk(&["history", "1", "--json"]));
+    assert!(
+        history.contains(&format!("\"actor\": \"{}\"", me())),
+        "{history}"
+    );
+    assert!(!history.contains("mallory"));
+}
+
+#[test]
+fn a_stranger_is_refused_not_shown_an_empty_board() {
+    let s = Scratch::with_desk();
+    tdesk::store::Store::execute_raw(&s.db(), "UPDATE users SET login = 'someone-else'")
+        .expect("raw update");
+    let out = s.tdesk(&["list"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(stderr(&out).contains("not a member"), "{}", stderr(&out));
+}
+
+#[test]
+fn untrusted_text_never_reaches_the_terminal_raw_but_json_keeps_it_exact() {
+    let s = Scratch::with_desk();
+    let evil = "Refund\x1b[2J\x1b]0;owned\x07 \u{202e}fdp.exe\u{9b}31m";
+    let out = s.tdesk(&["add", "--title", evil, "--body", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body = s.tdesk_with(
+        &["comment", "1", "--body", "-"],
+        &[],
+        Some("line one\x1b[31m red\n第二行".as_bytes()),
+    );
+    assert!(body.status.success(), "{}", stderr(&body));
+    for args in [vec!["list"], vec!["show", "1"], vec!["history", "1"]] {
+        let text = stdout(&s.tdesk(&args));
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+            "{args:?} leaked a control character: {text:?}"
+        );
+    }
+    let shown = stdout(&s.tdesk(&["show", "1"]));
+    assert!(shown.contains("第二行"), "{shown}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&s.tdesk(&["show", "1", "--json"]).stdout).expect("json");
+    assert_eq!(
+        json["ticket"]["title"],
+        evil.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str()
+    );
+}
+
+#[test]
+fn text_from_stdin_must_be_utf8() {
+    let s = Scratch::with_desk();
+    s.tdesk(&["add", "--title", "GBK body"]);
+    let gbk = [0xCD_u8, 0xCB, 0xBF, 0xEE]; // 退款 in GBK
+    let out = s.tdesk_with(&["comment", "1", "--body", "-"], &[], Some(&gbk));
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("not UTF-8"), "{}", stderr(&out));
+    assert!(
+        stdout(&s.tdesk(&["show", "1"])).contains("Conversation (0)"),
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn list_filters_with_the_query_language_and_explains_bad_queries() {
+    let s = Scratch::with_desk();
+    s.tdesk(&[
+        "add",
+        "--title",
+        "退款申请:商品与描述不符",
+        "--priority",
+        "P1",
+    ]);
+    s.tdesk(&[
+        "add",
+        "--title",
+        "Parcel late",
+        "--priority",
+        "P3",
+        "--tag",
+        "late-parcel",
+    ]);
+    let out = stdout(&s.tdesk(&["list", "退款"]));
+    assert!(out.contains("退款申请") && !out.contains("Parcel"), "{out}");
+    let out = stdout(&s.tdesk(&["list", "priority:P2..P3", "tag:late-parcel"]));
+    assert!(
+        out.contains("Parcel late") && !out.contains("退款"),
+        "{out}"
+    );
+    let out = s.tdesk(&["list", "status:open", "colour:red"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("Unknown field \"colour\" at column 13"),
+        "{err}"
+    );
+    assert!(
+        err.lines().any(|l| l.trim_end().ends_with('^')),
+        "caret line: {err}"
+    );
+    let rows: serde_json::Value =
+        serde_json::from_slice(&s.tdesk(&["list", "--json", "--sort", "priority"]).stdout)
+            .expect("json");
+    assert_eq!(rows[0]["priority"], "P1");
+}
+
+#[test]
+fn columns_stay_aligned_with_chinese_titles() {
+    let s = Scratch::with_desk();
+    s.tdesk(&[
+        "add",
+        "--title",
+        "包裹在海关滞留两周",
+        "--customer",
+        "liuyang@example.cn",
+    ]);
+    s.tdesk(&[
+        "add",
+        "--title",
+        "Parcel late",
+        "--customer",
+        "j.carter@example.com",
+    ]);
+    let out = stdout(&s.tdesk(&["list"]));
+    let starts: Vec<usize> = out
+        .lines()
+        .map(|l| {
+            let cut = l
+                .find("liuyang")
+                .or_else(|| l.find("j.carter"))
+                .or_else(|| l.find("Customer"))
+                .unwrap_or(0);
+            tdesk::text::width(&l[..cut])
+        })
+        .collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] == w[1]),
+        "customer column misaligned:\n{out}"
+    );
+}
+
+#[test]
+fn workflow_check_names_the_line_and_problem() {
+    let s = Scratch::new();
+    let file = s.dir.path().join("wf.toml");
+    std::fs::write(&file, "initial = \"a\"\n[[state]]\nid = \"a\"\nlabel = { en = \"A\" }\n[[state]]\nid = \"lost\"\nlabel = { en = \"L\" }\nfinal = true\n[[type]]\nid = \"t\"\nlabel = { en = \"T\" }\n").expect("write");
+    let out = s.tdesk(&["workflow", "check", file.to_str().expect("utf8 path")]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("wf.toml:6:") && err.contains("\"lost\" cannot be reached"),
+        "{err}"
+    );
+    assert!(
+        err.contains("wf.toml:3:") && err.contains("no transition out"),
+        "{err}"
+    );
+    let good = s.dir.path().join("good.toml");
+    std::fs::write(&good, tdesk::workflow::DEFAULT_DEFINITION).expect("write");
+    let out = s.tdesk(&["workflow", "check", good.to_str().expect("utf8 path")]);
+    assert!(stdout(&out).contains("7 states"), "{}", stdout(&out));
+}
+
+#[test]
+fn chinese_ui_messages_come_from_the_catalog() {
+    let s = Scratch::with_desk();
+    let out = s.tdesk_with(&["show", "5"], &[("LANG", "zh_CN.UTF-8")], None);
+    assert_eq!(stderr(&out).trim(), "tdesk: 找不到工单 #5。");
+    let out = s.tdesk_with(
+        &["--lang", "en", "show", "5"],
+        &[("LANG", "zh_CN.UTF-8")],
+        None,
+    );
+    assert_eq!(stderr(&out).trim(), "tdesk: Ticket #5 not found.");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let s = Scratch::with_desk();
+    assert!(s.tdesk(&["demo", "--tickets", "60"]).status.success());
+    let script = format!("'{}' list | head -n 1", env!("CARGO_BIN_EXE_tdesk"));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("TDESK_DB", s.db())
+        .env("XDG_CONFIG_HOME", s.dir.path().join("config"))
+        .output()
+        .expect("sh");
+    assert!(out.status.success());
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}

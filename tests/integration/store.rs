@@ -1,0 +1,114 @@
+//! The store on real files: migrations of old files, two writers, FTS.
+
+use chrono::{TimeZone, Utc};
+use std::sync::Arc;
+
+use tdesk::domain::{ListRequest, NewTicket, SortDir, SortKey, TicketChanges};
+use tdesk::service::{Clock, Desk, FixedClock, Identity};
+use tdesk::store::{SCHEMA_VERSION, Store};
+
+fn clock() -> Arc<dyn Clock> {
+    Arc::new(FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+            .single()
+            .expect("valid"),
+    ))
+}
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+#[test]
+fn a_version_one_desk_is_migrated_and_its_tickets_become_searchable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 1).expect("v1 file");
+    Store::execute_raw(
+        &path,
+        "INSERT INTO users (login, display_name, role, created_at) VALUES ('alice', 'Alice', 'admin', 0);
+         INSERT INTO tickets (title, description, status, priority, type, channel, created_at, updated_at)
+         VALUES ('包裹在海关滞留两周', '清关中', 'new', 1, 'after-sales', 'email', 0, 0);
+         INSERT INTO comments (ticket_id, author, body, internal, created_at) VALUES (1, 'alice', 'customs invoice sent', 0, 0);",
+    )
+    .expect("old data");
+    let (desk, _) = Desk::open(&path, &who("alice"), clock()).expect("open migrates");
+    let (check, version) = desk.health().expect("health");
+    assert_eq!((check.as_str(), version), ("ok", SCHEMA_VERSION));
+    for q in ["海关滞留", "invoice", "清关"] {
+        let req = ListRequest {
+            query: desk.parse_query(q).expect("query"),
+            sort: SortKey::Number,
+            dir: SortDir::Asc,
+            limit: 10,
+            offset: 0,
+        };
+        let ids: Vec<i64> = desk
+            .list(&req)
+            .expect("list")
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, [1], "query {q}");
+    }
+}
+
+#[test]
+fn two_writers_on_one_file_conflict_instead_of_overwriting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let (mut a, _) = Desk::open(&path, &who("alice"), clock()).expect("alice");
+    a.add_user("bob", None, tdesk::domain::Role::Agent, None)
+        .expect("bob");
+    let (mut b, _) = Desk::open(&path, &who("bob"), clock()).expect("bob opens");
+    let id = a
+        .create_ticket(NewTicket {
+            title: "Colour differs".into(),
+            ..Default::default()
+        })
+        .expect("create");
+    let seen = a.detail(id).expect("read").ticket.version;
+    b.edit(
+        id,
+        &TicketChanges {
+            title: Some("Colour differs from photos".into()),
+            ..Default::default()
+        },
+        Some(seen),
+    )
+    .expect("bob first");
+    let err = a
+        .edit(
+            id,
+            &TicketChanges {
+                title: Some("Alice's title".into()),
+                ..Default::default()
+            },
+            Some(seen),
+        )
+        .expect_err("alice conflicts");
+    assert_eq!(err.exit_code(), 5);
+    assert_eq!(
+        a.detail(id).expect("read").ticket.title,
+        "Colour differs from photos"
+    );
+}
+
+#[test]
+fn wal_mode_and_foreign_keys_are_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    drop(Desk::open(&path, &who("alice"), clock()).expect("open"));
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "wal");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, SCHEMA_VERSION);
+}

@@ -1,0 +1,193 @@
+//! TUI snapshots (ratatui TestBackend + insta) at 80x24 in English and
+//! Chinese, plus behaviour on the real app/runner/view stack.
+
+use chrono::{TimeZone, Utc};
+use std::sync::Arc;
+
+use tdesk::domain::NewTicket;
+use tdesk::i18n::{Catalog, Lang};
+use tdesk::service::{Desk, FixedClock, Identity};
+use tdesk::tui::harness::Harness;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+fn demo_desk() -> Desk {
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let mut desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    desk.load_demo(60, 7).expect("demo");
+    for title in ["Where is my order #A11873?", "收到的商品颜色不对"] {
+        desk.create_ticket(NewTicket {
+            title: title.into(),
+            ..Default::default()
+        })
+        .expect("new ticket");
+    }
+    desk
+}
+
+fn harness(lang: Lang) -> Harness {
+    Harness::new(demo_desk(), Catalog::new(lang), (80, 24), now()).expect("harness")
+}
+
+#[test]
+fn list_en() {
+    insta::assert_snapshot!(harness(Lang::En).render());
+}
+
+#[test]
+fn list_zh() {
+    insta::assert_snapshot!(harness(Lang::ZhCn).render());
+}
+
+#[test]
+fn kanban_en() {
+    let mut h = harness(Lang::En);
+    h.press("2 l j");
+    insta::assert_snapshot!(h.render());
+}
+
+#[test]
+fn kanban_zh() {
+    let mut h = harness(Lang::ZhCn);
+    h.press("2 l j");
+    insta::assert_snapshot!(h.render());
+}
+
+#[test]
+fn detail_en() {
+    let mut h = harness(Lang::En);
+    h.press("j j enter");
+    insta::assert_snapshot!(h.render());
+}
+
+#[test]
+fn detail_zh() {
+    let mut h = harness(Lang::ZhCn);
+    h.press("2 l enter");
+    insta::assert_snapshot!(h.render());
+}
+
+#[test]
+fn help_overlay_en() {
+    let mut h = harness(Lang::En);
+    h.press("?");
+    insta::assert_snapshot!(h.render());
+}
+
+#[test]
+fn empty_desk_tells_how_to_start() {
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    let screen = h.render();
+    assert!(screen.contains("No tickets yet."), "{screen}");
+    assert!(screen.contains("tdesk demo"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn every_size_down_to_zero_renders_without_panicking() {
+    let mut h = harness(Lang::ZhCn);
+    for pane in ["1", "2", "enter"] {
+        h.press(pane);
+        for w in (0..=90).step_by(7) {
+            for ht in 0..=26 {
+                h.resize(w, ht);
+                let _ = h.render();
+            }
+        }
+        h.resize(80, 24);
+    }
+    h.resize(200, 60);
+    let big = h.render();
+    assert!(big.lines().count() == 60);
+}
+
+#[test]
+fn a_move_refused_by_the_engine_shows_why_in_the_status_line() {
+    let mut h = harness(Lang::En);
+    h.press("2");
+    // The first column holds unassigned tickets; `>` asks for "In progress", which needs an assignee.
+    h.press(">");
+    let screen = h.render();
+    assert!(screen.contains("needs an assignee"), "{screen}");
+    assert!(screen.contains("Allowed next"), "{screen}");
+}
+
+#[test]
+fn assigning_from_the_menu_moves_the_card_across() {
+    let mut h = harness(Lang::En);
+    h.press("2");
+    let first = h.app.board.columns[0].rows[0].id;
+    let before = h.app.board.columns[1].count;
+    h.press("a enter");
+    assert_eq!(
+        h.app.board.columns[1].count,
+        before + 1,
+        "new → in progress on assignment"
+    );
+    let detail = h.desk.detail(first).expect("detail");
+    assert_eq!(
+        (
+            detail.ticket.assignee.as_deref(),
+            detail.ticket.status.as_str()
+        ),
+        (Some("alice"), "in_progress")
+    );
+}
+
+#[test]
+fn a_new_ticket_from_the_form_is_created_and_opened() {
+    let mut h = harness(Lang::ZhCn);
+    h.press("n");
+    h.press("type:包裹丢了");
+    h.press("tab");
+    h.press("type:快递显示签收但没收到");
+    h.press("ctrl+s");
+    let id = h.desk.ticket_count().expect("count");
+    let d = h.desk.detail(id).expect("created");
+    assert_eq!(d.ticket.title, "包裹丢了");
+    assert_eq!(d.ticket.description, "快递显示签收但没收到");
+    let screen = h.render();
+    assert!(screen.contains(&format!("#{id} 包裹丢了")), "{screen}");
+}
+
+#[test]
+fn hostile_titles_are_shown_inert() {
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let mut desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    desk.create_ticket(NewTicket {
+        title: "evil\u{1b}]52;c;Y3VybA==\u{7} \u{202e}txt.exe".into(),
+        description: "\u{1b}[2J\u{1b}[H wiped?".into(),
+        ..Default::default()
+    })
+    .expect("create");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    for keys in ["", "enter"] {
+        h.press(keys);
+        let screen = h.render();
+        assert!(
+            !screen
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+            "{screen:?}"
+        );
+        assert!(
+            screen.contains('\u{241b}'),
+            "escape shown as a visible symbol: {screen}"
+        );
+    }
+}
