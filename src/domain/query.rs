@@ -461,6 +461,21 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any input either parses or fails with an offset on a character
+        /// boundary inside the input (so the caret can be drawn).
+        #[test]
+        fn any_input_parses_or_points_inside_it(input in "\\PC{0,40}|[a-z:|\"\\-. 退款P0-9]{0,30}") {
+            match Query::parse(&input) {
+                Ok(q) => proptest::prop_assert!(q.clauses.len() <= input.len()),
+                Err(e) => {
+                    proptest::prop_assert!(e.offset <= input.len());
+                    proptest::prop_assert!(input.is_char_boundary(e.offset));
+                }
+            }
+        }
+    }
+
     #[test]
     fn sort_keys_cycle_through_all() {
         let mut k = SortKey::default();

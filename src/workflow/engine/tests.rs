@@ -462,6 +462,28 @@ fn random_workflow() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    /// Garbage in gives errors with lines inside the file, never a panic.
+    #[test]
+    fn arbitrary_definitions_never_panic(src in "(\\PC|\n|\\[|\\]|=|\"){0,200}") {
+        if let Err(errors) = Workflow::parse(&src) {
+            let lines = src.lines().count().max(1);
+            for e in errors {
+                prop_assert!(e.line.is_none_or(|l| l >= 1 && l <= lines + 1), "{e} in {src:?}");
+            }
+        }
+    }
+
+    /// Mutating the default definition one byte at a time never panics.
+    #[test]
+    fn mutated_default_definitions_never_panic(pos in 0usize..4000, byte in any::<u8>()) {
+        let mut bytes = crate::workflow::DEFAULT_DEFINITION.as_bytes().to_vec();
+        let i = pos % bytes.len();
+        bytes[i] = byte;
+        if let Ok(src) = String::from_utf8(bytes) {
+            let _ = Workflow::parse(&src);
+        }
+    }
+
     #[test]
     fn random_moves_on_the_default_workflow_stay_in_the_graph(
         attempts in proptest::collection::vec(attempt(), 1..60)
