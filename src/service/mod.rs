@@ -67,24 +67,30 @@ impl Desk {
         clock: Arc<dyn Clock>,
     ) -> Result<(Self, Opened)> {
         let now = clock.now();
-        let opened = store.write(|w| {
-            if w.reader().user(&who.login)?.is_some() {
-                return Ok(Opened::Existing);
-            }
-            if !w.reader().users()?.is_empty() {
-                return Err(Error::NotMember(who.login.clone()));
-            }
-            let admin = User {
-                login: who.login.clone(),
-                display_name: who.display_name.clone(),
-                role: Role::Admin,
-                team: None,
-                active: true,
-            };
-            w.insert_user(&admin, now)?;
-            ops::log_user_event(w, &who.login, now, &admin.login, None, Some(Role::Admin))?;
-            Ok(Opened::Bootstrapped)
-        })?;
+        // The common case reads only; the bootstrap below needs the write lock.
+        let known = store.reader().user(&who.login)?.is_some();
+        let opened = if known {
+            Opened::Existing
+        } else {
+            store.write(|w| {
+                if w.reader().user(&who.login)?.is_some() {
+                    return Ok(Opened::Existing);
+                }
+                if !w.reader().users()?.is_empty() {
+                    return Err(Error::NotMember(who.login.clone()));
+                }
+                let admin = User {
+                    login: who.login.clone(),
+                    display_name: who.display_name.clone(),
+                    role: Role::Admin,
+                    team: None,
+                    active: true,
+                };
+                w.insert_user(&admin, now)?;
+                ops::log_user_event(w, &who.login, now, &admin.login, None, Some(Role::Admin))?;
+                Ok(Opened::Bootstrapped)
+            })?
+        };
         let workflow = load_workflow(&store.reader())?;
         let desk = Self {
             store,
