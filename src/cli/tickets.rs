@@ -311,6 +311,7 @@ pub fn edit(desk: &mut Desk, a: EditArgs, s: &Session, io: &mut Streams<'_>) -> 
         add_tags: a.add_tags,
         remove_tags: a.remove_tags,
         custom,
+        due: None,
     };
     let t = desk.edit(a.id.0, &changes, a.if_version)?;
     line(

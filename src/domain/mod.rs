@@ -9,6 +9,7 @@ mod priority;
 mod query;
 mod ticket;
 mod user;
+mod when;
 
 pub use channel::Channel;
 pub use comment::Comment;
@@ -17,9 +18,10 @@ pub use event::{Event, EventKind, replay_status};
 pub use priority::Priority;
 pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey};
 pub use ticket::{
-    Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag,
+    Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag, risk_time,
 };
 pub use user::{Role, User};
+pub use when::{Cmp, Day, TIME_HINT, TimeSpec, parse_deadline, parse_duration};
 
 /// A value that could not be parsed from user input; carries the field and the bad text.
 #[derive(Debug, Clone, PartialEq, Eq)]

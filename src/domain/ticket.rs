@@ -88,6 +88,10 @@ pub struct Ticket {
     pub closed_at: Option<DateTime<Utc>>,
     /// Bumped by every change; a write carrying an older version is a conflict.
     pub version: i64,
+    /// The next deadline (SLA target or a date set by hand).
+    pub due_at: Option<DateTime<Utc>>,
+    /// When the ticket counts as at risk of missing `due_at`.
+    pub risk_at: Option<DateTime<Utc>>,
 }
 
 /// What list and kanban panes show for a ticket.
@@ -107,6 +111,7 @@ pub struct TicketRow {
     pub version: i64,
     /// The customer's acceptance is recorded.
     pub accepted: bool,
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// A ticket with everything the detail pane shows.
@@ -135,6 +140,15 @@ pub struct NewTicket {
     pub team: Option<String>,
     pub tags: Vec<String>,
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// A deadline set by hand.
+    pub due: Option<DateTime<Utc>>,
+}
+
+/// When a deadline counts as at risk: the last quarter of the time between
+/// `start` and `due`, at least 15 minutes before it.
+pub fn risk_time(start: DateTime<Utc>, due: DateTime<Utc>) -> DateTime<Utc> {
+    let quarter = (due - start) / 4;
+    due - quarter.max(chrono::Duration::minutes(15))
 }
 
 /// A set of plain field edits; `None` leaves a field alone.
@@ -153,6 +167,8 @@ pub struct TicketChanges {
     pub remove_tags: Vec<String>,
     /// Keys to set; a JSON null removes the key.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// `Some(None)` clears the deadline.
+    pub due: Option<Option<DateTime<Utc>>>,
 }
 
 impl TicketChanges {
@@ -185,6 +201,15 @@ mod tests {
         assert_eq!(normalize_tag("  #Late Parcel "), Some("late-parcel".into()));
         assert_eq!(normalize_tag("退款"), Some("退款".into()));
         assert_eq!(normalize_tag("   "), None);
+    }
+
+    #[test]
+    fn risk_starts_in_the_last_quarter_and_at_least_fifteen_minutes_before() {
+        let start = DateTime::<Utc>::UNIX_EPOCH;
+        let due = start + chrono::Duration::hours(8);
+        assert_eq!(risk_time(start, due), start + chrono::Duration::hours(6));
+        let soon = start + chrono::Duration::minutes(20);
+        assert_eq!(risk_time(start, soon), start + chrono::Duration::minutes(5));
     }
 
     #[test]

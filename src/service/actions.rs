@@ -8,14 +8,16 @@ use super::{Desk, MoveOptions, ops};
 impl Desk {
     /// Creates a ticket; returns its number.
     pub fn create_ticket(&mut self, new: NewTicket) -> Result<i64> {
-        self.write_as(|w, ctx| ops::create(w, ctx, new))
+        self.write_as("create", "", |w, ctx| ops::create(w, ctx, new))
     }
 
     /// Moves a ticket to another state through the workflow engine.
     /// `to` may be a state id or its label in any language.
     pub fn move_ticket(&mut self, id: i64, to: &str, opts: &MoveOptions) -> Result<Ticket> {
         let to = self.state_id(to);
-        self.write_as(|w, ctx| ops::transition(w, ctx, id, &to, opts))
+        self.write_as("move", &format!("#{id} {to}"), |w, ctx| {
+            ops::transition(w, ctx, id, &to, opts)
+        })
     }
 
     /// Sets (or with `None` clears) the assignee.
@@ -25,12 +27,17 @@ impl Desk {
         login: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Ticket> {
-        self.write_as(|w, ctx| ops::assign(w, ctx, id, login, expected_version))
+        let detail = format!("#{id} {}", login.unwrap_or("-"));
+        self.write_as("assign", &detail, |w, ctx| {
+            ops::assign(w, ctx, id, login, expected_version)
+        })
     }
 
     /// Adds a public reply or an internal note.
     pub fn comment(&mut self, id: i64, body: &str, internal: bool) -> Result<Comment> {
-        self.write_as(|w, ctx| ops::comment(w, ctx, id, body, internal))
+        self.write_as("comment", &format!("#{id}"), |w, ctx| {
+            ops::comment(w, ctx, id, body, internal)
+        })
     }
 
     /// Edits plain fields.
@@ -40,7 +47,9 @@ impl Desk {
         changes: &TicketChanges,
         expected_version: Option<i64>,
     ) -> Result<Ticket> {
-        self.write_as(|w, ctx| ops::edit(w, ctx, id, changes, expected_version))
+        self.write_as("edit", &format!("#{id}"), |w, ctx| {
+            ops::edit(w, ctx, id, changes, expected_version)
+        })
     }
 
     /// Records the customer's acceptance of the fix.
@@ -50,7 +59,9 @@ impl Desk {
         rating: Option<u8>,
         expected_version: Option<i64>,
     ) -> Result<Ticket> {
-        self.write_as(|w, ctx| ops::accept(w, ctx, id, rating, expected_version))
+        self.write_as("accept", &format!("#{id}"), |w, ctx| {
+            ops::accept(w, ctx, id, rating, expected_version)
+        })
     }
 
     /// The state id for an id or a label; unknown text is returned as given

@@ -115,6 +115,7 @@ impl Desk {
                 } else {
                     "default"
                 }),
+                change: None,
             })?;
             Ok(())
         })?;

@@ -127,9 +127,12 @@ impl Desk {
         self.clock.now()
     }
 
-    /// Runs a write as the current member: one transaction, fresh role check.
+    /// Runs a write as the current member: one transaction, fresh role
+    /// check, one undoable change (`kind`, `detail`) grouping its events.
     fn write_as<T>(
         &mut self,
+        kind: &str,
+        detail: &str,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = self.clock.now();
@@ -137,10 +140,12 @@ impl Desk {
         let workflow = &self.workflow;
         self.store.write(|w| {
             let me = current_user(&w.reader(), &login)?;
+            let change = w.begin_change(&login, now, kind, detail)?;
             let ctx = ops::Ctx {
                 workflow,
                 actor: &me,
                 now,
+                change: Some(change),
             };
             f(w, &ctx)
         })
@@ -159,6 +164,11 @@ impl Desk {
     /// SQLite's integrity check and the schema version, for diagnostics.
     pub fn health(&self) -> Result<(String, i64)> {
         Ok((self.store.integrity_check()?, self.store.schema_version()?))
+    }
+
+    /// Fails when the search index does not match the tickets.
+    pub fn check_search_index(&self) -> Result<()> {
+        self.store.check_search_index()
     }
 }
 

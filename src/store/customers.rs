@@ -33,8 +33,8 @@ impl Reader<'_> {
 impl Writer<'_> {
     pub fn insert_customer(&mut self, c: &NewCustomer, now: DateTime<Utc>) -> Result<i64> {
         self.tx.execute(
-            "INSERT INTO customers (name, email, phone, tier, country, timezone, language, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO customers (name, email, phone, tier, country, timezone, language, created_at, name_pinyin) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 c.name,
                 c.email,
@@ -43,7 +43,8 @@ impl Writer<'_> {
                 c.country,
                 c.timezone,
                 c.language,
-                rows::to_ms(now)
+                rows::to_ms(now),
+                crate::text::pinyin_keys(&c.name)
             ],
         )?;
         Ok(self.tx.last_insert_rowid())

@@ -18,6 +18,8 @@ pub struct NewEvent<'a> {
     pub field: Option<&'a str>,
     pub old: Option<&'a str>,
     pub new: Option<&'a str>,
+    /// The user action this event belongs to (for undo).
+    pub change: Option<i64>,
 }
 
 impl Reader<'_> {
@@ -54,21 +56,45 @@ impl Reader<'_> {
 }
 
 impl Writer<'_> {
-    pub fn append_event(&mut self, e: &NewEvent) -> Result<i64> {
+    /// Starts a user action; its events carry the returned id.
+    pub fn begin_change(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        kind: &str,
+        detail: &str,
+    ) -> Result<i64> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO events (ticket_id, actor, at, kind, field, old, new) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO changes (actor, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        stmt.execute(params![actor, rows::to_ms(at), kind, detail])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Appends an event; returns its id (monotonic across the desk).
+    pub fn append_event(&mut self, e: &NewEvent) -> Result<i64> {
+        let id: i64 = self
+            .tx
+            .prepare_cached(
+                "UPDATE counters SET value = value + 1 WHERE name = 'event' RETURNING value",
+            )?
+            .query_row([], |r| r.get(0))?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO events (ticket_id, id, actor, at, kind, field, old, new, change_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         stmt.execute(params![
-            e.ticket,
+            e.ticket.unwrap_or(0),
+            id,
             e.actor,
             rows::to_ms(e.at),
             e.kind.as_str(),
             e.field,
             e.old,
-            e.new
+            e.new,
+            e.change,
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(id)
     }
 
     pub fn insert_comment(

@@ -97,10 +97,10 @@ fn field_sql(field: Field, values: &[String], params: &mut Vec<Value>) -> String
                 .iter()
                 .filter_map(|v| Priority::parse(v).ok())
                 .map(|p| Value::Integer(p.rank()));
-            format!("t.priority IN ({})", placeholders(params, ranks))
+            format!("+t.priority IN ({})", placeholders(params, ranks))
         }
         Field::Assignee => nullable_in("t.assignee", values, params),
-        Field::Team => nullable_in("t.team", values, params),
+        Field::Team => nullable_in("+t.team", values, params),
         Field::Tag => format!(
             "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN ({}))",
             placeholders(params, values.iter().map(|v| Value::Text(v.to_lowercase())))
@@ -138,25 +138,79 @@ fn field_sql(field: Field, values: &[String], params: &mut Vec<Value>) -> String
     }
 }
 
-/// Full-text match over title, description and comments. Terms of three or
-/// more characters use the trigram index; shorter ones (退款) scan with LIKE.
+/// Most trigrams put in one index lookup; verification keeps longer terms exact.
+const MAX_TRIGRAMS: usize = 12;
+
+/// The FTS5 query for a substring: every (or a spread of) its trigrams, ANDed.
+fn trigram_query(text: &str) -> String {
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
+    let mut grams: Vec<String> = chars.windows(TRIGRAM).map(|w| w.iter().collect()).collect();
+    grams.dedup();
+    if grams.len() > MAX_TRIGRAMS {
+        let step = grams.len() as f64 / MAX_TRIGRAMS as f64;
+        grams = (0..MAX_TRIGRAMS)
+            .map(|i| grams[(i as f64 * step) as usize].clone())
+            .collect();
+    }
+    grams
+        .iter()
+        .map(|g| format!("\"{}\"", g.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The term appears in the ticket's searchable text (exact check). Each
+/// column is tested on its own so a match never spans two of them.
+fn verify_sql(n: usize, like: bool) -> String {
+    let test = |expr: &str| {
+        if like {
+            format!("{expr} LIKE ?{n} ESCAPE '\\'")
+        } else {
+            format!("tdesk_contains({expr}, ?{n})")
+        }
+    };
+    let columns = [
+        "t.title",
+        "t.description",
+        "t.title_pinyin",
+        "t.customer_keys",
+        "t.comment_text",
+    ];
+    format!(
+        "({})",
+        columns
+            .iter()
+            .map(|c| test(c))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    )
+}
+
+/// Full-text match over title, description, customer, comments and pinyin.
+/// Terms of three or more characters use the trigram index and are then
+/// verified; two-letter terms also look up pinyin initials (`tk` → 退款);
+/// other short terms (退款) scan with LIKE.
 fn text_sql(text: &str, params: &mut Vec<Value>) -> String {
     if text.chars().count() >= TRIGRAM {
-        params.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+        params.push(Value::Text(trigram_query(text)));
+        let q = params.len();
+        params.push(Value::Text(text.to_string()));
         let n = params.len();
-        format!(
-            "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?{n} \
-             UNION SELECT cm.ticket_id FROM comments cm WHERE cm.id IN \
-             (SELECT rowid FROM comment_fts WHERE comment_fts MATCH ?{n}))"
-        )
-    } else {
-        params.push(Value::Text(format!("%{}%", escape_like(text))));
-        let n = params.len();
-        format!(
-            "t.title LIKE ?{n} ESCAPE '\\' OR t.description LIKE ?{n} ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM comments cm WHERE cm.ticket_id = t.id AND cm.body LIKE ?{n} ESCAPE '\\')"
-        )
+        return format!(
+            "t.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?{q}) AND {}",
+            verify_sql(n, false)
+        );
     }
+    params.push(Value::Text(format!("%{}%", escape_like(text))));
+    let scan = verify_sql(params.len(), true);
+    if crate::text::looks_like_pinyin(text) {
+        params.push(Value::Text(format!("\"{}\"", text.to_lowercase())));
+        let n = params.len();
+        return format!(
+            "(t.id IN (SELECT rowid FROM initials_fts WHERE initials_fts MATCH ?{n}) OR {scan})"
+        );
+    }
+    scan
 }
 
 /// ORDER BY for a sort key; `status_order` gives the workflow's state order.

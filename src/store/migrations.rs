@@ -142,8 +142,181 @@ INSERT INTO ticket_fts(ticket_fts) VALUES ('rebuild');
 INSERT INTO comment_fts(comment_fts) VALUES ('rebuild');
 "#;
 
+/// Version 3: scale and triage. Due times for SLA and manual deadlines, change
+/// groups for undo, saved views, and a search index shaped for a million
+/// tickets: one trigram row per ticket over its title, description, pinyin,
+/// customer and comments (`detail=none` keeps it small and quick to build;
+/// matches are verified against the text), plus pinyin-initial pairs for
+/// two-letter queries. Comment text and customer keys are kept on the ticket
+/// row so the index can be an external-content table rebuilt in one pass.
+const V3_TRIAGE: &str = r#"
+ALTER TABLE tickets ADD COLUMN due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN risk_at INTEGER;
+ALTER TABLE tickets ADD COLUMN title_pinyin TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN customer_keys TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN comment_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN search_initials TEXT NOT NULL DEFAULT '';
+ALTER TABLE customers ADD COLUMN name_pinyin TEXT NOT NULL DEFAULT '';
+
+-- One row per user action; its events carry its id, so it can be undone.
+CREATE TABLE changes (
+    id        INTEGER PRIMARY KEY,
+    actor     TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    kind      TEXT NOT NULL,
+    detail    TEXT NOT NULL DEFAULT '',
+    undoes    INTEGER REFERENCES changes(id),
+    undone_by INTEGER REFERENCES changes(id)
+);
+CREATE INDEX changes_actor ON changes(actor, id);
+
+-- The audit log clustered by ticket: a ticket's history is one range read,
+-- and appending needs no second index. Desk-level events use ticket 0.
+CREATE TABLE events_v3 (
+    ticket_id INTEGER NOT NULL,
+    id        INTEGER NOT NULL,
+    actor     TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    kind      TEXT NOT NULL,
+    field     TEXT,
+    old       TEXT,
+    new       TEXT,
+    change_id INTEGER REFERENCES changes(id),
+    PRIMARY KEY (ticket_id, id)
+) WITHOUT ROWID;
+INSERT INTO events_v3 (ticket_id, id, actor, at, kind, field, old, new)
+SELECT coalesce(ticket_id, 0), id, actor, at, kind, field, old, new FROM events;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_change ON events(change_id) WHERE change_id IS NOT NULL;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- Monotonic numbers (event ids) that need no index to find the next one.
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO counters (name, value) SELECT 'event', coalesce(max(id), 0) FROM events;
+
+CREATE TABLE views (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    owner      TEXT,
+    query      TEXT NOT NULL,
+    sort       TEXT NOT NULL,
+    dir        TEXT NOT NULL,
+    columns    TEXT NOT NULL,
+    group_by   TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX views_name ON views(coalesce(owner, ''), name);
+
+-- Lists scan the sort index and filter low-cardinality fields (status,
+-- priority) as they go; these indexes serve the selective ones.
+DROP INDEX tickets_assignee_status;
+DROP INDEX tickets_team;
+DROP INDEX tickets_customer;
+DROP INDEX tickets_status_updated;
+DROP INDEX tickets_priority;
+CREATE INDEX tickets_status_board ON tickets(status, priority, updated_at);
+CREATE INDEX tickets_assignee_updated ON tickets(assignee, updated_at);
+CREATE INDEX tickets_customer_updated ON tickets(customer_id, updated_at);
+CREATE INDEX tickets_due ON tickets(due_at) WHERE due_at IS NOT NULL;
+
+DROP TRIGGER tickets_fts_insert;
+DROP TRIGGER tickets_fts_delete;
+DROP TRIGGER tickets_fts_update;
+DROP TRIGGER comments_fts_insert;
+DROP TRIGGER comments_fts_delete;
+DROP TRIGGER comments_fts_update;
+DROP TABLE ticket_fts;
+DROP TABLE comment_fts;
+
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    title, description, title_pinyin, customer_keys, comment_text,
+    content='tickets', content_rowid='id', tokenize='trigram', detail=none, columnsize=0
+);
+CREATE VIRTUAL TABLE initials_fts USING fts5(
+    search_initials, content='tickets', content_rowid='id', tokenize='unicode61', detail=none, columnsize=0
+);
+
+CREATE TRIGGER search_ticket_insert AFTER INSERT ON tickets BEGIN
+    INSERT INTO search_fts(rowid, title, description, title_pinyin, customer_keys, comment_text)
+    VALUES (new.id, new.title, new.description, new.title_pinyin, new.customer_keys, new.comment_text);
+    INSERT INTO initials_fts(rowid, search_initials) VALUES (new.id, new.search_initials);
+END;
+CREATE TRIGGER search_ticket_delete AFTER DELETE ON tickets BEGIN
+    INSERT INTO search_fts(search_fts, rowid, title, description, title_pinyin, customer_keys, comment_text)
+    VALUES ('delete', old.id, old.title, old.description, old.title_pinyin, old.customer_keys, old.comment_text);
+    INSERT INTO initials_fts(initials_fts, rowid, search_initials) VALUES ('delete', old.id, old.search_initials);
+END;
+CREATE TRIGGER search_ticket_update
+AFTER UPDATE OF title, description, title_pinyin, customer_keys, comment_text, search_initials ON tickets BEGIN
+    INSERT INTO search_fts(search_fts, rowid, title, description, title_pinyin, customer_keys, comment_text)
+    VALUES ('delete', old.id, old.title, old.description, old.title_pinyin, old.customer_keys, old.comment_text);
+    INSERT INTO search_fts(rowid, title, description, title_pinyin, customer_keys, comment_text)
+    VALUES (new.id, new.title, new.description, new.title_pinyin, new.customer_keys, new.comment_text);
+    INSERT INTO initials_fts(initials_fts, rowid, search_initials) VALUES ('delete', old.id, old.search_initials);
+    INSERT INTO initials_fts(rowid, search_initials) VALUES (new.id, new.search_initials);
+END;
+-- A comment's text joins its ticket's searchable text.
+CREATE TRIGGER search_comment_insert AFTER INSERT ON comments BEGIN
+    UPDATE tickets SET comment_text = comment_text || ' ' || new.body WHERE id = new.ticket_id;
+END;
+CREATE TRIGGER search_comment_delete AFTER DELETE ON comments BEGIN
+    UPDATE tickets
+    SET comment_text = coalesce((SELECT group_concat(body, ' ') FROM comments WHERE ticket_id = old.ticket_id), '')
+    WHERE id = old.ticket_id;
+END;
+"#;
+
+/// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
+fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let customers: Vec<(i64, String)> = tx
+        .prepare("SELECT id, name FROM customers")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE customers SET name_pinyin = ?2 WHERE id = ?1")?;
+    for (id, name) in &customers {
+        update.execute(rusqlite::params![id, crate::text::pinyin_keys(name)])?;
+    }
+    let tickets: Vec<(i64, String, Option<String>)> = tx
+        .prepare("SELECT t.id, t.title, cu.name FROM tickets t LEFT JOIN customers cu ON cu.id = t.customer_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare(
+        "UPDATE tickets SET title_pinyin = ?2, search_initials = ?3, customer_keys = ?4, \
+         comment_text = coalesce((SELECT group_concat(body, ' ') FROM comments WHERE ticket_id = ?1), '') \
+         WHERE id = ?1",
+    )?;
+    for (id, title, customer) in &tickets {
+        let initials = super::search_initials(title, customer.as_deref());
+        let keys = super::customer_keys(customer.as_deref());
+        update.execute(rusqlite::params![
+            id,
+            crate::text::pinyin_keys(title),
+            initials,
+            keys
+        ])?;
+    }
+    tx.execute_batch(
+        "INSERT INTO search_fts(search_fts) VALUES ('rebuild');
+         INSERT INTO initials_fts(initials_fts) VALUES ('rebuild');",
+    )
+}
+
+/// One step of a migration: SQL, or Rust for what SQL cannot compute.
+enum Step {
+    Sql(&'static str),
+    Code(fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>),
+}
+
 /// Every migration in order; index + 1 is the version it produces.
-const MIGRATIONS: &[&str] = &[V1_CORE, V2_SEARCH];
+const MIGRATIONS: &[&[Step]] = &[
+    &[Step::Sql(V1_CORE)],
+    &[Step::Sql(V2_SEARCH)],
+    &[Step::Sql(V3_TRIAGE), Step::Code(backfill_search)],
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -162,7 +335,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
+    for (index, steps) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
         if version <= current || version > target {
             continue;
@@ -173,7 +346,12 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         if now >= version {
             continue;
         }
-        tx.execute_batch(sql)?;
+        for step in *steps {
+            match step {
+                Step::Sql(sql) => tx.execute_batch(sql)?,
+                Step::Code(f) => f(&tx)?,
+            }
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }

@@ -2,6 +2,7 @@
 //! relies on, runs migrations, and offers typed reads ([`Reader`]) and one
 //! write transaction at a time ([`Writer`], always `BEGIN IMMEDIATE`).
 
+mod bulk;
 mod customers;
 mod events;
 pub use events::NewEvent;
@@ -18,8 +19,58 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 
+pub use bulk::{BulkComment, BulkEvent, BulkTicket};
 pub use migrations::SCHEMA_VERSION;
 pub use tickets::TicketUpdate;
+
+/// The pinyin-initial pairs a ticket is found by: its title's and its customer's.
+pub(crate) fn search_initials(title: &str, customer: Option<&str>) -> String {
+    let mut pairs = crate::text::initial_pairs(title);
+    if let Some(name) = customer {
+        let more = crate::text::initial_pairs(name);
+        if !more.is_empty() {
+            if !pairs.is_empty() {
+                pairs.push(' ');
+            }
+            pairs.push_str(&more);
+        }
+    }
+    pairs
+}
+
+/// A customer's searchable keys kept on their tickets: name and its pinyin.
+pub(crate) fn customer_keys(name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{n} {}", crate::text::pinyin_keys(n))
+            .trim_end()
+            .to_string(),
+        None => String::new(),
+    }
+}
+
+/// Registers `tdesk_contains(haystack, needle)`: case-insensitive substring
+/// test with Unicode lower-casing, used to verify trigram candidates.
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "tdesk_contains",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let hay = ctx.get_raw(0).as_str().unwrap_or("");
+            let needle = ctx.get_raw(1).as_str().unwrap_or("");
+            if needle.is_empty() {
+                return Ok(true);
+            }
+            if hay.is_ascii() && needle.is_ascii() {
+                let hay = hay.as_bytes();
+                let n = needle.as_bytes();
+                return Ok(hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)));
+            }
+            Ok(hay.to_lowercase().contains(&needle.to_lowercase()))
+        },
+    )
+}
 
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -75,6 +126,7 @@ impl Store {
     pub fn create_at_version(path: &Path, version: i64) -> Result<()> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        register_functions(&conn)?;
         migrations::migrate_to(&mut conn, version)
     }
 
@@ -92,6 +144,10 @@ impl Store {
 
     fn setup(conn: Connection, wal: bool) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Takes effect only on a new, empty database: larger pages make bulk
+        // loads and the search index cheaper.
+        conn.pragma_update(None, "page_size", 8192)?;
+        register_functions(&conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if wal {
             let mode: String =
@@ -131,6 +187,15 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// FTS5's check that the search indexes match the tickets they index.
+    pub fn check_search_index(&self) -> Result<()> {
+        self.conn.execute_batch(
+            "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1);
+             INSERT INTO initials_fts(initials_fts, rank) VALUES ('integrity-check', 1);",
+        )?;
+        Ok(())
     }
 
     /// SQLite's own consistency check; `ok` when healthy.

@@ -36,7 +36,7 @@ pub fn channel(text: &str) -> rusqlite::Result<Channel> {
 
 /// Columns selected for a [`TicketRow`], in the order [`ticket_row`] reads them.
 pub const TICKET_ROW_COLUMNS: &str = "t.id, t.title, t.status, t.priority, t.type, c.name, \
-     t.assignee, t.team, t.created_at, t.updated_at, t.version, t.accepted_at IS NOT NULL";
+     t.assignee, t.team, t.created_at, t.updated_at, t.version, t.accepted_at IS NOT NULL, t.due_at";
 
 pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
     Ok(TicketRow {
@@ -52,6 +52,7 @@ pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
         updated_at: from_ms(r.get(9)?),
         version: r.get(10)?,
         accepted: r.get(11)?,
+        due_at: opt_from_ms(r.get(12)?),
     })
 }
 
@@ -72,9 +73,10 @@ pub const EVENT_COLUMNS: &str = "id, ticket_id, actor, at, kind, field, old, new
 
 pub fn event(r: &Row) -> rusqlite::Result<Event> {
     let kind: String = r.get(4)?;
+    let ticket: i64 = r.get(1)?;
     Ok(Event {
         id: r.get(0)?,
-        ticket: r.get(1)?,
+        ticket: (ticket != 0).then_some(ticket),
         actor: r.get(2)?,
         at: from_ms(r.get(3)?),
         kind: EventKind::parse(&kind).ok_or_else(|| bad_value("kind", &kind))?,

@@ -35,6 +35,8 @@ fn ticket(title: &str, description: &str) -> Ticket {
         resolved_at: None,
         closed_at: None,
         version: 1,
+        due_at: None,
+        risk_at: None,
     }
 }
 
@@ -147,6 +149,7 @@ fn audit_log_is_append_only() {
                 field: None,
                 old: None,
                 new: Some("new"),
+                change: None,
             })
         })
         .expect("append");

@@ -12,7 +12,7 @@ use crate::error::Result;
 
 const TICKET_COLUMNS: &str = "id, title, description, status, priority, type, category, channel, \
      customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, updated_at, \
-     first_response_at, resolved_at, closed_at, version";
+     first_response_at, resolved_at, closed_at, version, due_at, risk_at";
 
 fn ticket(r: &Row) -> rusqlite::Result<Ticket> {
     let category: Option<String> = r.get(6)?;
@@ -42,6 +42,8 @@ fn ticket(r: &Row) -> rusqlite::Result<Ticket> {
         resolved_at: opt_from_ms(r.get(18)?),
         closed_at: opt_from_ms(r.get(19)?),
         version: r.get(20)?,
+        due_at: opt_from_ms(r.get(21)?),
+        risk_at: opt_from_ms(r.get(22)?),
     })
 }
 
@@ -64,6 +66,8 @@ pub struct TicketUpdate {
     pub first_response_at: Option<Option<DateTime<Utc>>>,
     pub resolved_at: Option<Option<DateTime<Utc>>>,
     pub closed_at: Option<Option<DateTime<Utc>>>,
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub risk_at: Option<Option<DateTime<Utc>>>,
 }
 
 fn opt_text(v: Option<String>) -> Value {
@@ -81,7 +85,9 @@ impl TicketUpdate {
         let mut set = |col, v| out.push((col, v));
         if let Some(v) = &self.title {
             set("title", Value::Text(v.clone()));
+            set("title_pinyin", Value::Text(crate::text::pinyin_keys(v)));
         }
+
         if let Some(v) = &self.description {
             set("description", Value::Text(v.clone()));
         }
@@ -133,6 +139,12 @@ impl TicketUpdate {
         }
         if let Some(v) = self.closed_at {
             set("closed_at", opt_time(v));
+        }
+        if let Some(v) = self.due_at {
+            set("due_at", opt_time(v));
+        }
+        if let Some(v) = self.risk_at {
+            set("risk_at", opt_time(v));
         }
         out
     }
@@ -225,11 +237,18 @@ impl Reader<'_> {
 impl Writer<'_> {
     /// Inserts a ticket (its `id` is ignored) and its tags; returns the new number.
     pub fn insert_ticket(&mut self, t: &Ticket) -> Result<i64> {
+        let customer = match t.customer_id {
+            Some(id) => self.reader().customer(id)?.map(|c| c.name),
+            None => None,
+        };
+        let initials = super::search_initials(&t.title, customer.as_deref());
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO tickets (title, description, status, priority, type, category, channel, \
              customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, \
-             updated_at, first_response_at, resolved_at, closed_at, version) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, 1)",
+             updated_at, first_response_at, resolved_at, closed_at, version, due_at, risk_at, title_pinyin, \
+             search_initials, customer_keys) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+             ?21, ?22, ?23, ?24, ?25)",
         )?;
         stmt.execute(params![
             t.title,
@@ -251,6 +270,12 @@ impl Writer<'_> {
             t.first_response_at.map(to_ms),
             t.resolved_at.map(to_ms),
             t.closed_at.map(to_ms),
+            t.version,
+            t.due_at.map(to_ms),
+            t.risk_at.map(to_ms),
+            crate::text::pinyin_keys(&t.title),
+            initials,
+            super::customer_keys(customer.as_deref()),
         ])?;
         drop(stmt);
         let id = self.tx.last_insert_rowid();
@@ -269,9 +294,22 @@ impl Writer<'_> {
         update: &TicketUpdate,
         now: DateTime<Utc>,
     ) -> Result<bool> {
+        let mut assignments = update.assignments();
+        if let Some(title) = &update.title {
+            let customer: Option<String> = self
+                .tx
+                .query_row(
+                    "SELECT cu.name FROM tickets t JOIN customers cu ON cu.id = t.customer_id WHERE t.id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let initials = super::search_initials(title, customer.as_deref());
+            assignments.push(("search_initials", Value::Text(initials)));
+        }
         let mut params: Vec<Value> = Vec::new();
         let mut sets = Vec::new();
-        for (column, value) in update.assignments() {
+        for (column, value) in assignments {
             params.push(value);
             sets.push(format!("{column} = ?{}", params.len()));
         }

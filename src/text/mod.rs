@@ -4,8 +4,10 @@
 //! [`sanitize_line`] or [`sanitize_block`] before it reaches a terminal, and
 //! every width is measured with [`width`] (display columns, not bytes or chars).
 
+mod pinyin;
 mod sanitize;
 mod width;
 
+pub use pinyin::{initial_pairs, looks_like_pinyin, pinyin_keys};
 pub use sanitize::{sanitize_block, sanitize_line};
 pub use width::{pad_right, truncate, width, wrap};

@@ -171,6 +171,12 @@ pub fn edit(
             update.custom = Some(custom);
         }
     }
+    if let Some(due) = changes.due.filter(|d| *d != ticket.due_at) {
+        let show = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.to_rfc3339());
+        note("due", show(ticket.due_at), show(due));
+        update.due_at = Some(due);
+        update.risk_at = Some(due.map(|d| crate::domain::risk_time(ctx.now, d)));
+    }
     let mut tag_events = Vec::new();
     for tag in changes.add_tags.iter().filter_map(|t| normalize_tag(t)) {
         if w.add_tag(id, &tag)? {

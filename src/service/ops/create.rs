@@ -57,6 +57,8 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         resolved_at: None,
         closed_at: None,
         version: 1,
+        due_at: new.due,
+        risk_at: new.due.map(|d| crate::domain::risk_time(ctx.now, d)),
     };
     let id = w.insert_ticket(&ticket)?;
     ctx.log(w, id, EventKind::Created, None, None, Some(&ticket.status))?;

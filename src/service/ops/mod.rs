@@ -27,6 +27,8 @@ pub struct Ctx<'a> {
     pub workflow: &'a Workflow,
     pub actor: &'a User,
     pub now: DateTime<Utc>,
+    /// The user action the events belong to, for undo.
+    pub change: Option<i64>,
 }
 
 impl Ctx<'_> {
@@ -48,6 +50,7 @@ impl Ctx<'_> {
             field,
             old,
             new,
+            change: self.change,
         })?;
         Ok(())
     }
@@ -129,6 +132,7 @@ pub fn log_user_event(
         field: Some(login),
         old: old.map(Role::as_str),
         new: new.map(Role::as_str),
+        change: None,
     })?;
     Ok(())
 }

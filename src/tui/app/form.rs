@@ -336,6 +336,7 @@ impl TicketForm {
                 .cloned()
                 .collect(),
             custom: Default::default(),
+            due: None,
         })
     }
 

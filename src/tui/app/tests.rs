@@ -33,6 +33,7 @@ fn row(id: i64, status: &str) -> TicketRow {
         updated_at: now(),
         version: 3,
         accepted: false,
+        due_at: None,
     }
 }
 

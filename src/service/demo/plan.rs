@@ -1,0 +1,267 @@
+//! The life of one demo ticket: created, assigned, answered, resolved,
+//! accepted, closed — as far as its age suggests. Every status step is
+//! checked by the workflow engine, so histories are ones a person could have made.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::data::DemoTicket;
+use super::rng::Rng;
+use crate::domain::{Category, Channel, EventKind, Priority, Role, Ticket, Tier};
+use crate::store::{BulkComment, BulkEvent, BulkTicket};
+use crate::workflow::{MoveFacts, Workflow};
+
+/// How far through the workflow a demo ticket gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    New,
+    InProgress,
+    Waiting,
+    Resolved,
+    Pending,
+    Closed,
+    Archived,
+}
+
+const STAGES: [Stage; 7] = [
+    Stage::New,
+    Stage::InProgress,
+    Stage::Waiting,
+    Stage::Resolved,
+    Stage::Pending,
+    Stage::Closed,
+    Stage::Archived,
+];
+
+/// Older tickets are further along.
+pub fn stage_for_age(rng: &mut Rng, age: Duration) -> Stage {
+    let weights: [u32; 7] = if age < Duration::days(1) {
+        [40, 35, 15, 10, 0, 0, 0]
+    } else if age < Duration::days(5) {
+        [5, 30, 20, 15, 15, 15, 0]
+    } else {
+        [0, 5, 5, 5, 10, 45, 30]
+    };
+    STAGES[rng.weighted(&weights)]
+}
+
+/// Who and what a planned ticket is about.
+pub struct Cast<'a> {
+    pub template: &'a DemoTicket,
+    pub description: String,
+    pub customer: (i64, Tier),
+    pub customer_name: &'a str,
+    pub agent: &'a str,
+    pub team: &'a str,
+    pub note: Option<&'a str>,
+}
+
+/// Builds the ticket's events step by step, with a clock that moves forward.
+struct Life<'a> {
+    workflow: &'a Workflow,
+    now: DateTime<Utc>,
+    clock: DateTime<Utc>,
+    ticket: Ticket,
+    events: Vec<BulkEvent>,
+    comments: Vec<BulkComment>,
+}
+
+impl Life<'_> {
+    fn tick(&mut self, rng: &mut Rng) -> DateTime<Utc> {
+        self.clock = (self.clock + Duration::minutes(10 + rng.below(6 * 60) as i64)).min(self.now);
+        self.clock
+    }
+
+    fn event(
+        &mut self,
+        actor: &str,
+        kind: EventKind,
+        field: Option<&str>,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) {
+        self.events.push(BulkEvent {
+            at: self.clock,
+            actor: actor.to_string(),
+            kind,
+            field: field.map(String::from),
+            old: old.map(String::from),
+            new: new.map(String::from),
+        });
+        self.ticket.updated_at = self.clock;
+        self.ticket.version += 1;
+    }
+
+    /// Takes a status step if the engine allows it; returns whether it did.
+    fn step(&mut self, actor: &str, to: &str, note: Option<&str>) -> bool {
+        let from = self.ticket.status.clone();
+        let facts = MoveFacts {
+            has_assignee: self.ticket.assignee.is_some(),
+            accepted: self.ticket.accepted_at.is_some(),
+            note,
+            role: Role::Agent,
+            override_requested: false,
+        };
+        if self.workflow.check_move(&from, to, facts).is_err() {
+            return false;
+        }
+        let (Some(a), Some(b)) = (self.workflow.state(&from), self.workflow.state(to)) else {
+            return false;
+        };
+        let (was_resolved, is_resolved, is_final) = (a.is_resolved, b.is_resolved, b.is_final);
+        self.ticket.status = to.to_string();
+        if is_resolved && !was_resolved {
+            self.ticket.resolved_at = Some(self.clock);
+        }
+        if is_final && self.ticket.closed_at.is_none() {
+            self.ticket.closed_at = Some(self.clock);
+        }
+        self.event(actor, EventKind::Status, None, Some(&from), Some(to));
+        true
+    }
+
+    fn comment(&mut self, actor: &str, body: &str, internal: bool) {
+        self.comments.push(BulkComment {
+            author: actor.to_string(),
+            body: body.to_string(),
+            internal,
+            at: self.clock,
+            event: self.events.len(),
+        });
+        if !internal && self.ticket.first_response_at.is_none() {
+            self.ticket.first_response_at = Some(self.clock);
+        }
+        let kind = if internal { "note" } else { "reply" };
+        self.event(actor, EventKind::Comment, Some(kind), None, None);
+    }
+}
+
+/// Plans a ticket created at `created` and carried to `stage`.
+pub fn plan(
+    workflow: &Workflow,
+    rng: &mut Rng,
+    now: DateTime<Utc>,
+    created: DateTime<Utc>,
+    stage: Stage,
+    cast: Cast<'_>,
+) -> BulkTicket {
+    let tpl = cast.template;
+    let mut priority = Priority::parse(&tpl.priority).unwrap_or(Priority::P2);
+    if cast.customer.1 == Tier::Vip {
+        priority = priority.raised();
+    }
+    let ticket = Ticket {
+        id: 0,
+        title: tpl.title.clone(),
+        description: cast.description,
+        status: workflow.initial().id.clone(),
+        priority,
+        kind: tpl.kind.clone(),
+        category: Category::parse(&tpl.category).ok(),
+        channel: Channel::parse(&tpl.channel).unwrap_or(Channel::Other),
+        customer_id: Some(cast.customer.0),
+        assignee: None,
+        team: Some(cast.team.to_string()),
+        tags: tpl.tags.clone(),
+        custom: Default::default(),
+        resolution: None,
+        accepted_at: None,
+        rating: None,
+        created_at: created,
+        updated_at: created,
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        version: 0,
+        due_at: None,
+        risk_at: None,
+    };
+    let mut life = Life {
+        workflow,
+        now,
+        clock: created,
+        ticket,
+        events: Vec::new(),
+        comments: Vec::new(),
+    };
+    let agent = cast.agent;
+    let initial = life.ticket.status.clone();
+    life.event(agent, EventKind::Created, None, None, Some(&initial));
+    if stage > Stage::New {
+        life.tick(rng);
+        life.ticket.assignee = Some(agent.to_string());
+        life.event(agent, EventKind::Assigned, None, None, Some(agent));
+        let target = workflow.state(&initial).and_then(|s| s.on_assign.clone());
+        if let Some(target) = target {
+            life.step(agent, &target, None);
+        }
+        if let Some(n) = cast.note.filter(|_| rng.below(2) == 0) {
+            life.tick(rng);
+            life.comment(agent, n, true);
+        }
+        if stage >= Stage::Waiting || rng.below(2) == 0 {
+            life.tick(rng);
+            life.comment(agent, &tpl.answer, false);
+        }
+        let rating = 3 + rng.below(3) as u8;
+        walk(&mut life, rng, agent, stage, tpl, rating);
+    }
+    life.ticket.version = life.ticket.version.max(1);
+    BulkTicket::new(
+        life.ticket,
+        life.events,
+        life.comments,
+        Some(cast.customer_name),
+    )
+}
+
+fn walk(
+    life: &mut Life<'_>,
+    rng: &mut Rng,
+    agent: &str,
+    stage: Stage,
+    tpl: &DemoTicket,
+    rating: u8,
+) {
+    if stage == Stage::Waiting {
+        life.tick(rng);
+        life.step(agent, "waiting_customer", None);
+        return;
+    }
+    if stage < Stage::Resolved {
+        return;
+    }
+    life.tick(rng);
+    if !life.step(agent, "resolved", Some(&tpl.resolution)) {
+        return;
+    }
+    life.ticket.resolution = Some(tpl.resolution.clone());
+    life.event(
+        agent,
+        EventKind::Field,
+        Some("resolution"),
+        None,
+        Some(&tpl.resolution),
+    );
+    if stage < Stage::Pending {
+        return;
+    }
+    life.tick(rng);
+    if !life.step(agent, "pending_acceptance", None) || stage < Stage::Closed {
+        return;
+    }
+    life.tick(rng);
+    life.ticket.accepted_at = Some(life.clock);
+    life.ticket.rating = Some(rating);
+    life.event(
+        agent,
+        EventKind::Accepted,
+        Some("rating"),
+        None,
+        Some(&rating.to_string()),
+    );
+    if !life.step(agent, "closed", None) || stage < Stage::Archived {
+        return;
+    }
+    life.tick(rng);
+    life.step(agent, "archived", None);
+}
