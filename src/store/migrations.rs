@@ -197,6 +197,8 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 -- Monotonic numbers (event ids) that need no index to find the next one.
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO counters (name, value) SELECT 'event', coalesce(max(id), 0) FROM events;
+-- 1 while a bulk load writes search columns and the index itself.
+INSERT INTO counters (name, value) VALUES ('bulk_load', 0);
 
 CREATE TABLE views (
     id         INTEGER PRIMARY KEY,
@@ -240,7 +242,14 @@ CREATE VIRTUAL TABLE initials_fts USING fts5(
     search_initials, content='tickets', content_rowid='id', tokenize='unicode61', detail=none, columnsize=0
 );
 
-CREATE TRIGGER search_ticket_insert AFTER INSERT ON tickets BEGIN
+"#;
+
+/// Triggers keeping the search index in step with tickets and comments;
+/// created after the backfill, whose updates must not reach the new index
+/// row by row (it is rebuilt in one pass instead).
+const SEARCH_TRIGGERS: &str = r#"
+CREATE TRIGGER search_ticket_insert AFTER INSERT ON tickets
+WHEN (SELECT value FROM counters WHERE name = 'bulk_load') = 0 BEGIN
     INSERT INTO search_fts(rowid, title, description, title_pinyin, customer_keys, comment_text)
     VALUES (new.id, new.title, new.description, new.title_pinyin, new.customer_keys, new.comment_text);
     INSERT INTO initials_fts(rowid, search_initials) VALUES (new.id, new.search_initials);
@@ -260,7 +269,8 @@ AFTER UPDATE OF title, description, title_pinyin, customer_keys, comment_text, s
     INSERT INTO initials_fts(rowid, search_initials) VALUES (new.id, new.search_initials);
 END;
 -- A comment's text joins its ticket's searchable text.
-CREATE TRIGGER search_comment_insert AFTER INSERT ON comments BEGIN
+CREATE TRIGGER search_comment_insert AFTER INSERT ON comments
+WHEN (SELECT value FROM counters WHERE name = 'bulk_load') = 0 BEGIN
     UPDATE tickets SET comment_text = comment_text || ' ' || new.body WHERE id = new.ticket_id;
 END;
 CREATE TRIGGER search_comment_delete AFTER DELETE ON comments BEGIN
@@ -302,7 +312,8 @@ fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
         "INSERT INTO search_fts(search_fts) VALUES ('rebuild');
          INSERT INTO initials_fts(initials_fts) VALUES ('rebuild');",
-    )
+    )?;
+    tx.execute_batch(SEARCH_TRIGGERS)
 }
 
 /// One step of a migration: SQL, or Rust for what SQL cannot compute.

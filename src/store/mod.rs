@@ -78,6 +78,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// An open desk database.
 pub struct Store {
     conn: Connection,
+    /// The database file; `None` for in-memory desks.
+    path: Option<std::path::PathBuf>,
 }
 
 /// Read access, either on the plain connection or inside a write transaction.
@@ -100,14 +102,30 @@ impl Store {
                 message: e.to_string(),
             })?;
         }
+        let conn = Self::connect(path)?;
+        let mut store = Self::setup(conn, true)?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
+    }
+
+    fn connect(path: &Path) -> Result<Connection> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| Error::Io {
+        Connection::open_with_flags(path, flags).map_err(|e| Error::Io {
             path: path.display().to_string(),
             message: e.to_string(),
-        })?;
-        Self::setup(conn, true)
+        })
+    }
+
+    /// Replaces the connection with a fresh one to the same file, dropping
+    /// every per-connection cache (prepared statements, FTS5 structures).
+    fn reconnect(&mut self) -> Result<()> {
+        if let Some(path) = self.path.clone() {
+            let fresh = Self::setup(Self::connect(&path)?, true)?;
+            self.conn = fresh.conn;
+        }
+        Ok(())
     }
 
     /// Opens an existing database without creating it.
@@ -161,7 +179,7 @@ impl Store {
             // cut can lose the last transactions, never corrupt the file.
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
-        let mut store = Self { conn };
+        let mut store = Self { conn, path: None };
         migrations::migrate(&mut store.conn)?;
         Ok(store)
     }

@@ -76,12 +76,15 @@ impl BulkTicket {
     }
 }
 
-/// Schema objects that slow a bulk insert: rebuilt once at the end instead.
+/// Indexes that slow a bulk insert: rebuilt once at the end instead. (The
+/// search triggers stay; the `bulk_load` counter switches them off, because
+/// dropping and recreating them in the transaction left FTS5 with a stale
+/// view of its own index.)
 fn deferred_objects(tx: &rusqlite::Transaction<'_>) -> Result<Vec<(String, String, String)>> {
     let mut stmt = tx.prepare(
         "SELECT type, name, sql FROM sqlite_master \
          WHERE sql IS NOT NULL AND tbl_name IN ('tickets', 'comments', 'events', 'ticket_tags') \
-         AND ((type = 'index') OR (type = 'trigger' AND name LIKE 'search_%_insert'))",
+         AND type = 'index'",
     )?;
     let objects = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -106,6 +109,9 @@ impl Store {
             self.conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
         }
+        // The search index pages were written behind FTS5's back; a fresh
+        // connection makes sure nothing cached here still describes the old ones.
+        self.reconnect()?;
         result
     }
 
@@ -113,11 +119,14 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // On an empty desk the search index is built on the second core; a desk
-        // that already has tickets rebuilds it from the table afterwards.
+        // On an empty desk on disk the search index is built on the second core;
+        // otherwise (tickets already there, or a private in-memory desk that
+        // cannot be reopened afterwards) it is rebuilt from the table.
         let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM tickets)", [], |r| {
             r.get(0)
         })?;
+        let empty = empty && self.path.is_some();
+        tx.execute("UPDATE counters SET value = 1 WHERE name = 'bulk_load'", [])?;
         let deferred = deferred_objects(&tx)?;
         for (kind, name, _) in &deferred {
             tx.execute_batch(&format!("DROP {kind} {name}"))?;
@@ -143,7 +152,10 @@ impl Store {
             Some(index) => index.copy_into(&tx)?,
             None => tx.execute_batch("INSERT INTO search_fts(search_fts) VALUES ('rebuild');")?,
         }
-        tx.execute_batch("INSERT INTO initials_fts(initials_fts) VALUES ('rebuild');")?;
+        tx.execute_batch(
+            "INSERT INTO initials_fts(initials_fts) VALUES ('rebuild');
+             UPDATE counters SET value = 0 WHERE name = 'bulk_load';",
+        )?;
         tx.commit()?;
         // Fresh statistics so the planner picks the right index at any size.
         self.conn
