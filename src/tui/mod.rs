@@ -76,7 +76,11 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         if app.quit || terminal::stop_requested() {
             return Ok(());
         }
-        let ready = event::poll(POLL).map_err(|e| Error::Terminal(e.to_string()))?;
+        let ready = match terminal::wait_for_input(POLL)? {
+            terminal::Input::Gone => return Ok(()),
+            terminal::Input::Ready => true,
+            terminal::Input::Timeout => false,
+        };
         let action = if ready {
             match to_action(event::read().map_err(|e| Error::Terminal(e.to_string()))?) {
                 Some(a) => a,

@@ -12,6 +12,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{Stdout, stdout};
 use std::sync::Once;
+use std::time::Duration;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
@@ -40,6 +41,79 @@ fn install_signal_handlers() {
             libc::sigaction(sig, &action, std::ptr::null_mut());
         }
     }
+}
+
+/// What waiting for input found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// An event can be read without blocking.
+    Ready,
+    /// Nothing arrived before the timeout.
+    Timeout,
+    /// The terminal hung up (SSH dropped, window closed).
+    Gone,
+}
+
+/// Polls the terminal's file descriptor (standard input when it is a
+/// terminal) for readiness or hang-up. crossterm 0.29 reads a hung-up
+/// terminal in an endless loop, so a hang-up must be seen before crossterm
+/// is asked to read.
+fn poll_tty(timeout: Duration) -> Input {
+    // SAFETY: isatty and poll only inspect the descriptor; pollfd is plain data.
+    unsafe {
+        if libc::isatty(0) != 1 {
+            return Input::Ready;
+        }
+        let mut fd = libc::pollfd { fd: 0, events: libc::POLLIN, revents: 0 };
+        let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+        let n = libc::poll(&mut fd, 1, ms);
+        if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            Input::Gone
+        } else if n > 0 {
+            Input::Ready
+        } else {
+            Input::Timeout
+        }
+    }
+}
+
+/// Waits up to `timeout` for a terminal event without ever letting crossterm
+/// spin on a hung-up terminal.
+pub fn wait_for_input(timeout: Duration) -> Result<Input> {
+    if poll_tty(Duration::ZERO) == Input::Gone {
+        return Ok(Input::Gone);
+    }
+    // Events crossterm has buffered, or a resize, come first.
+    if crossterm::event::poll(Duration::ZERO).map_err(terminal_error)? {
+        return Ok(Input::Ready);
+    }
+    match poll_tty(timeout) {
+        Input::Gone => Ok(Input::Gone),
+        Input::Ready => Ok(
+            if crossterm::event::poll(Duration::ZERO).map_err(terminal_error)? {
+                Input::Ready
+            } else {
+                Input::Timeout
+            },
+        ),
+        Input::Timeout => Ok(Input::Timeout),
+    }
+}
+
+/// Exits the process if a termination signal is not acted on within a
+/// second (a read stuck inside the terminal library). SQLite rolls back any
+/// unfinished transaction at the next open, so nothing is half-written.
+fn start_watchdog() {
+    let _ = std::thread::Builder::new().name("tdesk-watchdog".into()).spawn(|| {
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            if stop_requested() {
+                std::thread::sleep(Duration::from_secs(1));
+                restore();
+                std::process::exit(129);
+            }
+        }
+    });
 }
 
 /// Leaves raw mode, the alternate screen, mouse capture and paste mode.
@@ -73,6 +147,7 @@ impl TerminalGuard {
                 previous(info);
             }));
             install_signal_handlers();
+            start_watchdog();
         });
         enable_raw_mode().map_err(terminal_error)?;
         let entered = execute!(
