@@ -1,9 +1,7 @@
 //! Read use cases: queries resolved against the user and workflow, lists,
 //! kanban columns, ticket detail and history.
 
-use crate::domain::{
-    Clause, Event, Field, ListRequest, Query, SortDir, SortKey, TicketDetail, TicketRow, User,
-};
+use crate::domain::{Clause, Event, Field, ListRequest, Query, TicketDetail, TicketRow, User};
 use crate::error::{Error, Result};
 
 use super::{Desk, ops};
@@ -107,6 +105,28 @@ impl Desk {
         self.store.reader().list(&req, &self.status_order())
     }
 
+    /// Rows `[start, start + len)` of a list. With the total known, a window in
+    /// the second half is read backwards from the end, so jumping to the last
+    /// page of a million tickets costs no more than the first.
+    pub fn list_window(&self, req: &ListRequest, total: Option<i64>) -> Result<Vec<TicketRow>> {
+        let total = total.and_then(|t| usize::try_from(t).ok());
+        match total {
+            Some(total) if req.offset > total / 2 && req.offset < total => {
+                let end = (req.offset + req.limit).min(total);
+                let reversed = ListRequest {
+                    dir: req.dir.flipped(),
+                    offset: total - end,
+                    limit: end - req.offset,
+                    ..req.clone()
+                };
+                let mut rows = self.list(&reversed)?;
+                rows.reverse();
+                Ok(rows)
+            }
+            _ => self.list(req),
+        }
+    }
+
     /// A page and the total number of matches.
     pub fn list_page(&self, req: &ListRequest) -> Result<ListPage> {
         let rows = self.list(req)?;
@@ -127,7 +147,6 @@ impl Desk {
         let query = self.resolve(query.clone())?;
         let reader = self.store.reader();
         let counts = reader.count_by_status(&query)?;
-        let order = self.status_order();
         let mut columns = Vec::new();
         for state in self.workflow.states() {
             let count = counts
@@ -138,18 +157,7 @@ impl Desk {
             let rows = if count == 0 {
                 Vec::new()
             } else {
-                let req = ListRequest {
-                    query: query.clone().and(Clause::Field {
-                        field: Field::Status,
-                        values: vec![state.id.clone()],
-                        negated: false,
-                    }),
-                    sort: SortKey::Priority,
-                    dir: SortDir::Asc,
-                    limit: per_column,
-                    offset: 0,
-                };
-                reader.list(&req, &order)?
+                reader.board_column(&query, &state.id, per_column)?
             };
             columns.push(BoardColumn {
                 state: state.id.clone(),

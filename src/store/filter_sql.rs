@@ -214,35 +214,62 @@ fn text_sql(text: &str, params: &mut Vec<Value>) -> String {
 }
 
 /// ORDER BY for a sort key; `status_order` gives the workflow's state order.
+/// Every tie is broken down to the ticket number, and the direction applies
+/// to the whole key, so `Desc` is exactly `Asc` reversed (the list reads a
+/// page near the end backwards).
 pub fn order_by(
     sort: SortKey,
     dir: SortDir,
     status_order: &[&str],
     params: &mut Vec<Value>,
 ) -> String {
-    let d = match dir {
-        SortDir::Asc => "ASC",
-        SortDir::Desc => "DESC",
+    let (with, against) = match dir {
+        SortDir::Asc => ("ASC", "DESC"),
+        SortDir::Desc => ("DESC", "ASC"),
     };
-    let key = match sort {
-        SortKey::Number => return format!("t.id {d}"),
-        SortKey::Priority => format!("t.priority {d}, t.updated_at DESC"),
+    // (expression, follows the primary direction)
+    let terms: Vec<(String, bool)> = match sort {
+        SortKey::Number => vec![("t.id".into(), true)],
+        SortKey::Priority => vec![
+            ("t.priority".into(), true),
+            ("t.updated_at".into(), false),
+            ("t.id".into(), false),
+        ],
         SortKey::Status => {
             let mut case = String::from("CASE t.status");
             for (i, s) in status_order.iter().enumerate() {
                 params.push(Value::Text((*s).to_string()));
                 case += &format!(" WHEN ?{} THEN {i}", params.len());
             }
-            format!(
-                "{case} ELSE {} END {d}, t.updated_at DESC",
-                status_order.len()
-            )
+            case += &format!(" ELSE {} END", status_order.len());
+            vec![
+                (case, true),
+                ("t.updated_at".into(), false),
+                ("t.id".into(), false),
+            ]
         }
-        SortKey::Title => format!("t.title COLLATE NOCASE {d}"),
-        SortKey::Customer => format!("c.name IS NULL, c.name COLLATE NOCASE {d}"),
-        SortKey::Assignee => format!("t.assignee IS NULL, t.assignee {d}"),
-        SortKey::Created => format!("t.created_at {d}"),
-        SortKey::Updated => format!("t.updated_at {d}"),
+        SortKey::Title => vec![
+            ("t.title COLLATE NOCASE".into(), true),
+            ("t.id".into(), true),
+        ],
+        SortKey::Customer => vec![
+            ("c.name IS NULL".into(), true),
+            ("c.name COLLATE NOCASE".into(), true),
+            ("t.id".into(), true),
+        ],
+        SortKey::Assignee => {
+            vec![
+                ("t.assignee IS NULL".into(), true),
+                ("t.assignee".into(), true),
+                ("t.id".into(), true),
+            ]
+        }
+        SortKey::Created => vec![("t.created_at".into(), true), ("t.id".into(), true)],
+        SortKey::Updated => vec![("t.updated_at".into(), true), ("t.id".into(), true)],
     };
-    format!("{key}, t.id DESC")
+    terms
+        .into_iter()
+        .map(|(expr, follows)| format!("{expr} {}", if follows { with } else { against }))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

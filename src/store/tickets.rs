@@ -192,6 +192,29 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// The first tickets of one kanban column: a resolved query narrowed to
+    /// `state`, most urgent first and, within a priority, the one untouched
+    /// longest first — the order of the board index, so no sorting is needed.
+    pub fn board_column(&self, query: &Query, state: &str, limit: usize) -> Result<Vec<TicketRow>> {
+        let filter = where_clause(query);
+        let mut params = filter.params;
+        params.push(Value::Text(state.to_string()));
+        let state_mark = params.len();
+        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let limit_mark = params.len();
+        let sql = format!(
+            "SELECT {TICKET_ROW_COLUMNS} FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
+             WHERE t.status = ?{state_mark} AND {} \
+             ORDER BY t.priority ASC, t.updated_at ASC, t.id ASC LIMIT ?{limit_mark}",
+            filter.sql
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(params), rows::ticket_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// How many tickets match a resolved query.
     pub fn count(&self, query: &Query) -> Result<i64> {
         let filter = where_clause(query);

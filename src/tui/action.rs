@@ -4,9 +4,9 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::domain::{ListRequest, NewTicket, Query, TicketChanges, TicketDetail, User};
+use crate::domain::{ListRequest, NewTicket, Query, TicketChanges, TicketDetail, TicketRow, User};
 use crate::error::Error;
-use crate::service::{BoardColumn, ListPage, MoveOptions};
+use crate::service::{BoardColumn, MoveOptions};
 
 /// Something that happened: input from the terminal or a result from the runner.
 #[derive(Debug, Clone)]
@@ -17,8 +17,22 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
-    ListLoaded(ListPage),
-    BoardLoaded(Vec<BoardColumn>),
+    /// Rows `start..` of the list for `generation`; `asked` rows were requested.
+    WindowLoaded {
+        generation: u64,
+        start: usize,
+        asked: usize,
+        rows: Vec<TicketRow>,
+    },
+    /// The number of tickets the list's query matches.
+    Counted {
+        generation: u64,
+        total: i64,
+    },
+    BoardLoaded {
+        generation: u64,
+        columns: Vec<BoardColumn>,
+    },
     DetailLoaded(Box<TicketDetail>),
     UsersLoaded(Vec<User>),
     /// A write succeeded; `key` is the catalog key of the message.
@@ -65,11 +79,24 @@ pub enum Command {
     Suspend,
 }
 
+/// Work that may take long at a million tickets: runs off the input path on
+/// the worker thread when there is one.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Count { generation: u64, query: Query },
+    Board { generation: u64, query: Query },
+}
+
 /// Work for the runner; results come back as actions.
 #[derive(Debug, Clone)]
 pub enum Effect {
-    LoadList(ListRequest),
-    LoadBoard(Query),
+    /// A window of the list (quick: indexed, one page).
+    LoadWindow {
+        generation: u64,
+        request: ListRequest,
+        total: Option<i64>,
+    },
+    Background(Job),
     LoadDetail(i64),
     LoadUsers,
     Create(Box<NewTicket>),

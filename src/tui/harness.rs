@@ -9,8 +9,9 @@ use ratatui::backend::TestBackend;
 use super::action::Action;
 use super::app::{App, AppInit};
 use super::keymap::Keymap;
+use super::runner::Runner;
 use super::theme::Theme;
-use super::{runner, view};
+use super::view;
 use crate::error::Result;
 use crate::i18n::Catalog;
 use crate::service::Desk;
@@ -19,6 +20,7 @@ use crate::service::Desk;
 pub struct Harness {
     pub desk: Desk,
     pub app: App,
+    runner: Runner,
     terminal: Terminal<TestBackend>,
 }
 
@@ -36,12 +38,14 @@ impl Harness {
             size,
         };
         let (mut app, effects) = App::new(init);
-        runner::settle(&mut desk, &mut app, effects);
+        let mut runner = Runner::default();
+        runner.settle(&mut desk, &mut app, effects);
         let terminal = Terminal::new(TestBackend::new(size.0, size.1))
             .map_err(|e| crate::Error::Terminal(e.to_string()))?;
         Ok(Self {
             desk,
             app,
+            runner,
             terminal,
         })
     }
@@ -49,7 +53,7 @@ impl Harness {
     /// Feeds one action and runs what it causes.
     pub fn act(&mut self, action: Action) {
         let effects = self.app.update(action);
-        runner::settle(&mut self.desk, &mut self.app, effects);
+        self.runner.settle(&mut self.desk, &mut self.app, effects);
     }
 
     /// Presses keys written as in the keymap, separated by spaces (`j j enter`),

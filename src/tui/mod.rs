@@ -14,6 +14,7 @@ pub mod runner;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod worker;
 
 use chrono::{Local, Offset, Utc};
 use crossterm::event::{self, Event, KeyEventKind};
@@ -30,6 +31,8 @@ use theme::Theme;
 
 /// How long the loop waits for input before a tick (ages, signals).
 const POLL: Duration = Duration::from_millis(250);
+/// The same with a worker thread whose results should show promptly.
+const WORKER_POLL: Duration = Duration::from_millis(15);
 
 /// Whether the user asked for no colour (<https://no-color.org>).
 pub fn no_color() -> bool {
@@ -67,7 +70,10 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         size: (size.width, size.height),
     };
     let (mut app, effects) = App::new(init);
-    runner::settle(&mut desk, &mut app, effects);
+    // Counts and the board come from a second connection on a worker thread.
+    let worker = worker::Worker::spawn(&desk, s.clock.clone())?;
+    let mut runner = runner::Runner::new(worker);
+    runner.settle(&mut desk, &mut app, effects);
     loop {
         guard
             .terminal
@@ -76,11 +82,16 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         if app.quit || terminal::stop_requested() {
             return Ok(());
         }
-        let ready = match terminal::wait_for_input(POLL)? {
+        // While the worker may answer, look for its results often.
+        let timeout = if runner.busy() { WORKER_POLL } else { POLL };
+        let ready = match terminal::wait_for_input(timeout)? {
             terminal::Input::Gone => return Ok(()),
             terminal::Input::Ready => true,
             terminal::Input::Timeout => false,
         };
+        if runner.drain(&mut desk, &mut app) && !ready {
+            continue;
+        }
         let action = if ready {
             match to_action(event::read().map_err(|e| Error::Terminal(e.to_string()))?) {
                 Some(a) => a,
@@ -93,6 +104,6 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
             guard.suspend()?;
         }
-        runner::settle(&mut desk, &mut app, effects);
+        runner.settle(&mut desk, &mut app, effects);
     }
 }

@@ -1,18 +1,83 @@
 //! Executes [`Effect`]s against the desk and turns results into [`Action`]s.
-//! The only place the TUI touches the service.
+//! The only place the TUI touches the service. Background jobs go to the
+//! worker when there is one, and run in line otherwise (tests, in-memory desks).
 
 use std::collections::VecDeque;
 
 use super::action::{Action, Effect};
-use super::app::{App, BOARD_LIMIT};
+use super::app::App;
+use super::worker::{self, Worker};
 use crate::service::Desk;
 
-/// Runs one effect; returns the actions its result produces.
+/// Runs effects, in line or on the worker.
+#[derive(Default)]
+pub struct Runner {
+    worker: Option<Worker>,
+}
+
+impl Runner {
+    pub fn new(worker: Option<Worker>) -> Self {
+        Self { worker }
+    }
+
+    /// Whether the worker still owes results.
+    pub fn busy(&self) -> bool {
+        self.worker.as_ref().is_some_and(Worker::busy)
+    }
+
+    /// Feeds effects and the actions they produce through the app until
+    /// nothing is left. Bounded, so a buggy feedback loop cannot hang the UI.
+    pub fn settle(&mut self, desk: &mut Desk, app: &mut App, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        let mut budget = 64;
+        while let Some(effect) = queue.pop_front() {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let actions = match (effect, &mut self.worker) {
+                (Effect::Background(job), Some(w)) => {
+                    w.send(job);
+                    Vec::new()
+                }
+                (Effect::Background(job), None) => vec![worker::run(desk, job)],
+                (effect, _) => execute(desk, effect),
+            };
+            for action in actions {
+                queue.extend(app.update(action));
+            }
+        }
+    }
+
+    /// Applies every result the worker has finished; returns whether any did.
+    pub fn drain(&mut self, desk: &mut Desk, app: &mut App) -> bool {
+        let mut any = false;
+        while let Some(action) = self.worker.as_mut().and_then(Worker::try_recv) {
+            any = true;
+            let effects = app.update(action);
+            self.settle(desk, app, effects);
+        }
+        any
+    }
+}
+
+/// Runs one effect in line; returns the actions its result produces.
 pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
     let saved = |id: i64, key: &'static str| Action::Saved { id, key };
     let result = match effect {
-        Effect::LoadList(req) => desk.list_page(&req).map(Action::ListLoaded),
-        Effect::LoadBoard(query) => desk.board(&query, BOARD_LIMIT).map(Action::BoardLoaded),
+        Effect::LoadWindow {
+            generation,
+            request,
+            total,
+        } => desk
+            .list_window(&request, total)
+            .map(|rows| Action::WindowLoaded {
+                generation,
+                start: request.offset,
+                asked: request.limit,
+                rows,
+            }),
+        Effect::Background(job) => Ok(worker::run(desk, job)),
         Effect::LoadDetail(id) => desk.detail(id).map(|d| Action::DetailLoaded(Box::new(d))),
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),
         Effect::Create(new) => desk
@@ -23,14 +88,12 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .map(|t| saved(t.id, "status.moved")),
         Effect::Assign { id, login, version } => {
             desk.assign(id, login.as_deref(), Some(version)).map(|t| {
-                saved(
-                    t.id,
-                    if t.assignee.is_some() {
-                        "status.assigned"
-                    } else {
-                        "status.unassigned"
-                    },
-                )
+                let key = if t.assignee.is_some() {
+                    "status.assigned"
+                } else {
+                    "status.unassigned"
+                };
+                saved(t.id, key)
             })
         }
         Effect::Comment { id, body, internal } => desk
@@ -49,20 +112,4 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Quit | Effect::Suspend => return Vec::new(),
     };
     vec![result.unwrap_or_else(Action::Failed)]
-}
-
-/// Feeds effects and the actions they produce through the app until nothing
-/// is left. Bounded, so a buggy feedback loop cannot hang the UI.
-pub fn settle(desk: &mut Desk, app: &mut App, effects: Vec<Effect>) {
-    let mut queue: VecDeque<Effect> = effects.into();
-    let mut budget = 64;
-    while let Some(effect) = queue.pop_front() {
-        if budget == 0 {
-            break;
-        }
-        budget -= 1;
-        for action in execute(desk, effect) {
-            queue.extend(app.update(action));
-        }
-    }
 }

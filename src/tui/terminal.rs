@@ -12,8 +12,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{Stdout, stdout};
 use std::sync::Once;
-use std::time::Duration;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
@@ -64,7 +64,11 @@ fn poll_tty(timeout: Duration) -> Input {
         if libc::isatty(0) != 1 {
             return Input::Ready;
         }
-        let mut fd = libc::pollfd { fd: 0, events: libc::POLLIN, revents: 0 };
+        let mut fd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
         let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
         let n = libc::poll(&mut fd, 1, ms);
         if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
@@ -104,16 +108,18 @@ pub fn wait_for_input(timeout: Duration) -> Result<Input> {
 /// second (a read stuck inside the terminal library). SQLite rolls back any
 /// unfinished transaction at the next open, so nothing is half-written.
 fn start_watchdog() {
-    let _ = std::thread::Builder::new().name("tdesk-watchdog".into()).spawn(|| {
-        loop {
-            std::thread::sleep(Duration::from_millis(100));
-            if stop_requested() {
-                std::thread::sleep(Duration::from_secs(1));
-                restore();
-                std::process::exit(129);
+    let _ = std::thread::Builder::new()
+        .name("tdesk-watchdog".into())
+        .spawn(|| {
+            loop {
+                std::thread::sleep(Duration::from_millis(100));
+                if stop_requested() {
+                    std::thread::sleep(Duration::from_secs(1));
+                    restore();
+                    std::process::exit(129);
+                }
             }
-        }
-    });
+        });
 }
 
 /// Leaves raw mode, the alternate screen, mouse capture and paste mode.

@@ -191,3 +191,53 @@ fn hostile_titles_are_shown_inert() {
         );
     }
 }
+
+#[test]
+fn the_worker_answers_counts_and_boards_from_its_own_connection() {
+    use tdesk::tui::action::{Action, Job};
+    use tdesk::tui::worker::Worker;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn tdesk::service::Clock> = Arc::new(FixedClock::new(now()));
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let (mut desk, _) = Desk::open(&path, &who, clock.clone()).expect("desk");
+    desk.load_demo(40, 3).expect("demo");
+    let mut worker = Worker::spawn(&desk, clock)
+        .expect("spawn")
+        .expect("a worker for a desk on disk");
+    worker.send(Job::Count {
+        generation: 7,
+        query: Default::default(),
+    });
+    worker.send(Job::Board {
+        generation: 8,
+        query: Default::default(),
+    });
+    let mut got = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while worker.busy() && std::time::Instant::now() < deadline {
+        match worker.try_recv() {
+            Some(a) => got.push(a),
+            None => std::thread::sleep(std::time::Duration::from_millis(5)),
+        }
+    }
+    assert!(
+        got.iter().any(|a| matches!(
+            a,
+            Action::Counted {
+                generation: 7,
+                total: 40
+            }
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(
+            |a| matches!(a, Action::BoardLoaded { generation: 8, columns } if columns.len() == 7)
+        ),
+        "{got:?}"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod commands;
 mod form;
+mod list;
 mod mouse;
 mod overlay;
 mod panes;
@@ -12,10 +13,10 @@ mod panes;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::HashMap;
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, Job};
 use super::keymap::Keymap;
 use super::theme::Theme;
-use crate::domain::{ListRequest, Query, SortDir, SortKey, TicketDetail, TicketRow, User};
+use crate::domain::{ListRequest, Query, TicketDetail, TicketRow, User};
 use crate::error::Error;
 use crate::i18n::Catalog;
 use crate::present::state_label;
@@ -23,12 +24,11 @@ use crate::service::BoardColumn;
 use crate::workflow::Workflow;
 
 pub use form::{FieldKind, FormField, FormMode, TicketForm};
+pub use list::{ListState, WINDOW};
 pub use mouse::tab_spans;
 pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay};
 pub use panes::sort_field;
 
-/// Most rows the list holds at once.
-pub const LIST_LIMIT: usize = 1000;
 /// Most cards loaded per kanban column.
 pub const BOARD_LIMIT: usize = 200;
 
@@ -41,19 +41,12 @@ pub enum Pane {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ListState {
-    pub rows: Vec<TicketRow>,
-    pub total: i64,
-    pub selected: usize,
-    pub offset: usize,
-    pub sort: SortKey,
-    pub dir: SortDir,
-    pub loaded: bool,
-}
-
-#[derive(Debug, Clone, Default)]
 pub struct BoardState {
     pub columns: Vec<BoardColumn>,
+    /// Bumped per request; older boards are dropped.
+    pub generation: u64,
+    /// A board has arrived.
+    pub loaded: bool,
     pub col: usize,
     pub row: usize,
     pub first_col: usize,
@@ -151,11 +144,10 @@ impl App {
             preview_requested: None,
             quit: false,
         };
-        let effects = vec![
-            app.load_list(),
-            Effect::LoadBoard(app.filter.query.clone()),
-            Effect::LoadUsers,
-        ];
+        let mut app = app;
+        let mut effects = app.load_list();
+        effects.push(app.load_board());
+        effects.push(Effect::LoadUsers);
         (app, effects)
     }
 
@@ -173,7 +165,7 @@ impl App {
         if self.pane != Pane::List || super::layout::list_split(body).1.is_none() {
             return None;
         }
-        let id = self.list.rows.get(self.list.selected)?.id;
+        let id = self.list.selected_row()?.id;
         if self.detail_id() == Some(id) || self.preview_requested == Some(id) {
             return None;
         }
@@ -209,19 +201,36 @@ impl App {
                 self.now = now;
                 Vec::new()
             }
-            Action::ListLoaded(page) => {
-                self.list.rows = page.rows;
-                self.list.total = page.total;
-                self.list.loaded = true;
-                if matches!(self.overlay, Some(Overlay::Filter { .. })) {
-                    self.overlay = None;
+            Action::WindowLoaded {
+                generation,
+                start,
+                asked,
+                rows,
+            } => {
+                if self.list.accept(generation, start, rows, asked) {
+                    if matches!(self.overlay, Some(Overlay::Filter { .. })) {
+                        self.overlay = None;
+                    }
+                    self.clamp();
                 }
-                self.clamp();
-                Vec::new()
+                self.ensure_window()
             }
-            Action::BoardLoaded(columns) => {
-                self.board.columns = columns;
-                self.clamp();
+            Action::Counted { generation, total } => {
+                if generation == self.list.generation {
+                    self.list.total = Some(total);
+                    self.clamp();
+                }
+                self.ensure_window()
+            }
+            Action::BoardLoaded {
+                generation,
+                columns,
+            } => {
+                if generation == self.board.generation {
+                    self.board.columns = columns;
+                    self.board.loaded = true;
+                    self.clamp();
+                }
                 Vec::new()
             }
             Action::DetailLoaded(detail) => {
@@ -237,22 +246,61 @@ impl App {
         }
     }
 
-    /// A list load for the current filter and sort.
-    pub fn load_list(&self) -> Effect {
-        Effect::LoadList(ListRequest {
+    /// A window of the list starting at row `start`.
+    fn window(&self, start: usize) -> Effect {
+        Effect::LoadWindow {
+            generation: self.list.generation,
+            request: ListRequest {
+                query: self.filter.query.clone(),
+                sort: self.list.sort,
+                dir: self.list.dir,
+                limit: WINDOW,
+                offset: start,
+            },
+            total: self.list.total,
+        }
+    }
+
+    /// Starts the list over for the current filter and sort: first window
+    /// now, the count in the background.
+    pub fn load_list(&mut self) -> Vec<Effect> {
+        let generation = self.list.restart();
+        let mut effects = self.ensure_window();
+        effects.push(Effect::Background(Job::Count {
+            generation,
             query: self.filter.query.clone(),
-            sort: self.list.sort,
-            dir: self.list.dir,
-            limit: LIST_LIMIT,
-            offset: 0,
+        }));
+        effects
+    }
+
+    /// Loads the window the screen needs, if it is not in memory yet.
+    pub(super) fn ensure_window(&mut self) -> Vec<Effect> {
+        let visible = super::layout::list_visible(self.size);
+        match self.list.window_needed(visible) {
+            Some(start) => vec![self.window(start)],
+            None => Vec::new(),
+        }
+    }
+
+    /// Asks for the board in the background.
+    pub(super) fn load_board(&mut self) -> Effect {
+        self.board.generation += 1;
+        Effect::Background(Job::Board {
+            generation: self.board.generation,
+            query: self.filter.query.clone(),
         })
     }
 
-    /// Reloads everything that shows tickets.
-    fn reload(&self, detail: Option<i64>) -> Vec<Effect> {
+    /// Reloads everything that shows tickets, keeping the cursor where it is.
+    fn reload(&mut self, detail: Option<i64>) -> Vec<Effect> {
+        let (generation, start) = self.list.refresh();
         let mut effects = vec![
-            self.load_list(),
-            Effect::LoadBoard(self.filter.query.clone()),
+            self.window(start),
+            Effect::Background(Job::Count {
+                generation,
+                query: self.filter.query.clone(),
+            }),
+            self.load_board(),
         ];
         if let Some(id) = detail {
             effects.push(Effect::LoadDetail(id));
@@ -335,7 +383,7 @@ impl App {
             accepted: r.accepted,
         };
         match self.pane {
-            Pane::List => self.list.rows.get(self.list.selected).map(from_row),
+            Pane::List => self.list.selected_row().map(from_row),
             Pane::Board => self
                 .board
                 .columns
@@ -353,13 +401,7 @@ impl App {
 
     /// Keeps cursors inside what is loaded and on screen.
     fn clamp(&mut self) {
-        let n = self.list.rows.len();
-        self.list.selected = self.list.selected.min(n.saturating_sub(1));
-        self.list.offset = super::layout::scroll_to(
-            self.list.offset.min(n.saturating_sub(1)),
-            self.list.selected,
-            super::layout::list_visible(self.size),
-        );
+        self.list.clamp(super::layout::list_visible(self.size));
         let cols = self.board.columns.len();
         self.board.col = self.board.col.min(cols.saturating_sub(1));
         let rows = self

@@ -64,7 +64,7 @@ impl App {
                     return Vec::new();
                 }
                 let index = self.list.offset + usize::from(y - rows.y);
-                if index >= self.list.rows.len() {
+                if self.list.row(index).is_none() {
                     return Vec::new();
                 }
                 if index == self.list.selected {

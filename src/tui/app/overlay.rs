@@ -173,14 +173,10 @@ impl App {
                     Ok(query) => {
                         self.filter.text = text;
                         self.filter.query = query;
-                        self.list.selected = 0;
-                        self.list.offset = 0;
                         self.board.row = 0;
                         // The overlay closes when the list loads; a bad value keeps it open.
-                        let effects = vec![
-                            self.load_list(),
-                            Effect::LoadBoard(self.filter.query.clone()),
-                        ];
+                        let mut effects = self.load_list();
+                        effects.push(self.load_board());
                         (Some(Overlay::Filter { input, error: None }), effects)
                     }
                     Err(e) => {

@@ -9,7 +9,10 @@ impl App {
     /// Cursor movement for the current pane.
     pub(super) fn navigate(&mut self, cmd: Command) -> Vec<Effect> {
         match self.pane {
-            Pane::List => self.navigate_list(cmd),
+            Pane::List => {
+                self.navigate_list(cmd);
+                return self.ensure_window();
+            }
             Pane::Board => self.navigate_board(cmd),
             Pane::Detail => self.scroll_detail(cmd),
         }
@@ -17,7 +20,7 @@ impl App {
     }
 
     fn navigate_list(&mut self, cmd: Command) {
-        let n = self.list.rows.len();
+        let n = self.list.len();
         if n == 0 {
             return;
         }
@@ -128,8 +131,6 @@ impl App {
             self.list.sort = self.list.sort.next();
             self.list.dir = self.list.sort.default_dir();
         }
-        self.list.selected = 0;
-        self.list.offset = 0;
         let name = self
             .cat
             .t(&format!("field.{}", sort_field(self.list.sort)))
@@ -139,7 +140,7 @@ impl App {
             crate::domain::SortDir::Desc => "↓",
         };
         self.info("status.sorted", &[("column", &format!("{name} {arrow}"))]);
-        vec![self.load_list()]
+        self.load_list()
     }
 }
 

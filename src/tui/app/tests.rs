@@ -6,8 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::domain::{Priority, Role};
+use crate::domain::{SortDir, SortKey};
 use crate::i18n::Lang;
-use crate::service::ListPage;
 use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
@@ -55,10 +55,26 @@ fn app_with(rows: Vec<TicketRow>) -> App {
         size: (80, 24),
     };
     let (mut app, effects) = App::new(init);
-    assert_eq!(effects.len(), 3, "list, board and users load at start");
-    let total = rows.len() as i64;
-    app.update(Action::ListLoaded(ListPage { rows, total }));
+    assert_eq!(
+        effects.len(),
+        4,
+        "a list window, the count, the board and users load at start"
+    );
+    load(&mut app, rows);
     app
+}
+
+/// Answers the app's pending list load with `rows` (all of them, counted).
+fn load(app: &mut App, rows: Vec<TicketRow>) {
+    let generation = app.list.generation;
+    let total = rows.len() as i64;
+    app.update(Action::WindowLoaded {
+        generation,
+        start: 0,
+        asked: WINDOW,
+        rows,
+    });
+    app.update(Action::Counted { generation, total });
 }
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -237,11 +253,10 @@ fn a_bad_filter_keeps_the_bar_open_with_the_error() {
     }
     typed(&mut app, "status:open");
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(matches!(effects.first(), Some(Effect::LoadList(req)) if !req.query.is_empty()));
-    app.update(Action::ListLoaded(ListPage {
-        rows: vec![row(1, "new")],
-        total: 1,
-    }));
+    assert!(
+        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if !request.query.is_empty())
+    );
+    load(&mut app, vec![row(1, "new")]);
     assert!(app.overlay.is_none(), "closes once the list loaded");
     assert_eq!(app.filter.text, "status:open");
 }
@@ -250,19 +265,27 @@ fn a_bad_filter_keeps_the_bar_open_with_the_error() {
 fn sorting_cycles_columns_and_reloads() {
     let mut app = app_with(vec![row(1, "new")]);
     let effects = ch(&mut app, 's');
-    assert!(matches!(effects.as_slice(), [Effect::LoadList(req)] if req.sort == SortKey::Priority));
+    assert!(
+        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.sort == SortKey::Priority)
+    );
     let effects = ch(&mut app, 'S');
-    assert!(matches!(effects.as_slice(), [Effect::LoadList(req)] if req.dir == SortDir::Desc));
+    assert!(
+        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.dir == SortDir::Desc)
+    );
 }
 
 #[test]
 fn tab_cycles_list_board_detail() {
     let mut app = app_with(vec![row(1, "new")]);
-    app.update(Action::BoardLoaded(vec![BoardColumn {
-        state: "new".into(),
-        count: 1,
-        rows: vec![row(1, "new")],
-    }]));
+    let generation = app.board.generation;
+    app.update(Action::BoardLoaded {
+        generation,
+        columns: vec![BoardColumn {
+            state: "new".into(),
+            count: 1,
+            rows: vec![row(1, "new")],
+        }],
+    });
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.pane, Pane::Board);
     let effects = key(&mut app, KeyCode::Tab);
@@ -290,5 +313,48 @@ fn clicking_a_row_selects_it_and_clicking_again_opens_it() {
     assert!(matches!(
         app.update(click(5)).as_slice(),
         [Effect::LoadDetail(3)]
+    ));
+}
+
+#[test]
+fn scrolling_a_huge_list_loads_windows_and_never_blocks_on_the_count() {
+    let mut app = app_with(Vec::new());
+    // A fresh query on a big desk: one window arrives, the count is still out.
+    let effects = app.load_list();
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::LoadWindow { .. }, Effect::Background(_)]
+    ));
+    let generation = app.list.generation;
+    let first: Vec<TicketRow> = (1..=WINDOW as i64).map(|i| row(i, "new")).collect();
+    app.update(Action::WindowLoaded {
+        generation,
+        start: 0,
+        asked: WINDOW,
+        rows: first,
+    });
+    assert_eq!(app.list.total, None);
+    let mut asked = Vec::new();
+    for _ in 0..WINDOW {
+        for e in ch(&mut app, 'j') {
+            if let Effect::LoadWindow { request, .. } = e {
+                asked.push(request.offset);
+            }
+        }
+    }
+    assert_eq!(asked.len(), 1, "one more window, asked once: {asked:?}");
+    assert!(asked[0] > 0);
+    app.update(Action::Counted {
+        generation,
+        total: 1_000_000,
+    });
+    let effects = ch(&mut app, 'G');
+    assert_eq!(app.list.selected, 999_999);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::LoadWindow {
+            total: Some(1_000_000),
+            ..
+        }]
     ));
 }

@@ -35,14 +35,18 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         let more_left = slot == 0 && app.board.first_col > 0;
         let more_right = slot + 1 == visible && index + 1 < columns.len();
         let label = state_label(&app.workflow, &app.cat, &column.state);
-        let title = format!(
-            "{}{} {}{}",
+        let (left, right) = (
             if more_left { "‹ " } else { "" },
-            label,
-            column.count,
-            if more_right { " ›" } else { "" }
+            if more_right { " ›" } else { "" },
         );
-        let title = crate::text::truncate(&title, usize::from(area.width.saturating_sub(4)));
+        let count = column.count.to_string();
+        // The count always shows; the label gives way.
+        let room = usize::from(area.width.saturating_sub(4))
+            .saturating_sub(width(left) + width(right) + count.len() + 1);
+        let title = format!(
+            "{left}{} {count}{right}",
+            crate::text::truncate(&label, room)
+        );
         let outer = block(app, format!(" {title} "), focused);
         let inner = outer.inner(area);
         frame.render_widget(outer, area);

@@ -143,15 +143,19 @@ pub fn footer(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// A count, or `…` while it is being counted.
+pub fn total_text(total: Option<i64>) -> String {
+    total.map(|t| t.to_string()).unwrap_or_else(|| "…".into())
+}
+
 /// The default status line: counts and the active filter.
 fn summary(app: &App) -> String {
     if !app.list.loaded {
         return app.cat.t("tui.loading").to_string();
     }
-    let mut text = app.cat.f(
-        "tui.count",
-        &[("shown", &app.list.rows.len()), ("total", &app.list.total)],
-    );
+    let mut text = app
+        .cat
+        .f("tui.count", &[("total", &total_text(app.list.total))]);
     if !app.filter.text.is_empty() {
         text.push_str(" · ");
         text.push_str(&app.cat.f("tui.filtered", &[("query", &app.filter.text)]));

@@ -28,7 +28,14 @@ const AGE: usize = 4;
 const GAPS: usize = 6;
 
 fn widths(app: &App, total: usize) -> Widths {
-    let max_id = app.list.rows.iter().map(|r| r.id).max().unwrap_or(1);
+    let max_id = app
+        .list
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .max()
+        .unwrap_or(1)
+        .max(9999);
     let number = max_id.to_string().len() + 1;
     let longest_state = app
         .workflow
@@ -132,8 +139,11 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let title = app.cat.f(
         "list.title",
         &[
-            ("shown", &app.list.rows.len()),
-            ("total", &app.list.total),
+            (
+                "at",
+                &(app.list.selected + usize::from(!app.list.is_empty())),
+            ),
+            ("total", &super::chrome::total_text(app.list.total)),
             ("sort", &format!("{sort_name}{arrow}")),
         ],
     );
@@ -142,7 +152,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     frame.render_widget(outer, list_area);
     let w = widths(app, usize::from(inner.width));
     let mut lines = vec![header_line(app, &w)];
-    if app.list.loaded && app.list.rows.is_empty() {
+    if app.list.loaded && app.list.is_empty() {
         lines.push(Line::raw(""));
         let key = if app.filter.text.is_empty() {
             "list.empty"
@@ -154,15 +164,14 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         }
     }
     let visible = usize::from(inner.height.saturating_sub(1));
-    lines.extend(
-        app.list
-            .rows
-            .iter()
-            .enumerate()
-            .skip(app.list.offset)
-            .take(visible)
-            .map(|(i, r)| row_line(app, r, &w, i == app.list.selected)),
-    );
+    let end = (app.list.offset + visible).min(app.list.len());
+    for i in app.list.offset..end {
+        lines.push(match app.list.row(i) {
+            Some(r) => row_line(app, r, &w, i == app.list.selected),
+            // Not loaded yet: the window arrives within a frame or two.
+            None => Line::styled("…", app.theme.dim),
+        });
+    }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(area) = preview {
         detail::draw(frame, app, area, false);

@@ -2,7 +2,7 @@
 //! except the text inputs' own scroll bookkeeping inside ratatui-textarea.
 
 mod board;
-mod chrome;
+pub(crate) mod chrome;
 pub(crate) mod detail;
 mod list;
 mod overlay;
