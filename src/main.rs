@@ -12,7 +12,11 @@ use tdesk::i18n::{Catalog, Lang};
 use tdesk::service::{Identity, SystemClock};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Arguments that are not UTF-8 become replacement characters instead of a panic.
+    let args = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cli = Cli::parse_from(cli::args::protect_negations(args));
     let env = |k: &str| std::env::var(k).ok();
     let config = config::config_path().map(|p| Config::load(&p));
     let config_lang = config

@@ -82,11 +82,14 @@ pub struct AddArgs {
     pub team: Option<String>,
     #[arg(long = "tag")]
     pub tags: Vec<String>,
+    /// Deadline: 2d (from now), tomorrow, 2026-11-25 (end of that day) or "2026-11-25 14:00".
+    #[arg(long)]
+    pub due: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Query words, joined with spaces.
+    /// Query words, joined with spaces (`-tag:spam` negates, no `--` needed).
     pub query: Vec<String>,
     /// Sort by number, priority, status, title, customer, assignee, created or updated.
     #[arg(long)]
@@ -97,6 +100,9 @@ pub struct ListArgs {
     /// Show at most this many tickets.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
+    /// Print how the query was understood instead of the tickets.
+    #[arg(long)]
+    pub explain: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -172,6 +178,9 @@ pub struct EditArgs {
     /// Set a custom field: KEY=VALUE (VALUE is JSON if it parses, else text; empty removes).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub custom: Vec<String>,
+    /// New deadline (as for `add --due`); an empty string clears it.
+    #[arg(long)]
+    pub due: Option<String>,
     #[arg(long, value_name = "VERSION")]
     pub if_version: Option<i64>,
 }
@@ -249,5 +258,111 @@ impl std::str::FromStr for TicketNumber {
             .filter(|n| *n > 0)
             .map(TicketNumber)
             .ok_or_else(|| format!("\"{s}\" is not a ticket number (expected e.g. 12 or #12)"))
+    }
+}
+
+/// Subcommands whose free arguments are query words.
+const QUERY_COMMANDS: [&str; 1] = ["list"];
+/// Options of those subcommands (and global ones) that take a value.
+const VALUE_OPTIONS: [&str; 5] = ["--sort", "--limit", "--db", "--lang", "--view"];
+/// What a query word's leading `-` becomes so the argument parser does not
+/// take it for an option: the minus sign, which the query parser also reads
+/// as negation.
+pub const QUERY_MINUS: char = '\u{2212}';
+
+/// Lets `tdesk list -tag:spam` mean a negated clause rather than an unknown
+/// option: query words after a query subcommand that start with a single `-`
+/// get the minus sign instead.
+pub fn protect_negations(args: Vec<String>) -> Vec<String> {
+    let mut in_query = false;
+    let mut takes_value = false;
+    args.into_iter()
+        .map(|arg| {
+            let protect = in_query
+                && !takes_value
+                && arg.len() > 2
+                && arg.starts_with('-')
+                && !arg.starts_with("--");
+            takes_value = VALUE_OPTIONS.contains(&arg.as_str());
+            if !in_query && QUERY_COMMANDS.contains(&arg.as_str()) {
+                in_query = true;
+            }
+            if protect {
+                format!("{QUERY_MINUS}{}", &arg[1..])
+            } else {
+                arg
+            }
+        })
+        .collect()
+}
+
+/// Joins query words back into one query, quoting words that held spaces
+/// (`"late parcel"`, `customer:"Zhang Wei"`) so phrases survive the shell.
+pub fn join_query(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            if !w.chars().any(char::is_whitespace) || w.contains('"') {
+                return w.clone();
+            }
+            match w.split_once(':') {
+                Some((field, value))
+                    if !field.is_empty()
+                        && field
+                            .chars()
+                            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == QUERY_MINUS) =>
+                {
+                    format!("{field}:\"{value}\"")
+                }
+                _ => format!("\"{w}\""),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(args: &[&str]) -> Vec<String> {
+        args.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn negated_query_words_are_protected_but_options_are_not() {
+        let out = protect_negations(v(&[
+            "tdesk",
+            "list",
+            "-tag:spam",
+            "--json",
+            "--sort",
+            "-x",
+            "status:open",
+            "-h",
+        ]));
+        assert_eq!(
+            out,
+            v(&[
+                "tdesk",
+                "list",
+                "\u{2212}tag:spam",
+                "--json",
+                "--sort",
+                "-x",
+                "status:open",
+                "-h"
+            ])
+        );
+        let untouched = v(&["tdesk", "add", "--title", "-refund"]);
+        assert_eq!(protect_negations(untouched.clone()), untouched);
+    }
+
+    #[test]
+    fn phrases_keep_their_quotes() {
+        assert_eq!(
+            join_query(&v(&["late parcel", "status:open", "customer:Zhang Wei"])),
+            "\"late parcel\" status:open customer:\"Zhang Wei\""
+        );
     }
 }

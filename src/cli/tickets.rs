@@ -8,17 +8,28 @@ use super::args::{
 use super::output::{self, Table, block, fields, line};
 use super::{Session, Streams, text_arg};
 use crate::domain::{
-    Category, Channel, ListRequest, NewTicket, Priority, SortKey, TicketChanges, TicketDetail,
+    Category, Channel, Clause, ListRequest, NewTicket, Priority, SortKey, TicketChanges,
+    TicketDetail, parse_deadline,
 };
 use crate::error::{Error, Result};
 use crate::i18n::Catalog;
 use crate::present::{
-    age, describe_event, local_time, priority_label, state_label, tier_label, type_label,
+    age, describe_event, explain, local_time, priority_label, state_label, tier_label, type_label,
 };
 use crate::service::{Desk, MoveOptions};
 
 fn parse_category(text: &str) -> Result<Category> {
     Ok(Category::parse(text)?)
+}
+
+fn parse_due(desk: &Desk, text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    parse_deadline(text, desk.now(), &desk.timezone()).ok_or_else(|| {
+        Error::Invalid(crate::domain::InvalidValue {
+            field: "due",
+            value: text.to_string(),
+            expected: "2d, tomorrow, 2026-11-25, \"2026-11-25 14:00\"".into(),
+        })
+    })
 }
 
 pub fn add(desk: &mut Desk, a: AddArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
@@ -37,6 +48,7 @@ pub fn add(desk: &mut Desk, a: AddArgs, s: &Session, io: &mut Streams<'_>) -> Re
         assignee: a.assignee.map(|l| me_to_login(&l, desk)),
         team: a.team,
         tags: a.tags,
+        due: a.due.as_deref().map(|d| parse_due(desk, d)).transpose()?,
         ..NewTicket::default()
     };
     let id = desk.create_ticket(new)?;
@@ -52,7 +64,7 @@ fn me_to_login(login: &str, desk: &Desk) -> String {
 }
 
 pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
-    let text = a.query.join(" ");
+    let text = super::args::join_query(&a.query);
     let sort = match a.sort.as_deref() {
         Some(name) => SortKey::parse(name).ok_or_else(|| Error::UnknownValue {
             field: "sort",
@@ -65,13 +77,30 @@ pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> 
         })?,
         None => SortKey::default(),
     };
+    let query = desk.parse_query(&text)?;
+    // Search results read best newest first unless a sort was asked for.
+    let has_text = query
+        .clauses
+        .iter()
+        .any(|c| matches!(c, Clause::Text { .. }));
+    let sort = if a.sort.is_none() && has_text {
+        SortKey::Number
+    } else {
+        sort
+    };
     let dir = if a.reverse {
         sort.default_dir().flipped()
     } else {
         sort.default_dir()
     };
+    if a.explain {
+        for l in explain(&query, sort, dir, desk.workflow(), &s.cat, &desk.timezone()) {
+            line(io.out, &l)?;
+        }
+        return Ok(());
+    }
     let req = ListRequest {
-        query: desk.parse_query(&text)?,
+        query,
         sort,
         dir,
         limit: a.limit,
@@ -311,7 +340,11 @@ pub fn edit(desk: &mut Desk, a: EditArgs, s: &Session, io: &mut Streams<'_>) -> 
         add_tags: a.add_tags,
         remove_tags: a.remove_tags,
         custom,
-        due: None,
+        due: match a.due.as_deref() {
+            None => None,
+            Some("") => Some(None),
+            Some(d) => Some(Some(parse_due(desk, d)?)),
+        },
     };
     let t = desk.edit(a.id.0, &changes, a.if_version)?;
     line(

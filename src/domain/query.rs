@@ -5,9 +5,10 @@
 //! This module only parses: names like `me` and `open` are resolved by the
 //! service, which knows the user and the workflow.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Channel, Priority};
+use super::{Channel, Priority, TIME_HINT, Tier, TimeSpec};
 
 /// A field a clause can filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -22,10 +23,17 @@ pub enum Field {
     Customer,
     Type,
     Category,
+    Tier,
+    Number,
+    Created,
+    Updated,
+    Due,
+    Closed,
+    Sla,
 }
 
 impl Field {
-    const ALL: [(Field, &'static str); 9] = [
+    const ALL: [(Field, &'static str); 16] = [
         (Field::Status, "status"),
         (Field::Priority, "priority"),
         (Field::Assignee, "assignee"),
@@ -35,6 +43,13 @@ impl Field {
         (Field::Customer, "customer"),
         (Field::Type, "type"),
         (Field::Category, "category"),
+        (Field::Tier, "tier"),
+        (Field::Number, "number"),
+        (Field::Created, "created"),
+        (Field::Updated, "updated"),
+        (Field::Due, "due"),
+        (Field::Closed, "closed"),
+        (Field::Sla, "sla"),
     ];
 
     /// The name used in queries.
@@ -54,6 +69,7 @@ impl Field {
             "owner" | "a" => "assignee",
             "tags" => "tag",
             "cat" => "category",
+            "id" | "no" => "number",
             other => other,
         };
         Self::ALL.iter().find(|(_, n)| *n == alias).map(|(f, _)| *f)
@@ -77,7 +93,42 @@ pub enum Clause {
     },
     /// Full-text: the words or phrase appear in title, description or comments.
     Text { text: String, negated: bool },
+    /// A time column within `[from, to)`; made by the service from a time field.
+    Time {
+        field: Field,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        negated: bool,
+    },
+    /// Open tickets whose deadline is in one of `states` (`ok`, `at_risk`,
+    /// `breached`) as of `at`; made by the service, which knows the open states.
+    Sla {
+        states: Vec<String>,
+        at: DateTime<Utc>,
+        open: Vec<String>,
+        negated: bool,
+    },
 }
+
+impl Field {
+    /// Fields whose values are times.
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            Field::Created | Field::Updated | Field::Due | Field::Closed
+        )
+    }
+}
+
+/// The deadline states `sla:` accepts, with their aliases.
+const SLA_STATES: [(&str, &str); 6] = [
+    ("ok", "ok"),
+    ("at-risk", "at_risk"),
+    ("at_risk", "at_risk"),
+    ("risk", "at_risk"),
+    ("breached", "breached"),
+    ("late", "breached"),
+];
 
 /// A parsed query: every clause must hold.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -237,7 +288,7 @@ fn tokenize(input: &str) -> Result<Vec<Token>, ParseError> {
                     in_quote = None;
                 } else {
                     in_quote = Some(i);
-                    phrase |= text.is_empty() || text == "-";
+                    phrase |= text.is_empty() || text == "-" || text == "\u{2212}";
                 }
                 continue;
             }
@@ -261,8 +312,11 @@ fn tokenize(input: &str) -> Result<Vec<Token>, ParseError> {
 }
 
 fn parse_token(token: &Token) -> Result<Clause, ParseError> {
-    let (negated, body, body_offset) = match token.text.strip_prefix('-') {
-        Some(rest) if !rest.is_empty() => (true, rest, token.offset + 1),
+    // `-` negates; so does the minus sign `−` (the CLI uses it to keep `-tag:x` from looking like an option).
+    let (negated, body, body_offset) = match token.text.strip_prefix(['-', '\u{2212}']) {
+        Some(rest) if !rest.is_empty() => {
+            (true, rest, token.offset + token.text.len() - rest.len())
+        }
         _ => (false, token.text.as_str(), token.offset),
     };
     let field_part = (!token.phrase)
@@ -270,6 +324,18 @@ fn parse_token(token: &Token) -> Result<Clause, ParseError> {
         .flatten()
         .filter(|(name, value)| looks_like_field(name) && !value.starts_with("//"));
     let Some((name, value)) = field_part else {
+        // `#123` is a ticket number.
+        if let Some(n) = body
+            .strip_prefix('#')
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            && !token.phrase
+        {
+            return Ok(Clause::Field {
+                field: Field::Number,
+                values: vec![n.to_string()],
+                negated,
+            });
+        }
         return Ok(Clause::Text {
             text: body.to_string(),
             negated,
@@ -289,6 +355,22 @@ fn parse_token(token: &Token) -> Result<Clause, ParseError> {
             offset: body_offset,
             hint: format!("{name}:VALUE"),
         });
+    }
+    if field.is_time() {
+        // Time values may hold `..` and compare with `<`/`>`; no `|` alternatives.
+        return match TimeSpec::parse(value) {
+            Some(_) => Ok(Clause::Field {
+                field,
+                values: vec![value.to_string()],
+                negated,
+            }),
+            None => Err(ParseError {
+                key: "query.bad_value",
+                text: value.to_string(),
+                offset: value_offset,
+                hint: TIME_HINT.into(),
+            }),
+        };
     }
     let mut values = Vec::new();
     for part in value.split('|') {
@@ -324,6 +406,37 @@ fn expand_value(field: Field, value: &str, offset: usize) -> Result<Vec<String>,
                 text: value.to_string(),
                 offset,
                 hint: e.expected,
+            }),
+        Field::Tier => Tier::parse(value)
+            .map(|t| vec![t.as_str().to_string()])
+            .map_err(|e| ParseError {
+                key: "query.bad_value",
+                text: value.to_string(),
+                offset,
+                hint: e.expected,
+            }),
+        Field::Number => {
+            let n = value.trim_start_matches('#');
+            if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && n.len() < 18 {
+                Ok(vec![n.to_string()])
+            } else {
+                Err(ParseError {
+                    key: "query.bad_value",
+                    text: value.to_string(),
+                    offset,
+                    hint: "#123".into(),
+                })
+            }
+        }
+        Field::Sla => SLA_STATES
+            .iter()
+            .find(|(alias, _)| alias.eq_ignore_ascii_case(value))
+            .map(|(_, state)| vec![state.to_string()])
+            .ok_or_else(|| ParseError {
+                key: "query.bad_value",
+                text: value.to_string(),
+                offset,
+                hint: "ok, at-risk, breached".into(),
             }),
         _ => Ok(vec![value.to_string()]),
     }
@@ -474,6 +587,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn time_fields_numbers_tiers_and_sla_parse() {
+        let q = Query::parse(
+            "created:>7d updated:今天 due:2026-11-01..2026-11-07 #42 tier:VIP sla:at-risk",
+        )
+        .expect("valid");
+        assert_eq!(
+            q.clauses,
+            vec![
+                field(Field::Created, &[">7d"], false),
+                field(Field::Updated, &["今天"], false),
+                field(Field::Due, &["2026-11-01..2026-11-07"], false),
+                field(Field::Number, &["42"], false),
+                field(Field::Tier, &["vip"], false),
+                field(Field::Sla, &["at_risk"], false),
+            ]
+        );
+        let err = Query::parse("created:soon").expect_err("bad time");
+        assert_eq!((err.key, err.offset), ("query.bad_value", 8));
+        assert!(err.hint.contains("7d"));
+        assert!(Query::parse("sla:never").is_err());
+        assert_eq!(
+            Query::parse("\"#42\"").expect("phrase").clauses,
+            vec![text("#42", false)]
+        );
     }
 
     #[test]

@@ -2,7 +2,11 @@
 //! states, types, priorities and roles; relative ages; local times; one-line
 //! descriptions of audit events. Pure: the caller passes `now` and the zone.
 
+mod explain;
+
 use chrono::{DateTime, TimeZone, Utc};
+
+pub use explain::explain;
 
 use crate::domain::{Event, EventKind, Priority, Role, Tier};
 use crate::i18n::Catalog;

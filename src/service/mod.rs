@@ -35,6 +35,8 @@ pub struct Desk {
     login: String,
     clock: Arc<dyn Clock>,
     path: Option<PathBuf>,
+    /// The member's time zone, for `today` and dates in queries.
+    tz: chrono::FixedOffset,
 }
 
 /// What opening a desk did besides opening it.
@@ -98,6 +100,7 @@ impl Desk {
             login: who.login.clone(),
             clock,
             path: None,
+            tz: chrono::Offset::fix(chrono::Local::now().offset()),
         };
         desk.me()?;
         Ok((desk, opened))
@@ -120,6 +123,15 @@ impl Desk {
     /// Where the desk's database lives, if on disk.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Sets the zone that `today` and dates in queries are read in.
+    pub fn set_timezone(&mut self, tz: chrono::FixedOffset) {
+        self.tz = tz;
+    }
+
+    pub fn timezone(&self) -> chrono::FixedOffset {
+        self.tz
     }
 
     /// The desk's current time.

@@ -1,6 +1,7 @@
 //! Read use cases: queries resolved against the user and workflow, lists,
 //! kanban columns, ticket detail and history.
 
+use crate::domain::TimeSpec;
 use crate::domain::{Clause, Event, Field, ListRequest, Query, TicketDetail, TicketRow, User};
 use crate::error::{Error, Result};
 
@@ -31,11 +32,44 @@ impl Desk {
         self.resolve(query)
     }
 
-    /// Replaces `me`, `open` and labels with ids; rejects unknown states and types.
+    /// Replaces `me`, `open` and labels with ids, times like `7d` or `today`
+    /// with instants, `sla:` with deadline tests; rejects unknown states and types.
     pub fn resolve(&self, query: Query) -> Result<Query> {
+        let now = self.clock.now();
         let mut clauses = Vec::with_capacity(query.clauses.len());
         for clause in query.clauses {
             clauses.push(match clause {
+                Clause::Field {
+                    field,
+                    values,
+                    negated,
+                } if field.is_time() => {
+                    let spec = values.first().and_then(|v| TimeSpec::parse(v));
+                    let (from, to) = spec
+                        .map(|s| s.bounds(now, &self.tz))
+                        .unwrap_or((None, None));
+                    Clause::Time {
+                        field,
+                        from,
+                        to,
+                        negated,
+                    }
+                }
+                Clause::Field {
+                    field: Field::Sla,
+                    values,
+                    negated,
+                } => Clause::Sla {
+                    states: values,
+                    at: now,
+                    open: self
+                        .workflow
+                        .open_states()
+                        .into_iter()
+                        .map(String::from)
+                        .collect(),
+                    negated,
+                },
                 Clause::Field {
                     field,
                     values,

@@ -464,3 +464,82 @@ fn demo_builds_tickets_in_every_state_with_valid_histories() {
         );
     }
 }
+
+#[test]
+fn time_and_deadline_clauses_select_by_the_clock_and_zone() {
+    let (mut desk, clock) = desk();
+    desk.set_timezone(chrono::FixedOffset::east_opt(8 * 3600).expect("offset"));
+    let old = desk.create_ticket(new_ticket("old one")).expect("old");
+    clock.advance(Duration::days(10));
+    let due_soon = desk
+        .create_ticket(NewTicket {
+            due: Some(desk.now() + Duration::hours(4)),
+            ..new_ticket("due soon")
+        })
+        .expect("due");
+    let ids = |desk: &Desk, q: &str| -> Vec<i64> {
+        let req = crate::domain::ListRequest {
+            query: desk.parse_query(q).expect("query"),
+            sort: crate::domain::SortKey::Number,
+            dir: crate::domain::SortDir::Asc,
+            limit: 50,
+            offset: 0,
+        };
+        desk.list(&req)
+            .expect("list")
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    assert_eq!(ids(&desk, "created:>7d"), vec![old]);
+    assert_eq!(ids(&desk, "created:<1d"), vec![due_soon]);
+    assert_eq!(ids(&desk, "created:今天"), vec![due_soon]);
+    assert_eq!(
+        ids(&desk, "due:today"),
+        vec![due_soon],
+        "09:00 UTC + 4h is still today in UTC+8"
+    );
+    assert_eq!(ids(&desk, "sla:ok"), vec![old, due_soon]);
+    clock.advance(Duration::hours(3) + Duration::minutes(30));
+    assert_eq!(ids(&desk, "sla:at-risk"), vec![due_soon]);
+    clock.advance(Duration::hours(1));
+    assert_eq!(ids(&desk, "sla:breached"), vec![due_soon]);
+    assert_eq!(ids(&desk, "-sla:breached"), vec![old]);
+    assert_eq!(ids(&desk, &format!("#{old}")), vec![old]);
+}
+
+#[test]
+fn a_window_read_backwards_equals_the_same_window_read_forwards() {
+    let (mut desk, _) = desk();
+    desk.load_demo(90, 5).expect("demo");
+    let total = desk.count(&Query::default()).expect("count");
+    for sort in crate::domain::SortKey::ALL {
+        for dir in [crate::domain::SortDir::Asc, crate::domain::SortDir::Desc] {
+            let all = crate::domain::ListRequest {
+                query: Query::default(),
+                sort,
+                dir,
+                limit: 1000,
+                offset: 0,
+            };
+            let everything: Vec<i64> = desk
+                .list(&all)
+                .expect("list")
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            let window = crate::domain::ListRequest {
+                offset: 60,
+                limit: 25,
+                ..all.clone()
+            };
+            let backwards: Vec<i64> = desk
+                .list_window(&window, Some(total))
+                .expect("window")
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            assert_eq!(backwards, everything[60..85].to_vec(), "{sort:?} {dir:?}");
+        }
+    }
+}

@@ -26,9 +26,23 @@ pub fn where_clause(query: &Query) -> Where {
                 negated,
             } => (field_sql(*field, values, &mut params), *negated),
             Clause::Text { text, negated } => (text_sql(text, &mut params), *negated),
+            Clause::Time {
+                field,
+                from,
+                to,
+                negated,
+            } => (time_sql(*field, *from, *to, &mut params), *negated),
+            Clause::Sla {
+                states,
+                at,
+                open,
+                negated,
+            } => (sla_sql(states, *at, open, &mut params), *negated),
         };
+        // NULL columns (no assignee, no deadline) make a test unknown, not
+        // false; `coalesce` keeps `-assignee:bob` from hiding unassigned tickets.
         parts.push(if negated {
-            format!("NOT ({sql})")
+            format!("NOT coalesce(({sql}), 0)")
         } else {
             format!("({sql})")
         });
@@ -73,6 +87,57 @@ fn nullable_in(column: &str, values: &[String], params: &mut Vec<Value>) -> Stri
         alts.push(format!("{column} IS NULL"));
     }
     alts.join(" OR ")
+}
+
+/// The column a time field compares.
+fn time_column(field: Field) -> &'static str {
+    match field {
+        Field::Created => "t.created_at",
+        Field::Due => "t.due_at",
+        Field::Closed => "t.closed_at",
+        _ => "t.updated_at",
+    }
+}
+
+fn time_sql(
+    field: Field,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+    params: &mut Vec<Value>,
+) -> String {
+    let column = time_column(field);
+    let mut parts = vec![format!("{column} IS NOT NULL")];
+    if let Some(from) = from {
+        params.push(Value::Integer(from.timestamp_millis()));
+        parts.push(format!("{column} >= ?{}", params.len()));
+    }
+    if let Some(to) = to {
+        params.push(Value::Integer(to.timestamp_millis()));
+        parts.push(format!("{column} < ?{}", params.len()));
+    }
+    parts.join(" AND ")
+}
+
+/// Open tickets by deadline state: breached (due passed), at risk (in the
+/// last stretch before due), ok (no deadline, or not yet at risk).
+fn sla_sql(
+    states: &[String],
+    at: chrono::DateTime<chrono::Utc>,
+    open: &[String],
+    params: &mut Vec<Value>,
+) -> String {
+    params.push(Value::Integer(at.timestamp_millis()));
+    let now = params.len();
+    let alts: Vec<String> = states
+        .iter()
+        .map(|s| match s.as_str() {
+            "breached" => format!("t.due_at <= ?{now}"),
+            "at_risk" => format!("(t.due_at > ?{now} AND t.risk_at <= ?{now})"),
+            _ => format!("(t.due_at IS NULL OR t.risk_at > ?{now})"),
+        })
+        .collect();
+    let open_list = placeholders(params, text_values(open));
+    format!("+t.status IN ({open_list}) AND ({})", alts.join(" OR "))
 }
 
 fn escape_like(text: &str) -> String {
@@ -121,6 +186,20 @@ fn field_sql(field: Field, values: &[String], params: &mut Vec<Value>) -> String
                 alts.join(" OR ")
             )
         }
+        Field::Tier => format!(
+            "t.customer_id IN (SELECT cu.id FROM customers cu WHERE cu.tier IN ({}))",
+            placeholders(params, text_values(values))
+        ),
+        Field::Number => {
+            let ids = values
+                .iter()
+                .filter_map(|v| v.parse::<i64>().ok())
+                .map(Value::Integer);
+            format!("t.id IN ({})", placeholders(params, ids))
+        }
+        // Time and deadline fields are turned into Time/Sla clauses by the
+        // service; unresolved ones select nothing rather than everything.
+        Field::Created | Field::Updated | Field::Due | Field::Closed | Field::Sla => "0".into(),
         Field::Category => {
             let alts: Vec<String> = values
                 .iter()

@@ -171,6 +171,15 @@ impl App {
                 let text = text_of(&input);
                 match Query::parse(&text) {
                     Ok(query) => {
+                        // Search results read best newest first.
+                        let has_text = query
+                            .clauses
+                            .iter()
+                            .any(|c| matches!(c, crate::domain::Clause::Text { .. }));
+                        if has_text && self.list.sort == crate::domain::SortKey::Updated {
+                            self.list.sort = crate::domain::SortKey::Number;
+                            self.list.dir = crate::domain::SortDir::Desc;
+                        }
                         self.filter.text = text;
                         self.filter.query = query;
                         self.board.row = 0;
