@@ -65,6 +65,10 @@ pub enum Error {
     },
     /// A login that exists already.
     UserExists(String),
+    /// No saved or built-in view has that name.
+    ViewNotFound(String),
+    /// A built-in view's name cannot be reused.
+    ViewExists(String),
     /// The last admin cannot be demoted.
     LastAdmin,
     /// The database was written by a newer tdesk.
@@ -115,12 +119,13 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_)
+            | Error::ViewExists(_)
             | Error::Empty(_)
             | Error::TooLong { .. }
             | Error::Query { .. }
             | Error::NotUtf8(_)
             | Error::UnknownValue { .. } => 2,
-            Error::TicketNotFound(_) | Error::UserNotFound(_) => 3,
+            Error::TicketNotFound(_) | Error::UserNotFound(_) | Error::ViewNotFound(_) => 3,
             Error::NotMember(_)
             | Error::Refused(_)
             | Error::Forbidden { .. }
@@ -236,6 +241,8 @@ impl Error {
                 &[("state", state), ("count", tickets)],
             ),
             Error::UserExists(login) => cat.f("error.user_exists", &[("login", login)]),
+            Error::ViewNotFound(name) => cat.f("error.view_not_found", &[("name", name)]),
+            Error::ViewExists(name) => cat.f("error.view_exists", &[("name", name)]),
             Error::LastAdmin => cat.t("error.last_admin").to_string(),
             Error::NewerSchema { found, supported } => cat.f(
                 "error.newer_schema",

@@ -52,6 +52,44 @@ pub enum Command {
     /// Show, check or replace the workflow.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
+    /// Saved views: named queries with sort, grouping and columns.
+    #[command(subcommand)]
+    View(ViewCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ViewCommand {
+    /// Built-in, shared and personal views.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a view (replaces one of the same name).
+    Save {
+        name: String,
+        /// Query words, as for `tdesk list`.
+        query: Vec<String>,
+        #[arg(long)]
+        sort: Option<String>,
+        #[arg(long)]
+        reverse: bool,
+        /// Group by state, priority, assignee or team.
+        #[arg(long)]
+        group: Option<String>,
+        /// Columns, comma-separated: number,priority,status,title,customer,assignee,team,type,channel,age,due.
+        #[arg(long)]
+        columns: Option<String>,
+        /// Share with the whole desk (supervisors and admins).
+        #[arg(long)]
+        shared: bool,
+    },
+    /// Delete a view.
+    Rm {
+        name: String,
+        /// The shared view of that name (supervisors and admins).
+        #[arg(long)]
+        shared: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +141,9 @@ pub struct ListArgs {
     /// Print how the query was understood instead of the tickets.
     #[arg(long)]
     pub explain: bool,
+    /// Start from a saved or built-in view; query words narrow it further.
+    #[arg(long)]
+    pub view: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -262,9 +303,17 @@ impl std::str::FromStr for TicketNumber {
 }
 
 /// Subcommands whose free arguments are query words.
-const QUERY_COMMANDS: [&str; 1] = ["list"];
+const QUERY_COMMANDS: [&str; 2] = ["list", "save"];
 /// Options of those subcommands (and global ones) that take a value.
-const VALUE_OPTIONS: [&str; 5] = ["--sort", "--limit", "--db", "--lang", "--view"];
+const VALUE_OPTIONS: [&str; 7] = [
+    "--sort",
+    "--limit",
+    "--db",
+    "--lang",
+    "--view",
+    "--group",
+    "--columns",
+];
 /// What a query word's leading `-` becomes so the argument parser does not
 /// take it for an option: the minus sign, which the query parser also reads
 /// as negation.
@@ -302,6 +351,11 @@ pub fn join_query(words: &[String]) -> String {
     words
         .iter()
         .map(|w| {
+            // The minus sign that kept `-tag:x` from the argument parser goes back to `-`.
+            let w = &match w.strip_prefix(QUERY_MINUS) {
+                Some(rest) => format!("-{rest}"),
+                None => w.clone(),
+            };
             if !w.chars().any(char::is_whitespace) || w.contains('"') {
                 return w.clone();
             }

@@ -6,6 +6,7 @@ mod admin;
 pub mod args;
 mod output;
 mod tickets;
+mod views;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -79,6 +80,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Demo(a) => admin::demo(desk, a, s, io),
         Command::User(c) => admin::user(desk, c, s, io),
         Command::Workflow(c) => admin::workflow(desk, c, s, io),
+        Command::View(c) => views::run(desk, c, s, io),
     }
 }
 

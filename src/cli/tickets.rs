@@ -64,7 +64,11 @@ fn me_to_login(login: &str, desk: &Desk) -> String {
 }
 
 pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
-    let text = super::args::join_query(&a.query);
+    let view = a.view.as_deref().map(|name| desk.view(name)).transpose()?;
+    let mut text = super::args::join_query(&a.query);
+    if let Some(v) = &view {
+        text = format!("{} {text}", v.query).trim().to_string();
+    }
     let sort = match a.sort.as_deref() {
         Some(name) => SortKey::parse(name).ok_or_else(|| Error::UnknownValue {
             field: "sort",
@@ -75,7 +79,7 @@ pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> 
                 .collect::<Vec<_>>()
                 .join(", "),
         })?,
-        None => SortKey::default(),
+        None => view.as_ref().map(|v| v.sort).unwrap_or_default(),
     };
     let query = desk.parse_query(&text)?;
     // Search results read best newest first unless a sort was asked for.
@@ -105,6 +109,8 @@ pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> 
         dir,
         limit: a.limit,
         offset: 0,
+        group: view.as_ref().and_then(|v| v.group),
+        backwards: false,
     };
     let rows = desk.list(&req)?;
     if a.json {

@@ -9,6 +9,7 @@ mod priority;
 mod query;
 mod ticket;
 mod user;
+mod view;
 mod when;
 
 pub use channel::Channel;
@@ -21,6 +22,7 @@ pub use ticket::{
     Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag, risk_time,
 };
 pub use user::{Role, User};
+pub use view::{Column, GroupBy, View};
 pub use when::{Cmp, Day, TIME_HINT, TimeSpec, parse_deadline, parse_duration};
 
 /// A value that could not be parsed from user input; carries the field and the bad text.

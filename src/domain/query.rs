@@ -222,6 +222,10 @@ pub struct ListRequest {
     pub dir: SortDir,
     pub limit: usize,
     pub offset: usize,
+    /// Rows of one group come together, groups in their natural order.
+    pub group: Option<super::GroupBy>,
+    /// Read the order backwards (the store flips every key, groups included).
+    pub backwards: bool,
 }
 
 /// Why a query did not parse, and where.

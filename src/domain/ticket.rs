@@ -106,6 +106,7 @@ pub struct TicketRow {
     pub customer: Option<String>,
     pub assignee: Option<String>,
     pub team: Option<String>,
+    pub channel: Channel,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,

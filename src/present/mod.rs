@@ -53,6 +53,16 @@ pub fn age(cat: &Catalog, now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     cat.f(key, &[("n", &n)])
 }
 
+/// A deadline as a short badge: time left (`3h`), or time over (`−2h`)
+/// with `true` for late.
+pub fn due_badge(cat: &Catalog, now: DateTime<Utc>, due: DateTime<Utc>) -> (String, bool) {
+    if due > now {
+        (cat.f("due.ahead", &[("t", &age(cat, due, now))]), false)
+    } else {
+        (cat.f("due.late", &[("t", &age(cat, now, due))]), true)
+    }
+}
+
 /// `2026-11-20 14:03` in the given zone.
 pub fn local_time<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String
 where

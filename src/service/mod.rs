@@ -10,6 +10,7 @@ mod demo;
 mod identity;
 mod ops;
 mod reads;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -148,7 +148,7 @@ impl Desk {
             Some(total) if req.offset > total / 2 && req.offset < total => {
                 let end = (req.offset + req.limit).min(total);
                 let reversed = ListRequest {
-                    dir: req.dir.flipped(),
+                    backwards: true,
                     offset: total - end,
                     limit: end - req.offset,
                     ..req.clone()

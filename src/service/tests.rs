@@ -333,6 +333,8 @@ fn queries_resolve_me_open_and_labels() {
             dir: crate::domain::SortDir::Asc,
             limit: 50,
             offset: 0,
+            group: None,
+            backwards: false,
         };
         desk.list(&req)
             .expect("list")
@@ -484,6 +486,8 @@ fn time_and_deadline_clauses_select_by_the_clock_and_zone() {
             dir: crate::domain::SortDir::Asc,
             limit: 50,
             offset: 0,
+            group: None,
+            backwards: false,
         };
         desk.list(&req)
             .expect("list")
@@ -521,6 +525,8 @@ fn a_window_read_backwards_equals_the_same_window_read_forwards() {
                 dir,
                 limit: 1000,
                 offset: 0,
+                group: None,
+                backwards: false,
             };
             let everything: Vec<i64> = desk
                 .list(&all)

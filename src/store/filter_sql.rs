@@ -4,7 +4,7 @@
 
 use rusqlite::types::Value;
 
-use crate::domain::{Clause, Field, Priority, Query, SortDir, SortKey};
+use crate::domain::{Clause, Field, GroupBy, ListRequest, Priority, Query, SortDir, SortKey};
 
 /// Text queries shorter than this many characters cannot use the trigram index.
 const TRIGRAM: usize = 3;
@@ -296,15 +296,27 @@ fn text_sql(text: &str, params: &mut Vec<Value>) -> String {
 /// Every tie is broken down to the ticket number, and the direction applies
 /// to the whole key, so `Desc` is exactly `Asc` reversed (the list reads a
 /// page near the end backwards).
-pub fn order_by(
-    sort: SortKey,
-    dir: SortDir,
-    status_order: &[&str],
-    params: &mut Vec<Value>,
-) -> String {
+pub fn order_by(req: &ListRequest, status_order: &[&str], params: &mut Vec<Value>) -> String {
+    let (sort, dir) = (req.sort, req.dir);
     let (with, against) = match dir {
         SortDir::Asc => ("ASC", "DESC"),
         SortDir::Desc => ("DESC", "ASC"),
+    };
+    let status_case = |params: &mut Vec<Value>| {
+        let mut case = String::from("CASE t.status");
+        for (i, s) in status_order.iter().enumerate() {
+            params.push(Value::Text((*s).to_string()));
+            case += &format!(" WHEN ?{} THEN {i}", params.len());
+        }
+        case + &format!(" ELSE {} END", status_order.len())
+    };
+    // Groups come first and always in their natural order.
+    let mut group_terms: Vec<String> = match req.group {
+        None => Vec::new(),
+        Some(GroupBy::State) => vec![status_case(params)],
+        Some(GroupBy::Priority) => vec!["t.priority".into()],
+        Some(GroupBy::Assignee) => vec!["t.assignee IS NULL".into(), "t.assignee".into()],
+        Some(GroupBy::Team) => vec!["t.team IS NULL".into(), "t.team".into()],
     };
     // (expression, follows the primary direction)
     let terms: Vec<(String, bool)> = match sort {
@@ -314,19 +326,11 @@ pub fn order_by(
             ("t.updated_at".into(), false),
             ("t.id".into(), false),
         ],
-        SortKey::Status => {
-            let mut case = String::from("CASE t.status");
-            for (i, s) in status_order.iter().enumerate() {
-                params.push(Value::Text((*s).to_string()));
-                case += &format!(" WHEN ?{} THEN {i}", params.len());
-            }
-            case += &format!(" ELSE {} END", status_order.len());
-            vec![
-                (case, true),
-                ("t.updated_at".into(), false),
-                ("t.id".into(), false),
-            ]
-        }
+        SortKey::Status => vec![
+            (status_case(params), true),
+            ("t.updated_at".into(), false),
+            ("t.id".into(), false),
+        ],
         SortKey::Title => vec![
             ("t.title COLLATE NOCASE".into(), true),
             ("t.id".into(), true),
@@ -346,9 +350,20 @@ pub fn order_by(
         SortKey::Created => vec![("t.created_at".into(), true), ("t.id".into(), true)],
         SortKey::Updated => vec![("t.updated_at".into(), true), ("t.id".into(), true)],
     };
-    terms
-        .into_iter()
-        .map(|(expr, follows)| format!("{expr} {}", if follows { with } else { against }))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let flip = |d: &'static str| match (req.backwards, d) {
+        (false, d) => d,
+        (true, "ASC") => "DESC",
+        (true, _) => "ASC",
+    };
+    let group = flip("ASC");
+    let mut all: Vec<String> = group_terms
+        .drain(..)
+        .map(|g| format!("{g} {group}"))
+        .collect();
+    all.extend(
+        terms.into_iter().map(|(expr, follows)| {
+            format!("{expr} {}", flip(if follows { with } else { against }))
+        }),
+    );
+    all.join(", ")
 }

@@ -12,6 +12,7 @@ mod rows;
 mod settings;
 mod tickets;
 mod users;
+mod views;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::Path;

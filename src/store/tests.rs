@@ -51,6 +51,8 @@ fn search(store: &Store, q: &str) -> Vec<i64> {
         dir: crate::domain::SortDir::Asc,
         limit: 100,
         offset: 0,
+        group: None,
+        backwards: false,
     };
     store
         .reader()

@@ -175,7 +175,7 @@ impl Reader<'_> {
     pub fn list(&self, req: &ListRequest, status_order: &[&str]) -> Result<Vec<TicketRow>> {
         let filter = where_clause(&req.query);
         let mut params = filter.params;
-        let order = order_by(req.sort, req.dir, status_order, &mut params);
+        let order = order_by(req, status_order, &mut params);
         params.push(Value::Integer(i64::try_from(req.limit).unwrap_or(i64::MAX)));
         let limit = params.len();
         params.push(Value::Integer(i64::try_from(req.offset).unwrap_or(0)));

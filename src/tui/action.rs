@@ -4,7 +4,9 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::domain::{ListRequest, NewTicket, Query, TicketChanges, TicketDetail, TicketRow, User};
+use crate::domain::{
+    ListRequest, NewTicket, Query, TicketChanges, TicketDetail, TicketRow, User, View,
+};
 use crate::error::Error;
 use crate::service::{BoardColumn, MoveOptions};
 
@@ -35,6 +37,12 @@ pub enum Action {
     },
     DetailLoaded(Box<TicketDetail>),
     UsersLoaded(Vec<User>),
+    ViewsLoaded(Vec<View>),
+    /// Ticket counts of the views in the view menu, in menu order.
+    ViewCounts {
+        generation: u64,
+        counts: Vec<i64>,
+    },
     /// A write succeeded; `key` is the catalog key of the message.
     Saved {
         id: i64,
@@ -75,6 +83,10 @@ pub enum Command {
     SortReverse,
     Refresh,
     Help,
+    /// Pick a saved or built-in view.
+    Views,
+    /// Cycle the list's grouping: none, state, priority, assignee, team.
+    Group,
     /// Ctrl+Z: hand the terminal back to the shell.
     Suspend,
 }
@@ -83,8 +95,19 @@ pub enum Command {
 /// the worker thread when there is one.
 #[derive(Debug, Clone)]
 pub enum Job {
-    Count { generation: u64, query: Query },
-    Board { generation: u64, query: Query },
+    Count {
+        generation: u64,
+        query: Query,
+    },
+    Board {
+        generation: u64,
+        query: Query,
+    },
+    /// Counts for the view menu.
+    ViewCounts {
+        generation: u64,
+        queries: Vec<Query>,
+    },
 }
 
 /// Work for the runner; results come back as actions.
@@ -99,6 +122,7 @@ pub enum Effect {
     Background(Job),
     LoadDetail(i64),
     LoadUsers,
+    LoadViews,
     Create(Box<NewTicket>),
     Move {
         id: i64,

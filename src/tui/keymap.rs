@@ -163,6 +163,8 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "ctrl+r", Command::Refresh),
     (Scope::Global, "f5", Command::Refresh),
     (Scope::Global, "?", Command::Help),
+    (Scope::Global, "v", Command::Views),
+    (Scope::Global, "=", Command::Group),
     (Scope::Global, "ctrl+z", Command::Suspend),
 ];
 

@@ -80,6 +80,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Background(job) => Ok(worker::run(desk, job)),
         Effect::LoadDetail(id) => desk.detail(id).map(|d| Action::DetailLoaded(Box::new(d))),
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),
+        Effect::LoadViews => desk.views().map(Action::ViewsLoaded),
         Effect::Create(new) => desk
             .create_ticket(*new)
             .map(|id| saved(id, "status.created")),

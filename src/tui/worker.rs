@@ -32,6 +32,13 @@ pub fn run(desk: &Desk, job: Job) -> Action {
             },
             Err(e) => Action::Failed(e),
         },
+        Job::ViewCounts {
+            generation,
+            queries,
+        } => match desk.counts(&queries) {
+            Ok(counts) => Action::ViewCounts { generation, counts },
+            Err(e) => Action::Failed(e),
+        },
     }
 }
 

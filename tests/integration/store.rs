@@ -45,6 +45,8 @@ fn a_version_one_desk_is_migrated_and_its_tickets_become_searchable() {
             dir: SortDir::Asc,
             limit: 10,
             offset: 0,
+            group: None,
+            backwards: false,
         };
         let ids: Vec<i64> = desk
             .list(&req)

@@ -66,6 +66,8 @@ impl App {
                 Vec::new()
             }
             Command::Suspend => vec![Effect::Suspend],
+            Command::Views => self.open_views(),
+            Command::Group => self.cycle_group(),
         }
     }
 

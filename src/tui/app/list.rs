@@ -157,6 +157,7 @@ mod tests {
                 customer: None,
                 assignee: None,
                 team: None,
+                channel: crate::domain::Channel::Email,
                 created_at: chrono::DateTime::UNIX_EPOCH,
                 updated_at: chrono::DateTime::UNIX_EPOCH,
                 version: 1,

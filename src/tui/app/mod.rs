@@ -9,6 +9,7 @@ mod list;
 mod mouse;
 mod overlay;
 mod panes;
+mod views;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use std::collections::HashMap;
 use super::action::{Action, Effect, Job};
 use super::keymap::Keymap;
 use super::theme::Theme;
-use crate::domain::{ListRequest, Query, TicketDetail, TicketRow, User};
+use crate::domain::{Column, GroupBy, ListRequest, Query, TicketDetail, TicketRow, User, View};
 use crate::error::Error;
 use crate::i18n::Catalog;
 use crate::present::state_label;
@@ -89,6 +90,13 @@ pub struct App {
     pub board: BoardState,
     pub detail: DetailState,
     pub filter: Filter,
+    /// The list's columns (from the view, or the default set).
+    pub columns: Vec<Column>,
+    /// The list's grouping, if any.
+    pub group: Option<GroupBy>,
+    /// Every view the member can pick, and the one in use.
+    pub views: Vec<View>,
+    pub view: Option<View>,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
     /// Unsent comment text per ticket, kept when the editor closes.
@@ -138,6 +146,10 @@ impl App {
             board: BoardState::default(),
             detail: DetailState::default(),
             filter: Filter::default(),
+            columns: Column::DEFAULT.to_vec(),
+            group: None,
+            views: Vec::new(),
+            view: None,
             overlay: None,
             status: None,
             drafts: HashMap::new(),
@@ -148,6 +160,7 @@ impl App {
         let mut effects = app.load_list();
         effects.push(app.load_board());
         effects.push(Effect::LoadUsers);
+        effects.push(Effect::LoadViews);
         (app, effects)
     }
 
@@ -241,6 +254,14 @@ impl App {
                 self.users = users;
                 Vec::new()
             }
+            Action::ViewsLoaded(views) => {
+                self.views = views;
+                Vec::new()
+            }
+            Action::ViewCounts { generation, counts } => {
+                self.view_counts(generation, counts);
+                Vec::new()
+            }
             Action::Saved { id, key } => self.saved(id, key),
             Action::Failed(err) => self.failed(err),
         }
@@ -256,6 +277,8 @@ impl App {
                 dir: self.list.dir,
                 limit: WINDOW,
                 offset: start,
+                group: self.group,
+                backwards: false,
             },
             total: self.list.total,
         }
@@ -401,7 +424,14 @@ impl App {
 
     /// Keeps cursors inside what is loaded and on screen.
     fn clamp(&mut self) {
-        self.list.clamp(super::layout::list_visible(self.size));
+        let visible = super::layout::list_visible(self.size);
+        self.list.clamp(visible);
+        // Group headers take lines too: scroll on until the cursor fits.
+        if self.group.is_some() {
+            while self.list.offset < self.list.selected && self.lines_to_cursor() > visible {
+                self.list.offset += 1;
+            }
+        }
         let cols = self.board.columns.len();
         self.board.col = self.board.col.min(cols.saturating_sub(1));
         let rows = self
@@ -414,6 +444,23 @@ impl App {
         let visible = super::layout::board_visible_columns(self.size.0, cols);
         self.board.first_col =
             super::layout::scroll_to(self.board.first_col, self.board.col, visible);
+    }
+
+    /// Screen lines from the top row to the cursor, group headers included.
+    fn lines_to_cursor(&self) -> usize {
+        let (top, cursor) = (self.list.offset, self.list.selected);
+        let mut lines = 0;
+        for i in top..=cursor {
+            let starts = match (
+                i.checked_sub(1).and_then(|p| self.list.row(p)),
+                self.list.row(i),
+            ) {
+                (Some(prev), Some(r)) => group_key(self, prev) != group_key(self, r),
+                _ => true,
+            };
+            lines += 1 + usize::from(starts);
+        }
+        lines
     }
 
     /// Shows a localized message.
@@ -429,6 +476,41 @@ impl App {
             text: self.cat.t(key).to_string(),
             error: true,
         });
+    }
+}
+
+/// What a row is grouped by, as a comparable key.
+pub fn group_key(app: &App, r: &TicketRow) -> String {
+    match app.group {
+        None => String::new(),
+        Some(GroupBy::State) => r.status.clone(),
+        Some(GroupBy::Priority) => r.priority.to_string(),
+        Some(GroupBy::Assignee) => r.assignee.clone().unwrap_or_default(),
+        Some(GroupBy::Team) => r.team.clone().unwrap_or_default(),
+    }
+}
+
+/// The header shown above a group.
+pub fn group_label(app: &App, r: &TicketRow) -> String {
+    let none = || app.cat.t("explain.nobody").to_string();
+    match app.group {
+        None => String::new(),
+        Some(GroupBy::State) => state_label(&app.workflow, &app.cat, &r.status),
+        Some(GroupBy::Priority) => format!(
+            "{} {}",
+            r.priority,
+            crate::present::priority_label(&app.cat, r.priority)
+        ),
+        Some(GroupBy::Assignee) => r.assignee.clone().unwrap_or_else(none),
+        Some(GroupBy::Team) => r.team.clone().unwrap_or_else(none),
+    }
+}
+
+/// A view's name in the UI language.
+pub fn view_name(app: &App, v: &View) -> String {
+    match v.builtin {
+        Some(key) => app.cat.t(key).to_string(),
+        None => v.name.clone(),
     }
 }
 

@@ -66,8 +66,19 @@ pub struct Menu {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MenuKind {
-    Move { id: i64, version: i64, from: String },
-    Assign { id: i64, version: i64 },
+    Move {
+        id: i64,
+        version: i64,
+        from: String,
+    },
+    Assign {
+        id: i64,
+        version: i64,
+    },
+    /// Items are indexes into `App::views`; counts arrive for this generation.
+    View {
+        generation: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +240,15 @@ impl App {
                     MenuKind::Assign { id, version } => {
                         let login = Some(item.value).filter(|v| !v.is_empty());
                         (None, vec![Effect::Assign { id, login, version }])
+                    }
+                    MenuKind::View { .. } => {
+                        let effects = item
+                            .value
+                            .parse::<usize>()
+                            .ok()
+                            .map(|i| self.apply_view(i))
+                            .unwrap_or_default();
+                        (None, effects)
                     }
                     MenuKind::Move { id, version, from } => {
                         let accepted = self

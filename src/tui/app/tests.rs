@@ -5,10 +5,11 @@ use chrono::{Duration, Offset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::domain::{Column, GroupBy, SortDir, SortKey, View};
 use crate::domain::{Priority, Role};
-use crate::domain::{SortDir, SortKey};
 use crate::i18n::Lang;
 use crate::tui::action::Action;
+use crate::tui::action::Job;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::workflow::{MoveRefused, Refusal, Requirement};
@@ -29,6 +30,7 @@ fn row(id: i64, status: &str) -> TicketRow {
         customer: None,
         assignee: None,
         team: None,
+        channel: crate::domain::Channel::Email,
         created_at: now() - Duration::hours(id),
         updated_at: now(),
         version: 3,
@@ -57,8 +59,8 @@ fn app_with(rows: Vec<TicketRow>) -> App {
     let (mut app, effects) = App::new(init);
     assert_eq!(
         effects.len(),
-        4,
-        "a list window, the count, the board and users load at start"
+        5,
+        "a list window, the count, the board, users and views load at start"
     );
     load(&mut app, rows);
     app
@@ -357,4 +359,57 @@ fn scrolling_a_huge_list_loads_windows_and_never_blocks_on_the_count() {
             ..
         }]
     ));
+}
+
+#[test]
+fn a_view_sets_query_sort_columns_and_grouping() {
+    let mut app = app_with(vec![row(1, "new")]);
+    let mut mine = View::builtins().remove(0);
+    mine.columns = vec![Column::Number, Column::Title, Column::Due];
+    mine.group = Some(GroupBy::State);
+    app.update(Action::ViewsLoaded(vec![View::builtins().remove(5), mine]));
+    let effects = ch(&mut app, 'v');
+    assert!(
+        matches!(
+            effects.first(),
+            Some(Effect::Background(Job::ViewCounts { .. }))
+        ),
+        "counts are asked for"
+    );
+    let Some(Effect::Background(Job::ViewCounts {
+        generation,
+        queries,
+    })) = effects.first().cloned()
+    else {
+        return;
+    };
+    assert_eq!(queries.len(), 2);
+    app.update(Action::ViewCounts {
+        generation,
+        counts: vec![42, 7],
+    });
+    let Some(Overlay::Menu(menu)) = &app.overlay else {
+        return assert!(app.overlay.is_some(), "menu open");
+    };
+    assert!(
+        menu.items[1].label.ends_with(" 7"),
+        "{}",
+        menu.items[1].label
+    );
+    ch(&mut app, 'j');
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(effects.first(), Some(Effect::LoadWindow { request, .. })
+        if request.group == Some(GroupBy::State) && request.sort == SortKey::Priority)
+    );
+    assert_eq!(
+        app.columns,
+        vec![Column::Number, Column::Title, Column::Due]
+    );
+    assert_eq!(app.filter.text, "assignee:me status:open");
+    let effects = ch(&mut app, '=');
+    assert_eq!(app.group, Some(GroupBy::Priority));
+    assert!(
+        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.group == Some(GroupBy::Priority))
+    );
 }

@@ -52,6 +52,7 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (Command::Comment, "hint.comment"),
             (Command::NewTicket, "hint.new"),
             (Command::Filter, "hint.filter"),
+            (Command::Views, "hint.views"),
             (Command::SortNext, "hint.sort"),
             (Command::Help, "hint.help"),
             (Command::Quit, "hint.quit"),

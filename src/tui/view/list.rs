@@ -1,5 +1,6 @@
-//! The ticket list: number, priority, status, title, customer, assignee, age.
-//! Only the visible rows are built; widths are display columns (CJK-aware).
+//! The ticket list: the view's columns (number, priority, status, title,
+//! customer, assignee, … ), optional group headers, only the visible rows
+//! built. Widths are display columns (CJK-aware); the title column flexes.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,122 +9,153 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{block, detail};
-use crate::domain::{SortDir, TicketRow};
-use crate::present::{age, state_label};
+use crate::domain::{Column, SortDir, TicketRow};
+use crate::present::{age, due_badge, state_label, type_label};
 use crate::text::{pad_right, sanitize_line, width};
-use crate::tui::app::App;
+use crate::tui::app::{App, group_key, group_label};
 use crate::tui::layout;
 
-/// Column widths for a list `total` columns wide (inside the border).
-struct Widths {
-    number: usize,
-    status: usize,
-    title: usize,
-    customer: usize,
-    assignee: usize,
+/// The width of a column; `None` for the flexible title.
+fn fixed_width(app: &App, column: Column, wide: bool) -> Option<usize> {
+    Some(match column {
+        Column::Number => {
+            let max_id = app
+                .list
+                .rows
+                .iter()
+                .map(|r| r.id)
+                .max()
+                .unwrap_or(1)
+                .max(999);
+            max_id.to_string().len() + 1
+        }
+        Column::Priority => 3,
+        Column::Status => {
+            let longest = app
+                .workflow
+                .states()
+                .iter()
+                .map(|s| width(s.label.get(app.cat.lang().code())))
+                .max()
+                .unwrap_or(8);
+            longest.min(if wide { 20 } else { 13 })
+        }
+        Column::Title => return None,
+        Column::Customer => {
+            if wide {
+                20
+            } else {
+                12
+            }
+        }
+        Column::Assignee => {
+            if wide {
+                14
+            } else {
+                10
+            }
+        }
+        Column::Team => 6,
+        Column::Type => 10,
+        Column::Channel => 11,
+        Column::Age => 4,
+        Column::Due => 6,
+    })
 }
 
-const PRIORITY: usize = 3;
-const AGE: usize = 4;
-const GAPS: usize = 6;
-
-fn widths(app: &App, total: usize) -> Widths {
-    let max_id = app
-        .list
-        .rows
-        .iter()
-        .map(|r| r.id)
-        .max()
-        .unwrap_or(1)
-        .max(9999);
-    let number = max_id.to_string().len() + 1;
-    let longest_state = app
-        .workflow
-        .states()
-        .iter()
-        .map(|s| width(s.label.get(app.cat.lang().code())))
-        .max()
-        .unwrap_or(8);
+/// Widths in column order; the title takes what is left.
+fn widths(app: &App, columns: &[Column], total: usize) -> Vec<usize> {
     let wide = total >= 120;
-    let status = longest_state.min(if wide { 20 } else { 13 });
-    let customer = if wide { 20 } else { 12 };
-    let assignee = if wide { 14 } else { 10 };
-    let fixed = number + PRIORITY + status + customer + assignee + AGE + GAPS;
-    Widths {
-        number,
-        status,
-        title: total.saturating_sub(fixed).max(8),
-        customer,
-        assignee,
+    let fixed: usize = columns
+        .iter()
+        .filter_map(|c| fixed_width(app, *c, wide))
+        .sum();
+    let gaps = columns.len().saturating_sub(1);
+    let flex = total.saturating_sub(fixed + gaps).max(8);
+    columns
+        .iter()
+        .map(|c| fixed_width(app, *c, wide).unwrap_or(flex))
+        .collect()
+}
+
+fn header_key(column: Column) -> &'static str {
+    match column {
+        Column::Number => "col.number",
+        Column::Priority => "col.pri",
+        Column::Status => "col.status",
+        Column::Title => "col.title",
+        Column::Customer => "col.customer",
+        Column::Assignee => "col.assignee",
+        Column::Team => "col.team",
+        Column::Type => "col.type",
+        Column::Channel => "col.channel",
+        Column::Age => "col.age",
+        Column::Due => "col.due",
     }
 }
 
-fn cell(text: &str, w: usize) -> String {
-    pad_right(&sanitize_line(text), w)
+/// A cell's text and, when it has one, its own style.
+fn cell(app: &App, r: &TicketRow, column: Column) -> (String, Option<Style>) {
+    let dash = || "–".to_string();
+    match column {
+        Column::Number => (format!("#{}", r.id), None),
+        Column::Priority => (r.priority.to_string(), Some(app.theme.priority(r.priority))),
+        Column::Status => (state_label(&app.workflow, &app.cat, &r.status), None),
+        Column::Title => (r.title.clone(), None),
+        Column::Customer => (r.customer.clone().unwrap_or_else(dash), None),
+        Column::Assignee => (r.assignee.clone().unwrap_or_else(dash), None),
+        Column::Team => (r.team.clone().unwrap_or_else(dash), None),
+        Column::Type => (type_label(&app.workflow, &app.cat, &r.kind), None),
+        Column::Channel => (
+            app.cat
+                .t(&format!("channel.{}", r.channel.as_str()))
+                .to_string(),
+            None,
+        ),
+        Column::Age => (age(&app.cat, app.now, r.created_at), None),
+        Column::Due => match r.due_at {
+            Some(due) => {
+                let (text, late) = due_badge(&app.cat, app.now, due);
+                (text, late.then_some(app.theme.error))
+            }
+            None => (String::new(), None),
+        },
+    }
 }
 
-fn row_line(app: &App, r: &TicketRow, w: &Widths, selected: bool) -> Line<'static> {
+fn row_line(app: &App, r: &TicketRow, widths: &[usize], selected: bool) -> Line<'static> {
     let base = if selected {
         app.theme.selected
     } else {
         Style::default()
     };
-    let pri = if selected {
-        base
-    } else {
-        app.theme.priority(r.priority)
-    };
-    let dash = "–".to_string();
-    Line::from(vec![
-        Span::styled(
-            format!("{} ", pad_right(&format!("#{}", r.id), w.number)),
-            base,
-        ),
-        Span::styled(
-            format!("{} ", pad_right(r.priority.as_str(), PRIORITY)),
-            pri,
-        ),
-        Span::styled(
-            format!(
-                "{} ",
-                cell(&state_label(&app.workflow, &app.cat, &r.status), w.status)
-            ),
-            base,
-        ),
-        Span::styled(format!("{} ", cell(&r.title, w.title)), base),
-        Span::styled(
-            format!(
-                "{} ",
-                cell(r.customer.as_ref().unwrap_or(&dash), w.customer)
-            ),
-            base,
-        ),
-        Span::styled(
-            format!(
-                "{} ",
-                cell(r.assignee.as_ref().unwrap_or(&dash), w.assignee)
-            ),
-            base,
-        ),
-        Span::styled(pad_right(&age(&app.cat, app.now, r.created_at), AGE), base),
-    ])
+    let mut spans = Vec::new();
+    for (i, (column, w)) in app.columns.iter().zip(widths).enumerate() {
+        let (text, own) = cell(app, r, *column);
+        let style = if selected { base } else { own.unwrap_or(base) };
+        let sep = if i + 1 < widths.len() { " " } else { "" };
+        spans.push(Span::styled(
+            format!("{}{sep}", pad_right(&sanitize_line(&text), *w)),
+            style,
+        ));
+    }
+    Line::from(spans)
 }
 
-fn header_line(app: &App, w: &Widths) -> Line<'static> {
-    let c = |key: &str, n: usize| format!("{} ", pad_right(app.cat.t(key), n));
-    Line::from(Span::styled(
-        format!(
-            "{}{}{}{}{}{}{}",
-            c("col.number", w.number),
-            c("col.pri", PRIORITY),
-            c("col.status", w.status),
-            c("col.title", w.title),
-            c("col.customer", w.customer),
-            c("col.assignee", w.assignee),
-            pad_right(app.cat.t("col.age"), AGE)
-        ),
-        app.theme.heading,
-    ))
+fn header_line(app: &App, widths: &[usize]) -> Line<'static> {
+    let text: Vec<String> = app
+        .columns
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| pad_right(app.cat.t(header_key(*c)), *w))
+        .collect();
+    Line::from(Span::styled(text.join(" "), app.theme.heading))
+}
+
+fn group_line(app: &App, r: &TicketRow, cols: usize) -> Line<'static> {
+    let label = group_label(app, r);
+    let rule = "─".repeat(cols.saturating_sub(width(&label) + 4).min(200));
+    Line::styled(format!("── {label} {rule}"), app.theme.heading)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
@@ -136,7 +168,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         "field.{}",
         crate::tui::app::sort_field(app.list.sort)
     ));
-    let title = app.cat.f(
+    let mut title = app.cat.f(
         "list.title",
         &[
             (
@@ -147,11 +179,14 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             ("sort", &format!("{sort_name}{arrow}")),
         ],
     );
-    let outer = block(app, format!(" {title} "), true);
+    if let Some(view) = &app.view {
+        title = format!("{} · {title}", crate::tui::app::view_name(app, view));
+    }
+    let outer = block(app, format!(" {} ", sanitize_line(&title)), true);
     let inner = outer.inner(list_area);
     frame.render_widget(outer, list_area);
-    let w = widths(app, usize::from(inner.width));
-    let mut lines = vec![header_line(app, &w)];
+    let widths = widths(app, &app.columns, usize::from(inner.width));
+    let mut lines = vec![header_line(app, &widths)];
     if app.list.loaded && app.list.is_empty() {
         lines.push(Line::raw(""));
         let key = if app.filter.text.is_empty() {
@@ -164,13 +199,28 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         }
     }
     let visible = usize::from(inner.height.saturating_sub(1));
-    let end = (app.list.offset + visible).min(app.list.len());
-    for i in app.list.offset..end {
-        lines.push(match app.list.row(i) {
-            Some(r) => row_line(app, r, &w, i == app.list.selected),
+    let mut i = app.list.offset;
+    while lines.len() <= visible && i < app.list.len() {
+        match app.list.row(i) {
+            Some(r) => {
+                let starts_group = app.group.is_some()
+                    && (i == 0
+                        || app
+                            .list
+                            .row(i - 1)
+                            .is_none_or(|prev| group_key(app, prev) != group_key(app, r)));
+                if starts_group {
+                    lines.push(group_line(app, r, usize::from(inner.width)));
+                    if lines.len() > visible {
+                        break;
+                    }
+                }
+                lines.push(row_line(app, r, &widths, i == app.list.selected));
+            }
             // Not loaded yet: the window arrives within a frame or two.
-            None => Line::styled("…", app.theme.dim),
-        });
+            None => lines.push(Line::styled("…", app.theme.dim)),
+        }
+        i += 1;
     }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(area) = preview {

@@ -60,6 +60,8 @@ const HELP: &[(Command, &str)] = &[
     (Command::Refresh, "help.refresh"),
     (Command::Back, "help.back"),
     (Command::Quit, "help.quit"),
+    (Command::Views, "help.views"),
+    (Command::Group, "help.group"),
     (Command::Help, "help.help"),
 ];
 
@@ -139,6 +141,7 @@ fn menu(frame: &mut Frame, app: &App, area: Rect, menu: &Menu) {
     let title = match &menu.kind {
         MenuKind::Move { id, .. } => app.cat.f("menu.move", &[("id", id)]),
         MenuKind::Assign { id, .. } => app.cat.f("menu.assign", &[("id", id)]),
+        MenuKind::View { .. } => app.cat.t("menu.view").to_string(),
     };
     let w = menu
         .items
