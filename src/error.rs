@@ -69,6 +69,12 @@ pub enum Error {
     ViewNotFound(String),
     /// A built-in view's name cannot be reused.
     ViewExists(String),
+    /// The member has no change that can be undone.
+    NothingToUndo,
+    /// Creating a ticket is not undone; it is closed instead.
+    CannotUndoCreate,
+    /// Every ticket of the change was changed again since; nothing was undone.
+    UndoRefused,
     /// The last admin cannot be demoted.
     LastAdmin,
     /// The database was written by a newer tdesk.
@@ -131,6 +137,9 @@ impl Error {
             | Error::Forbidden { .. }
             | Error::LastAdmin
             | Error::NotAwaitingAcceptance(_)
+            | Error::NothingToUndo
+            | Error::CannotUndoCreate
+            | Error::UndoRefused
             | Error::WorkflowStateInUse { .. } => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
@@ -242,6 +251,9 @@ impl Error {
             ),
             Error::UserExists(login) => cat.f("error.user_exists", &[("login", login)]),
             Error::ViewNotFound(name) => cat.f("error.view_not_found", &[("name", name)]),
+            Error::NothingToUndo => cat.t("error.nothing_to_undo").to_string(),
+            Error::CannotUndoCreate => cat.t("error.cannot_undo_create").to_string(),
+            Error::UndoRefused => cat.t("error.undo_refused").to_string(),
             Error::ViewExists(name) => cat.f("error.view_exists", &[("name", name)]),
             Error::LastAdmin => cat.t("error.last_admin").to_string(),
             Error::NewerSchema { found, supported } => cat.f(

@@ -55,6 +55,18 @@ pub enum Command {
     /// Saved views: named queries with sort, grouping and columns.
     #[command(subcommand)]
     View(ViewCommand),
+    /// Your recent changes (what `tdesk undo` can take back).
+    Changes {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo your last change, or the change with this number.
+    Undo {
+        #[arg(long)]
+        change: Option<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -81,6 +81,8 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::User(c) => admin::user(desk, c, s, io),
         Command::Workflow(c) => admin::workflow(desk, c, s, io),
         Command::View(c) => views::run(desk, c, s, io),
+        Command::Changes { limit, json } => tickets::changes(desk, limit, json, s, io),
+        Command::Undo { change } => tickets::undo(desk, change, s, io),
     }
 }
 

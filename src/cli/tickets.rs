@@ -384,3 +384,69 @@ pub fn history(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) 
         .write_all(table.render(s.width).as_bytes())
         .map_err(output::io)
 }
+
+pub fn changes(
+    desk: &mut Desk,
+    limit: usize,
+    json: bool,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let changes = desk.recent_changes(limit)?;
+    if json {
+        return output::json(io.out, &changes);
+    }
+    let cat = &s.cat;
+    let mut table = Table::new(&[
+        cat.t("col.change_no"),
+        cat.t("col.time"),
+        cat.t("col.change"),
+        cat.t("col.tickets"),
+        cat.t("col.state"),
+    ])
+    .flex(2);
+    for c in &changes {
+        let state = match (c.undone_by, c.kind.as_str()) {
+            (Some(by), _) => cat.f("cli.undone_by", &[("change", &by)]),
+            (None, "undo") => cat.t("cli.an_undo").to_string(),
+            _ => String::new(),
+        };
+        table.push(vec![
+            c.id.to_string(),
+            local_time(c.at, &Local),
+            format!("{} {}", cat.t(&format!("change.{}", c.kind)), c.detail),
+            c.tickets.to_string(),
+            state,
+        ]);
+    }
+    io.out
+        .write_all(table.render(s.width).as_bytes())
+        .map_err(output::io)
+}
+
+pub fn undo(desk: &mut Desk, change: Option<i64>, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let out = desk.undo(change)?;
+    let cat = &s.cat;
+    line(
+        io.out,
+        &cat.f(
+            "cli.undone",
+            &[("change", &out.undone.id), ("count", &out.reverted.len())],
+        ),
+    )?;
+    for (id, by, at) in &out.refused {
+        let msg = if by.is_empty() {
+            cat.f("cli.undo_refused_engine", &[("id", id)])
+        } else {
+            cat.f(
+                "cli.undo_refused",
+                &[("id", id), ("by", by), ("at", &local_time(*at, &Local))],
+            )
+        };
+        line(io.err, &msg)?;
+    }
+    if out.reverted.is_empty() && !out.refused.is_empty() {
+        return Err(Error::UndoRefused);
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Pure domain types: tickets, priorities, channels, customers, users, comments,
 //! audit events and list filters. No IO, no clock reads, no SQL.
 
+mod change;
 mod channel;
 mod comment;
 mod customer;
@@ -12,6 +13,7 @@ mod user;
 mod view;
 mod when;
 
+pub use change::ChangeRecord;
 pub use channel::Channel;
 pub use comment::Comment;
 pub use customer::{Customer, NewCustomer, Tier};

@@ -5,11 +5,13 @@
 
 mod actions;
 mod admin;
+mod bulk;
 mod clock;
 mod demo;
 mod identity;
 mod ops;
 mod reads;
+mod undo;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -20,11 +22,13 @@ use crate::error::{Error, Result};
 use crate::store::{Reader, Store, Writer};
 use crate::workflow::Workflow;
 
+pub use bulk::{BulkAction, BulkOutcome, Targets};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::DemoSummary;
 pub use identity::{Identity, account_exists};
 pub use ops::MoveOptions;
 pub use reads::{BoardColumn, ListPage};
+pub use undo::UndoOutcome;
 
 /// Settings key holding a desk's own workflow definition.
 const WORKFLOW_SETTING: &str = "workflow";
@@ -161,6 +165,34 @@ impl Desk {
                 change: Some(change),
             };
             f(w, &ctx)
+        })
+    }
+
+    /// One chunk of a bulk action: a transaction that reuses the change row
+    /// `change` (or starts it) so all chunks undo together. Returns the change id.
+    fn write_chunk<T>(
+        &mut self,
+        change: Option<i64>,
+        detail: &str,
+        f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
+    ) -> Result<(T, i64)> {
+        let now = self.clock.now();
+        let login = self.login.clone();
+        let workflow = &self.workflow;
+        self.store.write(|w| {
+            let me = current_user(&w.reader(), &login)?;
+            let change = match change {
+                Some(c) => c,
+                None => w.begin_change(&login, now, "bulk", detail)?,
+            };
+            let ctx = ops::Ctx {
+                workflow,
+                actor: &me,
+                now,
+                change: Some(change),
+            };
+            let value = f(w, &ctx)?;
+            Ok((value, change))
         })
     }
 

@@ -549,3 +549,147 @@ fn a_window_read_backwards_equals_the_same_window_read_forwards() {
         }
     }
 }
+
+#[test]
+fn a_bulk_move_goes_through_the_engine_and_lists_what_it_refused() {
+    let (mut desk, _) = desk();
+    let a = desk.create_ticket(new_ticket("a")).expect("a");
+    let b = desk.create_ticket(new_ticket("b")).expect("b");
+    let c = desk.create_ticket(new_ticket("c")).expect("c");
+    desk.assign(a, Some("alice"), None).expect("take a");
+    desk.assign(b, Some("alice"), None).expect("take b");
+    let out = desk
+        .bulk(
+            &Targets::Ids(vec![a, b, c]),
+            &BulkAction::Move {
+                to: "waiting_customer".into(),
+                note: None,
+            },
+        )
+        .expect("bulk");
+    assert_eq!(out.done, vec![a, b]);
+    assert_eq!(out.refused.len(), 1);
+    assert_eq!(
+        out.refused[0].0, c,
+        "#c is still new: no transition to waiting"
+    );
+    assert!(matches!(out.refused[0].1, Error::Refused(_)));
+    assert_eq!(
+        desk.detail(c).expect("c").ticket.status,
+        "new",
+        "refused ticket untouched"
+    );
+    // A bulk tag over everything matching a query.
+    let q = desk.parse_query("status:waiting_customer").expect("q");
+    let out = desk
+        .bulk(&Targets::Query(q), &BulkAction::AddTag("Follow up".into()))
+        .expect("tag");
+    assert_eq!(out.done, vec![a, b]);
+    assert_eq!(
+        desk.detail(a).expect("a").ticket.tags,
+        vec!["follow-up".to_string()]
+    );
+}
+
+#[test]
+fn undo_takes_back_a_bulk_action_in_one_step_and_keeps_history_replayable() {
+    let (mut desk, _) = desk();
+    let ids: Vec<i64> = (0..3)
+        .map(|i| {
+            desk.create_ticket(new_ticket(&format!("t{i}")))
+                .expect("create")
+        })
+        .collect();
+    let out = desk
+        .bulk(
+            &Targets::Ids(ids.clone()),
+            &BulkAction::Assign(Some("alice".into())),
+        )
+        .expect("bulk");
+    assert_eq!(out.done.len(), 3);
+    for id in &ids {
+        assert_eq!(desk.detail(*id).expect("d").ticket.status, "in_progress");
+    }
+    let undone = desk.undo(None).expect("undo");
+    assert_eq!(undone.reverted, ids);
+    for id in &ids {
+        let d = desk.detail(*id).expect("d");
+        assert_eq!(
+            (d.ticket.status.as_str(), d.ticket.assignee.as_deref()),
+            ("new", None)
+        );
+        assert_eq!(replay_status(&d.events).as_deref(), Some("new"));
+    }
+    // The undone change is not offered again; creating cannot be undone.
+    assert_eq!(desk.undo(None).map(|_| ()), Err(Error::CannotUndoCreate));
+}
+
+#[test]
+fn undo_refuses_to_overwrite_someone_elses_later_edit() {
+    let (mut desk, _) = desk();
+    desk.add_user("bob", None, Role::Supervisor, None)
+        .expect("bob");
+    let id = desk
+        .create_ticket(new_ticket("Wrong size"))
+        .expect("create");
+    desk.edit(
+        id,
+        &TicketChanges {
+            priority: Some(Priority::P1),
+            ..Default::default()
+        },
+        None,
+    )
+    .expect("alice edits");
+    let mine = desk.recent_changes(1).expect("changes").remove(0);
+    desk.login = "bob".into();
+    desk.edit(
+        id,
+        &TicketChanges {
+            title: Some("Wrong size (EU 38)".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .expect("bob edits later");
+    desk.login = "alice".into();
+    let out = desk.undo(Some(mine.id)).expect("undo runs");
+    assert!(out.reverted.is_empty());
+    assert_eq!(out.refused.len(), 1);
+    assert_eq!(out.refused[0].1, "bob");
+    assert_eq!(
+        desk.detail(id).expect("d").ticket.priority,
+        Priority::P1,
+        "left as it is"
+    );
+}
+
+#[test]
+fn undo_restores_fields_tags_and_retracts_comments() {
+    let (mut desk, _) = desk();
+    let id = desk
+        .create_ticket(NewTicket {
+            tags: vec!["a".into()],
+            ..new_ticket("Title")
+        })
+        .expect("create");
+    let changes = TicketChanges {
+        title: Some("New title".into()),
+        priority: Some(Priority::P0),
+        add_tags: vec!["b".into()],
+        remove_tags: vec!["a".into()],
+        ..Default::default()
+    };
+    desk.edit(id, &changes, None).expect("edit");
+    desk.comment(id, "oops, wrong ticket", false)
+        .expect("comment");
+    desk.undo(None).expect("undo comment");
+    assert!(desk.detail(id).expect("d").comments.is_empty());
+    desk.undo(None).expect("undo edit");
+    let t = desk.detail(id).expect("d").ticket;
+    assert_eq!(
+        (t.title.as_str(), t.priority, t.tags),
+        ("Title", Priority::P2, vec!["a".to_string()])
+    );
+    desk.check_search_index().expect("index still exact");
+}

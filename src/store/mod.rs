@@ -3,6 +3,7 @@
 //! write transaction at a time ([`Writer`], always `BEGIN IMMEDIATE`).
 
 mod bulk;
+mod changes;
 mod customers;
 mod events;
 pub use events::NewEvent;

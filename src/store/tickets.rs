@@ -215,6 +215,20 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// The numbers of every ticket a resolved query matches, ascending.
+    pub fn ids(&self, query: &Query) -> Result<Vec<i64>> {
+        let filter = where_clause(query);
+        let sql = format!(
+            "SELECT t.id FROM tickets t WHERE {} ORDER BY t.id",
+            filter.sql
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let ids = stmt
+            .query_map(params_from_iter(filter.params), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
     /// How many tickets match a resolved query.
     pub fn count(&self, query: &Query) -> Result<i64> {
         let filter = where_clause(query);

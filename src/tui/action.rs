@@ -5,10 +5,10 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::domain::{
-    ListRequest, NewTicket, Query, TicketChanges, TicketDetail, TicketRow, User, View,
+    ChangeRecord, ListRequest, NewTicket, Query, TicketChanges, TicketDetail, TicketRow, User, View,
 };
 use crate::error::Error;
-use crate::service::{BoardColumn, MoveOptions};
+use crate::service::{BoardColumn, BulkAction, BulkOutcome, MoveOptions, Targets, UndoOutcome};
 
 /// Something that happened: input from the terminal or a result from the runner.
 #[derive(Debug, Clone)]
@@ -38,6 +38,12 @@ pub enum Action {
     DetailLoaded(Box<TicketDetail>),
     UsersLoaded(Vec<User>),
     ViewsLoaded(Vec<View>),
+    /// A bulk action finished.
+    BulkDone(Box<BulkOutcome>),
+    /// An undo finished.
+    Undone(Box<UndoOutcome>),
+    /// The member's recent changes, for the undo list.
+    ChangesLoaded(Vec<ChangeRecord>),
     /// Ticket counts of the views in the view menu, in menu order.
     ViewCounts {
         generation: u64,
@@ -87,6 +93,43 @@ pub enum Command {
     Views,
     /// Cycle the list's grouping: none, state, priority, assignee, team.
     Group,
+    /// Select or unselect the ticket under the cursor.
+    ToggleSelect,
+    /// Start or end selecting a range with the cursor.
+    RangeSelect,
+    /// Select every ticket the filter matches.
+    SelectAll,
+    /// Add a tag (to the selection, or the ticket under the cursor).
+    AddTag,
+    /// Remove a tag.
+    RemoveTag,
+    /// Set the priority.
+    SetPriority,
+    /// Undo your last change.
+    Undo,
+    /// Pick one of your recent changes to undo.
+    UndoList,
+    /// One ticket at a time: take, assign, prioritise, categorise, skip.
+    Triage,
+    /// Run any command by name.
+    Palette,
+    /// Triage: take the ticket (assign it to me).
+    Take,
+    /// Triage: priority P0 … P3.
+    Priority0,
+    Priority1,
+    Priority2,
+    Priority3,
+    /// Triage: next ticket type.
+    CycleType,
+    /// Triage: set the category.
+    SetCategory,
+    /// Triage: mark as spam (tag it and close it with that reason).
+    Spam,
+    /// Triage: on to the next ticket.
+    Skip,
+    /// Triage: back to the previous ticket.
+    Previous,
     /// Ctrl+Z: hand the terminal back to the shell.
     Suspend,
 }
@@ -108,6 +151,11 @@ pub enum Job {
         generation: u64,
         queries: Vec<Query>,
     },
+    /// A bulk action over many tickets.
+    Bulk {
+        targets: Targets,
+        action: BulkAction,
+    },
 }
 
 /// Work for the runner; results come back as actions.
@@ -123,6 +171,8 @@ pub enum Effect {
     LoadDetail(i64),
     LoadUsers,
     LoadViews,
+    LoadChanges,
+    Undo(Option<i64>),
     Create(Box<NewTicket>),
     Move {
         id: i64,

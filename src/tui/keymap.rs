@@ -165,6 +165,31 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "?", Command::Help),
     (Scope::Global, "v", Command::Views),
     (Scope::Global, "=", Command::Group),
+    (Scope::Global, "space", Command::ToggleSelect),
+    (Scope::Global, "V", Command::RangeSelect),
+    (Scope::Global, "*", Command::SelectAll),
+    (Scope::Global, "+", Command::AddTag),
+    (Scope::Global, "-", Command::RemoveTag),
+    (Scope::Global, "p", Command::SetPriority),
+    (Scope::Global, "u", Command::Undo),
+    (Scope::Global, "U", Command::UndoList),
+    (Scope::Global, "t", Command::Triage),
+    (Scope::Global, ":", Command::Palette),
+    (Scope::Pane(Pane::Triage), "t", Command::Take),
+    (Scope::Pane(Pane::Triage), "enter", Command::Take),
+    (Scope::Pane(Pane::Triage), "0", Command::Priority0),
+    (Scope::Pane(Pane::Triage), "1", Command::Priority1),
+    (Scope::Pane(Pane::Triage), "2", Command::Priority2),
+    (Scope::Pane(Pane::Triage), "3", Command::Priority3),
+    (Scope::Pane(Pane::Triage), "y", Command::CycleType),
+    (Scope::Pane(Pane::Triage), "g", Command::SetCategory),
+    (Scope::Pane(Pane::Triage), "x", Command::Spam),
+    (Scope::Pane(Pane::Triage), "n", Command::Skip),
+    (Scope::Pane(Pane::Triage), "j", Command::Skip),
+    (Scope::Pane(Pane::Triage), "down", Command::Skip),
+    (Scope::Pane(Pane::Triage), "space", Command::Skip),
+    (Scope::Pane(Pane::Triage), "k", Command::Previous),
+    (Scope::Pane(Pane::Triage), "up", Command::Previous),
     (Scope::Global, "ctrl+z", Command::Suspend),
 ];
 
@@ -196,13 +221,27 @@ impl Keymap {
         find(Scope::Pane(pane)).or_else(|| find(Scope::Global))
     }
 
-    /// The keys bound to `cmd` in `pane`, in binding order, as shown to users.
+    /// The keys bound to `cmd` in `pane`, in binding order, as shown to users
+    /// (pane bindings first; a global key the pane rebinds is left out).
     pub fn keys_for(&self, pane: Pane, cmd: Command) -> Vec<String> {
-        self.bindings
+        let in_pane = |k: &Key| {
+            self.bindings
+                .iter()
+                .any(|(s, bk, _)| *s == Scope::Pane(pane) && bk == k)
+        };
+        let mut keys: Vec<String> = self
+            .bindings
             .iter()
-            .filter(|(s, _, c)| *c == cmd && (*s == Scope::Global || *s == Scope::Pane(pane)))
+            .filter(|(s, _, c)| *c == cmd && *s == Scope::Pane(pane))
             .map(|(_, k, _)| k.label())
-            .collect()
+            .collect();
+        keys.extend(
+            self.bindings
+                .iter()
+                .filter(|(s, k, c)| *c == cmd && *s == Scope::Global && !in_pane(k))
+                .map(|(_, k, _)| k.label()),
+        );
+        keys
     }
 
     /// The first key bound to `cmd`, for one-line hints.

@@ -81,6 +81,8 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::LoadDetail(id) => desk.detail(id).map(|d| Action::DetailLoaded(Box::new(d))),
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),
         Effect::LoadViews => desk.views().map(Action::ViewsLoaded),
+        Effect::LoadChanges => desk.recent_changes(30).map(Action::ChangesLoaded),
+        Effect::Undo(change) => desk.undo(change).map(|o| Action::Undone(Box::new(o))),
         Effect::Create(new) => desk
             .create_ticket(*new)
             .map(|id| saved(id, "status.created")),

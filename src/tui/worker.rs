@@ -19,7 +19,7 @@ pub struct Worker {
 }
 
 /// Runs one job against a desk.
-pub fn run(desk: &Desk, job: Job) -> Action {
+pub fn run(desk: &mut Desk, job: Job) -> Action {
     match job {
         Job::Count { generation, query } => match desk.count(&query) {
             Ok(total) => Action::Counted { generation, total },
@@ -39,11 +39,16 @@ pub fn run(desk: &Desk, job: Job) -> Action {
             Ok(counts) => Action::ViewCounts { generation, counts },
             Err(e) => Action::Failed(e),
         },
+        Job::Bulk { targets, action } => match desk.bulk(&targets, &action) {
+            Ok(out) => Action::BulkDone(Box::new(out)),
+            Err(e) => Action::Failed(e),
+        },
     }
 }
 
+/// Whether `b` makes a queued `a` pointless (reads only; writes always run).
 fn same_kind(a: &Job, b: &Job) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
+    !matches!(a, Job::Bulk { .. }) && std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
 impl Worker {
@@ -104,7 +109,7 @@ impl Worker {
     }
 }
 
-fn serve(desk: Desk, jobs: Receiver<Job>, results: Sender<Option<Action>>) {
+fn serve(mut desk: Desk, jobs: Receiver<Job>, results: Sender<Option<Action>>) {
     while let Ok(first) = jobs.recv() {
         // Take everything queued; run only the newest job of each kind.
         let mut queued = vec![first];
@@ -127,7 +132,7 @@ fn serve(desk: Desk, jobs: Receiver<Job>, results: Sender<Option<Action>>) {
             }
         }
         for job in queued {
-            if results.send(Some(run(&desk, job))).is_err() {
+            if results.send(Some(run(&mut desk, job))).is_err() {
                 return;
             }
         }

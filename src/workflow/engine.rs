@@ -178,5 +178,24 @@ impl Workflow {
     }
 }
 
+impl Workflow {
+    /// Whether a move `from → to` may be taken back (undo): only when the
+    /// workflow has that move, so the ticket returns to a state it reached
+    /// legitimately. The refusal lists nothing; undo is not a forward move.
+    pub fn check_revert(&self, current: &str, previous: &str) -> Result<(), MoveRefused> {
+        if self.transition(previous, current).is_some() {
+            Ok(())
+        } else {
+            Err(MoveRefused {
+                refusal: Refusal::NoTransition {
+                    from: previous.to_string(),
+                    to: current.to_string(),
+                },
+                allowed: Vec::new(),
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

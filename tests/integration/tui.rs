@@ -241,3 +241,87 @@ fn the_worker_answers_counts_and_boards_from_its_own_connection() {
         "{got:?}"
     );
 }
+
+#[test]
+fn selecting_tickets_and_moving_them_in_bulk_reports_refusals_and_undoes_in_one_step() {
+    let mut h = harness(Lang::En);
+    h.press("/");
+    h.press("type:status:new");
+    h.press("enter");
+    let before: Vec<i64> = (0..3)
+        .filter_map(|i| h.app.list.row(i).map(|r| r.id))
+        .collect();
+    assert_eq!(before.len(), 3);
+    h.press("space space space");
+    assert_eq!(h.app.selection.ids.len(), 3);
+    let screen = h.render();
+    assert!(screen.contains("3 selected"), "{screen}");
+    // Moving unassigned tickets to "In progress" needs an assignee: all refused.
+    h.press("m");
+    h.press("j enter");
+    let screen = h.render();
+    assert!(screen.contains("3 refused"), "{screen}");
+    h.press("q");
+    // Assigning them in bulk works, and one undo takes it all back.
+    for _ in 0..3 {
+        h.press("k");
+    }
+    h.press("space space space a enter");
+    for id in &before {
+        assert_eq!(
+            h.desk.detail(*id).expect("d").ticket.assignee.as_deref(),
+            Some("alice")
+        );
+    }
+    h.press("u");
+    for id in &before {
+        let d = h.desk.detail(*id).expect("d");
+        assert_eq!(
+            (d.ticket.assignee.as_deref(), d.ticket.status.as_str()),
+            (None, "new")
+        );
+    }
+}
+
+#[test]
+fn triage_walks_the_queue_one_ticket_at_a_time() {
+    let mut h = harness(Lang::ZhCn);
+    h.press("/");
+    h.press("type:status:new");
+    h.press("enter");
+    let total = h.app.list.total.expect("counted");
+    h.press("t");
+    let screen = h.render();
+    assert!(screen.contains(&format!("剩余 {total} 个")), "{screen}");
+    let first = h.app.list.selected_row().map(|r| r.id).expect("a ticket");
+    h.press("1");
+    assert_eq!(
+        h.desk.detail(first).expect("d").ticket.priority,
+        tdesk::domain::Priority::P1
+    );
+    h.press("t");
+    let taken = h.desk.detail(first).expect("d").ticket;
+    assert_eq!(
+        (taken.assignee.as_deref(), taken.status.as_str()),
+        (Some("alice"), "in_progress")
+    );
+    // The taken ticket leaves the queue; the next one is shown at once.
+    let next = h.app.list.selected_row().map(|r| r.id).expect("next");
+    assert_ne!(next, first);
+    h.press("x");
+    let spam = h.desk.detail(next).expect("d").ticket;
+    assert_eq!(spam.status, "closed");
+    assert!(spam.tags.contains(&"spam".to_string()));
+    assert!(h.render().contains(&format!("剩余 {} 个", total - 2)));
+}
+
+#[test]
+fn the_command_palette_finds_and_runs_commands() {
+    let mut h = harness(Lang::En);
+    h.press(":");
+    h.press("type:kanban");
+    let screen = h.render();
+    assert!(screen.contains("Kanban board"), "{screen}");
+    h.press("enter");
+    assert_eq!(h.app.pane, tdesk::tui::app::Pane::Board);
+}

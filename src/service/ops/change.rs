@@ -41,6 +41,31 @@ pub fn assign(
     load(w, id, None)
 }
 
+/// Sets the assignee without the `on_assign` move (used by undo, which
+/// restores the state separately).
+pub fn assign_plain(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, login: Option<&str>) -> Result<()> {
+    let ticket = load(w, id, None)?;
+    if ticket.assignee.as_deref() == login {
+        return Ok(());
+    }
+    if let Some(l) = login {
+        require_active_user(w, l)?;
+    }
+    let update = TicketUpdate {
+        assignee: Some(login.map(String::from)),
+        ..TicketUpdate::default()
+    };
+    save(w, ctx, &ticket, &update)?;
+    ctx.log(
+        w,
+        id,
+        EventKind::Assigned,
+        None,
+        ticket.assignee.as_deref(),
+        login,
+    )
+}
+
 /// Adds a public reply or an internal note. The first public reply sets the
 /// first-response time.
 pub fn comment(

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::store::{NewEvent, TicketUpdate, Writer};
 use crate::workflow::Workflow;
 
-pub use change::{accept, assign, comment, edit};
+pub use change::{accept, assign, assign_plain, comment, edit};
 pub use create::{create, resolve_type};
 pub use transition::{MoveOptions, transition};
 

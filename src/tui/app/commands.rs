@@ -8,8 +8,13 @@ use crate::workflow::Requirement;
 
 impl App {
     pub(super) fn command(&mut self, cmd: Command) -> Vec<Effect> {
+        if self.pane == Pane::Triage
+            && let Some(effects) = self.triage(cmd)
+        {
+            return effects;
+        }
         match cmd {
-            Command::Quit if self.pane == Pane::Detail => self.back(),
+            Command::Quit if matches!(self.pane, Pane::Detail | Pane::Triage) => self.back(),
             Command::Quit => {
                 self.quit = true;
                 vec![Effect::Quit]
@@ -39,6 +44,10 @@ impl App {
                 Vec::new()
             }
             Command::Comment => self.open_comment(),
+            Command::Assign if !self.selection.is_empty() => {
+                self.open_bulk_menu(MenuKind::BulkAssign)
+            }
+            Command::Move if !self.selection.is_empty() => self.open_bulk_menu(MenuKind::BulkMove),
             Command::Assign => self.open_assign(),
             Command::Move => self.open_move_menu(),
             Command::MovePrev => self.step_state(-1),
@@ -68,11 +77,42 @@ impl App {
             Command::Suspend => vec![Effect::Suspend],
             Command::Views => self.open_views(),
             Command::Group => self.cycle_group(),
+            Command::ToggleSelect => self.toggle_select(),
+            Command::RangeSelect => {
+                self.range_select();
+                Vec::new()
+            }
+            Command::SelectAll => {
+                self.select_all();
+                Vec::new()
+            }
+            Command::AddTag => self.open_tag_prompt(true),
+            Command::RemoveTag => self.open_tag_prompt(false),
+            Command::SetPriority => self.open_priority(),
+            Command::Undo => vec![Effect::Undo(None)],
+            Command::UndoList => vec![Effect::LoadChanges],
+            Command::Triage => self.start_triage(),
+            Command::Palette => self.open_palette(),
+            // Triage keys do nothing elsewhere.
+            Command::Take
+            | Command::Priority0
+            | Command::Priority1
+            | Command::Priority2
+            | Command::Priority3
+            | Command::CycleType
+            | Command::SetCategory
+            | Command::Spam
+            | Command::Skip
+            | Command::Previous => Vec::new(),
         }
     }
 
     fn back(&mut self) -> Vec<Effect> {
-        if self.pane == Pane::Detail {
+        if !self.selection.is_empty() {
+            self.selection = super::Selection::default();
+            return Vec::new();
+        }
+        if self.pane == Pane::Detail || self.pane == Pane::Triage {
             self.pane = self.prev_pane;
             self.clamp();
         }
@@ -123,6 +163,43 @@ impl App {
                 id: sel.id,
                 version: sel.version,
             },
+            items,
+            selected: 0,
+        }));
+        Vec::new()
+    }
+
+    /// Assign or move menus for the selection: every member, every state.
+    fn open_bulk_menu(&mut self, kind: MenuKind) -> Vec<Effect> {
+        let items: Vec<MenuItem> = match kind {
+            MenuKind::BulkAssign => {
+                let mut items: Vec<MenuItem> = self
+                    .users
+                    .iter()
+                    .filter(|u| u.active)
+                    .map(|u| MenuItem {
+                        value: u.login.clone(),
+                        label: format!("{} · {}", u.display_name, u.login),
+                    })
+                    .collect();
+                items.push(MenuItem {
+                    value: String::new(),
+                    label: self.cat.t("assign.nobody").to_string(),
+                });
+                items
+            }
+            _ => self
+                .workflow
+                .states()
+                .iter()
+                .map(|s| MenuItem {
+                    value: s.id.clone(),
+                    label: state_label(&self.workflow, &self.cat, &s.id),
+                })
+                .collect(),
+        };
+        self.overlay = Some(Overlay::Menu(Menu {
+            kind,
             items,
             selected: 0,
         }));

@@ -6,9 +6,15 @@
 mod commands;
 mod form;
 mod list;
+mod menu;
 mod mouse;
 mod overlay;
+mod palette;
 mod panes;
+mod prompt;
+mod results;
+mod select;
+mod triage;
 mod views;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -18,17 +24,18 @@ use super::action::{Action, Effect, Job};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::domain::{Column, GroupBy, ListRequest, Query, TicketDetail, TicketRow, User, View};
-use crate::error::Error;
 use crate::i18n::Catalog;
-use crate::present::state_label;
 use crate::service::BoardColumn;
 use crate::workflow::Workflow;
 
 pub use form::{FieldKind, FormField, FormMode, TicketForm};
 pub use list::{ListState, WINDOW};
 pub use mouse::tab_spans;
-pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay};
+pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay, Prompt, text_of};
+pub use palette::{COMMANDS, fuzzy_score};
 pub use panes::sort_field;
+pub use select::Selection;
+pub use views::{group_key, group_label, view_name};
 
 /// Most cards loaded per kanban column.
 pub const BOARD_LIMIT: usize = 200;
@@ -39,6 +46,8 @@ pub enum Pane {
     List,
     Board,
     Detail,
+    /// One ticket at a time (not a tab; entered with `t`).
+    Triage,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,6 +106,7 @@ pub struct App {
     /// Every view the member can pick, and the one in use.
     pub views: Vec<View>,
     pub view: Option<View>,
+    pub selection: Selection,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
     /// Unsent comment text per ticket, kept when the editor closes.
@@ -150,6 +160,7 @@ impl App {
             group: None,
             views: Vec::new(),
             view: None,
+            selection: Selection::default(),
             overlay: None,
             status: None,
             drafts: HashMap::new(),
@@ -258,6 +269,12 @@ impl App {
                 self.views = views;
                 Vec::new()
             }
+            Action::BulkDone(out) => self.bulk_done(*out),
+            Action::Undone(out) => self.undone(*out),
+            Action::ChangesLoaded(changes) => {
+                self.changes_loaded(changes);
+                Vec::new()
+            }
             Action::ViewCounts { generation, counts } => {
                 self.view_counts(generation, counts);
                 Vec::new()
@@ -331,68 +348,6 @@ impl App {
         effects
     }
 
-    fn saved(&mut self, id: i64, key: &'static str) -> Vec<Effect> {
-        if !matches!(
-            self.overlay,
-            Some(Overlay::Help { .. }) | Some(Overlay::Filter { .. })
-        ) {
-            self.overlay = None;
-        }
-        if key == "status.commented" {
-            self.drafts.remove(&id);
-        }
-        self.status = Some(Status {
-            text: self.cat.f(key, &[("id", &id)]),
-            error: false,
-        });
-        if key == "status.created" {
-            self.prev_pane = self.pane;
-            self.pane = Pane::Detail;
-            self.detail.scroll = 0;
-        }
-        let show_detail = self.pane == Pane::Detail || key == "status.created";
-        self.reload(show_detail.then_some(id).or(self.detail_id()))
-    }
-
-    fn failed(&mut self, err: Error) -> Vec<Effect> {
-        let wf = &self.workflow;
-        let cat = &self.cat;
-        let text = err.describe(cat, &|id| state_label(wf, cat, id));
-        if let Some(Overlay::Filter { error, .. }) = &mut self.overlay {
-            *error = Some(text);
-            return Vec::new();
-        }
-        if let Some(Overlay::Form(form)) = &mut self.overlay {
-            form.error = Some(text.clone());
-        }
-        let mut effects = Vec::new();
-        if let Error::Conflict { ticket, .. } = &err {
-            if let Some(Overlay::Form(form)) = &mut self.overlay {
-                form.conflict = true;
-            }
-            effects.push(Effect::LoadDetail(*ticket));
-            effects.extend(self.reload(None));
-        }
-        self.status = Some(Status {
-            text: text.lines().next().unwrap_or_default().to_string(),
-            error: true,
-        });
-        effects
-    }
-
-    fn detail_loaded(&mut self, detail: TicketDetail) {
-        if let Some(Overlay::Form(form)) = &mut self.overlay
-            && form.conflict
-            && form.ticket_id() == Some(detail.ticket.id)
-        {
-            form.rebase(detail.ticket.version);
-        }
-        if self.detail_id() != Some(detail.ticket.id) {
-            self.detail.scroll = 0;
-        }
-        self.detail.ticket = Some(detail);
-    }
-
     fn detail_id(&self) -> Option<i64> {
         self.detail.ticket.as_ref().map(|d| d.ticket.id)
     }
@@ -406,7 +361,7 @@ impl App {
             accepted: r.accepted,
         };
         match self.pane {
-            Pane::List => self.list.selected_row().map(from_row),
+            Pane::List | Pane::Triage => self.list.selected_row().map(from_row),
             Pane::Board => self
                 .board
                 .columns
@@ -476,41 +431,6 @@ impl App {
             text: self.cat.t(key).to_string(),
             error: true,
         });
-    }
-}
-
-/// What a row is grouped by, as a comparable key.
-pub fn group_key(app: &App, r: &TicketRow) -> String {
-    match app.group {
-        None => String::new(),
-        Some(GroupBy::State) => r.status.clone(),
-        Some(GroupBy::Priority) => r.priority.to_string(),
-        Some(GroupBy::Assignee) => r.assignee.clone().unwrap_or_default(),
-        Some(GroupBy::Team) => r.team.clone().unwrap_or_default(),
-    }
-}
-
-/// The header shown above a group.
-pub fn group_label(app: &App, r: &TicketRow) -> String {
-    let none = || app.cat.t("explain.nobody").to_string();
-    match app.group {
-        None => String::new(),
-        Some(GroupBy::State) => state_label(&app.workflow, &app.cat, &r.status),
-        Some(GroupBy::Priority) => format!(
-            "{} {}",
-            r.priority,
-            crate::present::priority_label(&app.cat, r.priority)
-        ),
-        Some(GroupBy::Assignee) => r.assignee.clone().unwrap_or_else(none),
-        Some(GroupBy::Team) => r.team.clone().unwrap_or_else(none),
-    }
-}
-
-/// A view's name in the UI language.
-pub fn view_name(app: &App, v: &View) -> String {
-    match v.builtin {
-        Some(key) => app.cat.t(key).to_string(),
-        None => v.name.clone(),
     }
 }
 

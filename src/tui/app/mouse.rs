@@ -106,7 +106,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Pane::Detail => Vec::new(),
+            Pane::Detail | Pane::Triage => Vec::new(),
         }
     }
 }

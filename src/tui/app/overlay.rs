@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::{App, Selected, TicketForm};
+use super::{App, TicketForm};
 use crate::domain::Query;
 use crate::error::Error;
 use crate::service::MoveOptions;
@@ -34,6 +34,50 @@ pub enum Overlay {
         input: TextArea<'static>,
     },
     Form(Box<TicketForm>),
+    /// A result to read (bulk refusals, undo refusals).
+    Summary {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
+    /// One line of text for a purpose.
+    Prompt {
+        purpose: Prompt,
+        input: TextArea<'static>,
+    },
+    /// Every command by name, filtered as you type.
+    Palette {
+        input: TextArea<'static>,
+        selected: usize,
+    },
+}
+
+/// What a one-line prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    AddTag,
+    RemoveTag,
+    /// Triage: the category of this ticket (id, version).
+    Category {
+        id: i64,
+        version: i64,
+    },
+    /// A bulk move that needs a note.
+    BulkNote {
+        to: String,
+    },
+}
+
+impl Prompt {
+    /// Catalog key of the prompt's title.
+    pub fn title_key(&self) -> &'static str {
+        match self {
+            Prompt::AddTag => "prompt.add_tag",
+            Prompt::RemoveTag => "prompt.remove_tag",
+            Prompt::Category { .. } => "prompt.category",
+            Prompt::BulkNote { .. } => "prompt.bulk_note",
+        }
+    }
 }
 
 /// What a note prompt asks for.
@@ -79,6 +123,15 @@ pub enum MenuKind {
     View {
         generation: u64,
     },
+    /// Items are change ids.
+    Undo,
+    /// Items are priorities; for one ticket (id, version), or the selection.
+    Priority {
+        ticket: Option<(i64, i64)>,
+    },
+    /// Assign or move the selection.
+    BulkAssign,
+    BulkMove,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +193,31 @@ impl App {
                 input,
             } => self.comment_key(id, internal, input, key),
             Overlay::Form(form) => self.form_key(form, key),
+            Overlay::Summary {
+                title,
+                lines,
+                scroll,
+            } => match key.code {
+                KeyCode::Char('j') | KeyCode::Down => (
+                    Some(Overlay::Summary {
+                        title,
+                        lines,
+                        scroll: scroll.saturating_add(1),
+                    }),
+                    Vec::new(),
+                ),
+                KeyCode::Char('k') | KeyCode::Up => (
+                    Some(Overlay::Summary {
+                        title,
+                        lines,
+                        scroll: scroll.saturating_sub(1),
+                    }),
+                    Vec::new(),
+                ),
+                _ => (None, Vec::new()),
+            },
+            Overlay::Prompt { purpose, input } => self.prompt_key(purpose, input, key),
+            Overlay::Palette { input, selected } => self.palette_key(input, selected, key),
         };
         if self.overlay.is_none() {
             self.overlay = keep;
@@ -220,54 +298,6 @@ impl App {
                 (Some(Overlay::Filter { input, error }), Vec::new())
             }
         }
-    }
-
-    fn menu_key(&mut self, mut menu: Menu, key: KeyEvent) -> (Option<Overlay>, Vec<Effect>) {
-        let n = menu.items.len();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => return (None, Vec::new()),
-            KeyCode::Char('j') | KeyCode::Down => {
-                menu.selected = (menu.selected + 1).min(n.saturating_sub(1))
-            }
-            KeyCode::Char('k') | KeyCode::Up => menu.selected = menu.selected.saturating_sub(1),
-            KeyCode::Home | KeyCode::Char('g') => menu.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => menu.selected = n.saturating_sub(1),
-            KeyCode::Enter => {
-                let Some(item) = menu.items.get(menu.selected).cloned() else {
-                    return (None, Vec::new());
-                };
-                return match menu.kind {
-                    MenuKind::Assign { id, version } => {
-                        let login = Some(item.value).filter(|v| !v.is_empty());
-                        (None, vec![Effect::Assign { id, login, version }])
-                    }
-                    MenuKind::View { .. } => {
-                        let effects = item
-                            .value
-                            .parse::<usize>()
-                            .ok()
-                            .map(|i| self.apply_view(i))
-                            .unwrap_or_default();
-                        (None, effects)
-                    }
-                    MenuKind::Move { id, version, from } => {
-                        let accepted = self
-                            .selected()
-                            .filter(|s| s.id == id)
-                            .is_some_and(|s| s.accepted);
-                        let sel = Selected {
-                            id,
-                            status: from,
-                            version,
-                            accepted,
-                        };
-                        (None, self.request_move(&sel, &item.value))
-                    }
-                };
-            }
-            _ => {}
-        }
-        (Some(Overlay::Menu(menu)), Vec::new())
     }
 
     fn note_key(
@@ -387,9 +417,10 @@ impl App {
     /// Pasted text goes into the focused text input.
     pub(super) fn paste(&mut self, text: &str) {
         match &mut self.overlay {
-            Some(Overlay::Filter { input, .. }) | Some(Overlay::Note { input, .. }) => {
-                paste_into(input, text, false)
-            }
+            Some(Overlay::Filter { input, .. })
+            | Some(Overlay::Note { input, .. })
+            | Some(Overlay::Prompt { input, .. })
+            | Some(Overlay::Palette { input, .. }) => paste_into(input, text, false),
             Some(Overlay::Comment { input, .. }) => paste_into(input, text, true),
             Some(Overlay::Form(form)) => form.paste(text),
             _ => {}

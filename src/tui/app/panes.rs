@@ -11,8 +11,10 @@ impl App {
         match self.pane {
             Pane::List => {
                 self.navigate_list(cmd);
+                self.extend_range();
                 return self.ensure_window();
             }
+            Pane::Triage => return Vec::new(),
             Pane::Board => self.navigate_board(cmd),
             Pane::Detail => self.scroll_detail(cmd),
         }
@@ -119,7 +121,7 @@ impl App {
                     effects
                 }
             }
-            Pane::Detail => self.show(Pane::List),
+            Pane::Detail | Pane::Triage => self.show(Pane::List),
         }
     }
 

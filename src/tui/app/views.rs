@@ -1,8 +1,9 @@
 //! Picking a view (`v`) and grouping the list (`=`).
 
 use super::overlay::{Menu, MenuItem, MenuKind, Overlay};
-use super::{App, Pane, view_name};
-use crate::domain::{Column, GroupBy, Query};
+use super::{App, Pane};
+use crate::domain::{Column, GroupBy, Query, TicketRow, View};
+use crate::present::state_label;
 use crate::tui::action::{Effect, Job};
 
 impl App {
@@ -91,5 +92,40 @@ impl App {
         };
         self.info("status.grouped", &[("group", &name)]);
         self.load_list()
+    }
+}
+
+/// What a row is grouped by, as a comparable key.
+pub fn group_key(app: &App, r: &TicketRow) -> String {
+    match app.group {
+        None => String::new(),
+        Some(GroupBy::State) => r.status.clone(),
+        Some(GroupBy::Priority) => r.priority.to_string(),
+        Some(GroupBy::Assignee) => r.assignee.clone().unwrap_or_default(),
+        Some(GroupBy::Team) => r.team.clone().unwrap_or_default(),
+    }
+}
+
+/// The header shown above a group.
+pub fn group_label(app: &App, r: &TicketRow) -> String {
+    let none = || app.cat.t("explain.nobody").to_string();
+    match app.group {
+        None => String::new(),
+        Some(GroupBy::State) => state_label(&app.workflow, &app.cat, &r.status),
+        Some(GroupBy::Priority) => format!(
+            "{} {}",
+            r.priority,
+            crate::present::priority_label(&app.cat, r.priority)
+        ),
+        Some(GroupBy::Assignee) => r.assignee.clone().unwrap_or_else(none),
+        Some(GroupBy::Team) => r.team.clone().unwrap_or_else(none),
+    }
+}
+
+/// A view's name in the UI language.
+pub fn view_name(app: &App, v: &View) -> String {
+    match v.builtin {
+        Some(key) => app.cat.t(key).to_string(),
+        None => v.name.clone(),
     }
 }

@@ -68,6 +68,15 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (Command::Help, "hint.help"),
             (Command::Quit, "hint.quit"),
         ],
+        Pane::Triage => &[
+            (Command::Take, "hint.take"),
+            (Command::Priority0, "hint.priority_keys"),
+            (Command::CycleType, "hint.type"),
+            (Command::SetCategory, "hint.category"),
+            (Command::Spam, "hint.spam"),
+            (Command::Skip, "hint.skip"),
+            (Command::Back, "hint.back"),
+        ],
         Pane::Detail => &[
             (Command::Down, "hint.scroll"),
             (Command::Comment, "hint.comment"),
@@ -81,7 +90,9 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
     };
     cmds.iter()
         .map(|(cmd, key)| {
-            let keys = if *cmd == Command::MoveNext {
+            let keys = if *cmd == Command::Priority0 {
+                "0-3".to_string()
+            } else if *cmd == Command::MoveNext {
                 format!(
                     "{} {}",
                     app.keymap.first_key(app.pane, Command::MovePrev),

@@ -257,3 +257,34 @@ pub fn max_scroll(app: &App, size: (u16, u16)) -> u16 {
     let total = lines(app, d, usize::from(inner.width)).len();
     u16::try_from(total.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
 }
+
+/// Triage: the ticket under the list's cursor, full text, with how many are left.
+pub fn draw_triage(frame: &mut Frame, app: &App, area: Rect) {
+    let left = super::chrome::total_text(app.triage_left());
+    let title = app.cat.f("triage.title", &[("left", &left)]);
+    let outer = block(app, format!(" {title} "), true);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let current = app.list.selected_row().map(|r| r.id);
+    match &app.detail.ticket {
+        Some(d) if Some(d.ticket.id) == current => {
+            let all = lines(app, d, usize::from(inner.width));
+            let max_scroll = all.len().saturating_sub(usize::from(inner.height));
+            let scroll = usize::from(app.detail.scroll).min(max_scroll);
+            let shown: Vec<Line> = all
+                .into_iter()
+                .skip(scroll)
+                .take(usize::from(inner.height))
+                .collect();
+            frame.render_widget(Paragraph::new(shown), inner);
+        }
+        _ => {
+            let msg = app.cat.t(if current.is_none() {
+                "triage.done"
+            } else {
+                "tui.loading"
+            });
+            frame.render_widget(Paragraph::new(msg).style(app.theme.dim), inner);
+        }
+    }
+}

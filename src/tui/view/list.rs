@@ -98,6 +98,10 @@ fn header_key(column: Column) -> &'static str {
 fn cell(app: &App, r: &TicketRow, column: Column) -> (String, Option<Style>) {
     let dash = || "–".to_string();
     match column {
+        Column::Number if app.selection.contains(r.id) => {
+            (format!("●#{}", r.id), Some(app.theme.key))
+        }
+        Column::Number if !app.selection.is_empty() => (format!(" #{}", r.id), None),
         Column::Number => (format!("#{}", r.id), None),
         Column::Priority => (r.priority.to_string(), Some(app.theme.priority(r.priority))),
         Column::Status => (state_label(&app.workflow, &app.cat, &r.status), None),
@@ -179,6 +183,14 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             ("sort", &format!("{sort_name}{arrow}")),
         ],
     );
+    if let Some(n) = app.selected_count().filter(|_| !app.selection.is_empty()) {
+        title = format!("{title} · {}", app.cat.f("list.selected", &[("count", &n)]));
+    } else if app.selection.all {
+        title = format!(
+            "{title} · {}",
+            app.cat.f("list.selected", &[("count", &"…")])
+        );
+    }
     if let Some(view) = &app.view {
         title = format!("{} · {title}", crate::tui::app::view_name(app, view));
     }

@@ -31,6 +31,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Pane::List => list::draw(frame, app, body),
         Pane::Board => board::draw(frame, app, body),
         Pane::Detail => detail::draw(frame, app, body, true),
+        Pane::Triage => detail::draw_triage(frame, app, body),
     }
     chrome::footer(frame, app, footer);
     overlay::draw(frame, app, area, footer);

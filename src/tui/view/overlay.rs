@@ -8,7 +8,6 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::{block, centered, input};
 use crate::text::{pad_right, sanitize_line, truncate, width};
-use crate::tui::action::Command;
 use crate::tui::app::{App, FieldKind, Menu, MenuKind, NoteKind, Overlay, TicketForm};
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, footer: Rect) {
@@ -28,42 +27,121 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, footer: Rect) {
             ..
         }) => comment(frame, app, area, *internal, text),
         Some(Overlay::Form(form)) => self::form(frame, app, area, form),
+        Some(Overlay::Summary {
+            title,
+            lines,
+            scroll,
+        }) => summary(frame, app, area, title, lines, *scroll),
+        Some(Overlay::Prompt {
+            purpose,
+            input: text,
+        }) => prompt(frame, app, area, purpose.title_key(), text),
+        Some(Overlay::Palette {
+            input: text,
+            selected,
+        }) => palette(frame, app, area, text, *selected),
     }
 }
 
-/// Every command with its keys and what it does.
-const HELP: &[(Command, &str)] = &[
-    (Command::Down, "help.down"),
-    (Command::Up, "help.up"),
-    (Command::Left, "help.left"),
-    (Command::Right, "help.right"),
-    (Command::PageDown, "help.page_down"),
-    (Command::PageUp, "help.page_up"),
-    (Command::Top, "help.top"),
-    (Command::Bottom, "help.bottom"),
-    (Command::Open, "help.open"),
-    (Command::NextPane, "help.next_pane"),
-    (Command::ShowList, "help.show_list"),
-    (Command::ShowBoard, "help.show_board"),
-    (Command::ShowDetail, "help.show_detail"),
-    (Command::Filter, "help.filter"),
-    (Command::NewTicket, "help.new"),
-    (Command::Comment, "help.comment"),
-    (Command::Assign, "help.assign"),
-    (Command::Move, "help.move"),
-    (Command::MovePrev, "help.move_prev"),
-    (Command::MoveNext, "help.move_next"),
-    (Command::Edit, "help.edit"),
-    (Command::Accept, "help.accept"),
-    (Command::SortNext, "help.sort"),
-    (Command::SortReverse, "help.sort_reverse"),
-    (Command::Refresh, "help.refresh"),
-    (Command::Back, "help.back"),
-    (Command::Quit, "help.quit"),
-    (Command::Views, "help.views"),
-    (Command::Group, "help.group"),
-    (Command::Help, "help.help"),
-];
+fn summary(frame: &mut Frame, app: &App, area: Rect, title: &str, lines: &[String], scroll: u16) {
+    let popup = centered(area, 76, area.height.saturating_sub(4));
+    frame.render_widget(Clear, popup);
+    let outer = block(
+        app,
+        format!(
+            " {} ",
+            truncate(
+                &sanitize_line(title),
+                usize::from(popup.width.saturating_sub(4))
+            )
+        ),
+        true,
+    );
+    let inner = outer.inner(popup);
+    frame.render_widget(outer, popup);
+    let mut out: Vec<Line> = Vec::new();
+    for l in lines.iter().skip(1) {
+        for w in crate::text::wrap(&sanitize_line(l), usize::from(inner.width).max(1)) {
+            out.push(Line::raw(w));
+        }
+    }
+    out.push(Line::styled(
+        app.cat.t("summary.hint").to_string(),
+        app.theme.dim,
+    ));
+    frame.render_widget(Paragraph::new(out).scroll((scroll, 0)), inner);
+}
+
+fn prompt(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    title_key: &str,
+    text: &ratatui_textarea::TextArea<'static>,
+) {
+    let popup = centered(area, 60, 5);
+    frame.render_widget(Clear, popup);
+    let outer = block(app, format!(" {} ", app.cat.t(title_key)), true);
+    let inner = outer.inner(popup);
+    frame.render_widget(outer, popup);
+    let [field, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    input(frame, text, field, true);
+    frame.render_widget(
+        Paragraph::new(app.cat.t("note.hint")).style(app.theme.dim),
+        hint,
+    );
+}
+
+fn palette(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    text: &ratatui_textarea::TextArea<'static>,
+    selected: usize,
+) {
+    let popup = centered(area, 64, area.height.saturating_sub(4).min(20));
+    frame.render_widget(Clear, popup);
+    let outer = block(app, format!(" {} ", app.cat.t("palette.title")), true);
+    let inner = outer.inner(popup);
+    frame.render_widget(outer, popup);
+    let [field, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    input(frame, text, field, true);
+    let matches = app.palette_matches(&crate::tui::app::text_of(text));
+    let visible = usize::from(list.height).max(1);
+    let offset = crate::tui::layout::scroll_to(0, selected, visible);
+    let lines: Vec<Line> = matches
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, (cmd, label))| {
+            let keys = app.keymap.keys_for(app.pane, *cmd).join(" ");
+            let w = usize::from(list.width);
+            let text = format!(" {}", label);
+            let pad = w.saturating_sub(width(&text) + width(&keys) + 1);
+            let style = if i == selected {
+                app.theme.selected
+            } else {
+                app.theme.text
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{}{}",
+                        truncate(&text, w.saturating_sub(width(&keys) + 1)),
+                        " ".repeat(pad)
+                    ),
+                    style,
+                ),
+                Span::styled(
+                    format!("{keys} "),
+                    if i == selected { style } else { app.theme.key },
+                ),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
 
 fn help(frame: &mut Frame, app: &App, area: Rect, scroll: u16) {
     let popup = centered(area, 64, area.height.saturating_sub(2));
@@ -71,7 +149,7 @@ fn help(frame: &mut Frame, app: &App, area: Rect, scroll: u16) {
     let outer = block(app, format!(" {} ", app.cat.t("help.title")), true);
     let inner = outer.inner(popup);
     frame.render_widget(outer, popup);
-    let rows: Vec<(String, &str)> = HELP
+    let rows: Vec<(String, &str)> = crate::tui::app::COMMANDS
         .iter()
         .map(|(cmd, key)| {
             (
@@ -142,6 +220,16 @@ fn menu(frame: &mut Frame, app: &App, area: Rect, menu: &Menu) {
         MenuKind::Move { id, .. } => app.cat.f("menu.move", &[("id", id)]),
         MenuKind::Assign { id, .. } => app.cat.f("menu.assign", &[("id", id)]),
         MenuKind::View { .. } => app.cat.t("menu.view").to_string(),
+        MenuKind::Undo => app.cat.t("menu.undo").to_string(),
+        MenuKind::Priority { .. } => app.cat.t("menu.priority").to_string(),
+        MenuKind::BulkAssign => app.cat.f(
+            "menu.bulk_assign",
+            &[("count", &super::chrome::total_text(app.selected_count()))],
+        ),
+        MenuKind::BulkMove => app.cat.f(
+            "menu.bulk_move",
+            &[("count", &super::chrome::total_text(app.selected_count()))],
+        ),
     };
     let w = menu
         .items

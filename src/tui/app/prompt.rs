@@ -1,0 +1,84 @@
+//! One-line prompts: tags, a category, a note for a bulk move.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui_textarea::TextArea;
+
+use super::App;
+use super::overlay::{Overlay, Prompt, text_of};
+use crate::tui::action::Effect;
+
+impl App {
+    pub(super) fn prompt_key(
+        &mut self,
+        purpose: Prompt,
+        mut input: TextArea<'static>,
+        key: KeyEvent,
+    ) -> (Option<Overlay>, Vec<Effect>) {
+        match key.code {
+            KeyCode::Esc => (None, Vec::new()),
+            KeyCode::Enter => {
+                let text = text_of(&input).trim().to_string();
+                if text.is_empty() {
+                    return (None, Vec::new());
+                }
+                let single = self.selected().map(|s| (s.id, s.version));
+                let effects = match (&purpose, self.selection.is_empty(), single) {
+                    (Prompt::AddTag, false, _) => {
+                        self.bulk(crate::service::BulkAction::AddTag(text))
+                    }
+                    (Prompt::RemoveTag, false, _) => {
+                        self.bulk(crate::service::BulkAction::RemoveTag(text))
+                    }
+                    (Prompt::AddTag, true, Some((id, v))) => {
+                        vec![self.edit_effect(id, v, |c| c.add_tags = vec![text])]
+                    }
+                    (Prompt::RemoveTag, true, Some((id, v))) => {
+                        vec![self.edit_effect(id, v, |c| c.remove_tags = vec![text])]
+                    }
+                    (Prompt::Category { id, version }, _, _) => {
+                        match crate::domain::Category::parse(&text) {
+                            Ok(cat) => vec![
+                                self.edit_effect(*id, *version, |c| c.category = Some(Some(cat))),
+                            ],
+                            Err(e) => {
+                                self.status = Some(super::Status {
+                                    text: crate::error::Error::Invalid(e).message(&self.cat),
+                                    error: true,
+                                });
+                                return (Some(Overlay::Prompt { purpose, input }), Vec::new());
+                            }
+                        }
+                    }
+                    (Prompt::BulkNote { to }, _, _) => {
+                        self.bulk(crate::service::BulkAction::Move {
+                            to: to.clone(),
+                            note: Some(text),
+                        })
+                    }
+                    _ => Vec::new(),
+                };
+                (None, effects)
+            }
+            _ => {
+                input.input(key);
+                (Some(Overlay::Prompt { purpose, input }), Vec::new())
+            }
+        }
+    }
+
+    /// An edit of one ticket at `version`, built by `change`.
+    pub(super) fn edit_effect(
+        &self,
+        id: i64,
+        version: i64,
+        change: impl FnOnce(&mut crate::domain::TicketChanges),
+    ) -> Effect {
+        let mut changes = crate::domain::TicketChanges::default();
+        change(&mut changes);
+        Effect::Edit {
+            id,
+            changes: Box::new(changes),
+            version,
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! What the app does with the runner's answers: saved writes, failures,
+//! a loaded ticket.
+
+use super::{App, Overlay, Pane, Status};
+use crate::domain::TicketDetail;
+use crate::error::Error;
+use crate::present::state_label;
+use crate::tui::action::Effect;
+
+impl App {
+    pub(super) fn saved(&mut self, id: i64, key: &'static str) -> Vec<Effect> {
+        if !matches!(
+            self.overlay,
+            Some(Overlay::Help { .. }) | Some(Overlay::Filter { .. })
+        ) {
+            self.overlay = None;
+        }
+        if key == "status.commented" {
+            self.drafts.remove(&id);
+        }
+        self.status = Some(Status {
+            text: self.cat.f(key, &[("id", &id)]),
+            error: false,
+        });
+        if key == "status.created" {
+            self.prev_pane = self.pane;
+            self.pane = Pane::Detail;
+            self.detail.scroll = 0;
+        }
+        let show_detail = self.pane == Pane::Detail || key == "status.created";
+        self.reload(show_detail.then_some(id).or(self.detail_id()))
+    }
+
+    pub(super) fn failed(&mut self, err: Error) -> Vec<Effect> {
+        let wf = &self.workflow;
+        let cat = &self.cat;
+        let text = err.describe(cat, &|id| state_label(wf, cat, id));
+        if let Some(Overlay::Filter { error, .. }) = &mut self.overlay {
+            *error = Some(text);
+            return Vec::new();
+        }
+        if let Some(Overlay::Form(form)) = &mut self.overlay {
+            form.error = Some(text.clone());
+        }
+        let mut effects = Vec::new();
+        if let Error::Conflict { ticket, .. } = &err {
+            if let Some(Overlay::Form(form)) = &mut self.overlay {
+                form.conflict = true;
+            }
+            effects.push(Effect::LoadDetail(*ticket));
+            effects.extend(self.reload(None));
+        }
+        self.status = Some(Status {
+            text: text.lines().next().unwrap_or_default().to_string(),
+            error: true,
+        });
+        effects
+    }
+
+    pub(super) fn detail_loaded(&mut self, detail: TicketDetail) {
+        if let Some(Overlay::Form(form)) = &mut self.overlay
+            && form.conflict
+            && form.ticket_id() == Some(detail.ticket.id)
+        {
+            form.rebase(detail.ticket.version);
+        }
+        if self.detail_id() != Some(detail.ticket.id) {
+            self.detail.scroll = 0;
+        }
+        self.detail.ticket = Some(detail);
+    }
+}

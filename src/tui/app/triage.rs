@@ -1,0 +1,120 @@
+//! Triage mode (`t`): one ticket at a time with its full text, single keys
+//! to take, assign, prioritise, type, categorise, mark as spam or skip; the
+//! next ticket appears at once.
+
+use super::overlay::{Overlay, Prompt, text_input};
+use super::{App, Pane};
+use crate::domain::Priority;
+use crate::service::MoveOptions;
+use crate::tui::action::{Command, Effect};
+
+/// The tag and reason spam gets.
+const SPAM: &str = "spam";
+
+impl App {
+    /// Enters triage at the list's cursor.
+    pub(super) fn start_triage(&mut self) -> Vec<Effect> {
+        if self.list.is_empty() {
+            self.error("status.triage_empty");
+            return Vec::new();
+        }
+        if self.pane != Pane::Triage {
+            self.prev_pane = self.pane;
+        }
+        self.pane = Pane::Triage;
+        self.triage_load()
+    }
+
+    /// How many tickets are left from the cursor on.
+    pub fn triage_left(&self) -> Option<i64> {
+        self.list
+            .total
+            .map(|t| t - i64::try_from(self.list.selected).unwrap_or(0))
+    }
+
+    fn triage_load(&mut self) -> Vec<Effect> {
+        let mut effects = self.ensure_window();
+        if let Some(id) = self.list.selected_row().map(|r| r.id) {
+            self.detail.scroll = 0;
+            effects.push(Effect::LoadDetail(id));
+        }
+        effects
+    }
+
+    /// A triage key; `None` when the command is not a triage one.
+    pub(super) fn triage(&mut self, cmd: Command) -> Option<Vec<Effect>> {
+        let current = self.list.selected_row().map(|r| (r.id, r.version));
+        let priority = |p| Some(p);
+        let set_priority = match cmd {
+            Command::Priority0 => priority(Priority::P0),
+            Command::Priority1 => priority(Priority::P1),
+            Command::Priority2 => priority(Priority::P2),
+            Command::Priority3 => priority(Priority::P3),
+            _ => None,
+        };
+        let Some((id, version)) = current else {
+            return matches!(cmd, Command::Skip | Command::Previous | Command::Take).then(Vec::new);
+        };
+        if let Some(p) = set_priority {
+            return Some(vec![
+                self.edit_effect(id, version, |c| c.priority = Some(p)),
+            ]);
+        }
+        Some(match cmd {
+            Command::Take => vec![Effect::Assign {
+                id,
+                login: Some(self.me.login.clone()),
+                version,
+            }],
+            Command::CycleType => {
+                let current_kind = self
+                    .list
+                    .selected_row()
+                    .map(|r| r.kind.clone())
+                    .unwrap_or_default();
+                let types = self.workflow.types();
+                let i = types
+                    .iter()
+                    .position(|t| t.id == current_kind)
+                    .map(|i| (i + 1) % types.len().max(1));
+                match i.and_then(|i| types.get(i)) {
+                    Some(t) => {
+                        let kind = t.id.clone();
+                        vec![self.edit_effect(id, version, |c| c.kind = Some(kind))]
+                    }
+                    None => Vec::new(),
+                }
+            }
+            Command::SetCategory => {
+                self.overlay = Some(Overlay::Prompt {
+                    purpose: Prompt::Category { id, version },
+                    input: text_input(""),
+                });
+                Vec::new()
+            }
+            Command::Spam => vec![
+                self.edit_effect(id, version, |c| c.add_tags = vec![SPAM.into()]),
+                Effect::Move {
+                    id,
+                    to: "closed".into(),
+                    opts: MoveOptions {
+                        note: Some(SPAM.into()),
+                        ..MoveOptions::default()
+                    },
+                },
+            ],
+            Command::Skip => {
+                let last = self.list.len().saturating_sub(1);
+                self.list.selected = (self.list.selected + 1).min(last);
+                self.clamp();
+                self.triage_load()
+            }
+            Command::Previous => {
+                self.list.selected = self.list.selected.saturating_sub(1);
+                self.clamp();
+                self.triage_load()
+            }
+            _ => return None,
+        })
+    }
+}
