@@ -75,6 +75,8 @@ pub enum Error {
     CannotUndoCreate,
     /// Every ticket of the change was changed again since; nothing was undone.
     UndoRefused,
+    /// The external editor could not run or failed.
+    Editor(String),
     /// The last admin cannot be demoted.
     LastAdmin,
     /// The database was written by a newer tdesk.
@@ -254,6 +256,7 @@ impl Error {
             Error::NothingToUndo => cat.t("error.nothing_to_undo").to_string(),
             Error::CannotUndoCreate => cat.t("error.cannot_undo_create").to_string(),
             Error::UndoRefused => cat.t("error.undo_refused").to_string(),
+            Error::Editor(message) => cat.f("error.editor", &[("message", message)]),
             Error::ViewExists(name) => cat.f("error.view_exists", &[("name", name)]),
             Error::LastAdmin => cat.t("error.last_admin").to_string(),
             Error::NewerSchema { found, supported } => cat.f(

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use tdesk::cli::args::Command;
 use tdesk::cli::{self, Cli, Session, Streams};
 use tdesk::config::{self, Config};
 use tdesk::i18n::{Catalog, Lang};
@@ -26,8 +27,14 @@ fn main() -> ExitCode {
     let lang = Lang::detect(cli.lang.as_deref(), config_lang.as_deref(), env);
     let cat = Catalog::new(lang);
     install_panic_message(cat.clone());
+    // A broken config file must not lock anyone out of the commands that find and check it.
+    let about_setup = matches!(
+        cli.command,
+        Some(Command::Config(_) | Command::Completions { .. } | Command::Man)
+    );
     let config = match config.transpose() {
         Ok(c) => c.unwrap_or_default(),
+        Err(_) if about_setup => Config::default(),
         Err(e) => return fail(&cat, &e),
     };
     let width = std::io::stdout()

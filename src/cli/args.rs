@@ -67,6 +67,26 @@ pub enum Command {
         #[arg(long)]
         change: Option<i64>,
     },
+    /// Your config file: where it is, what is in effect, whether it is valid.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff); e.g. `tdesk man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path.
+    Path,
+    /// Print the settings in effect, key bindings included.
+    Show,
+    /// Check a config file (default: yours) and print every problem with its line.
+    Check { file: Option<PathBuf> },
 }
 
 #[derive(Debug, Subcommand)]

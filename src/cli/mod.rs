@@ -5,6 +5,7 @@
 mod admin;
 pub mod args;
 mod output;
+mod setup;
 mod tickets;
 mod views;
 
@@ -55,6 +56,9 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
             crate::tui::run(desk, s)
         }
         Some(Command::Init) => admin::init(&cli, s, io),
+        Some(Command::Config(c)) => setup::config(c, s, io),
+        Some(Command::Completions { shell }) => setup::completions(shell, io),
+        Some(Command::Man) => setup::man(io),
         Some(Command::Workflow(args::WorkflowCommand::Check { file })) => {
             admin::check_workflow_file(&file, s, io)
         }
@@ -67,7 +71,7 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
 
 fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     match command {
-        Command::Init => Ok(()),
+        Command::Init | Command::Config(_) | Command::Completions { .. } | Command::Man => Ok(()),
         Command::Add(a) => tickets::add(desk, a, s, io),
         Command::List(a) => tickets::list(desk, a, s, io),
         Command::Show(a) => tickets::show(desk, a, s, io),

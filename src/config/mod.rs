@@ -2,9 +2,39 @@
 //! and the platform paths of the default desk and the config file.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 use crate::error::{Error, Result};
+
+/// One key or several for a command in `[keys]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// `[keys]`: command name → keys; `[keys.list]`, `[keys.board]`, … for one pane.
+pub type KeysConfig = BTreeMap<String, Spanned<KeyListOrPane>>;
+
+/// In `[keys]`, a value is keys for a command, or a table for a pane.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyListOrPane {
+    Keys(KeyList),
+    Pane(BTreeMap<String, KeyList>),
+}
 
 /// Settings read from `config.toml` in the user's config directory.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -17,7 +47,35 @@ pub struct Config {
     /// Draw borders with ASCII (`+-|`) for terminals that render box characters double-width.
     #[serde(default)]
     pub ascii_borders: bool,
+    /// `dark` (default), `light` or `mono`; `NO_COLOR` always means mono.
+    pub theme: Option<Spanned<String>>,
+    /// The editor for long text (default: `$VISUAL`, `$EDITOR`, then `vi`).
+    pub editor: Option<String>,
+    /// Key bindings that replace the defaults for the commands they name.
+    #[serde(default)]
+    pub keys: KeysConfig,
+    /// The file's text, for line numbers in later checks.
+    #[serde(skip)]
+    pub source: String,
+    /// Where it was read from (empty for the built-in defaults).
+    #[serde(skip)]
+    pub path: String,
 }
+
+/// A problem in the config file, with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The themes there are.
+pub const THEMES: [&str; 3] = ["dark", "light", "mono"];
 
 impl Config {
     /// Reads a config file; a missing file is the default config.
@@ -32,10 +90,32 @@ impl Config {
                 });
             }
         };
-        Self::parse(&text).map_err(|message| Error::Config {
+        let mut config = Self::parse(&text).map_err(|message| Error::Config {
             file: path.display().to_string(),
             message,
-        })
+        })?;
+        config.source = text;
+        config.path = path.display().to_string();
+        Ok(config)
+    }
+
+    /// Problems a parsed config has beyond its syntax (unknown theme); key
+    /// bindings are checked by the TUI's keymap, which knows the commands.
+    pub fn problems(&self, text: &str) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        if let Some(theme) = &self.theme
+            && !THEMES.contains(&theme.get_ref().as_str())
+        {
+            out.push(ConfigProblem {
+                line: line_of(text, theme.span().start),
+                message: format!(
+                    "unknown theme \"{}\" (known: {})",
+                    theme.get_ref(),
+                    THEMES.join(", ")
+                ),
+            });
+        }
+        out
     }
 
     /// Parses config text; the error names the line.

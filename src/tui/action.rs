@@ -40,6 +40,8 @@ pub enum Action {
     ViewsLoaded(Vec<View>),
     /// A bulk action finished.
     BulkDone(Box<BulkOutcome>),
+    /// The external editor returned this text.
+    EditorDone(String),
     /// An undo finished.
     Undone(Box<UndoOutcome>),
     /// The member's recent changes, for the undo list.
@@ -199,5 +201,82 @@ pub enum Effect {
         version: i64,
     },
     Suspend,
+    /// Edit `text` in the external editor.
+    Editor {
+        text: String,
+    },
     Quit,
+}
+
+/// Every command with the name a config file uses for it.
+pub const COMMAND_NAMES: &[(Command, &str)] = &[
+    (Command::Quit, "quit"),
+    (Command::Back, "back"),
+    (Command::NextPane, "next_pane"),
+    (Command::ShowList, "show_list"),
+    (Command::ShowBoard, "show_board"),
+    (Command::ShowDetail, "show_detail"),
+    (Command::Up, "up"),
+    (Command::Down, "down"),
+    (Command::Left, "left"),
+    (Command::Right, "right"),
+    (Command::PageUp, "page_up"),
+    (Command::PageDown, "page_down"),
+    (Command::Top, "top"),
+    (Command::Bottom, "bottom"),
+    (Command::Open, "open"),
+    (Command::Filter, "filter"),
+    (Command::NewTicket, "new_ticket"),
+    (Command::Comment, "comment"),
+    (Command::Assign, "assign"),
+    (Command::Move, "move"),
+    (Command::MovePrev, "move_prev"),
+    (Command::MoveNext, "move_next"),
+    (Command::Edit, "edit"),
+    (Command::Accept, "accept"),
+    (Command::SortNext, "sort_next"),
+    (Command::SortReverse, "sort_reverse"),
+    (Command::Refresh, "refresh"),
+    (Command::Help, "help"),
+    (Command::Suspend, "suspend"),
+    (Command::Views, "views"),
+    (Command::Group, "group"),
+    (Command::ToggleSelect, "toggle_select"),
+    (Command::RangeSelect, "range_select"),
+    (Command::SelectAll, "select_all"),
+    (Command::AddTag, "add_tag"),
+    (Command::RemoveTag, "remove_tag"),
+    (Command::SetPriority, "set_priority"),
+    (Command::Undo, "undo"),
+    (Command::UndoList, "undo_list"),
+    (Command::Triage, "triage"),
+    (Command::Palette, "palette"),
+    (Command::Take, "take"),
+    (Command::Priority0, "priority_0"),
+    (Command::Priority1, "priority_1"),
+    (Command::Priority2, "priority_2"),
+    (Command::Priority3, "priority_3"),
+    (Command::CycleType, "cycle_type"),
+    (Command::SetCategory, "set_category"),
+    (Command::Spam, "spam"),
+    (Command::Skip, "skip"),
+    (Command::Previous, "previous"),
+];
+
+impl Command {
+    /// The name used in `[keys]` of the config file.
+    pub fn name(self) -> &'static str {
+        COMMAND_NAMES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("?")
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        COMMAND_NAMES
+            .iter()
+            .find(|(_, n)| *n == name.trim())
+            .map(|(c, _)| *c)
+    }
 }

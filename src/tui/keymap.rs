@@ -4,8 +4,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::Command;
+use super::action::{COMMAND_NAMES, Command};
 use super::app::Pane;
+use crate::config::{ConfigProblem, KeyList, KeyListOrPane, KeysConfig, line_of};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,38 @@ impl Key {
             c => c,
         };
         code == self.code && mods == self.mods
+    }
+
+    /// How the key is written in a config file (`ctrl+d`, `G`, `space`).
+    pub fn spec(&self) -> String {
+        let mut out = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            out.push_str("ctrl+");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            out.push_str("alt+");
+        }
+        out.push_str(&match self.code {
+            KeyCode::Char(' ') => "space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "enter".into(),
+            KeyCode::Esc => "esc".into(),
+            KeyCode::Tab => "tab".into(),
+            KeyCode::BackTab => "shift+tab".into(),
+            KeyCode::Up => "up".into(),
+            KeyCode::Down => "down".into(),
+            KeyCode::Left => "left".into(),
+            KeyCode::Right => "right".into(),
+            KeyCode::PageUp => "pageup".into(),
+            KeyCode::PageDown => "pagedown".into(),
+            KeyCode::Home => "home".into(),
+            KeyCode::End => "end".into(),
+            KeyCode::Backspace => "backspace".into(),
+            KeyCode::Delete => "delete".into(),
+            KeyCode::F(n) => format!("f{n}"),
+            other => format!("{other:?}").to_lowercase(),
+        });
+        out
     }
 
     /// How the key is shown in hints and help.
@@ -209,7 +242,141 @@ impl Default for Keymap {
     }
 }
 
+/// A pane's name in `[keys.<pane>]`.
+fn pane_named(name: &str) -> Option<Pane> {
+    match name {
+        "list" => Some(Pane::List),
+        "board" => Some(Pane::Board),
+        "detail" => Some(Pane::Detail),
+        "triage" => Some(Pane::Triage),
+        _ => None,
+    }
+}
+
+fn scope_name(scope: Scope) -> Option<&'static str> {
+    match scope {
+        Scope::Global => None,
+        Scope::Pane(Pane::List) => Some("list"),
+        Scope::Pane(Pane::Board) => Some("board"),
+        Scope::Pane(Pane::Detail) => Some("detail"),
+        Scope::Pane(Pane::Triage) => Some("triage"),
+    }
+}
+
 impl Keymap {
+    /// The defaults with the config's `[keys]` applied: a command named there
+    /// gets exactly the keys given, in that scope. Every problem is reported
+    /// with its line; the keymap is only built when there are none.
+    pub fn with_config(keys: &KeysConfig, text: &str) -> Result<Self, Vec<ConfigProblem>> {
+        let mut map = Self::default();
+        let mut problems = Vec::new();
+        let apply = |map: &mut Self,
+                     problems: &mut Vec<ConfigProblem>,
+                     scope: Scope,
+                     name: &str,
+                     list: &KeyList,
+                     at: usize| {
+            let line = line_of(text, at);
+            let Some(cmd) = Command::parse(name) else {
+                problems.push(ConfigProblem {
+                    line,
+                    message: format!("unknown command \"{name}\""),
+                });
+                return;
+            };
+            let mut parsed = Vec::new();
+            for k in list.keys() {
+                match Key::parse(k) {
+                    Some(key) => parsed.push(key),
+                    None => problems.push(ConfigProblem {
+                        line,
+                        message: format!("\"{k}\" is not a key (e.g. j, ctrl+d, shift+tab, f5)"),
+                    }),
+                }
+            }
+            map.bindings.retain(|(s, _, c)| !(*s == scope && *c == cmd));
+            // A key now bound here means only the new command in this scope.
+            map.bindings
+                .retain(|(s, k, _)| !(*s == scope && parsed.contains(k)));
+            map.bindings
+                .extend(parsed.into_iter().map(|k| (scope, k, cmd)));
+        };
+        for (name, value) in keys {
+            match value.get_ref() {
+                KeyListOrPane::Keys(list) => apply(
+                    &mut map,
+                    &mut problems,
+                    Scope::Global,
+                    name,
+                    list,
+                    value.span().start,
+                ),
+                KeyListOrPane::Pane(table) => match pane_named(name) {
+                    Some(pane) => {
+                        // Entries of a pane table carry no span of their own: find each name's line.
+                        let start = value.span().start;
+                        for (cmd, list) in table {
+                            let at = text[start..]
+                                .find(&format!("\n{cmd}"))
+                                .map(|i| start + i + 1)
+                                .unwrap_or(start);
+                            apply(&mut map, &mut problems, Scope::Pane(pane), cmd, list, at);
+                        }
+                    }
+                    None => problems.push(ConfigProblem {
+                        line: line_of(text, value.span().start),
+                        message: format!(
+                            "unknown pane \"{name}\" (known: list, board, detail, triage)"
+                        ),
+                    }),
+                },
+            }
+        }
+        if problems.is_empty() {
+            Ok(map)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The bindings in effect as a `[keys]` table, for `tdesk config show`.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        for scope in [
+            Scope::Global,
+            Scope::Pane(Pane::List),
+            Scope::Pane(Pane::Board),
+            Scope::Pane(Pane::Detail),
+            Scope::Pane(Pane::Triage),
+        ] {
+            let rows: Vec<(Command, Vec<String>)> = COMMAND_NAMES
+                .iter()
+                .map(|(cmd, _)| {
+                    let keys: Vec<String> = self
+                        .bindings
+                        .iter()
+                        .filter(|(s, _, c)| *s == scope && c == cmd)
+                        .map(|(_, k, _)| k.spec())
+                        .collect();
+                    (*cmd, keys)
+                })
+                .filter(|(_, keys)| !keys.is_empty())
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            out.push_str(&match scope_name(scope) {
+                None => "[keys]\n".to_string(),
+                Some(p) => format!("\n[keys.{p}]\n"),
+            });
+            for (cmd, keys) in rows {
+                let list: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+                out.push_str(&format!("{} = [{}]\n", cmd.name(), list.join(", ")));
+            }
+        }
+        out
+    }
+
     /// The command a key means in `pane`.
     pub fn lookup(&self, pane: Pane, ev: &KeyEvent) -> Option<Command> {
         let find = |scope: Scope| {
@@ -285,6 +452,56 @@ mod tests {
         assert_eq!(Key::parse("f5").map(|k| k.code), Some(KeyCode::F(5)));
         assert_eq!(Key::parse("<").map(|k| k.code), Some(KeyCode::Char('<')));
         assert_eq!(Key::parse("nope"), None);
+    }
+
+    #[test]
+    fn config_rebinds_commands_and_reports_bad_lines() {
+        let text = "[keys]\nquit = \"ctrl+q\"\nmove_next = [\">\", \"ctrl+l\"]\n[keys.triage]\nskip = \"s\"\n";
+        let cfg: crate::config::Config = toml::from_str(text).expect("config");
+        let km = Keymap::with_config(&cfg.keys, text).expect("valid");
+        assert_eq!(
+            km.lookup(Pane::List, &ev(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            km.lookup(Pane::List, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None,
+            "q is no longer quit"
+        );
+        assert_eq!(
+            km.lookup(Pane::Board, &ev(KeyCode::Char('l'), KeyModifiers::CONTROL)),
+            Some(Command::MoveNext)
+        );
+        assert_eq!(
+            km.lookup(Pane::Triage, &ev(KeyCode::Char('s'), KeyModifiers::NONE)),
+            Some(Command::Skip)
+        );
+        assert!(
+            km.to_toml().contains("quit = [\"ctrl+q\"]"),
+            "{}",
+            km.to_toml()
+        );
+        let bad =
+            "[keys]\nquit = \"ctrl+q\"\nfly = \"f\"\nopen = \"ctrl+\"\n[keys.sidebar]\nx = \"y\"\n";
+        let cfg: crate::config::Config = toml::from_str(bad).expect("parses as TOML");
+        let problems = Keymap::with_config(&cfg.keys, bad).expect_err("problems");
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![3, 4, 5], "{problems:?}");
+    }
+
+    #[test]
+    fn every_command_has_a_config_name_that_round_trips() {
+        for (cmd, name) in COMMAND_NAMES {
+            assert_eq!(Command::parse(name), Some(*cmd));
+        }
+        for (_, key, _) in &Keymap::default().bindings {
+            assert_eq!(
+                Key::parse(&key.spec()).as_ref(),
+                Some(key),
+                "{}",
+                key.spec()
+            );
+        }
     }
 
     #[test]

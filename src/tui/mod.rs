@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod editor;
 pub mod harness;
 pub mod keymap;
 pub mod layout;
@@ -53,6 +54,8 @@ fn to_action(ev: Event) -> Option<Action> {
 /// Runs the TUI until the user quits.
 pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let me = desk.me()?;
+    // Bad key bindings do not keep anyone out: defaults, and a note on screen.
+    let keymap = Keymap::with_config(&s.config.keys, &s.config.source);
     let mut guard = TerminalGuard::enter()?;
     let size = guard
         .terminal
@@ -63,13 +66,32 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         cat: s.cat.clone(),
         workflow: desk.workflow().clone(),
         me,
-        theme: Theme::pick(no_color(), s.config.ascii_borders),
-        keymap: Keymap::default(),
+        theme: Theme::pick(
+            no_color(),
+            s.config.theme.as_ref().map(|t| t.get_ref().as_str()),
+            s.config.ascii_borders,
+        ),
+        keymap: keymap.clone().unwrap_or_default(),
         now,
         tz: Local::now().offset().fix(),
         size: (size.width, size.height),
     };
     let (mut app, effects) = App::new(init);
+    if let Err(problems) = &keymap
+        && let Some(p) = problems.first()
+    {
+        app.status = Some(app::Status {
+            text: s.cat.f(
+                "tui.bad_keys",
+                &[
+                    ("file", &s.config.path),
+                    ("line", &p.line),
+                    ("problem", &p.message),
+                ],
+            ),
+            error: true,
+        });
+    }
     // Counts and the board come from a second connection on a worker thread.
     let worker = worker::Worker::spawn(&desk, s.clock.clone())?;
     let mut runner = runner::Runner::new(worker);
@@ -100,9 +122,24 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         } else {
             Action::Tick(Utc::now())
         };
-        let effects = app.update(action);
+        let mut effects = app.update(action);
         if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
             guard.suspend()?;
+        }
+        // The editor gets the terminal; its result comes back as an action.
+        if let Some(i) = effects
+            .iter()
+            .position(|e| matches!(e, Effect::Editor { .. }))
+            && let Effect::Editor { text } = effects.remove(i)
+        {
+            let command = editor::editor_command(s.config.editor.as_deref());
+            guard.pause();
+            let result = editor::edit(&text, &command);
+            guard.resume()?;
+            effects.extend(app.update(match result {
+                Ok(text) => Action::EditorDone(text),
+                Err(e) => Action::Failed(e),
+            }));
         }
         runner.settle(&mut desk, &mut app, effects);
     }

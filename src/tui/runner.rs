@@ -112,7 +112,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Accept { id, version } => desk
             .accept(id, None, Some(version))
             .map(|t| saved(t.id, "status.accepted")),
-        Effect::Quit | Effect::Suspend => return Vec::new(),
+        Effect::Quit | Effect::Suspend | Effect::Editor { .. } => return Vec::new(),
     };
     vec![result.unwrap_or_else(Action::Failed)]
 }

@@ -173,13 +173,13 @@ impl TerminalGuard {
         Ok(Self { terminal })
     }
 
-    /// Hands the terminal back to the shell (Ctrl+Z), stops, and takes it again on `fg`.
-    pub fn suspend(&mut self) -> Result<()> {
+    /// Hands the terminal back (to the shell or to an editor) until `resume`.
+    pub fn pause(&mut self) {
         restore();
-        // SAFETY: raising SIGTSTP stops the process until SIGCONT; no memory is touched.
-        unsafe {
-            libc::raise(libc::SIGTSTP);
-        }
+    }
+
+    /// Takes the terminal again after `pause` and repaints from scratch.
+    pub fn resume(&mut self) -> Result<()> {
         enable_raw_mode().map_err(terminal_error)?;
         execute!(
             stdout(),
@@ -189,6 +189,16 @@ impl TerminalGuard {
         )
         .map_err(terminal_error)?;
         self.terminal.clear().map_err(terminal_error)
+    }
+
+    /// Hands the terminal back to the shell (Ctrl+Z), stops, and takes it again on `fg`.
+    pub fn suspend(&mut self) -> Result<()> {
+        self.pause();
+        // SAFETY: raising SIGTSTP stops the process until SIGCONT; no memory is touched.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        self.resume()
     }
 }
 

@@ -39,11 +39,11 @@ pub struct Theme {
 
 impl Theme {
     /// Monochrome when `no_color`, the default dark theme otherwise.
-    pub fn pick(no_color: bool, ascii: bool) -> Self {
-        let mut theme = if no_color {
-            Self::monochrome()
-        } else {
-            Self::dark()
+    pub fn pick(no_color: bool, name: Option<&str>, ascii: bool) -> Self {
+        let mut theme = match (no_color, name) {
+            (true, _) | (false, Some("mono")) => Self::monochrome(),
+            (false, Some("light")) => Self::light(),
+            _ => Self::dark(),
         };
         if ascii {
             theme.borders = ASCII_BORDER;
@@ -81,6 +81,42 @@ impl Theme {
                 Style::default().fg(Color::LightRed),
                 Style::default().fg(Color::Yellow),
                 Style::default().fg(Color::Gray),
+            ],
+            borders: border::PLAIN,
+        }
+    }
+
+    /// For terminals with a light background.
+    pub fn light() -> Self {
+        Self {
+            text: Style::default(),
+            dim: Style::default().fg(Color::DarkGray),
+            title: Style::default()
+                .fg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            tab: Style::default().fg(Color::DarkGray),
+            tab_active: Style::default()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            selected: Style::default()
+                .bg(Color::LightBlue)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD),
+            border: Style::default().fg(Color::DarkGray),
+            border_focus: Style::default().fg(Color::Blue),
+            error: Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ok: Style::default().fg(Color::Green),
+            key: Style::default().fg(Color::Magenta),
+            internal: Style::default().fg(Color::Magenta),
+            heading: Style::default()
+                .fg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            priority: [
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+                Style::default().fg(Color::Red),
+                Style::default().fg(Color::Yellow),
+                Style::default().fg(Color::DarkGray),
             ],
             borders: border::PLAIN,
         }

@@ -385,3 +385,71 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(out.status.success());
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn config_check_names_each_bad_line_and_a_broken_file_does_not_lock_setup_out() {
+    let s = Scratch::new();
+    let dir = s.dir.path().join("config").join("tdesk");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let file = dir.join("config.toml");
+    std::fs::write(
+        &file,
+        "theme = \"neon\"\n[keys]\nquit = \"ctrl+q\"\nbogus = \"x\"\n[keys.board]\nmove = [\"M\", \"ctrl+zz\"]\n",
+    )
+    .expect("write");
+    let out = s.tdesk(&["config", "check"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("config.toml:1: unknown theme \"neon\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("config.toml:4: unknown command \"bogus\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("config.toml:6: \"ctrl+zz\" is not a key"),
+        "{err}"
+    );
+
+    std::fs::write(
+        &file,
+        "theme = \"mono\"\n[keys]\nquit = \"ctrl+q\"\n[keys.board]\nmove = \"M\"\n",
+    )
+    .expect("write");
+    let out = s.tdesk(&["config", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&s.tdesk(&["config", "show"]));
+    assert!(shown.contains("theme = \"mono\""), "{shown}");
+    assert!(shown.contains("quit = [\"ctrl+q\"]"), "{shown}");
+    assert!(shown.contains("[keys.board]\nmove = [\"M\"]"), "{shown}");
+
+    std::fs::write(&file, "theme = \n").expect("write");
+    let path = s.tdesk(&["config", "path"]);
+    assert!(path.status.success(), "{}", stderr(&path));
+    assert!(stdout(&path).trim_end().ends_with("config.toml"));
+    let list = s.tdesk(&["list"]);
+    assert_eq!(code(&list), 1);
+    assert!(
+        stderr(&list).contains("config.toml: line 1"),
+        "{}",
+        stderr(&list)
+    );
+}
+
+#[test]
+fn completions_and_man_page_describe_the_real_commands() {
+    let s = Scratch::new();
+    let bash = stdout(&s.tdesk(&["completions", "bash"]));
+    assert!(bash.contains("_tdesk()") && bash.contains("undo"), "{bash}");
+    let fish = stdout(&s.tdesk(&["completions", "fish"]));
+    assert!(fish.contains("complete -c tdesk"), "{fish}");
+    let man = stdout(&s.tdesk(&["man"]));
+    assert!(
+        man.contains(".TH tdesk 1") && man.contains("workflow"),
+        "{man}"
+    );
+    let bad = s.tdesk(&["completions", "tcsh"]);
+    assert_eq!(code(&bad), 2);
+}

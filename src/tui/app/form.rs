@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::App;
-use super::overlay::{Overlay, paste_into, text_input, text_of};
+use super::overlay::{Overlay, is_editor_key, paste_into, text_input, text_of};
 use crate::domain::{Category, Channel, NewTicket, Priority, Ticket, TicketChanges};
 use crate::error::Error;
 use crate::present::priority_label;
@@ -261,7 +261,7 @@ impl TicketForm {
         }
     }
 
-    fn value(&self, id: FieldId) -> String {
+    pub(super) fn value(&self, id: FieldId) -> String {
         self.fields
             .iter()
             .find(|f| f.id == id)
@@ -353,6 +353,21 @@ impl TicketForm {
         }
     }
 
+    /// The focused multi-line field's text, if a multi-line field has focus.
+    fn long_text(&self) -> Option<String> {
+        match self.fields.get(self.focus).map(|f| &f.kind) {
+            Some(FieldKind::Text(t)) => Some(text_of(t)),
+            _ => None,
+        }
+    }
+
+    /// Replaces the focused multi-line field (after the editor returns).
+    pub fn replace_long_text(&mut self, text: &str) {
+        if let Some(FieldKind::Text(t)) = self.focused().map(|f| &mut f.kind) {
+            *t = text_input(text);
+        }
+    }
+
     fn step(&mut self, delta: isize) {
         let n = self.fields.len() as isize;
         self.focus = ((self.focus as isize + delta).rem_euclid(n.max(1))) as usize;
@@ -397,6 +412,11 @@ impl App {
             || (key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT));
         if key.code == KeyCode::Esc {
             return (None, Vec::new());
+        }
+        if is_editor_key(&key)
+            && let Some(text) = form.long_text()
+        {
+            return (Some(Overlay::Form(form)), vec![Effect::Editor { text }]);
         }
         if !submit {
             form.key(key);

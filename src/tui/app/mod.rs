@@ -216,6 +216,10 @@ impl App {
                 self.paste(&text);
                 Vec::new()
             }
+            Action::EditorDone(text) => {
+                self.editor_done(&text);
+                Vec::new()
+            }
             Action::Resize(w, h) => {
                 self.size = (w, h);
                 self.clamp();

@@ -161,6 +161,11 @@ pub fn text_of(t: &TextArea<'_>) -> String {
     t.lines().join("\n")
 }
 
+/// Ctrl+E hands long text to the user's editor.
+pub fn is_editor_key(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('e') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
 fn is_submit(key: &KeyEvent) -> bool {
     let ctrl_s = key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL);
     let alt_enter = key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT);
@@ -382,6 +387,15 @@ impl App {
                 Vec::new(),
             );
         }
+        if is_editor_key(&key) {
+            let text = text_of(&input);
+            let keep = Overlay::Comment {
+                id,
+                internal,
+                input,
+            };
+            return (Some(keep), vec![Effect::Editor { text }]);
+        }
         if is_submit(&key) {
             let body = text_of(&input);
             if body.trim().is_empty() {
@@ -412,6 +426,15 @@ impl App {
             }),
             Vec::new(),
         )
+    }
+
+    /// Text saved in the editor replaces the text it was opened on.
+    pub(super) fn editor_done(&mut self, text: &str) {
+        match &mut self.overlay {
+            Some(Overlay::Comment { input, .. }) => *input = text_input(text),
+            Some(Overlay::Form(form)) => form.replace_long_text(text),
+            _ => {}
+        }
     }
 
     /// Pasted text goes into the focused text input.

@@ -415,3 +415,32 @@ fn a_view_sets_query_sort_columns_and_grouping() {
         matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.group == Some(GroupBy::Priority))
     );
 }
+
+#[test]
+fn ctrl_e_hands_the_comment_to_the_editor_and_its_text_comes_back() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'c');
+    typed(&mut app, "draft");
+    let effects = ctrl(&mut app, 'e');
+    assert!(matches!(effects.as_slice(), [Effect::Editor { text }] if text == "draft"));
+    app.update(Action::EditorDone("line one\n第二行".into()));
+    let effects = ctrl(&mut app, 's');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Comment { id: 5, body, .. }] if body == "line one\n第二行")
+    );
+}
+
+#[test]
+fn ctrl_e_in_the_form_edits_only_the_description() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'n');
+    assert!(ctrl(&mut app, 'e').is_empty(), "the title is one line");
+    key(&mut app, KeyCode::Tab);
+    let effects = ctrl(&mut app, 'e');
+    assert!(matches!(effects.as_slice(), [Effect::Editor { text }] if text.is_empty()));
+    app.update(Action::EditorDone("from the editor".into()));
+    let Some(Overlay::Form(form)) = &app.overlay else {
+        panic!("form closed");
+    };
+    assert_eq!(form.value(form::FieldId::Description), "from the editor");
+}
