@@ -61,7 +61,7 @@ pub fn config(c: ConfigCommand, s: &Session, io: &mut Streams<'_>) -> Result<()>
             }
             line(io.out, "")?;
             let keymap = Keymap::with_config(&cfg.keys, &cfg.source).unwrap_or_else(|_| {
-                let _ = line(io.err, &s.cat.t("cli.config_keys_default"));
+                let _ = line(io.err, s.cat.t("cli.config_keys_default"));
                 Keymap::default()
             });
             io.out
