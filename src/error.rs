@@ -86,6 +86,8 @@ pub enum Error {
     },
     /// SQLite failed; the text is SQLite's.
     Database(String),
+    /// A read was stopped because a newer one replaced it.
+    Interrupted,
     /// A file could not be read or written.
     Io {
         path: String,
@@ -264,6 +266,7 @@ impl Error {
                 &[("found", found), ("supported", supported)],
             ),
             Error::Database(msg) => cat.f("error.database", &[("message", msg)]),
+            Error::Interrupted => cat.t("error.interrupted").to_string(),
             Error::Io { path, message } => {
                 cat.f("error.io", &[("path", path), ("message", message)])
             }
@@ -341,6 +344,9 @@ impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) {
+            return Error::Interrupted;
+        }
         Error::Database(e.to_string())
     }
 }

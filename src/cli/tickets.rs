@@ -8,8 +8,8 @@ use super::args::{
 use super::output::{self, Table, block, fields, line};
 use super::{Session, Streams, text_arg};
 use crate::domain::{
-    Category, Channel, Clause, ListRequest, NewTicket, Priority, SortKey, TicketChanges,
-    TicketDetail, parse_deadline,
+    Category, Channel, ListRequest, NewTicket, Priority, SortKey, TicketChanges, TicketDetail,
+    parse_deadline,
 };
 use crate::error::{Error, Result};
 use crate::i18n::Catalog;
@@ -83,11 +83,7 @@ pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> 
     };
     let query = desk.parse_query(&text)?;
     // Search results read best newest first unless a sort was asked for.
-    let has_text = query
-        .clauses
-        .iter()
-        .any(|c| matches!(c, Clause::Text { .. }));
-    let sort = if a.sort.is_none() && has_text {
+    let sort = if a.sort.is_none() && query.has_text() {
         SortKey::Number
     } else {
         sort

@@ -256,6 +256,27 @@ impl Query {
         self.clauses.is_empty()
     }
 
+    /// The words and phrases searched for (not negated), to highlight.
+    pub fn text_terms(&self) -> Vec<String> {
+        self.clauses
+            .iter()
+            .filter_map(|c| match c {
+                Clause::Text {
+                    text,
+                    negated: false,
+                } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether the query searches text (results then read best newest first).
+    pub fn has_text(&self) -> bool {
+        self.clauses
+            .iter()
+            .any(|c| matches!(c, Clause::Text { .. }))
+    }
+
     /// Appends a clause, keeping the others.
     pub fn and(mut self, clause: Clause) -> Self {
         self.clauses.push(clause);

@@ -11,6 +11,7 @@ mod demo;
 mod identity;
 mod ops;
 mod reads;
+mod search;
 mod undo;
 mod views;
 
@@ -22,12 +23,14 @@ use crate::error::{Error, Result};
 use crate::store::{Reader, Store, Writer};
 use crate::workflow::Workflow;
 
+pub use crate::store::Interrupter;
 pub use bulk::{BulkAction, BulkOutcome, Targets};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::DemoSummary;
 pub use identity::{Identity, account_exists};
 pub use ops::MoveOptions;
 pub use reads::{BoardColumn, ListPage};
+pub use search::SearchHit;
 pub use undo::UndoOutcome;
 
 /// Settings key holding a desk's own workflow definition.

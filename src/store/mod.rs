@@ -84,6 +84,16 @@ pub struct Store {
     path: Option<std::path::PathBuf>,
 }
 
+/// Stops a connection's running statement (which then fails with
+/// [`crate::Error::Interrupted`]); a no-op when none is running.
+pub struct Interrupter(rusqlite::InterruptHandle);
+
+impl Interrupter {
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
+}
+
 /// Read access, either on the plain connection or inside a write transaction.
 pub struct Reader<'c> {
     conn: &'c Connection,
@@ -189,6 +199,11 @@ impl Store {
     /// Read access on the plain connection.
     pub fn reader(&self) -> Reader<'_> {
         Reader { conn: &self.conn }
+    }
+
+    /// A handle that stops this connection's running statement from another thread.
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter(self.conn.get_interrupt_handle())
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction.

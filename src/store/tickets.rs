@@ -253,6 +253,23 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// Description and comment text of `ids`, for search snippets.
+    pub fn bodies(&self, ids: &[i64]) -> Result<Vec<(i64, String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, description, comment_text FROM tickets WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = stmt
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?
+            {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
     pub fn ticket_count(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -4,10 +4,12 @@
 //! [`sanitize_line`] or [`sanitize_block`] before it reaches a terminal, and
 //! every width is measured with [`width`] (display columns, not bytes or chars).
 
+mod highlight;
 mod pinyin;
 mod sanitize;
 mod width;
 
+pub use highlight::{match_ranges, snippet};
 pub use pinyin::{initial_pairs, looks_like_pinyin, pinyin_keys};
 pub use sanitize::{sanitize_block, sanitize_line};
 pub use width::{pad_right, truncate, width, wrap};

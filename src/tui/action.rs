@@ -8,7 +8,9 @@ use crate::domain::{
     ChangeRecord, ListRequest, NewTicket, Query, TicketChanges, TicketDetail, TicketRow, User, View,
 };
 use crate::error::Error;
-use crate::service::{BoardColumn, BulkAction, BulkOutcome, MoveOptions, Targets, UndoOutcome};
+use crate::service::{
+    BoardColumn, BulkAction, BulkOutcome, MoveOptions, SearchHit, Targets, UndoOutcome,
+};
 
 /// Something that happened: input from the terminal or a result from the runner.
 #[derive(Debug, Clone)]
@@ -55,6 +57,16 @@ pub enum Action {
     Saved {
         id: i64,
         key: &'static str,
+    },
+    /// Search results for the popup's query `generation`.
+    SearchLoaded {
+        generation: u64,
+        hits: Vec<SearchHit>,
+    },
+    /// The popup's query `generation` could not run (an unknown status, …).
+    SearchFailed {
+        generation: u64,
+        error: Error,
     },
     /// A load or write failed.
     Failed(Error),
@@ -115,6 +127,8 @@ pub enum Command {
     Triage,
     /// Run any command by name.
     Palette,
+    /// Search as you type in a popup.
+    Search,
     /// Triage: take the ticket (assign it to me).
     Take,
     /// Triage: priority P0 … P3.
@@ -152,6 +166,11 @@ pub enum Job {
     ViewCounts {
         generation: u64,
         queries: Vec<Query>,
+    },
+    /// The search popup's first page.
+    Search {
+        generation: u64,
+        query: Query,
     },
     /// A bulk action over many tickets.
     Bulk {
@@ -251,6 +270,7 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::UndoList, "undo_list"),
     (Command::Triage, "triage"),
     (Command::Palette, "palette"),
+    (Command::Search, "search"),
     (Command::Take, "take"),
     (Command::Priority0, "priority_0"),
     (Command::Priority1, "priority_1"),

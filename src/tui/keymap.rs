@@ -208,6 +208,8 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "U", Command::UndoList),
     (Scope::Global, "t", Command::Triage),
     (Scope::Global, ":", Command::Palette),
+    (Scope::Global, "f", Command::Search),
+    (Scope::Global, "ctrl+f", Command::Search),
     (Scope::Pane(Pane::Triage), "t", Command::Take),
     (Scope::Pane(Pane::Triage), "enter", Command::Take),
     (Scope::Pane(Pane::Triage), "0", Command::Priority0),

@@ -33,6 +33,8 @@ pub struct Theme {
     pub key: Style,
     pub internal: Style,
     pub heading: Style,
+    /// Search matches inside text.
+    pub matched: Style,
     priority: [Style; 4],
     pub borders: border::Set<'static>,
 }
@@ -76,6 +78,9 @@ impl Theme {
             heading: Style::default()
                 .fg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
+            matched: Style::default()
+                .fg(Color::LightYellow)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             priority: [
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
                 Style::default().fg(Color::LightRed),
@@ -112,6 +117,9 @@ impl Theme {
             heading: Style::default()
                 .fg(Color::Blue)
                 .add_modifier(Modifier::BOLD),
+            matched: Style::default()
+                .fg(Color::Magenta)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             priority: [
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
                 Style::default().fg(Color::Red),
@@ -138,6 +146,7 @@ impl Theme {
             key: Style::default().add_modifier(Modifier::UNDERLINED),
             internal: Style::default().add_modifier(Modifier::ITALIC),
             heading: bold.add_modifier(Modifier::UNDERLINED),
+            matched: bold.add_modifier(Modifier::UNDERLINED),
             priority: [bold, bold, Style::default(), Style::default()],
             borders: border::PLAIN,
         }

@@ -1,14 +1,19 @@
 //! The worker thread: runs [`Job`]s that can take long on a big desk (counts,
-//! the board) on its own connection, so typing never waits on them. When a
-//! newer job of the same kind is queued, the older one is skipped.
+//! the board, search) on its own connection, so typing never waits on them.
+//! When a newer read of the same kind is queued, the older one is skipped;
+//! when it is already running, its query is interrupted.
 
-use std::sync::Arc;
+use std::mem::{Discriminant, discriminant};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::action::{Action, Job};
-use super::app::BOARD_LIMIT;
-use crate::error::Result;
-use crate::service::{Clock, Desk, Identity};
+use super::app::{BOARD_LIMIT, SEARCH_LIMIT};
+use crate::error::{Error, Result};
+use crate::service::{Clock, Desk, Identity, Interrupter};
+
+/// The kind of read the worker is running, if any (bulk writes are never stopped).
+type Running = Arc<Mutex<Option<Discriminant<Job>>>>;
 
 /// A running worker; dropping it stops the thread.
 pub struct Worker {
@@ -16,6 +21,8 @@ pub struct Worker {
     /// One message per job sent: its result, or `None` when it was skipped.
     results: Receiver<Option<Action>>,
     outstanding: usize,
+    running: Running,
+    interrupter: Interrupter,
 }
 
 /// Runs one job against a desk.
@@ -39,6 +46,10 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(counts) => Action::ViewCounts { generation, counts },
             Err(e) => Action::Failed(e),
         },
+        Job::Search { generation, query } => match desk.search(&query, SEARCH_LIMIT) {
+            Ok(hits) => Action::SearchLoaded { generation, hits },
+            Err(error) => Action::SearchFailed { generation, error },
+        },
         Job::Bulk { targets, action } => match desk.bulk(&targets, &action) {
             Ok(out) => Action::BulkDone(Box::new(out)),
             Err(e) => Action::Failed(e),
@@ -46,9 +57,26 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
     }
 }
 
+/// Reads can be skipped or stopped when a newer one of their kind comes.
+fn read_kind(job: &Job) -> Option<Discriminant<Job>> {
+    (!matches!(job, Job::Bulk { .. })).then(|| discriminant(job))
+}
+
 /// Whether `b` makes a queued `a` pointless (reads only; writes always run).
 fn same_kind(a: &Job, b: &Job) -> bool {
-    !matches!(a, Job::Bulk { .. }) && std::mem::discriminant(a) == std::mem::discriminant(b)
+    read_kind(a).is_some() && read_kind(a) == read_kind(b)
+}
+
+/// Whether a result only says that its query was stopped for a newer one.
+fn was_interrupted(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Failed(Error::Interrupted)
+            | Action::SearchFailed {
+                error: Error::Interrupted,
+                ..
+            }
+    )
 }
 
 impl Worker {
@@ -64,20 +92,32 @@ impl Worker {
             display_name: me.display_name,
         };
         let (own, _) = Desk::open(&path, &who, clock)?;
+        let interrupter = own.interrupter();
+        let running: Running = Arc::default();
+        let theirs = running.clone();
         let (job_tx, job_rx) = mpsc::channel::<Job>();
         let (result_tx, result_rx) = mpsc::channel::<Option<Action>>();
         std::thread::Builder::new()
             .name("tdesk-worker".into())
-            .spawn(move || serve(own, job_rx, result_tx))
+            .spawn(move || serve(own, job_rx, result_tx, theirs))
             .map_err(|e| crate::Error::Terminal(e.to_string()))?;
         Ok(Some(Self {
             jobs: job_tx,
             results: result_rx,
             outstanding: 0,
+            running,
+            interrupter,
         }))
     }
 
     pub fn send(&mut self, job: Job) {
+        // The lock keeps the worker from moving on to another job meanwhile,
+        // so the interrupt can only hit the read it was meant for.
+        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        if running.is_some() && *running == read_kind(&job) {
+            self.interrupter.interrupt();
+        }
+        drop(running);
         // A stopped worker reports nothing; the UI keeps its last data.
         if self.jobs.send(job).is_ok() {
             self.outstanding += 1;
@@ -109,7 +149,7 @@ impl Worker {
     }
 }
 
-fn serve(mut desk: Desk, jobs: Receiver<Job>, results: Sender<Option<Action>>) {
+fn serve(mut desk: Desk, jobs: Receiver<Job>, results: Sender<Option<Action>>, running: Running) {
     while let Ok(first) = jobs.recv() {
         // Take everything queued; run only the newest job of each kind.
         let mut queued = vec![first];
@@ -132,7 +172,11 @@ fn serve(mut desk: Desk, jobs: Receiver<Job>, results: Sender<Option<Action>>) {
             }
         }
         for job in queued {
-            if results.send(Some(run(&mut desk, job))).is_err() {
+            *running.lock().unwrap_or_else(PoisonError::into_inner) = read_kind(&job);
+            let action = run(&mut desk, job);
+            *running.lock().unwrap_or_else(PoisonError::into_inner) = None;
+            let message = (!was_interrupted(&action)).then_some(action);
+            if results.send(message).is_err() {
                 return;
             }
         }

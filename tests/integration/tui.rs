@@ -325,3 +325,108 @@ fn the_command_palette_finds_and_runs_commands() {
     h.press("enter");
     assert_eq!(h.app.pane, tdesk::tui::app::Pane::Board);
 }
+
+#[test]
+fn search_popup_en() {
+    let mut h = harness(Lang::En);
+    h.press("f");
+    h.press("type:refund");
+    let screen = h.render();
+    assert!(screen.contains("matches, newest first"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn search_popup_zh_finds_chinese_by_pinyin_initials() {
+    let mut h = harness(Lang::ZhCn);
+    h.press("f");
+    h.press("type:tk");
+    let Some(tdesk::tui::app::Overlay::Search(popup)) = &h.app.overlay else {
+        return assert!(h.app.overlay.is_some(), "search popup open");
+    };
+    assert!(!popup.hits.is_empty(), "tk finds 退款");
+    assert!(
+        popup.hits.iter().all(|hit| hit.row.title.contains("退款")
+            || hit.row.title.contains("退")
+            || hit.snippet.is_some()),
+        "{:?}",
+        popup.hits
+    );
+    let first = popup.hits[0].row.id;
+    insta::assert_snapshot!(h.render());
+    // Enter opens the first hit in the detail pane.
+    h.press("enter");
+    assert_eq!(h.app.detail_id(), Some(first));
+}
+
+#[test]
+fn only_the_newest_search_answers() {
+    use tdesk::tui::action::{Action, Job};
+    use tdesk::tui::worker::Worker;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn tdesk::service::Clock> = Arc::new(FixedClock::new(now()));
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let (mut desk, _) = Desk::open(&path, &who, clock.clone()).expect("desk");
+    desk.load_demo(5_000, 3).expect("demo");
+    let mut worker = Worker::spawn(&desk, clock)
+        .expect("spawn")
+        .expect("a worker for a desk on disk");
+    // Sent back to back: the first is either still queued (and skipped) or
+    // running (and interrupted); either way it never answers.
+    for (generation, query) in (1..).zip(["ǂ", "re", "ref", "refund", "#5"]) {
+        worker.send(Job::Search {
+            generation,
+            query: tdesk::domain::Query::parse(query).expect("query"),
+        });
+    }
+    let mut got = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while worker.busy() && std::time::Instant::now() < deadline {
+        match worker.try_recv() {
+            Some(a) => got.push(a),
+            None => std::thread::sleep(std::time::Duration::from_millis(1)),
+        }
+    }
+    let answered: Vec<u64> = got
+        .iter()
+        .filter_map(|a| match a {
+            Action::SearchLoaded { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answered.last(), Some(&5), "the newest answers: {got:?}");
+    assert!(
+        !answered.contains(&1),
+        "the long one never answers: {got:?}"
+    );
+}
+
+#[test]
+fn a_running_query_stops_when_interrupted() {
+    let mut desk = demo_desk();
+    desk.load_demo(20_000, 5).expect("demo");
+    let interrupter = desk.interrupter();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = done.clone();
+    // Interrupts until the query has returned, so one lands while it runs.
+    let nagger = std::thread::spawn(move || {
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            interrupter.interrupt();
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        }
+    });
+    let slow = tdesk::domain::Query::parse("ǂ").expect("query");
+    let result = desk.search(&slow, 50);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    nagger.join().expect("join");
+    assert!(
+        matches!(result, Err(tdesk::Error::Interrupted)),
+        "{result:?}"
+    );
+    // The connection is fine afterwards.
+    assert!(desk.search(&slow, 50).expect("search again").is_empty());
+}

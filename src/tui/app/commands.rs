@@ -93,6 +93,7 @@ impl App {
             Command::UndoList => vec![Effect::LoadChanges],
             Command::Triage => self.start_triage(),
             Command::Palette => self.open_palette(),
+            Command::Search => self.open_search(),
             // Triage keys do nothing elsewhere.
             Command::Take
             | Command::Priority0

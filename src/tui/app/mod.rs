@@ -13,6 +13,7 @@ mod palette;
 mod panes;
 mod prompt;
 mod results;
+mod search;
 mod select;
 mod triage;
 mod views;
@@ -34,6 +35,7 @@ pub use mouse::tab_spans;
 pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay, Prompt, text_of};
 pub use palette::{COMMANDS, fuzzy_score};
 pub use panes::sort_field;
+pub use search::{SEARCH_LIMIT, SearchPopup, SearchState};
 pub use select::Selection;
 pub use views::{group_key, group_label, view_name};
 
@@ -113,6 +115,8 @@ pub struct App {
     pub drafts: HashMap<i64, String>,
     /// The ticket last requested for the wide list's preview.
     preview_requested: Option<i64>,
+    /// Search queries sent so far; numbers each one so stale answers are dropped.
+    searches: u64,
     pub quit: bool,
 }
 
@@ -165,6 +169,7 @@ impl App {
             status: None,
             drafts: HashMap::new(),
             preview_requested: None,
+            searches: 0,
             quit: false,
         };
         let mut app = app;
@@ -212,8 +217,13 @@ impl App {
                 }
             }
             Action::Mouse(ev) => self.mouse(ev),
-            Action::Paste(text) => {
-                self.paste(&text);
+            Action::Paste(text) => self.paste(&text),
+            Action::SearchLoaded { generation, hits } => {
+                self.search_loaded(generation, Ok(hits));
+                Vec::new()
+            }
+            Action::SearchFailed { generation, error } => {
+                self.search_loaded(generation, Err(error));
                 Vec::new()
             }
             Action::EditorDone(text) => {
@@ -352,7 +362,7 @@ impl App {
         effects
     }
 
-    fn detail_id(&self) -> Option<i64> {
+    pub fn detail_id(&self) -> Option<i64> {
         self.detail.ticket.as_ref().map(|d| d.ticket.id)
     }
 

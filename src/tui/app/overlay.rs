@@ -4,7 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::{App, TicketForm};
+use super::search::SearchPopup;
+use super::{App, Pane, TicketForm};
 use crate::domain::Query;
 use crate::error::Error;
 use crate::service::MoveOptions;
@@ -50,6 +51,8 @@ pub enum Overlay {
         input: TextArea<'static>,
         selected: usize,
     },
+    /// Search as you type.
+    Search(Box<SearchPopup>),
 }
 
 /// What a one-line prompt is for.
@@ -223,6 +226,7 @@ impl App {
             },
             Overlay::Prompt { purpose, input } => self.prompt_key(purpose, input, key),
             Overlay::Palette { input, selected } => self.palette_key(input, selected, key),
+            Overlay::Search(popup) => self.search_key(popup, key),
         };
         if self.overlay.is_none() {
             self.overlay = keep;
@@ -265,21 +269,8 @@ impl App {
                 let text = text_of(&input);
                 match Query::parse(&text) {
                     Ok(query) => {
-                        // Search results read best newest first.
-                        let has_text = query
-                            .clauses
-                            .iter()
-                            .any(|c| matches!(c, crate::domain::Clause::Text { .. }));
-                        if has_text && self.list.sort == crate::domain::SortKey::Updated {
-                            self.list.sort = crate::domain::SortKey::Number;
-                            self.list.dir = crate::domain::SortDir::Desc;
-                        }
-                        self.filter.text = text;
-                        self.filter.query = query;
-                        self.board.row = 0;
                         // The overlay closes when the list loads; a bad value keeps it open.
-                        let mut effects = self.load_list();
-                        effects.push(self.load_board());
+                        let effects = self.set_filter(text, query);
                         (Some(Overlay::Filter { input, error: None }), effects)
                     }
                     Err(e) => {
@@ -301,6 +292,41 @@ impl App {
             _ => {
                 input.input(key);
                 (Some(Overlay::Filter { input, error }), Vec::new())
+            }
+        }
+    }
+
+    /// Filters the list and the board with a parsed query.
+    pub(super) fn set_filter(&mut self, text: String, query: Query) -> Vec<Effect> {
+        // Search results read best newest first.
+        if query.has_text() && self.list.sort == crate::domain::SortKey::Updated {
+            self.list.sort = crate::domain::SortKey::Number;
+            self.list.dir = crate::domain::SortDir::Desc;
+        }
+        self.filter.text = text;
+        self.filter.query = query;
+        self.board.row = 0;
+        let mut effects = self.load_list();
+        effects.push(self.load_board());
+        effects
+    }
+
+    /// Filters with typed text; one that does not parse is reported.
+    pub(super) fn filter_with(&mut self, text: String) -> Vec<Effect> {
+        match Query::parse(&text) {
+            Ok(query) => {
+                if self.pane == Pane::Detail || self.pane == Pane::Triage {
+                    self.pane = Pane::List;
+                }
+                self.set_filter(text, query)
+            }
+            Err(error) => {
+                let message = Error::Query { input: text, error }.message(&self.cat);
+                self.status = Some(super::Status {
+                    text: message.lines().next().unwrap_or_default().to_string(),
+                    error: true,
+                });
+                Vec::new()
             }
         }
     }
@@ -438,7 +464,14 @@ impl App {
     }
 
     /// Pasted text goes into the focused text input.
-    pub(super) fn paste(&mut self, text: &str) {
+    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if matches!(self.overlay, Some(Overlay::Search(_)))
+            && let Some(Overlay::Search(mut popup)) = self.overlay.take()
+        {
+            let effects = self.search_paste(&mut popup, text);
+            self.overlay = Some(Overlay::Search(popup));
+            return effects;
+        }
         match &mut self.overlay {
             Some(Overlay::Filter { input, .. })
             | Some(Overlay::Note { input, .. })
@@ -448,6 +481,7 @@ impl App {
             Some(Overlay::Form(form)) => form.paste(text),
             _ => {}
         }
+        Vec::new()
     }
 }
 

@@ -24,6 +24,7 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::ShowBoard, "help.show_board"),
     (Command::ShowDetail, "help.show_detail"),
     (Command::Filter, "help.filter"),
+    (Command::Search, "help.search"),
     (Command::Views, "help.views"),
     (Command::Group, "help.group"),
     (Command::SortNext, "help.sort"),

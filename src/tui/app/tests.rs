@@ -444,3 +444,79 @@ fn ctrl_e_in_the_form_edits_only_the_description() {
     };
     assert_eq!(form.value(form::FieldId::Description), "from the editor");
 }
+
+fn search_generation(effects: &[Effect]) -> Option<u64> {
+    match effects {
+        [Effect::Background(Job::Search { generation, .. })] => Some(*generation),
+        _ => None,
+    }
+}
+
+fn hit(id: i64) -> crate::service::SearchHit {
+    crate::service::SearchHit {
+        row: row(id, "new"),
+        snippet: None,
+    }
+}
+
+#[test]
+fn every_keystroke_searches_and_stale_answers_are_dropped() {
+    let mut app = app_with(vec![row(5, "new")]);
+    assert!(ch(&mut app, 'f').is_empty());
+    let first = search_generation(&ch(&mut app, 'r')).expect("a search for r");
+    let second = search_generation(&ch(&mut app, 'e')).expect("a search for re");
+    assert!(second > first);
+    // The answer to "r" arrives late: it must not replace what "re" will show.
+    app.update(Action::SearchLoaded {
+        generation: first,
+        hits: vec![hit(1), hit(2)],
+    });
+    let Some(Overlay::Search(popup)) = &app.overlay else {
+        return assert!(app.overlay.is_some(), "popup open");
+    };
+    assert!(popup.hits.is_empty() && popup.state == SearchState::Waiting);
+    app.update(Action::SearchLoaded {
+        generation: second,
+        hits: vec![hit(7)],
+    });
+    let Some(Overlay::Search(popup)) = &app.overlay else {
+        return assert!(app.overlay.is_some(), "popup open");
+    };
+    assert_eq!(popup.hits.len(), 1);
+    assert_eq!(popup.terms, ["re"]);
+    // Moving the cursor does not search again; Enter opens the hit.
+    assert!(key(&mut app, KeyCode::Left).is_empty());
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(7)]));
+    assert_eq!(app.pane, Pane::Detail);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn a_search_that_does_not_parse_says_why_and_sends_nothing() {
+    let mut app = app_with(vec![row(5, "new")]);
+    ch(&mut app, 'f');
+    let effects = app.update(Action::Paste("bogus:x".into()));
+    assert!(effects.is_empty());
+    let Some(Overlay::Search(popup)) = &app.overlay else {
+        return assert!(app.overlay.is_some(), "popup open");
+    };
+    assert!(
+        matches!(&popup.state, SearchState::Invalid(m) if m.contains("bogus")),
+        "{:?}",
+        popup.state
+    );
+    // Tab filters the list with what was typed once it parses.
+    for _ in 0..7 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "退款");
+    let effects = key(&mut app, KeyCode::Tab);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.filter.text, "退款");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadWindow { .. }))
+    );
+}

@@ -6,6 +6,7 @@ pub(crate) mod chrome;
 pub(crate) mod detail;
 mod list;
 mod overlay;
+mod search;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};

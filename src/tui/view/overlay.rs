@@ -40,6 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, footer: Rect) {
             input: text,
             selected,
         }) => palette(frame, app, area, text, *selected),
+        Some(Overlay::Search(popup)) => super::search::draw(frame, app, area, popup),
     }
 }
 
