@@ -3,6 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+use crate::domain::Field;
+
 /// A terminal ticket desk for customer problems.
 ///
 /// Without a subcommand, opens the desk in the terminal UI.
@@ -377,8 +379,10 @@ pub fn protect_negations(args: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// Joins query words back into one query, quoting words that held spaces
-/// (`"late parcel"`, `customer:"Zhang Wei"`) so phrases survive the shell.
+/// Joins query words back into one query. A word that held spaces is a
+/// whole query when it has a field clause after its first word
+/// (`'status:open priority:P0'`); otherwise it was a phrase, and is quoted
+/// so it survives the shell (`"late parcel"`, `customer:"Zhang Wei"`).
 pub fn join_query(words: &[String]) -> String {
     words
         .iter()
@@ -391,20 +395,36 @@ pub fn join_query(words: &[String]) -> String {
             if !w.chars().any(char::is_whitespace) || w.contains('"') {
                 return w.clone();
             }
-            match w.split_once(':') {
-                Some((field, value))
-                    if !field.is_empty()
-                        && field
-                            .chars()
-                            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == QUERY_MINUS) =>
-                {
+            if w.split_whitespace().skip(1).any(is_clause) {
+                return w.clone();
+            }
+            match w.split_once(':').map(|(f, v)| (f, field_name(f), v)) {
+                // Only names hold spaces; other values end at a space, so it is a query.
+                Some((field, Some(Field::Customer | Field::Category), value)) => {
                     format!("{field}:\"{value}\"")
                 }
+                Some((_, Some(_), _)) => w.clone(),
                 _ => format!("\"{w}\""),
             }
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The field a clause's name stands for, negation allowed (`-tag`).
+fn field_name(name: &str) -> Option<Field> {
+    let name = name.strip_prefix(['-', QUERY_MINUS]).unwrap_or(name);
+    Field::lookup(name)
+}
+
+/// Whether a word is a clause of its own: `field:value` or `#123`.
+fn is_clause(word: &str) -> bool {
+    match word.split_once(':') {
+        Some((name, _)) => field_name(name).is_some(),
+        None => word
+            .strip_prefix('#')
+            .is_some_and(|n| n.parse::<u64>().is_ok()),
+    }
 }
 
 #[cfg(test)]
@@ -450,5 +470,16 @@ mod tests {
             join_query(&v(&["late parcel", "status:open", "customer:Zhang Wei"])),
             "\"late parcel\" status:open customer:\"Zhang Wei\""
         );
+        // A whole query in one argument stays a query.
+        assert_eq!(
+            join_query(&v(&["status:open priority:P0..P1 退款", "-tag:spam"])),
+            "status:open priority:P0..P1 退款 -tag:spam"
+        );
+        assert_eq!(join_query(&v(&["refund #12"])), "refund #12");
+        assert_eq!(
+            join_query(&v(&["status:new|in_progress 退款"])),
+            "status:new|in_progress 退款"
+        );
+        assert_eq!(join_query(&v(&["where is it"])), "\"where is it\"");
     }
 }

@@ -61,7 +61,8 @@ impl Field {
             .unwrap_or("?")
     }
 
-    fn lookup(name: &str) -> Option<Self> {
+    /// The field a name or alias stands for (`pri` → priority).
+    pub fn lookup(name: &str) -> Option<Self> {
         let name = name.to_ascii_lowercase();
         let alias = match name.as_str() {
             "pri" | "p" => "priority",
