@@ -13,6 +13,7 @@ use tdesk::i18n::{Catalog, Lang};
 use tdesk::service::{Identity, SystemClock};
 
 fn main() -> ExitCode {
+    tdesk::tui::trace::mark_process_start();
     // Arguments that are not UTF-8 become replacement characters instead of a panic.
     let args = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())

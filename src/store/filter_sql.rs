@@ -4,7 +4,7 @@
 
 use rusqlite::types::Value;
 
-use crate::domain::{Clause, Field, GroupBy, ListRequest, Priority, Query, SortDir, SortKey};
+use crate::domain::{Clause, Field, Priority, Query};
 
 /// Text queries shorter than this many characters cannot use the trigram index.
 const TRIGRAM: usize = 3;
@@ -128,14 +128,21 @@ fn sla_sql(
 ) -> String {
     params.push(Value::Integer(at.timestamp_millis()));
     let now = params.len();
-    let alts: Vec<String> = states
-        .iter()
-        .map(|s| match s.as_str() {
-            "breached" => format!("t.due_at <= ?{now}"),
-            "at_risk" => format!("(t.due_at > ?{now} AND t.risk_at <= ?{now})"),
-            _ => format!("(t.due_at IS NULL OR t.risk_at > ?{now})"),
-        })
-        .collect();
+    let has = |state: &str| states.iter().any(|s| s == state);
+    // A deadline has its risk time set with it, never after it, so "at risk
+    // or breached" is one range of the risk index.
+    let mut alts: Vec<String> = match (has("at_risk"), has("breached")) {
+        (true, true) => vec![format!("t.risk_at <= ?{now}")],
+        (true, false) => vec![format!("(t.risk_at <= ?{now} AND t.due_at > ?{now})")],
+        (false, true) => vec![format!("t.due_at <= ?{now}")],
+        (false, false) => Vec::new(),
+    };
+    if has("ok") {
+        alts.push(format!("(t.due_at IS NULL OR t.risk_at > ?{now})"));
+    }
+    if alts.is_empty() {
+        alts.push("0".into());
+    }
     let open_list = placeholders(params, text_values(open));
     format!("+t.status IN ({open_list}) AND ({})", alts.join(" OR "))
 }
@@ -290,80 +297,4 @@ fn text_sql(text: &str, params: &mut Vec<Value>) -> String {
         );
     }
     scan
-}
-
-/// ORDER BY for a sort key; `status_order` gives the workflow's state order.
-/// Every tie is broken down to the ticket number, and the direction applies
-/// to the whole key, so `Desc` is exactly `Asc` reversed (the list reads a
-/// page near the end backwards).
-pub fn order_by(req: &ListRequest, status_order: &[&str], params: &mut Vec<Value>) -> String {
-    let (sort, dir) = (req.sort, req.dir);
-    let (with, against) = match dir {
-        SortDir::Asc => ("ASC", "DESC"),
-        SortDir::Desc => ("DESC", "ASC"),
-    };
-    let status_case = |params: &mut Vec<Value>| {
-        let mut case = String::from("CASE t.status");
-        for (i, s) in status_order.iter().enumerate() {
-            params.push(Value::Text((*s).to_string()));
-            case += &format!(" WHEN ?{} THEN {i}", params.len());
-        }
-        case + &format!(" ELSE {} END", status_order.len())
-    };
-    // Groups come first and always in their natural order.
-    let mut group_terms: Vec<String> = match req.group {
-        None => Vec::new(),
-        Some(GroupBy::State) => vec![status_case(params)],
-        Some(GroupBy::Priority) => vec!["t.priority".into()],
-        Some(GroupBy::Assignee) => vec!["t.assignee IS NULL".into(), "t.assignee".into()],
-        Some(GroupBy::Team) => vec!["t.team IS NULL".into(), "t.team".into()],
-    };
-    // (expression, follows the primary direction)
-    let terms: Vec<(String, bool)> = match sort {
-        SortKey::Number => vec![("t.id".into(), true)],
-        SortKey::Priority => vec![
-            ("t.priority".into(), true),
-            ("t.updated_at".into(), false),
-            ("t.id".into(), false),
-        ],
-        SortKey::Status => vec![
-            (status_case(params), true),
-            ("t.updated_at".into(), false),
-            ("t.id".into(), false),
-        ],
-        SortKey::Title => vec![
-            ("t.title COLLATE NOCASE".into(), true),
-            ("t.id".into(), true),
-        ],
-        SortKey::Customer => vec![
-            ("c.name IS NULL".into(), true),
-            ("c.name COLLATE NOCASE".into(), true),
-            ("t.id".into(), true),
-        ],
-        SortKey::Assignee => {
-            vec![
-                ("t.assignee IS NULL".into(), true),
-                ("t.assignee".into(), true),
-                ("t.id".into(), true),
-            ]
-        }
-        SortKey::Created => vec![("t.created_at".into(), true), ("t.id".into(), true)],
-        SortKey::Updated => vec![("t.updated_at".into(), true), ("t.id".into(), true)],
-    };
-    let flip = |d: &'static str| match (req.backwards, d) {
-        (false, d) => d,
-        (true, "ASC") => "DESC",
-        (true, _) => "ASC",
-    };
-    let group = flip("ASC");
-    let mut all: Vec<String> = group_terms
-        .drain(..)
-        .map(|g| format!("{g} {group}"))
-        .collect();
-    all.extend(
-        terms.into_iter().map(|(expr, follows)| {
-            format!("{expr} {}", flip(if follows { with } else { against }))
-        }),
-    );
-    all.join(", ")
 }

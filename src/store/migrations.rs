@@ -280,6 +280,17 @@ CREATE TRIGGER search_comment_delete AFTER DELETE ON comments BEGIN
 END;
 "#;
 
+/// Indexes that deliver a list in its order, so a page is read, not sorted:
+/// one state by last update, any priority order (most urgent first, longest
+/// waiting first within a priority), a person's queue by priority, and
+/// deadlines at risk.
+const V4_ORDER: &str = r#"
+CREATE INDEX tickets_status_updated ON tickets(status, updated_at);
+CREATE INDEX tickets_priority_updated ON tickets(priority, updated_at);
+CREATE INDEX tickets_assignee_board ON tickets(assignee, priority, updated_at);
+CREATE INDEX tickets_risk ON tickets(risk_at) WHERE risk_at IS NOT NULL;
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -327,6 +338,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V1_CORE)],
     &[Step::Sql(V2_SEARCH)],
     &[Step::Sql(V3_TRIAGE), Step::Code(backfill_search)],
+    &[Step::Sql(V4_ORDER)],
 ];
 
 /// The schema version this build writes.

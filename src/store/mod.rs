@@ -9,8 +9,10 @@ mod events;
 pub use events::NewEvent;
 mod filter_sql;
 mod migrations;
+mod order_sql;
 mod rows;
 mod settings;
+mod stats;
 mod tickets;
 mod users;
 mod views;
@@ -193,6 +195,7 @@ impl Store {
         }
         let mut store = Self { conn, path: None };
         migrations::migrate(&mut store.conn)?;
+        stats::refresh_if_stale(&store.conn)?;
         Ok(store)
     }
 

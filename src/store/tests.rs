@@ -227,3 +227,99 @@ fn a_database_from_a_newer_tdesk_is_refused() {
         }
     );
 }
+
+#[test]
+fn partitioned_reads_give_exactly_the_sorted_order_every_way() {
+    use crate::domain::{GroupBy, SortDir};
+    let mut store = Store::open_in_memory().expect("store");
+    let states = [
+        "new",
+        "in_progress",
+        "waiting_customer",
+        "closed",
+        "legacy_state",
+    ];
+    let people = [None, Some("ann"), Some("bob")];
+    for login in ["ann", "bob"] {
+        let u = User {
+            login: login.into(),
+            display_name: login.into(),
+            role: Role::Agent,
+            team: None,
+            active: true,
+        };
+        store.write(|w| w.insert_user(&u, t0())).expect("user");
+    }
+    for i in 0..60u32 {
+        let mut t = ticket(&format!("T{}", (i * 7) % 13), "");
+        t.status = states[(i % 5) as usize].into();
+        t.priority = Priority::ALL[(i % 4) as usize];
+        t.assignee = people[(i % 3) as usize].map(String::from);
+        t.team = people[((i / 3) % 3) as usize].map(String::from);
+        // Ties on purpose: several tickets share an update time.
+        t.updated_at = t0() + chrono::Duration::minutes(i64::from((i * 11) % 17));
+        insert(&mut store, &t);
+    }
+    // "legacy_state" is not in the workflow: it must come after the known ones.
+    let order = ["new", "in_progress", "waiting_customer", "closed"];
+    let groups = [
+        None,
+        Some(GroupBy::State),
+        Some(GroupBy::Priority),
+        Some(GroupBy::Assignee),
+    ];
+    let reader = store.reader();
+    for sort in SortKey::ALL {
+        for dir in [SortDir::Asc, SortDir::Desc] {
+            for group in groups {
+                for query in [
+                    "",
+                    "-status:closed",
+                    "priority:P0|P2",
+                    "status:new|closed|legacy_state priority:P0..P2",
+                ] {
+                    let all = ListRequest {
+                        query: Query::parse(query).expect("query"),
+                        sort,
+                        dir,
+                        limit: 100,
+                        offset: 0,
+                        group,
+                        backwards: false,
+                    };
+                    let ids = |rows: Vec<crate::domain::TicketRow>| -> Vec<i64> {
+                        rows.into_iter().map(|r| r.id).collect()
+                    };
+                    let sorted = ids(reader.list_sorting(&all, &order).expect("sorted"));
+                    let read = ids(reader.list(&all, &order).expect("read"));
+                    let case = format!("{sort:?} {dir:?} {group:?} {query:?}");
+                    assert_eq!(read, sorted, "{case}");
+                    // A window in the middle, forwards and backwards.
+                    let window = ListRequest {
+                        offset: 7,
+                        limit: 9,
+                        ..all.clone()
+                    };
+                    let want: Vec<i64> = sorted.iter().skip(7).take(9).copied().collect();
+                    assert_eq!(
+                        ids(reader.list(&window, &order).expect("w")),
+                        want,
+                        "{case}"
+                    );
+                    let n = sorted.len();
+                    if n >= 16 {
+                        let backwards = ListRequest {
+                            offset: n - 16,
+                            limit: 9,
+                            backwards: true,
+                            ..all.clone()
+                        };
+                        let mut got = ids(reader.list(&backwards, &order).expect("b"));
+                        got.reverse();
+                        assert_eq!(got, sorted[7..16].to_vec(), "{case} backwards");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -154,6 +154,12 @@ pub enum Command {
 /// the worker thread when there is one.
 #[derive(Debug, Clone)]
 pub enum Job {
+    /// A window of the list (on its own lane: never behind a slow count).
+    Window {
+        generation: u64,
+        request: ListRequest,
+        total: Option<i64>,
+    },
     Count {
         generation: u64,
         query: Query,

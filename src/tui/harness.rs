@@ -26,8 +26,28 @@ pub struct Harness {
 
 impl Harness {
     /// Starts the app on `desk` at `size`, in UTC, with everything loaded.
-    pub fn new(mut desk: Desk, cat: Catalog, size: (u16, u16), now: DateTime<Utc>) -> Result<Self> {
-        let init = AppInit {
+    pub fn new(desk: Desk, cat: Catalog, size: (u16, u16), now: DateTime<Utc>) -> Result<Self> {
+        let init = Self::init(&desk, cat, size, now)?;
+        Self::start(desk, init, Runner::default())
+    }
+
+    /// Like [`Harness::new`], with counts, boards and searches on a worker
+    /// thread as in the real TUI (for a desk on disk); see [`Harness::settle`].
+    pub fn with_worker(
+        desk: Desk,
+        cat: Catalog,
+        size: (u16, u16),
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        let init = Self::init(&desk, cat, size, now)?;
+        let clock = std::sync::Arc::new(crate::service::SystemClock);
+        let worker = super::worker::Worker::spawn(&desk, clock.clone())?;
+        let lists = super::worker::Worker::spawn(&desk, clock)?;
+        Self::start(desk, init, Runner::new(worker, lists))
+    }
+
+    fn init(desk: &Desk, cat: Catalog, size: (u16, u16), now: DateTime<Utc>) -> Result<AppInit> {
+        Ok(AppInit {
             cat,
             workflow: desk.workflow().clone(),
             me: desk.me()?,
@@ -36,9 +56,12 @@ impl Harness {
             now,
             tz: Utc.fix(),
             size,
-        };
+        })
+    }
+
+    fn start(mut desk: Desk, init: AppInit, mut runner: Runner) -> Result<Self> {
+        let size = init.size;
         let (mut app, effects) = App::new(init);
-        let mut runner = Runner::default();
         runner.settle(&mut desk, &mut app, effects);
         let terminal = Terminal::new(TestBackend::new(size.0, size.1))
             .map_err(|e| crate::Error::Terminal(e.to_string()))?;
@@ -85,6 +108,25 @@ impl Harness {
     pub fn resize(&mut self, w: u16, h: u16) {
         self.terminal.backend_mut().resize(w, h);
         self.act(Action::Resize(w, h));
+    }
+
+    /// Applies whatever the worker has finished; returns whether it still owes results.
+    pub fn drain(&mut self) -> bool {
+        self.runner.drain(&mut self.desk, &mut self.app);
+        self.runner.busy()
+    }
+
+    /// Waits until the worker has answered everything asked of it.
+    pub fn settle(&mut self) {
+        while self.drain() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    /// Draws a frame without reading it back (what a terminal frame costs).
+    pub fn draw(&mut self) {
+        let app = &self.app;
+        let _ = self.terminal.draw(|f| view::draw(f, app));
     }
 
     /// Draws and returns the screen as text, one line per row.

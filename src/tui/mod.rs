@@ -14,6 +14,7 @@ pub mod layout;
 pub mod runner;
 pub mod terminal;
 pub mod theme;
+pub mod trace;
 pub mod view;
 pub mod worker;
 
@@ -92,16 +93,23 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             error: true,
         });
     }
-    // Counts and the board come from a second connection on a worker thread.
+    // Counts and the board come from a second connection on a worker thread,
+    // list pages from a third, so typing never waits on either.
     let worker = worker::Worker::spawn(&desk, s.clock.clone())?;
-    let mut runner = runner::Runner::new(worker);
+    let lists = worker::Worker::spawn(&desk, s.clock.clone())?;
+    // The first page is read in line, so the first frame is a full one.
+    let mut runner = runner::Runner::new(worker, None);
     runner.settle(&mut desk, &mut app, effects);
+    runner.set_lists(lists);
+    let mut trace = trace::Trace::from_env();
     loop {
         guard
             .terminal
             .draw(|f| view::draw(f, &app))
             .map_err(|e| Error::Terminal(e.to_string()))?;
+        trace.frame(app.list.loaded, app.list.waiting());
         if app.quit || terminal::stop_requested() {
+            trace.finish();
             return Ok(());
         }
         // While the worker may answer, look for its results often.
@@ -111,6 +119,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             terminal::Input::Ready => true,
             terminal::Input::Timeout => false,
         };
+        let arrived = std::time::Instant::now();
         if runner.drain(&mut desk, &mut app) && !ready {
             continue;
         }
@@ -122,6 +131,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         } else {
             Action::Tick(Utc::now())
         };
+        trace.input(&action, arrived);
         let mut effects = app.update(action);
         if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
             guard.suspend()?;

@@ -4,25 +4,33 @@
 
 use std::collections::VecDeque;
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, Job};
 use super::app::App;
 use super::worker::{self, Worker};
 use crate::service::Desk;
 
-/// Runs effects, in line or on the worker.
+/// Runs effects, in line or on the workers.
 #[derive(Default)]
 pub struct Runner {
+    /// Counts, boards, searches, bulk actions.
     worker: Option<Worker>,
+    /// List windows, so a page never waits behind a count.
+    lists: Option<Worker>,
 }
 
 impl Runner {
-    pub fn new(worker: Option<Worker>) -> Self {
-        Self { worker }
+    pub fn new(worker: Option<Worker>, lists: Option<Worker>) -> Self {
+        Self { worker, lists }
     }
 
-    /// Whether the worker still owes results.
+    /// From now on, list windows load on `lists`.
+    pub fn set_lists(&mut self, lists: Option<Worker>) {
+        self.lists = lists;
+    }
+
+    /// Whether a worker still owes results.
     pub fn busy(&self) -> bool {
-        self.worker.as_ref().is_some_and(Worker::busy)
+        self.worker.iter().chain(&self.lists).any(Worker::busy)
     }
 
     /// Feeds effects and the actions they produce through the app until
@@ -35,13 +43,29 @@ impl Runner {
                 break;
             }
             budget -= 1;
-            let actions = match (effect, &mut self.worker) {
-                (Effect::Background(job), Some(w)) => {
+            let actions = match (effect, &mut self.worker, &mut self.lists) {
+                (
+                    Effect::LoadWindow {
+                        generation,
+                        request,
+                        total,
+                    },
+                    _,
+                    Some(lists),
+                ) => {
+                    lists.send(Job::Window {
+                        generation,
+                        request,
+                        total,
+                    });
+                    Vec::new()
+                }
+                (Effect::Background(job), Some(w), _) => {
                     w.send(job);
                     Vec::new()
                 }
-                (Effect::Background(job), None) => vec![worker::run(desk, job)],
-                (effect, _) => execute(desk, effect),
+                (Effect::Background(job), None, _) => vec![worker::run(desk, job)],
+                (effect, _, _) => execute(desk, effect),
             };
             for action in actions {
                 queue.extend(app.update(action));
@@ -52,7 +76,12 @@ impl Runner {
     /// Applies every result the worker has finished; returns whether any did.
     pub fn drain(&mut self, desk: &mut Desk, app: &mut App) -> bool {
         let mut any = false;
-        while let Some(action) = self.worker.as_mut().and_then(Worker::try_recv) {
+        while let Some(action) = self
+            .lists
+            .as_mut()
+            .and_then(Worker::try_recv)
+            .or_else(|| self.worker.as_mut().and_then(Worker::try_recv))
+        {
             any = true;
             let effects = app.update(action);
             self.settle(desk, app, effects);
@@ -69,14 +98,14 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             generation,
             request,
             total,
-        } => desk
-            .list_window(&request, total)
-            .map(|rows| Action::WindowLoaded {
+        } => Ok(worker::run(
+            desk,
+            Job::Window {
                 generation,
-                start: request.offset,
-                asked: request.limit,
-                rows,
-            }),
+                request,
+                total,
+            },
+        )),
         Effect::Background(job) => Ok(worker::run(desk, job)),
         Effect::LoadDetail(id) => desk.detail(id).map(|d| Action::DetailLoaded(Box::new(d))),
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),

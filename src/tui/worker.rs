@@ -28,6 +28,19 @@ pub struct Worker {
 /// Runs one job against a desk.
 pub fn run(desk: &mut Desk, job: Job) -> Action {
     match job {
+        Job::Window {
+            generation,
+            request,
+            total,
+        } => match desk.list_window(&request, total) {
+            Ok(rows) => Action::WindowLoaded {
+                generation,
+                start: request.offset,
+                asked: request.limit,
+                rows,
+            },
+            Err(e) => Action::Failed(e),
+        },
         Job::Count { generation, query } => match desk.count(&query) {
             Ok(total) => Action::Counted { generation, total },
             Err(e) => Action::Failed(e),

@@ -430,3 +430,33 @@ fn a_running_query_stops_when_interrupted() {
     // The connection is fine afterwards.
     assert!(desk.search(&slow, 50).expect("search again").is_empty());
 }
+
+#[test]
+fn list_pages_load_off_the_input_path_and_old_rows_wait_dimmed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn tdesk::service::Clock> = Arc::new(FixedClock::new(now()));
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let (mut desk, _) = Desk::open(&path, &who, clock).expect("desk");
+    desk.load_demo(300, 9).expect("demo");
+    let mut h =
+        Harness::with_worker(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.settle();
+    assert!(h.app.list.loaded && !h.app.list.waiting());
+    let before = h.app.list.row(0).map(|r| r.id);
+    // Grouping by state asks for a new page; the key returns at once.
+    h.press("=");
+    assert!(h.app.list.waiting(), "the page loads in the background");
+    assert!(h.app.list.stale(), "the old rows stay, marked stale");
+    assert_eq!(h.app.list.row(0).map(|r| r.id), before);
+    h.settle();
+    assert!(!h.app.list.waiting() && !h.app.list.stale());
+    let first = h.app.list.row(0).expect("a row");
+    assert_eq!(
+        first.status, "new",
+        "grouped by state: Unassigned comes first"
+    );
+}

@@ -158,8 +158,7 @@ impl Store {
         )?;
         tx.commit()?;
         // Fresh statistics so the planner picks the right index at any size.
-        self.conn
-            .execute_batch("PRAGMA analysis_limit = 2000; ANALYZE;")?;
+        super::stats::analyze(&self.conn)?;
         Ok(count)
     }
 }

@@ -31,6 +31,8 @@ pub struct ListState {
     /// The loaded rows belong to the current generation (older ones stay on
     /// screen until replaced, but do not count as loaded).
     fresh: bool,
+    /// The rows on screen answer a previous query or sort.
+    superseded: bool,
 }
 
 impl ListState {
@@ -53,6 +55,16 @@ impl ListState {
         }
     }
 
+    /// Whether the rows shown answer a query or sort that has since changed.
+    pub fn stale(&self) -> bool {
+        self.superseded
+    }
+
+    /// Whether rows asked for have not arrived yet.
+    pub fn waiting(&self) -> bool {
+        self.pending.is_some() || !self.fresh
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -65,6 +77,7 @@ impl ListState {
         self.offset = 0;
         self.pending = None;
         self.fresh = false;
+        self.superseded = self.loaded;
         self.generation
     }
 
@@ -127,6 +140,7 @@ impl ListState {
         self.rows = rows;
         self.loaded = true;
         self.fresh = true;
+        self.superseded = false;
         true
     }
 

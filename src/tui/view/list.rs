@@ -227,7 +227,13 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
                         break;
                     }
                 }
-                lines.push(row_line(app, r, &widths, i == app.list.selected));
+                let line = row_line(app, r, &widths, i == app.list.selected);
+                // Rows of the previous query stay until the new ones arrive, dimmed.
+                lines.push(if app.list.stale() {
+                    line.patch_style(app.theme.dim)
+                } else {
+                    line
+                });
             }
             // Not loaded yet: the window arrives within a frame or two.
             None => lines.push(Line::styled("…", app.theme.dim)),
