@@ -107,6 +107,25 @@ pub struct Writer<'c> {
     tx: rusqlite::Transaction<'c>,
 }
 
+/// Turns off SQLite's global memory statistics, which take one
+/// process-wide mutex around every allocation: with the search index of a
+/// bulk load built on a second thread, that lock was contended on every row.
+/// tdesk never reads those statistics.
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` is only allowed before SQLite initialises;
+        // this runs before this process opens its first connection, and a
+        // late call is refused with SQLITE_MISUSE without side effects.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                std::ffi::c_int::from(0u8),
+            )
+        };
+    });
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self> {
@@ -123,6 +142,7 @@ impl Store {
     }
 
     fn connect(path: &Path) -> Result<Connection> {
+        configure_sqlite();
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -171,6 +191,7 @@ impl Store {
 
     /// A private in-memory desk, for tests and dry runs.
     pub fn open_in_memory() -> Result<Self> {
+        configure_sqlite();
         Self::setup(Connection::open_in_memory()?, false)
     }
 
