@@ -69,9 +69,11 @@ pub struct ConfigProblem {
     pub message: String,
 }
 
-/// The 1-based line of byte `offset` in `text`.
+/// The 1-based line of byte `offset` in `text` (counted in bytes, so an
+/// offset inside a character cannot panic).
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The themes there are.
@@ -121,9 +123,7 @@ impl Config {
     /// Parses config text; the error names the line.
     pub fn parse(text: &str) -> Result<Self, String> {
         toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e.span().map(|s| line_of(text, s.start));
             match line {
                 Some(l) => format!("line {l}: {}", e.message()),
                 None => e.message().to_string(),
@@ -168,6 +168,34 @@ pub fn choose_db(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a config file holds, parsing and checking it answers
+        /// without panicking, and an error names a line inside the file.
+        #[test]
+        fn arbitrary_config_text_is_answered_never_panics(
+            src in "(\\PC|\n|\\[|\\]|=|\"|keys|theme|editor|lang){0,120}"
+        ) {
+            match Config::parse(&src) {
+                Ok(config) => {
+                    for problem in config.problems(&src) {
+                        prop_assert!(problem.line >= 1);
+                    }
+                }
+                Err(message) => {
+                    if let Some(rest) = message.strip_prefix("line ") {
+                        let line: usize = rest
+                            .split(':')
+                            .next()
+                            .and_then(|n| n.parse().ok())
+                            .expect("a line number");
+                        prop_assert!(line >= 1 && line <= src.lines().count().max(1) + 1);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn config_parses_known_keys_and_names_bad_lines() {

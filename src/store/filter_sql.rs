@@ -13,11 +13,43 @@ const TRIGRAM: usize = 3;
 pub struct Where {
     pub sql: String,
     pub params: Vec<Value>,
+    /// With words for the trigram index: the clause without the index
+    /// lookup, and the parameter holding the one FTS5 query for all words,
+    /// so a read can walk the index itself instead (newest first).
+    pub fts: Option<FtsDriven>,
+}
+
+/// The same filter for a read driven by the search index.
+pub struct FtsDriven {
+    pub sql: String,
+    pub query_param: usize,
 }
 
 pub fn where_clause(query: &Query) -> Where {
     let mut parts = Vec::new();
     let mut params = Vec::new();
+    // Every positive word long enough for trigrams goes into one index
+    // lookup: FTS5 intersects the doclists lazily, where one lookup per word
+    // would each collect every match first.
+    let words: Vec<&str> = query
+        .clauses
+        .iter()
+        .filter_map(|c| match c {
+            Clause::Text {
+                text,
+                negated: false,
+            } if text.chars().count() >= TRIGRAM => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let fts_param = (!words.is_empty()).then(|| {
+        let all: Vec<String> = words
+            .iter()
+            .map(|w| format!("({})", trigram_query(w)))
+            .collect();
+        params.push(Value::Text(all.join(" AND ")));
+        params.len()
+    });
     for clause in &query.clauses {
         let (sql, negated) = match clause {
             Clause::Field {
@@ -25,7 +57,7 @@ pub fn where_clause(query: &Query) -> Where {
                 values,
                 negated,
             } => (field_sql(*field, values, &mut params), *negated),
-            Clause::Text { text, negated } => (text_sql(text, &mut params), *negated),
+            Clause::Text { text, negated } => (text_sql(text, *negated, &mut params), *negated),
             Clause::Time {
                 field,
                 from,
@@ -47,12 +79,29 @@ pub fn where_clause(query: &Query) -> Where {
             format!("({sql})")
         });
     }
-    let sql = if parts.is_empty() {
-        "1".to_string()
-    } else {
-        parts.join(" AND ")
+    let join = |parts: &[String]| {
+        if parts.is_empty() {
+            "1".to_string()
+        } else {
+            parts.join(" AND ")
+        }
     };
-    Where { sql, params }
+    let fts = fts_param.map(|query_param| FtsDriven {
+        sql: join(&parts),
+        query_param,
+    });
+    // First, so the cheap index probe runs before the exact checks.
+    if let Some(q) = fts_param {
+        parts.insert(
+            0,
+            format!("t.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?{q})"),
+        );
+    }
+    Where {
+        sql: join(&parts),
+        params,
+        fts,
+    }
 }
 
 fn placeholders(params: &mut Vec<Value>, values: impl IntoIterator<Item = Value>) -> String {
@@ -273,18 +322,24 @@ fn verify_sql(n: usize, like: bool) -> String {
 }
 
 /// Full-text match over title, description, customer, comments and pinyin.
-/// Terms of three or more characters use the trigram index and are then
-/// verified; two-letter terms also look up pinyin initials (`tk` → 退款);
-/// other short terms (退款) scan with LIKE.
-fn text_sql(text: &str, params: &mut Vec<Value>) -> String {
+/// Terms of three or more characters are looked up in the trigram index (one
+/// lookup for all of them, added by [`where_clause`]) and verified here; a
+/// negated term is only verified. Two-letter terms also look up pinyin
+/// initials (`tk` → 退款); other short terms (退款) scan with LIKE.
+fn text_sql(text: &str, negated: bool, params: &mut Vec<Value>) -> String {
     if text.chars().count() >= TRIGRAM {
-        params.push(Value::Text(trigram_query(text)));
-        let q = params.len();
+        let lookup = negated.then(|| {
+            params.push(Value::Text(trigram_query(text)));
+            format!(
+                "t.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?{}) AND ",
+                params.len()
+            )
+        });
         params.push(Value::Text(text.to_string()));
-        let n = params.len();
         return format!(
-            "t.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?{q}) AND {}",
-            verify_sql(n, false)
+            "{}{}",
+            lookup.unwrap_or_default(),
+            verify_sql(params.len(), false)
         );
     }
     params.push(Value::Text(format!("%{}%", escape_like(text))));

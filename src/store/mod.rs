@@ -8,6 +8,7 @@ mod customers;
 mod events;
 pub use events::NewEvent;
 mod filter_sql;
+mod list_sql;
 mod migrations;
 mod order_sql;
 mod rows;

@@ -251,7 +251,8 @@ fn partitioned_reads_give_exactly_the_sorted_order_every_way() {
         store.write(|w| w.insert_user(&u, t0())).expect("user");
     }
     for i in 0..60u32 {
-        let mut t = ticket(&format!("T{}", (i * 7) % 13), "");
+        let words = ["parcel refund", "customs hold", "refund at customs"][(i % 3) as usize];
+        let mut t = ticket(&format!("T{}", (i * 7) % 13), words);
         t.status = states[(i % 5) as usize].into();
         t.priority = Priority::ALL[(i % 4) as usize];
         t.assignee = people[(i % 3) as usize].map(String::from);
@@ -277,6 +278,9 @@ fn partitioned_reads_give_exactly_the_sorted_order_every_way() {
                     "-status:closed",
                     "priority:P0|P2",
                     "status:new|closed|legacy_state priority:P0..P2",
+                    "refund",
+                    "customs refund -parcel status:new|closed",
+                    "-customs",
                 ] {
                     let all = ListRequest {
                         query: Query::parse(query).expect("query"),

@@ -5,7 +5,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::filter_sql::where_clause;
-use super::order_sql::{Rest, merged_states, order_by, partition};
+use super::list_sql::list_sql;
 use super::rows::{self, TICKET_ROW_COLUMNS, from_ms, opt_from_ms, to_ms};
 use super::{Reader, Writer};
 use crate::domain::{Category, Channel, ListRequest, Priority, Query, Ticket, TicketRow};
@@ -151,22 +151,6 @@ impl TicketUpdate {
     }
 }
 
-/// ORDER BY terms rewritten to result-column numbers, as a compound SELECT
-/// needs them (`t.updated_at DESC` → `10 DESC`).
-fn by_position(order: &str) -> String {
-    order
-        .split(", ")
-        .map(|term| {
-            let (expr, dir) = term.rsplit_once(' ').unwrap_or((term, ""));
-            match TICKET_ROW_COLUMNS.split(", ").position(|c| c == expr) {
-                Some(i) => format!("{} {dir}", i + 1),
-                None => term.to_string(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Reader<'_> {
     /// A ticket with its tags.
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
@@ -205,78 +189,7 @@ impl Reader<'_> {
         status_order: &[&str],
         partitioned: bool,
     ) -> Result<Vec<TicketRow>> {
-        let filter = where_clause(&req.query);
-        let mut params = filter.params;
-        let from = "FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id";
-        let page = |params: &mut Vec<Value>| {
-            params.push(Value::Integer(i64::try_from(req.limit).unwrap_or(i64::MAX)));
-            let limit = params.len();
-            params.push(Value::Integer(i64::try_from(req.offset).unwrap_or(0)));
-            format!("LIMIT ?{limit} OFFSET ?{}", params.len())
-        };
-        let merged = merged_states(req).filter(|_| partitioned);
-        let sql = match partition(req, status_order).filter(|_| partitioned) {
-            None if merged.is_some() => {
-                let order = order_by(req, status_order, &mut params, false);
-                let arms: Vec<String> = merged
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|state| {
-                        params.push(Value::Text(state));
-                        format!(
-                            "SELECT {TICKET_ROW_COLUMNS} {from} WHERE t.status = ?{} AND ({})",
-                            params.len(),
-                            filter.sql
-                        )
-                    })
-                    .collect();
-                let page = page(&mut params);
-                format!(
-                    "{} ORDER BY {} {page}",
-                    arms.join(" UNION ALL "),
-                    by_position(&order)
-                )
-            }
-            None => {
-                let order = order_by(req, status_order, &mut params, false);
-                let page = page(&mut params);
-                format!(
-                    "SELECT {TICKET_ROW_COLUMNS} {from} WHERE {} ORDER BY {order} {page}",
-                    filter.sql
-                )
-            }
-            Some(p) => {
-                // Arms run one after another and stop once the page is full;
-                // each arm's own LIMIT keeps its ORDER BY from being dropped.
-                let order = order_by(req, status_order, &mut params, true);
-                let page = page(&mut params);
-                params.push(Value::Integer(
-                    i64::try_from(req.limit.saturating_add(req.offset)).unwrap_or(i64::MAX),
-                ));
-                let arm_limit = params.len();
-                let arm = |test: String| {
-                    format!(
-                        "SELECT * FROM (SELECT {TICKET_ROW_COLUMNS} {from} WHERE {test} AND ({}) \
-                         ORDER BY {order} LIMIT ?{arm_limit})",
-                        filter.sql
-                    )
-                };
-                let mut marks = Vec::new();
-                let mut arms = Vec::new();
-                for value in p.values {
-                    params.push(value);
-                    marks.push(format!("?{}", params.len()));
-                    arms.push(arm(format!("{} = ?{}", p.column, params.len())));
-                }
-                let rest = || arm(format!("{} NOT IN ({})", p.column, marks.join(", ")));
-                match p.rest {
-                    Rest::None => {}
-                    Rest::First => arms.insert(0, rest()),
-                    Rest::Last => arms.push(rest()),
-                }
-                format!("SELECT * FROM ({}) {page}", arms.join(" UNION ALL "))
-            }
-        };
+        let (sql, params) = list_sql(req, status_order, partitioned);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(params_from_iter(params), rows::ticket_row)?
