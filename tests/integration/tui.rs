@@ -93,6 +93,12 @@ fn empty_desk_tells_how_to_start() {
     assert!(screen.contains("No tickets yet."), "{screen}");
     assert!(screen.contains("tdesk demo"), "{screen}");
     insta::assert_snapshot!(screen);
+    // Wide enough for the preview pane: an empty list has nothing loading.
+    let desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    let mut wide = Harness::new(desk, Catalog::new(Lang::En), (160, 40), now()).expect("harness");
+    let screen = wide.render();
+    assert!(screen.contains("No tickets yet."), "{screen}");
+    assert!(!screen.contains("Loading"), "{screen}");
 }
 
 #[test]

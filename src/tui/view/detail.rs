@@ -224,6 +224,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, focused: bool) {
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let Some(d) = &app.detail.ticket else {
+        // A preview of an empty list has nothing to wait for.
+        if !focused && app.list.loaded && app.list.is_empty() {
+            return;
+        }
         let msg = app.cat.t(if focused {
             "detail.none"
         } else {
