@@ -36,6 +36,23 @@ fn harness(lang: Lang) -> Harness {
     Harness::new(demo_desk(), Catalog::new(lang), (80, 24), now()).expect("harness")
 }
 
+/// A demo desk of `tickets` in a file (workers need one to reopen), with
+/// the directory that holds it and the clock it runs on.
+fn disk_desk(
+    tickets: usize,
+    seed: u64,
+) -> (tempfile::TempDir, Desk, Arc<dyn tdesk::service::Clock>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock: Arc<dyn tdesk::service::Clock> = Arc::new(FixedClock::new(now()));
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let (mut desk, _) = Desk::open(&dir.path().join("desk.db"), &who, clock.clone()).expect("desk");
+    desk.load_demo(tickets, seed).expect("demo");
+    (dir, desk, clock)
+}
+
 #[test]
 fn list_en() {
     insta::assert_snapshot!(harness(Lang::En).render());
@@ -202,15 +219,7 @@ fn hostile_titles_are_shown_inert() {
 fn the_worker_answers_counts_and_boards_from_its_own_connection() {
     use tdesk::tui::action::{Action, Job};
     use tdesk::tui::worker::Worker;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let clock: Arc<dyn tdesk::service::Clock> = Arc::new(FixedClock::new(now()));
-    let who = Identity {
-        login: "alice".into(),
-        display_name: "Alice".into(),
-    };
-    let (mut desk, _) = Desk::open(&path, &who, clock.clone()).expect("desk");
-    desk.load_demo(40, 3).expect("demo");
+    let (_dir, desk, clock) = disk_desk(40, 3);
     let mut worker = Worker::spawn(&desk, clock)
         .expect("spawn")
         .expect("a worker for a desk on disk");
@@ -369,15 +378,7 @@ fn search_popup_zh_finds_chinese_by_pinyin_initials() {
 fn only_the_newest_search_answers() {
     use tdesk::tui::action::{Action, Job};
     use tdesk::tui::worker::Worker;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let clock: Arc<dyn tdesk::service::Clock> = Arc::new(FixedClock::new(now()));
-    let who = Identity {
-        login: "alice".into(),
-        display_name: "Alice".into(),
-    };
-    let (mut desk, _) = Desk::open(&path, &who, clock.clone()).expect("desk");
-    desk.load_demo(5_000, 3).expect("demo");
+    let (_dir, desk, clock) = disk_desk(5_000, 3);
     let mut worker = Worker::spawn(&desk, clock)
         .expect("spawn")
         .expect("a worker for a desk on disk");
@@ -439,15 +440,7 @@ fn a_running_query_stops_when_interrupted() {
 
 #[test]
 fn list_pages_load_off_the_input_path_and_old_rows_wait_dimmed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let clock: Arc<dyn tdesk::service::Clock> = Arc::new(FixedClock::new(now()));
-    let who = Identity {
-        login: "alice".into(),
-        display_name: "Alice".into(),
-    };
-    let (mut desk, _) = Desk::open(&path, &who, clock).expect("desk");
-    desk.load_demo(300, 9).expect("demo");
+    let (_dir, desk, _) = disk_desk(300, 9);
     let mut h =
         Harness::with_worker(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
     h.settle();
