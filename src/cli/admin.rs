@@ -77,6 +77,10 @@ pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) 
                 ),
             )
         }
+        UserCommand::Rm { login } => {
+            let u = desk.remove_user(&login)?;
+            line(io.out, &cat.f("cli.user_removed", &[("login", &u.login)]))
+        }
         UserCommand::List { json } => {
             let users = desk.users()?;
             if json {

@@ -298,6 +298,8 @@ pub enum UserCommand {
     },
     /// Change a member's role (admin only).
     SetRole { login: String, role: String },
+    /// Remove a member (admin only); their tickets and history stay.
+    Rm { login: String },
 }
 
 #[derive(Debug, Subcommand)]

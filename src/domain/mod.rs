@@ -1,6 +1,7 @@
 //! Pure domain types: tickets, priorities, channels, customers, users, comments,
 //! audit events and list filters. No IO, no clock reads, no SQL.
 
+mod access;
 mod change;
 mod channel;
 mod comment;
@@ -13,6 +14,7 @@ mod user;
 mod view;
 mod when;
 
+pub use access::Scope;
 pub use change::ChangeRecord;
 pub use channel::Channel;
 pub use comment::Comment;

@@ -101,6 +101,12 @@ pub enum Clause {
         to: Option<DateTime<Utc>>,
         negated: bool,
     },
+    /// Assigned to `assignee`, or unassigned in `team` (no team: `None`);
+    /// made by the service from an agent's role, never parsed.
+    Visible {
+        assignee: String,
+        team: Option<String>,
+    },
     /// Open tickets whose deadline is in one of `states` (`ok`, `at_risk`,
     /// `breached`) as of `at`; made by the service, which knows the open states.
     Sla {

@@ -87,6 +87,16 @@ pub fn explain(
                 };
                 (text, *negated)
             }
+            Clause::Visible { assignee, team } => (
+                cat.f(
+                    "explain.visible",
+                    &[
+                        ("assignee", &assignee.as_str()),
+                        ("team", &team.as_deref().unwrap_or("–")),
+                    ],
+                ),
+                false,
+            ),
             Clause::Sla {
                 states, negated, ..
             } => {

@@ -39,14 +39,45 @@ impl Desk {
         };
         let me = self.login.clone();
         let now = self.clock.now();
-        self.store.write(|w| {
-            if w.reader().user(&user.login)?.is_some() {
-                return Err(Error::UserExists(user.login.clone()));
+        self.store.write(|w| match w.reader().user(&user.login)? {
+            Some(old) if old.active => Err(Error::UserExists(user.login.clone())),
+            // A removed member comes back with the role and team given now.
+            Some(_) => {
+                w.update_member(&user)?;
+                ops::log_user_event(w, &me, now, &user.login, None, Some(role))
             }
-            w.insert_user(&user, now)?;
-            ops::log_user_event(w, &me, now, &user.login, None, Some(role))
+            None => {
+                w.insert_user(&user, now)?;
+                ops::log_user_event(w, &me, now, &user.login, None, Some(role))
+            }
         })?;
         Ok(user)
+    }
+
+    /// Removes a member (admin only): they can no longer open the desk, at
+    /// their very next action even in a session already open. Their
+    /// tickets, comments and history stay; the last admin cannot be removed.
+    pub fn remove_user(&mut self, login: &str) -> Result<User> {
+        self.require("action.user_remove", Role::Admin)?;
+        let me = self.login.clone();
+        let now = self.clock.now();
+        self.store.write(|w| {
+            let user = w
+                .reader()
+                .user(login)?
+                .filter(|u| u.active)
+                .ok_or_else(|| Error::UserNotFound(login.to_string()))?;
+            if user.role == Role::Admin && w.reader().count_admins()? <= 1 {
+                return Err(Error::LastAdmin);
+            }
+            let removed = User {
+                active: false,
+                ..user.clone()
+            };
+            w.update_member(&removed)?;
+            ops::log_user_event(w, &me, now, login, Some(user.role), None)?;
+            Ok(removed)
+        })
     }
 
     /// Changes a member's role (admin only); the last admin cannot step down.

@@ -60,7 +60,7 @@ impl Desk {
         let ids = match targets {
             Targets::Ids(ids) => ids.clone(),
             Targets::Query(q) => {
-                let q = self.resolve(q.clone())?;
+                let q = self.scoped(q.clone())?;
                 self.store.reader().ids(&q)?
             }
         };

@@ -2,7 +2,9 @@
 //! kanban columns, ticket detail and history.
 
 use crate::domain::TimeSpec;
-use crate::domain::{Clause, Event, Field, ListRequest, Query, TicketDetail, TicketRow, User};
+use crate::domain::{
+    Clause, Event, Field, ListRequest, Query, Ticket, TicketDetail, TicketRow, User,
+};
 use crate::error::{Error, Result};
 
 use super::{Desk, ops};
@@ -92,6 +94,25 @@ impl Desk {
         Ok(Query { clauses })
     }
 
+    /// A query resolved and narrowed to what the current member may see
+    /// (their role and team read fresh, so a demotion applies at once).
+    pub(super) fn scoped(&self, query: Query) -> Result<Query> {
+        let scope = self.me()?.scope();
+        let mut query = self.resolve(query)?;
+        query.clauses.extend(scope.clause());
+        Ok(query)
+    }
+
+    /// A ticket the current member may see; any other answers "not found",
+    /// exactly as a missing one does.
+    fn visible_ticket(&self, reader: &crate::store::Reader<'_>, id: i64) -> Result<Ticket> {
+        let scope = self.me()?.scope();
+        reader
+            .ticket(id)?
+            .filter(|t| scope.allows(t.assignee.as_deref(), t.team.as_deref()))
+            .ok_or(Error::TicketNotFound(id))
+    }
+
     fn resolve_value(&self, field: Field, value: &str) -> Result<Vec<String>> {
         let wf = &self.workflow;
         match field {
@@ -131,9 +152,8 @@ impl Desk {
 
     /// One page of tickets; `req.query` may hold unresolved names.
     pub fn list(&self, req: &ListRequest) -> Result<Vec<TicketRow>> {
-        self.me()?;
         let req = ListRequest {
-            query: self.resolve(req.query.clone())?,
+            query: self.scoped(req.query.clone())?,
             ..req.clone()
         };
         self.store.reader().list(&req, &self.status_order())
@@ -170,15 +190,13 @@ impl Desk {
 
     /// How many tickets match.
     pub fn count(&self, query: &Query) -> Result<i64> {
-        self.me()?;
-        self.store.reader().count(&self.resolve(query.clone())?)
+        self.store.reader().count(&self.scoped(query.clone())?)
     }
 
     /// Kanban columns in workflow order, each with up to `per_column` tickets,
     /// most urgent first.
     pub fn board(&self, query: &Query, per_column: usize) -> Result<Vec<BoardColumn>> {
-        self.me()?;
-        let query = self.resolve(query.clone())?;
+        let query = self.scoped(query.clone())?;
         let reader = self.store.reader();
         let counts = reader.count_by_status(&query)?;
         let mut columns = Vec::new();
@@ -204,9 +222,8 @@ impl Desk {
 
     /// A ticket with customer, comments and history.
     pub fn detail(&self, id: i64) -> Result<TicketDetail> {
-        self.me()?;
         let reader = self.store.reader();
-        let ticket = reader.ticket(id)?.ok_or(Error::TicketNotFound(id))?;
+        let ticket = self.visible_ticket(&reader, id)?;
         let customer = match ticket.customer_id {
             Some(cid) => reader.customer(cid)?,
             None => None,
@@ -221,16 +238,17 @@ impl Desk {
 
     /// A ticket's audit log, oldest first.
     pub fn history(&self, id: i64) -> Result<Vec<Event>> {
-        self.me()?;
         let reader = self.store.reader();
-        reader.ticket(id)?.ok_or(Error::TicketNotFound(id))?;
+        self.visible_ticket(&reader, id)?;
         reader.events(id)
     }
 
-    /// Every desk member.
+    /// Every current desk member (removed ones keep their history only).
     pub fn users(&self) -> Result<Vec<User>> {
         self.me()?;
-        self.store.reader().users()
+        let mut users = self.store.reader().users()?;
+        users.retain(|u| u.active);
+        Ok(users)
     }
 
     /// Total number of tickets on the desk.

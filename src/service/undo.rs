@@ -106,7 +106,7 @@ fn revert(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, id: i64, events: &[&Event]) ->
                             refused,
                         }))
                     })?;
-                let ticket = ops::load(w, id, None)?;
+                let ticket = ops::load(w, ctx, id, None)?;
                 let was_resolved = ctx.workflow.state(previous).is_some_and(|s| s.is_resolved);
                 let was_final = ctx.workflow.state(previous).is_some_and(|s| s.is_final);
                 let mut update = TicketUpdate {
@@ -147,7 +147,7 @@ fn revert(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, id: i64, events: &[&Event]) ->
                 }
             }
             EventKind::Accepted => {
-                let ticket = ops::load(w, id, None)?;
+                let ticket = ops::load(w, ctx, id, None)?;
                 let update = TicketUpdate {
                     accepted_at: Some(None),
                     rating: Some(None),

@@ -70,6 +70,9 @@ pub fn where_clause(query: &Query) -> Where {
                 open,
                 negated,
             } => (sla_sql(states, *at, open, &mut params), *negated),
+            Clause::Visible { assignee, team } => {
+                (visible_sql(assignee, team.as_deref(), &mut params), false)
+            }
         };
         // NULL columns (no assignee, no deadline) make a test unknown, not
         // false; `coalesce` keeps `-assignee:bob` from hiding unassigned tickets.
@@ -165,6 +168,20 @@ fn time_sql(
         parts.push(format!("{column} < ?{}", params.len()));
     }
     parts.join(" AND ")
+}
+
+/// An agent's tickets: assigned to them, or unassigned in their team.
+fn visible_sql(assignee: &str, team: Option<&str>, params: &mut Vec<Value>) -> String {
+    params.push(Value::Text(assignee.to_string()));
+    let mine = params.len();
+    let team_test = match team {
+        Some(team) => {
+            params.push(Value::Text(team.to_string()));
+            format!("t.team = ?{}", params.len())
+        }
+        None => "t.team IS NULL".to_string(),
+    };
+    format!("t.assignee = ?{mine} OR (t.assignee IS NULL AND {team_test})")
 }
 
 /// Open tickets by deadline state: breached (due passed), at risk (in the

@@ -60,4 +60,19 @@ impl Writer<'_> {
         )?;
         Ok(())
     }
+
+    /// Rewrites a member's name, role, team and whether they are active.
+    pub fn update_member(&mut self, user: &User) -> Result<()> {
+        self.tx.execute(
+            "UPDATE users SET display_name = ?2, role = ?3, team = ?4, active = ?5 WHERE login = ?1",
+            params![
+                user.login,
+                user.display_name,
+                user.role.as_str(),
+                user.team,
+                user.active
+            ],
+        )?;
+        Ok(())
+    }
 }

@@ -2,6 +2,7 @@
 //! `tdesk` binary), the store on real files, TUI snapshots, and the
 //! architecture rule that front ends never touch the store.
 
+mod access;
 mod architecture;
 mod cli;
 mod common;

@@ -1,11 +1,13 @@
 //! Assigning, commenting, editing fields and recording the customer's acceptance.
 
-use crate::domain::{Comment, EventKind, InvalidValue, Ticket, TicketChanges, normalize_tag};
+use crate::domain::{
+    Comment, EventKind, InvalidValue, Role, Ticket, TicketChanges, User, normalize_tag,
+};
 use crate::error::{Error, Result};
 use crate::store::{TicketUpdate, Writer};
 
 use super::create::{require_active_user, resolve_type};
-use super::{Ctx, check_body, clean_title, load, save, transition};
+use super::{Ctx, check_body, clean_title, load, reload, save, transition};
 
 /// Sets or clears the assignee; follows the state's `on_assign` move.
 pub fn assign(
@@ -15,10 +17,11 @@ pub fn assign(
     login: Option<&str>,
     expected_version: Option<i64>,
 ) -> Result<Ticket> {
-    let ticket = load(w, id, expected_version)?;
+    let ticket = load(w, ctx, id, expected_version)?;
     if ticket.assignee.as_deref() == login {
         return Ok(ticket);
     }
+    may_assign(ctx.actor, ticket.assignee.as_deref(), login)?;
     if let Some(l) = login {
         require_active_user(w, l)?;
     }
@@ -38,13 +41,29 @@ pub fn assign(
     if login.is_some() {
         transition::follow_on_assign(w, ctx, id)?;
     }
-    load(w, id, None)
+    reload(w, id)
+}
+
+/// Agents may take an unassigned ticket (of their team: they cannot load
+/// any other) and give back their own; every other assignment needs a
+/// supervisor.
+pub fn may_assign(actor: &User, from: Option<&str>, to: Option<&str>) -> Result<()> {
+    let me = Some(actor.login.as_str());
+    let own_move = (from.is_none() && to == me) || (from == me && to.is_none());
+    if actor.role.at_least(Role::Supervisor) || own_move {
+        Ok(())
+    } else {
+        Err(Error::Forbidden {
+            action: "action.assign",
+            needs: Role::Supervisor,
+        })
+    }
 }
 
 /// Sets the assignee without the `on_assign` move (used by undo, which
 /// restores the state separately).
 pub fn assign_plain(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, login: Option<&str>) -> Result<()> {
-    let ticket = load(w, id, None)?;
+    let ticket = load(w, ctx, id, None)?;
     if ticket.assignee.as_deref() == login {
         return Ok(());
     }
@@ -75,7 +94,7 @@ pub fn comment(
     body: &str,
     internal: bool,
 ) -> Result<Comment> {
-    let ticket = load(w, id, None)?;
+    let ticket = load(w, ctx, id, None)?;
     let body = body.trim_end();
     if body.trim().is_empty() {
         return Err(Error::Empty("field.comment"));
@@ -115,7 +134,7 @@ pub fn edit(
     changes: &TicketChanges,
     expected_version: Option<i64>,
 ) -> Result<Ticket> {
-    let ticket = load(w, id, expected_version)?;
+    let ticket = load(w, ctx, id, expected_version)?;
     let mut update = TicketUpdate::default();
     let mut events: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     let mut note = |field: &str, old: Option<String>, new: Option<String>| {
@@ -237,7 +256,7 @@ pub fn edit(
             new.as_deref(),
         )?;
     }
-    load(w, id, None)
+    reload(w, id)
 }
 
 /// Records that the customer confirmed the fix, with an optional 1–5 rating.
@@ -248,7 +267,7 @@ pub fn accept(
     rating: Option<u8>,
     expected_version: Option<i64>,
 ) -> Result<Ticket> {
-    let ticket = load(w, id, expected_version)?;
+    let ticket = load(w, ctx, id, expected_version)?;
     let state = ctx.workflow.state(&ticket.status);
     if !state.is_some_and(|s| s.is_resolved && !s.is_final) {
         return Err(Error::NotAwaitingAcceptance(id));
@@ -275,5 +294,5 @@ pub fn accept(
         None,
         shown.as_deref(),
     )?;
-    load(w, id, None)
+    reload(w, id)
 }

@@ -1,6 +1,8 @@
 //! Creating a ticket.
 
-use crate::domain::{Channel, EventKind, NewCustomer, NewTicket, Priority, Ticket, normalize_tag};
+use crate::domain::{
+    Channel, EventKind, NewCustomer, NewTicket, Priority, Role, Ticket, normalize_tag,
+};
 use crate::error::{Error, Result};
 use crate::store::Writer;
 use crate::workflow::Workflow;
@@ -29,8 +31,16 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         _ => None,
     };
     if let Some(login) = &new.assignee {
+        super::may_assign(ctx.actor, None, Some(login))?;
         require_active_user(w, login)?;
     }
+    // An agent's new ticket without a team joins theirs, so they still see
+    // it when it is unassigned.
+    let team = new.team.filter(|t| !t.trim().is_empty()).or_else(|| {
+        (ctx.actor.role == Role::Agent)
+            .then(|| ctx.actor.team.clone())
+            .flatten()
+    });
     let mut tags: Vec<String> = new.tags.iter().filter_map(|t| normalize_tag(t)).collect();
     tags.sort();
     tags.dedup();
@@ -45,7 +55,7 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         channel: new.channel.unwrap_or(Channel::Other),
         customer_id,
         assignee: new.assignee.clone(),
-        team: new.team.filter(|t| !t.trim().is_empty()),
+        team,
         tags,
         custom: new.custom,
         resolution: None,

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::store::{NewEvent, TicketUpdate, Writer};
 use crate::workflow::Workflow;
 
-pub use change::{accept, assign, assign_plain, comment, edit};
+pub use change::{accept, assign, assign_plain, comment, edit, may_assign};
 pub use create::{create, resolve_type};
 pub use transition::{MoveOptions, transition};
 
@@ -56,13 +56,32 @@ impl Ctx<'_> {
     }
 }
 
-/// Loads a ticket, refusing with `Conflict` when the caller saw another version.
-pub fn load(w: &Writer<'_>, id: i64, expected_version: Option<i64>) -> Result<Ticket> {
-    let ticket = w.reader().ticket(id)?.ok_or(Error::TicketNotFound(id))?;
+/// Loads a ticket the actor may see (any other is "not found", exactly as a
+/// missing one), refusing with `Conflict` when the caller saw another version.
+pub fn load(
+    w: &Writer<'_>,
+    ctx: &Ctx<'_>,
+    id: i64,
+    expected_version: Option<i64>,
+) -> Result<Ticket> {
+    let ticket = reload(w, id)?;
+    if !ctx
+        .actor
+        .scope()
+        .allows(ticket.assignee.as_deref(), ticket.team.as_deref())
+    {
+        return Err(Error::TicketNotFound(id));
+    }
     match expected_version {
         Some(v) if v != ticket.version => Err(conflict(w, id)?),
         _ => Ok(ticket),
     }
+}
+
+/// Reads a ticket back after this operation changed it (no access check:
+/// the change itself was checked, and may have moved it out of view).
+pub fn reload(w: &Writer<'_>, id: i64) -> Result<Ticket> {
+    w.reader().ticket(id)?.ok_or(Error::TicketNotFound(id))
 }
 
 /// The conflict error for `id`, naming who changed it last and when.

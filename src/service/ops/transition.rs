@@ -5,7 +5,7 @@ use crate::error::{Error, RefusedMove, Result};
 use crate::store::{TicketUpdate, Writer};
 use crate::workflow::{MoveDecision, MoveFacts, NoteUse};
 
-use super::{Ctx, check_body, load, save};
+use super::{Ctx, check_body, load, reload, save};
 
 /// Options of a move.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub fn transition(
     to: &str,
     opts: &MoveOptions,
 ) -> Result<Ticket> {
-    let ticket = load(w, id, opts.expected_version)?;
+    let ticket = load(w, ctx, id, opts.expected_version)?;
     if let Some(note) = &opts.note {
         check_body("field.note", note)?;
     }
@@ -49,7 +49,7 @@ pub fn transition(
             }))
         })?;
     apply(w, ctx, &ticket, to, decision, opts.note.as_deref())?;
-    load(w, id, None)
+    reload(w, id)
 }
 
 /// Writes an accepted move: status, timestamps, note, events.
@@ -139,7 +139,7 @@ fn apply(
 /// After an assignment: if the ticket's state names an `on_assign` target and
 /// the engine allows the move, take it. A refused follow-up move is not an error.
 pub fn follow_on_assign(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64) -> Result<()> {
-    let ticket = load(w, id, None)?;
+    let ticket = reload(w, id)?;
     let Some(target) = ctx
         .workflow
         .state(&ticket.status)

