@@ -106,6 +106,12 @@ pub enum Error {
     NoDesk(String),
     /// No home directory, so no default desk path.
     NoHome,
+    /// A group named for a team desk does not exist.
+    UnknownGroup(String),
+    /// The caller's account may not read the desk's directory or file.
+    NoAccess(String),
+    /// `tdesk doctor` found this many problems (each already printed).
+    Unhealthy(usize),
     /// Standard input could not be read.
     Stdin(String),
     /// Input that should be text is not UTF-8; names the source.
@@ -137,6 +143,7 @@ impl Error {
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_) | Error::UserNotFound(_) | Error::ViewNotFound(_) => 3,
             Error::NotMember(_)
+            | Error::NoAccess(_)
             | Error::Refused(_)
             | Error::Forbidden { .. }
             | Error::LastAdmin
@@ -147,7 +154,7 @@ impl Error {
             | Error::WorkflowStateInUse { .. } => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
-            Error::NoDesk(_) => 3,
+            Error::NoDesk(_) | Error::UnknownGroup(_) => 3,
             _ => 1,
         }
     }
@@ -277,6 +284,9 @@ impl Error {
             Error::BrokenPipe => String::new(),
             Error::NoDesk(path) => cat.f("error.no_desk", &[("path", path)]),
             Error::NoHome => cat.t("error.no_home").to_string(),
+            Error::UnknownGroup(group) => cat.f("error.unknown_group", &[("group", group)]),
+            Error::NoAccess(path) => cat.f("error.no_access", &[("path", path)]),
+            Error::Unhealthy(count) => cat.f("error.unhealthy", &[("count", count)]),
             Error::Stdin(message) => cat.f("error.read_stdin", &[("message", message)]),
             Error::NotUtf8(source) => cat.f("error.not_utf8", &[("source", source)]),
         }

@@ -7,10 +7,12 @@
 //! - [`service`]: the use cases — a [`service::Desk`] joins store and engines;
 //!   every write is one transaction with its audit events.
 //! - [`config`], [`i18n`]: paths, settings, UI strings in English and Chinese.
+//! - [`deskdir`]: the desk directory on disk: team desks' group and modes.
 //! - [`cli`], [`tui`]: front ends, clients of the service only (never of `store`).
 
 pub mod cli;
 pub mod config;
+pub mod deskdir;
 pub mod domain;
 pub mod error;
 pub mod i18n;

@@ -38,6 +38,11 @@ fn main() -> ExitCode {
         Err(_) if about_setup => Config::default(),
         Err(e) => return fail(&cat, &e),
     };
+    let system_db = match config::system_db() {
+        Ok(db) => db,
+        Err(_) if about_setup => None,
+        Err(e) => return fail(&cat, &e),
+    };
     let width = std::io::stdout()
         .is_terminal()
         .then(|| {
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         clock: Arc::new(SystemClock),
         config,
         env_db: std::env::var_os("TDESK_DB").map(Into::into),
+        system_db,
         width,
     };
     let stdout = std::io::stdout();

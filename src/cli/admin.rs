@@ -34,6 +34,32 @@ pub fn init(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     line(io.out, &msg)
 }
 
+/// `tdesk init --shared DIR [--group G]`: a team desk every member of the
+/// group can open; the caller becomes its admin.
+pub fn init_shared(
+    dir: &Path,
+    group: Option<&str>,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let db = crate::deskdir::create_shared(dir, group)?;
+    let (desk, _) = Desk::open(&db, &s.identity, s.clock.clone())?;
+    // SQLite has made its -wal and -shm files now: give them the group's modes too.
+    crate::deskdir::create_shared(dir, group)?;
+    let me = desk.me()?;
+    let group = crate::deskdir::group_name(crate::deskdir::dir_group(dir)?);
+    let msg = s.cat.f(
+        "cli.init_shared",
+        &[
+            ("dir", &dir.display()),
+            ("group", &group),
+            ("login", &me.login),
+            ("role", &role_label(&s.cat, me.role)),
+        ],
+    );
+    line(io.out, &msg)
+}
+
 pub fn demo(desk: &mut Desk, a: DemoArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let summary = desk.load_demo(a.tickets, a.seed)?;
     let msg = s.cat.f(

@@ -11,7 +11,8 @@ use crate::domain::Field;
 #[derive(Debug, Parser)]
 #[command(name = "tdesk", version, about, long_about = None)]
 pub struct Cli {
-    /// Desk database (default: TDESK_DB, then the config file, then the platform data dir).
+    /// Desk database or desk directory (default: TDESK_DB, then your config,
+    /// then /etc/tdesk/config.toml, then the platform data dir).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// UI language: en or zh-CN (default: config, then LC_ALL/LC_MESSAGES/LANG).
@@ -27,7 +28,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a desk (you become its admin).
-    Init,
+    Init {
+        /// Create a team desk in this directory: group-owned, setgid (2770),
+        /// the database 0660, so every member of the group can use it.
+        #[arg(long, value_name = "DIR")]
+        shared: Option<PathBuf>,
+        /// The team desk's group (default: your primary group).
+        #[arg(long, requires = "shared")]
+        group: Option<String>,
+    },
+    /// Check a desk and print every problem with its fix.
+    Doctor,
     /// Create a ticket; prints its number.
     Add(AddArgs),
     /// List tickets matching a query (e.g. `status:open priority:P0..P1 refund`).

@@ -4,6 +4,7 @@
 
 mod admin;
 pub mod args;
+mod doctor;
 mod output;
 mod setup;
 mod tickets;
@@ -29,6 +30,8 @@ pub struct Session {
     pub config: Config,
     /// The value of `TDESK_DB`, if set.
     pub env_db: Option<PathBuf>,
+    /// The desk named in the system config (/etc/tdesk/config.toml), if any.
+    pub system_db: Option<PathBuf>,
     /// Terminal width when standard output is a terminal (tables shrink to fit).
     pub width: Option<usize>,
 }
@@ -55,7 +58,11 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
             let desk = open(&cli, s, io, false)?;
             crate::tui::run(desk, s)
         }
-        Some(Command::Init) => admin::init(&cli, s, io),
+        Some(Command::Init { shared, group }) => match shared {
+            Some(dir) => admin::init_shared(&dir, group.as_deref(), s, io),
+            None => admin::init(&cli, s, io),
+        },
+        Some(Command::Doctor) => doctor::run(&cli, s, io),
         Some(Command::Config(c)) => setup::config(c, s, io),
         Some(Command::Completions { shell }) => setup::completions(shell, io),
         Some(Command::Man) => setup::man(io),
@@ -71,7 +78,11 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
 
 fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     match command {
-        Command::Init | Command::Config(_) | Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Init { .. }
+        | Command::Doctor
+        | Command::Config(_)
+        | Command::Completions { .. }
+        | Command::Man => Ok(()),
         Command::Add(a) => tickets::add(desk, a, s, io),
         Command::List(a) => tickets::list(desk, a, s, io),
         Command::Show(a) => tickets::show(desk, a, s, io),
@@ -94,10 +105,24 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
 /// An explicitly named desk must exist unless `create` is set; the default
 /// desk is created on first use.
 pub(crate) fn open(cli: &Cli, s: &Session, io: &mut Streams<'_>, create: bool) -> Result<Desk> {
-    let (path, explicit) =
-        config::choose_db(cli.db.as_deref(), s.env_db.clone(), &s.config).ok_or(Error::NoHome)?;
-    if explicit && !create && !path.exists() {
-        return Err(Error::NoDesk(path.display().to_string()));
+    let (path, explicit) = desk_path(cli, s)?;
+    if explicit && !create {
+        // A desk in a directory the caller may not enter is not "missing".
+        match std::fs::metadata(&path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoDesk(path.display().to_string()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(Error::NoAccess(path.display().to_string()));
+            }
+            Err(e) => {
+                return Err(Error::Io {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                });
+            }
+        }
     }
     let (desk, opened) = Desk::open(&path, &s.identity, s.clock.clone())?;
     if opened == Opened::Bootstrapped && !create {
@@ -108,6 +133,19 @@ pub(crate) fn open(cli: &Cli, s: &Session, io: &mut Streams<'_>, create: bool) -
         output::line(io.err, &msg)?;
     }
     Ok(desk)
+}
+
+/// The desk file to open and whether it was named explicitly; a desk
+/// directory means the database inside it.
+pub(crate) fn desk_path(cli: &Cli, s: &Session) -> Result<(PathBuf, bool)> {
+    let (path, explicit) = config::choose_db(
+        cli.db.as_deref(),
+        s.env_db.clone(),
+        &s.config,
+        s.system_db.clone(),
+    )
+    .ok_or(Error::NoHome)?;
+    Ok((crate::deskdir::desk_file(&path), explicit))
 }
 
 /// Reads `-` as standard input; any other value is taken as given.

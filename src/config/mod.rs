@@ -151,16 +151,28 @@ pub fn demo_db_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.data_dir().join("demo.db"))
 }
 
-/// Which database to open: flag, then `TDESK_DB`, then config, then the default.
-/// The boolean says whether the path was chosen explicitly (it must then exist).
+/// The system-wide config: a team server names its desk here, so members
+/// just type `tdesk`.
+pub const SYSTEM_CONFIG: &str = "/etc/tdesk/config.toml";
+
+/// The desk the system config names, if it names one.
+pub fn system_db() -> Result<Option<PathBuf>> {
+    Ok(Config::load(Path::new(SYSTEM_CONFIG))?.db)
+}
+
+/// Which database to open: flag, then `TDESK_DB`, then the user's config,
+/// then the system config, then the default. The boolean says whether the
+/// path was chosen explicitly (it must then exist).
 pub fn choose_db(
     flag: Option<&Path>,
     env: Option<PathBuf>,
     config: &Config,
+    system: Option<PathBuf>,
 ) -> Option<(PathBuf, bool)> {
     flag.map(Path::to_path_buf)
         .or(env.filter(|p| !p.as_os_str().is_empty()))
         .or_else(|| config.db.clone())
+        .or(system)
         .map(|p| (p, true))
         .or_else(|| default_db_path().map(|p| (p, false)))
 }
@@ -213,7 +225,7 @@ mod tests {
             ..Config::default()
         };
         let pick = |flag: Option<&str>, env: Option<&str>| {
-            choose_db(flag.map(Path::new), env.map(PathBuf::from), &cfg)
+            choose_db(flag.map(Path::new), env.map(PathBuf::from), &cfg, None)
         };
         assert_eq!(
             pick(Some("/f.db"), Some("/e.db")),
@@ -223,7 +235,17 @@ mod tests {
         assert_eq!(pick(None, Some("")), Some(("/cfg.db".into(), true)));
         assert_eq!(pick(None, None), Some(("/cfg.db".into(), true)));
         let none = Config::default();
-        let (_, explicit) = choose_db(None, None, &none).expect("a default path");
+        let (_, explicit) = choose_db(None, None, &none, None).expect("a default path");
         assert!(!explicit);
+        // The system config names the desk when the user's does not.
+        let team = Some(PathBuf::from("/srv/desk"));
+        assert_eq!(
+            choose_db(None, None, &none, team.clone()),
+            Some(("/srv/desk".into(), true))
+        );
+        assert_eq!(
+            choose_db(None, None, &cfg, team),
+            Some(("/cfg.db".into(), true))
+        );
     }
 }

@@ -47,6 +47,20 @@ pub struct Desk {
     tz: chrono::FixedOffset,
 }
 
+/// What the database says about itself, for `tdesk doctor`.
+#[derive(Debug, Clone)]
+pub struct Checkup {
+    /// `ok`, or SQLite's first complaint.
+    pub integrity: String,
+    pub schema: i64,
+    pub expected_schema: i64,
+    pub journal: String,
+    pub search_ok: bool,
+    /// The member running the check.
+    pub me: User,
+    pub members: Vec<User>,
+}
+
 /// What opening a desk did besides opening it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opened {
@@ -212,6 +226,27 @@ impl Desk {
     /// SQLite's integrity check and the schema version, for diagnostics.
     pub fn health(&self) -> Result<(String, i64)> {
         Ok((self.store.integrity_check()?, self.store.schema_version()?))
+    }
+
+    /// Everything `tdesk doctor` asks the database.
+    pub fn checkup(&self) -> Result<Checkup> {
+        let me = self.me()?;
+        let members = self
+            .store
+            .reader()
+            .users()?
+            .into_iter()
+            .filter(|u| u.active)
+            .collect();
+        Ok(Checkup {
+            integrity: self.store.integrity_check()?,
+            schema: self.store.schema_version()?,
+            expected_schema: crate::store::SCHEMA_VERSION,
+            journal: self.store.journal_mode()?,
+            search_ok: self.store.check_search_index().is_ok(),
+            me,
+            members,
+        })
     }
 
     /// Fails when the search index does not match the tickets.

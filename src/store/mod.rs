@@ -258,6 +258,13 @@ impl Store {
         Ok(())
     }
 
+    /// The journal mode (`wal` for every desk tdesk opened).
+    pub fn journal_mode(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+    }
+
     /// SQLite's own consistency check; `ok` when healthy.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self

@@ -7,4 +7,5 @@ mod architecture;
 mod cli;
 mod common;
 mod store;
+mod team;
 mod tui;

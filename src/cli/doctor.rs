@@ -1,0 +1,145 @@
+//! `tdesk doctor`: checks a desk — the modes and group of its directory and
+//! files, WAL, schema version, SQLite's integrity check, the search index,
+//! members without a Unix account, and who you are on it — and prints every
+//! problem with the command that fixes it. Exits non-zero when it found any.
+
+use super::output::line;
+use super::{Cli, Session, Streams, desk_path};
+use crate::deskdir::{FileFinding, check_files};
+use crate::error::{Error, Result};
+use crate::present::role_label;
+use crate::service::{Desk, account_exists};
+
+/// One line of the report: fine, or a problem and its fix.
+enum Line {
+    Ok(String),
+    Problem { what: String, fix: String },
+}
+
+pub fn run(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let cat = &s.cat;
+    let (db, _) = desk_path(cli, s)?;
+    if !db.exists() {
+        return Err(Error::NoDesk(db.display().to_string()));
+    }
+    let mut report = Vec::new();
+    for finding in check_files(&db)? {
+        report.push(file_line(&finding, s));
+    }
+    match Desk::open(&db, &s.identity, s.clock.clone()) {
+        Ok((desk, _)) => desk_lines(&desk, s, &mut report)?,
+        Err(e) => report.push(Line::Problem {
+            what: e.message(cat),
+            fix: cat.t("doctor.fix_open").to_string(),
+        }),
+    }
+    let mut problems = 0;
+    for l in &report {
+        match l {
+            Line::Ok(text) => line(io.out, &format!("ok       {text}"))?,
+            Line::Problem { what, fix } => {
+                problems += 1;
+                line(io.out, &format!("PROBLEM  {what}"))?;
+                line(
+                    io.out,
+                    &format!("         {}", cat.f("doctor.fix", &[("fix", fix)])),
+                )?;
+            }
+        }
+    }
+    if problems == 0 {
+        line(io.out, cat.t("doctor.healthy"))
+    } else {
+        Err(Error::Unhealthy(problems))
+    }
+}
+
+fn file_line(finding: &FileFinding, s: &Session) -> Line {
+    let cat = &s.cat;
+    match finding {
+        FileFinding::SharedDir { dir, group } => Line::Ok(cat.f(
+            "doctor.shared_dir",
+            &[("dir", &dir.display()), ("group", group)],
+        )),
+        FileFinding::PersonalDir { dir } => {
+            Line::Ok(cat.f("doctor.personal_dir", &[("dir", &dir.display())]))
+        }
+        FileFinding::DirMode { dir, mode } => Line::Problem {
+            what: cat.f(
+                "doctor.dir_mode",
+                &[("dir", &dir.display()), ("mode", &format!("{mode:o}"))],
+            ),
+            fix: format!("chmod 2770 {}", dir.display()),
+        },
+        FileFinding::FileMode { path, mode } => Line::Problem {
+            what: cat.f(
+                "doctor.file_mode",
+                &[("path", &path.display()), ("mode", &format!("{mode:o}"))],
+            ),
+            fix: format!("chmod 660 {}", path.display()),
+        },
+        FileFinding::FileGroup { path, group, want } => Line::Problem {
+            what: cat.f(
+                "doctor.file_group",
+                &[("path", &path.display()), ("group", group), ("want", want)],
+            ),
+            fix: format!("chgrp {want} {}", path.display()),
+        },
+    }
+}
+
+fn desk_lines(desk: &Desk, s: &Session, report: &mut Vec<Line>) -> Result<()> {
+    let cat = &s.cat;
+    let c = desk.checkup()?;
+    report.push(if c.journal.eq_ignore_ascii_case("wal") {
+        Line::Ok(cat.t("doctor.wal").to_string())
+    } else {
+        Line::Problem {
+            what: cat.f("doctor.not_wal", &[("mode", &c.journal)]),
+            fix: cat.t("doctor.fix_wal").to_string(),
+        }
+    });
+    report.push(if c.schema == c.expected_schema {
+        Line::Ok(cat.f("doctor.schema", &[("version", &c.schema)]))
+    } else {
+        Line::Problem {
+            what: cat.f(
+                "doctor.schema_behind",
+                &[("version", &c.schema), ("expected", &c.expected_schema)],
+            ),
+            fix: cat.t("doctor.fix_schema").to_string(),
+        }
+    });
+    report.push(if c.integrity == "ok" {
+        Line::Ok(cat.t("doctor.integrity").to_string())
+    } else {
+        Line::Problem {
+            what: cat.f("doctor.corrupt", &[("message", &c.integrity)]),
+            fix: cat.t("doctor.fix_corrupt").to_string(),
+        }
+    });
+    report.push(if c.search_ok {
+        Line::Ok(cat.t("doctor.search").to_string())
+    } else {
+        Line::Problem {
+            what: cat.t("doctor.search_broken").to_string(),
+            fix: cat.t("doctor.fix_search").to_string(),
+        }
+    });
+    for u in c.members.iter().filter(|u| !account_exists(&u.login)) {
+        report.push(Line::Problem {
+            what: cat.f("doctor.no_account", &[("login", &u.login)]),
+            fix: format!("tdesk user rm {}", u.login),
+        });
+    }
+    report.push(Line::Ok(cat.f(
+        "doctor.me",
+        &[
+            ("login", &c.me.login),
+            ("role", &role_label(cat, c.me.role)),
+            ("team", &c.me.team.as_deref().unwrap_or("–")),
+            ("members", &c.members.len()),
+        ],
+    )));
+    Ok(())
+}
