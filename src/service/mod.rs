@@ -228,6 +228,12 @@ impl Desk {
         Ok((self.store.integrity_check()?, self.store.schema_version()?))
     }
 
+    /// Changes when someone else (another process or connection) has
+    /// written to the desk since the last call; see [`Store::data_version`].
+    pub fn data_version(&self) -> Result<i64> {
+        self.store.data_version()
+    }
+
     /// Everything `tdesk doctor` asks the database.
     pub fn checkup(&self) -> Result<Checkup> {
         let me = self.me()?;

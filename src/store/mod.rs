@@ -258,6 +258,15 @@ impl Store {
         Ok(())
     }
 
+    /// A number that changes whenever another connection commits to the
+    /// database (SQLite's `data_version`): cheap enough to ask twice a second
+    /// all day to notice other agents' changes.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// The journal mode (`wal` for every desk tdesk opened).
     pub fn journal_mode(&self) -> Result<String> {
         Ok(self

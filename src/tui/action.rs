@@ -21,6 +21,9 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
+    /// Someone else changed the desk: reload what is on screen, keeping the
+    /// cursor on its ticket, the selection and anything half-typed.
+    DeskChanged,
     /// Rows `start..` of the list for `generation`; `asked` rows were requested.
     WindowLoaded {
         generation: u64,

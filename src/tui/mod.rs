@@ -35,6 +35,8 @@ use theme::Theme;
 const POLL: Duration = Duration::from_millis(250);
 /// The same with a worker thread whose results should show promptly.
 const WORKER_POLL: Duration = Duration::from_millis(15);
+/// How often the desk is asked whether someone else changed it.
+const LIVE_POLL: Duration = Duration::from_millis(500);
 
 /// Whether the user asked for no colour (<https://no-color.org>).
 pub fn no_color() -> bool {
@@ -49,6 +51,34 @@ fn to_action(ev: Event) -> Option<Action> {
         Event::Paste(p) => Some(Action::Paste(p)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,
+    }
+}
+
+/// Notices other agents' writes: asks the desk's data version at most every
+/// [`LIVE_POLL`]. Our own writes go through the same connection and do not
+/// count (they reload what they change themselves).
+struct LiveCheck {
+    version: Option<i64>,
+    last: std::time::Instant,
+}
+
+impl LiveCheck {
+    fn new(desk: &Desk) -> Self {
+        Self {
+            version: desk.data_version().ok(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn changed(&mut self, desk: &Desk, now: std::time::Instant) -> bool {
+        if now.duration_since(self.last) < LIVE_POLL {
+            return false;
+        }
+        self.last = now;
+        let version = desk.data_version().ok();
+        let changed = version.is_some() && self.version.is_some() && version != self.version;
+        self.version = version;
+        changed
     }
 }
 
@@ -102,6 +132,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     runner.settle(&mut desk, &mut app, effects);
     runner.set_lists(lists);
     let mut trace = trace::Trace::from_env();
+    let mut live = LiveCheck::new(&desk);
     loop {
         guard
             .terminal
@@ -120,6 +151,10 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             terminal::Input::Timeout => false,
         };
         let arrived = std::time::Instant::now();
+        if live.changed(&desk, arrived) {
+            let effects = app.update(Action::DeskChanged);
+            runner.settle(&mut desk, &mut app, effects);
+        }
         if runner.drain(&mut desk, &mut app) && !ready {
             continue;
         }

@@ -459,3 +459,64 @@ fn list_pages_load_off_the_input_path_and_old_rows_wait_dimmed() {
         "grouped by state: Unassigned comes first"
     );
 }
+
+#[test]
+fn another_agents_write_reloads_in_place_keeping_cursor_and_typing() {
+    use tdesk::tui::action::Action;
+    let (dir, desk, clock) = disk_desk(40, 6);
+    let before = desk.data_version().expect("version");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.press("j j j");
+    let on = h.app.list.selected_row().map(|r| r.id).expect("a row");
+    // A half-typed comment on the ticket under the cursor.
+    h.press("c");
+    h.press("W h e r e");
+    // Another agent, another connection: a new ticket lands on top.
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let (mut other, _) = Desk::open(&dir.path().join("desk.db"), &who, clock).expect("other");
+    let id = other
+        .create_ticket(NewTicket {
+            title: "Customs asks for an invoice".into(),
+            ..Default::default()
+        })
+        .expect("create");
+    assert_ne!(
+        h.desk.data_version().expect("version"),
+        before,
+        "the write is seen"
+    );
+    h.act(Action::DeskChanged);
+    assert_eq!(
+        h.app.list.row(0).map(|r| r.id),
+        Some(id),
+        "the new ticket shows"
+    );
+    assert_eq!(
+        h.app.list.selected_row().map(|r| r.id),
+        Some(on),
+        "cursor stays on its ticket"
+    );
+    let screen = h.render();
+    assert!(
+        screen.contains("Where"),
+        "the comment being typed survives: {screen}"
+    );
+}
+
+#[test]
+fn a_refresh_does_not_close_a_filter_being_typed() {
+    use tdesk::tui::action::Action;
+    let mut h = harness(Lang::En);
+    h.press("/");
+    h.press("r e f");
+    h.act(Action::DeskChanged);
+    let screen = h.render();
+    assert!(
+        screen.contains("ref"),
+        "the filter being typed is still open: {screen}"
+    );
+    assert!(h.app.overlay.is_some());
+}

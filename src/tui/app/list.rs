@@ -33,6 +33,10 @@ pub struct ListState {
     fresh: bool,
     /// The rows on screen answer a previous query or sort.
     superseded: bool,
+    /// The ticket the cursor was on when the rows were asked for again: the
+    /// cursor follows it when it moved (someone else's change reordered
+    /// the list).
+    follow: Option<i64>,
 }
 
 impl ListState {
@@ -71,6 +75,7 @@ impl ListState {
 
     /// Starts over for a new query or sort: a new generation, cursor at the top.
     pub fn restart(&mut self) -> u64 {
+        self.follow = None;
         self.generation += 1;
         self.total = None;
         self.selected = 0;
@@ -83,6 +88,7 @@ impl ListState {
 
     /// Asks for the rows around the cursor again (after a write).
     pub fn refresh(&mut self) -> (u64, usize) {
+        self.follow = self.selected_row().map(|r| r.id);
         self.generation += 1;
         self.fresh = false;
         let start = self.selected.saturating_sub(WINDOW / 2);
@@ -138,6 +144,14 @@ impl ListState {
         }
         self.window_start = start;
         self.rows = rows;
+        if let Some(id) = self.follow.take()
+            && let Some(j) = self.rows.iter().position(|r| r.id == id)
+        {
+            // Keep the row where it was on screen, too.
+            let to = start + j;
+            self.offset = (self.offset + to).saturating_sub(self.selected);
+            self.selected = to;
+        }
         self.loaded = true;
         self.fresh = true;
         self.superseded = false;
@@ -213,5 +227,22 @@ mod tests {
         let new = l.restart();
         assert!(!l.accept(old, 0, rows(0, 5), WINDOW));
         assert!(l.accept(new, 0, rows(0, 5), WINDOW));
+    }
+
+    #[test]
+    fn after_a_refresh_the_cursor_follows_its_ticket() {
+        let mut l = ListState::default();
+        let g = l.restart();
+        l.accept(g, 0, rows(0, 20), WINDOW);
+        l.selected = 5;
+        l.offset = 2;
+        let on = l.selected_row().map(|r| r.id);
+        // Someone else's new ticket arrives on top: everything moves down one.
+        let (g, start) = l.refresh();
+        let mut moved = rows(0, 20);
+        moved.insert(0, rows(99, 1).remove(0));
+        assert!(l.accept(g, start, moved, WINDOW));
+        assert_eq!(l.selected_row().map(|r| r.id), on);
+        assert_eq!((l.selected, l.offset), (6, 3), "same place on screen");
     }
 }

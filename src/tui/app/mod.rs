@@ -117,6 +117,9 @@ pub struct App {
     preview_requested: Option<i64>,
     /// Search queries sent so far; numbers each one so stale answers are dropped.
     searches: u64,
+    /// The list generation whose first rows close the filter overlay (the
+    /// answer to the filter typed there, not a refresh that came meanwhile).
+    filter_answer: Option<u64>,
     pub quit: bool,
 }
 
@@ -170,6 +173,7 @@ impl App {
             drafts: HashMap::new(),
             preview_requested: None,
             searches: 0,
+            filter_answer: None,
             quit: false,
         };
         let mut app = app;
@@ -239,6 +243,11 @@ impl App {
                 self.now = now;
                 Vec::new()
             }
+            Action::DeskChanged => {
+                let mut effects = self.reload(self.detail_id());
+                effects.push(Effect::LoadUsers);
+                effects
+            }
             Action::WindowLoaded {
                 generation,
                 start,
@@ -246,7 +255,9 @@ impl App {
                 rows,
             } => {
                 if self.list.accept(generation, start, rows, asked) {
-                    if matches!(self.overlay, Some(Overlay::Filter { .. })) {
+                    if matches!(self.overlay, Some(Overlay::Filter { .. }))
+                        && self.filter_answer == Some(generation)
+                    {
                         self.overlay = None;
                     }
                     self.clamp();

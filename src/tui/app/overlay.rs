@@ -271,6 +271,7 @@ impl App {
                     Ok(query) => {
                         // The overlay closes when the list loads; a bad value keeps it open.
                         let effects = self.set_filter(text, query);
+                        self.filter_answer = Some(self.list.generation);
                         (Some(Overlay::Filter { input, error: None }), effects)
                     }
                     Err(e) => {
