@@ -147,10 +147,9 @@ impl ListState {
         if let Some(id) = self.follow.take()
             && let Some(j) = self.rows.iter().position(|r| r.id == id)
         {
-            // Keep the row where it was on screen, too.
-            let to = start + j;
-            self.offset = (self.offset + to).saturating_sub(self.selected);
-            self.selected = to;
+            // The screen stays put (new tickets on top stay in sight); the
+            // cursor moves with its ticket.
+            self.selected = start + j;
         }
         self.loaded = true;
         self.fresh = true;
@@ -243,6 +242,6 @@ mod tests {
         moved.insert(0, rows(99, 1).remove(0));
         assert!(l.accept(g, start, moved, WINDOW));
         assert_eq!(l.selected_row().map(|r| r.id), on);
-        assert_eq!((l.selected, l.offset), (6, 3), "same place on screen");
+        assert_eq!((l.selected, l.offset), (6, 2), "the screen stays put");
     }
 }
