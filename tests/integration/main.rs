@@ -7,5 +7,6 @@ mod architecture;
 mod cli;
 mod common;
 mod store;
+mod stress;
 mod team;
 mod tui;
