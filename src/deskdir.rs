@@ -52,7 +52,7 @@ pub fn create_shared(dir: &Path, group: Option<&str>) -> Result<PathBuf> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(SHARED_DIR_MODE))
         .map_err(|e| io_error(dir, e))?;
     let db = dir.join(DESK_FILE);
-    for path in [db.clone(), sibling(&db, "-wal"), sibling(&db, "-shm")] {
+    for path in desk_files(&db) {
         if path == db {
             std::fs::OpenOptions::new()
                 .create(true)
@@ -74,6 +74,19 @@ pub fn create_shared(dir: &Path, group: Option<&str>) -> Result<PathBuf> {
 /// The group that owns a directory.
 pub fn dir_group(dir: &Path) -> Result<libc::gid_t> {
     Ok(std::fs::metadata(dir).map_err(|e| io_error(dir, e))?.gid())
+}
+
+/// The database and every file SQLite and tdesk keep beside it (the WAL,
+/// the shared-memory index, and the presence heartbeats with theirs).
+fn desk_files(db: &Path) -> [PathBuf; 6] {
+    [
+        db.to_path_buf(),
+        sibling(db, "-wal"),
+        sibling(db, "-shm"),
+        sibling(db, "-presence"),
+        sibling(db, "-presence-wal"),
+        sibling(db, "-presence-shm"),
+    ]
 }
 
 /// `desk.db` → `desk.db-wal`.
@@ -133,7 +146,7 @@ pub fn check_files(db: &Path) -> Result<Vec<FileFinding>> {
     if mode & SHARED_DIR_MODE != SHARED_DIR_MODE {
         out.push(FileFinding::DirMode { dir, mode });
     }
-    for path in [db.to_path_buf(), sibling(db, "-wal"), sibling(db, "-shm")] {
+    for path in desk_files(db) {
         let Ok(file) = std::fs::metadata(&path) else {
             continue;
         };

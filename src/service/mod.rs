@@ -10,6 +10,7 @@ mod clock;
 mod demo;
 mod identity;
 mod ops;
+mod presence;
 mod reads;
 mod search;
 mod undo;
@@ -29,6 +30,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::DemoSummary;
 pub use identity::{Identity, account_exists};
 pub use ops::MoveOptions;
+pub use presence::{BEAT_EVERY, Viewer};
 pub use reads::{BoardColumn, ListPage};
 pub use search::SearchHit;
 pub use undo::UndoOutcome;
@@ -45,6 +47,8 @@ pub struct Desk {
     path: Option<PathBuf>,
     /// The member's time zone, for `today` and dates in queries.
     tz: chrono::FixedOffset,
+    /// Heartbeats of who looks at which ticket (opened on first use).
+    presence: Option<crate::store::Presence>,
 }
 
 /// What the database says about itself, for `tdesk doctor`.
@@ -123,6 +127,7 @@ impl Desk {
             clock,
             path: None,
             tz: chrono::Offset::fix(chrono::Local::now().offset()),
+            presence: None,
         };
         desk.me()?;
         Ok((desk, opened))

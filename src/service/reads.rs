@@ -105,7 +105,11 @@ impl Desk {
 
     /// A ticket the current member may see; any other answers "not found",
     /// exactly as a missing one does.
-    fn visible_ticket(&self, reader: &crate::store::Reader<'_>, id: i64) -> Result<Ticket> {
+    pub(super) fn visible_ticket(
+        &self,
+        reader: &crate::store::Reader<'_>,
+        id: i64,
+    ) -> Result<Ticket> {
         let scope = self.me()?.scope();
         reader
             .ticket(id)?

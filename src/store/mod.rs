@@ -11,6 +11,7 @@ mod filter_sql;
 mod list_sql;
 mod migrations;
 mod order_sql;
+mod presence;
 mod rows;
 mod settings;
 mod stats;
@@ -26,6 +27,7 @@ use crate::error::{Error, Result};
 
 pub use bulk::{BulkComment, BulkEvent, BulkTicket};
 pub use migrations::SCHEMA_VERSION;
+pub use presence::{Presence, presence_path};
 pub use tickets::TicketUpdate;
 
 /// The pinyin-initial pairs a ticket is found by: its title's and its customer's.

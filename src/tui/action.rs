@@ -21,6 +21,11 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
+    /// Who else is on `ticket` right now.
+    ViewersLoaded {
+        ticket: i64,
+        viewers: Vec<crate::service::Viewer>,
+    },
     /// Someone else changed the desk: reload what is on screen, keeping the
     /// cursor on its ticket, the selection and anything half-typed.
     DeskChanged,
@@ -227,6 +232,12 @@ pub enum Effect {
     Accept {
         id: i64,
         version: i64,
+    },
+    /// Say where the member is (for the others' collision warnings) and ask
+    /// who else is on that ticket.
+    Heartbeat {
+        ticket: Option<i64>,
+        editing: bool,
     },
     Suspend,
     /// Edit `text` in the external editor.

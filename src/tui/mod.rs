@@ -141,6 +141,8 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         trace.frame(app.list.loaded, app.list.waiting());
         if app.quit || terminal::stop_requested() {
             trace.finish();
+            // Gone from every ticket at once, not when the beat expires.
+            let _ = desk.heartbeat(None, false);
             return Ok(());
         }
         // While the worker may answer, look for its results often.

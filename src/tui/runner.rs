@@ -141,6 +141,19 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Accept { id, version } => desk
             .accept(id, None, Some(version))
             .map(|t| saved(t.id, "status.accepted")),
+        // Presence is a courtesy: a presence file this account cannot write
+        // must not put an error on screen every few seconds.
+        Effect::Heartbeat { ticket, editing } => {
+            let viewers = desk
+                .heartbeat(ticket, editing)
+                .and_then(|()| ticket.map(|t| desk.viewers(t)).transpose());
+            return match (ticket, viewers) {
+                (Some(ticket), Ok(Some(viewers))) => {
+                    vec![Action::ViewersLoaded { ticket, viewers }]
+                }
+                _ => Vec::new(),
+            };
+        }
         Effect::Quit | Effect::Suspend | Effect::Editor { .. } => return Vec::new(),
     };
     vec![result.unwrap_or_else(Action::Failed)]

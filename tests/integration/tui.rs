@@ -520,3 +520,29 @@ fn a_refresh_does_not_close_a_filter_being_typed() {
     );
     assert!(h.app.overlay.is_some());
 }
+
+#[test]
+fn the_detail_pane_shows_who_else_is_on_the_ticket_and_typing() {
+    use tdesk::domain::Role;
+    let (dir, mut desk, clock) = disk_desk(20, 8);
+    desk.add_user("bob", Some("Bob"), Role::Supervisor, None)
+        .expect("bob");
+    let bob = Identity {
+        login: "bob".into(),
+        display_name: "Bob".into(),
+    };
+    let (mut other, _) = Desk::open(&dir.path().join("desk.db"), &bob, clock).expect("bob's desk");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.press("enter");
+    let id = h.app.detail_id().expect("a ticket open");
+    other.heartbeat(Some(id), true).expect("bob types");
+    // The next beat (on moving, or every few seconds) brings the others.
+    h.press("escape enter");
+    let screen = h.render();
+    assert!(screen.contains("Also here: bob (typing)"), "{screen}");
+    // Bob leaves: gone at the next beat.
+    other.heartbeat(None, false).expect("bob leaves");
+    h.press("escape enter");
+    let screen = h.render();
+    assert!(!screen.contains("Also here"), "{screen}");
+}

@@ -11,6 +11,7 @@ mod mouse;
 mod overlay;
 mod palette;
 mod panes;
+mod presence;
 mod prompt;
 mod results;
 mod search;
@@ -117,6 +118,8 @@ pub struct App {
     preview_requested: Option<i64>,
     /// Search queries sent so far; numbers each one so stale answers are dropped.
     searches: u64,
+    /// Heartbeats sent and who else is on the open ticket.
+    pub presence: presence::PresenceState,
     /// The list generation whose first rows close the filter overlay (the
     /// answer to the filter typed there, not a refresh that came meanwhile).
     filter_answer: Option<u64>,
@@ -174,6 +177,7 @@ impl App {
             preview_requested: None,
             searches: 0,
             filter_answer: None,
+            presence: Default::default(),
             quit: false,
         };
         let mut app = app;
@@ -188,6 +192,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = self.apply(action);
         effects.extend(self.preview());
+        effects.extend(self.beat());
         effects
     }
 
@@ -241,6 +246,10 @@ impl App {
             }
             Action::Tick(now) => {
                 self.now = now;
+                Vec::new()
+            }
+            Action::ViewersLoaded { ticket, viewers } => {
+                self.viewers_loaded(ticket, viewers);
                 Vec::new()
             }
             Action::DeskChanged => {

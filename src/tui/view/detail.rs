@@ -42,6 +42,30 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     for l in wrap(&title, cols.max(1)) {
         out.push(Line::styled(l, app.theme.title));
     }
+    let others = app.others_here();
+    if !others.is_empty() {
+        // Logins are account names, but still text from another user.
+        let names: Vec<String> = others
+            .iter()
+            .map(|v| {
+                let name = sanitize_line(&v.login);
+                if v.editing {
+                    cat.f("detail.typing", &[("login", &name)])
+                } else {
+                    name.into_owned()
+                }
+            })
+            .collect();
+        let style = if others.iter().any(|v| v.editing) {
+            app.theme.error
+        } else {
+            app.theme.key
+        };
+        let text = cat.f("detail.also_here", &[("who", &names.join(", "))]);
+        for l in wrap(&text, cols.max(1)) {
+            out.push(Line::styled(l, style));
+        }
+    }
     let label_w = [
         "col.status",
         "col.priority",
