@@ -8,6 +8,7 @@
 //!   every write is one transaction with its audit events.
 //! - [`config`], [`i18n`]: paths, settings, UI strings in English and Chinese.
 //! - [`deskdir`]: the desk directory on disk: team desks' group and modes.
+//! - [`hook`]: the member's notify hook, run for each new notification.
 //! - [`cli`], [`tui`]: front ends, clients of the service only (never of `store`).
 
 pub mod cli;
@@ -15,6 +16,7 @@ pub mod config;
 pub mod deskdir;
 pub mod domain;
 pub mod error;
+pub mod hook;
 pub mod i18n;
 pub mod present;
 pub mod service;

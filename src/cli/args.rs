@@ -75,6 +75,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Your notifications: tickets assigned to you, @mentions, watched tickets.
+    Inbox {
+        /// Include notifications already read.
+        #[arg(long)]
+        all: bool,
+        /// Mark everything shown as read.
+        #[arg(long)]
+        mark_read: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Hand your new notifications to your notify hook now (for cron; an
+    /// open TUI does it every few seconds).
+    Hook,
+    /// Watch a ticket: its changes reach your inbox.
+    Watch { id: i64 },
+    /// Stop watching a ticket.
+    Unwatch { id: i64 },
     /// Undo your last change, or the change with this number.
     Undo {
         #[arg(long)]

@@ -5,6 +5,7 @@
 mod admin;
 pub mod args;
 mod doctor;
+mod inbox;
 mod output;
 mod setup;
 mod tickets;
@@ -98,6 +99,14 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::View(c) => views::run(desk, c, s, io),
         Command::Changes { limit, json } => tickets::changes(desk, limit, json, s, io),
         Command::Undo { change } => tickets::undo(desk, change, s, io),
+        Command::Inbox {
+            all,
+            mark_read,
+            json,
+        } => inbox::list(desk, all, mark_read, json, s, io),
+        Command::Hook => inbox::hook(desk, s, io),
+        Command::Watch { id } => inbox::watch(desk, id, true, s, io),
+        Command::Unwatch { id } => inbox::watch(desk, id, false, s, io),
     }
 }
 

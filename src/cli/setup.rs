@@ -59,6 +59,9 @@ pub fn config(c: ConfigCommand, s: &Session, io: &mut Streams<'_>) -> Result<()>
             if let Some(editor) = &cfg.editor {
                 line(io.out, &format!("editor = {editor:?}"))?;
             }
+            if let Some(hook) = &cfg.notify_hook {
+                line(io.out, &format!("notify_hook = {hook:?}"))?;
+            }
             line(io.out, "")?;
             let keymap = Keymap::with_config(&cfg.keys, &cfg.source).unwrap_or_else(|_| {
                 let _ = line(io.err, s.cat.t("cli.config_keys_default"));

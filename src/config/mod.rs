@@ -51,6 +51,9 @@ pub struct Config {
     pub theme: Option<Spanned<String>>,
     /// The editor for long text (default: `$VISUAL`, `$EDITOR`, then `vi`).
     pub editor: Option<String>,
+    /// A command run once per notification with one JSON object on stdin
+    /// (run by `sh -c`); e.g. a script posting to the team's chat.
+    pub notify_hook: Option<String>,
     /// Key bindings that replace the defaults for the commands they name.
     #[serde(default)]
     pub keys: KeysConfig,

@@ -7,6 +7,7 @@ mod channel;
 mod comment;
 mod customer;
 mod event;
+mod notification;
 mod priority;
 mod query;
 mod ticket;
@@ -20,6 +21,7 @@ pub use channel::Channel;
 pub use comment::Comment;
 pub use customer::{Customer, NewCustomer, Tier};
 pub use event::{Event, EventKind, replay_status};
+pub use notification::{NoticeKind, Notification, mentions};
 pub use priority::Priority;
 pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey};
 pub use ticket::{

@@ -71,6 +71,37 @@ where
     t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// One line saying what a notice is about, e.g. `li.na assigned #12 to you`.
+/// Everything another user wrote is sanitised here.
+pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {
+    use crate::domain::NoticeKind;
+    let id = n
+        .ticket
+        .map(|t| t.to_string())
+        .unwrap_or_else(|| "–".into());
+    let actor = sanitize_line(&n.actor);
+    let detail = or_dash(n.detail.as_deref());
+    match n.kind {
+        NoticeKind::Assigned => cat.f("notice.assigned", &[("actor", &actor), ("id", &id)]),
+        NoticeKind::Mention => cat.f(
+            "notice.mention",
+            &[("actor", &actor), ("id", &id), ("excerpt", &detail)],
+        ),
+        NoticeKind::CustomerReply => cat.f("notice.customer_reply", &[("id", &id)]),
+        NoticeKind::Watched => {
+            let what = n
+                .detail
+                .as_deref()
+                .map(|k| cat.t(&format!("change.{k}")).to_string())
+                .unwrap_or_default();
+            cat.f(
+                "notice.watched",
+                &[("actor", &actor), ("id", &id), ("what", &what)],
+            )
+        }
+    }
+}
+
 fn or_dash(v: Option<&str>) -> String {
     v.filter(|s| !s.is_empty())
         .map(|s| sanitize_line(s).into_owned())

@@ -9,6 +9,7 @@ mod bulk;
 mod clock;
 mod demo;
 mod identity;
+mod notify;
 mod ops;
 mod presence;
 mod reads;
@@ -186,7 +187,9 @@ impl Desk {
                 now,
                 change: Some(change),
             };
-            f(w, &ctx)
+            let value = f(w, &ctx)?;
+            notify::notify_change(w, &me, change, 0, kind, now)?;
+            Ok(value)
         })
     }
 
@@ -213,7 +216,9 @@ impl Desk {
                 now,
                 change: Some(change),
             };
+            let after = w.reader().last_event_id()?;
             let value = f(w, &ctx)?;
+            notify::notify_change(w, &me, change, after, "bulk", now)?;
             Ok((value, change))
         })
     }

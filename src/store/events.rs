@@ -23,6 +23,26 @@ pub struct NewEvent<'a> {
 }
 
 impl Reader<'_> {
+    /// The text of one comment, if it exists.
+    pub fn comment_body(&self, id: i64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT body FROM comments WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// The number of the newest event (events are numbered upwards).
+    pub fn last_event_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM counters WHERE name = 'event'", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// A ticket's events, oldest first.
     pub fn events(&self, ticket: i64) -> Result<Vec<Event>> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id");

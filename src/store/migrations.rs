@@ -291,6 +291,34 @@ CREATE INDEX tickets_assignee_board ON tickets(assignee, priority, updated_at);
 CREATE INDEX tickets_risk ON tickets(risk_at) WHERE risk_at IS NOT NULL;
 "#;
 
+/// Watching tickets, and each member's inbox: what happened that concerns
+/// them, read or not, and whether their notify hook has had it.
+const V5_INBOX: &str = r#"
+CREATE TABLE watches (
+    login TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    PRIMARY KEY (login, ticket_id)
+) WITHOUT ROWID;
+CREATE INDEX watches_ticket ON watches(ticket_id);
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL,
+    ticket_id INTEGER REFERENCES tickets(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    change_id INTEGER,
+    detail TEXT,
+    read_at INTEGER,
+    hook_done_at INTEGER,
+    hook_attempts INTEGER NOT NULL DEFAULT 0,
+    hook_next_at INTEGER,
+    hook_error TEXT
+);
+CREATE INDEX notifications_inbox ON notifications(login, read_at, id);
+CREATE INDEX notifications_hook ON notifications(login, hook_done_at) WHERE hook_done_at IS NULL;
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -339,6 +367,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V2_SEARCH)],
     &[Step::Sql(V3_TRIAGE), Step::Code(backfill_search)],
     &[Step::Sql(V4_ORDER)],
+    &[Step::Sql(V5_INBOX)],
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,17 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
+    /// The member's notifications, newest first.
+    InboxLoaded(Vec<crate::domain::Notification>),
+    /// How many notifications are unread.
+    Unread(i64),
+    /// A notify-hook run ended.
+    Delivered(crate::hook::Delivery),
+    /// Watching `id` is now `on`.
+    Watching {
+        id: i64,
+        on: bool,
+    },
     /// Who else is on `ticket` right now.
     ViewersLoaded {
         ticket: i64,
@@ -137,6 +148,10 @@ pub enum Command {
     Palette,
     /// Search as you type in a popup.
     Search,
+    /// Your notifications: assignments, mentions, watched tickets.
+    Inbox,
+    /// Watch the ticket under the cursor (its changes reach your inbox), or stop.
+    Watch,
     /// Triage: take the ticket (assign it to me).
     Take,
     /// Triage: priority P0 … P3.
@@ -191,6 +206,11 @@ pub enum Job {
         targets: Targets,
         action: BulkAction,
     },
+    /// Hand pending notices to the member's notify hook.
+    Deliver {
+        command: String,
+        cat: crate::i18n::Catalog,
+    },
 }
 
 /// Work for the runner; results come back as actions.
@@ -233,6 +253,10 @@ pub enum Effect {
         id: i64,
         version: i64,
     },
+    LoadInbox,
+    LoadUnread,
+    MarkRead(Vec<i64>),
+    ToggleWatch(i64),
     /// Say where the member is (for the others' collision warnings) and ask
     /// who else is on that ticket.
     Heartbeat {
@@ -291,6 +315,8 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Triage, "triage"),
     (Command::Palette, "palette"),
     (Command::Search, "search"),
+    (Command::Inbox, "inbox"),
+    (Command::Watch, "watch"),
     (Command::Take, "take"),
     (Command::Priority0, "priority_0"),
     (Command::Priority1, "priority_1"),

@@ -210,6 +210,8 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, ":", Command::Palette),
     (Scope::Global, "f", Command::Search),
     (Scope::Global, "ctrl+f", Command::Search),
+    (Scope::Global, "i", Command::Inbox),
+    (Scope::Global, "w", Command::Watch),
     (Scope::Pane(Pane::Triage), "t", Command::Take),
     (Scope::Pane(Pane::Triage), "enter", Command::Take),
     (Scope::Pane(Pane::Triage), "0", Command::Priority0),

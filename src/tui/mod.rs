@@ -37,6 +37,8 @@ const POLL: Duration = Duration::from_millis(250);
 const WORKER_POLL: Duration = Duration::from_millis(15);
 /// How often the desk is asked whether someone else changed it.
 const LIVE_POLL: Duration = Duration::from_millis(500);
+/// How often new notices are handed to the notify hook, when there is one.
+const HOOK_EVERY: Duration = Duration::from_secs(10);
 
 /// Whether the user asked for no colour (<https://no-color.org>).
 pub fn no_color() -> bool {
@@ -133,6 +135,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     runner.set_lists(lists);
     let mut trace = trace::Trace::from_env();
     let mut live = LiveCheck::new(&desk);
+    let mut hook_due = std::time::Instant::now();
     loop {
         guard
             .terminal
@@ -156,6 +159,17 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         if live.changed(&desk, arrived) {
             let effects = app.update(Action::DeskChanged);
             runner.settle(&mut desk, &mut app, effects);
+        }
+        // The hook runs on the worker: a slow one never holds up a key.
+        if let Some(command) = &s.config.notify_hook
+            && arrived >= hook_due
+        {
+            hook_due = arrived + HOOK_EVERY;
+            let job = action::Job::Deliver {
+                command: command.clone(),
+                cat: s.cat.clone(),
+            };
+            runner.settle(&mut desk, &mut app, vec![Effect::Background(job)]);
         }
         if runner.drain(&mut desk, &mut app) && !ready {
             continue;

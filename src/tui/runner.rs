@@ -141,6 +141,16 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Accept { id, version } => desk
             .accept(id, None, Some(version))
             .map(|t| saved(t.id, "status.accepted")),
+        Effect::LoadInbox => desk.inbox(false, 100).map(Action::InboxLoaded),
+        Effect::LoadUnread => desk.unread_count().map(Action::Unread),
+        Effect::MarkRead(ids) => desk
+            .mark_read(Some(&ids))
+            .and_then(|_| desk.unread_count())
+            .map(Action::Unread),
+        Effect::ToggleWatch(id) => desk
+            .is_watching(id)
+            .and_then(|on| desk.watch(id, !on).map(|()| !on))
+            .map(|on| Action::Watching { id, on }),
         // Presence is a courtesy: a presence file this account cannot write
         // must not put an error on screen every few seconds.
         Effect::Heartbeat { ticket, editing } => {

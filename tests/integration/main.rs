@@ -6,6 +6,7 @@ mod access;
 mod architecture;
 mod cli;
 mod common;
+mod inbox;
 mod store;
 mod stress;
 mod team;

@@ -94,6 +94,8 @@ impl App {
             Command::Triage => self.start_triage(),
             Command::Palette => self.open_palette(),
             Command::Search => self.open_search(),
+            Command::Inbox => vec![Effect::LoadInbox],
+            Command::Watch => self.toggle_watch(),
             // Triage keys do nothing elsewhere.
             Command::Take
             | Command::Priority0

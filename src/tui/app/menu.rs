@@ -30,6 +30,7 @@ impl App {
                         let login = Some(item.value).filter(|v| !v.is_empty());
                         (None, vec![Effect::Assign { id, login, version }])
                     }
+                    MenuKind::Inbox => (None, self.open_notice(&item.value)),
                     MenuKind::Undo => (
                         None,
                         item.value

@@ -5,6 +5,7 @@
 
 mod commands;
 mod form;
+mod inbox;
 mod list;
 mod menu;
 mod mouse;
@@ -118,6 +119,8 @@ pub struct App {
     preview_requested: Option<i64>,
     /// Search queries sent so far; numbers each one so stale answers are dropped.
     searches: u64,
+    /// Unread notifications.
+    pub unread: i64,
     /// Heartbeats sent and who else is on the open ticket.
     pub presence: presence::PresenceState,
     /// The list generation whose first rows close the filter overlay (the
@@ -178,6 +181,7 @@ impl App {
             searches: 0,
             filter_answer: None,
             presence: Default::default(),
+            unread: 0,
             quit: false,
         };
         let mut app = app;
@@ -185,6 +189,7 @@ impl App {
         effects.push(app.load_board());
         effects.push(Effect::LoadUsers);
         effects.push(Effect::LoadViews);
+        effects.push(Effect::LoadUnread);
         (app, effects)
     }
 
@@ -248,6 +253,35 @@ impl App {
                 self.now = now;
                 Vec::new()
             }
+            Action::InboxLoaded(notices) => {
+                self.inbox_loaded(notices);
+                vec![Effect::LoadUnread]
+            }
+            Action::Delivered(done) => {
+                if done.failed > 0 {
+                    self.status = Some(Status {
+                        text: self.cat.f("status.hook_failed", &[("count", &done.failed)]),
+                        error: true,
+                    });
+                }
+                Vec::new()
+            }
+            Action::Unread(n) => {
+                self.unread = n;
+                Vec::new()
+            }
+            Action::Watching { id, on } => {
+                let key = if on {
+                    "status.watching"
+                } else {
+                    "status.unwatched"
+                };
+                self.status = Some(Status {
+                    text: self.cat.f(key, &[("id", &id)]),
+                    error: false,
+                });
+                Vec::new()
+            }
             Action::ViewersLoaded { ticket, viewers } => {
                 self.viewers_loaded(ticket, viewers);
                 Vec::new()
@@ -255,6 +289,7 @@ impl App {
             Action::DeskChanged => {
                 let mut effects = self.reload(self.detail_id());
                 effects.push(Effect::LoadUsers);
+                effects.push(Effect::LoadUnread);
                 effects
             }
             Action::WindowLoaded {

@@ -132,6 +132,8 @@ pub enum MenuKind {
     Priority {
         ticket: Option<(i64, i64)>,
     },
+    /// Items are `notice:ticket`.
+    Inbox,
     /// Assign or move the selection.
     BulkAssign,
     BulkMove,

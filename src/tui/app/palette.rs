@@ -25,6 +25,8 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::ShowDetail, "help.show_detail"),
     (Command::Filter, "help.filter"),
     (Command::Search, "help.search"),
+    (Command::Inbox, "help.inbox"),
+    (Command::Watch, "help.watch"),
     (Command::Views, "help.views"),
     (Command::Group, "help.group"),
     (Command::SortNext, "help.sort"),

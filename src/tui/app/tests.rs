@@ -61,8 +61,8 @@ fn app_with(rows: Vec<TicketRow>) -> App {
     let (mut app, effects) = App::new(init);
     assert_eq!(
         effects.len(),
-        5,
-        "a list window, the count, the board, users and views load at start"
+        6,
+        "a list window, the count, the board, users, views and the unread count load at start"
     );
     load(&mut app, rows);
     app

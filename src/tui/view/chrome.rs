@@ -28,8 +28,16 @@ pub fn header(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::raw(" "));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let inbox = if app.unread > 0 {
+        format!(
+            "{} · ",
+            app.cat.f("inbox.unread", &[("count", &app.unread)])
+        )
+    } else {
+        String::new()
+    };
     let me = format!(
-        "{} · {} ",
+        "{inbox}{} · {} ",
         sanitize_line(&app.me.login),
         role_label(&app.cat, app.me.role)
     );

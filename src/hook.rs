@@ -1,0 +1,106 @@
+//! The notify hook: a command from the member's config, run once per
+//! notification with one JSON object on standard input, so a team can pipe
+//! notices to mail, a chat webhook or anything else. A hook that fails or
+//! hangs is recorded on the notice and tried again later (see
+//! [`Desk::hook_failed`]); it never blocks the TUI, which runs it on a
+//! worker thread.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::domain::Notification;
+use crate::error::Result;
+use crate::i18n::Catalog;
+use crate::present::notice_text;
+use crate::service::Desk;
+
+/// Longest a hook may run for one notice.
+const HOOK_TIMEOUT: Duration = Duration::from_secs(10);
+/// Notices handed over per run.
+const BATCH: usize = 50;
+
+/// What one delivery run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// The JSON a hook reads.
+#[derive(Serialize)]
+struct Payload<'a> {
+    #[serde(flatten)]
+    notice: &'a Notification,
+    login: &'a str,
+    /// The notice as one line in the member's language.
+    text: String,
+}
+
+/// Hands the member's pending notices to `command`, one run each.
+pub fn deliver(desk: &mut Desk, command: &str, cat: &Catalog) -> Result<Delivery> {
+    let mut done = Delivery::default();
+    let login = desk.login().to_string();
+    for n in desk.pending_hooks(BATCH)? {
+        let payload = Payload {
+            notice: &n,
+            login: &login,
+            text: notice_text(cat, &n),
+        };
+        let json = serde_json::to_string(&payload).unwrap_or_default();
+        match run(command, &json) {
+            Ok(()) => {
+                desk.hook_delivered(n.id)?;
+                done.sent += 1;
+            }
+            Err(e) => {
+                desk.hook_failed(n.id, &e)?;
+                done.failed += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Runs `sh -c command` with `json` on stdin; the first line of its error
+/// output (or its exit status) when it fails.
+fn run(command: &str, json: &str) -> std::result::Result<(), String> {
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A hook that does not read its input is not a failure.
+        let _ = writeln!(stdin, "{json}");
+    }
+    let started = Instant::now();
+    loop {
+        match child.try_wait().map_err(|e| e.to_string())? {
+            Some(status) if status.success() => return Ok(()),
+            Some(status) => {
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut e, &mut err);
+                }
+                let first = err.lines().next().unwrap_or("").trim().to_string();
+                return Err(if first.is_empty() {
+                    status.to_string()
+                } else {
+                    first
+                });
+            }
+            None if started.elapsed() > HOOK_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("no answer in {} s", HOOK_TIMEOUT.as_secs()));
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}

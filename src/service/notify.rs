@@ -1,0 +1,179 @@
+//! Inboxes: after every change, who must hear of it — the new assignee,
+//! members `@mentioned` in a comment, watchers of the ticket — one notice
+//! per member and change, never to the one who made it, and only to members
+//! who may see the ticket (a notice must not leak a ticket to someone the
+//! list would hide it from). Plus watching and reading the inbox.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{EventKind, NoticeKind, Notification, User, mentions};
+use crate::error::Result;
+use crate::store::{NewNotice, Writer};
+
+use super::Desk;
+
+/// Longest excerpt of a comment kept in a notice, in characters.
+const EXCERPT_CHARS: usize = 140;
+
+/// Writes the notices a change of kind `summary` (`move`, `bulk`, …) calls
+/// for, in its own transaction; only
+/// events after `after` count (a bulk change is written in chunks).
+pub(super) fn notify_change(
+    w: &mut Writer<'_>,
+    actor: &User,
+    change: i64,
+    after: i64,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut events = w.reader().change_events(change)?;
+    events.retain(|e| e.id > after);
+    // (login, ticket) → (reason, detail); the strongest reason wins.
+    let mut notices: BTreeMap<(String, i64), (NoticeKind, Option<String>)> = BTreeMap::new();
+    let mut add = |login: &str, ticket: i64, kind: NoticeKind, detail: Option<String>| {
+        if login == actor.login {
+            return;
+        }
+        let key = (login.to_string(), ticket);
+        match notices.get(&key) {
+            Some((held, _)) if held.rank() <= kind.rank() => {}
+            _ => {
+                notices.insert(key, (kind, detail));
+            }
+        }
+    };
+    let mut tickets = Vec::new();
+    for e in &events {
+        let Some(ticket) = e.ticket else { continue };
+        if !tickets.contains(&ticket) {
+            tickets.push(ticket);
+        }
+        match e.kind {
+            EventKind::Assigned => {
+                if let Some(to) = e.new.as_deref().filter(|t| !t.is_empty()) {
+                    add(to, ticket, NoticeKind::Assigned, None);
+                }
+            }
+            EventKind::Comment => {
+                let body = match e.new.as_deref().and_then(|id| id.parse().ok()) {
+                    Some(id) => w.reader().comment_body(id)?,
+                    None => None,
+                };
+                if let Some(body) = body {
+                    let excerpt: String = body.chars().take(EXCERPT_CHARS).collect();
+                    for login in mentions(&body) {
+                        add(&login, ticket, NoticeKind::Mention, Some(excerpt.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for &ticket in &tickets {
+        for login in w.reader().watchers(ticket)? {
+            add(
+                &login,
+                ticket,
+                NoticeKind::Watched,
+                Some(summary.to_string()),
+            );
+        }
+    }
+    for ((login, ticket), (kind, detail)) in notices {
+        let reader = w.reader();
+        let (Some(user), Some(t)) = (reader.user(&login)?, reader.ticket(ticket)?) else {
+            continue;
+        };
+        if !user.active
+            || !user
+                .scope()
+                .allows(t.assignee.as_deref(), t.team.as_deref())
+        {
+            continue;
+        }
+        w.add_notice(&NewNotice {
+            login: &login,
+            ticket: Some(ticket),
+            kind,
+            actor: &actor.login,
+            at: now,
+            change: Some(change),
+            detail: detail.as_deref(),
+        })?;
+    }
+    Ok(())
+}
+
+impl Desk {
+    /// Starts or stops watching a ticket the member may see.
+    pub fn watch(&mut self, ticket: i64, on: bool) -> Result<()> {
+        self.visible_ticket(&self.store.reader(), ticket)?;
+        let login = self.login.clone();
+        self.store.write(|w| w.set_watch(&login, ticket, on))
+    }
+
+    pub fn is_watching(&self, ticket: i64) -> Result<bool> {
+        self.store.reader().is_watching(&self.login, ticket)
+    }
+
+    /// The member's notifications, newest first (only unread with `unread`).
+    /// Notices about tickets the member may no longer see are left out.
+    pub fn inbox(&self, unread: bool, limit: usize) -> Result<Vec<Notification>> {
+        let scope = self.me()?.scope();
+        let reader = self.store.reader();
+        let mut out = Vec::new();
+        for n in reader.inbox(&self.login, unread, limit)? {
+            let visible = match n.ticket {
+                Some(id) => reader
+                    .ticket(id)?
+                    .is_some_and(|t| scope.allows(t.assignee.as_deref(), t.team.as_deref())),
+                None => true,
+            };
+            if visible {
+                out.push(n);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn unread_count(&self) -> Result<i64> {
+        self.me()?;
+        self.store.reader().unread_count(&self.login)
+    }
+
+    /// Notices the member's notify hook has not had yet and may try now.
+    pub fn pending_hooks(&self, limit: usize) -> Result<Vec<Notification>> {
+        self.me()?;
+        self.store
+            .reader()
+            .hook_pending(&self.login, self.clock.now(), limit)
+    }
+
+    /// Records a notice as handed to the hook.
+    pub fn hook_delivered(&mut self, id: i64) -> Result<()> {
+        let now = self.clock.now();
+        self.store.write(|w| w.hook_done(id, now))
+    }
+
+    /// Records a failed hook run; it is tried again later, waiting longer
+    /// after each failure (1 minute, doubling, at most an hour).
+    pub fn hook_failed(&mut self, id: i64, error: &str) -> Result<()> {
+        let now = self.clock.now();
+        self.store.write(|w| {
+            let (attempts, _) = w.reader().hook_state(id)?;
+            let minutes = 1i64 << attempts.clamp(0, 6);
+            let retry = now + chrono::Duration::minutes(minutes.min(60));
+            w.hook_failed(id, error, retry)
+        })
+    }
+
+    /// Marks notifications read (the given ones, or all); returns how many.
+    pub fn mark_read(&mut self, ids: Option<&[i64]>) -> Result<usize> {
+        self.me()?;
+        let login = self.login.clone();
+        let now = self.clock.now();
+        self.store.write(|w| w.mark_read(&login, ids, now))
+    }
+}
