@@ -47,10 +47,15 @@ pub fn create_shared(dir: &Path, group: Option<&str>) -> Result<PathBuf> {
         None => unsafe { libc::getegid() },
     };
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    std::os::unix::fs::chown(dir, None, Some(gid)).map_err(|e| io_error(dir, e))?;
-    // Set after chown: changing the group may clear the setgid bit.
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(SHARED_DIR_MODE))
-        .map_err(|e| io_error(dir, e))?;
+    let meta = std::fs::metadata(dir).map_err(|e| io_error(dir, e))?;
+    // A directory prepared by root (`install-setgid`) is right already and
+    // not ours to change.
+    if meta.gid() != gid || meta.mode() & 0o7777 != SHARED_DIR_MODE {
+        std::os::unix::fs::chown(dir, None, Some(gid)).map_err(|e| io_error(dir, e))?;
+        // Set after chown: changing the group may clear the setgid bit.
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(SHARED_DIR_MODE))
+            .map_err(|e| io_error(dir, e))?;
+    }
     let db = dir.join(DESK_FILE);
     for path in desk_files(&db) {
         if path == db {

@@ -110,6 +110,10 @@ pub enum Error {
     UnknownGroup(String),
     /// The caller's account may not read the desk's directory or file.
     NoAccess(String),
+    /// Enforced team mode without a desk in the system config.
+    NoSystemDesk,
+    /// The command changes system files and must run as root.
+    NeedsRoot,
     /// `tdesk doctor` found this many problems (each already printed).
     Unhealthy(usize),
     /// Standard input could not be read.
@@ -144,6 +148,7 @@ impl Error {
             Error::TicketNotFound(_) | Error::UserNotFound(_) | Error::ViewNotFound(_) => 3,
             Error::NotMember(_)
             | Error::NoAccess(_)
+            | Error::NeedsRoot
             | Error::Refused(_)
             | Error::Forbidden { .. }
             | Error::LastAdmin
@@ -154,7 +159,7 @@ impl Error {
             | Error::WorkflowStateInUse { .. } => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
-            Error::NoDesk(_) | Error::UnknownGroup(_) => 3,
+            Error::NoDesk(_) | Error::UnknownGroup(_) | Error::NoSystemDesk => 3,
             _ => 1,
         }
     }
@@ -285,6 +290,8 @@ impl Error {
             Error::NoDesk(path) => cat.f("error.no_desk", &[("path", path)]),
             Error::NoHome => cat.t("error.no_home").to_string(),
             Error::UnknownGroup(group) => cat.f("error.unknown_group", &[("group", group)]),
+            Error::NoSystemDesk => cat.t("error.no_system_desk").to_string(),
+            Error::NeedsRoot => cat.t("error.needs_root").to_string(),
             Error::NoAccess(path) => cat.f("error.no_access", &[("path", path)]),
             Error::Unhealthy(count) => cat.f("error.unhealthy", &[("count", count)]),
             Error::Stdin(message) => cat.f("error.read_stdin", &[("message", message)]),

@@ -67,14 +67,14 @@ pub fn deliver(desk: &mut Desk, command: &str, cat: &Catalog) -> Result<Delivery
 /// Runs `sh -c command` with `json` on stdin; the first line of its error
 /// output (or its exit status) when it fails.
 fn run(command: &str, json: &str) -> std::result::Result<(), String> {
-    let mut child = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(command)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
+        .stderr(Stdio::piped());
+    crate::privilege::drop_group_for(&mut cmd);
+    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
     if let Some(mut stdin) = child.stdin.take() {
         // A hook that does not read its input is not a failure.
         let _ = writeln!(stdin, "{json}");

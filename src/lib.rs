@@ -9,6 +9,7 @@
 //! - [`config`], [`i18n`]: paths, settings, UI strings in English and Chinese.
 //! - [`deskdir`]: the desk directory on disk: team desks' group and modes.
 //! - [`hook`]: the member's notify hook, run for each new notification.
+//! - [`privilege`]: enforced team mode (setgid): desk paths and child processes.
 //! - [`cli`], [`tui`]: front ends, clients of the service only (never of `store`).
 
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod hook;
 pub mod i18n;
 pub mod present;
+pub mod privilege;
 pub mod service;
 pub mod store;
 pub mod text;

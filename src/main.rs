@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         config,
         env_db: std::env::var_os("TDESK_DB").map(Into::into),
         system_db,
+        enforced: tdesk::privilege::enforced(),
         width,
     };
     let stdout = std::io::stdout();

@@ -39,6 +39,20 @@ pub enum Command {
     },
     /// Check a desk and print every problem with its fix.
     Doctor,
+    /// Enforced team mode: print (or, as root, do with --apply) the steps that
+    /// make this binary setgid to a data group members are not in, so tdesk
+    /// is the only way into the desk.
+    InstallSetgid {
+        /// The data group (members must not be in it).
+        #[arg(long, default_value = "tdesk-data")]
+        group: String,
+        /// The team desk's directory.
+        #[arg(long, value_name = "DIR")]
+        desk: PathBuf,
+        /// Do it (needs root) instead of printing the steps.
+        #[arg(long)]
+        apply: bool,
+    },
     /// Create a ticket; prints its number.
     Add(AddArgs),
     /// List tickets matching a query (e.g. `status:open priority:P0..P1 refund`).

@@ -6,6 +6,7 @@ mod admin;
 pub mod args;
 mod doctor;
 mod inbox;
+mod install;
 mod output;
 mod setup;
 mod tickets;
@@ -33,6 +34,8 @@ pub struct Session {
     pub env_db: Option<PathBuf>,
     /// The desk named in the system config (/etc/tdesk/config.toml), if any.
     pub system_db: Option<PathBuf>,
+    /// Enforced team mode (installed setgid): only the system config names the desk.
+    pub enforced: bool,
     /// Terminal width when standard output is a terminal (tables shrink to fit).
     pub width: Option<usize>,
 }
@@ -64,6 +67,9 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
             None => admin::init(&cli, s, io),
         },
         Some(Command::Doctor) => doctor::run(&cli, s, io),
+        Some(Command::InstallSetgid { group, desk, apply }) => {
+            install::setgid(&group, &desk, apply, s, io)
+        }
         Some(Command::Config(c)) => setup::config(c, s, io),
         Some(Command::Completions { shell }) => setup::completions(shell, io),
         Some(Command::Man) => setup::man(io),
@@ -81,6 +87,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
     match command {
         Command::Init { .. }
         | Command::Doctor
+        | Command::InstallSetgid { .. }
         | Command::Config(_)
         | Command::Completions { .. }
         | Command::Man => Ok(()),
@@ -115,6 +122,9 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
 /// desk is created on first use.
 pub(crate) fn open(cli: &Cli, s: &Session, io: &mut Streams<'_>, create: bool) -> Result<Desk> {
     let (path, explicit) = desk_path(cli, s)?;
+    if s.enforced && (cli.db.is_some() || s.env_db.is_some()) {
+        output::line(io.err, s.cat.t("error.paths_ignored"))?;
+    }
     if explicit && !create {
         // A desk in a directory the caller may not enter is not "missing".
         match std::fs::metadata(&path) {
@@ -147,6 +157,12 @@ pub(crate) fn open(cli: &Cli, s: &Session, io: &mut Streams<'_>, create: bool) -
 /// The desk file to open and whether it was named explicitly; a desk
 /// directory means the database inside it.
 pub(crate) fn desk_path(cli: &Cli, s: &Session) -> Result<(PathBuf, bool)> {
+    if s.enforced {
+        // Only the system config names the desk: a path from the user could
+        // make tdesk write, with the data group, where the user may not.
+        let path = s.system_db.clone().ok_or(Error::NoSystemDesk)?;
+        return Ok((crate::deskdir::desk_file(&path), true));
+    }
     let (path, explicit) = config::choose_db(
         cli.db.as_deref(),
         s.env_db.clone(),

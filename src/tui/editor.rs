@@ -43,12 +43,14 @@ pub fn edit(initial: &str, editor: &str) -> Result<String> {
         .map_err(io)?;
     file.write_all(initial.as_bytes()).map_err(io)?;
     drop(file);
-    let status = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(format!("{editor} \"$1\""))
         .arg("sh")
-        .arg(&path)
-        .status();
+        .arg(&path);
+    // In enforced team mode the editor must not get the data group.
+    crate::privilege::drop_group_for(&mut cmd);
+    let status = cmd.status();
     let result = match status {
         Ok(s) if s.success() => std::fs::read(&path).map_err(io).and_then(|bytes| {
             String::from_utf8(bytes).map_err(|_| Error::NotUtf8(path.display().to_string()))

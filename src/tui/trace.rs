@@ -32,7 +32,9 @@ pub struct Trace {
 impl Trace {
     /// Tracing when `TDESK_TRACE` names a file that can be created.
     pub fn from_env() -> Self {
+        // Never in enforced team mode: it would write a file with the data group.
         let out = std::env::var_os("TDESK_TRACE")
+            .filter(|_| !crate::privilege::enforced())
             .and_then(|path| File::create(path).ok())
             .map(BufWriter::new);
         Self {
