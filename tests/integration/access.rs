@@ -376,3 +376,27 @@ fn an_agents_new_ticket_joins_their_team_and_stays_in_sight() {
         "{refused:?}"
     );
 }
+
+#[test]
+fn an_open_tui_shows_a_demotion_at_the_next_refresh() {
+    use tdesk::i18n::{Catalog, Lang};
+    use tdesk::tui::action::Action;
+    use tdesk::tui::harness::Harness;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = template(dir.path());
+    let mut h =
+        Harness::new(open(&path, "sue"), Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    assert!(h.render().contains("sue · supervisor"));
+    let listed = |h: &Harness| {
+        (0..10)
+            .filter_map(|i| h.app.list.row(i).map(|r| r.id))
+            .count()
+    };
+    assert_eq!(listed(&h), 3, "the team's three tickets");
+    open(&path, "root")
+        .set_role("sue", Role::Agent)
+        .expect("demote");
+    h.act(Action::DeskChanged);
+    assert!(h.render().contains("sue · agent"), "{}", h.render());
+    assert_eq!(listed(&h), 1, "only the team's unassigned ticket now");
+}

@@ -331,6 +331,10 @@ impl App {
                 Vec::new()
             }
             Action::UsersLoaded(users) => {
+                // A role or team changed by an admin shows at once.
+                if let Some(me) = users.iter().find(|u| u.login == self.me.login) {
+                    self.me = me.clone();
+                }
                 self.users = users;
                 Vec::new()
             }
