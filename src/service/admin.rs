@@ -2,7 +2,7 @@
 
 use crate::domain::{EventKind, Role, User};
 use crate::error::{Error, Result};
-use crate::store::NewEvent;
+use crate::store::{NewEvent, Writer};
 use crate::workflow::Workflow;
 
 use super::identity::lookup_login;
@@ -62,14 +62,9 @@ impl Desk {
         let me = self.login.clone();
         let now = self.clock.now();
         self.store.write(|w| {
-            let user = w
-                .reader()
-                .user(login)?
-                .filter(|u| u.active)
-                .ok_or_else(|| Error::UserNotFound(login.to_string()))?;
-            if user.role == Role::Admin && w.reader().count_admins()? <= 1 {
-                return Err(Error::LastAdmin);
-            }
+            let user = w.reader().user(login)?.filter(|u| u.active);
+            let user = user.ok_or_else(|| Error::UserNotFound(login.to_string()))?;
+            refuse_last_admin(w, &user, None)?;
             let removed = User {
                 active: false,
                 ..user.clone()
@@ -90,9 +85,7 @@ impl Desk {
                 .reader()
                 .user(login)?
                 .ok_or_else(|| Error::UserNotFound(login.to_string()))?;
-            if user.role == Role::Admin && role != Role::Admin && w.reader().count_admins()? <= 1 {
-                return Err(Error::LastAdmin);
-            }
+            refuse_last_admin(w, &user, Some(role))?;
             w.set_role(login, role)?;
             ops::log_user_event(w, &me, now, login, Some(user.role), Some(role))?;
             Ok(User { role, ..user })
@@ -153,4 +146,13 @@ impl Desk {
         // Re-read to prove what was stored loads.
         load_workflow(&self.store.reader()).map(|_| ())
     }
+}
+
+/// The last admin may neither step down (`to` another role) nor be removed
+/// (`to` none).
+fn refuse_last_admin(w: &Writer<'_>, user: &User, to: Option<Role>) -> Result<()> {
+    if user.role == Role::Admin && to != Some(Role::Admin) && w.reader().count_admins()? <= 1 {
+        return Err(Error::LastAdmin);
+    }
+    Ok(())
 }
