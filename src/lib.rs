@@ -2,7 +2,8 @@
 //!
 //! Module map (dependencies point up this list, never down):
 //! - [`domain`]: pure types — tickets, priorities, customers, users, events, queries.
-//! - [`workflow`], [`text`]: pure engines — status changes; sanitising and CJK widths.
+//! - [`workflow`], [`sla`], [`text`]: pure engines — status changes; business-hours
+//!   calendars and SLA clocks; sanitising and CJK widths.
 //! - [`store`]: the only SQL — SQLite pragmas, migrations, typed reads and writes.
 //! - [`service`]: the use cases — a [`service::Desk`] joins store and engines;
 //!   every write is one transaction with its audit events.
@@ -22,6 +23,7 @@ pub mod i18n;
 pub mod present;
 pub mod privilege;
 pub mod service;
+pub mod sla;
 pub mod store;
 pub mod text;
 pub mod tui;
