@@ -155,13 +155,14 @@ mod tests {
             pauses: &pauses,
             risk_fraction: 0.75,
         };
-        match evaluate(&cal, &input, t(16, 12, 0)) {
-            ClockState::Running { due, risk } => {
-                assert_eq!(due, t(16, 15, 0), "1 h spent, 3 h left from noon");
-                assert_eq!(risk, t(16, 14, 0), "75 % is 3 h: 2 h more");
+        // 1 h spent, 3 h left from noon; 75 % is 3 h: at risk 2 h from noon.
+        assert_eq!(
+            evaluate(&cal, &input, t(16, 12, 0)),
+            ClockState::Running {
+                due: t(16, 15, 0),
+                risk: t(16, 14, 0)
             }
-            other => panic!("{other:?}"),
-        }
+        );
         let open = [(t(16, 10, 0), None)];
         let waiting = ClockInput {
             pauses: &open,
