@@ -1,9 +1,12 @@
-//! Service-level agreements — pure: business-hours calendars and SLA clocks
-//! that pause while a ticket waits on the customer. No IO, no clock reads:
-//! every function takes the instants it reasons about.
+//! Service-level agreements — pure: business-hours calendars, SLA clocks
+//! that pause while a ticket waits on the customer, and the policy that
+//! sets their targets. No IO, no clock reads: every function takes the
+//! instants it reasons about.
 
 mod calendar;
 mod clock;
+mod policy;
 
 pub use calendar::{Calendar, Opening};
 pub use clock::{ClockInput, ClockState, elapsed, evaluate};
+pub use policy::{DEFAULT_POLICY, Match, Override, Policy, PolicyError, Targets, TicketFacts};

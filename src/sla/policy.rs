@@ -1,0 +1,437 @@
+//! SLA policies as data: targets per priority, overrides by customer tier,
+//! ticket type, channel or priority, team calendars. Parsed from TOML and
+//! checked before use; every problem names its line.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+use chrono::{Duration, NaiveDate};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Calendar, Opening};
+use crate::domain::{Channel, Priority, Tier, parse_duration};
+
+/// The policy embedded in the binary.
+pub const DEFAULT_POLICY: &str = include_str!("../../assets/sla.toml");
+
+/// First-response and resolution targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets {
+    pub response: Duration,
+    pub resolve: Duration,
+}
+
+/// What an override applies to: every key given must match.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Match {
+    pub tier: Option<Tier>,
+    pub kind: Option<String>,
+    pub channel: Option<Channel>,
+    pub priority: Option<Priority>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub when: Match,
+    pub factor: Option<f64>,
+    pub response: Option<Duration>,
+    pub resolve: Option<Duration>,
+}
+
+/// A whole policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub at_risk: f64,
+    /// By priority rank (P0 first).
+    pub targets: [Targets; 4],
+    pub overrides: Vec<Override>,
+    pub calendars: BTreeMap<String, Calendar>,
+    /// Team → calendar name; others use `default`.
+    pub teams: BTreeMap<String, String>,
+}
+
+/// The ticket facts a policy reads.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketFacts<'a> {
+    pub priority: Priority,
+    pub tier: Option<Tier>,
+    pub kind: &'a str,
+    pub channel: Channel,
+    pub team: Option<&'a str>,
+}
+
+/// One problem of a policy file, with its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub line: usize,
+    /// Catalog key of the problem (`sla.*`).
+    pub key: &'static str,
+    /// The value the message quotes.
+    pub value: String,
+}
+
+impl Policy {
+    pub fn default_policy() -> Self {
+        // The embedded file is checked by a test; a broken build would still
+        // fall back to round-the-clock defaults rather than stop.
+        Self::parse(DEFAULT_POLICY).unwrap_or_else(|_| Self::fallback())
+    }
+
+    fn fallback() -> Self {
+        let t = |r: i64, s: i64| Targets {
+            response: Duration::hours(r),
+            resolve: Duration::hours(s),
+        };
+        Self {
+            at_risk: 0.75,
+            targets: [t(1, 4), t(2, 24), t(4, 48), t(24, 72)],
+            overrides: Vec::new(),
+            calendars: BTreeMap::from([("default".to_string(), Calendar::always())]),
+            teams: BTreeMap::new(),
+        }
+    }
+
+    /// The targets for a ticket: its priority's, then every matching override.
+    pub fn targets_for(&self, f: &TicketFacts<'_>) -> Targets {
+        let mut t = self.targets[usize::try_from(f.priority.rank()).unwrap_or(3).min(3)];
+        for o in &self.overrides {
+            let w = &o.when;
+            let matches = w.tier.is_none_or(|x| Some(x) == f.tier)
+                && w.kind.as_deref().is_none_or(|k| k == f.kind)
+                && w.channel.is_none_or(|c| c == f.channel)
+                && w.priority.is_none_or(|p| p == f.priority);
+            if !matches {
+                continue;
+            }
+            if let Some(factor) = o.factor {
+                t.response = scale(t.response, factor);
+                t.resolve = scale(t.resolve, factor);
+            }
+            t.response = o.response.unwrap_or(t.response);
+            t.resolve = o.resolve.unwrap_or(t.resolve);
+        }
+        t
+    }
+
+    /// The calendar of a team (its own, else `default`, else 24/7).
+    pub fn calendar_for(&self, team: Option<&str>) -> Calendar {
+        team.and_then(|t| self.teams.get(t))
+            .and_then(|name| self.calendars.get(name))
+            .or_else(|| self.calendars.get("default"))
+            .cloned()
+            .unwrap_or_else(Calendar::always)
+    }
+
+    /// Parses and checks a policy file; every problem found, with its line.
+    pub fn parse(source: &str) -> Result<Self, Vec<PolicyError>> {
+        let raw: RawPolicy = toml::from_str(source).map_err(|e| {
+            vec![PolicyError {
+                line: e
+                    .span()
+                    .map_or(1, |s| crate::config::line_of(source, s.start)),
+                key: "sla.syntax",
+                value: e.message().to_string(),
+            }]
+        })?;
+        let mut errors = Vec::new();
+        let mut err = |span: std::ops::Range<usize>, key: &'static str, value: String| {
+            errors.push(PolicyError {
+                line: crate::config::line_of(source, span.start),
+                key,
+                value,
+            });
+        };
+        let at_risk = *raw.at_risk.as_ref().map_or(&0.75, |a| a.get_ref());
+        if let Some(a) = &raw.at_risk
+            && !(0.0..1.0).contains(a.get_ref())
+        {
+            err(a.span(), "sla.bad_fraction", a.get_ref().to_string());
+        }
+        let fallback = Self::fallback();
+        let mut targets = fallback.targets;
+        for (name, t) in &raw.targets {
+            let Ok(p) = Priority::parse(name.get_ref()) else {
+                err(name.span(), "sla.unknown_priority", name.get_ref().clone());
+                continue;
+            };
+            let slot = &mut targets[usize::try_from(p.rank()).unwrap_or(3).min(3)];
+            match duration(&t.response) {
+                Ok(d) => slot.response = d,
+                Err(v) => err(t.response.span(), "sla.bad_duration", v),
+            }
+            match duration(&t.resolve) {
+                Ok(d) => slot.resolve = d,
+                Err(v) => err(t.resolve.span(), "sla.bad_duration", v),
+            }
+        }
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            let mut when = Match::default();
+            if let Some(t) = &o.tier {
+                match Tier::parse(t.get_ref()) {
+                    Ok(tier) => when.tier = Some(tier),
+                    Err(_) => err(t.span(), "sla.unknown_tier", t.get_ref().clone()),
+                }
+            }
+            if let Some(c) = &o.channel {
+                match Channel::parse(c.get_ref()) {
+                    Ok(ch) => when.channel = Some(ch),
+                    Err(_) => err(c.span(), "sla.unknown_channel", c.get_ref().clone()),
+                }
+            }
+            if let Some(p) = &o.priority {
+                match Priority::parse(p.get_ref()) {
+                    Ok(pr) => when.priority = Some(pr),
+                    Err(_) => err(p.span(), "sla.unknown_priority", p.get_ref().clone()),
+                }
+            }
+            when.kind = o.kind.as_ref().map(|k| k.get_ref().clone());
+            if let Some(f) = &o.factor
+                && !(*f.get_ref() > 0.0 && *f.get_ref() <= 10.0)
+            {
+                err(f.span(), "sla.bad_factor", f.get_ref().to_string());
+            }
+            let mut opt = |d: &Option<Spanned<String>>| match d {
+                Some(d) => match duration(d) {
+                    Ok(v) => Some(v),
+                    Err(v) => {
+                        err(d.span(), "sla.bad_duration", v);
+                        None
+                    }
+                },
+                None => None,
+            };
+            let response = opt(&o.response);
+            let resolve = opt(&o.resolve);
+            overrides.push(Override {
+                when,
+                factor: o.factor.as_ref().map(|f| *f.get_ref()),
+                response,
+                resolve,
+            });
+        }
+        let mut calendars = BTreeMap::new();
+        for (name, c) in &raw.calendars {
+            match calendar(c, &mut err) {
+                Some(cal) => {
+                    calendars.insert(name.clone(), cal);
+                }
+                None => continue,
+            }
+        }
+        let mut teams = BTreeMap::new();
+        for (team, cal) in &raw.teams {
+            if !raw.calendars.contains_key(cal.get_ref()) {
+                err(cal.span(), "sla.unknown_calendar", cal.get_ref().clone());
+            }
+            teams.insert(team.clone(), cal.get_ref().clone());
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                at_risk,
+                targets,
+                overrides,
+                calendars,
+                teams,
+            })
+        } else {
+            errors.sort_by_key(|e| e.line);
+            Err(errors)
+        }
+    }
+}
+
+fn scale(d: Duration, factor: f64) -> Duration {
+    Duration::seconds((d.num_seconds() as f64 * factor).round() as i64)
+}
+
+fn duration(text: &Spanned<String>) -> Result<Duration, String> {
+    parse_duration(text.get_ref())
+        .filter(|s| *s > 0)
+        .map(Duration::seconds)
+        .ok_or_else(|| text.get_ref().clone())
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn calendar(
+    c: &RawCalendar,
+    err: &mut impl FnMut(std::ops::Range<usize>, &'static str, String),
+) -> Option<Calendar> {
+    if c.always.as_ref().is_some_and(|a| *a.get_ref()) {
+        return Some(Calendar::always());
+    }
+    let tz = match &c.timezone {
+        Some(z) => match Tz::from_str(z.get_ref()) {
+            Ok(tz) => tz,
+            Err(_) => {
+                err(z.span(), "sla.unknown_timezone", z.get_ref().clone());
+                return None;
+            }
+        },
+        None => Tz::UTC,
+    };
+    let mut week: [Vec<Opening>; 7] = Default::default();
+    for (day, hours) in &c.hours {
+        let Some(i) = DAYS.iter().position(|d| *d == day.get_ref().to_lowercase()) else {
+            err(day.span(), "sla.unknown_day", day.get_ref().clone());
+            continue;
+        };
+        match openings(hours.get_ref()) {
+            Some(list) => week[i] = list,
+            None => err(hours.span(), "sla.bad_hours", hours.get_ref().clone()),
+        }
+    }
+    let mut holidays = BTreeSet::new();
+    for h in &c.holidays {
+        match NaiveDate::parse_from_str(h.get_ref(), "%Y-%m-%d") {
+            Ok(d) => {
+                holidays.insert(d);
+            }
+            Err(_) => err(h.span(), "sla.bad_date", h.get_ref().clone()),
+        }
+    }
+    Some(Calendar {
+        tz,
+        week,
+        holidays,
+        always: false,
+    })
+}
+
+/// `09:00-12:00,13:00-18:00` → sorted, disjoint minute intervals.
+fn openings(text: &str) -> Option<Vec<Opening>> {
+    let mut out: Vec<Opening> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (a, b) = part.split_once('-')?;
+        let (a, b) = (minutes(a.trim())?, minutes(b.trim())?);
+        if a >= b {
+            return None;
+        }
+        out.push((a, b));
+    }
+    out.sort_unstable();
+    if out.windows(2).any(|w| w[1].0 < w[0].1) {
+        return None;
+    }
+    Some(out)
+}
+
+fn minutes(hhmm: &str) -> Option<u32> {
+    let (h, m) = hhmm.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    at_risk: Option<Spanned<f64>>,
+    #[serde(default)]
+    targets: BTreeMap<Spanned<String>, RawTargets>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+    #[serde(default)]
+    calendars: BTreeMap<String, RawCalendar>,
+    #[serde(default)]
+    teams: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    response: Spanned<String>,
+    resolve: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    tier: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    kind: Option<Spanned<String>>,
+    channel: Option<Spanned<String>>,
+    priority: Option<Spanned<String>>,
+    factor: Option<Spanned<f64>>,
+    response: Option<Spanned<String>>,
+    resolve: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    always: Option<Spanned<bool>>,
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    hours: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    holidays: Vec<Spanned<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn facts(priority: Priority, tier: Option<Tier>, channel: Channel) -> TicketFacts<'static> {
+        TicketFacts {
+            priority,
+            tier,
+            kind: "technical",
+            channel,
+            team: Some("cn"),
+        }
+    }
+
+    #[test]
+    fn the_default_policy_parses_and_vip_chat_is_fastest() {
+        let p = Policy::parse(DEFAULT_POLICY).expect("default policy");
+        let normal = p.targets_for(&facts(Priority::P1, None, Channel::Email));
+        assert_eq!(normal.response, Duration::hours(2));
+        let vip = p.targets_for(&facts(Priority::P1, Some(Tier::Vip), Channel::Email));
+        assert_eq!(vip.response, Duration::hours(1));
+        assert_eq!(vip.resolve, Duration::hours(12));
+        let vip_chat = p.targets_for(&facts(Priority::P1, Some(Tier::Vip), Channel::Chat));
+        assert_eq!(vip_chat.response, Duration::minutes(15));
+        assert_eq!(p.calendar_for(Some("cn")).tz, Tz::Asia__Shanghai);
+        assert!(p.calendar_for(Some("nobody")).always);
+    }
+
+    #[test]
+    fn every_problem_is_named_with_its_line() {
+        let src = "at_risk = 1.5\n[targets]\nP9 = { response = \"1h\", resolve = \"2h\" }\nP1 = { response = \"soon\", resolve = \"2h\" }\n[calendars.x]\ntimezone = \"Mars/Olympus\"\n[calendars.y]\nhours = { mon = \"18:00-09:00\", funday = \"09:00-10:00\" }\nholidays = [\"2026-13-01\"]\n[teams]\ncn = \"z\"\n";
+        let errors = Policy::parse(src).expect_err("broken");
+        let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.key)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "sla.bad_fraction"),
+                (3, "sla.unknown_priority"),
+                (4, "sla.bad_duration"),
+                (6, "sla.unknown_timezone"),
+                (8, "sla.unknown_day"),
+                (8, "sla.bad_hours"),
+                (9, "sla.bad_date"),
+                (11, "sla.unknown_calendar"),
+            ]
+        );
+        let syntax = Policy::parse("[targets\n").expect_err("syntax");
+        assert_eq!(syntax[0].key, "sla.syntax");
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_policy_text_is_answered_never_panics(
+            src in "(\\PC|\n|\\[|\\]|=|\"|targets|calendars|hours|P1|always){0,160}"
+        ) {
+            if let Err(errors) = Policy::parse(&src) {
+                prop_assert!(!errors.is_empty());
+                for e in errors {
+                    prop_assert!(e.line >= 1);
+                }
+            }
+        }
+    }
+}
