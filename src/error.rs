@@ -58,6 +58,11 @@ pub enum Error {
         file: String,
         errors: Vec<DefinitionError>,
     },
+    /// An SLA policy file has problems.
+    Sla {
+        file: String,
+        errors: Vec<crate::sla::PolicyError>,
+    },
     /// A new workflow lacks a state that tickets are in.
     WorkflowStateInUse {
         state: String,
@@ -244,6 +249,20 @@ impl Error {
                     ("known", known),
                 ],
             ),
+            Error::Sla { file, errors } => {
+                let mut lines = vec![cat.f(
+                    "error.sla_invalid",
+                    &[("file", file), ("count", &errors.len())],
+                )];
+                for e in errors {
+                    let what = cat.f(e.key, &[("value", &e.value)]);
+                    lines.push(cat.f(
+                        "error.workflow_line",
+                        &[("file", file), ("line", &e.line), ("problem", &what)],
+                    ));
+                }
+                lines.join("\n")
+            }
             Error::Workflow { file, errors } => {
                 let mut lines = vec![cat.f(
                     "error.workflow_invalid",

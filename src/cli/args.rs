@@ -100,6 +100,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// One line for a status bar: breached, at risk, and your open tickets.
+    Status {
+        /// Your own line: {breached}, {at_risk} and {mine} are replaced.
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// The SLA policy: targets, overrides and team calendars.
+    #[command(subcommand)]
+    Sla(SlaCommand),
     /// Hand your new notifications to your notify hook now (for cron; an
     /// open TUI does it every few seconds).
     Hook,
@@ -343,6 +352,16 @@ pub enum UserCommand {
     SetRole { login: String, role: String },
     /// Remove a member (admin only); their tickets and history stay.
     Rm { login: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SlaCommand {
+    /// Print the policy the desk uses (TOML).
+    Show,
+    /// Check a policy file without installing it.
+    Check { file: PathBuf },
+    /// Install a policy file for this desk (admin only).
+    Set { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,6 +14,7 @@ mod ops;
 mod presence;
 mod reads;
 mod search;
+mod sla;
 mod undo;
 mod views;
 
@@ -34,6 +35,7 @@ pub use ops::MoveOptions;
 pub use presence::{BEAT_EVERY, Viewer};
 pub use reads::{BoardColumn, ListPage};
 pub use search::SearchHit;
+pub use sla::{SlaClocks, StatusSummary};
 pub use undo::UndoOutcome;
 
 /// Settings key holding a desk's own workflow definition.
@@ -48,6 +50,8 @@ pub struct Desk {
     path: Option<PathBuf>,
     /// The member's time zone, for `today` and dates in queries.
     tz: chrono::FixedOffset,
+    /// The SLA policy in force.
+    sla: crate::sla::Policy,
     /// Heartbeats of who looks at which ticket (opened on first use).
     presence: Option<crate::store::Presence>,
 }
@@ -121,6 +125,7 @@ impl Desk {
             })?
         };
         let workflow = load_workflow(&store.reader())?;
+        let sla = sla::load_policy(&store.reader())?;
         let desk = Self {
             store,
             workflow,
@@ -129,6 +134,7 @@ impl Desk {
             path: None,
             tz: chrono::Offset::fix(chrono::Local::now().offset()),
             presence: None,
+            sla,
         };
         desk.me()?;
         Ok((desk, opened))
@@ -178,6 +184,7 @@ impl Desk {
         let now = self.clock.now();
         let login = self.login.clone();
         let workflow = &self.workflow;
+        let policy = &self.sla;
         self.store.write(|w| {
             let me = current_user(&w.reader(), &login)?;
             let change = w.begin_change(&login, now, kind, detail)?;
@@ -188,6 +195,8 @@ impl Desk {
                 change: Some(change),
             };
             let value = f(w, &ctx)?;
+            let touched = notify::touched(w, change, 0)?;
+            sla::refresh_deadlines(w, policy, &touched, now)?;
             notify::notify_change(w, &me, change, 0, kind, now)?;
             Ok(value)
         })
@@ -204,6 +213,7 @@ impl Desk {
         let now = self.clock.now();
         let login = self.login.clone();
         let workflow = &self.workflow;
+        let policy = &self.sla;
         self.store.write(|w| {
             let me = current_user(&w.reader(), &login)?;
             let change = match change {
@@ -218,6 +228,8 @@ impl Desk {
             };
             let after = w.reader().last_event_id()?;
             let value = f(w, &ctx)?;
+            let touched = notify::touched(w, change, after)?;
+            sla::refresh_deadlines(w, policy, &touched, now)?;
             notify::notify_change(w, &me, change, after, "bulk", now)?;
             Ok((value, change))
         })

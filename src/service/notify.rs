@@ -17,6 +17,20 @@ use super::Desk;
 /// Longest excerpt of a comment kept in a notice, in characters.
 const EXCERPT_CHARS: usize = 140;
 
+/// The tickets a change (its events after `after`) touched, in order.
+pub(super) fn touched(w: &Writer<'_>, change: i64, after: i64) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = Vec::new();
+    for e in w.reader().change_events(change)? {
+        if e.id > after
+            && let Some(t) = e.ticket
+            && !ids.contains(&t)
+        {
+            ids.push(t);
+        }
+    }
+    Ok(ids)
+}
+
 /// Writes the notices a change of kind `summary` (`move`, `bulk`, …) calls
 /// for, in its own transaction; only
 /// events after `after` count (a bulk change is written in chunks).

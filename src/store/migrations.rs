@@ -319,6 +319,13 @@ CREATE INDEX notifications_inbox ON notifications(login, read_at, id);
 CREATE INDEX notifications_hook ON notifications(login, hook_done_at) WHERE hook_done_at IS NULL;
 "#;
 
+/// A deadline set by hand is kept; any other is the SLA clocks' and is
+/// recomputed with every change of the ticket.
+const V6_SLA: &str = r#"
+ALTER TABLE tickets ADD COLUMN due_manual INTEGER NOT NULL DEFAULT 0;
+UPDATE tickets SET due_manual = 1 WHERE due_at IS NOT NULL;
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -368,6 +375,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V3_TRIAGE), Step::Code(backfill_search)],
     &[Step::Sql(V4_ORDER)],
     &[Step::Sql(V5_INBOX)],
+    &[Step::Sql(V6_SLA)],
 ];
 
 /// The schema version this build writes.

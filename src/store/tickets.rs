@@ -346,6 +346,30 @@ impl Writer<'_> {
 
     /// Applies `update` if the ticket is still at `version`; bumps the version.
     /// Returns `false` when the version no longer matches (or the ticket is gone).
+    /// Sets the SLA deadline and at-risk time of a ticket: derived data, so
+    /// neither its version nor its update time change.
+    pub fn set_deadline(
+        &mut self,
+        id: i64,
+        due: Option<DateTime<Utc>>,
+        risk: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE tickets SET due_at = ?2, risk_at = ?3 WHERE id = ?1 AND NOT due_manual",
+            params![id, due.map(to_ms), risk.map(to_ms)],
+        )?;
+        Ok(())
+    }
+
+    /// Marks a ticket's deadline as set by hand (kept) or not (the SLA's).
+    pub fn set_due_manual(&mut self, id: i64, manual: bool) -> Result<()> {
+        self.tx.execute(
+            "UPDATE tickets SET due_manual = ?2 WHERE id = ?1",
+            params![id, manual],
+        )?;
+        Ok(())
+    }
+
     pub fn update_ticket(
         &mut self,
         id: i64,

@@ -7,6 +7,7 @@ mod architecture;
 mod cli;
 mod common;
 mod inbox;
+mod sla;
 mod store;
 mod stress;
 mod team;

@@ -236,6 +236,10 @@ pub fn edit(
         return Ok(ticket);
     }
     save(w, ctx, &ticket, &update)?;
+    if let Some(due) = changes.due {
+        // A deadline set by hand stays; clearing it hands it back to the SLA.
+        w.set_due_manual(id, due.is_some())?;
+    }
     for (field, old, new) in &events {
         ctx.log(
             w,

@@ -71,6 +71,9 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         risk_at: new.due.map(|d| crate::domain::risk_time(ctx.now, d)),
     };
     let id = w.insert_ticket(&ticket)?;
+    if ticket.due_at.is_some() {
+        w.set_due_manual(id, true)?;
+    }
     ctx.log(w, id, EventKind::Created, None, None, Some(&ticket.status))?;
     if let Some(login) = &new.assignee {
         ctx.log(w, id, EventKind::Assigned, None, None, Some(login))?;

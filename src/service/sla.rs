@@ -1,0 +1,180 @@
+//! SLA clocks of real tickets: the desk's policy (its own or the embedded
+//! default), each ticket's two clocks from its history, and the deadline
+//! stored on the ticket — the running clock's due and at-risk times — kept
+//! fresh after every change so lists, `sla:` queries and `tdesk status`
+//! read it from an index instead of computing clocks.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{EventKind, Ticket};
+use crate::error::{Error, Result};
+use crate::sla::{ClockInput, ClockState, Policy, TicketFacts, evaluate};
+use crate::store::{Reader, Writer};
+
+use super::Desk;
+
+/// Settings key holding a desk's own SLA policy.
+const SLA_SETTING: &str = "sla";
+/// While a ticket is in one of these states its clocks stop.
+const PAUSE_STATES: [&str; 1] = ["waiting_customer"];
+
+/// Both clocks of a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlaClocks {
+    pub response: ClockState,
+    pub resolve: ClockState,
+}
+
+/// `tdesk status`: what needs attention, for the member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StatusSummary {
+    pub breached: i64,
+    pub at_risk: i64,
+    pub mine: i64,
+}
+
+pub(super) fn load_policy(r: &Reader<'_>) -> Result<Policy> {
+    match r.setting(SLA_SETTING)? {
+        Some(source) => Policy::parse(&source).map_err(|errors| Error::Sla {
+            file: SLA_SETTING.into(),
+            errors,
+        }),
+        None => Ok(Policy::default_policy()),
+    }
+}
+
+/// The clocks of `ticket` at `now`.
+fn clocks(
+    r: &Reader<'_>,
+    policy: &Policy,
+    ticket: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<SlaClocks> {
+    let tier = match ticket.customer_id {
+        Some(id) => r.customer(id)?.map(|c| c.tier),
+        None => None,
+    };
+    let facts = TicketFacts {
+        priority: ticket.priority,
+        tier,
+        kind: &ticket.kind,
+        channel: ticket.channel,
+        team: ticket.team.as_deref(),
+    };
+    let targets = policy.targets_for(&facts);
+    let calendar = policy.calendar_for(ticket.team.as_deref());
+    let mut pauses: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::new();
+    for e in r.events(ticket.id)? {
+        if !matches!(e.kind, EventKind::Status | EventKind::Created) {
+            continue;
+        }
+        let to = e.new.as_deref().unwrap_or("");
+        let open = pauses.last().is_some_and(|p| p.1.is_none());
+        if PAUSE_STATES.contains(&to) && !open {
+            pauses.push((e.at, None));
+        } else if !PAUSE_STATES.contains(&to)
+            && open
+            && let Some(last) = pauses.last_mut()
+        {
+            last.1 = Some(e.at);
+        }
+    }
+    let clock = |target, stopped| {
+        evaluate(
+            &calendar,
+            &ClockInput {
+                start: ticket.created_at,
+                target,
+                stopped,
+                pauses: &pauses,
+                risk_fraction: policy.at_risk,
+            },
+            now,
+        )
+    };
+    Ok(SlaClocks {
+        response: clock(targets.response, ticket.first_response_at),
+        // A closed ticket's resolution clock stops at its close at the latest.
+        resolve: clock(targets.resolve, ticket.resolved_at.or(ticket.closed_at)),
+    })
+}
+
+/// The deadline to store: the first clock still running (or breached).
+fn deadline(c: &SlaClocks) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    for state in [c.response, c.resolve] {
+        match state {
+            ClockState::Running { due, risk } => return (Some(due), Some(risk)),
+            ClockState::Breached { due } => return (Some(due), Some(due)),
+            ClockState::Paused { .. } => return (None, None),
+            ClockState::Met | ClockState::MetLate | ClockState::Never => {}
+        }
+    }
+    (None, None)
+}
+
+/// Recomputes the stored deadline of each ticket in `ids`.
+pub(super) fn refresh_deadlines(
+    w: &mut Writer<'_>,
+    policy: &Policy,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for &id in ids {
+        let Some(ticket) = w.reader().ticket(id)? else {
+            continue;
+        };
+        let c = clocks(&w.reader(), policy, &ticket, now)?;
+        let (due, risk) = deadline(&c);
+        if (due, risk) != (ticket.due_at, ticket.risk_at) {
+            w.set_deadline(id, due, risk)?;
+        }
+    }
+    Ok(())
+}
+
+impl Desk {
+    /// The active SLA policy (the desk's own or the embedded default).
+    pub fn sla_policy(&self) -> &Policy {
+        &self.sla
+    }
+
+    /// Both SLA clocks of a ticket the member may see, now.
+    pub fn sla_clocks(&self, id: i64) -> Result<SlaClocks> {
+        let reader = self.store.reader();
+        let ticket = self.visible_ticket(&reader, id)?;
+        clocks(&reader, &self.sla, &ticket, self.clock.now())
+    }
+
+    /// Validates and installs an SLA policy for this desk (admin only);
+    /// deadlines of open tickets follow at their next change.
+    pub fn set_sla(&mut self, source: &str, file: &str) -> Result<()> {
+        self.require("action.sla_set", crate::domain::Role::Admin)?;
+        let policy = Policy::parse(source).map_err(|errors| Error::Sla {
+            file: file.to_string(),
+            errors,
+        })?;
+        self.store.write(|w| w.set_setting(SLA_SETTING, source))?;
+        self.sla = policy;
+        Ok(())
+    }
+
+    /// The policy's source text as the desk uses it.
+    pub fn sla_source(&self) -> Result<String> {
+        Ok(self
+            .store
+            .reader()
+            .setting(SLA_SETTING)?
+            .unwrap_or_else(|| crate::sla::DEFAULT_POLICY.to_string()))
+    }
+
+    /// Breached and at-risk open tickets the member may see, and their own
+    /// open ones: one indexed count each.
+    pub fn status_summary(&self) -> Result<StatusSummary> {
+        let count = |text: &str| -> Result<i64> { self.count(&self.parse_query(text)?) };
+        Ok(StatusSummary {
+            breached: count("sla:breached")?,
+            at_risk: count("sla:at-risk")?,
+            mine: count("status:open assignee:me")?,
+        })
+    }
+}
