@@ -225,6 +225,18 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         (cat.t("col.resolved").to_string(), time(t.resolved_at)),
         (cat.t("col.closed").to_string(), time(t.closed_at)),
     ];
+    if let Ok(clocks) = desk.sla_clocks(t.id) {
+        let now = desk.now();
+        let (response, _) = crate::present::clock_text(cat, clocks.response, now);
+        let (resolve, _) = crate::present::clock_text(cat, clocks.resolve, now);
+        pairs.push((
+            cat.t("col.sla").to_string(),
+            cat.f(
+                "clock.both",
+                &[("response", &response), ("resolve", &resolve)],
+            ),
+        ));
+    }
     if let Some(r) = &t.resolution {
         pairs.push((cat.t("col.resolution").to_string(), r.clone()));
     }

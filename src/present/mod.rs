@@ -71,6 +71,36 @@ where
     t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// An SLA clock in words, and whether it needs attention (at risk or
+/// breached): `3h left`, `at risk · 40m left`, `breached 2d ago`, `met`.
+pub fn clock_text(
+    cat: &Catalog,
+    state: crate::sla::ClockState,
+    now: DateTime<Utc>,
+) -> (String, bool) {
+    use crate::sla::ClockState;
+    match state {
+        ClockState::Met => (cat.t("clock.met").to_string(), false),
+        ClockState::MetLate => (cat.t("clock.met_late").to_string(), true),
+        ClockState::Running { due, risk } => {
+            let left = age(cat, due, now);
+            if now >= risk {
+                (cat.f("clock.at_risk", &[("t", &left)]), true)
+            } else {
+                (cat.f("clock.left", &[("t", &left)]), false)
+            }
+        }
+        ClockState::Paused { left } => {
+            let t = age(cat, now + left, now);
+            (cat.f("clock.paused", &[("t", &t)]), false)
+        }
+        ClockState::Breached { due } => {
+            (cat.f("clock.breached", &[("t", &age(cat, now, due))]), true)
+        }
+        ClockState::Never => (cat.t("clock.never").to_string(), true),
+    }
+}
+
 /// One line saying what a notice is about, e.g. `li.na assigned #12 to you`.
 /// Everything another user wrote is sanitised here.
 pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {

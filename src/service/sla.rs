@@ -145,8 +145,8 @@ impl Desk {
         clocks(&reader, &self.sla, &ticket, self.clock.now())
     }
 
-    /// Validates and installs an SLA policy for this desk (admin only);
-    /// deadlines of open tickets follow at their next change.
+    /// Validates and installs an SLA policy for this desk (admin only) and
+    /// recomputes the deadlines of open tickets under it.
     pub fn set_sla(&mut self, source: &str, file: &str) -> Result<()> {
         self.require("action.sla_set", crate::domain::Role::Admin)?;
         let policy = Policy::parse(source).map_err(|errors| Error::Sla {
@@ -155,7 +155,29 @@ impl Desk {
         })?;
         self.store.write(|w| w.set_setting(SLA_SETTING, source))?;
         self.sla = policy;
+        self.recompute_deadlines()?;
         Ok(())
+    }
+
+    /// Recomputes the stored deadline of every open ticket (after a policy
+    /// change or a bulk load), a few hundred per transaction so others keep
+    /// writing; returns how many were looked at.
+    pub fn recompute_deadlines(&mut self) -> Result<usize> {
+        let open =
+            self.resolve(crate::domain::Query::parse("status:open").map_err(|error| {
+                Error::Query {
+                    input: "status:open".into(),
+                    error,
+                }
+            })?)?;
+        let ids = self.store.reader().ids(&open)?;
+        let now = self.clock.now();
+        let policy = &self.sla;
+        for chunk in ids.chunks(500) {
+            self.store
+                .write(|w| refresh_deadlines(w, policy, chunk, now))?;
+        }
+        Ok(ids.len())
     }
 
     /// The policy's source text as the desk uses it.

@@ -21,6 +21,11 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
+    /// The SLA clocks of ticket `id`.
+    ClocksLoaded {
+        id: i64,
+        clocks: crate::service::SlaClocks,
+    },
     /// The member's notifications, newest first.
     InboxLoaded(Vec<crate::domain::Notification>),
     /// How many notifications are unread.

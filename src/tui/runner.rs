@@ -107,7 +107,19 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             },
         )),
         Effect::Background(job) => Ok(worker::run(desk, job)),
-        Effect::LoadDetail(id) => desk.detail(id).map(|d| Action::DetailLoaded(Box::new(d))),
+        Effect::LoadDetail(id) => {
+            return match desk.detail(id) {
+                Ok(d) => {
+                    let mut out = vec![Action::DetailLoaded(Box::new(d))];
+                    // Clocks are extra: a ticket shows without them.
+                    if let Ok(clocks) = desk.sla_clocks(id) {
+                        out.push(Action::ClocksLoaded { id, clocks });
+                    }
+                    out
+                }
+                Err(e) => vec![Action::Failed(e)],
+            };
+        }
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),
         Effect::LoadViews => desk.views().map(Action::ViewsLoaded),
         Effect::LoadChanges => desk.recent_changes(30).map(Action::ChangesLoaded),

@@ -44,6 +44,8 @@ struct Pick {
 }
 
 const TEAMS: [&str; 3] = ["cn", "eu", "na"];
+/// Demo desks up to this size get their SLA deadlines computed at once.
+const DEMO_SLA_LIMIT: usize = 20_000;
 
 impl Desk {
     /// Adds demo agents, customers and `count` tickets (admin only).
@@ -135,6 +137,12 @@ impl Desk {
             });
             store.bulk_load(receiver.into_iter().flatten())
         })?;
+        // SLA deadlines of the open tickets, for desks small enough to do it
+        // now (a million-ticket load would spend longer on this than on the
+        // load; its deadlines follow at each ticket's next change).
+        if loaded <= DEMO_SLA_LIMIT {
+            self.recompute_deadlines()?;
+        }
         Ok(DemoSummary {
             tickets: loaded,
             agents: agents.len(),

@@ -70,6 +70,8 @@ pub struct BoardState {
 pub struct DetailState {
     pub ticket: Option<TicketDetail>,
     pub scroll: u16,
+    /// The SLA clocks of a ticket, by number.
+    pub clocks: Option<(i64, crate::service::SlaClocks)>,
 }
 
 /// The message line at the bottom.
@@ -324,6 +326,10 @@ impl App {
                     self.board.loaded = true;
                     self.clamp();
                 }
+                Vec::new()
+            }
+            Action::ClocksLoaded { id, clocks } => {
+                self.detail.clocks = Some((id, clocks));
                 Vec::new()
             }
             Action::DetailLoaded(detail) => {

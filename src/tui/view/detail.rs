@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::block;
 use crate::domain::TicketDetail;
 use crate::present::{
-    describe_event, local_time, priority_label, state_label, tier_label, type_label,
+    clock_text, describe_event, local_time, priority_label, state_label, tier_label, type_label,
 };
 use crate::text::{pad_right, sanitize_block, sanitize_line, width, wrap};
 use crate::tui::app::App;
@@ -81,6 +81,7 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         "col.first_response",
         "col.resolved",
         "col.accepted",
+        "col.sla",
     ]
     .iter()
     .map(|k| width(cat.t(k)))
@@ -157,6 +158,24 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         ),
         app.theme.text,
     );
+    if let Some((id, clocks)) = app.detail.clocks
+        && id == t.id
+    {
+        let (response, r_alert) = clock_text(cat, clocks.response, app.now);
+        let (resolve, s_alert) = clock_text(cat, clocks.resolve, app.now);
+        field(
+            "col.sla",
+            cat.f(
+                "clock.both",
+                &[("response", &response), ("resolve", &resolve)],
+            ),
+            if r_alert || s_alert {
+                app.theme.error
+            } else {
+                app.theme.text
+            },
+        );
+    }
     if t.first_response_at.is_some() || t.resolved_at.is_some() {
         field(
             "col.first_response",
