@@ -150,7 +150,7 @@ impl Calendar {
         offset: Duration,
     ) -> DateTime<Utc> {
         while hi - lo > Duration::seconds(1) {
-            let mid = lo + (hi - lo) / 2;
+            let mid = lo + Duration::seconds((hi - lo).num_seconds() / 2);
             if self.offset_at(mid) == offset {
                 lo = mid;
             } else {

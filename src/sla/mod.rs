@@ -9,4 +9,7 @@ mod policy;
 
 pub use calendar::{Calendar, Opening};
 pub use clock::{ClockInput, ClockState, elapsed, evaluate};
-pub use policy::{DEFAULT_POLICY, Match, Override, Policy, PolicyError, Targets, TicketFacts};
+pub use policy::{
+    DEFAULT_POLICY, Escalation, Match, Notify, Override, Policy, PolicyError, Targets, TicketFacts,
+    Trigger,
+};

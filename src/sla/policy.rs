@@ -40,10 +40,40 @@ pub struct Override {
     pub resolve: Option<Duration>,
 }
 
+/// Who an escalation tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notify {
+    Assignee,
+    /// The supervisors of the ticket's team (all supervisors without a team).
+    Supervisor,
+}
+
+/// When an escalation step fires.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// This share of a running clock's target has been spent (1.0: breach).
+    Spent(f64),
+    /// Nobody touched the ticket for this long (wall-clock time).
+    Untouched(Duration),
+}
+
+/// One escalation step; fires once per ticket (and clock).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    pub name: String,
+    pub trigger: Trigger,
+    /// Only tickets of this type, if given.
+    pub kind: Option<String>,
+    pub notify: Notify,
+    /// Raise the priority one step (P2 → P1).
+    pub raise_priority: bool,
+}
+
 /// A whole policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub at_risk: f64,
+    pub escalations: Vec<Escalation>,
     /// By priority rank (P0 first).
     pub targets: [Targets; 4],
     pub overrides: Vec<Override>,
@@ -86,6 +116,7 @@ impl Policy {
         };
         Self {
             at_risk: 0.75,
+            escalations: Vec::new(),
             targets: [t(1, 4), t(2, 24), t(4, 48), t(24, 72)],
             overrides: Vec::new(),
             calendars: BTreeMap::from([("default".to_string(), Calendar::always())]),
@@ -228,9 +259,55 @@ impl Policy {
             }
             teams.insert(team.clone(), cal.get_ref().clone());
         }
+        let mut escalations = Vec::new();
+        for e in &raw.escalation {
+            let trigger = match (&e.at, &e.after) {
+                (Some(at), None) if *at.get_ref() > 0.0 && *at.get_ref() <= 1.0 => {
+                    Some(Trigger::Spent(*at.get_ref()))
+                }
+                (Some(at), None) => {
+                    err(at.span(), "sla.bad_fraction", at.get_ref().to_string());
+                    None
+                }
+                (None, Some(after)) => match duration(after) {
+                    Ok(d) => Some(Trigger::Untouched(d)),
+                    Err(v) => {
+                        err(after.span(), "sla.bad_duration", v);
+                        None
+                    }
+                },
+                _ => {
+                    err(
+                        e.name.span(),
+                        "sla.escalation_trigger",
+                        e.name.get_ref().clone(),
+                    );
+                    None
+                }
+            };
+            let notify = match e.notify.as_ref().map(|n| n.get_ref().as_str()) {
+                None | Some("supervisor") => Some(Notify::Supervisor),
+                Some("assignee") => Some(Notify::Assignee),
+                Some(other) => {
+                    let span = e.notify.as_ref().map_or(0..0, |n| n.span());
+                    err(span, "sla.unknown_notify", other.to_string());
+                    None
+                }
+            };
+            if let (Some(trigger), Some(notify)) = (trigger, notify) {
+                escalations.push(Escalation {
+                    name: e.name.get_ref().clone(),
+                    trigger,
+                    kind: e.kind.as_ref().map(|k| k.get_ref().clone()),
+                    notify,
+                    raise_priority: e.raise_priority.unwrap_or(false),
+                });
+            }
+        }
         if errors.is_empty() {
             Ok(Self {
                 at_risk,
+                escalations,
                 targets,
                 overrides,
                 calendars,
@@ -337,6 +414,20 @@ struct RawPolicy {
     calendars: BTreeMap<String, RawCalendar>,
     #[serde(default)]
     teams: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    escalation: Vec<RawEscalation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalation {
+    name: Spanned<String>,
+    at: Option<Spanned<f64>>,
+    after: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    kind: Option<Spanned<String>>,
+    notify: Option<Spanned<String>>,
+    raise_priority: Option<bool>,
 }
 
 #[derive(Deserialize)]

@@ -119,6 +119,29 @@ fn no_opening_hours_never_reach_a_due_time_and_always_is_plain_time() {
     );
 }
 
+/// Found by the property test: around Santiago's DST change the offset
+/// search halved into fractions of a second, and due times came out a few
+/// milliseconds early.
+#[test]
+fn due_times_near_an_offset_change_are_exact() {
+    let mut week: [Vec<Opening>; 7] = Default::default();
+    week[5] = vec![(0, 1395)];
+    let cal = Calendar {
+        tz: Tz::America__Santiago,
+        week,
+        holidays: BTreeSet::new(),
+        always: false,
+    };
+    let from = t(2026, 4, 5, 0, 1);
+    for minutes in 1..=180 {
+        let amount = Duration::minutes(minutes);
+        if let Some(due) = cal.add_business(from, amount) {
+            assert_eq!(due.timestamp_subsec_nanos(), 0, "{due}");
+            assert_eq!(cal.business_between(from, due), amount);
+        }
+    }
+}
+
 fn calendar() -> impl Strategy<Value = Calendar> {
     let opening = (0u32..95, 1u32..96).prop_map(|(s, len)| (s * 15, ((s + len).min(96)) * 15));
     let day = proptest::collection::vec(opening, 0..3).prop_map(|mut v| {
