@@ -100,6 +100,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Take every SLA escalation step that is due (for cron or a systemd
+    /// timer; open TUIs do it every minute). Each step fires once, however
+    /// many run at the same moment.
+    Tick {
+        #[arg(long)]
+        json: bool,
+    },
     /// One line for a status bar: breached, at risk, and your open tickets.
     Status {
         /// Your own line: {breached}, {at_risk} and {mine} are replaced.

@@ -114,6 +114,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         } => inbox::list(desk, all, mark_read, json, s, io),
         Command::Hook => inbox::hook(desk, s, io),
         Command::Status { format } => sla::status(desk, format.as_deref(), s, io),
+        Command::Tick { json } => sla::tick(desk, json, s, io),
         Command::Sla(c) => sla::run(desk, c, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),
         Command::Unwatch { id } => inbox::watch(desk, id, false, s, io),

@@ -33,6 +33,22 @@ pub fn status(desk: &Desk, format: Option<&str>, s: &Session, io: &mut Streams<'
     line(io.out, &text)
 }
 
+/// `tdesk tick`: one escalation sweep; prints what fired.
+pub fn tick(desk: &mut Desk, json: bool, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let fired = desk.sweep()?;
+    if json {
+        return super::output::json(io.out, &fired);
+    }
+    for f in &fired {
+        line(
+            io.out,
+            &s.cat
+                .f("notice.escalated", &[("id", &f.ticket), ("step", &f.step)]),
+        )?;
+    }
+    line(io.out, &s.cat.f("cli.tick", &[("count", &fired.len())]))
+}
+
 /// Every `{name}` in a format must be a known field.
 fn check_fields(format: &str) -> Result<()> {
     let mut rest = format;

@@ -15,14 +15,17 @@ pub enum NoticeKind {
     CustomerReply,
     /// A ticket they watch changed.
     Watched,
+    /// An SLA escalation step fired on a ticket; `detail` names the step.
+    Escalated,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 4] = [
+    pub const ALL: [NoticeKind; 5] = [
         NoticeKind::Assigned,
         NoticeKind::Mention,
         NoticeKind::CustomerReply,
         NoticeKind::Watched,
+        NoticeKind::Escalated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +34,7 @@ impl NoticeKind {
             NoticeKind::Mention => "mention",
             NoticeKind::CustomerReply => "customer_reply",
             NoticeKind::Watched => "watched",
+            NoticeKind::Escalated => "escalated",
         }
     }
 
@@ -45,6 +49,7 @@ impl NoticeKind {
             NoticeKind::Mention => 1,
             NoticeKind::CustomerReply => 2,
             NoticeKind::Watched => 3,
+            NoticeKind::Escalated => 0,
         }
     }
 }

@@ -118,6 +118,7 @@ pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {
             &[("actor", &actor), ("id", &id), ("excerpt", &detail)],
         ),
         NoticeKind::CustomerReply => cat.f("notice.customer_reply", &[("id", &id)]),
+        NoticeKind::Escalated => cat.f("notice.escalated", &[("id", &id), ("step", &detail)]),
         NoticeKind::Watched => {
             let what = n
                 .detail

@@ -44,7 +44,7 @@ pub(super) fn load_policy(r: &Reader<'_>) -> Result<Policy> {
 }
 
 /// The clocks of `ticket` at `now`.
-fn clocks(
+pub(super) fn clocks(
     r: &Reader<'_>,
     policy: &Policy,
     ticket: &Ticket,

@@ -37,6 +37,17 @@ pub struct NewNotice<'a> {
 }
 
 impl Reader<'_> {
+    /// The escalation steps `ticket` has taken.
+    pub fn escalations(&self, ticket: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT step FROM escalations WHERE ticket_id = ?1 ORDER BY step")?;
+        let rows = stmt
+            .query_map([ticket], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Logins watching `ticket`.
     pub fn watchers(&self, ticket: i64) -> Result<Vec<String>> {
         let mut stmt = self
@@ -116,6 +127,21 @@ impl Reader<'_> {
 }
 
 impl Writer<'_> {
+    /// Takes escalation `step` of `ticket` if nobody has: true only for the
+    /// one transaction that took it.
+    pub fn claim_escalation(
+        &mut self,
+        ticket: i64,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = self.tx.execute(
+            "INSERT OR IGNORE INTO escalations (ticket_id, step, fired_at) VALUES (?1, ?2, ?3)",
+            params![ticket, step, to_ms(now)],
+        )?;
+        Ok(n == 1)
+    }
+
     pub fn set_watch(&mut self, login: &str, ticket: i64, on: bool) -> Result<()> {
         if on {
             self.tx.execute(

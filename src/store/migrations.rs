@@ -326,6 +326,17 @@ ALTER TABLE tickets ADD COLUMN due_manual INTEGER NOT NULL DEFAULT 0;
 UPDATE tickets SET due_manual = 1 WHERE due_at IS NOT NULL;
 "#;
 
+/// Escalation steps already taken: one row per ticket and step, so a step
+/// fires once however many processes evaluate at the same moment.
+const V7_ESCALATIONS: &str = r#"
+CREATE TABLE escalations (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    step TEXT NOT NULL,
+    fired_at INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, step)
+) WITHOUT ROWID;
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -376,6 +387,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V4_ORDER)],
     &[Step::Sql(V5_INBOX)],
     &[Step::Sql(V6_SLA)],
+    &[Step::Sql(V7_ESCALATIONS)],
 ];
 
 /// The schema version this build writes.

@@ -30,6 +30,8 @@ pub enum Action {
     InboxLoaded(Vec<crate::domain::Notification>),
     /// How many notifications are unread.
     Unread(i64),
+    /// An escalation sweep took this many steps.
+    Swept(usize),
     /// A notify-hook run ended.
     Delivered(crate::hook::Delivery),
     /// Watching `id` is now `on`.
@@ -211,6 +213,8 @@ pub enum Job {
         targets: Targets,
         action: BulkAction,
     },
+    /// Take the SLA escalation steps that are due.
+    Sweep,
     /// Hand pending notices to the member's notify hook.
     Deliver {
         command: String,

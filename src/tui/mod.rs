@@ -39,6 +39,8 @@ const WORKER_POLL: Duration = Duration::from_millis(15);
 const LIVE_POLL: Duration = Duration::from_millis(500);
 /// How often new notices are handed to the notify hook, when there is one.
 const HOOK_EVERY: Duration = Duration::from_secs(10);
+/// How often an open TUI takes the SLA escalation steps that are due.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Whether the user asked for no colour (<https://no-color.org>).
 pub fn no_color() -> bool {
@@ -136,6 +138,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let mut trace = trace::Trace::from_env();
     let mut live = LiveCheck::new(&desk);
     let mut hook_due = std::time::Instant::now();
+    let mut sweep_due = std::time::Instant::now();
     loop {
         guard
             .terminal
@@ -159,6 +162,16 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         if live.changed(&desk, arrived) {
             let effects = app.update(Action::DeskChanged);
             runner.settle(&mut desk, &mut app, effects);
+        }
+        // Escalations are swept on the worker too; the database makes each
+        // step fire once whoever sweeps.
+        if arrived >= sweep_due {
+            sweep_due = arrived + SWEEP_EVERY;
+            runner.settle(
+                &mut desk,
+                &mut app,
+                vec![Effect::Background(action::Job::Sweep)],
+            );
         }
         // The hook runs on the worker: a slow one never holds up a key.
         if let Some(command) = &s.config.notify_hook

@@ -63,6 +63,10 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(hits) => Action::SearchLoaded { generation, hits },
             Err(error) => Action::SearchFailed { generation, error },
         },
+        Job::Sweep => match desk.sweep() {
+            Ok(fired) => Action::Swept(fired.len()),
+            Err(e) => Action::Failed(e),
+        },
         Job::Deliver { command, cat } => match crate::hook::deliver(desk, &command, &cat) {
             Ok(done) => Action::Delivered(done),
             Err(e) => Action::Failed(e),

@@ -135,3 +135,77 @@ fn status_prints_one_line_for_a_status_bar() {
     let out = s.tdesk(&["status", "--format", "{nope}"]);
     assert_eq!(code(&out), 2, "an unknown field is a usage error");
 }
+
+/// A policy whose clocks run out in a second, round the clock.
+const QUICK: &str = "[targets]\nP2 = { response = \"1s\", resolve = \"2s\" }\n[calendars.default]\nalways = true\n[[escalation]]\nname = \"breached\"\nat = 1.0\nnotify = \"supervisor\"\nraise_priority = true\n";
+
+#[test]
+fn each_escalation_step_fires_once_when_many_processes_sweep_at_once() {
+    let s = Scratch::with_desk();
+    let policy = s.dir.path().join("quick.toml");
+    std::fs::write(&policy, QUICK).expect("policy");
+    let out = s.tdesk(&["sla", "set", policy.to_str().expect("utf-8")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    const TICKETS: usize = 20;
+    for i in 0..TICKETS {
+        let out = s.tdesk(&[
+            "add",
+            "--title",
+            &format!("Late parcel {i}"),
+            "--priority",
+            "P2",
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    // Six sweeps at the same moment, each a whole process.
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_tdesk"))
+                .args(["tick", "--json"])
+                .env("TDESK_DB", s.db())
+                .env("HOME", s.dir.path())
+                .env("XDG_CONFIG_HOME", s.dir.path().join("config"))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn tick")
+        })
+        .collect();
+    let mut fired: Vec<(i64, String)> = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().expect("tick");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("JSON list");
+        for f in list {
+            fired.push((
+                f["ticket"].as_i64().expect("ticket"),
+                f["step"].as_str().expect("step").to_string(),
+            ));
+        }
+    }
+    let total = fired.len();
+    fired.sort();
+    fired.dedup();
+    assert_eq!(total, fired.len(), "no step fired twice");
+    assert_eq!(
+        total,
+        TICKETS * 2,
+        "both clocks of every ticket breached once"
+    );
+    // The priority went up once per ticket, not once per clock or process.
+    let out = s.tdesk(&["list", "priority:P1", "--limit", "100"]);
+    assert_eq!(
+        stdout(&out).lines().count(),
+        TICKETS + 1,
+        "{}",
+        stdout(&out)
+    );
+    // A later sweep finds nothing left to do.
+    let again = s.tdesk(&["tick", "--json"]);
+    assert_eq!(stdout(&again).trim(), "[]");
+}

@@ -259,6 +259,14 @@ impl App {
                 self.inbox_loaded(notices);
                 vec![Effect::LoadUnread]
             }
+            // Steps taken reach inboxes; ours may have grown.
+            Action::Swept(n) => {
+                if n > 0 {
+                    vec![Effect::LoadUnread]
+                } else {
+                    Vec::new()
+                }
+            }
             Action::Delivered(done) => {
                 if done.failed > 0 {
                     self.status = Some(Status {
