@@ -40,6 +40,28 @@ impl Desk {
                 continue;
             };
             let taken = self.store.reader().escalations(id)?;
+            // The stored deadline is the running clock's: once every step
+            // on it is taken (and untouched steps are taken or not due),
+            // computing the clocks again would change nothing.
+            let active = if ticket.first_response_at.is_none() {
+                "response"
+            } else {
+                "resolve"
+            };
+            let applies = |s: &&Escalation| s.kind.as_deref().is_none_or(|k| k == ticket.kind);
+            let settled = policy
+                .escalations
+                .iter()
+                .filter(applies)
+                .all(|s| match s.trigger {
+                    Trigger::Untouched(after) => {
+                        taken.contains(&s.name) || now - ticket.updated_at < after
+                    }
+                    Trigger::Spent(_) => taken.contains(&format!("{}/{active}", s.name)),
+                });
+            if settled {
+                continue;
+            }
             let clocks = sla::clocks(&self.store.reader(), &policy, &ticket, now)?;
             for step in &policy.escalations {
                 if step.kind.as_deref().is_some_and(|k| k != ticket.kind) {
@@ -87,7 +109,12 @@ impl Desk {
         for s in steps {
             if let Trigger::Untouched(after) = s.trigger {
                 let minutes = after.num_minutes().max(1);
-                let q = format!("status:open updated:>{minutes}m");
+                let kind = s
+                    .kind
+                    .as_ref()
+                    .map(|k| format!(" type:{k}"))
+                    .unwrap_or_default();
+                let q = format!("status:open updated:>{minutes}m{kind}");
                 ids.extend(reader.ids(&self.parse_query(&q)?)?);
             }
         }
