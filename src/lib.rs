@@ -2,7 +2,7 @@
 //!
 //! Module map (dependencies point up this list, never down):
 //! - [`domain`]: pure types — tickets, priorities, customers, users, events, queries.
-//! - [`workflow`], [`sla`], [`text`]: pure engines — status changes; business-hours
+//! - [`workflow`], [`sla`], [`rules`], [`text`]: pure engines — status changes; business-hours
 //!   calendars and SLA clocks; sanitising and CJK widths.
 //! - [`store`]: the only SQL — SQLite pragmas, migrations, typed reads and writes.
 //! - [`service`]: the use cases — a [`service::Desk`] joins store and engines;
@@ -22,6 +22,7 @@ pub mod hook;
 pub mod i18n;
 pub mod present;
 pub mod privilege;
+pub mod rules;
 pub mod service;
 pub mod sla;
 pub mod store;
