@@ -58,6 +58,11 @@ pub enum Error {
         file: String,
         errors: Vec<DefinitionError>,
     },
+    /// A rule file has problems.
+    Rules {
+        file: String,
+        errors: Vec<crate::rules::RuleError>,
+    },
     /// An SLA policy file has problems.
     Sla {
         file: String,
@@ -249,6 +254,20 @@ impl Error {
                     ("known", known),
                 ],
             ),
+            Error::Rules { file, errors } => {
+                let mut lines = vec![cat.f(
+                    "error.rules_invalid",
+                    &[("file", file), ("count", &errors.len())],
+                )];
+                for e in errors {
+                    let what = cat.f(e.key, &[("value", &e.value)]);
+                    lines.push(cat.f(
+                        "error.workflow_line",
+                        &[("file", file), ("line", &e.line), ("problem", &what)],
+                    ));
+                }
+                lines.join("\n")
+            }
             Error::Sla { file, errors } => {
                 let mut lines = vec![cat.f(
                     "error.sla_invalid",

@@ -113,6 +113,11 @@ pub enum Command {
         #[arg(long)]
         format: Option<String>,
     },
+    /// Routing rules for new tickets.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Open tickets per team and agent: the live queues (supervisors).
+    Load,
     /// The SLA policy: targets, overrides and team calendars.
     #[command(subcommand)]
     Sla(SlaCommand),
@@ -359,6 +364,18 @@ pub enum UserCommand {
     SetRole { login: String, role: String },
     /// Remove a member (admin only); their tickets and history stay.
     Rm { login: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Print the rules the desk uses (TOML).
+    Show,
+    /// Check a rule file without installing it.
+    Check { file: PathBuf },
+    /// Install a rule file for this desk (admin only).
+    Set { file: PathBuf },
+    /// For ticket N: each rule, whether it matched, and why.
+    Explain { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ mod doctor;
 mod inbox;
 mod install;
 mod output;
+mod rules;
 mod setup;
 mod sla;
 mod tickets;
@@ -116,6 +117,8 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Status { format } => sla::status(desk, format.as_deref(), s, io),
         Command::Tick { json } => sla::tick(desk, json, s, io),
         Command::Sla(c) => sla::run(desk, c, s, io),
+        Command::Rules(c) => rules::run(desk, c, s, io),
+        Command::Load => rules::load(desk, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),
         Command::Unwatch { id } => inbox::watch(desk, id, false, s, io),
     }

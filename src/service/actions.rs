@@ -8,7 +8,12 @@ use super::{Desk, MoveOptions, ops};
 impl Desk {
     /// Creates a ticket; returns its number.
     pub fn create_ticket(&mut self, new: NewTicket) -> Result<i64> {
-        self.write_as("create", "", |w, ctx| ops::create(w, ctx, new))
+        let rules = self.rules.clone();
+        self.write_as("create", "", |w, ctx| {
+            let id = ops::create(w, ctx, new)?;
+            super::routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
+            Ok(id)
+        })
     }
 
     /// Moves a ticket to another state through the workflow engine.

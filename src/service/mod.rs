@@ -14,6 +14,7 @@ mod notify;
 mod ops;
 mod presence;
 mod reads;
+mod routing;
 mod search;
 mod sla;
 mod undo;
@@ -54,6 +55,8 @@ pub struct Desk {
     tz: chrono::FixedOffset,
     /// The SLA policy in force.
     sla: crate::sla::Policy,
+    /// The routing rules in force.
+    rules: crate::rules::RuleSet,
     /// Heartbeats of who looks at which ticket (opened on first use).
     presence: Option<crate::store::Presence>,
 }
@@ -128,6 +131,7 @@ impl Desk {
         };
         let workflow = load_workflow(&store.reader())?;
         let sla = sla::load_policy(&store.reader())?;
+        let rules = routing::load_rules(&store.reader())?;
         let desk = Self {
             store,
             workflow,
@@ -137,6 +141,7 @@ impl Desk {
             tz: chrono::Offset::fix(chrono::Local::now().offset()),
             presence: None,
             sla,
+            rules,
         };
         desk.me()?;
         Ok((desk, opened))

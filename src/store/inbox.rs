@@ -37,6 +37,54 @@ pub struct NewNotice<'a> {
 }
 
 impl Reader<'_> {
+    /// Open tickets assigned to `login` (`open`: the open states).
+    pub fn open_load(&self, login: &str, open: &[&str]) -> Result<i64> {
+        let marks: Vec<String> = (2..open.len() + 2).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "SELECT count(*) FROM tickets WHERE assignee = ?1 AND status IN ({})",
+            marks.join(", ")
+        );
+        let mut params: Vec<rusqlite::types::Value> = vec![login.to_string().into()];
+        params.extend(
+            open.iter()
+                .map(|s| rusqlite::types::Value::from(s.to_string())),
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(params), |r| r.get(0))?)
+    }
+
+    /// When a rule last routed a ticket to `login` (ms; 0: never).
+    pub fn last_routed(&self, login: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT at FROM routed WHERE login = ?1", [login], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Open tickets by team and assignee.
+    pub fn open_by_team_and_agent(
+        &self,
+        open: &[&str],
+    ) -> Result<Vec<(String, Option<String>, i64)>> {
+        let marks: Vec<String> = (1..=open.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "SELECT coalesce(team, ''), assignee, count(*) FROM tickets WHERE status IN ({}) \
+             GROUP BY 1, 2 ORDER BY 1, 2",
+            marks.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(open.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// The escalation steps `ticket` has taken.
     pub fn escalations(&self, ticket: i64) -> Result<Vec<String>> {
         let mut stmt = self
@@ -127,6 +175,16 @@ impl Reader<'_> {
 }
 
 impl Writer<'_> {
+    /// Remembers that a rule just routed a ticket to `login` (round-robin).
+    pub fn note_routed(&mut self, login: &str, now: DateTime<Utc>) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO routed (login, at) VALUES (?1, ?2) \
+             ON CONFLICT(login) DO UPDATE SET at = excluded.at",
+            params![login, to_ms(now)],
+        )?;
+        Ok(())
+    }
+
     /// Takes escalation `step` of `ticket` if nobody has: true only for the
     /// one transaction that took it.
     pub fn claim_escalation(

@@ -337,6 +337,14 @@ CREATE TABLE escalations (
 ) WITHOUT ROWID;
 "#;
 
+/// When a routing rule last gave each agent a ticket (round-robin order).
+const V8_ROUTING: &str = r#"
+CREATE TABLE routed (
+    login TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -388,6 +396,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V5_INBOX)],
     &[Step::Sql(V6_SLA)],
     &[Step::Sql(V7_ESCALATIONS)],
+    &[Step::Sql(V8_ROUTING)],
 ];
 
 /// The schema version this build writes.

@@ -209,3 +209,69 @@ fn each_escalation_step_fires_once_when_many_processes_sweep_at_once() {
     let again = s.tdesk(&["tick", "--json"]);
     assert_eq!(stdout(&again).trim(), "[]");
 }
+
+const ROUTING: &str = r#"
+[[rule]]
+name = "清关 to cn"
+when = { words = ["清关", "海关"] }
+then = { team = "cn", assign = "round-robin", tags = ["customs"], stop = true }
+
+[[rule]]
+name = "customs to eu"
+when = { words = ["customs"] }
+then = { team = "eu", assign = "least-loaded", priority = "P1", stop = true }
+"#;
+
+#[test]
+fn new_tickets_are_routed_by_the_rules_and_the_history_names_the_rule() {
+    let clock = Arc::new(FixedClock::new(friday_5pm()));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock.clone()).expect("desk");
+    for (login, team) in [
+        ("zhang.wei", "cn"),
+        ("chen.jie", "cn"),
+        ("emma", "eu"),
+        ("lucas", "eu"),
+    ] {
+        desk.add_user(login, None, Role::Agent, Some(team))
+            .expect("agent");
+    }
+    let bad = desk.set_rules("[[rule]]\nname = \"x\"\nthen = {}\n", "rules.toml");
+    assert!(matches!(bad, Err(tdesk::Error::Rules { .. })), "{bad:?}");
+    desk.set_rules(ROUTING, "rules.toml").expect("rules");
+    let mut cn = Vec::new();
+    for title in ["包裹清关失败", "海关要求发票", "清关延误"] {
+        let id = desk
+            .create_ticket(NewTicket {
+                title: title.into(),
+                ..Default::default()
+            })
+            .expect("ticket");
+        clock.advance(Duration::minutes(1));
+        let t = desk.detail(id).expect("detail").ticket;
+        assert_eq!(t.team.as_deref(), Some("cn"));
+        assert!(t.tags.contains(&"customs".to_string()));
+        cn.push(t.assignee.expect("assigned"));
+    }
+    // Round robin: both cn agents, then the one routed longest ago again.
+    assert_eq!(cn[0], cn[2]);
+    assert_ne!(cn[0], cn[1]);
+    let id = desk
+        .create_ticket(NewTicket {
+            title: "Parcel stuck in customs".into(),
+            ..Default::default()
+        })
+        .expect("ticket");
+    let d = desk.detail(id).expect("detail");
+    assert_eq!(d.ticket.team.as_deref(), Some("eu"));
+    assert_eq!(d.ticket.priority, Priority::P1);
+    assert!(d.ticket.assignee.is_some());
+    assert!(
+        d.events
+            .iter()
+            .any(|e| e.actor == "automation:customs to eu"),
+        "the history names the rule"
+    );
+    let why = desk.explain_routing(id).expect("explain");
+    assert_eq!(why.applied, vec!["customs to eu"]);
+    assert!(!why.trace[0].matched);
+}

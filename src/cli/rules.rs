@@ -1,0 +1,143 @@
+//! `tdesk rules show|check|set|explain` and `tdesk load`.
+
+use std::path::Path;
+
+use super::args::RulesCommand;
+use super::output::{self, Table, line};
+use super::{Session, Streams};
+use crate::error::{Error, Result};
+use crate::rules::{Condition, RuleSet};
+use crate::service::Desk;
+
+fn read(file: &Path) -> Result<String> {
+    std::fs::read_to_string(file).map_err(|e| Error::Io {
+        path: file.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// A condition as its rule file spells it.
+fn condition_text(c: &Condition) -> String {
+    let list = |name: &str, v: Vec<String>| format!("{name} = {}", v.join(" | "));
+    match c {
+        Condition::Type(v) => list("type", v.clone()),
+        Condition::Category(v) => list("category", v.clone()),
+        Condition::Channel(v) => list(
+            "channel",
+            v.iter().map(|c| c.as_str().to_string()).collect(),
+        ),
+        Condition::Priority(v) => list(
+            "priority",
+            v.iter().map(|p| p.as_str().to_string()).collect(),
+        ),
+        Condition::Tier(v) => list("tier", v.iter().map(|t| t.as_str().to_string()).collect()),
+        Condition::Country(v) => list("country", v.clone()),
+        Condition::Language(v) => list("language", v.clone()),
+        Condition::Tag(v) => list("tag", v.clone()),
+        Condition::Words(v) => list("words", v.clone()),
+    }
+}
+
+pub fn run(desk: &mut Desk, c: RulesCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let cat = &s.cat;
+    match c {
+        RulesCommand::Show => {
+            let source = desk.rules_source()?;
+            if source.is_empty() {
+                return line(io.out, cat.t("cli.no_rules"));
+            }
+            io.out.write_all(source.as_bytes()).map_err(output::io)
+        }
+        RulesCommand::Check { file } => {
+            let rules = RuleSet::parse(&read(&file)?).map_err(|errors| Error::Rules {
+                file: file.display().to_string(),
+                errors,
+            })?;
+            line(
+                io.out,
+                &cat.f(
+                    "cli.rules_ok",
+                    &[("file", &file.display()), ("count", &rules.rules.len())],
+                ),
+            )
+        }
+        RulesCommand::Set { file } => {
+            desk.set_rules(&read(&file)?, &file.display().to_string())?;
+            line(
+                io.out,
+                &cat.f(
+                    "cli.rules_set",
+                    &[
+                        ("file", &file.display()),
+                        ("count", &desk.rules().rules.len()),
+                    ],
+                ),
+            )
+        }
+        RulesCommand::Explain { id } => {
+            let out = desk.explain_routing(id)?;
+            if out.trace.is_empty() {
+                return line(io.out, cat.t("cli.no_rules"));
+            }
+            for r in &out.trace {
+                let name = crate::text::sanitize_line(&r.name);
+                let key = if r.skipped {
+                    "cli.rule_skipped"
+                } else if r.matched {
+                    "cli.rule_matched"
+                } else {
+                    "cli.rule_missed"
+                };
+                line(io.out, &cat.f(key, &[("name", &name)]))?;
+                for c in &r.checks {
+                    let key = if c.held {
+                        "cli.check_held"
+                    } else {
+                        "cli.check_failed"
+                    };
+                    let value = crate::text::sanitize_line(&c.value);
+                    line(
+                        io.out,
+                        &cat.f(
+                            key,
+                            &[
+                                ("condition", &condition_text(&c.condition)),
+                                ("value", &value),
+                            ],
+                        ),
+                    )?;
+                }
+            }
+            line(
+                io.out,
+                &cat.f(
+                    "cli.routing",
+                    &[
+                        ("team", &out.team.as_deref().unwrap_or("–")),
+                        ("assignee", &out.assignee.as_deref().unwrap_or("–")),
+                        ("priority", &out.priority.map(|p| p.as_str()).unwrap_or("–")),
+                    ],
+                ),
+            )
+        }
+    }
+}
+
+pub fn load(desk: &Desk, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let rows = desk.load()?;
+    let mut t = Table::new(&[
+        s.cat.t("col.team"),
+        s.cat.t("col.assignee"),
+        s.cat.t("col.open"),
+    ]);
+    for (team, agent, n) in rows {
+        t.push(vec![
+            if team.is_empty() { "–".into() } else { team },
+            agent.unwrap_or_else(|| "–".into()),
+            n.to_string(),
+        ]);
+    }
+    io.out
+        .write_all(t.render(s.width).as_bytes())
+        .map_err(output::io)
+}

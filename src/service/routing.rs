@@ -1,0 +1,163 @@
+//! Routing new tickets by the desk's rules: the facts of the ticket and its
+//! customer, the roster of agents who could take it, the rules' outcome
+//! applied through the same operations a person uses (recorded as
+//! `automation:<rule>`), and `rules explain` for any ticket.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{Role, Ticket, TicketChanges, User};
+use crate::error::{Error, Result};
+use crate::rules::{Agent, Facts, Outcome, RuleSet};
+use crate::store::{Reader, Writer};
+
+use super::{Desk, ops};
+
+/// Settings key holding a desk's routing rules.
+const RULES_SETTING: &str = "rules";
+
+pub(super) fn load_rules(r: &Reader<'_>) -> Result<RuleSet> {
+    match r.setting(RULES_SETTING)? {
+        Some(source) => RuleSet::parse(&source).map_err(|errors| Error::Rules {
+            file: RULES_SETTING.into(),
+            errors,
+        }),
+        None => Ok(RuleSet::default()),
+    }
+}
+
+/// What the rules read of a ticket and its customer.
+fn facts(r: &Reader<'_>, t: &Ticket) -> Result<Facts> {
+    let customer = match t.customer_id {
+        Some(id) => r.customer(id)?,
+        None => None,
+    };
+    Ok(Facts {
+        kind: t.kind.clone(),
+        category: t.category.as_ref().map(|c| c.as_str().to_string()),
+        channel: Some(t.channel),
+        priority: Some(t.priority),
+        tier: customer.as_ref().map(|c| c.tier),
+        country: customer.as_ref().and_then(|c| c.country.clone()),
+        language: customer.as_ref().and_then(|c| c.language.clone()),
+        tags: t.tags.clone(),
+        text: format!("{}\n{}", t.title, t.description),
+        team: t.team.clone(),
+    })
+}
+
+/// Every agent who could be picked: active members who take tickets, with
+/// their open load and when a rule last routed to them.
+fn roster(r: &Reader<'_>, open: &[&str]) -> Result<Vec<Agent>> {
+    let mut out = Vec::new();
+    for u in r.users()? {
+        if u.role != Role::Agent {
+            continue;
+        }
+        out.push(Agent {
+            load: r.open_load(&u.login, open)?,
+            last_routed: r.last_routed(&u.login)?,
+            on_shift: true,
+            languages: Vec::new(),
+            active: u.active,
+            team: u.team.clone(),
+            login: u.login,
+        });
+    }
+    Ok(out)
+}
+
+/// Routes ticket `id` inside the transaction that created it.
+pub(super) fn route_new(
+    w: &mut Writer<'_>,
+    workflow: &crate::workflow::Workflow,
+    rules: &RuleSet,
+    id: i64,
+    now: DateTime<Utc>,
+    change: Option<i64>,
+) -> Result<()> {
+    if rules.rules.is_empty() {
+        return Ok(());
+    }
+    let Some(ticket) = w.reader().ticket(id)? else {
+        return Ok(());
+    };
+    let open = workflow.open_states();
+    let out = rules.route(&facts(&w.reader(), &ticket)?, &roster(&w.reader(), &open)?);
+    let Some(first) = out.applied.first() else {
+        return Ok(());
+    };
+    let robot = User {
+        login: format!("automation:{first}"),
+        display_name: first.clone(),
+        role: Role::Admin,
+        team: None,
+        active: true,
+    };
+    let ctx = ops::Ctx {
+        workflow,
+        actor: &robot,
+        now,
+        change,
+    };
+    let changes = TicketChanges {
+        team: (out.team != ticket.team).then(|| out.team.clone()),
+        priority: out.priority.filter(|p| *p != ticket.priority),
+        add_tags: out.tags.clone(),
+        ..TicketChanges::default()
+    };
+    ops::edit(w, &ctx, id, &changes, None)?;
+    if let Some(login) = &out.assignee
+        && ticket.assignee.is_none()
+        && w.reader().user(login)?.is_some_and(|u| u.active)
+    {
+        ops::assign(w, &ctx, id, Some(login), None)?;
+        w.note_routed(login, now)?;
+    }
+    Ok(())
+}
+
+impl Desk {
+    /// The rules in force (empty: no routing).
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// How the rules would route ticket `id` now: each rule, whether it
+    /// matched and why.
+    pub fn explain_routing(&self, id: i64) -> Result<Outcome> {
+        let reader = self.store.reader();
+        let ticket = self.visible_ticket(&reader, id)?;
+        let open = self.workflow.open_states();
+        Ok(self
+            .rules
+            .route(&facts(&reader, &ticket)?, &roster(&reader, &open)?))
+    }
+
+    /// Validates and installs routing rules (admin only).
+    pub fn set_rules(&mut self, source: &str, file: &str) -> Result<()> {
+        self.require("action.rules_set", Role::Admin)?;
+        let rules = RuleSet::parse(source).map_err(|errors| Error::Rules {
+            file: file.to_string(),
+            errors,
+        })?;
+        self.store.write(|w| w.set_setting(RULES_SETTING, source))?;
+        self.rules = rules;
+        Ok(())
+    }
+
+    /// The rules' source as the desk uses it (empty: none).
+    pub fn rules_source(&self) -> Result<String> {
+        Ok(self
+            .store
+            .reader()
+            .setting(RULES_SETTING)?
+            .unwrap_or_default())
+    }
+
+    /// Open tickets per team and per agent right now (the live queue).
+    pub fn load(&self) -> Result<Vec<(String, Option<String>, i64)>> {
+        self.require("action.load", Role::Supervisor)?;
+        let open = self.workflow.open_states();
+        self.store.reader().open_by_team_and_agent(&open)
+    }
+}
