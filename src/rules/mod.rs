@@ -126,6 +126,8 @@ pub struct Outcome {
     pub trace: Vec<RuleTrace>,
     /// The rules that applied, in order.
     pub applied: Vec<String>,
+    /// How the agent was picked, if a rule said.
+    pub strategy: Option<Assign>,
 }
 
 impl Condition {
@@ -240,6 +242,7 @@ impl RuleSet {
             out.applied.push(rule.name.clone());
             stopped = a.stop;
         }
+        out.strategy = assign.clone();
         out.assignee = match assign {
             Some(Assign::Agent(login)) => Some(login),
             Some(how) => pick(&how, out.team.as_deref(), facts.language.as_deref(), roster),

@@ -45,16 +45,17 @@ fn facts(r: &Reader<'_>, t: &Ticket) -> Result<Facts> {
     })
 }
 
-/// Every agent who could be picked: active members who take tickets, with
-/// their open load and when a rule last routed to them.
-fn roster(r: &Reader<'_>, open: &[&str]) -> Result<Vec<Agent>> {
+/// Every agent who could be picked: active members who take tickets, and
+/// when a rule last routed to them. Loads are filled in by
+/// [`route_with_loads`] for the one team that needs them.
+fn roster(r: &Reader<'_>) -> Result<Vec<Agent>> {
     let mut out = Vec::new();
     for u in r.users()? {
         if u.role != Role::Agent {
             continue;
         }
         out.push(Agent {
-            load: r.open_load(&u.login, open)?,
+            load: 0,
             last_routed: r.last_routed(&u.login)?,
             on_shift: true,
             languages: Vec::new(),
@@ -64,6 +65,25 @@ fn roster(r: &Reader<'_>, open: &[&str]) -> Result<Vec<Agent>> {
         });
     }
     Ok(out)
+}
+
+/// Routes with loads counted only where the outcome picks the least loaded
+/// agent of a team: one indexed count per agent of that team.
+fn route_with_loads(
+    r: &Reader<'_>,
+    rules: &RuleSet,
+    facts: &Facts,
+    open: &[&str],
+) -> Result<Outcome> {
+    let mut roster = roster(r)?;
+    let first = rules.route(facts, &roster);
+    if first.strategy != Some(crate::rules::Assign::LeastLoaded) {
+        return Ok(first);
+    }
+    for a in roster.iter_mut().filter(|a| a.team == first.team) {
+        a.load = r.open_load(&a.login, open)?;
+    }
+    Ok(rules.route(facts, &roster))
 }
 
 /// Routes ticket `id` inside the transaction that created it.
@@ -82,7 +102,7 @@ pub(super) fn route_new(
         return Ok(());
     };
     let open = workflow.open_states();
-    let out = rules.route(&facts(&w.reader(), &ticket)?, &roster(&w.reader(), &open)?);
+    let out = route_with_loads(&w.reader(), rules, &facts(&w.reader(), &ticket)?, &open)?;
     let Some(first) = out.applied.first() else {
         return Ok(());
     };
@@ -128,9 +148,7 @@ impl Desk {
         let reader = self.store.reader();
         let ticket = self.visible_ticket(&reader, id)?;
         let open = self.workflow.open_states();
-        Ok(self
-            .rules
-            .route(&facts(&reader, &ticket)?, &roster(&reader, &open)?))
+        route_with_loads(&reader, &self.rules, &facts(&reader, &ticket)?, &open)
     }
 
     /// Validates and installs routing rules (admin only).

@@ -345,6 +345,11 @@ CREATE TABLE routed (
 ) WITHOUT ROWID;
 "#;
 
+/// An agent's open tickets counted from an index (least-loaded routing).
+const V9_LOAD: &str = r#"
+CREATE INDEX tickets_assignee_status ON tickets(assignee, status);
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -397,6 +402,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V6_SLA)],
     &[Step::Sql(V7_ESCALATIONS)],
     &[Step::Sql(V8_ROUTING)],
+    &[Step::Sql(V9_LOAD)],
 ];
 
 /// The schema version this build writes.
