@@ -103,6 +103,15 @@ pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) 
                 ),
             )
         }
+        UserCommand::Set {
+            login,
+            languages,
+            timezone,
+            shift,
+        } => {
+            desk.set_agent_profile(&login, &languages, timezone.as_deref(), shift.as_deref())?;
+            line(io.out, &cat.f("cli.profile_set", &[("login", &login)]))
+        }
         UserCommand::Rm { login } => {
             let u = desk.remove_user(&login)?;
             line(io.out, &cat.f("cli.user_removed", &[("login", &u.login)]))

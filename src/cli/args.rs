@@ -364,6 +364,20 @@ pub enum UserCommand {
     SetRole { login: String, role: String },
     /// Remove a member (admin only); their tickets and history stay.
     Rm { login: String },
+    /// What routing knows of an agent: languages, time zone, shift (admins;
+    /// anyone for themselves).
+    Set {
+        login: String,
+        /// Languages spoken, e.g. `zh,en`.
+        #[arg(long, default_value = "")]
+        languages: String,
+        /// IANA time zone, e.g. `Asia/Shanghai`.
+        #[arg(long)]
+        timezone: Option<String>,
+        /// Working hours, e.g. `mon-fri 09:00-18:00`.
+        #[arg(long)]
+        shift: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

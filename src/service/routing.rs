@@ -48,17 +48,29 @@ fn facts(r: &Reader<'_>, t: &Ticket) -> Result<Facts> {
 /// Every agent who could be picked: active members who take tickets, and
 /// when a rule last routed to them. Loads are filled in by
 /// [`route_with_loads`] for the one team that needs them.
-fn roster(r: &Reader<'_>) -> Result<Vec<Agent>> {
+fn roster(r: &Reader<'_>, now: DateTime<Utc>) -> Result<Vec<Agent>> {
     let mut out = Vec::new();
     for u in r.users()? {
         if u.role != Role::Agent {
             continue;
         }
+        let (languages, timezone, shift) = r.agent_profile(&u.login)?;
+        // No hours recorded: always available.
+        let on_shift = match (timezone.as_deref(), shift.as_deref()) {
+            (Some(tz), Some(shift)) => {
+                crate::sla::shift_calendar(tz, shift).is_none_or(|c| c.is_open(now))
+            }
+            _ => true,
+        };
         out.push(Agent {
             load: 0,
             last_routed: r.last_routed(&u.login)?,
-            on_shift: true,
-            languages: Vec::new(),
+            on_shift,
+            languages: languages
+                .split(',')
+                .map(|l| l.trim().to_lowercase())
+                .filter(|l| !l.is_empty())
+                .collect(),
             active: u.active,
             team: u.team.clone(),
             login: u.login,
@@ -74,8 +86,9 @@ fn route_with_loads(
     rules: &RuleSet,
     facts: &Facts,
     open: &[&str],
+    now: DateTime<Utc>,
 ) -> Result<Outcome> {
-    let mut roster = roster(r)?;
+    let mut roster = roster(r, now)?;
     let first = rules.route(facts, &roster);
     if first.strategy != Some(crate::rules::Assign::LeastLoaded) {
         return Ok(first);
@@ -102,7 +115,13 @@ pub(super) fn route_new(
         return Ok(());
     };
     let open = workflow.open_states();
-    let out = route_with_loads(&w.reader(), rules, &facts(&w.reader(), &ticket)?, &open)?;
+    let out = route_with_loads(
+        &w.reader(),
+        rules,
+        &facts(&w.reader(), &ticket)?,
+        &open,
+        now,
+    )?;
     let Some(first) = out.applied.first() else {
         return Ok(());
     };
@@ -148,7 +167,13 @@ impl Desk {
         let reader = self.store.reader();
         let ticket = self.visible_ticket(&reader, id)?;
         let open = self.workflow.open_states();
-        route_with_loads(&reader, &self.rules, &facts(&reader, &ticket)?, &open)
+        route_with_loads(
+            &reader,
+            &self.rules,
+            &facts(&reader, &ticket)?,
+            &open,
+            self.clock.now(),
+        )
     }
 
     /// Validates and installs routing rules (admin only).
@@ -170,6 +195,48 @@ impl Desk {
             .reader()
             .setting(RULES_SETTING)?
             .unwrap_or_default())
+    }
+
+    /// Sets what routing knows of an agent: languages (`zh,en`), time zone
+    /// and shift (`mon-fri 09:00-18:00`). Admins for anyone; members for
+    /// themselves.
+    pub fn set_agent_profile(
+        &mut self,
+        login: &str,
+        languages: &str,
+        timezone: Option<&str>,
+        shift: Option<&str>,
+    ) -> Result<()> {
+        if login != self.login {
+            self.require("action.user_set_role", Role::Admin)?;
+        } else {
+            self.me()?;
+        }
+        if let Some(tz) = timezone
+            && <chrono_tz::Tz as std::str::FromStr>::from_str(tz).is_err()
+        {
+            return Err(Error::UnknownValue {
+                field: "timezone",
+                value: tz.to_string(),
+                known: "IANA names such as Asia/Shanghai".into(),
+            });
+        }
+        if let Some(shift) = shift
+            && crate::sla::shift_calendar(timezone.unwrap_or("UTC"), shift).is_none()
+        {
+            return Err(Error::UnknownValue {
+                field: "shift",
+                value: shift.to_string(),
+                known: "mon-fri 09:00-18:00".into(),
+            });
+        }
+        let login = login.to_string();
+        self.store.write(|w| {
+            if w.reader().user(&login)?.is_none() {
+                return Err(Error::UserNotFound(login.clone()));
+            }
+            w.set_agent_profile(&login, languages, timezone, shift)
+        })
     }
 
     /// Open tickets per team and per agent right now (the live queue).

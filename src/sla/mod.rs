@@ -11,5 +11,5 @@ pub use calendar::{Calendar, Opening};
 pub use clock::{ClockInput, ClockState, elapsed, evaluate};
 pub use policy::{
     DEFAULT_POLICY, Escalation, Match, Notify, Override, Policy, PolicyError, Targets, TicketFacts,
-    Trigger,
+    Trigger, shift_calendar,
 };

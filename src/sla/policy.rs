@@ -378,6 +378,42 @@ fn calendar(
     })
 }
 
+/// An agent's working hours as a calendar: `mon-fri 09:00-18:00`,
+/// `mon,wed,sat 10:00-14:00` or `09:00-17:00` (every day), in `timezone`.
+pub fn shift_calendar(timezone: &str, shift: &str) -> Option<Calendar> {
+    let tz = Tz::from_str(timezone).ok()?;
+    let shift = shift.trim();
+    let (days, hours) = match shift.split_once(' ') {
+        Some((d, h)) => (d.trim().to_lowercase(), h.trim()),
+        None => ("mon-sun".to_string(), shift),
+    };
+    let open = openings(hours)?;
+    let index = |d: &str| DAYS.iter().position(|x| *x == d);
+    let mut on = [false; 7];
+    for part in days.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (index(a)?, index(b)?);
+                for (i, day) in on.iter_mut().enumerate() {
+                    *day |= if a <= b {
+                        i >= a && i <= b
+                    } else {
+                        i >= a || i <= b
+                    };
+                }
+            }
+            None => on[index(part)?] = true,
+        }
+    }
+    let week = std::array::from_fn(|i| if on[i] { open.clone() } else { Vec::new() });
+    Some(Calendar {
+        tz,
+        week,
+        holidays: BTreeSet::new(),
+        always: false,
+    })
+}
+
 /// `09:00-12:00,13:00-18:00` → sorted, disjoint minute intervals.
 fn openings(text: &str) -> Option<Vec<Opening>> {
     let mut out: Vec<Opening> = Vec::new();

@@ -85,6 +85,19 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// An agent's routing profile: languages (comma list), time zone, shift.
+    pub fn agent_profile(&self, login: &str) -> Result<(String, Option<String>, Option<String>)> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT languages, timezone, shift FROM agent_profiles WHERE login = ?1",
+                [login],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
     /// The escalation steps `ticket` has taken.
     pub fn escalations(&self, ticket: i64) -> Result<Vec<String>> {
         let mut stmt = self
@@ -175,6 +188,22 @@ impl Reader<'_> {
 }
 
 impl Writer<'_> {
+    pub fn set_agent_profile(
+        &mut self,
+        login: &str,
+        languages: &str,
+        timezone: Option<&str>,
+        shift: Option<&str>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO agent_profiles (login, languages, timezone, shift) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT(login) DO UPDATE SET languages = excluded.languages, \
+             timezone = excluded.timezone, shift = excluded.shift",
+            params![login, languages, timezone, shift],
+        )?;
+        Ok(())
+    }
+
     /// Remembers that a rule just routed a ticket to `login` (round-robin).
     pub fn note_routed(&mut self, login: &str, now: DateTime<Utc>) -> Result<()> {
         self.tx.execute(

@@ -350,6 +350,17 @@ const V9_LOAD: &str = r#"
 CREATE INDEX tickets_assignee_status ON tickets(assignee, status);
 "#;
 
+/// What routing knows of an agent: languages spoken, and working hours in
+/// their own time zone.
+const V10_PROFILES: &str = r#"
+CREATE TABLE agent_profiles (
+    login TEXT PRIMARY KEY,
+    languages TEXT NOT NULL DEFAULT '',
+    timezone TEXT,
+    shift TEXT
+) WITHOUT ROWID;
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -403,6 +414,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V7_ESCALATIONS)],
     &[Step::Sql(V8_ROUTING)],
     &[Step::Sql(V9_LOAD)],
+    &[Step::Sql(V10_PROFILES)],
 ];
 
 /// The schema version this build writes.

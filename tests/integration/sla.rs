@@ -275,3 +275,43 @@ fn new_tickets_are_routed_by_the_rules_and_the_history_names_the_rule() {
     assert_eq!(why.applied, vec!["customs to eu"]);
     assert!(!why.trace[0].matched);
 }
+
+#[test]
+fn agents_off_shift_in_their_own_time_zone_are_not_routed_to() {
+    let clock = Arc::new(FixedClock::new(friday_5pm()));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock).expect("desk");
+    for login in ["zhang.wei", "chen.jie"] {
+        desk.add_user(login, None, Role::Agent, Some("cn"))
+            .expect("agent");
+    }
+    // Friday 17:00 in Shanghai: zhang.wei's morning shift is over.
+    desk.set_agent_profile(
+        "zhang.wei",
+        "zh,en",
+        Some("Asia/Shanghai"),
+        Some("mon-fri 09:00-12:00"),
+    )
+    .expect("profile");
+    desk.set_agent_profile(
+        "chen.jie",
+        "zh",
+        Some("Asia/Shanghai"),
+        Some("mon-fri 09:00-18:00"),
+    )
+    .expect("profile");
+    assert!(
+        desk.set_agent_profile("chen.jie", "zh", Some("Mars/Base"), None)
+            .is_err()
+    );
+    desk.set_rules(ROUTING, "rules.toml").expect("rules");
+    for title in ["包裹清关失败", "海关要求发票", "清关延误"] {
+        let id = desk
+            .create_ticket(NewTicket {
+                title: title.into(),
+                ..Default::default()
+            })
+            .expect("ticket");
+        let t = desk.detail(id).expect("detail").ticket;
+        assert_eq!(t.assignee.as_deref(), Some("chen.jie"), "{title}");
+    }
+}
