@@ -390,6 +390,21 @@ pub enum RulesCommand {
     Set { file: PathBuf },
     /// For ticket N: each rule, whether it matched, and why.
     Explain { id: i64 },
+    /// Route history (or synthetic tickets) through a rule file without
+    /// writing anything; prints where they would go and how evenly.
+    Simulate {
+        /// The rule file (default: the desk's rules).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Only tickets created on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// N made-up tickets instead of the desk's history.
+        #[arg(long)]
+        synthetic: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

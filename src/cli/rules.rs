@@ -74,6 +74,73 @@ pub fn run(desk: &mut Desk, c: RulesCommand, s: &Session, io: &mut Streams<'_>) 
                 ),
             )
         }
+        RulesCommand::Simulate {
+            file,
+            from,
+            synthetic,
+            json,
+        } => {
+            let rules = match &file {
+                Some(f) => RuleSet::parse(&read(f)?).map_err(|errors| Error::Rules {
+                    file: f.display().to_string(),
+                    errors,
+                })?,
+                None => desk.rules().clone(),
+            };
+            let from = match from {
+                Some(d) => Some(
+                    chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                        .map_err(|_| Error::UnknownValue {
+                            field: "from",
+                            value: d.clone(),
+                            known: "YYYY-MM-DD".into(),
+                        })?
+                        .and_time(chrono::NaiveTime::MIN)
+                        .and_utc(),
+                ),
+                None => None,
+            };
+            let started = std::time::Instant::now();
+            let sim = desk.simulate(&rules, from, synthetic)?;
+            let took = started.elapsed();
+            if json {
+                return output::json(io.out, &sim);
+            }
+            let mut t = Table::new(&[
+                cat.t("col.team"),
+                cat.t("col.assignee"),
+                cat.t("col.tickets"),
+            ]);
+            for (team, agents) in &sim.agents {
+                for (agent, n) in agents {
+                    t.push(vec![team.clone(), agent.clone(), n.to_string()]);
+                }
+            }
+            io.out
+                .write_all(t.render(s.width).as_bytes())
+                .map_err(output::io)?;
+            for (team, ratio) in &sim.imbalance {
+                line(
+                    io.out,
+                    &cat.f(
+                        "cli.imbalance",
+                        &[("team", team), ("ratio", &format!("{ratio:.2}"))],
+                    ),
+                )?;
+            }
+            line(
+                io.out,
+                &cat.f(
+                    "cli.simulated",
+                    &[
+                        ("tickets", &sim.tickets),
+                        ("unrouted", &sim.unrouted),
+                        ("unassigned", &sim.unassigned),
+                        ("ms", &took.as_millis()),
+                    ],
+                ),
+            )
+        }
         RulesCommand::Explain { id } => {
             let out = desk.explain_routing(id)?;
             if out.trace.is_empty() {

@@ -16,6 +16,7 @@ mod presence;
 mod reads;
 mod routing;
 mod search;
+mod simulate;
 mod sla;
 mod undo;
 mod views;
@@ -38,6 +39,7 @@ pub use ops::MoveOptions;
 pub use presence::{BEAT_EVERY, Viewer};
 pub use reads::{BoardColumn, ListPage};
 pub use search::SearchHit;
+pub use simulate::Simulation;
 pub use sla::{SlaClocks, StatusSummary};
 pub use undo::UndoOutcome;
 

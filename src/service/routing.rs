@@ -26,7 +26,7 @@ pub(super) fn load_rules(r: &Reader<'_>) -> Result<RuleSet> {
 }
 
 /// What the rules read of a ticket and its customer.
-fn facts(r: &Reader<'_>, t: &Ticket) -> Result<Facts> {
+pub(super) fn facts(r: &Reader<'_>, t: &Ticket) -> Result<Facts> {
     let customer = match t.customer_id {
         Some(id) => r.customer(id)?,
         None => None,
@@ -48,7 +48,7 @@ fn facts(r: &Reader<'_>, t: &Ticket) -> Result<Facts> {
 /// Every agent who could be picked: active members who take tickets, and
 /// when a rule last routed to them. Loads are filled in by
 /// [`route_with_loads`] for the one team that needs them.
-fn roster(r: &Reader<'_>, now: DateTime<Utc>) -> Result<Vec<Agent>> {
+pub(super) fn roster(r: &Reader<'_>, now: DateTime<Utc>) -> Result<Vec<Agent>> {
     let mut out = Vec::new();
     for u in r.users()? {
         if u.role != Role::Agent {

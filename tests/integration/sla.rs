@@ -315,3 +315,61 @@ fn agents_off_shift_in_their_own_time_zone_are_not_routed_to() {
         assert_eq!(t.assignee.as_deref(), Some("chen.jie"), "{title}");
     }
 }
+
+#[test]
+fn a_simulation_routes_history_and_synthetic_tickets_and_writes_nothing() {
+    let clock = Arc::new(FixedClock::new(friday_5pm()));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock).expect("desk");
+    for (login, team) in [("zhang.wei", "cn"), ("chen.jie", "cn"), ("emma", "eu")] {
+        desk.add_user(login, None, Role::Agent, Some(team))
+            .expect("agent");
+    }
+    for title in [
+        "包裹清关失败",
+        "Where is my order?",
+        "Parcel stuck in customs",
+    ] {
+        desk.create_ticket(NewTicket {
+            title: title.into(),
+            ..Default::default()
+        })
+        .expect("ticket");
+    }
+    let rules = tdesk::rules::RuleSet::parse(ROUTING).expect("rules");
+    let before = desk.list(&tdesk::domain::ListRequest {
+        query: Default::default(),
+        sort: tdesk::domain::SortKey::Number,
+        dir: tdesk::domain::SortDir::Asc,
+        limit: 10,
+        offset: 0,
+        group: None,
+        backwards: false,
+    });
+    let history = desk.simulate(&rules, None, None).expect("simulate");
+    assert_eq!(history.tickets, 3);
+    assert_eq!(history.teams.get("cn"), Some(&1));
+    assert_eq!(history.teams.get("eu"), Some(&1));
+    assert_eq!(history.unrouted, 1, "no rule for the order question");
+    let synthetic = desk.simulate(&rules, None, Some(1_000)).expect("simulate");
+    assert_eq!(synthetic.tickets, 1_000);
+    let cn: usize = synthetic.agents.get("cn").map_or(0, |m| m.values().sum());
+    assert_eq!(Some(&cn), synthetic.teams.get("cn"));
+    assert!(
+        synthetic.imbalance.get("cn").is_some_and(|r| *r < 1.01),
+        "round robin is even"
+    );
+    let after = desk.list(&tdesk::domain::ListRequest {
+        query: Default::default(),
+        sort: tdesk::domain::SortKey::Number,
+        dir: tdesk::domain::SortDir::Asc,
+        limit: 10,
+        offset: 0,
+        group: None,
+        backwards: false,
+    });
+    assert_eq!(
+        before.expect("before"),
+        after.expect("after"),
+        "nothing written"
+    );
+}

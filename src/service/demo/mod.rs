@@ -5,7 +5,7 @@
 
 mod data;
 mod plan;
-mod rng;
+pub(super) mod rng;
 
 use chrono::{DateTime, Duration, Utc};
 
