@@ -116,6 +116,9 @@ pub enum Command {
     /// Routing rules for new tickets.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Automations: event and time triggers.
+    #[command(subcommand)]
+    Automations(AutomationsCommand),
     /// Open tickets per team and agent: the live queues (supervisors).
     Load,
     /// The SLA policy: targets, overrides and team calendars.
@@ -405,6 +408,16 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AutomationsCommand {
+    /// Print the automations the desk uses (TOML).
+    Show,
+    /// Check an automation file without installing it.
+    Check { file: PathBuf },
+    /// Install an automation file for this desk (admin only).
+    Set { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

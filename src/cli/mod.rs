@@ -119,6 +119,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Sla(c) => sla::run(desk, c, s, io),
         Command::Rules(c) => rules::run(desk, c, s, io),
         Command::Load => rules::load(desk, s, io),
+        Command::Automations(c) => rules::automations(desk, c, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),
         Command::Unwatch { id } => inbox::watch(desk, id, false, s, io),
     }

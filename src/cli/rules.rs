@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::args::RulesCommand;
+use super::args::{AutomationsCommand, RulesCommand};
 use super::output::{self, Table, line};
 use super::{Session, Streams};
 use crate::error::{Error, Result};
@@ -185,6 +185,41 @@ pub fn run(desk: &mut Desk, c: RulesCommand, s: &Session, io: &mut Streams<'_>) 
                         ("priority", &out.priority.map(|p| p.as_str()).unwrap_or("–")),
                     ],
                 ),
+            )
+        }
+    }
+}
+
+pub fn automations(
+    desk: &mut Desk,
+    c: AutomationsCommand,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    match c {
+        AutomationsCommand::Show => {
+            let source = desk.automations_source()?;
+            io.out.write_all(source.as_bytes()).map_err(output::io)
+        }
+        AutomationsCommand::Check { file } => {
+            let autos =
+                crate::rules::automation::parse(&read(&file)?).map_err(|errors| Error::Rules {
+                    file: file.display().to_string(),
+                    errors,
+                })?;
+            line(
+                io.out,
+                &s.cat.f(
+                    "cli.automations_ok",
+                    &[("file", &file.display()), ("count", &autos.len())],
+                ),
+            )
+        }
+        AutomationsCommand::Set { file } => {
+            desk.set_automations(&read(&file)?, &file.display().to_string())?;
+            line(
+                io.out,
+                &s.cat.f("cli.automations_set", &[("file", &file.display())]),
             )
         }
     }

@@ -4,6 +4,7 @@
 //! agent is picked round-robin or least-loaded among those who are active,
 //! on shift and speak the customer's language (when both are known).
 
+pub mod automation;
 mod parse;
 #[cfg(test)]
 mod tests;

@@ -28,6 +28,7 @@ impl Desk {
     /// Takes every escalation step that is due and not yet taken.
     pub fn sweep(&mut self) -> Result<Vec<Fired>> {
         self.me()?;
+        self.run_idle_automations()?;
         let now = self.clock.now();
         let policy = self.sla.clone();
         if policy.escalations.is_empty() {

@@ -5,6 +5,7 @@
 
 mod actions;
 mod admin;
+mod automate;
 mod bulk;
 mod clock;
 mod demo;
@@ -59,6 +60,8 @@ pub struct Desk {
     sla: crate::sla::Policy,
     /// The routing rules in force.
     rules: crate::rules::RuleSet,
+    /// The automations in force.
+    automations: Vec<crate::rules::automation::Automation>,
     /// Heartbeats of who looks at which ticket (opened on first use).
     presence: Option<crate::store::Presence>,
 }
@@ -134,6 +137,7 @@ impl Desk {
         let workflow = load_workflow(&store.reader())?;
         let sla = sla::load_policy(&store.reader())?;
         let rules = routing::load_rules(&store.reader())?;
+        let automations = automate::load_automations(&store.reader())?;
         let desk = Self {
             store,
             workflow,
@@ -144,6 +148,7 @@ impl Desk {
             presence: None,
             sla,
             rules,
+            automations,
         };
         desk.me()?;
         Ok((desk, opened))
@@ -194,6 +199,7 @@ impl Desk {
         let login = self.login.clone();
         let workflow = &self.workflow;
         let policy = &self.sla;
+        let autos = &self.automations;
         self.store.write(|w| {
             let me = current_user(&w.reader(), &login)?;
             let change = w.begin_change(&login, now, kind, detail)?;
@@ -204,6 +210,7 @@ impl Desk {
                 change: Some(change),
             };
             let value = f(w, &ctx)?;
+            automate::on_change(w, workflow, autos, change, 0, now)?;
             let touched = notify::touched(w, change, 0)?;
             sla::refresh_deadlines(w, policy, &touched, now)?;
             notify::notify_change(w, &me, change, 0, kind, now)?;
@@ -223,6 +230,7 @@ impl Desk {
         let login = self.login.clone();
         let workflow = &self.workflow;
         let policy = &self.sla;
+        let autos = &self.automations;
         self.store.write(|w| {
             let me = current_user(&w.reader(), &login)?;
             let change = match change {
@@ -237,6 +245,7 @@ impl Desk {
             };
             let after = w.reader().last_event_id()?;
             let value = f(w, &ctx)?;
+            automate::on_change(w, workflow, autos, change, after, now)?;
             let touched = notify::touched(w, change, after)?;
             sla::refresh_deadlines(w, policy, &touched, now)?;
             notify::notify_change(w, &me, change, after, "bulk", now)?;

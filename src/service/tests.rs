@@ -61,6 +61,8 @@ fn the_first_member_is_admin_and_strangers_are_refused() {
 #[test]
 fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
     let (mut desk, clock) = desk();
+    // Walked by hand, every step: no automations moving it along.
+    desk.set_automations("", "none").expect("no automations");
     desk.add_user("bob", None, Role::Agent, Some("eu"))
         .expect("add bob");
     let id = desk
@@ -149,6 +151,8 @@ fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
 #[test]
 fn reopening_clears_resolution_and_acceptance() {
     let (mut desk, _) = desk();
+    // Walked by hand, every step: no automations moving it along.
+    desk.set_automations("", "none").expect("no automations");
     let id = desk
         .create_ticket(new_ticket("Login fails"))
         .expect("create");
@@ -173,6 +177,8 @@ fn reopening_clears_resolution_and_acceptance() {
 #[test]
 fn only_a_supervisor_may_close_without_acceptance_and_must_say_why() {
     let (mut desk, _) = desk();
+    // Walked by hand, every step: no automations moving it along.
+    desk.set_automations("", "none").expect("no automations");
     let id = desk.create_ticket(new_ticket("Refund")).expect("create");
     desk.assign(id, Some("alice"), None).expect("take");
     desk.move_ticket(id, "resolved", &note("Refunded"))

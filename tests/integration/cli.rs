@@ -50,11 +50,13 @@ fn a_ticket_goes_through_the_whole_workflow_and_history_shows_actor_and_time() {
             "--note",
             "Invoice re-sent; parcel released",
         ],
-        vec!["move", "#1", "pending_acceptance"],
     ] {
         let out = s.tdesk(&args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     }
+    // The default automation asked the customer for acceptance at once.
+    let shown = stdout(&s.tdesk(&["show", "1"]));
+    assert!(shown.contains("pending_acceptance"), "{shown}");
     let refused = s.tdesk(&["move", "1", "closed"]);
     assert_eq!(code(&refused), 4);
     assert!(
@@ -98,9 +100,18 @@ fn a_ticket_goes_through_the_whole_workflow_and_history_shows_actor_and_time() {
             "archived"
         ]
     );
+    // Every event names its actor: the member, or the automation that asked
+    // the customer for acceptance.
     assert!(
-        events.iter().all(|e| e["actor"] == me().as_str()),
+        events
+            .iter()
+            .all(|e| e["actor"] == me().as_str() || e["actor"] == "automation:ask for acceptance"),
         "every event names its actor"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["actor"] == "automation:ask for acceptance" && e["kind"] == "status")
     );
     let times: Vec<&str> = events
         .iter()

@@ -373,3 +373,93 @@ fn a_simulation_routes_history_and_synthetic_tickets_and_writes_nothing() {
         "nothing written"
     );
 }
+
+fn resolve(desk: &mut Desk, id: i64) {
+    desk.assign(id, Some("li.na"), None).expect("take");
+    desk.move_ticket(
+        id,
+        "resolved",
+        &MoveOptions {
+            note: Some("Customs released the parcel.".into()),
+            ..Default::default()
+        },
+    )
+    .expect("resolve");
+}
+
+#[test]
+fn default_automations_close_the_loop_with_the_customer() {
+    let clock = Arc::new(FixedClock::new(friday_5pm()));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock.clone()).expect("desk");
+    let id = cn_ticket(&mut desk, Priority::P2);
+    resolve(&mut desk, id);
+    let d = desk.detail(id).expect("detail");
+    assert_eq!(
+        d.ticket.status, "pending_acceptance",
+        "asked for acceptance at once"
+    );
+    assert!(
+        d.comments
+            .iter()
+            .any(|c| !c.internal && c.author == "automation:ask for acceptance")
+    );
+    // A week without an answer: closed; a month later: archived.
+    clock.advance(Duration::days(7) + Duration::minutes(1));
+    desk.sweep().expect("sweep");
+    assert_eq!(desk.detail(id).expect("detail").ticket.status, "closed");
+    desk.sweep().expect("sweep again");
+    clock.advance(Duration::days(30) + Duration::minutes(1));
+    desk.sweep().expect("sweep");
+    let d = desk.detail(id).expect("detail");
+    assert_eq!(d.ticket.status, "archived");
+    assert!(
+        d.events
+            .iter()
+            .any(|e| e.actor == "automation:close unanswered")
+    );
+    assert!(
+        d.events
+            .iter()
+            .any(|e| e.actor == "automation:archive closed")
+    );
+}
+
+#[test]
+fn automations_cannot_loop_and_a_refused_one_leaves_the_change_alone() {
+    let clock = Arc::new(FixedClock::new(friday_5pm()));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock).expect("desk");
+    let ping_pong = "[[automation]]\nname = \"ping\"\non = \"status_changed\"\nto = \"waiting_customer\"\nmove = \"in_progress\"\n\
+                     [[automation]]\nname = \"pong\"\non = \"status_changed\"\nto = \"in_progress\"\nmove = \"waiting_customer\"\n\
+                     [[automation]]\nname = \"impossible\"\non = \"assigned\"\nmove = \"archived\"\n";
+    desk.set_automations(ping_pong, "auto.toml")
+        .expect("automations");
+    let id = cn_ticket(&mut desk, Priority::P2);
+    // Taking it moves it to in_progress, which sets off pong, then ping, then
+    // nothing more: each automation once per ticket per chain.
+    desk.assign(id, Some("li.na"), None)
+        .expect("take, whatever the automations do");
+    let d = desk.detail(id).expect("detail");
+    let by = |name: &str| {
+        d.events
+            .iter()
+            .filter(|e| {
+                e.actor == format!("automation:{name}")
+                    && e.kind == tdesk::domain::EventKind::Status
+            })
+            .count()
+    };
+    assert_eq!((by("pong"), by("ping")), (1, 1));
+    assert_eq!(
+        by("impossible"),
+        0,
+        "refused by the workflow: nothing written"
+    );
+    assert_eq!(d.ticket.status, "in_progress");
+    assert!(
+        desk.set_automations(
+            "[[automation]]\nname = \"x\"\non = \"sneezed\"\nmove = \"closed\"\n",
+            "bad.toml"
+        )
+        .is_err()
+    );
+}
