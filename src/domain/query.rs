@@ -156,12 +156,15 @@ pub enum SortKey {
     Created,
     #[default]
     Updated,
+    /// Most urgent first: the nearest SLA deadline (none last).
+    Due,
 }
 
 impl SortKey {
     /// Every key, in the order the TUI cycles through them.
-    pub const ALL: [SortKey; 8] = [
+    pub const ALL: [SortKey; 9] = [
         SortKey::Updated,
+        SortKey::Due,
         SortKey::Priority,
         SortKey::Number,
         SortKey::Status,
@@ -181,6 +184,7 @@ impl SortKey {
             SortKey::Assignee => "assignee",
             SortKey::Created => "created",
             SortKey::Updated => "updated",
+            SortKey::Due => "due",
         }
     }
 

@@ -113,6 +113,8 @@ pub struct TicketRow {
     /// The customer's acceptance is recorded.
     pub accepted: bool,
     pub due_at: Option<DateTime<Utc>>,
+    /// From when that deadline is at risk.
+    pub risk_at: Option<DateTime<Utc>>,
 }
 
 /// A ticket with everything the detail pane shows.

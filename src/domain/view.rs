@@ -38,7 +38,7 @@ impl Column {
     ];
 
     /// The columns shown when a view names none.
-    pub const DEFAULT: [Column; 7] = [
+    pub const DEFAULT: [Column; 8] = [
         Column::Number,
         Column::Priority,
         Column::Status,
@@ -46,6 +46,7 @@ impl Column {
         Column::Customer,
         Column::Assignee,
         Column::Age,
+        Column::Due,
     ];
 
     pub fn as_str(self) -> &'static str {

@@ -53,6 +53,32 @@ pub fn age(cat: &Catalog, now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     cat.f(key, &[("n", &n)])
 }
 
+/// Where a deadline stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueState {
+    Ok,
+    AtRisk,
+    Breached,
+}
+
+/// A deadline as a badge that reads without colour too: `4h`, `!40m` at
+/// risk, `−2h` breached.
+pub fn deadline_badge(
+    cat: &Catalog,
+    now: DateTime<Utc>,
+    due: DateTime<Utc>,
+    risk: Option<DateTime<Utc>>,
+) -> (String, DueState) {
+    let (text, late) = due_badge(cat, now, due);
+    if late {
+        (text, DueState::Breached)
+    } else if risk.is_some_and(|r| now >= r) {
+        (cat.f("due.at_risk", &[("t", &text)]), DueState::AtRisk)
+    } else {
+        (text, DueState::Ok)
+    }
+}
+
 /// A deadline as a short badge: time left (`3h`), or time over (`−2h`)
 /// with `true` for late.
 pub fn due_badge(cat: &Catalog, now: DateTime<Utc>, due: DateTime<Utc>) -> (String, bool) {

@@ -163,6 +163,11 @@ pub fn order_by(
         ],
         SortKey::Created => vec![("t.created_at".into(), true), ("t.id".into(), true)],
         SortKey::Updated => vec![("t.updated_at".into(), true), ("t.id".into(), true)],
+        SortKey::Due => vec![
+            ("t.due_at IS NULL".into(), true),
+            ("t.due_at".into(), true),
+            ("t.id".into(), true),
+        ],
     };
     if constant_lead {
         terms.remove(0);

@@ -36,7 +36,7 @@ pub fn channel(text: &str) -> rusqlite::Result<Channel> {
 
 /// Columns selected for a [`TicketRow`], in the order [`ticket_row`] reads them.
 pub const TICKET_ROW_COLUMNS: &str = "t.id, t.title, t.status, t.priority, t.type, c.name, \
-     t.assignee, t.team, t.created_at, t.updated_at, t.version, t.accepted_at IS NOT NULL, t.due_at, t.channel";
+     t.assignee, t.team, t.created_at, t.updated_at, t.version, t.accepted_at IS NOT NULL, t.due_at, t.channel, t.risk_at";
 
 pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
     Ok(TicketRow {
@@ -53,6 +53,7 @@ pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
         version: r.get(10)?,
         accepted: r.get(11)?,
         due_at: opt_from_ms(r.get(12)?),
+        risk_at: opt_from_ms(r.get(14)?),
         channel: channel(&r.get::<_, String>(13)?)?,
     })
 }

@@ -190,6 +190,7 @@ mod tests {
                 version: 1,
                 accepted: false,
                 due_at: None,
+                risk_at: None,
             })
             .collect()
     }

@@ -158,5 +158,6 @@ pub fn sort_field(key: crate::domain::SortKey) -> &'static str {
         SortKey::Assignee => "assignee",
         SortKey::Created => "created",
         SortKey::Updated => "updated",
+        SortKey::Due => "due",
     }
 }

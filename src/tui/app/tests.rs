@@ -38,6 +38,7 @@ fn row(id: i64, status: &str) -> TicketRow {
         version: 3,
         accepted: false,
         due_at: None,
+        risk_at: None,
     }
 }
 
@@ -270,7 +271,8 @@ fn sorting_cycles_columns_and_reloads() {
     let mut app = app_with(vec![row(1, "new")]);
     let effects = ch(&mut app, 's');
     assert!(
-        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.sort == SortKey::Priority)
+        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.sort == SortKey::Due),
+        "most urgent first comes right after the default"
     );
     let effects = ch(&mut app, 'S');
     assert!(

@@ -75,11 +75,26 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
                 .map(|a| sanitize_line(a).into_owned())
                 .unwrap_or_else(|| "–".into());
             let head = format!("#{} ", r.id);
-            let rest = w.saturating_sub(width(&head) + 3);
+            // The deadline badge at the card's right edge, when it has one.
+            let (badge, badge_style) = match r.due_at {
+                Some(due) => {
+                    let (text, state) =
+                        crate::present::deadline_badge(&app.cat, app.now, due, r.risk_at);
+                    let style = match state {
+                        crate::present::DueState::Breached => app.theme.error,
+                        crate::present::DueState::AtRisk => app.theme.key,
+                        crate::present::DueState::Ok => app.theme.dim,
+                    };
+                    (format!(" {text}"), if selected { base } else { style })
+                }
+                None => (String::new(), base),
+            };
+            let rest = w.saturating_sub(width(&head) + 3 + width(&badge));
             lines.push(Line::from(vec![
                 Span::styled(head, base.patch(app.theme.dim).patch(base)),
                 Span::styled(format!("{} ", r.priority), pri),
                 Span::styled(pad_right(&who, rest), base),
+                Span::styled(badge, badge_style),
             ]));
             lines.push(Line::styled(pad_right(&sanitize_line(&r.title), w), base));
         }

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{block, detail};
 use crate::domain::{Column, SortDir, TicketRow};
-use crate::present::{age, due_badge, state_label, type_label};
+use crate::present::{DueState, age, deadline_badge, state_label, type_label};
 use crate::text::{pad_right, sanitize_line, width};
 use crate::tui::app::{App, group_key, group_label};
 use crate::tui::layout;
@@ -119,8 +119,13 @@ fn cell(app: &App, r: &TicketRow, column: Column) -> (String, Option<Style>) {
         Column::Age => (age(&app.cat, app.now, r.created_at), None),
         Column::Due => match r.due_at {
             Some(due) => {
-                let (text, late) = due_badge(&app.cat, app.now, due);
-                (text, late.then_some(app.theme.error))
+                let (text, state) = deadline_badge(&app.cat, app.now, due, r.risk_at);
+                let style = match state {
+                    DueState::Breached => Some(app.theme.error),
+                    DueState::AtRisk => Some(app.theme.key),
+                    DueState::Ok => None,
+                };
+                (text, style)
             }
             None => (String::new(), None),
         },
