@@ -26,6 +26,8 @@ pub enum Action {
         id: i64,
         clocks: crate::service::SlaClocks,
     },
+    /// Open tickets per (team, agent).
+    QueuesLoaded(Vec<(String, Option<String>, i64)>),
     /// The member's notifications, newest first.
     InboxLoaded(Vec<crate::domain::Notification>),
     /// How many notifications are unread.
@@ -157,6 +159,8 @@ pub enum Command {
     Search,
     /// Your notifications: assignments, mentions, watched tickets.
     Inbox,
+    /// Open tickets per team and agent (supervisors).
+    Queues,
     /// Watch the ticket under the cursor (its changes reach your inbox), or stop.
     Watch,
     /// Triage: take the ticket (assign it to me).
@@ -263,6 +267,7 @@ pub enum Effect {
         version: i64,
     },
     LoadInbox,
+    LoadQueues,
     LoadUnread,
     MarkRead(Vec<i64>),
     ToggleWatch(i64),
@@ -325,6 +330,7 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Palette, "palette"),
     (Command::Search, "search"),
     (Command::Inbox, "inbox"),
+    (Command::Queues, "queues"),
     (Command::Watch, "watch"),
     (Command::Take, "take"),
     (Command::Priority0, "priority_0"),

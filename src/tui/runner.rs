@@ -154,6 +154,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .accept(id, None, Some(version))
             .map(|t| saved(t.id, "status.accepted")),
         Effect::LoadInbox => desk.inbox(false, 100).map(Action::InboxLoaded),
+        Effect::LoadQueues => desk.load().map(Action::QueuesLoaded),
         Effect::LoadUnread => desk.unread_count().map(Action::Unread),
         Effect::MarkRead(ids) => desk
             .mark_read(Some(&ids))

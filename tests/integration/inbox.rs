@@ -205,3 +205,29 @@ fn the_inbox_opens_with_i_and_enter_jumps_to_the_ticket() {
     assert_eq!(h.app.detail_id(), Some(4));
     assert!(!h.render().contains("inbox 1"), "read once opened");
 }
+
+#[test]
+fn supervisors_see_the_live_queues_with_q() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = desk(dir.path());
+    open(&path, "root")
+        .assign(4, Some("bob"), None)
+        .expect("assign");
+    let mut h =
+        Harness::new(open(&path, "sue"), Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.press("Q");
+    let screen = h.render();
+    assert!(screen.contains("Queues"), "{screen}");
+    assert!(screen.contains("bob"), "{screen}");
+    // Agents may not: the refusal names the role it needs.
+    let mut agent =
+        Harness::new(open(&path, "ann"), Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    agent.press("Q");
+    assert!(
+        agent
+            .render()
+            .contains("Only a supervisor may see the team queues."),
+        "{}",
+        agent.render()
+    );
+}

@@ -95,6 +95,7 @@ impl App {
             Command::Palette => self.open_palette(),
             Command::Search => self.open_search(),
             Command::Inbox => vec![Effect::LoadInbox],
+            Command::Queues => vec![Effect::LoadQueues],
             Command::Watch => self.toggle_watch(),
             // Triage keys do nothing elsewhere.
             Command::Take

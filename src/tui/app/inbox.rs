@@ -51,6 +51,34 @@ impl App {
         effects
     }
 
+    /// `Q`: the live queues, one line per team and agent.
+    pub(super) fn queues_loaded(&mut self, rows: Vec<(String, Option<String>, i64)>) {
+        use crate::text::{pad_right, sanitize_line};
+        let nobody = self.cat.t("explain.nobody").to_string();
+        let lines = rows
+            .into_iter()
+            .map(|(team, agent, n)| {
+                let team = if team.is_empty() {
+                    "–".to_string()
+                } else {
+                    team
+                };
+                let agent = agent.unwrap_or_else(|| nobody.clone());
+                // Display widths, not bytes: names may be Chinese.
+                format!(
+                    "{} {} {n:>6}",
+                    pad_right(&sanitize_line(&team), 8),
+                    pad_right(&sanitize_line(&agent), 20)
+                )
+            })
+            .collect();
+        self.overlay = Some(Overlay::Summary {
+            title: self.cat.t("menu.queues").to_string(),
+            lines,
+            scroll: 0,
+        });
+    }
+
     /// `w`: watch the ticket under the cursor, or stop watching it.
     pub(super) fn toggle_watch(&mut self) -> Vec<Effect> {
         match self.selected() {

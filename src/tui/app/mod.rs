@@ -255,6 +255,10 @@ impl App {
                 self.now = now;
                 Vec::new()
             }
+            Action::QueuesLoaded(rows) => {
+                self.queues_loaded(rows);
+                Vec::new()
+            }
             Action::InboxLoaded(notices) => {
                 self.inbox_loaded(notices);
                 vec![Effect::LoadUnread]

@@ -26,6 +26,7 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::Filter, "help.filter"),
     (Command::Search, "help.search"),
     (Command::Inbox, "help.inbox"),
+    (Command::Queues, "help.queues"),
     (Command::Watch, "help.watch"),
     (Command::Views, "help.views"),
     (Command::Group, "help.group"),
