@@ -44,6 +44,9 @@ pub struct Then {
     /// A public reply to the customer.
     pub reply: Option<String>,
     pub add_tags: Vec<String>,
+    /// Set fields.
+    pub priority: Option<crate::domain::Priority>,
+    pub team: Option<String>,
     /// Tell the assignee.
     pub notify: bool,
 }
@@ -80,6 +83,8 @@ struct RawAutomation {
     reply: Option<String>,
     #[serde(default)]
     add_tags: Vec<String>,
+    priority: Option<Spanned<String>>,
+    team: Option<String>,
     #[serde(default)]
     notify: bool,
 }
@@ -134,11 +139,23 @@ pub fn parse(source: &str) -> Result<Vec<Automation>, Vec<RuleError>> {
                 None
             }
         };
+        let priority = match &a.priority {
+            Some(p) => match crate::domain::Priority::parse(p.get_ref()) {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    err(p.span(), "rules.unknown_priority", p.get_ref().clone());
+                    None
+                }
+            },
+            None => None,
+        };
         let then = Then {
             move_to: a.move_to,
             note: a.note,
             reply: a.reply,
             add_tags: a.add_tags,
+            priority,
+            team: a.team,
             notify: a.notify,
         };
         if then == Then::default() {

@@ -112,9 +112,11 @@ fn act_inner(
     } else if let Some(note) = &t.note {
         ops::comment(w, &ctx, id, note, true)?;
     }
-    if !t.add_tags.is_empty() {
+    if !t.add_tags.is_empty() || t.priority.is_some() || t.team.is_some() {
         let changes = TicketChanges {
             add_tags: t.add_tags.clone(),
+            priority: t.priority,
+            team: t.team.clone().map(Some),
             ..TicketChanges::default()
         };
         ops::edit(w, &ctx, id, &changes, None)?;

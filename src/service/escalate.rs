@@ -208,6 +208,27 @@ fn act(
             Some(higher.as_str()),
         )?;
     }
+    if step.reassign && !raised_before {
+        let open = workflow.open_states();
+        let current = w.reader().ticket(id)?.and_then(|t| t.assignee);
+        let mut best: Option<(i64, String)> = None;
+        for u in w.reader().users()? {
+            if u.role != Role::Agent
+                || !u.active
+                || u.team != ticket.team
+                || Some(&u.login) == current.as_ref()
+            {
+                continue;
+            }
+            let load = w.reader().open_load(&u.login, &open)?;
+            if best.as_ref().is_none_or(|(l, _)| load < *l) {
+                best = Some((load, u.login));
+            }
+        }
+        if let Some((_, login)) = best {
+            ops::assign(w, &ctx, id, Some(&login), None)?;
+        }
+    }
     let recipients: Vec<String> = match step.notify {
         Notify::Assignee => ticket.assignee.iter().cloned().collect(),
         Notify::Supervisor => {

@@ -138,10 +138,13 @@ pub(super) fn route_new(
         now,
         change,
     };
+    // A rule's SLA policy is a tag the policy's named override matches.
+    let mut add_tags = out.tags.clone();
+    add_tags.extend(out.sla.iter().map(|s| format!("sla:{s}")));
     let changes = TicketChanges {
         team: (out.team != ticket.team).then(|| out.team.clone()),
         priority: out.priority.filter(|p| *p != ticket.priority),
-        add_tags: out.tags.clone(),
+        add_tags,
         ..TicketChanges::default()
     };
     ops::edit(w, &ctx, id, &changes, None)?;

@@ -60,6 +60,7 @@ pub(super) fn clocks(
         kind: &ticket.kind,
         channel: ticket.channel,
         team: ticket.team.as_deref(),
+        tags: &ticket.tags,
     };
     let targets = policy.targets_for(&facts);
     let calendar = policy.calendar_for(ticket.team.as_deref());

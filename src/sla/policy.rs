@@ -34,6 +34,9 @@ pub struct Match {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
+    /// A named override also applies to tickets tagged `sla:<name>` (what a
+    /// routing rule's `sla = "<name>"` sets), and only to them.
+    pub name: Option<String>,
     pub when: Match,
     pub factor: Option<f64>,
     pub response: Option<Duration>,
@@ -67,6 +70,8 @@ pub struct Escalation {
     pub notify: Notify,
     /// Raise the priority one step (P2 → P1).
     pub raise_priority: bool,
+    /// Hand the ticket to the least-loaded other agent of its team.
+    pub reassign: bool,
 }
 
 /// A whole policy.
@@ -90,6 +95,7 @@ pub struct TicketFacts<'a> {
     pub kind: &'a str,
     pub channel: Channel,
     pub team: Option<&'a str>,
+    pub tags: &'a [String],
 }
 
 /// One problem of a policy file, with its 1-based line.
@@ -129,7 +135,12 @@ impl Policy {
         let mut t = self.targets[usize::try_from(f.priority.rank()).unwrap_or(3).min(3)];
         for o in &self.overrides {
             let w = &o.when;
-            let matches = w.tier.is_none_or(|x| Some(x) == f.tier)
+            let named = o
+                .name
+                .as_ref()
+                .is_none_or(|n| f.tags.iter().any(|t| *t == format!("sla:{n}")));
+            let matches = named
+                && w.tier.is_none_or(|x| Some(x) == f.tier)
                 && w.kind.as_deref().is_none_or(|k| k == f.kind)
                 && w.channel.is_none_or(|c| c == f.channel)
                 && w.priority.is_none_or(|p| p == f.priority);
@@ -237,6 +248,7 @@ impl Policy {
             let response = opt(&o.response);
             let resolve = opt(&o.resolve);
             overrides.push(Override {
+                name: o.name.clone(),
                 when,
                 factor: o.factor.as_ref().map(|f| *f.get_ref()),
                 response,
@@ -301,6 +313,7 @@ impl Policy {
                     kind: e.kind.as_ref().map(|k| k.get_ref().clone()),
                     notify,
                     raise_priority: e.raise_priority.unwrap_or(false),
+                    reassign: e.reassign.unwrap_or(false),
                 });
             }
         }
@@ -464,6 +477,7 @@ struct RawEscalation {
     kind: Option<Spanned<String>>,
     notify: Option<Spanned<String>>,
     raise_priority: Option<bool>,
+    reassign: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -476,6 +490,7 @@ struct RawTargets {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOverride {
+    name: Option<String>,
     tier: Option<Spanned<String>>,
     #[serde(rename = "type")]
     kind: Option<Spanned<String>>,
@@ -509,6 +524,7 @@ mod tests {
             kind: "technical",
             channel,
             team: Some("cn"),
+            tags: &[],
         }
     }
 
@@ -524,6 +540,19 @@ mod tests {
         assert_eq!(vip_chat.response, Duration::minutes(15));
         assert_eq!(p.calendar_for(Some("cn")).tz, Tz::Asia__Shanghai);
         assert!(p.calendar_for(Some("nobody")).always);
+    }
+
+    #[test]
+    fn a_named_override_applies_only_to_tickets_routed_to_it() {
+        let p = Policy::parse("[[overrides]]\nname = \"gold\"\nfactor = 0.25\n").expect("policy");
+        let gold = vec!["sla:gold".to_string()];
+        let with = TicketFacts {
+            tags: &gold,
+            ..facts(Priority::P1, None, Channel::Email)
+        };
+        assert_eq!(p.targets_for(&with).response, Duration::minutes(30));
+        let without = facts(Priority::P1, None, Channel::Email);
+        assert_eq!(p.targets_for(&without).response, Duration::hours(2));
     }
 
     #[test]

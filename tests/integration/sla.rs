@@ -463,3 +463,58 @@ fn automations_cannot_loop_and_a_refused_one_leaves_the_change_alone() {
         .is_err()
     );
 }
+
+#[test]
+fn a_breach_can_hand_the_ticket_to_the_least_loaded_teammate() {
+    let clock = Arc::new(FixedClock::new(friday_5pm()));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock.clone()).expect("desk");
+    for login in ["zhang.wei", "chen.jie"] {
+        desk.add_user(login, None, Role::Agent, Some("cn"))
+            .expect("agent");
+    }
+    desk.set_sla(
+        "[targets]\nP2 = { response = \"1h\", resolve = \"8h\" }\n[calendars.default]\nalways = true\n\
+         [[escalation]]\nname = \"breached\"\nat = 1.0\nnotify = \"supervisor\"\nreassign = true\n",
+        "sla.toml",
+    )
+    .expect("policy");
+    let id = cn_ticket(&mut desk, Priority::P2);
+    desk.assign(id, Some("zhang.wei"), None).expect("assign");
+    clock.advance(Duration::hours(2));
+    let fired = desk.sweep().expect("sweep");
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    let d = desk.detail(id).expect("detail");
+    assert_eq!(d.ticket.assignee.as_deref(), Some("chen.jie"));
+    assert!(d.events.iter().any(|e| e.actor == "automation:escalation"));
+}
+
+#[test]
+fn a_rules_sla_names_the_policy_override_the_ticket_runs_on() {
+    let clock = Arc::new(FixedClock::new(friday_5pm()));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock).expect("desk");
+    desk.set_sla(
+        "[targets]\nP2 = { response = \"4h\", resolve = \"48h\" }\n[[overrides]]\nname = \"gold\"\nresponse = \"15m\"\n[calendars.default]\nalways = true\n",
+        "sla.toml",
+    )
+    .expect("policy");
+    desk.set_rules(
+        "[[rule]]\nname = \"gold customers\"\nwhen = { words = [\"gold\"] }\nthen = { sla = \"gold\" }\n",
+        "rules.toml",
+    )
+    .expect("rules");
+    let gold = desk
+        .create_ticket(NewTicket {
+            title: "Gold member: parcel missing".into(),
+            ..Default::default()
+        })
+        .expect("gold");
+    let plain = desk
+        .create_ticket(NewTicket {
+            title: "Parcel missing".into(),
+            ..Default::default()
+        })
+        .expect("plain");
+    let due = |id| desk.detail(id).expect("detail").ticket.due_at.expect("due");
+    assert_eq!(due(gold) - friday_5pm(), Duration::minutes(15));
+    assert_eq!(due(plain) - friday_5pm(), Duration::hours(4));
+}
