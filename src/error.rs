@@ -254,34 +254,18 @@ impl Error {
                     ("known", known),
                 ],
             ),
-            Error::Rules { file, errors } => {
-                let mut lines = vec![cat.f(
-                    "error.rules_invalid",
-                    &[("file", file), ("count", &errors.len())],
-                )];
-                for e in errors {
-                    let what = cat.f(e.key, &[("value", &e.value)]);
-                    lines.push(cat.f(
-                        "error.workflow_line",
-                        &[("file", file), ("line", &e.line), ("problem", &what)],
-                    ));
-                }
-                lines.join("\n")
-            }
-            Error::Sla { file, errors } => {
-                let mut lines = vec![cat.f(
-                    "error.sla_invalid",
-                    &[("file", file), ("count", &errors.len())],
-                )];
-                for e in errors {
-                    let what = cat.f(e.key, &[("value", &e.value)]);
-                    lines.push(cat.f(
-                        "error.workflow_line",
-                        &[("file", file), ("line", &e.line), ("problem", &what)],
-                    ));
-                }
-                lines.join("\n")
-            }
+            Error::Rules { file, errors } => file_problems(
+                cat,
+                "error.rules_invalid",
+                file,
+                errors.iter().map(|e| (e.line, e.key, e.value.as_str())),
+            ),
+            Error::Sla { file, errors } => file_problems(
+                cat,
+                "error.sla_invalid",
+                file,
+                errors.iter().map(|e| (e.line, e.key, e.value.as_str())),
+            ),
             Error::Workflow { file, errors } => {
                 let mut lines = vec![cat.f(
                     "error.workflow_invalid",
@@ -410,6 +394,24 @@ impl From<InvalidValue> for Error {
     fn from(v: InvalidValue) -> Self {
         Error::Invalid(v)
     }
+}
+
+/// A file's problems, one line each after a header: `FILE:LINE: problem`.
+fn file_problems<'a>(
+    cat: &Catalog,
+    header: &str,
+    file: &str,
+    problems: impl ExactSizeIterator<Item = (usize, &'static str, &'a str)>,
+) -> String {
+    let mut lines = vec![cat.f(header, &[("file", &file), ("count", &problems.len())])];
+    for (line, key, value) in problems {
+        let what = cat.f(key, &[("value", &value)]);
+        lines.push(cat.f(
+            "error.workflow_line",
+            &[("file", &file), ("line", &line), ("problem", &what)],
+        ));
+    }
+    lines.join("\n")
 }
 
 #[cfg(test)]

@@ -33,7 +33,9 @@ pub(super) fn load_automations(r: &Reader<'_>) -> Result<Vec<Automation>> {
     })
 }
 
-fn robot(name: &str) -> User {
+/// The member automation `name` acts as: `automation:<name>`, with the
+/// rights to move tickets as the workflow allows an admin.
+pub(super) fn robot(name: &str) -> User {
     User {
         login: format!("automation:{name}"),
         display_name: name.to_string(),

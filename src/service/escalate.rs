@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{EventKind, NoticeKind, Priority, Role, User};
+use crate::domain::{EventKind, NoticeKind, Priority, Role};
 use crate::error::Result;
 use crate::sla::{ClockState, Escalation, Notify, Trigger};
 use crate::store::{NewNotice, TicketUpdate, Writer};
@@ -172,13 +172,7 @@ fn act(
     let Some(ticket) = w.reader().ticket(id)? else {
         return Ok(());
     };
-    let robot = User {
-        login: ACTOR.to_string(),
-        display_name: ACTOR.to_string(),
-        role: Role::Admin,
-        team: None,
-        active: true,
-    };
+    let robot = super::automate::robot("escalation");
     let ctx = ops::Ctx {
         workflow,
         actor: &robot,

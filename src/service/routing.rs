@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Role, Ticket, TicketChanges, User};
+use crate::domain::{Role, Ticket, TicketChanges};
 use crate::error::{Error, Result};
 use crate::rules::{Agent, Facts, Outcome, RuleSet};
 use crate::store::{Reader, Writer};
@@ -125,13 +125,7 @@ pub(super) fn route_new(
     let Some(first) = out.applied.first() else {
         return Ok(());
     };
-    let robot = User {
-        login: format!("automation:{first}"),
-        display_name: first.clone(),
-        role: Role::Admin,
-        team: None,
-        active: true,
-    };
+    let robot = super::automate::robot(first);
     let ctx = ops::Ctx {
         workflow,
         actor: &robot,
