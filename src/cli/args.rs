@@ -113,6 +113,9 @@ pub enum Command {
         #[arg(long)]
         format: Option<String>,
     },
+    /// Export tickets with their customers, conversations and history
+    /// (supervisors and admins).
+    Export(ExportArgs),
     /// Routing rules for new tickets.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -381,6 +384,18 @@ pub enum UserCommand {
         #[arg(long)]
         shift: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// csv (one row per ticket) or json (everything; what `import json` reads).
+    pub format: String,
+    /// Only the tickets this query matches (default: every ticket you may see).
+    pub query: Vec<String>,
+    /// Write to this file (written whole, then put in place) instead of
+    /// standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

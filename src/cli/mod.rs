@@ -5,6 +5,7 @@
 mod admin;
 pub mod args;
 mod doctor;
+mod export;
 mod inbox;
 mod install;
 mod output;
@@ -118,6 +119,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Tick { json } => sla::tick(desk, json, s, io),
         Command::Sla(c) => sla::run(desk, c, s, io),
         Command::Rules(c) => rules::run(desk, c, s, io),
+        Command::Export(a) => export::run(desk, a, s, io),
         Command::Load => rules::load(desk, s, io),
         Command::Automations(c) => rules::automations(desk, c, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),

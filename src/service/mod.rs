@@ -10,6 +10,7 @@ mod bulk;
 mod clock;
 mod demo;
 mod escalate;
+mod export;
 mod identity;
 mod notify;
 mod ops;

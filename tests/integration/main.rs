@@ -6,6 +6,7 @@ mod access;
 mod architecture;
 mod cli;
 mod common;
+mod export;
 mod inbox;
 mod sla;
 mod store;

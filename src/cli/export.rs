@@ -1,0 +1,212 @@
+//! `tdesk export csv|json [QUERY] [--out FILE]`. CSV cells that a
+//! spreadsheet would run as a formula (starting with = + - @, tab or CR)
+//! are neutralised with a leading apostrophe. A file is written whole
+//! beside its target and renamed into place, so an interrupted export never
+//! leaves half a file; in enforced team mode it belongs to the member's own
+//! group, not the data group.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::args::{ExportArgs, join_query};
+use super::output::line;
+use super::{Session, Streams};
+use crate::domain::TicketDetail;
+use crate::error::{Error, Result};
+use crate::service::Desk;
+
+const HEADER: [&str; 19] = [
+    "number",
+    "title",
+    "status",
+    "priority",
+    "type",
+    "category",
+    "channel",
+    "customer",
+    "customer_email",
+    "assignee",
+    "team",
+    "tags",
+    "created",
+    "updated",
+    "first_response",
+    "resolved",
+    "closed",
+    "due",
+    "description",
+];
+
+/// A CSV cell: neutralised against formulas, quoted where it must be.
+pub fn csv_cell(text: &str) -> String {
+    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe
+    }
+}
+
+fn csv_row(d: &TicketDetail) -> String {
+    let t = &d.ticket;
+    let time =
+        |v: Option<chrono::DateTime<chrono::Utc>>| v.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let cells = [
+        t.id.to_string(),
+        t.title.clone(),
+        t.status.clone(),
+        t.priority.as_str().to_string(),
+        t.kind.clone(),
+        t.category
+            .as_ref()
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default(),
+        t.channel.as_str().to_string(),
+        d.customer
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        d.customer
+            .as_ref()
+            .and_then(|c| c.email.clone())
+            .unwrap_or_default(),
+        t.assignee.clone().unwrap_or_default(),
+        t.team.clone().unwrap_or_default(),
+        t.tags.join(" "),
+        time(Some(t.created_at)),
+        time(Some(t.updated_at)),
+        time(t.first_response_at),
+        time(t.resolved_at),
+        time(t.closed_at),
+        time(t.due_at),
+        t.description.clone(),
+    ];
+    cells
+        .iter()
+        .map(|c| csv_cell(c))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let csv = match a.format.as_str() {
+        "csv" => true,
+        "json" => false,
+        other => {
+            return Err(Error::UnknownValue {
+                field: "format",
+                value: other.to_string(),
+                known: "csv, json".into(),
+            });
+        }
+    };
+    let query = desk.parse_query(&join_query(&a.query))?;
+    let tmp = a
+        .out
+        .as_ref()
+        .map(|path| crate::deskdir::sibling(path, ".part"));
+    let mut file = match &tmp {
+        Some(tmp) => Some(std::io::BufWriter::new(
+            std::fs::File::create(tmp).map_err(|e| io_error(tmp, e))?,
+        )),
+        None => None,
+    };
+    let to_terminal = a.out.is_none() && s.width.is_some();
+    let written = {
+        // Streamed, so a million tickets never sit in memory at once.
+        let sink: &mut dyn Write = match &mut file {
+            Some(f) => f,
+            None => &mut *io.out,
+        };
+        write_all(desk, &query, csv, to_terminal, sink)
+    };
+    let (Some(path), Some(tmp), Some(file)) = (&a.out, &tmp, file) else {
+        written?;
+        return Ok(());
+    };
+    let finished = written.and_then(|count| {
+        file.into_inner()
+            .map_err(|e| io_error(tmp, e.into_error()))?
+            .sync_all()
+            .map_err(|e| io_error(tmp, e))?;
+        Ok(count)
+    });
+    let count = match finished {
+        Ok(count) => count,
+        Err(e) => {
+            // Nothing half-written stays behind.
+            let _ = std::fs::remove_file(tmp);
+            return Err(e);
+        }
+    };
+    if crate::privilege::enforced() {
+        // SAFETY: getgid cannot fail.
+        let gid = unsafe { libc::getgid() };
+        std::os::unix::fs::chown(tmp, None, Some(gid)).map_err(|e| io_error(tmp, e))?;
+    }
+    std::fs::rename(tmp, path).map_err(|e| io_error(path, e))?;
+    line(
+        io.out,
+        &s.cat.f(
+            "cli.exported",
+            &[("count", &count), ("file", &path.display())],
+        ),
+    )
+}
+
+fn write_all(
+    desk: &Desk,
+    query: &crate::domain::Query,
+    csv: bool,
+    to_terminal: bool,
+    sink: &mut dyn Write,
+) -> Result<usize> {
+    let w = |sink: &mut dyn Write, bytes: &[u8]| sink.write_all(bytes).map_err(super::output::io);
+    if csv {
+        w(sink, HEADER.join(",").as_bytes())?;
+        w(sink, b"\r\n")?;
+    } else {
+        w(sink, b"{\"format\":\"tdesk\",\"version\":1,\"tickets\":[\n")?;
+    }
+    let mut first = true;
+    let count = desk.export_each(query, |d| {
+        if csv {
+            let row = csv_row(d);
+            // Untrusted text never reaches a terminal with control characters.
+            let row = if to_terminal {
+                crate::text::sanitize_block(&row).into_owned()
+            } else {
+                row
+            };
+            w(sink, row.as_bytes())?;
+            w(sink, b"\r\n")
+        } else {
+            if !first {
+                w(sink, b",\n")?;
+            }
+            first = false;
+            // JSON escapes every control character itself.
+            let json = serde_json::to_vec(d).map_err(|e| Error::Io {
+                path: "json".into(),
+                message: e.to_string(),
+            })?;
+            w(sink, &json)
+        }
+    })?;
+    if !csv {
+        w(sink, b"\n]}\n")?;
+    }
+    sink.flush().map_err(super::output::io)?;
+    Ok(count)
+}

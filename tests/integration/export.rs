@@ -1,0 +1,107 @@
+//! Exports from the real binary: CSV safe for spreadsheets, JSON with
+//! everything, files written whole; agents may not export.
+
+use std::sync::Arc;
+
+use tdesk::domain::{NewTicket, Query, Role};
+use tdesk::service::{Desk, FixedClock, Identity};
+
+use crate::common::{Scratch, code, stderr, stdout};
+
+#[test]
+fn csv_neutralises_formulas_and_quotes_what_it_must() {
+    let s = Scratch::with_desk();
+    for title in [
+        "=HYPERLINK(\"http://evil\",\"click\")",
+        "Refund, please",
+        "+1 more",
+    ] {
+        let out = s.tdesk(&["add", "--title", title]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let out = s.tdesk(&["export", "csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let csv = stdout(&out);
+    assert!(csv.starts_with("number,title,status"), "{csv}");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\""),
+        "{csv}"
+    );
+    assert!(csv.contains("\"Refund, please\""), "{csv}");
+    assert!(csv.contains(",'+1 more,"), "{csv}");
+}
+
+#[test]
+fn json_carries_conversations_and_a_file_is_written_whole() {
+    let s = Scratch::with_desk();
+    assert_eq!(
+        code(&s.tdesk(&["add", "--title", "Parcel stuck in customs"])),
+        0
+    );
+    assert_eq!(
+        code(&s.tdesk(&["comment", "1", "--body", "Asked the carrier."])),
+        0
+    );
+    let file = s.dir.path().join("out.json");
+    let out = s.tdesk(&["export", "json", "--out", file.to_str().expect("utf-8")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Exported 1 tickets"),
+        "{}",
+        stdout(&out)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("file")).expect("json");
+    assert_eq!(json["format"], "tdesk");
+    assert_eq!(
+        json["tickets"][0]["ticket"]["title"],
+        "Parcel stuck in customs"
+    );
+    assert_eq!(
+        json["tickets"][0]["comments"][0]["body"],
+        "Asked the carrier."
+    );
+    assert!(!s.dir.path().join("out.json.part").exists());
+    let bad = s.tdesk(&["export", "xml"]);
+    assert_eq!(code(&bad), 2);
+}
+
+#[test]
+fn agents_may_not_export_and_supervisors_export_their_team_only() {
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let who = |l: &str| Identity {
+        login: l.into(),
+        display_name: l.into(),
+    };
+    let (mut admin, _) = Desk::open(&path, &who("root"), clock.clone()).expect("admin");
+    admin
+        .add_user("ann", None, Role::Agent, Some("eu"))
+        .expect("ann");
+    admin
+        .add_user("sue", None, Role::Supervisor, Some("eu"))
+        .expect("sue");
+    for team in ["eu", "cn"] {
+        admin
+            .create_ticket(NewTicket {
+                title: format!("For {team}"),
+                team: Some(team.into()),
+                ..Default::default()
+            })
+            .expect("ticket");
+    }
+    let (ann, _) = Desk::open(&path, &who("ann"), clock.clone()).expect("ann");
+    assert!(matches!(
+        ann.export_each(&Query::default(), |_| Ok(())),
+        Err(tdesk::Error::Forbidden { .. })
+    ));
+    let (sue, _) = Desk::open(&path, &who("sue"), clock).expect("sue");
+    let mut titles = Vec::new();
+    sue.export_each(&Query::default(), |d| {
+        titles.push(d.ticket.title.clone());
+        Ok(())
+    })
+    .expect("export");
+    assert_eq!(titles, vec!["For eu"]);
+}
