@@ -124,6 +124,10 @@ pub enum Error {
     NoSystemDesk,
     /// The command changes system files and must run as root.
     NeedsRoot,
+    /// No customer by that number or handle.
+    CustomerNotFound(String),
+    /// A customer already has this e-mail address or handle.
+    CustomerExists(String),
     /// `tdesk doctor` found this many problems (each already printed).
     Unhealthy(usize),
     /// Standard input could not be read.
@@ -155,7 +159,10 @@ impl Error {
             | Error::Query { .. }
             | Error::NotUtf8(_)
             | Error::UnknownValue { .. } => 2,
-            Error::TicketNotFound(_) | Error::UserNotFound(_) | Error::ViewNotFound(_) => 3,
+            Error::TicketNotFound(_)
+            | Error::UserNotFound(_)
+            | Error::ViewNotFound(_)
+            | Error::CustomerNotFound(_) => 3,
             Error::NotMember(_)
             | Error::NoAccess(_)
             | Error::NeedsRoot
@@ -313,6 +320,8 @@ impl Error {
             Error::NoHome => cat.t("error.no_home").to_string(),
             Error::UnknownGroup(group) => cat.f("error.unknown_group", &[("group", group)]),
             Error::NoSystemDesk => cat.t("error.no_system_desk").to_string(),
+            Error::CustomerNotFound(key) => cat.f("error.customer_not_found", &[("key", key)]),
+            Error::CustomerExists(key) => cat.f("error.customer_exists", &[("key", key)]),
             Error::NeedsRoot => cat.t("error.needs_root").to_string(),
             Error::NoAccess(path) => cat.f("error.no_access", &[("path", path)]),
             Error::Unhealthy(count) => cat.f("error.unhealthy", &[("count", count)]),

@@ -113,6 +113,9 @@ pub enum Command {
         #[arg(long)]
         format: Option<String>,
     },
+    /// Customers: add, list, show (the customer 360), merge.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
     /// Export tickets with their customers, conversations and history
     /// (supervisors and admins).
     Export(ExportArgs),
@@ -384,6 +387,59 @@ pub enum UserCommand {
         #[arg(long)]
         shift: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Add a customer with every handle they write from.
+    Add(Box<CustomerAddArgs>),
+    /// Customers whose name, pinyin or any handle contains TEXT.
+    List {
+        text: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything about a customer: by number or any handle.
+    Show {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge customer GONE into KEEP (supervisors and admins).
+    Merge { keep: String, gone: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerAddArgs {
+    pub name: String,
+    /// E-mail addresses (repeat for more).
+    #[arg(long)]
+    pub email: Vec<String>,
+    #[arg(long)]
+    pub phone: Vec<String>,
+    /// Marketplace buyer ids, e.g. amazon:A1B2C3.
+    #[arg(long)]
+    pub buyer: Vec<String>,
+    /// Social handles, e.g. wechat:linmh.
+    #[arg(long)]
+    pub social: Vec<String>,
+    /// Order references (repeat for more).
+    #[arg(long)]
+    pub order: Vec<String>,
+    /// vip, important or normal.
+    #[arg(long, default_value = "normal")]
+    pub tier: String,
+    /// ISO country code, e.g. DE.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// IANA time zone, e.g. Europe/Berlin.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// Preferred language, e.g. zh or de.
+    #[arg(long)]
+    pub language: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 
 mod admin;
 pub mod args;
+mod customers;
 mod doctor;
 mod export;
 mod inbox;
@@ -120,6 +121,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Sla(c) => sla::run(desk, c, s, io),
         Command::Rules(c) => rules::run(desk, c, s, io),
         Command::Export(a) => export::run(desk, a, s, io),
+        Command::Customer(c) => customers::run(desk, c, s, io),
         Command::Load => rules::load(desk, s, io),
         Command::Automations(c) => rules::automations(desk, c, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),

@@ -8,6 +8,9 @@ use super::{Reader, Writer};
 use crate::domain::{Customer, NewCustomer};
 use crate::error::Result;
 
+/// A customer's handles (kind, value), order references and notes.
+pub type CustomerExtrasRow = (Vec<(String, String)>, Vec<String>, String);
+
 impl Reader<'_> {
     pub fn customer(&self, id: i64) -> Result<Option<Customer>> {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
@@ -23,6 +26,72 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// The customer who owns a handle (`email`, `phone`, `buyer`, `social`).
+    pub fn customer_by_handle(&self, kind: &str, value: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT customer_id FROM customer_handles WHERE kind = ?1 AND value = ?2",
+                params![kind, value.trim()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// A customer's handles (kind, value), orders and notes.
+    pub fn customer_extras(&self, id: i64) -> Result<CustomerExtrasRow> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, value FROM customer_handles WHERE customer_id = ?1 ORDER BY kind, value",
+        )?;
+        let handles = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT order_ref FROM customer_orders WHERE customer_id = ?1 ORDER BY order_ref",
+        )?;
+        let orders = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let notes: String = self
+            .conn
+            .query_row("SELECT notes FROM customers WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or_default();
+        Ok((handles, orders, notes))
+    }
+
+    /// Customers whose name, pinyin or handle contains `text` (all without
+    /// it), by name.
+    pub fn customers(&self, text: Option<&str>, limit: usize) -> Result<Vec<Customer>> {
+        let like = text.map(|t| format!("%{}%", t.replace(['%', '_'], "")));
+        let sql = format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE ?1 IS NULL OR name LIKE ?1 \
+             OR name_pinyin LIKE ?1 OR id IN (SELECT customer_id FROM customer_handles WHERE value LIKE ?1) \
+             ORDER BY name COLLATE NOCASE, id LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(
+                params![like, i64::try_from(limit).unwrap_or(i64::MAX)],
+                rows::customer,
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The numbers of a customer's tickets, newest first.
+    pub fn customer_tickets(&self, id: i64) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM tickets WHERE customer_id = ?1 ORDER BY id DESC")?;
+        let rows = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     pub fn customer_count(&self) -> Result<i64> {
         Ok(self
             .conn
@@ -31,6 +100,51 @@ impl Reader<'_> {
 }
 
 impl Writer<'_> {
+    /// Adds a handle; false when another customer already has it.
+    pub fn add_handle(&mut self, id: i64, kind: &str, value: &str) -> Result<bool> {
+        let n = self.tx.execute(
+            "INSERT OR IGNORE INTO customer_handles (customer_id, kind, value) VALUES (?1, ?2, ?3)",
+            params![id, kind, value.trim()],
+        )?;
+        Ok(n == 1 || self.reader().customer_by_handle(kind, value)? == Some(id))
+    }
+
+    pub fn add_order(&mut self, id: i64, order: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR IGNORE INTO customer_orders (customer_id, order_ref) VALUES (?1, ?2)",
+            params![id, order.trim()],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_customer_notes(&mut self, id: i64, notes: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE customers SET notes = ?2 WHERE id = ?1",
+            params![id, notes],
+        )?;
+        Ok(())
+    }
+
+    /// Moves everything of customer `gone` to `keep` and deletes `gone`:
+    /// tickets, handles, orders, notes appended. Returns tickets moved.
+    pub fn merge_customers(&mut self, keep: i64, gone: i64) -> Result<usize> {
+        // The tickets' search keys carry the customer's name: the kept one's now.
+        let name = self.reader().customer(keep)?.map(|c| c.name);
+        let keys = super::customer_keys(name.as_deref());
+        let moved = self.tx.execute(
+            "UPDATE tickets SET customer_id = ?1, customer_keys = ?3 WHERE customer_id = ?2",
+            params![keep, gone, keys],
+        )?;
+        self.tx.execute_batch(&format!(
+            "UPDATE OR IGNORE customer_handles SET customer_id = {keep} WHERE customer_id = {gone};
+             UPDATE OR IGNORE customer_orders SET customer_id = {keep} WHERE customer_id = {gone};
+             UPDATE customers SET notes = trim(notes || char(10) || (SELECT notes FROM customers WHERE id = {gone}))
+                 WHERE id = {keep};
+             DELETE FROM customers WHERE id = {gone};"
+        ))?;
+        Ok(moved)
+    }
+
     pub fn insert_customer(&mut self, c: &NewCustomer, now: DateTime<Utc>) -> Result<i64> {
         self.tx.execute(
             "INSERT INTO customers (name, email, phone, tier, country, timezone, language, created_at, name_pinyin) \

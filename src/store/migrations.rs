@@ -361,6 +361,29 @@ CREATE TABLE agent_profiles (
 ) WITHOUT ROWID;
 "#;
 
+/// Customer 360: every way a customer reaches the seller (e-mail addresses,
+/// phone, marketplace buyer id, social handle), their order references and
+/// free notes.
+const V11_CUSTOMERS: &str = r#"
+ALTER TABLE customers ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+CREATE TABLE customer_handles (
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+CREATE INDEX customer_handles_customer ON customer_handles(customer_id);
+CREATE TABLE customer_orders (
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    order_ref TEXT NOT NULL,
+    PRIMARY KEY (customer_id, order_ref)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO customer_handles (customer_id, kind, value)
+    SELECT id, 'email', email FROM customers WHERE email IS NOT NULL;
+INSERT OR IGNORE INTO customer_handles (customer_id, kind, value)
+    SELECT id, 'phone', phone FROM customers WHERE phone IS NOT NULL;
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -415,6 +438,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V8_ROUTING)],
     &[Step::Sql(V9_LOAD)],
     &[Step::Sql(V10_PROFILES)],
+    &[Step::Sql(V11_CUSTOMERS)],
 ];
 
 /// The schema version this build writes.

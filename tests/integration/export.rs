@@ -105,3 +105,77 @@ fn agents_may_not_export_and_supervisors_export_their_team_only() {
     .expect("export");
     assert_eq!(titles, vec!["For eu"]);
 }
+
+#[test]
+fn customers_have_every_handle_and_merge_into_one() {
+    let s = Scratch::with_desk();
+    let out = s.tdesk(&[
+        "customer",
+        "add",
+        "林美华",
+        "--email",
+        "lin@example.cn",
+        "--email",
+        "mh.lin@qq.com",
+        "--buyer",
+        "tmall:lmh88",
+        "--order",
+        "C20931",
+        "--tier",
+        "vip",
+        "--country",
+        "tw",
+        "--timezone",
+        "Asia/Taipei",
+        "--language",
+        "zh",
+        "--note",
+        "Prefers WeChat.",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Added customer #1."),
+        "{}",
+        stdout(&out)
+    );
+    // The same address again is refused, naming it.
+    let again = s.tdesk(&["customer", "add", "Lin", "--email", "MH.LIN@qq.com"]);
+    assert_ne!(code(&again), 0);
+    assert!(stderr(&again).contains("already has"), "{}", stderr(&again));
+    // A ticket under another address becomes the same customer after a merge.
+    let out = s.tdesk(&[
+        "add",
+        "--title",
+        "包裹在海关滞留两周",
+        "--customer",
+        "lin.backup@example.cn",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = s.tdesk(&[
+        "customer",
+        "merge",
+        "lin@example.cn",
+        "lin.backup@example.cn",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 tickets moved"), "{}", stdout(&out));
+    let shown = stdout(&s.tdesk(&["customer", "show", "tmall:lmh88"]));
+    for want in [
+        "林美华",
+        "email: mh.lin@qq.com",
+        "buyer: tmall:lmh88",
+        "Orders: C20931",
+        "Prefers WeChat.",
+        "Asia/Taipei",
+        "1 tickets, 1 open",
+        "包裹在海关滞留两周",
+    ] {
+        assert!(shown.contains(want), "{want}: {shown}");
+    }
+    let listed = stdout(&s.tdesk(&["customer", "list", "linmeihua"]));
+    assert!(listed.contains("林美华"), "pinyin finds her: {listed}");
+    assert_eq!(
+        code(&s.tdesk(&["customer", "show", "nobody@example.com"])),
+        3
+    );
+}

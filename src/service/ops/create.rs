@@ -111,6 +111,10 @@ pub fn require_active_user(w: &Writer<'_>, login: &str) -> Result<()> {
 }
 
 fn find_or_create_customer(w: &mut Writer<'_>, ctx: &Ctx<'_>, email: &str) -> Result<i64> {
+    // Any of a customer's addresses finds them, not only the first.
+    if let Some(id) = w.reader().customer_by_handle("email", email)? {
+        return Ok(id);
+    }
     if let Some(c) = w.reader().customer_by_email(email)? {
         return Ok(c.id);
     }
@@ -121,5 +125,7 @@ fn find_or_create_customer(w: &mut Writer<'_>, ctx: &Ctx<'_>, email: &str) -> Re
             expected: "name@example.com".into(),
         }));
     }
-    w.insert_customer(&NewCustomer::from_email(email), ctx.now)
+    let id = w.insert_customer(&NewCustomer::from_email(email), ctx.now)?;
+    w.add_handle(id, "email", email)?;
+    Ok(id)
 }

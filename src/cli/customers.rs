@@ -1,0 +1,171 @@
+//! `tdesk customer add|list|show|merge`.
+
+use super::args::CustomerCommand;
+use super::output::{self, Table, line};
+use super::{Session, Streams};
+use crate::domain::{NewCustomer, Tier};
+use crate::error::Result;
+use crate::present::{local_time, state_label, tier_label};
+use crate::service::{CustomerExtras, Desk};
+use crate::text::sanitize_line;
+
+pub fn run(desk: &mut Desk, c: CustomerCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let cat = &s.cat;
+    match c {
+        CustomerCommand::Add(a) => {
+            let super::args::CustomerAddArgs {
+                name,
+                email,
+                phone,
+                buyer,
+                social,
+                order,
+                tier,
+                country,
+                timezone,
+                language,
+                note,
+            } = *a;
+            let new = NewCustomer {
+                name,
+                email: email.first().cloned(),
+                phone: phone.first().cloned(),
+                tier: Tier::parse(&tier)?,
+                country: country.map(|c| c.to_ascii_uppercase()),
+                timezone,
+                language,
+            };
+            let mut handles: Vec<(String, String)> = Vec::new();
+            for (kind, list) in [
+                ("email", &email),
+                ("phone", &phone),
+                ("buyer", &buyer),
+                ("social", &social),
+            ] {
+                handles.extend(
+                    list.iter()
+                        .skip(usize::from(kind == "email" || kind == "phone"))
+                        .map(|v| (kind.to_string(), v.clone())),
+                );
+            }
+            let id = desk.add_customer(
+                &new,
+                &CustomerExtras {
+                    handles,
+                    orders: order,
+                    notes: note,
+                },
+            )?;
+            line(io.out, &cat.f("cli.customer_added", &[("id", &id)]))
+        }
+        CustomerCommand::List { text, json } => {
+            let list = desk.customers(text.as_deref(), 200)?;
+            if json {
+                return output::json(io.out, &list);
+            }
+            let mut t = Table::new(&[
+                "#",
+                cat.t("col.customer"),
+                cat.t("col.tier"),
+                cat.t("col.country"),
+            ]);
+            for c in &list {
+                t.push(vec![
+                    c.id.to_string(),
+                    c.name.clone(),
+                    tier_label(cat, c.tier),
+                    c.country.clone().unwrap_or_else(|| "–".into()),
+                ]);
+            }
+            io.out
+                .write_all(t.render(s.width).as_bytes())
+                .map_err(output::io)
+        }
+        CustomerCommand::Show { key, json } => {
+            let p = desk.customer_profile(desk.find_customer(&key)?)?;
+            if json {
+                return output::json(io.out, &p);
+            }
+            let c = &p.customer;
+            line(
+                io.out,
+                &format!(
+                    "#{}  {}  · {}",
+                    c.id,
+                    sanitize_line(&c.name),
+                    tier_label(cat, c.tier)
+                ),
+            )?;
+            if let Some(tz) = c
+                .timezone
+                .as_deref()
+                .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+            {
+                let now = desk.now().with_timezone(&tz);
+                line(
+                    io.out,
+                    &cat.f(
+                        "cli.customer_local_time",
+                        &[("time", &now.format("%H:%M")), ("zone", &tz.name())],
+                    ),
+                )?;
+            }
+            for (kind, value) in &p.handles {
+                line(io.out, &format!("  {kind}: {}", sanitize_line(value)))?;
+            }
+            if !p.orders.is_empty() {
+                line(
+                    io.out,
+                    &cat.f(
+                        "cli.customer_orders",
+                        &[("orders", &sanitize_line(&p.orders.join(", ")))],
+                    ),
+                )?;
+            }
+            if !p.notes.is_empty() {
+                line(io.out, &crate::text::sanitize_block(&p.notes))?;
+            }
+            line(
+                io.out,
+                &cat.f(
+                    "cli.customer_tickets",
+                    &[
+                        ("count", &p.tickets.len()),
+                        ("open", &p.open),
+                        (
+                            "rating",
+                            &p.last_rating
+                                .map(|r| r.to_string())
+                                .unwrap_or_else(|| "–".into()),
+                        ),
+                    ],
+                ),
+            )?;
+            let tz = chrono::Local::now().offset().to_owned();
+            for t in &p.tickets {
+                line(
+                    io.out,
+                    &format!(
+                        "  #{}  {}  {}  {}",
+                        t.id,
+                        local_time(t.created_at, &tz),
+                        state_label(desk.workflow(), cat, &t.status),
+                        sanitize_line(&t.title)
+                    ),
+                )?;
+            }
+            Ok(())
+        }
+        CustomerCommand::Merge { keep, gone } => {
+            let (keep, gone) = (desk.find_customer(&keep)?, desk.find_customer(&gone)?);
+            let moved = desk.merge_customers(keep, gone)?;
+            line(
+                io.out,
+                &cat.f(
+                    "cli.customers_merged",
+                    &[("gone", &gone), ("keep", &keep), ("count", &moved)],
+                ),
+            )
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Customers: every handle a customer writes from, their orders and notes,
+//! and their tickets (those the member may see) — the customer 360.
+
+use crate::domain::{Customer, NewCustomer, Role, TicketRow};
+use crate::error::{Error, Result};
+
+use super::Desk;
+
+/// The kinds of handle a customer may have.
+pub const HANDLE_KINDS: [&str; 4] = ["email", "phone", "buyer", "social"];
+
+/// A customer with everything known about them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CustomerProfile {
+    pub customer: Customer,
+    /// (kind, value), e.g. ("buyer", "amazon:A1B2C3").
+    pub handles: Vec<(String, String)>,
+    pub orders: Vec<String>,
+    pub notes: String,
+    /// Their tickets the member may see, newest first.
+    pub tickets: Vec<TicketRow>,
+    pub open: usize,
+    /// The last rating they gave, if any.
+    pub last_rating: Option<u8>,
+}
+
+/// What `customer add` takes besides the customer itself.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerExtras {
+    pub handles: Vec<(String, String)>,
+    pub orders: Vec<String>,
+    pub notes: String,
+}
+
+impl Desk {
+    /// Adds a customer; a handle another customer already has is refused.
+    pub fn add_customer(&mut self, new: &NewCustomer, extras: &CustomerExtras) -> Result<i64> {
+        self.me()?;
+        if new.name.trim().is_empty() {
+            return Err(Error::Empty("field.customer"));
+        }
+        for (kind, _) in &extras.handles {
+            if !HANDLE_KINDS.contains(&kind.as_str()) {
+                return Err(Error::UnknownValue {
+                    field: "handle",
+                    value: kind.clone(),
+                    known: HANDLE_KINDS.join(", "),
+                });
+            }
+        }
+        let now = self.clock.now();
+        self.store.write(|w| {
+            if let Some(email) = &new.email
+                && (w.reader().customer_by_handle("email", email)?.is_some()
+                    || w.reader().customer_by_email(email)?.is_some())
+            {
+                return Err(Error::CustomerExists(email.clone()));
+            }
+            let id = w.insert_customer(new, now)?;
+            let mut all = extras.handles.clone();
+            all.extend(new.email.iter().map(|e| ("email".to_string(), e.clone())));
+            all.extend(new.phone.iter().map(|p| ("phone".to_string(), p.clone())));
+            for (kind, value) in &all {
+                if !w.add_handle(id, kind, value)? {
+                    return Err(Error::CustomerExists(value.clone()));
+                }
+            }
+            for o in &extras.orders {
+                w.add_order(id, o)?;
+            }
+            w.set_customer_notes(id, extras.notes.trim())?;
+            Ok(id)
+        })
+    }
+
+    /// Customers matching `text` in name, pinyin or any handle.
+    pub fn customers(&self, text: Option<&str>, limit: usize) -> Result<Vec<Customer>> {
+        self.me()?;
+        self.store.reader().customers(text, limit)
+    }
+
+    /// A customer by number, or by any handle (`li@example.cn`, a phone, a buyer id).
+    pub fn find_customer(&self, key: &str) -> Result<i64> {
+        let reader = self.store.reader();
+        if let Ok(id) = key.trim().trim_start_matches('#').parse::<i64>()
+            && reader.customer(id)?.is_some()
+        {
+            return Ok(id);
+        }
+        for kind in HANDLE_KINDS {
+            if let Some(id) = reader.customer_by_handle(kind, key)? {
+                return Ok(id);
+            }
+        }
+        // Customers made before handles existed, by their address.
+        if let Some(c) = reader.customer_by_email(key)? {
+            return Ok(c.id);
+        }
+        Err(Error::CustomerNotFound(key.to_string()))
+    }
+
+    /// Everything about a customer; their tickets as far as the member may see.
+    pub fn customer_profile(&self, id: i64) -> Result<CustomerProfile> {
+        let scope = self.me()?.scope();
+        let reader = self.store.reader();
+        let customer = reader
+            .customer(id)?
+            .ok_or_else(|| Error::CustomerNotFound(id.to_string()))?;
+        let (handles, orders, notes) = reader.customer_extras(id)?;
+        let mut tickets = Vec::new();
+        let mut last_rating = None;
+        let open_states = self.workflow.open_states();
+        for tid in reader.customer_tickets(id)? {
+            let Some(t) = reader.ticket(tid)? else {
+                continue;
+            };
+            if !scope.allows(t.assignee.as_deref(), t.team.as_deref()) {
+                continue;
+            }
+            if last_rating.is_none() {
+                last_rating = t.rating;
+            }
+            tickets.push(TicketRow {
+                id: t.id,
+                title: t.title,
+                status: t.status,
+                priority: t.priority,
+                kind: t.kind,
+                customer: Some(customer.name.clone()),
+                assignee: t.assignee,
+                team: t.team,
+                channel: t.channel,
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+                version: t.version,
+                accepted: t.accepted_at.is_some(),
+                due_at: t.due_at,
+                risk_at: t.risk_at,
+            });
+        }
+        let open = tickets
+            .iter()
+            .filter(|t| open_states.contains(&t.status.as_str()))
+            .count();
+        Ok(CustomerProfile {
+            customer,
+            handles,
+            orders,
+            notes,
+            tickets,
+            open,
+            last_rating,
+        })
+    }
+
+    /// Merges customer `gone` into `keep` (supervisors and admins): their
+    /// tickets, handles, orders and notes; returns the tickets moved.
+    pub fn merge_customers(&mut self, keep: i64, gone: i64) -> Result<usize> {
+        self.require("action.merge_customers", Role::Supervisor)?;
+        if keep == gone {
+            return Err(Error::Invalid(crate::domain::InvalidValue::new(
+                "customer",
+                &gone.to_string(),
+                "two different customers",
+            )));
+        }
+        self.store.write(|w| {
+            for id in [keep, gone] {
+                if w.reader().customer(id)?.is_none() {
+                    return Err(Error::CustomerNotFound(id.to_string()));
+                }
+            }
+            w.merge_customers(keep, gone)
+        })
+    }
+}
