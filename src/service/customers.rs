@@ -153,6 +153,15 @@ impl Desk {
         })
     }
 
+    /// The customer of a ticket the member may see, if it has one.
+    pub fn customer_of_ticket(&self, ticket: i64) -> Result<Option<CustomerProfile>> {
+        let reader = self.store.reader();
+        match self.visible_ticket(&reader, ticket)?.customer_id {
+            Some(id) => self.customer_profile(id).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Merges customer `gone` into `keep` (supervisors and admins): their
     /// tickets, handles, orders and notes; returns the tickets moved.
     pub fn merge_customers(&mut self, keep: i64, gone: i64) -> Result<usize> {

@@ -26,6 +26,8 @@ pub enum Action {
         id: i64,
         clocks: crate::service::SlaClocks,
     },
+    /// The customer of a ticket, if it has one.
+    CustomerLoaded(Option<Box<crate::service::CustomerProfile>>),
     /// Open tickets per (team, agent).
     QueuesLoaded(Vec<(String, Option<String>, i64)>),
     /// The member's notifications, newest first.
@@ -161,6 +163,8 @@ pub enum Command {
     Inbox,
     /// Open tickets per team and agent (supervisors).
     Queues,
+    /// The customer of the ticket under the cursor: profile, local time, tickets.
+    Customer,
     /// Watch the ticket under the cursor (its changes reach your inbox), or stop.
     Watch,
     /// Triage: take the ticket (assign it to me).
@@ -268,6 +272,7 @@ pub enum Effect {
     },
     LoadInbox,
     LoadQueues,
+    LoadCustomer(i64),
     LoadUnread,
     MarkRead(Vec<i64>),
     ToggleWatch(i64),
@@ -331,6 +336,7 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Search, "search"),
     (Command::Inbox, "inbox"),
     (Command::Queues, "queues"),
+    (Command::Customer, "customer"),
     (Command::Watch, "watch"),
     (Command::Take, "take"),
     (Command::Priority0, "priority_0"),

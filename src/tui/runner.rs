@@ -155,6 +155,9 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .map(|t| saved(t.id, "status.accepted")),
         Effect::LoadInbox => desk.inbox(false, 100).map(Action::InboxLoaded),
         Effect::LoadQueues => desk.load().map(Action::QueuesLoaded),
+        Effect::LoadCustomer(id) => desk
+            .customer_of_ticket(id)
+            .map(|p| Action::CustomerLoaded(p.map(Box::new))),
         Effect::LoadUnread => desk.unread_count().map(Action::Unread),
         Effect::MarkRead(ids) => desk
             .mark_read(Some(&ids))

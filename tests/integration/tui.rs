@@ -546,3 +546,27 @@ fn the_detail_pane_shows_who_else_is_on_the_ticket_and_typing() {
     let screen = h.render();
     assert!(!screen.contains("Also here"), "{screen}");
 }
+
+#[test]
+fn c_opens_the_customer_of_the_ticket_with_their_local_time() {
+    let mut h = harness(Lang::En);
+    // Find a ticket with a customer in the demo desk.
+    let row = (0..62)
+        .filter_map(|i| h.app.list.row(i).cloned())
+        .position(|r| r.customer.is_some())
+        .expect("a ticket with a customer");
+    for _ in 0..row {
+        h.press("j");
+    }
+    let name = h
+        .app
+        .list
+        .selected_row()
+        .and_then(|r| r.customer.clone())
+        .expect("customer");
+    h.press("C");
+    let screen = h.render();
+    assert!(screen.contains("Customer"), "{screen}");
+    assert!(screen.contains(&name), "{screen}");
+    assert!(screen.contains("tickets,"), "{screen}");
+}

@@ -96,6 +96,10 @@ impl App {
             Command::Search => self.open_search(),
             Command::Inbox => vec![Effect::LoadInbox],
             Command::Queues => vec![Effect::LoadQueues],
+            Command::Customer => self
+                .selected()
+                .map(|s| vec![Effect::LoadCustomer(s.id)])
+                .unwrap_or_default(),
             Command::Watch => self.toggle_watch(),
             // Triage keys do nothing elsewhere.
             Command::Take

@@ -255,6 +255,13 @@ impl App {
                 self.now = now;
                 Vec::new()
             }
+            Action::CustomerLoaded(profile) => {
+                match profile {
+                    Some(p) => self.customer_loaded(*p),
+                    None => self.info("customer.none", &[]),
+                }
+                Vec::new()
+            }
             Action::QueuesLoaded(rows) => {
                 self.queues_loaded(rows);
                 Vec::new()

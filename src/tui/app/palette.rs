@@ -27,6 +27,7 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::Search, "help.search"),
     (Command::Inbox, "help.inbox"),
     (Command::Queues, "help.queues"),
+    (Command::Customer, "help.customer"),
     (Command::Watch, "help.watch"),
     (Command::Views, "help.views"),
     (Command::Group, "help.group"),
