@@ -138,7 +138,8 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let mut trace = trace::Trace::from_env();
     let mut live = LiveCheck::new(&desk);
     let mut hook_due = std::time::Instant::now();
-    let mut sweep_due = std::time::Instant::now();
+    // Not at once: opening the desk should not start with a burst of writes.
+    let mut sweep_due = std::time::Instant::now() + SWEEP_EVERY;
     loop {
         guard
             .terminal

@@ -142,6 +142,10 @@ impl Desk {
         // load; its deadlines follow at each ticket's next change).
         if loaded <= DEMO_SLA_LIMIT {
             self.recompute_deadlines()?;
+            // Escalations and automations the history calls for happen now,
+            // so the desk opens settled rather than reshuffling under the
+            // first sweep.
+            self.sweep()?;
         }
         Ok(DemoSummary {
             tickets: loaded,
