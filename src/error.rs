@@ -82,6 +82,8 @@ pub enum Error {
     /// The member has no change that can be undone.
     NothingToUndo,
     /// Creating a ticket is not undone; it is closed instead.
+    /// Merges are not undone.
+    CannotUndoMerge,
     CannotUndoCreate,
     /// Every ticket of the change was changed again since; nothing was undone.
     UndoRefused,
@@ -172,6 +174,7 @@ impl Error {
             | Error::NotAwaitingAcceptance(_)
             | Error::NothingToUndo
             | Error::CannotUndoCreate
+            | Error::CannotUndoMerge
             | Error::UndoRefused
             | Error::WorkflowStateInUse { .. } => 4,
             Error::Conflict { .. } => 5,
@@ -298,6 +301,7 @@ impl Error {
             Error::ViewNotFound(name) => cat.f("error.view_not_found", &[("name", name)]),
             Error::NothingToUndo => cat.t("error.nothing_to_undo").to_string(),
             Error::CannotUndoCreate => cat.t("error.cannot_undo_create").to_string(),
+            Error::CannotUndoMerge => cat.t("error.cannot_undo_merge").to_string(),
             Error::UndoRefused => cat.t("error.undo_refused").to_string(),
             Error::Editor(message) => cat.f("error.editor", &[("message", message)]),
             Error::ViewExists(name) => cat.f("error.view_exists", &[("name", name)]),

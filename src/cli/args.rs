@@ -113,6 +113,8 @@ pub enum Command {
         #[arg(long)]
         format: Option<String>,
     },
+    /// Merge a duplicate: SRC's conversation moves to DST, SRC is closed as a link.
+    Merge { src: String, dst: String },
     /// Customers: add, list, show (the customer 360), merge.
     #[command(subcommand)]
     Customer(CustomerCommand),

@@ -122,6 +122,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Rules(c) => rules::run(desk, c, s, io),
         Command::Export(a) => export::run(desk, a, s, io),
         Command::Customer(c) => customers::run(desk, c, s, io),
+        Command::Merge { src, dst } => tickets::merge(desk, &src, &dst, s, io),
         Command::Load => rules::load(desk, s, io),
         Command::Automations(c) => rules::automations(desk, c, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),

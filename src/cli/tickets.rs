@@ -458,3 +458,31 @@ pub fn undo(desk: &mut Desk, change: Option<i64>, s: &Session, io: &mut Streams<
     }
     Ok(())
 }
+
+/// `tdesk merge SRC DST`.
+pub fn merge(
+    desk: &mut Desk,
+    src: &str,
+    dst: &str,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let number = |t: &str| {
+        t.trim()
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .map_err(|_| {
+                crate::error::Error::Invalid(crate::domain::InvalidValue::new(
+                    "ticket",
+                    t,
+                    "a ticket number",
+                ))
+            })
+    };
+    let (src, dst) = (number(src)?, number(dst)?);
+    desk.merge_tickets(src, dst)?;
+    line(
+        io.out,
+        &s.cat.f("cli.merged", &[("src", &src), ("dst", &dst)]),
+    )
+}

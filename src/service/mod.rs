@@ -13,6 +13,7 @@ mod demo;
 mod escalate;
 mod export;
 mod identity;
+mod merge;
 mod notify;
 mod ops;
 mod presence;

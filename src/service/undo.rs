@@ -51,6 +51,10 @@ impl Desk {
         if target.kind == "create" {
             return Err(Error::CannotUndoCreate);
         }
+        // A merge moved comments; taking it back event by event would lose them.
+        if target.kind == "merge" {
+            return Err(Error::CannotUndoMerge);
+        }
         let detail = format!("change {}", target.id);
         self.write_as("undo", &detail, |w, ctx| {
             let events = w.reader().change_events(target.id)?;

@@ -179,3 +179,48 @@ fn customers_have_every_handle_and_merge_into_one() {
         3
     );
 }
+
+#[test]
+fn merging_a_duplicate_moves_its_conversation_and_closes_it_as_a_link() {
+    let s = Scratch::with_desk();
+    for title in ["Parcel stuck in customs", "Re: parcel stuck in customs"] {
+        assert_eq!(code(&s.tdesk(&["add", "--title", title])), 0);
+    }
+    assert_eq!(
+        code(&s.tdesk(&["comment", "2", "--body", "Sent the invoice again."])),
+        0
+    );
+    let out = s.tdesk(&["merge", "2", "#1"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Merged #2 into #1"),
+        "{}",
+        stdout(&out)
+    );
+    let target = stdout(&s.tdesk(&["show", "1"]));
+    assert!(target.contains("Sent the invoice again."), "{target}");
+    let source = stdout(&s.tdesk(&["show", "2", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&source).expect("json");
+    assert_eq!(json["ticket"]["status"], "closed");
+    // What is left there is the link: the reason it was closed.
+    let bodies: Vec<&str> = json["comments"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|x| x["body"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(bodies, vec!["Merged into #1"]);
+    assert!(
+        json["ticket"]["tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|x| x == "merged"))
+    );
+    let history = stdout(&s.tdesk(&["history", "1", "--json"]));
+    assert!(history.contains("merged_from"), "{history}");
+    let undo = s.tdesk(&["undo"]);
+    assert_ne!(code(&undo), 0);
+    assert!(
+        stderr(&undo).contains("cannot be undone"),
+        "{}",
+        stderr(&undo)
+    );
+    assert_eq!(code(&s.tdesk(&["merge", "1", "1"])), 2);
+}

@@ -1,0 +1,97 @@
+//! Merging duplicate tickets: the source's conversation moves to the
+//! target, both histories say so, and the source is closed as a link to the
+//! target (through the workflow, as a recorded override).
+
+use crate::domain::{EventKind, Ticket};
+use crate::error::{Error, Result};
+
+use super::{Desk, MoveOptions, ops};
+
+/// The state a merged ticket ends in.
+const CLOSED: &str = "closed";
+
+impl Desk {
+    /// Moves ticket `src`'s comments to `dst`, records the merge on both and
+    /// closes `src` as a link to `dst`. Both must be tickets the member may see.
+    pub fn merge_tickets(&mut self, src: i64, dst: i64) -> Result<Ticket> {
+        if src == dst {
+            return Err(Error::Invalid(crate::domain::InvalidValue::new(
+                "ticket",
+                &format!("#{src}"),
+                "two different tickets",
+            )));
+        }
+        let detail = format!("#{src} → #{dst}");
+        self.write_as("merge", &detail, |w, ctx| {
+            let source = ops::load(w, ctx, src, None)?;
+            ops::load(w, ctx, dst, None)?;
+            // Comments keep their author and time; the search texts follow
+            // through the comment triggers.
+            for c in w.reader().comments(src)? {
+                let id = w.insert_comment(dst, &c.author, &c.body, c.internal, c.created_at)?;
+                ctx.log(
+                    w,
+                    dst,
+                    EventKind::Comment,
+                    Some("merged"),
+                    Some(&format!("#{src}")),
+                    Some(&id.to_string()),
+                )?;
+                w.delete_comment(c.id)?;
+            }
+            ctx.log(
+                w,
+                dst,
+                EventKind::Field,
+                Some("merged_from"),
+                None,
+                Some(&format!("#{src}")),
+            )?;
+            ctx.log(
+                w,
+                src,
+                EventKind::Field,
+                Some("merged_into"),
+                None,
+                Some(&format!("#{dst}")),
+            )?;
+            let changes = crate::domain::TicketChanges {
+                add_tags: vec!["merged".into()],
+                ..Default::default()
+            };
+            ops::edit(w, ctx, src, &changes, None)?;
+            if !ctx
+                .workflow
+                .state(&source.status)
+                .is_some_and(|s| s.is_final)
+            {
+                // Closing may need what a merge does not have (acceptance):
+                // it is made as an override by the merge itself.
+                let robot = super::automate::robot("merge");
+                let closer = ops::Ctx {
+                    workflow: ctx.workflow,
+                    actor: &robot,
+                    now: ctx.now,
+                    change: ctx.change,
+                };
+                // With the merge as its reason; where that is not enough
+                // (acceptance), as an override. From a state with no way to
+                // Closed the source stays open, tagged and linked: the
+                // engine refuses before writing anything.
+                for override_requirements in [false, true] {
+                    let opts = MoveOptions {
+                        note: Some(format!("Merged into #{dst}")),
+                        override_requirements,
+                        expected_version: None,
+                    };
+                    match ops::transition(w, &closer, src, CLOSED, &opts) {
+                        Ok(_) => break,
+                        Err(Error::Refused(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            ops::reload(w, dst)
+        })
+    }
+}
