@@ -165,6 +165,8 @@ pub enum Command {
     Queues,
     /// The customer of the ticket under the cursor: profile, local time, tickets.
     Customer,
+    /// Merge the ticket under the cursor into another (asks for its number).
+    Merge,
     /// Watch the ticket under the cursor (its changes reach your inbox), or stop.
     Watch,
     /// Triage: take the ticket (assign it to me).
@@ -273,6 +275,10 @@ pub enum Effect {
     LoadInbox,
     LoadQueues,
     LoadCustomer(i64),
+    Merge {
+        src: i64,
+        dst: i64,
+    },
     LoadUnread,
     MarkRead(Vec<i64>),
     ToggleWatch(i64),
@@ -337,6 +343,7 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Inbox, "inbox"),
     (Command::Queues, "queues"),
     (Command::Customer, "customer"),
+    (Command::Merge, "merge"),
     (Command::Watch, "watch"),
     (Command::Take, "take"),
     (Command::Priority0, "priority_0"),

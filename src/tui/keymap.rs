@@ -213,6 +213,7 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "i", Command::Inbox),
     (Scope::Global, "Q", Command::Queues),
     (Scope::Global, "C", Command::Customer),
+    (Scope::Global, "M", Command::Merge),
     (Scope::Global, "w", Command::Watch),
     (Scope::Pane(Pane::Triage), "t", Command::Take),
     (Scope::Pane(Pane::Triage), "enter", Command::Take),

@@ -155,6 +155,9 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .map(|t| saved(t.id, "status.accepted")),
         Effect::LoadInbox => desk.inbox(false, 100).map(Action::InboxLoaded),
         Effect::LoadQueues => desk.load().map(Action::QueuesLoaded),
+        Effect::Merge { src, dst } => desk
+            .merge_tickets(src, dst)
+            .map(|t| saved(t.id, "status.merged")),
         Effect::LoadCustomer(id) => desk
             .customer_of_ticket(id)
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),

@@ -570,3 +570,23 @@ fn c_opens_the_customer_of_the_ticket_with_their_local_time() {
     assert!(screen.contains(&name), "{screen}");
     assert!(screen.contains("tickets,"), "{screen}");
 }
+
+#[test]
+fn m_merges_the_ticket_under_the_cursor_into_another() {
+    let mut h = harness(Lang::En);
+    let src = h.app.list.selected_row().map(|r| r.id).expect("a ticket");
+    h.press("M");
+    assert!(h.render().contains("Merge into ticket number"));
+    h.press("x enter");
+    assert!(
+        h.render().contains("is not a ticket number"),
+        "{}",
+        h.render()
+    );
+    h.press("backspace 1 enter");
+    assert!(h.render().contains("Merged into #1."), "{}", h.render());
+    assert!(matches!(
+        h.desk.detail(src).expect("source").ticket.status.as_str(),
+        "closed"
+    ));
+}

@@ -96,6 +96,15 @@ impl App {
             Command::Search => self.open_search(),
             Command::Inbox => vec![Effect::LoadInbox],
             Command::Queues => vec![Effect::LoadQueues],
+            Command::Merge => {
+                if let Some(s) = self.selected() {
+                    self.overlay = Some(Overlay::Prompt {
+                        purpose: super::overlay::Prompt::MergeInto { src: s.id },
+                        input: super::overlay::text_input(""),
+                    });
+                }
+                Vec::new()
+            }
             Command::Customer => self
                 .selected()
                 .map(|s| vec![Effect::LoadCustomer(s.id)])

@@ -69,6 +69,10 @@ pub enum Prompt {
     BulkNote {
         to: String,
     },
+    /// The ticket to merge ticket `src` into.
+    MergeInto {
+        src: i64,
+    },
 }
 
 impl Prompt {
@@ -79,6 +83,7 @@ impl Prompt {
             Prompt::RemoveTag => "prompt.remove_tag",
             Prompt::Category { .. } => "prompt.category",
             Prompt::BulkNote { .. } => "prompt.bulk_note",
+            Prompt::MergeInto { .. } => "prompt.merge_into",
         }
     }
 }

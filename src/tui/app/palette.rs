@@ -28,6 +28,7 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::Inbox, "help.inbox"),
     (Command::Queues, "help.queues"),
     (Command::Customer, "help.customer"),
+    (Command::Merge, "help.merge"),
     (Command::Watch, "help.watch"),
     (Command::Views, "help.views"),
     (Command::Group, "help.group"),

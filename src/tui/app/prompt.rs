@@ -49,6 +49,18 @@ impl App {
                             }
                         }
                     }
+                    (Prompt::MergeInto { src }, _, _) => {
+                        match text.trim_start_matches('#').parse::<i64>() {
+                            Ok(dst) => vec![Effect::Merge { src: *src, dst }],
+                            Err(_) => {
+                                self.status = Some(super::Status {
+                                    text: self.cat.f("prompt.not_a_number", &[("text", &text)]),
+                                    error: true,
+                                });
+                                return (Some(Overlay::Prompt { purpose, input }), Vec::new());
+                            }
+                        }
+                    }
                     (Prompt::BulkNote { to }, _, _) => {
                         self.bulk(crate::service::BulkAction::Move {
                             to: to.clone(),
