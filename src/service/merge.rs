@@ -95,3 +95,82 @@ impl Desk {
         })
     }
 }
+
+/// At most this many suggestions.
+const SIMILAR: usize = 5;
+
+impl Desk {
+    /// Open tickets that may be the same problem as `id`: the customer's
+    /// other open tickets, then open tickets sharing the title's most telling
+    /// word (for Chinese, its first four characters). Only tickets the
+    /// member may see.
+    pub fn similar(&self, id: i64) -> Result<Vec<crate::domain::TicketRow>> {
+        let reader = self.store.reader();
+        let ticket = self.visible_ticket(&reader, id)?;
+        let open = |text: &str| -> Result<Vec<crate::domain::TicketRow>> {
+            let query = match crate::domain::Query::parse(text) {
+                Ok(q) => q,
+                Err(_) => return Ok(Vec::new()),
+            };
+            self.list(&crate::domain::ListRequest {
+                query,
+                sort: crate::domain::SortKey::Updated,
+                dir: crate::domain::SortDir::Desc,
+                limit: SIMILAR + 1,
+                offset: 0,
+                group: None,
+                backwards: false,
+            })
+        };
+        let mut out: Vec<crate::domain::TicketRow> = Vec::new();
+        if let Some(c) = ticket
+            .customer_id
+            .and_then(|c| reader.customer(c).ok().flatten())
+            && let Some(email) = &c.email
+        {
+            out.extend(open(&format!("status:open customer:{email}"))?);
+        }
+        let word = key_word(&ticket.title);
+        if let Some(word) = word {
+            out.extend(open(&format!("status:open \"{}\"", word.replace('"', "")))?);
+        }
+        let mut seen = vec![id];
+        out.retain(|r| {
+            let keep = !seen.contains(&r.id);
+            seen.push(r.id);
+            keep
+        });
+        out.truncate(SIMILAR);
+        Ok(out)
+    }
+}
+
+/// The word of a title most likely to name its problem: the longest of
+/// four letters or more, or the first four characters of a Chinese title.
+fn key_word(title: &str) -> Option<String> {
+    if title.chars().any(|c| c as u32 >= 0x2E80) {
+        let han: String = title
+            .chars()
+            .filter(|c| *c as u32 >= 0x2E80)
+            .take(4)
+            .collect();
+        return (han.chars().count() >= 3).then_some(han);
+    }
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .max_by_key(|w| w.chars().count())
+        .map(str::to_lowercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_word;
+
+    #[test]
+    fn the_key_word_is_the_longest_or_the_chinese_start() {
+        assert_eq!(key_word("Parcel stuck in customs"), Some("customs".into()));
+        assert_eq!(key_word("包裹在海关滞留两周"), Some("包裹在海".into()));
+        assert_eq!(key_word("Hi"), None);
+    }
+}

@@ -81,8 +81,11 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
-/// How long a writer waits for another writer before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for another writer before giving up. Writes are
+/// short, but on a busy two-core server eight writers and a compile can make
+/// the queue longer than a few seconds; waiting is better than an agent
+/// seeing "database is locked" and retyping.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An open desk database.
 pub struct Store {

@@ -21,6 +21,11 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
+    /// Open tickets that may be the same problem as ticket `id`.
+    SimilarLoaded {
+        id: i64,
+        rows: Vec<TicketRow>,
+    },
     /// The SLA clocks of ticket `id`.
     ClocksLoaded {
         id: i64,

@@ -115,6 +115,9 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                     if let Ok(clocks) = desk.sla_clocks(id) {
                         out.push(Action::ClocksLoaded { id, clocks });
                     }
+                    if let Ok(rows) = desk.similar(id) {
+                        out.push(Action::SimilarLoaded { id, rows });
+                    }
                     out
                 }
                 Err(e) => vec![Action::Failed(e)],

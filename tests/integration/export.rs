@@ -224,3 +224,35 @@ fn merging_a_duplicate_moves_its_conversation_and_closes_it_as_a_link() {
     );
     assert_eq!(code(&s.tdesk(&["merge", "1", "1"])), 2);
 }
+
+#[test]
+fn possible_duplicates_are_the_customers_open_tickets_and_same_words() {
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let who = Identity {
+        login: "li.na".into(),
+        display_name: "Li Na".into(),
+    };
+    let mut desk = Desk::open_in_memory(&who, clock).expect("desk");
+    let mut add = |title: &str, email: Option<&str>| {
+        desk.create_ticket(NewTicket {
+            title: title.into(),
+            customer_email: email.map(String::from),
+            ..Default::default()
+        })
+        .expect("ticket")
+    };
+    let first = add("Where is my order?", Some("lena@example.de"));
+    let same_customer = add("Invoice for order A11873", Some("lena@example.de"));
+    let same_words = add("Parcel stuck in customs", None);
+    let other = add("Parcel stuck in customs since Monday", None);
+    let _unrelated = add("Wrong size", None);
+    let ids = |id| -> Vec<i64> {
+        desk.similar(id)
+            .expect("similar")
+            .iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    assert_eq!(ids(first), vec![same_customer]);
+    assert_eq!(ids(same_words), vec![other]);
+}

@@ -72,6 +72,8 @@ pub struct DetailState {
     pub scroll: u16,
     /// The SLA clocks of a ticket, by number.
     pub clocks: Option<(i64, crate::service::SlaClocks)>,
+    /// Possible duplicates of a ticket, by number.
+    pub similar: Option<(i64, Vec<TicketRow>)>,
 }
 
 /// The message line at the bottom.
@@ -345,6 +347,10 @@ impl App {
                     self.board.loaded = true;
                     self.clamp();
                 }
+                Vec::new()
+            }
+            Action::SimilarLoaded { id, rows } => {
+                self.detail.similar = Some((id, rows));
                 Vec::new()
             }
             Action::ClocksLoaded { id, clocks } => {

@@ -42,6 +42,19 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     for l in wrap(&title, cols.max(1)) {
         out.push(Line::styled(l, app.theme.title));
     }
+    if let Some((id, rows)) = &app.detail.similar
+        && *id == t.id
+        && !rows.is_empty()
+    {
+        let list: Vec<String> = rows
+            .iter()
+            .map(|r| format!("#{} {}", r.id, sanitize_line(&r.title)))
+            .collect();
+        let text = cat.f("detail.similar", &[("list", &list.join(" · "))]);
+        for l in wrap(&text, cols.max(1)) {
+            out.push(Line::styled(l, app.theme.key));
+        }
+    }
     let others = app.others_here();
     if !others.is_empty() {
         // Logins are account names, but still text from another user.
