@@ -5,9 +5,8 @@ use super::output::{self, Table, line};
 use super::{Session, Streams};
 use crate::domain::{NewCustomer, Tier};
 use crate::error::Result;
-use crate::present::{local_time, state_label, tier_label};
+use crate::present::tier_label;
 use crate::service::{CustomerExtras, Desk};
-use crate::text::sanitize_line;
 
 pub fn run(desk: &mut Desk, c: CustomerCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let cat = &s.cat;
@@ -86,73 +85,10 @@ pub fn run(desk: &mut Desk, c: CustomerCommand, s: &Session, io: &mut Streams<'_
             if json {
                 return output::json(io.out, &p);
             }
-            let c = &p.customer;
-            line(
-                io.out,
-                &format!(
-                    "#{}  {}  · {}",
-                    c.id,
-                    sanitize_line(&c.name),
-                    tier_label(cat, c.tier)
-                ),
-            )?;
-            if let Some(tz) = c
-                .timezone
-                .as_deref()
-                .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
-            {
-                let now = desk.now().with_timezone(&tz);
-                line(
-                    io.out,
-                    &cat.f(
-                        "cli.customer_local_time",
-                        &[("time", &now.format("%H:%M")), ("zone", &tz.name())],
-                    ),
-                )?;
-            }
-            for (kind, value) in &p.handles {
-                line(io.out, &format!("  {kind}: {}", sanitize_line(value)))?;
-            }
-            if !p.orders.is_empty() {
-                line(
-                    io.out,
-                    &cat.f(
-                        "cli.customer_orders",
-                        &[("orders", &sanitize_line(&p.orders.join(", ")))],
-                    ),
-                )?;
-            }
-            if !p.notes.is_empty() {
-                line(io.out, &crate::text::sanitize_block(&p.notes))?;
-            }
-            line(
-                io.out,
-                &cat.f(
-                    "cli.customer_tickets",
-                    &[
-                        ("count", &p.tickets.len()),
-                        ("open", &p.open),
-                        (
-                            "rating",
-                            &p.last_rating
-                                .map(|r| r.to_string())
-                                .unwrap_or_else(|| "–".into()),
-                        ),
-                    ],
-                ),
-            )?;
             let tz = chrono::Local::now().offset().to_owned();
-            for t in &p.tickets {
-                line(
-                    io.out,
-                    &format!(
-                        "  #{}  {}  {}  {}",
-                        t.id,
-                        local_time(t.created_at, &tz),
-                        state_label(desk.workflow(), cat, &t.status),
-                        sanitize_line(&t.title)
-                    ),
-                )?;
+            let lines = crate::present::customer_lines(cat, desk.workflow(), &p, desk.now(), &tz);
+            for l in lines {
+                line(io.out, &l)?;
             }
             Ok(())
         }

@@ -127,6 +127,78 @@ pub fn clock_text(
     }
 }
 
+/// A customer 360 as lines, for `tdesk customer show` and the TUI's
+/// customer pane: who, their local time now, handles, orders, notes, and
+/// their tickets. Everything they or others wrote is sanitised here.
+pub fn customer_lines(
+    cat: &Catalog,
+    workflow: &Workflow,
+    p: &crate::service::CustomerProfile,
+    now: DateTime<Utc>,
+    tz: &chrono::FixedOffset,
+) -> Vec<String> {
+    let c = &p.customer;
+    let mut lines = vec![format!(
+        "#{} {} · {} · {}",
+        c.id,
+        sanitize_line(&c.name),
+        tier_label(cat, c.tier),
+        c.country.as_deref().unwrap_or("–")
+    )];
+    if let Some(zone) = c
+        .timezone
+        .as_deref()
+        .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+    {
+        let local = now.with_timezone(&zone);
+        let part = match chrono::Timelike::hour(&local) {
+            6..=11 => "customer.morning",
+            12..=17 => "customer.afternoon",
+            18..=21 => "customer.evening",
+            _ => "customer.night",
+        };
+        lines.push(cat.f(
+            "customer.local_time",
+            &[
+                ("time", &local.format("%H:%M")),
+                ("part", &cat.t(part)),
+                ("zone", &zone.name()),
+            ],
+        ));
+    }
+    for (kind, value) in &p.handles {
+        lines.push(format!("{kind}: {}", sanitize_line(value)));
+    }
+    if !p.orders.is_empty() {
+        lines.push(cat.f(
+            "cli.customer_orders",
+            &[("orders", &sanitize_line(&p.orders.join(", ")))],
+        ));
+    }
+    lines.extend(p.notes.lines().map(|l| sanitize_line(l).into_owned()));
+    let rating = p
+        .last_rating
+        .map_or_else(|| "–".to_string(), |r| r.to_string());
+    lines.push(cat.f(
+        "cli.customer_tickets",
+        &[
+            ("count", &p.tickets.len()),
+            ("open", &p.open),
+            ("rating", &rating),
+        ],
+    ));
+    for t in &p.tickets {
+        lines.push(format!(
+            "#{} {} {} {}",
+            t.id,
+            local_time(t.created_at, tz),
+            state_label(workflow, cat, &t.status),
+            sanitize_line(&t.title)
+        ));
+    }
+    lines
+}
+
 /// One line saying what a notice is about, e.g. `li.na assigned #12 to you`.
 /// Everything another user wrote is sanitised here.
 pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {

@@ -91,24 +91,13 @@ struct RawAutomation {
 
 /// Parses and checks an automation file; every problem with its line.
 pub fn parse(source: &str) -> Result<Vec<Automation>, Vec<RuleError>> {
-    let raw: RawFile = toml::from_str(source).map_err(|e| {
-        vec![RuleError {
-            line: e
-                .span()
-                .map_or(1, |s| crate::config::line_of(source, s.start)),
-            key: "rules.syntax",
-            value: e.message().to_string(),
-        }]
-    })?;
-    let mut errors = Vec::new();
+    let raw: RawFile =
+        toml::from_str(source).map_err(|e| super::parse::syntax_error(source, &e))?;
+    let mut problems = super::parse::Problems::new(source);
     let mut out = Vec::new();
     for a in raw.automation {
         let mut err = |span: std::ops::Range<usize>, key: &'static str, value: String| {
-            errors.push(RuleError {
-                line: crate::config::line_of(source, span.start),
-                key,
-                value,
-            });
+            problems.add(span, key, value);
         };
         let when = match a.on.get_ref().as_str() {
             "created" => Some(When::Created),
@@ -174,12 +163,7 @@ pub fn parse(source: &str) -> Result<Vec<Automation>, Vec<RuleError>> {
             });
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        errors.sort_by_key(|e| e.line);
-        Err(errors)
-    }
+    problems.finish(out)
 }
 
 #[cfg(test)]

@@ -97,28 +97,60 @@ struct RawThen {
     stop: bool,
 }
 
+/// A TOML error of a rule or automation file as a problem with its line.
+pub(super) fn syntax_error(source: &str, e: &toml::de::Error) -> Vec<RuleError> {
+    vec![RuleError {
+        line: e
+            .span()
+            .map_or(1, |s| crate::config::line_of(source, s.start)),
+        key: "rules.syntax",
+        value: e.message().to_string(),
+    }]
+}
+
+/// Collects problems found at byte spans of `source`, by line.
+pub(super) struct Problems<'a> {
+    source: &'a str,
+    errors: Vec<RuleError>,
+}
+
+impl<'a> Problems<'a> {
+    pub fn new(source: &'a str) -> Self {
+        Self {
+            source,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, span: std::ops::Range<usize>, key: &'static str, value: String) {
+        self.errors.push(RuleError {
+            line: crate::config::line_of(self.source, span.start),
+            key,
+            value,
+        });
+    }
+
+    /// The problems in line order, or `ok` when there are none.
+    pub fn finish<T>(mut self, ok: T) -> Result<T, Vec<RuleError>> {
+        if self.errors.is_empty() {
+            Ok(ok)
+        } else {
+            self.errors.sort_by_key(|e| e.line);
+            Err(self.errors)
+        }
+    }
+}
+
 impl RuleSet {
     /// Parses and checks a rule file; every problem found, with its line.
     pub fn parse(source: &str) -> Result<Self, Vec<RuleError>> {
-        let raw: RawFile = toml::from_str(source).map_err(|e| {
-            vec![RuleError {
-                line: e
-                    .span()
-                    .map_or(1, |s| crate::config::line_of(source, s.start)),
-                key: "rules.syntax",
-                value: e.message().to_string(),
-            }]
-        })?;
-        let mut errors = Vec::new();
+        let raw: RawFile = toml::from_str(source).map_err(|e| syntax_error(source, &e))?;
+        let mut problems = Problems::new(source);
         let mut rules = Vec::new();
         let mut names: Vec<String> = Vec::new();
         for r in raw.rule {
             let mut err = |span: std::ops::Range<usize>, key: &'static str, value: String| {
-                errors.push(RuleError {
-                    line: crate::config::line_of(source, span.start),
-                    key,
-                    value,
-                });
+                problems.add(span, key, value);
             };
             let name = r.name.get_ref().trim().to_string();
             if name.is_empty() || names.contains(&name) {
@@ -156,12 +188,7 @@ impl RuleSet {
             }
             rules.push(Rule { name, when, then });
         }
-        if errors.is_empty() {
-            Ok(RuleSet { rules })
-        } else {
-            errors.sort_by_key(|e| e.line);
-            Err(errors)
-        }
+        problems.finish(RuleSet { rules })
     }
 }
 

@@ -214,10 +214,13 @@ impl Desk {
                 change: Some(change),
             };
             let value = f(w, &ctx)?;
-            automate::on_change(w, workflow, autos, change, 0, now)?;
-            let touched = notify::touched(w, change, 0)?;
-            sla::refresh_deadlines(w, policy, &touched, now)?;
-            notify::notify_change(w, &me, change, 0, kind, now)?;
+            let follow = Followers {
+                workflow,
+                policy,
+                autos,
+                actor: &me,
+            };
+            follow.run(w, change, 0, kind, now)?;
             Ok(value)
         })
     }
@@ -249,10 +252,13 @@ impl Desk {
             };
             let after = w.reader().last_event_id()?;
             let value = f(w, &ctx)?;
-            automate::on_change(w, workflow, autos, change, after, now)?;
-            let touched = notify::touched(w, change, after)?;
-            sla::refresh_deadlines(w, policy, &touched, now)?;
-            notify::notify_change(w, &me, change, after, "bulk", now)?;
+            let follow = Followers {
+                workflow,
+                policy,
+                autos,
+                actor: &me,
+            };
+            follow.run(w, change, after, "bulk", now)?;
             Ok((value, change))
         })
     }
@@ -302,6 +308,41 @@ impl Desk {
     /// Fails when the search index does not match the tickets.
     pub fn check_search_index(&self) -> Result<()> {
         self.store.check_search_index()
+    }
+}
+
+/// What follows every change in its own transaction: the automations it
+/// sets off, then the SLA deadlines and notifications of every ticket it
+/// (and they) touched — read from the change's events once.
+struct Followers<'a> {
+    workflow: &'a Workflow,
+    policy: &'a crate::sla::Policy,
+    autos: &'a [crate::rules::automation::Automation],
+    actor: &'a User,
+}
+
+impl Followers<'_> {
+    /// `after`: only events after this one belong to this part of the
+    /// change (a bulk change is written in chunks).
+    fn run(
+        &self,
+        w: &mut Writer<'_>,
+        change: i64,
+        after: i64,
+        kind: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        automate::on_change(w, self.workflow, self.autos, change, after, now)?;
+        let mut events = w.reader().change_events(change)?;
+        events.retain(|e| e.id > after);
+        let mut touched: Vec<i64> = Vec::new();
+        for t in events.iter().filter_map(|e| e.ticket) {
+            if !touched.contains(&t) {
+                touched.push(t);
+            }
+        }
+        sla::refresh_deadlines(w, self.policy, &touched, now)?;
+        notify::notify_change(w, self.actor, change, &events, &touched, kind, now)
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{EventKind, NoticeKind, Notification, User, mentions};
+use crate::domain::{Event, EventKind, NoticeKind, Notification, User, mentions};
 use crate::error::Result;
 use crate::store::{NewNotice, Writer};
 
@@ -17,33 +17,18 @@ use super::Desk;
 /// Longest excerpt of a comment kept in a notice, in characters.
 const EXCERPT_CHARS: usize = 140;
 
-/// The tickets a change (its events after `after`) touched, in order.
-pub(super) fn touched(w: &Writer<'_>, change: i64, after: i64) -> Result<Vec<i64>> {
-    let mut ids: Vec<i64> = Vec::new();
-    for e in w.reader().change_events(change)? {
-        if e.id > after
-            && let Some(t) = e.ticket
-            && !ids.contains(&t)
-        {
-            ids.push(t);
-        }
-    }
-    Ok(ids)
-}
-
 /// Writes the notices a change of kind `summary` (`move`, `bulk`, …) calls
-/// for, in its own transaction; only
-/// events after `after` count (a bulk change is written in chunks).
+/// for, in its own transaction, from its `events` and the tickets they
+/// `touched`.
 pub(super) fn notify_change(
     w: &mut Writer<'_>,
     actor: &User,
     change: i64,
-    after: i64,
+    events: &[Event],
+    touched: &[i64],
     summary: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut events = w.reader().change_events(change)?;
-    events.retain(|e| e.id > after);
     // (login, ticket) → (reason, detail); the strongest reason wins.
     let mut notices: BTreeMap<(String, i64), (NoticeKind, Option<String>)> = BTreeMap::new();
     let mut add = |login: &str, ticket: i64, kind: NoticeKind, detail: Option<String>| {
@@ -58,12 +43,8 @@ pub(super) fn notify_change(
             }
         }
     };
-    let mut tickets = Vec::new();
-    for e in &events {
+    for e in events {
         let Some(ticket) = e.ticket else { continue };
-        if !tickets.contains(&ticket) {
-            tickets.push(ticket);
-        }
         match e.kind {
             EventKind::Assigned => {
                 if let Some(to) = e.new.as_deref().filter(|t| !t.is_empty()) {
@@ -85,7 +66,7 @@ pub(super) fn notify_change(
             _ => {}
         }
     }
-    for &ticket in &tickets {
+    for &ticket in touched {
         for login in w.reader().watchers(ticket)? {
             add(
                 &login,

@@ -137,7 +137,7 @@ fn outcome<T>(result: Result<T, Error>, id: i64) -> Outcome {
     }
 }
 
-const ACTIONS: [&str; 9] = [
+const ACTIONS: [&str; 8] = [
     "detail",
     "history",
     "comment",
@@ -146,7 +146,6 @@ const ACTIONS: [&str; 9] = [
     "take",
     "assign_other",
     "bulk_tag",
-    "undo_target",
 ];
 
 fn run(desk: &mut Desk, action: &str, id: i64) -> Outcome {
@@ -193,9 +192,6 @@ fn run(desk: &mut Desk, action: &str, id: i64) -> Outcome {
                 Some((_, e)) => Outcome::Other(format!("{e:?}")),
             }
         }
-        // Undo cannot reach past the check either: a member's own change on
-        // a ticket that is then moved out of their sight is refused as missing.
-        "undo_target" => outcome(desk.history(id).map(|_| ()), id),
         other => Outcome::Other(format!("unknown action {other}")),
     }
 }
@@ -302,7 +298,7 @@ fn every_role_action_and_ownership_matches_the_table() {
         mismatches.len(),
         mismatches.join("\n")
     );
-    assert!(checked >= 6 * (5 + 9 * 8), "{checked} combinations checked");
+    assert!(checked >= 6 * (5 + 8 * 8), "{checked} combinations checked");
 }
 
 #[test]

@@ -22,22 +22,7 @@ pub fn assign(
         return Ok(ticket);
     }
     may_assign(ctx.actor, ticket.assignee.as_deref(), login)?;
-    if let Some(l) = login {
-        require_active_user(w, l)?;
-    }
-    let update = TicketUpdate {
-        assignee: Some(login.map(String::from)),
-        ..TicketUpdate::default()
-    };
-    save(w, ctx, &ticket, &update)?;
-    ctx.log(
-        w,
-        id,
-        EventKind::Assigned,
-        None,
-        ticket.assignee.as_deref(),
-        login,
-    )?;
+    write_assignee(w, ctx, &ticket, login)?;
     if login.is_some() {
         transition::follow_on_assign(w, ctx, id)?;
     }
@@ -67,6 +52,16 @@ pub fn assign_plain(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, login: Option<&s
     if ticket.assignee.as_deref() == login {
         return Ok(());
     }
+    write_assignee(w, ctx, &ticket, login)
+}
+
+/// Stores a new assignee (who must be an active member) and logs it.
+fn write_assignee(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    ticket: &Ticket,
+    login: Option<&str>,
+) -> Result<()> {
     if let Some(l) = login {
         require_active_user(w, l)?;
     }
@@ -74,10 +69,10 @@ pub fn assign_plain(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64, login: Option<&s
         assignee: Some(login.map(String::from)),
         ..TicketUpdate::default()
     };
-    save(w, ctx, &ticket, &update)?;
+    save(w, ctx, ticket, &update)?;
     ctx.log(
         w,
-        id,
+        ticket.id,
         EventKind::Assigned,
         None,
         ticket.assignee.as_deref(),

@@ -83,77 +83,16 @@ impl App {
 
     /// `C`: the customer of the ticket under the cursor.
     pub(super) fn customer_loaded(&mut self, p: crate::service::CustomerProfile) {
-        use crate::text::sanitize_line;
-        let cat = &self.cat;
-        let c = &p.customer;
-        let title = cat.t("customer.title").to_string();
+        let title = self.cat.t("customer.title").to_string();
         // A summary's first line is its title.
-        let mut lines = vec![
-            title.clone(),
-            format!(
-                "{} · {} · {}",
-                sanitize_line(&c.name),
-                crate::present::tier_label(cat, c.tier),
-                c.country.as_deref().unwrap_or("–")
-            ),
-        ];
-        if let Some(tz) = c
-            .timezone
-            .as_deref()
-            .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
-        {
-            let local = self.now.with_timezone(&tz);
-            let part = match chrono::Timelike::hour(&local) {
-                6..=11 => "customer.morning",
-                12..=17 => "customer.afternoon",
-                18..=21 => "customer.evening",
-                _ => "customer.night",
-            };
-            lines.push(cat.f(
-                "customer.local_time",
-                &[
-                    ("time", &local.format("%H:%M")),
-                    ("part", &cat.t(part)),
-                    ("zone", &tz.name()),
-                ],
-            ));
-        }
-        for (kind, value) in &p.handles {
-            lines.push(format!("{kind}: {}", sanitize_line(value)));
-        }
-        if !p.orders.is_empty() {
-            lines.push(cat.f(
-                "cli.customer_orders",
-                &[("orders", &sanitize_line(&p.orders.join(", ")))],
-            ));
-        }
-        for l in p.notes.lines() {
-            lines.push(sanitize_line(l).into_owned());
-        }
-        lines.push(
-            cat.f(
-                "cli.customer_tickets",
-                &[
-                    ("count", &p.tickets.len()),
-                    ("open", &p.open),
-                    (
-                        "rating",
-                        &p.last_rating
-                            .map(|r| r.to_string())
-                            .unwrap_or_else(|| "–".into()),
-                    ),
-                ],
-            ),
-        );
-        for t in &p.tickets {
-            lines.push(format!(
-                "#{} {} {} {}",
-                t.id,
-                crate::present::local_time(t.created_at, &self.tz),
-                crate::present::state_label(&self.workflow, cat, &t.status),
-                sanitize_line(&t.title)
-            ));
-        }
+        let mut lines = vec![title.clone()];
+        lines.extend(crate::present::customer_lines(
+            &self.cat,
+            &self.workflow,
+            &p,
+            self.now,
+            &self.tz,
+        ));
         self.overlay = Some(Overlay::Summary {
             title,
             lines,
