@@ -20,6 +20,7 @@ pub mod domain;
 pub mod error;
 pub mod hook;
 pub mod i18n;
+pub mod interchange;
 pub mod present;
 pub mod privilege;
 pub mod rules;

@@ -1,10 +1,10 @@
 //! A message on a ticket: a public reply to the customer or an internal note.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One entry of a ticket's conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: i64,
     pub ticket: i64,

@@ -44,7 +44,7 @@ impl fmt::Display for Tier {
 }
 
 /// A stored customer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
     pub id: i64,
     pub name: String,

@@ -62,7 +62,7 @@ impl EventKind {
 }
 
 /// One audit-log entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub id: i64,
     /// The ticket changed, if the event is about a ticket.

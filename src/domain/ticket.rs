@@ -1,14 +1,14 @@
 //! Tickets: the stored record, the list row, new-ticket input and field changes.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use super::{Channel, Comment, Customer, Event, InvalidValue, Priority};
 
 /// A category path of one to three levels, e.g. `product/defect/login`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct Category(String);
 
 impl Category {
@@ -35,6 +35,14 @@ impl Category {
     }
 }
 
+impl TryFrom<String> for Category {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text).map_err(|e| format!("bad category \"{}\"", e.value))
+    }
+}
+
 impl From<Category> for String {
     fn from(c: Category) -> Self {
         c.0
@@ -55,7 +63,7 @@ pub fn normalize_tag(tag: &str) -> Option<String> {
 }
 
 /// A stored ticket.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
     /// The ticket number shown as `#123`.
     pub id: i64,

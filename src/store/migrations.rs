@@ -384,6 +384,46 @@ INSERT OR IGNORE INTO customer_handles (customer_id, kind, value)
     SELECT id, 'phone', phone FROM customers WHERE phone IS NOT NULL;
 "#;
 
+/// Interchange: where a ticket came from (an import's external id), every
+/// mail message seen or sent (threading and idempotence), attachments kept
+/// by content hash in the desk directory, and the outgoing mail queue.
+const V12_INTERCHANGE: &str = r#"
+ALTER TABLE tickets ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX tickets_external ON tickets(external_id) WHERE external_id IS NOT NULL;
+CREATE TABLE mail_messages (
+    message_id TEXT PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    comment_id INTEGER,
+    outgoing INTEGER NOT NULL,
+    at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX mail_messages_ticket ON mail_messages(ticket_id);
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    comment_id INTEGER,
+    name TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX attachments_ticket ON attachments(ticket_id, id);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    comment_id INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    error TEXT
+);
+CREATE INDEX outbox_pending ON outbox(sent_at, next_at);
+CREATE INDEX outbox_ticket ON outbox(ticket_id);
+"#;
+
 /// Fills pinyin and search keys for what a version-2 desk holds, then builds the index.
 fn backfill_search(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let customers: Vec<(i64, String)> = tx
@@ -439,6 +479,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V9_LOAD)],
     &[Step::Sql(V10_PROFILES)],
     &[Step::Sql(V11_CUSTOMERS)],
+    &[Step::Sql(V12_INTERCHANGE)],
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,8 @@ pub use events::NewEvent;
 pub use inbox::NewNotice;
 mod filter_sql;
 mod inbox;
+mod interchange;
+pub use interchange::NewAttachment;
 mod list_sql;
 mod migrations;
 mod order_sql;

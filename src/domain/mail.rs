@@ -1,0 +1,39 @@
+//! Mail and files around a ticket: attachments and replies waiting to go out.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A file kept with a ticket; its bytes live in the desk directory under
+/// their SHA-256, so the same file sent twice is stored once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub ticket: i64,
+    /// The comment (message) it came with, if any.
+    pub comment: Option<i64>,
+    pub name: String,
+    pub mime: String,
+    pub size: u64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A public reply queued for the mail command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutgoingMail {
+    pub id: i64,
+    pub ticket: i64,
+    pub comment: i64,
+    pub message_id: String,
+    pub recipient: String,
+    pub attempts: i64,
+    pub next_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Why the last try failed.
+    pub error: Option<String>,
+}
+
+/// Is this comment author a customer (an address) rather than a member (a login)?
+pub fn is_customer_author(author: &str) -> bool {
+    author.contains('@')
+}

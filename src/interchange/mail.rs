@@ -1,0 +1,428 @@
+//! One e-mail message read into what the desk needs: who wrote, which
+//! thread it belongs to, the new text (HTML turned into text, the quoted
+//! tail of a reply folded away), attachments, and — for marketplace relay
+//! mail — the marketplace and the order numbers. Charsets (GBK/GB18030,
+//! Big5, Shift_JIS, ISO-2022-JP, …), quoted-printable and base64 are
+//! decoded by mail-parser. Pure over bytes.
+
+use chrono::{DateTime, TimeZone, Utc};
+use mail_parser::{MessageParser, MimeHeaders};
+use sha2::{Digest, Sha256};
+
+/// Longest text kept from one message, in bytes (the desk's body limit);
+/// the whole message stays in the attached original.
+pub const TEXT_MAX_BYTES: usize = 1 << 20;
+
+/// A message read from its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailIn {
+    /// Message-ID without brackets; a hash of the bytes when it has none.
+    pub message_id: String,
+    /// In-Reply-To and References, nearest first.
+    pub parents: Vec<String>,
+    pub from_name: Option<String>,
+    pub from_address: String,
+    pub subject: String,
+    pub date: Option<DateTime<Utc>>,
+    /// The new text of the message.
+    pub text: String,
+    /// Lines of quoted earlier mail folded away from `text`.
+    pub folded_lines: usize,
+    /// `[#123]` in the subject.
+    pub ticket_ref: Option<i64>,
+    /// The marketplace whose relay sent this, e.g. `amazon`.
+    pub marketplace: Option<&'static str>,
+    /// Order numbers found in the subject or text.
+    pub orders: Vec<String>,
+    pub attachments: Vec<MailAttachment>,
+    /// The first language-ish hint: the text holds CJK characters.
+    pub cjk: bool,
+}
+
+/// A file that came with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAttachment {
+    pub name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a message cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailError {
+    /// Not a mail message at all (no headers to speak of).
+    NotMail,
+    /// No sender address.
+    NoSender,
+}
+
+/// Marketplace relay domains: mail from these is a buyer writing through
+/// the marketplace; the relay address stands for the buyer.
+const RELAYS: [(&str, &str); 8] = [
+    ("marketplace.amazon.", "amazon"),
+    ("members.ebay.", "ebay"),
+    ("ebay.com", "ebay"),
+    ("messaging.aliexpress.com", "aliexpress"),
+    ("relay.walmart.com", "walmart"),
+    ("messages.etsy.com", "etsy"),
+    ("mail.shopee.", "shopee"),
+    ("lazada.", "lazada"),
+];
+
+/// Reads one message.
+pub fn parse(bytes: &[u8]) -> Result<MailIn, MailError> {
+    let msg = MessageParser::default()
+        .parse(bytes)
+        .ok_or(MailError::NotMail)?;
+    if msg.headers().is_empty() {
+        return Err(MailError::NotMail);
+    }
+    let from = msg
+        .from()
+        .and_then(|a| a.first())
+        .or_else(|| msg.sender().and_then(|a| a.first()))
+        .ok_or(MailError::NoSender)?;
+    let from_address = from
+        .address()
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| a.contains('@'))
+        .ok_or(MailError::NoSender)?;
+    let marketplace = relay_of(&from_address);
+    let from_name = from
+        .name()
+        .map(|n| clean_name(n, marketplace))
+        .filter(|n| !n.is_empty());
+    let message_id = msg
+        .message_id()
+        .map(|id| id.trim().trim_matches(['<', '>']).to_string())
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| format!("sha256:{}", hex(&Sha256::digest(bytes))));
+    let mut parents: Vec<String> = Vec::new();
+    for header in [msg.in_reply_to(), msg.references()] {
+        let ids: Vec<String> = match header {
+            mail_parser::HeaderValue::Text(t) => vec![t.to_string()],
+            mail_parser::HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
+            _ => Vec::new(),
+        };
+        // References run oldest first: the nearest parent is the last.
+        for id in ids.into_iter().rev() {
+            let id = id.trim().trim_matches(['<', '>']).to_string();
+            if !id.is_empty() && !parents.contains(&id) {
+                parents.push(id);
+            }
+        }
+    }
+    let subject = clean_line(msg.subject().unwrap_or_default());
+    let date = msg
+        .date()
+        .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single());
+    let body = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let body = normalise(&body);
+    let (text, folded_lines) = fold_quoted(&body);
+    let text = cap(text.trim().to_string());
+    let mut attachments = Vec::new();
+    for part in msg.attachments() {
+        // Inline text parts are the body, already read.
+        if part.is_text() && part.attachment_name().is_none() {
+            continue;
+        }
+        let mime = part
+            .content_type()
+            .map(|ct| match ct.subtype() {
+                Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                None => ct.ctype().to_string(),
+            })
+            .unwrap_or_else(|| "application/octet-stream".into());
+        let name = part
+            .attachment_name()
+            .map(clean_line)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("attachment-{}", attachments.len() + 1));
+        attachments.push(MailAttachment {
+            name: safe_file_name(&name),
+            mime: mime.to_lowercase(),
+            bytes: part.contents().to_vec(),
+        });
+    }
+    let mut orders = find_orders(&subject);
+    for o in find_orders(&text) {
+        if !orders.contains(&o) {
+            orders.push(o);
+        }
+    }
+    let cjk = text.chars().chain(subject.chars()).any(is_cjk);
+    Ok(MailIn {
+        message_id,
+        parents,
+        from_name,
+        from_address,
+        ticket_ref: ticket_ref(&subject),
+        subject,
+        date,
+        text,
+        folded_lines,
+        marketplace,
+        orders,
+        attachments,
+        cjk,
+    })
+}
+
+/// The marketplace whose relay `address` belongs to.
+pub fn relay_of(address: &str) -> Option<&'static str> {
+    let domain = address.rsplit('@').next()?;
+    RELAYS
+        .iter()
+        .find(|(pattern, _)| {
+            domain.starts_with(pattern)
+                || domain.contains(&format!(".{pattern}"))
+                || domain == pattern.trim_end_matches('.')
+        })
+        .map(|(_, name)| *name)
+}
+
+/// "Lena K - Amazon Marketplace" → "Lena K".
+fn clean_name(name: &str, marketplace: Option<&str>) -> String {
+    let name = clean_line(name);
+    match marketplace {
+        Some(_) => name
+            .split(" - ")
+            .next()
+            .unwrap_or(&name)
+            .trim_matches(['"', ' '])
+            .to_string(),
+        None => name.trim_matches(['"', ' ']).to_string(),
+    }
+}
+
+/// One line, control characters dropped.
+fn clean_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A name that cannot climb out of a directory or hide as a dot file.
+fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let base = base.trim_start_matches('.');
+    let base: String = base.chars().take(120).collect();
+    if base.is_empty() {
+        "attachment".into()
+    } else {
+        base
+    }
+}
+
+/// Line ends to `\n`, NUL and other C0 controls (but tab) out.
+fn normalise(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
+fn cap(mut text: String) -> String {
+    if text.len() > TEXT_MAX_BYTES {
+        let mut end = TEXT_MAX_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
+
+/// Splits off the quoted tail of a reply: from the attribution line
+/// ("On … wrote:", "在 … 写道：", "-----Original Message-----",
+/// Outlook's "From:" block, "发件人：") or the trailing `>` lines. Returns
+/// the new text and how many lines were folded.
+pub fn fold_quoted(body: &str) -> (String, usize) {
+    let lines: Vec<&str> = body.lines().collect();
+    let cut = lines
+        .iter()
+        .position(|l| is_attribution(l))
+        .or_else(|| {
+            // A block of `>` lines (and blanks) running to the end.
+            let mut start = None;
+            for (i, l) in lines.iter().enumerate().rev() {
+                let t = l.trim();
+                if t.starts_with('>') {
+                    start = Some(i);
+                } else if !t.is_empty() {
+                    break;
+                }
+            }
+            start
+        })
+        .filter(|&i| lines[..i].iter().any(|l| !l.trim().is_empty()));
+    match cut {
+        Some(i) => (lines[..i].join("\n"), lines.len() - i),
+        None => (lines.join("\n"), 0),
+    }
+}
+
+fn is_attribution(line: &str) -> bool {
+    let t = line.trim();
+    let lower = t.to_lowercase();
+    (lower.starts_with("on ") && lower.ends_with("wrote:"))
+        || (lower.starts_with("am ") && lower.ends_with("schrieb:"))
+        || (lower.starts_with("le ") && lower.ends_with("a écrit :"))
+        || (t.starts_with('在') && (t.ends_with("写道：") || t.ends_with("写道:")))
+        || lower.starts_with("-----original message-----")
+        || lower.starts_with("----- original message -----")
+        || t.starts_with("-----原始邮件-----")
+        || t.starts_with("------------------ 原始邮件 ------------------")
+        || t.starts_with("发件人：")
+        || t.starts_with("发件人:")
+        || (lower.starts_with("from:") && lower.contains('@'))
+}
+
+/// `[#123]` anywhere in the subject.
+pub fn ticket_ref(subject: &str) -> Option<i64> {
+    let start = subject.find("[#")? + 2;
+    let rest = &subject[start..];
+    let end = rest.find(']')?;
+    rest[..end].trim().parse().ok().filter(|n: &i64| *n > 0)
+}
+
+/// Order numbers: Amazon's 123-1234567-1234567, eBay's 12-12345-12345, and
+/// whatever follows "order"/"订单号" with a digit in it.
+pub fn find_orders(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut push = |o: String| {
+        if !found.contains(&o) {
+            found.push(o);
+        }
+    };
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+        let groups: Vec<usize> = word.split('-').map(str::len).collect();
+        let digits = word.chars().all(|c| c.is_ascii_digit() || c == '-');
+        if digits && (groups == [3, 7, 7] || groups == [2, 5, 5]) {
+            push(word.to_string());
+        }
+    }
+    for marker in [
+        "order #",
+        "order no.",
+        "order number",
+        "order:",
+        "订单号",
+        "订单编号",
+    ] {
+        let lower = text.to_lowercase();
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(marker) {
+            let after = from + pos + marker.len();
+            let word: String = text[after..]
+                .trim_start_matches([' ', ':', '：', '#'])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if word.len() >= 4 && word.chars().any(|c| c.is_ascii_digit()) {
+                push(word);
+            }
+            from = after;
+        }
+    }
+    found
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x3040..=0x30FF)
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_tails_fold_in_several_mail_programs() {
+        let gmail = "Still nothing.\n\nOn Mon, 2 Mar 2026 at 10:00, Shop <s@x.com> wrote:\n> Any news?\n> Shop";
+        assert_eq!(fold_quoted(gmail), ("Still nothing.\n".into(), 3));
+        let qq = "还没收到\n\n------------------ 原始邮件 ------------------\n发件人: shop";
+        assert_eq!(fold_quoted(qq).0, "还没收到\n");
+        let outlook = "Thanks\nFrom: Shop <s@x.com>\nSent: Monday";
+        assert_eq!(fold_quoted(outlook).0, "Thanks");
+        let plain = "> earlier\nmy answer below a quote\n";
+        assert_eq!(fold_quoted(plain).1, 0, "a quote in the middle stays");
+        assert_eq!(
+            fold_quoted("> only a quote").1,
+            0,
+            "nothing left would be empty"
+        );
+    }
+
+    #[test]
+    fn ticket_references_and_orders_are_found() {
+        assert_eq!(ticket_ref("Re: [#123] Parcel stuck"), Some(123));
+        assert_eq!(ticket_ref("[#abc]"), None);
+        assert_eq!(
+            find_orders("Order 302-1234567-7654321 and eBay 12-12345-54321"),
+            ["302-1234567-7654321", "12-12345-54321"]
+        );
+        assert_eq!(find_orders("订单号：SO20260301 没到"), ["SO20260301"]);
+        assert_eq!(find_orders("Order #A1B2C3 please"), ["A1B2C3"]);
+        assert!(find_orders("call 555-1234").is_empty());
+    }
+
+    #[test]
+    fn relay_addresses_are_recognised() {
+        assert_eq!(relay_of("x7k2@marketplace.amazon.de"), Some("amazon"));
+        assert_eq!(relay_of("buyer@members.ebay.com"), Some("ebay"));
+        assert_eq!(relay_of("lena@example.de"), None);
+        assert_eq!(
+            clean_name("Lena K - Amazon Marketplace", Some("amazon")),
+            "Lena K"
+        );
+    }
+
+    #[test]
+    fn attachment_names_cannot_escape() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("..\\..\\boot.ini"), "boot.ini");
+        assert_eq!(safe_file_name(".hidden"), "hidden");
+        assert_eq!(safe_file_name(""), "attachment");
+    }
+
+    #[test]
+    fn a_message_without_an_id_gets_a_stable_one() {
+        let raw = b"From: a@b.c\r\nSubject: hi\r\n\r\nbody\r\n";
+        let one = parse(raw).expect("mail");
+        assert!(one.message_id.starts_with("sha256:"));
+        assert_eq!(one.message_id, parse(raw).expect("mail").message_id);
+    }
+
+    #[test]
+    fn junk_is_refused_not_panicked_on() {
+        assert!(parse(b"").is_err());
+        assert_eq!(
+            parse(b"Subject: no sender\r\n\r\nx").err(),
+            Some(MailError::NoSender)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+            if let Ok(m) = parse(&bytes) {
+                proptest::prop_assert!(m.from_address.contains('@'));
+                proptest::prop_assert!(!m.text.contains('\0'));
+            }
+        }
+
+        #[test]
+        fn header_shaped_junk_never_panics(head in "(From|To|Subject|Message-ID|References|Content-Type): [ -~]{0,40}", body in "[ -~\n]{0,80}") {
+            let raw = format!("From: x@y.z\r\n{head}\r\n\r\n{body}");
+            let _ = parse(raw.as_bytes());
+        }
+    }
+}
