@@ -136,6 +136,15 @@ pub enum Error {
     Stdin(String),
     /// Input that should be text is not UTF-8; names the source.
     NotUtf8(String),
+    /// An import found problems and wrote nothing.
+    Import {
+        file: String,
+        problems: Vec<crate::interchange::Problem>,
+    },
+    /// Mail cannot go out: the desk has no sender address set.
+    MailNotConfigured,
+    /// No attachment with that number (or not on a ticket the member may see).
+    AttachmentNotFound(i64),
 }
 
 /// A status change the workflow engine refused, with where it was going.
@@ -160,11 +169,13 @@ impl Error {
             | Error::TooLong { .. }
             | Error::Query { .. }
             | Error::NotUtf8(_)
+            | Error::Import { .. }
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
             | Error::UserNotFound(_)
             | Error::ViewNotFound(_)
-            | Error::CustomerNotFound(_) => 3,
+            | Error::CustomerNotFound(_)
+            | Error::AttachmentNotFound(_) => 3,
             Error::NotMember(_)
             | Error::NoAccess(_)
             | Error::NeedsRoot
@@ -331,6 +342,9 @@ impl Error {
             Error::Unhealthy(count) => cat.f("error.unhealthy", &[("count", count)]),
             Error::Stdin(message) => cat.f("error.read_stdin", &[("message", message)]),
             Error::NotUtf8(source) => cat.f("error.not_utf8", &[("source", source)]),
+            Error::Import { file, problems } => import_problems(cat, file, problems),
+            Error::MailNotConfigured => cat.t("error.mail_not_configured").to_string(),
+            Error::AttachmentNotFound(id) => cat.f("error.attachment_not_found", &[("id", id)]),
         }
     }
 }
@@ -406,6 +420,66 @@ impl From<rusqlite::Error> for Error {
 impl From<InvalidValue> for Error {
     fn from(v: InvalidValue) -> Self {
         Error::Invalid(v)
+    }
+}
+
+/// An import's problems, one line each after a header: `FILE:LINE: problem`.
+fn import_problems(cat: &Catalog, file: &str, problems: &[crate::interchange::Problem]) -> String {
+    let mut lines = vec![cat.f(
+        "error.import_invalid",
+        &[("file", &file), ("count", &problems.len())],
+    )];
+    for p in problems {
+        let what = issue_text(cat, &p.issue);
+        lines.push(if p.at == 0 {
+            format!("{file}: {what}")
+        } else {
+            cat.f(
+                "error.workflow_line",
+                &[("file", &file), ("line", &p.at), ("problem", &what)],
+            )
+        });
+    }
+    lines.join("\n")
+}
+
+/// One import problem in words.
+pub fn issue_text(cat: &Catalog, issue: &crate::interchange::Issue) -> String {
+    use crate::interchange::Issue;
+    use crate::interchange::csv::CsvErrorKind;
+    use crate::interchange::json::JsonError;
+    use crate::interchange::mail::MailError;
+    use crate::interchange::mapping::{MapMessage, TARGETS};
+    match issue {
+        Issue::Csv(CsvErrorKind::Binary) => cat.t("import.csv_binary").to_string(),
+        Issue::Csv(CsvErrorKind::Encoding) => cat.t("import.csv_encoding").to_string(),
+        Issue::Csv(CsvErrorKind::Unterminated) => cat.t("import.csv_unterminated").to_string(),
+        Issue::Csv(CsvErrorKind::Empty) => cat.t("import.csv_empty").to_string(),
+        Issue::Map(MapMessage::UnknownTarget(v)) => cat.f(
+            "import.map_unknown_target",
+            &[("value", v), ("known", &TARGETS.join(", "))],
+        ),
+        Issue::Map(MapMessage::MissingColumn(v)) => {
+            cat.f("import.map_missing_column", &[("value", v)])
+        }
+        Issue::Map(MapMessage::NoTitle) => cat.t("import.map_no_title").to_string(),
+        Issue::Map(MapMessage::ExtraCells { expected, found }) => cat.f(
+            "import.row_extra_cells",
+            &[("expected", expected), ("found", found)],
+        ),
+        Issue::Map(MapMessage::EmptyTitle) => cat.t("import.row_empty_title").to_string(),
+        Issue::Map(MapMessage::BadDate { field, value }) => {
+            cat.f("import.row_bad_date", &[("field", field), ("value", value)])
+        }
+        Issue::Json(JsonError::Syntax { message, .. }) => {
+            cat.f("import.json_syntax", &[("value", message)])
+        }
+        Issue::Json(JsonError::NotTdesk) => cat.t("import.json_not_tdesk").to_string(),
+        Issue::Json(JsonError::Version(v)) => cat.f("import.json_version", &[("value", v)]),
+        Issue::Mail(MailError::NotMail) => cat.t("import.mail_not_mail").to_string(),
+        Issue::Mail(MailError::NoSender) => cat.t("import.mail_no_sender").to_string(),
+        Issue::Desk(e) => e.message(cat),
+        Issue::File(file, inner) => format!("{file}: {}", issue_text(cat, inner)),
     }
 }
 

@@ -50,7 +50,7 @@ pub fn deliver(desk: &mut Desk, command: &str, cat: &Catalog) -> Result<Delivery
             text: notice_text(cat, &n),
         };
         let json = serde_json::to_string(&payload).unwrap_or_default();
-        match run(command, &json) {
+        match run_piped(command, format!("{json}\n").as_bytes(), HOOK_TIMEOUT) {
             Ok(()) => {
                 desk.hook_delivered(n.id)?;
                 done.sent += 1;
@@ -64,9 +64,14 @@ pub fn deliver(desk: &mut Desk, command: &str, cat: &Catalog) -> Result<Delivery
     Ok(done)
 }
 
-/// Runs `sh -c command` with `json` on stdin; the first line of its error
-/// output (or its exit status) when it fails.
-fn run(command: &str, json: &str) -> std::result::Result<(), String> {
+/// Runs `sh -c command` with `input` on stdin (in the member's own group
+/// in enforced mode); the first line of its error output (or its exit
+/// status) when it fails or outlasts `timeout`.
+pub(crate) fn run_piped(
+    command: &str,
+    input: &[u8],
+    timeout: Duration,
+) -> std::result::Result<(), String> {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(command)
@@ -76,8 +81,12 @@ fn run(command: &str, json: &str) -> std::result::Result<(), String> {
     crate::privilege::drop_group_for(&mut cmd);
     let mut child = cmd.spawn().map_err(|e| e.to_string())?;
     if let Some(mut stdin) = child.stdin.take() {
-        // A hook that does not read its input is not a failure.
-        let _ = writeln!(stdin, "{json}");
+        // Written on a thread: a command that never reads must not block
+        // us past the timeout. One that does not read is not a failure.
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
     }
     let started = Instant::now();
     loop {
@@ -95,10 +104,10 @@ fn run(command: &str, json: &str) -> std::result::Result<(), String> {
                     first
                 });
             }
-            None if started.elapsed() > HOOK_TIMEOUT => {
+            None if started.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("no answer in {} s", HOOK_TIMEOUT.as_secs()));
+                return Err(format!("no answer in {} s", timeout.as_secs()));
             }
             None => std::thread::sleep(Duration::from_millis(20)),
         }

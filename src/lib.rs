@@ -21,6 +21,7 @@ pub mod error;
 pub mod hook;
 pub mod i18n;
 pub mod interchange;
+pub mod mailer;
 pub mod present;
 pub mod privilege;
 pub mod rules;

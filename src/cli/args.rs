@@ -121,6 +121,19 @@ pub enum Command {
     /// Export tickets with their customers, conversations and history
     /// (supervisors and admins).
     Export(ExportArgs),
+    /// Import tickets: csv (spreadsheets, Zendesk, Freshdesk), json (a tdesk
+    /// export), eml, mbox or maildir (e-mail).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// A ticket's files: list, save or open one, attach a file.
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
+    /// Mail out: the sender and command, the queue, sending now.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Canned replies: show, check, install, or fill one in for a ticket.
+    #[command(subcommand)]
+    Replies(RepliesCommand),
     /// Routing rules for new tickets.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -454,6 +467,115 @@ pub struct ExportArgs {
     /// standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// What every import takes.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ImportFlags {
+    /// Check everything and print what would be created; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import what is good and list what is not, instead of nothing.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A CSV file: columns mapped by --map MAP.toml, or recognised from the
+    /// header (tdesk, Zendesk, Freshdesk, generic English or Chinese).
+    Csv {
+        file: PathBuf,
+        #[arg(long)]
+        map: Option<PathBuf>,
+        #[command(flatten)]
+        flags: ImportFlags,
+    },
+    /// A tdesk JSON export (admins): tickets, comments, history, customers.
+    Json {
+        file: PathBuf,
+        #[command(flatten)]
+        flags: ImportFlags,
+    },
+    /// Messages, one per file.
+    Eml {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        flags: ImportFlags,
+    },
+    /// An mbox mailbox.
+    Mbox {
+        file: PathBuf,
+        #[command(flatten)]
+        flags: ImportFlags,
+    },
+    /// A Maildir: messages in new/ are imported and moved to cur/.
+    Maildir {
+        dir: PathBuf,
+        #[command(flatten)]
+        flags: ImportFlags,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttachmentCommand {
+    /// A ticket's attachments.
+    List {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy attachment N to a file (default: its own name here).
+    Save {
+        id: i64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Open attachment N with the system's opener (xdg-open).
+    Open { id: i64 },
+    /// Attach FILE to ticket N.
+    Add { ticket: i64, file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// The desk's mail settings and the queue.
+    Show,
+    /// Set the sender, the sending command, the attachment limit (admins).
+    Set {
+        /// From address, e.g. "Shop Support <support@shop.example>".
+        #[arg(long)]
+        from: Option<String>,
+        /// A sendmail-compatible command reading the message on stdin,
+        /// e.g. "msmtp -t" or "sendmail -t".
+        #[arg(long)]
+        command: Option<String>,
+        /// Largest attachment kept, e.g. 25MB.
+        #[arg(long)]
+        attachment_limit: Option<String>,
+    },
+    /// Send the mail that is due now (for cron; an open TUI does it too).
+    Send,
+    /// Outgoing mail of ticket N, or every unsent message.
+    Queue { id: Option<i64> },
+    /// Try a failed message again now.
+    Retry { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepliesCommand {
+    /// Print the canned replies the desk uses (TOML).
+    Show,
+    /// Check a reply file without installing it.
+    Check { file: PathBuf },
+    /// Install a reply file for this desk (admins).
+    Set { file: PathBuf },
+    /// Fill reply NAME in for ticket N (in the customer's language) and print it.
+    Fill { name: String, id: i64 },
 }
 
 #[derive(Debug, Subcommand)]

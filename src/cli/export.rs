@@ -11,8 +11,8 @@ use std::path::Path;
 use super::args::{ExportArgs, join_query};
 use super::output::line;
 use super::{Session, Streams};
-use crate::domain::TicketDetail;
 use crate::error::{Error, Result};
+use crate::interchange::json::ExportedTicket;
 use crate::service::Desk;
 
 const HEADER: [&str; 19] = [
@@ -51,7 +51,7 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
-fn csv_row(d: &TicketDetail) -> String {
+fn csv_row(d: &ExportedTicket) -> String {
     let t = &d.ticket;
     let time =
         |v: Option<chrono::DateTime<chrono::Utc>>| v.map(|t| t.to_rfc3339()).unwrap_or_default();
@@ -165,6 +165,13 @@ pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) ->
     )
 }
 
+fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::Io {
+        path: "json".into(),
+        message: e.to_string(),
+    })
+}
+
 fn write_all(
     desk: &Desk,
     query: &crate::domain::Query,
@@ -177,10 +184,18 @@ fn write_all(
         w(sink, HEADER.join(",").as_bytes())?;
         w(sink, b"\r\n")?;
     } else {
-        w(sink, b"{\"format\":\"tdesk\",\"version\":1,\"tickets\":[\n")?;
+        w(
+            sink,
+            format!(
+                "{{\"format\":\"{}\",\"version\":{},\"tickets\":[\n",
+                crate::interchange::json::FORMAT,
+                crate::interchange::json::VERSION
+            )
+            .as_bytes(),
+        )?;
     }
     let mut first = true;
-    let count = desk.export_each(query, |d| {
+    let (count, customers) = desk.export_each(query, |d| {
         if csv {
             let row = csv_row(d);
             // Untrusted text never reaches a terminal with control characters.
@@ -197,14 +212,17 @@ fn write_all(
             }
             first = false;
             // JSON escapes every control character itself.
-            let json = serde_json::to_vec(d).map_err(|e| Error::Io {
-                path: "json".into(),
-                message: e.to_string(),
-            })?;
-            w(sink, &json)
+            w(sink, &json_bytes(d)?)
         }
     })?;
     if !csv {
+        w(sink, b"\n],\"customers\":[\n")?;
+        for (i, c) in desk.export_customers(&customers)?.iter().enumerate() {
+            if i > 0 {
+                w(sink, b",\n")?;
+            }
+            w(sink, &json_bytes(c)?)?;
+        }
         w(sink, b"\n]}\n")?;
     }
     sink.flush().map_err(super::output::io)?;

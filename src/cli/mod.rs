@@ -7,8 +7,10 @@ pub mod args;
 mod customers;
 mod doctor;
 mod export;
+mod import;
 mod inbox;
 mod install;
+mod mail;
 mod output;
 mod rules;
 mod setup;
@@ -121,6 +123,10 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Sla(c) => sla::run(desk, c, s, io),
         Command::Rules(c) => rules::run(desk, c, s, io),
         Command::Export(a) => export::run(desk, a, s, io),
+        Command::Import(c) => import::run(desk, c, s, io),
+        Command::Attachment(c) => mail::attachment(desk, c, s, io),
+        Command::Mail(c) => mail::mail(desk, c, s, io),
+        Command::Replies(c) => mail::replies(desk, c, s, io),
         Command::Customer(c) => customers::run(desk, c, s, io),
         Command::Merge { src, dst } => tickets::merge(desk, &src, &dst, s, io),
         Command::Load => rules::load(desk, s, io),

@@ -5,6 +5,7 @@
 //! on shift and speak the customer's language (when both are known).
 
 pub mod automation;
+pub mod canned;
 mod parse;
 #[cfg(test)]
 mod tests;

@@ -45,12 +45,18 @@ pub(super) fn robot(name: &str) -> User {
     }
 }
 
+/// The comment event field of a message from the customer.
+pub const CUSTOMER_MESSAGE: &str = "customer";
+
 /// Does `a`'s event trigger match this event?
 fn triggered(a: &Automation, e: &crate::domain::Event) -> bool {
     match &a.when {
         When::Created => e.kind == EventKind::Created,
         When::StatusChanged { to } => {
-            e.kind == EventKind::Status && to.as_deref().is_none_or(|t| e.new.as_deref() == Some(t))
+            // A state copied in by an import is history, not a move.
+            e.kind == EventKind::Status
+                && e.field.as_deref() != Some("import")
+                && to.as_deref().is_none_or(|t| e.new.as_deref() == Some(t))
         }
         When::Assigned => {
             e.kind == EventKind::Assigned && e.new.as_deref().is_some_and(|n| !n.is_empty())
@@ -61,8 +67,9 @@ fn triggered(a: &Automation, e: &crate::domain::Event) -> bool {
                 && e.new.is_some()
                 && tag.as_deref().is_none_or(|t| e.new.as_deref() == Some(t))
         }
-        // Customer messages arrive with the e-mail importer.
-        When::CustomerReplied => false,
+        When::CustomerReplied => {
+            e.kind == EventKind::Comment && e.field.as_deref() == Some(CUSTOMER_MESSAGE)
+        }
         When::Idle { .. } => false,
     }
 }

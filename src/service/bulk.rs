@@ -79,18 +79,19 @@ impl Desk {
         let detail = format!("{} ({} tickets)", action.detail(), ids.len());
         for chunk in ids.chunks(CHUNK) {
             let change = outcome.change;
-            let ((done, refused), change) = self.write_chunk(change, &detail, |w, ctx| {
-                let mut done = Vec::new();
-                let mut refused = Vec::new();
-                for &id in chunk {
-                    match w.savepoint(|w| apply(w, ctx, id, &action)) {
-                        Ok(()) => done.push(id),
-                        Err(e @ Error::Database(_)) => return Err(e),
-                        Err(e) => refused.push((id, e)),
+            let ((done, refused), change) =
+                self.write_chunk(change, "bulk", &detail, |w, ctx| {
+                    let mut done = Vec::new();
+                    let mut refused = Vec::new();
+                    for &id in chunk {
+                        match w.savepoint(|w| apply(w, ctx, id, &action)) {
+                            Ok(()) => done.push(id),
+                            Err(e @ Error::Database(_)) => return Err(e),
+                            Err(e) => refused.push((id, e)),
+                        }
                     }
-                }
-                Ok((done, refused))
-            })?;
+                    Ok((done, refused))
+                })?;
             outcome.change = Some(change);
             outcome.done.extend(done);
             outcome.refused.extend(refused);

@@ -1,8 +1,12 @@
 //! Exports: every ticket a query matches and the member may see, with its
-//! customer, conversation and history. Supervisors and admins only.
+//! customer, conversation, history, attachment records and mail thread,
+//! then the customers (with handles, orders, notes). Supervisors and admins.
 
-use crate::domain::{Query, Role, TicketDetail};
+use std::collections::BTreeSet;
+
+use crate::domain::{Query, Role};
 use crate::error::Result;
+use crate::interchange::json::{ExportedCustomer, ExportedTicket};
 
 use super::Desk;
 
@@ -11,20 +15,66 @@ const BATCH: usize = 500;
 
 impl Desk {
     /// Calls `each` with every ticket `query` matches (in number order) that
-    /// the member may see.
+    /// the member may see; returns how many and the customers they belong to.
     pub fn export_each(
         &self,
         query: &Query,
-        mut each: impl FnMut(&TicketDetail) -> Result<()>,
-    ) -> Result<usize> {
+        mut each: impl FnMut(&ExportedTicket) -> Result<()>,
+    ) -> Result<(usize, BTreeSet<i64>)> {
         self.require("action.export", Role::Supervisor)?;
         let query = self.scoped(query.clone())?;
-        let ids = self.store.reader().ids(&query)?;
+        let reader = self.store.reader();
+        let ids = reader.ids(&query)?;
+        let mut customers = BTreeSet::new();
         for chunk in ids.chunks(BATCH) {
             for &id in chunk {
-                each(&self.detail(id)?)?;
+                let d = self.detail(id)?;
+                if let Some(c) = &d.customer {
+                    customers.insert(c.id);
+                }
+                each(&ExportedTicket {
+                    external_id: reader.external_id(id)?,
+                    attachments: reader.attachments(id)?,
+                    messages: reader
+                        .message_ids(id)?
+                        .into_iter()
+                        .map(|(m, _)| m)
+                        .collect(),
+                    ticket: d.ticket,
+                    customer: d.customer,
+                    comments: d.comments,
+                    events: d.events,
+                })?;
             }
         }
-        Ok(ids.len())
+        Ok((ids.len(), customers))
+    }
+
+    /// The customers to export: every one for an admin, else those of `seen`.
+    pub fn export_customers(&self, seen: &BTreeSet<i64>) -> Result<Vec<ExportedCustomer>> {
+        let reader = self.store.reader();
+        let ids: Vec<i64> = if self.me()?.role == Role::Admin {
+            reader
+                .customers(None, usize::MAX)?
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        } else {
+            seen.iter().copied().collect()
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(customer) = reader.customer(id)? else {
+                continue;
+            };
+            let (handles, orders, notes) = reader.customer_extras(id)?;
+            out.push(ExportedCustomer {
+                customer,
+                handles,
+                orders,
+                notes,
+            });
+        }
+        Ok(out)
     }
 }

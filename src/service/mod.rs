@@ -5,6 +5,7 @@
 
 mod actions;
 mod admin;
+mod attachments;
 mod automate;
 mod bulk;
 mod clock;
@@ -13,11 +14,14 @@ mod demo;
 mod escalate;
 mod export;
 mod identity;
+mod import;
+mod mail_out;
 mod merge;
 mod notify;
 mod ops;
 mod presence;
 mod reads;
+mod replies;
 mod routing;
 mod search;
 mod simulate;
@@ -40,6 +44,8 @@ pub use customers::{CustomerExtras, CustomerProfile, HANDLE_KINDS};
 pub use demo::DemoSummary;
 pub use escalate::Fired;
 pub use identity::{Identity, account_exists};
+pub use import::{ImportOptions, ImportReport, MailOutcome};
+pub use mail_out::{Letter, MailSettings, plain_address};
 pub use ops::MoveOptions;
 pub use presence::{BEAT_EVERY, Viewer};
 pub use reads::{BoardColumn, ListPage};
@@ -230,6 +236,7 @@ impl Desk {
     fn write_chunk<T>(
         &mut self,
         change: Option<i64>,
+        kind: &str,
         detail: &str,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<(T, i64)> {
@@ -242,7 +249,7 @@ impl Desk {
             let me = current_user(&w.reader(), &login)?;
             let change = match change {
                 Some(c) => c,
-                None => w.begin_change(&login, now, "bulk", detail)?,
+                None => w.begin_change(&login, now, kind, detail)?,
             };
             let ctx = ops::Ctx {
                 workflow,
@@ -258,7 +265,7 @@ impl Desk {
                 autos,
                 actor: &me,
             };
-            follow.run(w, change, after, "bulk", now)?;
+            follow.run(w, change, after, kind, now)?;
             Ok((value, change))
         })
     }

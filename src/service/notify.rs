@@ -56,8 +56,17 @@ pub(super) fn notify_change(
                     Some(id) => w.reader().comment_body(id)?,
                     None => None,
                 };
+                let from_customer = e.field.as_deref() == Some(super::automate::CUSTOMER_MESSAGE);
                 if let Some(body) = body {
                     let excerpt: String = body.chars().take(EXCERPT_CHARS).collect();
+                    if from_customer {
+                        // The assignee hears of it; a customer's "@name"
+                        // is not a mention of staff.
+                        if let Some(to) = w.reader().ticket(ticket)?.and_then(|t| t.assignee) {
+                            add(&to, ticket, NoticeKind::CustomerReply, Some(excerpt));
+                        }
+                        continue;
+                    }
                     for login in mentions(&body) {
                         add(&login, ticket, NoticeKind::Mention, Some(excerpt.clone()));
                     }

@@ -73,6 +73,17 @@ impl Reader<'_> {
             .flatten())
     }
 
+    /// A customer by exact name (case-insensitive), the oldest if several.
+    pub fn customer_by_name(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM customers WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+            )?
+            .query_row([name.trim()], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The ticket a mail message (by Message-ID) belongs to.
     pub fn ticket_of_message(&self, message_id: &str) -> Result<Option<i64>> {
         Ok(self
@@ -82,13 +93,14 @@ impl Reader<'_> {
             .optional()?)
     }
 
-    /// The Message-IDs of a ticket's mail, oldest first (for References).
-    pub fn message_ids(&self, ticket: i64) -> Result<Vec<String>> {
+    /// The Message-IDs of a ticket's mail, oldest first, each with whether
+    /// we sent it (for In-Reply-To and References).
+    pub fn message_ids(&self, ticket: i64) -> Result<Vec<(String, bool)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT message_id FROM mail_messages WHERE ticket_id = ?1 ORDER BY at, message_id",
+            "SELECT message_id, outgoing FROM mail_messages WHERE ticket_id = ?1 ORDER BY at, message_id",
         )?;
         let ids = stmt
-            .query_map([ticket], |r| r.get(0))?
+            .query_map([ticket], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }
@@ -144,6 +156,23 @@ impl Reader<'_> {
     }
 
     /// A ticket's outgoing mail, sent or not, oldest first.
+    pub fn outgoing_mail(&self, id: i64) -> Result<Option<OutgoingMail>> {
+        let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], outgoing).optional()?)
+    }
+
+    /// Every unsent message, oldest first.
+    pub fn mail_unsent(&self, limit: usize) -> Result<Vec<OutgoingMail>> {
+        let sql = format!(
+            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let list = stmt
+            .query_map([limit as i64], outgoing)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(list)
+    }
+
     pub fn ticket_mail(&self, ticket: i64) -> Result<Vec<OutgoingMail>> {
         let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE ticket_id = ?1 ORDER BY id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -168,6 +197,19 @@ impl Writer<'_> {
         self.tx
             .prepare_cached("UPDATE tickets SET external_id = ?2 WHERE id = ?1")?
             .execute(params![ticket, external_id])?;
+        Ok(())
+    }
+
+    /// An imported ticket keeps its source's creation and update times.
+    pub fn set_import_times(
+        &mut self,
+        ticket: i64,
+        created: DateTime<Utc>,
+        updated: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE tickets SET created_at = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![ticket, to_ms(created), to_ms(updated)])?;
         Ok(())
     }
 

@@ -296,6 +296,12 @@ impl Reader<'_> {
 impl Writer<'_> {
     /// Inserts a ticket (its `id` is ignored) and its tags; returns the new number.
     pub fn insert_ticket(&mut self, t: &Ticket) -> Result<i64> {
+        self.insert_ticket_as(t, None)
+    }
+
+    /// Inserts a ticket under number `id` (a restore), or the next free
+    /// number when `None`.
+    pub fn insert_ticket_as(&mut self, t: &Ticket, id: Option<i64>) -> Result<i64> {
         let customer = match t.customer_id {
             Some(id) => self.reader().customer(id)?.map(|c| c.name),
             None => None,
@@ -305,9 +311,9 @@ impl Writer<'_> {
             "INSERT INTO tickets (title, description, status, priority, type, category, channel, \
              customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, \
              updated_at, first_response_at, resolved_at, closed_at, version, due_at, risk_at, title_pinyin, \
-             search_initials, customer_keys) \
+             search_initials, customer_keys, id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-             ?21, ?22, ?23, ?24, ?25)",
+             ?21, ?22, ?23, ?24, ?25, ?26)",
         )?;
         stmt.execute(params![
             t.title,
@@ -335,6 +341,7 @@ impl Writer<'_> {
             crate::text::pinyin_keys(&t.title),
             initials,
             super::customer_keys(customer.as_deref()),
+            id,
         ])?;
         drop(stmt);
         let id = self.tx.last_insert_rowid();

@@ -101,6 +101,9 @@ pub fn comment(
         update.first_response_at = Some(Some(ctx.now));
     }
     save(w, ctx, &ticket, &update)?;
+    if !internal {
+        super::super::mail_out::queue_reply(w, &ticket, cid, ctx.now)?;
+    }
     let kind = if internal { "note" } else { "reply" };
     ctx.log(
         w,

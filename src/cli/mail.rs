@@ -1,0 +1,279 @@
+//! `tdesk mail`, `tdesk attachment` and `tdesk replies`: the outgoing
+//! mail queue and its settings, a ticket's files, canned replies.
+
+use std::path::{Path, PathBuf};
+
+use super::args::{AttachmentCommand, MailCommand, RepliesCommand};
+use super::output::{self, Table, json, line};
+use super::{Session, Streams};
+use crate::error::{Error, Result};
+use crate::service::Desk;
+use crate::text::sanitize_line;
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// "25MB", "500k", "1048576" → bytes.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim().to_ascii_lowercase();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let n: u64 = digits.parse().ok()?;
+    let unit = t[digits.len()..]
+        .trim()
+        .trim_end_matches("ib")
+        .trim_end_matches('b');
+    let factor = match unit {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
+pub fn mail(desk: &mut Desk, c: MailCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let cat = &s.cat;
+    match c {
+        MailCommand::Show => {
+            let m = desk.mail_settings()?;
+            let none = cat.t("mail.not_set").to_string();
+            output::fields(
+                io.out,
+                &[
+                    (
+                        cat.t("mail.from").to_string(),
+                        m.from.unwrap_or(none.clone()),
+                    ),
+                    (cat.t("mail.command").to_string(), m.command.unwrap_or(none)),
+                    (
+                        cat.t("mail.attachment_limit").to_string(),
+                        format!("{} MiB", m.attachment_limit >> 20),
+                    ),
+                    (
+                        cat.t("mail.queue").to_string(),
+                        cat.f(
+                            "mail.queue_counts",
+                            &[("waiting", &m.waiting), ("failing", &m.failing)],
+                        ),
+                    ),
+                ],
+            )
+        }
+        MailCommand::Set {
+            from,
+            command,
+            attachment_limit,
+        } => {
+            if from.is_some() || command.is_some() {
+                desk.set_mail(from.as_deref(), command.as_deref())?;
+            }
+            if let Some(limit) = attachment_limit {
+                let bytes = parse_size(&limit).ok_or_else(|| {
+                    Error::Invalid(crate::domain::InvalidValue::new(
+                        "attachment",
+                        &limit,
+                        "a size like 25MB or 500KB",
+                    ))
+                })?;
+                desk.set_attachment_limit(bytes)?;
+            }
+            line(io.out, cat.t("mail.saved"))
+        }
+        MailCommand::Send => {
+            let done = crate::mailer::send_due(desk)?;
+            line(
+                io.out,
+                &cat.f(
+                    "mail.sent",
+                    &[("sent", &done.sent), ("failed", &done.failed)],
+                ),
+            )
+        }
+        MailCommand::Queue { id } => {
+            let list = desk.mail_queue(id)?;
+            let mut t = Table::new(&[
+                cat.t("col.number"),
+                cat.t("mail.ticket"),
+                cat.t("mail.to"),
+                cat.t("mail.state"),
+                cat.t("mail.error"),
+            ])
+            .flex(4);
+            for m in list {
+                let state = match m.sent_at {
+                    Some(at) => cat.f("mail.state_sent", &[("at", &at.format("%Y-%m-%d %H:%M"))]),
+                    None => cat.f("mail.state_waiting", &[("attempts", &m.attempts)]),
+                };
+                t.push(vec![
+                    m.id.to_string(),
+                    format!("#{}", m.ticket),
+                    sanitize_line(&m.recipient).into_owned(),
+                    state,
+                    sanitize_line(m.error.as_deref().unwrap_or("")).into_owned(),
+                ]);
+            }
+            line(io.out, t.render(s.width).trim_end())
+        }
+        MailCommand::Retry { id } => {
+            desk.retry_mail(id)?;
+            line(io.out, &cat.f("mail.retrying", &[("id", &id)]))
+        }
+    }
+}
+
+pub fn attachment(
+    desk: &mut Desk,
+    c: AttachmentCommand,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let cat = &s.cat;
+    match c {
+        AttachmentCommand::List { id, json: as_json } => {
+            let list = desk.attachments(id)?;
+            if as_json {
+                return json(io.out, &list);
+            }
+            let mut t = Table::new(&[
+                cat.t("col.number"),
+                cat.t("attachment.name"),
+                cat.t("attachment.type"),
+                cat.t("attachment.size"),
+            ])
+            .flex(1);
+            for a in list {
+                t.push(vec![
+                    a.id.to_string(),
+                    sanitize_line(&a.name).into_owned(),
+                    sanitize_line(&a.mime).into_owned(),
+                    human_size(a.size),
+                ]);
+            }
+            line(io.out, t.render(s.width).trim_end())
+        }
+        AttachmentCommand::Save { id, out } => {
+            let (a, path) = desk.attachment_file(id)?;
+            let target = out.unwrap_or_else(|| PathBuf::from(&a.name));
+            std::fs::copy(&path, &target).map_err(|e| io_error(&target, e))?;
+            if crate::privilege::enforced() {
+                // SAFETY: getgid cannot fail.
+                let gid = unsafe { libc::getgid() };
+                std::os::unix::fs::chown(&target, None, Some(gid))
+                    .map_err(|e| io_error(&target, e))?;
+            }
+            line(
+                io.out,
+                &cat.f("attachment.saved", &[("file", &target.display())]),
+            )
+        }
+        AttachmentCommand::Open { id } => {
+            let (_, path) = desk.attachment_file(id)?;
+            open_with_system(&path)
+        }
+        AttachmentCommand::Add { ticket, file } => {
+            let bytes = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "file".into());
+            let id = desk.attach(ticket, &name, "application/octet-stream", &bytes)?;
+            line(
+                io.out,
+                &cat.f("attachment.added", &[("id", &id), ("ticket", &ticket)]),
+            )
+        }
+    }
+}
+
+/// Opens a file with `xdg-open` (or `open` on macOS), in the member's own group.
+pub fn open_with_system(path: &Path) -> Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let mut cmd = std::process::Command::new(opener);
+    cmd.arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    crate::privilege::drop_group_for(&mut cmd);
+    cmd.spawn().map(|_| ()).map_err(|e| Error::Io {
+        path: opener.into(),
+        message: e.to_string(),
+    })
+}
+
+/// 1536 → "1.5 KiB".
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+pub fn replies(
+    desk: &mut Desk,
+    c: RepliesCommand,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let read = |file: &Path| -> Result<String> {
+        let bytes = std::fs::read(file).map_err(|e| io_error(file, e))?;
+        String::from_utf8(bytes).map_err(|_| Error::NotUtf8(file.display().to_string()))
+    };
+    match c {
+        RepliesCommand::Show => io
+            .out
+            .write_all(desk.replies_source()?.as_bytes())
+            .map_err(output::io),
+        RepliesCommand::Check { file } => {
+            let replies =
+                crate::rules::canned::parse(&read(&file)?).map_err(|errors| Error::Rules {
+                    file: file.display().to_string(),
+                    errors,
+                })?;
+            line(
+                io.out,
+                &s.cat.f(
+                    "replies.ok",
+                    &[("file", &file.display()), ("count", &replies.len())],
+                ),
+            )
+        }
+        RepliesCommand::Set { file } => {
+            let count = desk.set_replies(&read(&file)?, &file.display().to_string())?;
+            line(
+                io.out,
+                &s.cat.f(
+                    "replies.set",
+                    &[("file", &file.display()), ("count", &count)],
+                ),
+            )
+        }
+        RepliesCommand::Fill { name, id } => {
+            let text = desk.fill_reply(&name, id)?;
+            output::block(io.out, &crate::text::sanitize_block(&text), "")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_common_units() {
+        assert_eq!(parse_size("25MB"), Some(25 << 20));
+        assert_eq!(parse_size("500 KiB"), Some(500 << 10));
+        assert_eq!(parse_size("1024"), Some(1024));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(human_size(1536), "1.5 KiB");
+    }
+}

@@ -1,0 +1,163 @@
+//! Attachments: bytes stored once under their SHA-256 in the desk
+//! directory (`attachments/ab/abcdef…`), written beside their place and
+//! renamed in, so a killed process never leaves half a file where a whole
+//! one is expected; the records live in the database. A size limit
+//! (`tdesk mail set --attachment-limit`) keeps one huge file from filling
+//! the disk.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::{Attachment, Role};
+use crate::error::{Error, Result};
+use crate::interchange::mail::hex;
+use crate::store::NewAttachment;
+
+use super::{Desk, ops};
+
+/// The desk setting with the largest attachment kept, in bytes.
+pub const LIMIT_SETTING: &str = "attachments.max_bytes";
+/// The limit when none is set: 25 MiB, what common mail services accept.
+pub const DEFAULT_LIMIT: u64 = 25 << 20;
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+impl Desk {
+    /// The largest attachment the desk keeps, in bytes.
+    pub fn attachment_limit(&self) -> Result<u64> {
+        Ok(self
+            .store
+            .reader()
+            .setting(LIMIT_SETTING)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_LIMIT))
+    }
+
+    /// Where the desk keeps attachment bytes (beside its database).
+    pub fn attachments_dir(&self) -> Option<PathBuf> {
+        let db = self.path()?;
+        Some(db.parent().unwrap_or(Path::new(".")).join("attachments"))
+    }
+
+    /// Stores `bytes` under their hash (once); returns the hash.
+    pub(super) fn store_blob(&self, bytes: &[u8]) -> Result<String> {
+        let hash = hex(&Sha256::digest(bytes));
+        let Some(root) = self.attachments_dir() else {
+            // An in-memory desk (tests) keeps the record only.
+            return Ok(hash);
+        };
+        let dir = root.join(&hash[..2]);
+        let path = dir.join(&hash);
+        if path.exists() {
+            return Ok(hash);
+        }
+        // New directories get their parent's mode: group-writable (and
+        // setgid) on a shared desk, private on a personal one.
+        let desk_dir = root.parent().unwrap_or(Path::new("."));
+        let mode = std::fs::metadata(desk_dir)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0o700);
+        for d in [&root, &dir] {
+            if !d.exists() {
+                std::fs::create_dir_all(d).map_err(|e| io_error(d, e))?;
+                let _ = std::fs::set_permissions(d, std::fs::Permissions::from_mode(mode));
+            }
+        }
+        let tmp = dir.join(format!(".{hash}.{}.part", std::process::id()));
+        let written = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            let file_mode = if mode & 0o070 != 0 { 0o640 } else { 0o600 };
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(file_mode))?;
+            std::fs::rename(&tmp, &path)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io_error(&path, e));
+        }
+        Ok(hash)
+    }
+
+    /// Attaches a file to a ticket the member may see.
+    pub fn attach(&mut self, ticket: i64, name: &str, mime: &str, bytes: &[u8]) -> Result<i64> {
+        self.detail(ticket)?;
+        let limit = self.attachment_limit()?;
+        if bytes.len() as u64 > limit {
+            return Err(Error::TooLong {
+                field: "field.attachment",
+                max: limit as usize,
+            });
+        }
+        let hash = self.store_blob(bytes)?;
+        let name = name.to_string();
+        let mime = mime.to_string();
+        let size = bytes.len() as u64;
+        self.write_as("attach", &format!("#{ticket} {name}"), |w, ctx| {
+            ops::load(w, ctx, ticket, None)?;
+            let id = w.insert_attachment(&NewAttachment {
+                ticket,
+                comment: None,
+                name: &name,
+                mime: &mime,
+                size,
+                sha256: &hash,
+                at: ctx.now,
+            })?;
+            ctx.log(
+                w,
+                ticket,
+                crate::domain::EventKind::Field,
+                Some("attachment"),
+                None,
+                Some(&name),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// A ticket's attachments, if the member may see the ticket.
+    pub fn attachments(&self, ticket: i64) -> Result<Vec<Attachment>> {
+        let reader = self.store.reader();
+        self.visible_ticket(&reader, ticket)?;
+        reader.attachments(ticket)
+    }
+
+    /// An attachment and where its bytes are, if the member may see its ticket.
+    pub fn attachment_file(&self, id: i64) -> Result<(Attachment, PathBuf)> {
+        let reader = self.store.reader();
+        let a = reader
+            .attachment(id)?
+            .ok_or(Error::AttachmentNotFound(id))?;
+        self.visible_ticket(&reader, a.ticket)
+            .map_err(|_| Error::AttachmentNotFound(id))?;
+        let root = self
+            .attachments_dir()
+            .ok_or(Error::AttachmentNotFound(id))?;
+        let path = root
+            .join(&a.sha256[..2.min(a.sha256.len())])
+            .join(&a.sha256);
+        if !path.exists() {
+            return Err(Error::Io {
+                path: path.display().to_string(),
+                message: "missing".into(),
+            });
+        }
+        Ok((a, path))
+    }
+
+    /// Sets the largest attachment kept (admins only).
+    pub fn set_attachment_limit(&mut self, bytes: u64) -> Result<()> {
+        self.require("action.mail_settings", Role::Admin)?;
+        self.store
+            .write(|w| w.set_setting(LIMIT_SETTING, &bytes.to_string()))
+    }
+}

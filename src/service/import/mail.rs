@@ -1,0 +1,241 @@
+//! E-mail in: a new message becomes a ticket; an answer (by In-Reply-To /
+//! References, or `[#123]` in the subject from the ticket's own customer)
+//! becomes a public comment by the customer, which the "customer replied"
+//! automation takes from waiting_customer back to in_progress and which
+//! tells the assignee. An answer to a closed ticket opens a follow-up.
+//! Each message is one transaction, acting as `automation:mail` (mail is
+//! the desk's job, not one member's, so it reaches every team's tickets).
+
+use crate::domain::{Channel, EventKind, NewTicket};
+use crate::error::Result;
+use crate::interchange::mail::MailIn;
+use crate::store::{NewAttachment, TicketUpdate, Writer};
+
+use super::super::{Desk, automate, ops, routing};
+use super::{CustomerKey, resolve_customer};
+
+/// What importing one message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailOutcome {
+    Created(i64),
+    Reply(i64),
+    /// Seen before (same Message-ID): nothing written.
+    Duplicate,
+}
+
+/// A file ready to record: name, type, size, hash.
+struct Stored {
+    name: String,
+    mime: String,
+    size: u64,
+    hash: String,
+}
+
+impl Desk {
+    /// Imports one message read from `raw`.
+    pub fn import_mail(&mut self, msg: &MailIn, raw: &[u8]) -> Result<MailOutcome> {
+        self.require_import()?;
+        if self
+            .store
+            .reader()
+            .ticket_of_message(&msg.message_id)?
+            .is_some()
+        {
+            return Ok(MailOutcome::Duplicate);
+        }
+        let target = self.thread_of(msg)?;
+        // Bytes go to disk before the transaction: a failed write leaves an
+        // unreferenced file (harmless, stored by hash), never a record
+        // without its file.
+        let limit = self.attachment_limit()?;
+        let mut files = Vec::new();
+        let mut dropped = Vec::new();
+        let original = ("original.eml", "message/rfc822", raw);
+        let parts = msg
+            .attachments
+            .iter()
+            .map(|a| (a.name.as_str(), a.mime.as_str(), a.bytes.as_slice()));
+        for (name, mime, bytes) in std::iter::once(original).chain(parts) {
+            if bytes.len() as u64 > limit {
+                dropped.push(format!("{name} ({} bytes)", bytes.len()));
+                continue;
+            }
+            files.push(Stored {
+                name: name.to_string(),
+                mime: mime.to_string(),
+                size: bytes.len() as u64,
+                hash: self.store_blob(bytes)?,
+            });
+        }
+        let rules = self.rules.clone();
+        let detail = format!("{} {}", msg.from_address, msg.message_id);
+        self.write_as("mail", &detail, |w, ctx| {
+            let robot = automate::robot("mail");
+            let ctx = ops::Ctx {
+                workflow: ctx.workflow,
+                actor: &robot,
+                now: ctx.now,
+                change: ctx.change,
+            };
+            // Another process may have taken this message meanwhile.
+            if w.reader().ticket_of_message(&msg.message_id)?.is_some() {
+                return Ok(MailOutcome::Duplicate);
+            }
+            let customer = resolve_customer(
+                w,
+                &CustomerKey {
+                    name: msg.from_name.as_deref(),
+                    email: Some(&msg.from_address),
+                    phone: None,
+                    buyer: msg
+                        .marketplace
+                        .map(|m| format!("{m}:{}", local_part(&msg.from_address))),
+                    language: msg.cjk.then_some("zh-CN"),
+                },
+                ctx.now,
+            )?
+            .map(|(id, _)| id);
+            if let Some(cid) = customer {
+                for o in &msg.orders {
+                    w.add_order(cid, o)?;
+                }
+            }
+            let text = with_dropped(&msg.text, &dropped);
+            let (ticket, comment, outcome) = match target {
+                Some(id) => {
+                    let cid = customer_message(w, &ctx, id, &msg.from_address, &text)?;
+                    (id, Some(cid), MailOutcome::Reply(id))
+                }
+                None => {
+                    let id = new_ticket(w, &ctx, msg, &text, customer)?;
+                    routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
+                    (id, None, MailOutcome::Created(id))
+                }
+            };
+            w.record_message(&msg.message_id, ticket, comment, false, ctx.now)?;
+            for f in &files {
+                w.insert_attachment(&NewAttachment {
+                    ticket,
+                    comment,
+                    name: &f.name,
+                    mime: &f.mime,
+                    size: f.size,
+                    sha256: &f.hash,
+                    at: ctx.now,
+                })?;
+            }
+            Ok(outcome)
+        })
+    }
+
+    /// The open ticket a message answers, if any.
+    fn thread_of(&self, msg: &MailIn) -> Result<Option<i64>> {
+        let reader = self.store.reader();
+        let mut found = None;
+        for parent in &msg.parents {
+            if let Some(id) = reader.ticket_of_message(parent)? {
+                found = Some(id);
+                break;
+            }
+        }
+        if found.is_none()
+            && let Some(id) = msg.ticket_ref
+            && let Some(t) = reader.ticket(id)?
+        {
+            // `[#123]` alone is easy to type: only the ticket's own customer
+            // (any of their addresses) may add to it this way.
+            let sender = reader.customer_by_handle("email", &msg.from_address)?;
+            if t.customer_id.is_some() && t.customer_id == sender {
+                found = Some(id);
+            }
+        }
+        let Some(id) = found else { return Ok(None) };
+        let Some(t) = reader.ticket(id)? else {
+            return Ok(None);
+        };
+        // An answer to a closed ticket starts a new one.
+        let closed = self.workflow.state(&t.status).is_some_and(|s| s.is_final);
+        Ok((!closed).then_some(id))
+    }
+}
+
+fn local_part(address: &str) -> &str {
+    address.split('@').next().unwrap_or(address)
+}
+
+/// The text with a line per attachment too big to keep.
+fn with_dropped(text: &str, dropped: &[String]) -> String {
+    let mut out = text.to_string();
+    for d in dropped {
+        out.push_str(&format!("\n[✗ {d}]"));
+    }
+    out
+}
+
+/// A public comment by the customer: no first response (that is ours to
+/// give), recorded as a customer message for automations and notices.
+pub(crate) fn customer_message(
+    w: &mut Writer<'_>,
+    ctx: &ops::Ctx<'_>,
+    id: i64,
+    from: &str,
+    body: &str,
+) -> Result<i64> {
+    let ticket = ops::reload(w, id)?;
+    let body = if body.trim().is_empty() {
+        "…"
+    } else {
+        body.trim_end()
+    };
+    ops::check_body("field.comment", body)?;
+    let cid = w.insert_comment(id, from, body, false, ctx.now)?;
+    ops::save(w, ctx, &ticket, &TicketUpdate::default())?;
+    ctx.log(
+        w,
+        id,
+        EventKind::Comment,
+        Some(automate::CUSTOMER_MESSAGE),
+        None,
+        Some(&cid.to_string()),
+    )?;
+    Ok(cid)
+}
+
+fn new_ticket(
+    w: &mut Writer<'_>,
+    ctx: &ops::Ctx<'_>,
+    msg: &MailIn,
+    text: &str,
+    customer: Option<i64>,
+) -> Result<i64> {
+    let title = if msg.subject.trim().is_empty() {
+        text.lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("…")
+            .chars()
+            .take(80)
+            .collect()
+    } else {
+        msg.subject.chars().take(ops::TITLE_MAX_CHARS).collect()
+    };
+    let mut custom = serde_json::Map::new();
+    if !msg.orders.is_empty() {
+        custom.insert("orders".into(), msg.orders.join(" ").into());
+    }
+    if let Some(m) = msg.marketplace {
+        custom.insert("marketplace".into(), m.into());
+    }
+    let new = NewTicket {
+        title,
+        description: text.to_string(),
+        channel: Some(if msg.marketplace.is_some() {
+            Channel::Marketplace
+        } else {
+            Channel::Email
+        }),
+        customer_id: customer,
+        custom,
+        ..NewTicket::default()
+    };
+    ops::create(w, ctx, new)
+}

@@ -1,0 +1,263 @@
+//! Rows from a spreadsheet or another helpdesk's export become tickets.
+//! States, types and members are checked against this desk before the
+//! first write; a ticket arrives in its source's state as an import (not a
+//! workflow move, so no automation reacts to history being copied in).
+
+use crate::domain::{Category, Channel, EventKind, NewTicket, Priority};
+use crate::error::{Error, Result};
+use crate::interchange::Problem;
+use crate::interchange::mapping::ImportRow;
+use crate::store::{TicketUpdate, Writer};
+
+use super::super::{Desk, ops, routing};
+use super::{CHUNK, CustomerKey, ImportOptions, ImportReport, Progress, resolve_customer};
+
+/// A row checked against the desk, ready to write.
+struct Prepared {
+    row: ImportRow,
+    title: String,
+    status: Option<String>,
+    priority: Option<Priority>,
+    kind: Option<String>,
+    category: Option<Category>,
+    channel: Channel,
+}
+
+impl Desk {
+    /// Imports mapped rows. `problems` are those found while reading the
+    /// file; with any (or any found here) nothing is written unless
+    /// `opts.skip_bad`, which imports the rest and lists them as skipped.
+    pub fn import_rows(
+        &mut self,
+        file: &str,
+        rows: Vec<ImportRow>,
+        mut problems: Vec<Problem>,
+        opts: ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport> {
+        self.require_import()?;
+        let mut report = ImportReport::default();
+        let mut ready = Vec::with_capacity(rows.len());
+        let mut seen = std::collections::HashSet::new();
+        for row in rows {
+            if !seen.insert(row.external_id.clone())
+                || self
+                    .store
+                    .reader()
+                    .ticket_by_external(&row.external_id)?
+                    .is_some()
+            {
+                report.unchanged += 1;
+                continue;
+            }
+            match self.prepare(row) {
+                Ok(p) => ready.push(p),
+                Err(p) => problems.push(p),
+            }
+        }
+        problems.sort_by_key(|p| p.at);
+        if !problems.is_empty() && !opts.skip_bad {
+            return Err(Error::Import {
+                file: file.to_string(),
+                problems,
+            });
+        }
+        report.skipped = problems;
+        if opts.dry_run {
+            report.planned = ready
+                .iter()
+                .map(|p| (p.row.line, p.title.clone()))
+                .collect();
+            return Ok(report);
+        }
+        let total = ready.len();
+        let rules = self.rules.clone();
+        let mut change = None;
+        let mut done = 0;
+        let mut rest = ready.into_iter();
+        loop {
+            let chunk: Vec<Prepared> = rest.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let detail = format!("{file} ({total})");
+            let ((ids, customers), c) = self.write_chunk(change, "import", &detail, |w, ctx| {
+                let mut ids = Vec::with_capacity(chunk.len());
+                let mut customers = 0;
+                for p in chunk {
+                    let (id, new_customer) = write_row(w, ctx, p)?;
+                    let t = ops::reload(w, id)?;
+                    if t.assignee.is_none()
+                        && t.team.is_none()
+                        && t.status == ctx.workflow.initial().id
+                    {
+                        routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
+                    }
+                    customers += usize::from(new_customer);
+                    ids.push(id);
+                }
+                Ok((ids, customers))
+            })?;
+            change = Some(c);
+            done += ids.len();
+            report.created.extend(ids);
+            report.customers += customers;
+            progress(done, total);
+        }
+        Ok(report)
+    }
+
+    /// Checks a row's values against this desk.
+    fn prepare(&self, row: ImportRow) -> std::result::Result<Prepared, Problem> {
+        let at = row.line;
+        let bad = |e: Error| Problem::desk(at, e);
+        let title = ops::clean_title(&row.title).map_err(bad)?;
+        ops::check_body("field.description", &row.description).map_err(bad)?;
+        let status = match &row.status {
+            Some(s) => {
+                let id = self.state_id(s);
+                if self.workflow.state(&id).is_none() {
+                    return Err(bad(Error::UnknownValue {
+                        field: "status",
+                        value: s.clone(),
+                        known: self
+                            .workflow
+                            .states()
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    }));
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        let priority = row
+            .priority
+            .as_deref()
+            .map(Priority::parse)
+            .transpose()
+            .map_err(|e| bad(e.into()))?;
+        let kind = row
+            .kind
+            .as_deref()
+            .map(|k| ops::resolve_type(&self.workflow, k))
+            .transpose()
+            .map_err(bad)?;
+        let category = row
+            .category
+            .as_deref()
+            .map(Category::parse)
+            .transpose()
+            .map_err(|e| bad(e.into()))?;
+        let channel = row
+            .channel
+            .as_deref()
+            .map(Channel::parse)
+            .transpose()
+            .map_err(|e| bad(e.into()))?
+            .unwrap_or(Channel::Import);
+        if let Some(login) = &row.assignee {
+            match self.store.reader().user(login).map_err(bad)? {
+                Some(u) if u.active => {}
+                _ => return Err(bad(Error::UserNotFound(login.clone()))),
+            }
+        }
+        Ok(Prepared {
+            row,
+            title,
+            status,
+            priority,
+            kind,
+            category,
+            channel,
+        })
+    }
+}
+
+/// Writes one checked row; returns the ticket and whether a customer was created.
+fn write_row(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, p: Prepared) -> Result<(i64, bool)> {
+    let row = p.row;
+    let customer = resolve_customer(
+        w,
+        &CustomerKey {
+            name: row.customer.as_deref(),
+            email: row.customer_email.as_deref(),
+            phone: row.customer_phone.as_deref(),
+            buyer: None,
+            language: None,
+        },
+        ctx.now,
+    )?;
+    let mut custom = row.custom;
+    if !row.orders.is_empty() {
+        custom.insert("orders".into(), row.orders.join(" ").into());
+    }
+    let new = NewTicket {
+        title: p.title,
+        description: row.description,
+        priority: p.priority,
+        kind: p.kind,
+        category: p.category,
+        channel: Some(p.channel),
+        customer_email: None,
+        customer_id: customer.map(|(id, _)| id),
+        assignee: row.assignee,
+        team: row.team,
+        tags: row.tags,
+        custom,
+        due: None,
+    };
+    let id = ops::create(w, ctx, new)?;
+    w.set_external_id(id, &row.external_id)?;
+    if let Some((cid, _)) = customer {
+        for o in &row.orders {
+            w.add_order(cid, o)?;
+        }
+    }
+    if let Some(status) = &p.status {
+        place(w, ctx, id, status, row.updated.or(row.created))?;
+    }
+    if row.created.is_some() || row.updated.is_some() {
+        let created = row.created.unwrap_or(ctx.now);
+        w.set_import_times(id, created, row.updated.unwrap_or(created).max(created))?;
+    }
+    Ok((id, customer.is_some_and(|(_, new)| new)))
+}
+
+/// Puts an imported ticket in its source's state, with the resolved and
+/// closed times that state implies. Recorded as a status event marked
+/// `import`, which automations do not react to.
+fn place(
+    w: &mut Writer<'_>,
+    ctx: &ops::Ctx<'_>,
+    id: i64,
+    status: &str,
+    when: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<()> {
+    let ticket = ops::reload(w, id)?;
+    if ticket.status == status {
+        return Ok(());
+    }
+    let at = when.unwrap_or(ctx.now);
+    let order = |s: &str| ctx.workflow.states().iter().position(|x| x.id == s);
+    let resolved = order("resolved");
+    let here = order(status);
+    let is_final = ctx.workflow.state(status).is_some_and(|s| s.is_final);
+    let update = TicketUpdate {
+        status: Some(status.to_string()),
+        resolved_at: (here >= resolved && resolved.is_some()).then_some(Some(at)),
+        closed_at: is_final.then_some(Some(at)),
+        ..TicketUpdate::default()
+    };
+    ops::save(w, ctx, &ticket, &update)?;
+    ctx.log(
+        w,
+        id,
+        EventKind::Status,
+        Some("import"),
+        Some(&ticket.status),
+        Some(status),
+    )
+}

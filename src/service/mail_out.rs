@@ -1,0 +1,260 @@
+//! Mail out: a public reply on a ticket that came by mail (or any e-mail
+//! ticket once the desk has a sender address) is queued in the same
+//! transaction as the reply, with its own Message-ID, so nothing is lost
+//! when the mail command is missing or fails. Sending (crate::mailer)
+//! takes letters from here and reports back; failures stay on the queue
+//! row, visible on the ticket, and are retried after 1 min, doubling to 1 h.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::domain::{OutgoingMail, Role, Ticket};
+use crate::error::{Error, Result};
+use crate::store::Writer;
+
+use super::Desk;
+
+/// The desk setting with the From address.
+pub const FROM_SETTING: &str = "mail.from";
+/// The desk setting with the sending command.
+pub const COMMAND_SETTING: &str = "mail.command";
+
+/// Retries wait this long after the first failure, doubling…
+const FIRST_RETRY_MINUTES: i64 = 1;
+/// …up to this.
+const LAST_RETRY_MINUTES: i64 = 60;
+
+/// The desk's mail settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MailSettings {
+    pub from: Option<String>,
+    pub command: Option<String>,
+    pub attachment_limit: u64,
+    /// Unsent messages, and how many of them failed at least once.
+    pub waiting: i64,
+    pub failing: i64,
+}
+
+/// One message ready for the mail command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub id: i64,
+    pub ticket: i64,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    pub date: DateTime<Utc>,
+}
+
+/// The domain part of a From setting ("Shop <s@shop.example>" → shop.example).
+fn domain_of(from: &str) -> Option<&str> {
+    let at = from.rfind('@')?;
+    let d = from[at + 1..].trim_end_matches(['>', ' ']);
+    (!d.is_empty()).then_some(d)
+}
+
+/// An address a header can carry as it is: one @, no spaces or controls.
+pub fn plain_address(text: &str) -> bool {
+    text.matches('@').count() == 1
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | '<' | '>' | ';'))
+}
+
+/// Queues comment `comment` of `ticket` for the customer, when the ticket
+/// talks by mail. Called in the reply's own transaction.
+pub(super) fn queue_reply(
+    w: &mut Writer<'_>,
+    ticket: &Ticket,
+    comment: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let from = w.reader().setting(FROM_SETTING)?;
+    let by_mail = w.reader().has_mail(ticket.id)?
+        || (ticket.channel == crate::domain::Channel::Email && from.is_some());
+    if !by_mail {
+        return Ok(());
+    }
+    let Some(customer) = ticket.customer_id else {
+        return Ok(());
+    };
+    let address = match w.reader().customer(customer)?.and_then(|c| c.email) {
+        Some(a) => Some(a),
+        None => w
+            .reader()
+            .customer_extras(customer)?
+            .0
+            .into_iter()
+            .find(|(k, _)| k == "email")
+            .map(|(_, v)| v),
+    };
+    let Some(to) = address.filter(|a| plain_address(a)) else {
+        return Ok(());
+    };
+    let domain = from
+        .as_deref()
+        .and_then(domain_of)
+        .unwrap_or("tdesk.invalid");
+    let message_id = format!(
+        "tdesk.{}.{}.{}@{}",
+        ticket.id,
+        comment,
+        now.timestamp_millis(),
+        domain
+    );
+    w.queue_mail(ticket.id, comment, &message_id, &to, now)?;
+    w.record_message(&message_id, ticket.id, Some(comment), true, now)?;
+    Ok(())
+}
+
+impl Desk {
+    pub fn mail_settings(&self) -> Result<MailSettings> {
+        let r = self.store.reader();
+        let (waiting, failing) = r.mail_backlog()?;
+        Ok(MailSettings {
+            from: r.setting(FROM_SETTING)?,
+            command: r.setting(COMMAND_SETTING)?,
+            attachment_limit: self.attachment_limit()?,
+            waiting,
+            failing,
+        })
+    }
+
+    /// Sets the From address and/or the command (admins). An empty value clears it.
+    pub fn set_mail(&mut self, from: Option<&str>, command: Option<&str>) -> Result<()> {
+        self.require("action.mail_settings", Role::Admin)?;
+        if let Some(f) = from.map(str::trim).filter(|f| !f.is_empty())
+            && (domain_of(f).is_none() || f.contains(['\r', '\n']))
+        {
+            return Err(Error::Invalid(crate::domain::InvalidValue::new(
+                "from",
+                f,
+                "Shop Support <support@shop.example>",
+            )));
+        }
+        self.store.write(|w| {
+            for (key, value) in [(FROM_SETTING, from), (COMMAND_SETTING, command)] {
+                match value.map(str::trim) {
+                    None => {}
+                    Some("") => w.delete_setting(key)?,
+                    Some(v) => w.set_setting(key, v)?,
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Letters due now (at most `limit`), composed from their tickets.
+    pub fn mail_due(&self, limit: usize) -> Result<Vec<Letter>> {
+        let r = self.store.reader();
+        let from = r.setting(FROM_SETTING)?.ok_or(Error::MailNotConfigured)?;
+        let mut letters = Vec::new();
+        for m in r.mail_due(self.clock.now(), limit)? {
+            let Some(ticket) = r.ticket(m.ticket)? else {
+                continue;
+            };
+            let body = r.comment_body(m.comment)?.unwrap_or_default();
+            let thread = r.message_ids(m.ticket)?;
+            let references: Vec<String> = thread
+                .iter()
+                .map(|(id, _)| id.clone())
+                .filter(|id| *id != m.message_id)
+                .collect();
+            let in_reply_to = thread
+                .iter()
+                .rev()
+                .find(|(id, outgoing)| !outgoing && *id != m.message_id)
+                .map(|(id, _)| id.clone());
+            let title = format!("[#{}] {}", ticket.id, ticket.title);
+            letters.push(Letter {
+                id: m.id,
+                ticket: m.ticket,
+                from: from.clone(),
+                to: m.recipient,
+                subject: if in_reply_to.is_some() {
+                    format!("Re: {title}")
+                } else {
+                    title
+                },
+                body,
+                message_id: m.message_id,
+                in_reply_to,
+                references,
+                date: self.clock.now(),
+            });
+        }
+        Ok(letters)
+    }
+
+    /// Records that letter `id` went out.
+    pub fn mail_delivered(&mut self, id: i64) -> Result<()> {
+        let now = self.clock.now();
+        self.store.write(|w| w.mail_sent(id, now))
+    }
+
+    /// Records a failed try; the next one waits longer.
+    pub fn mail_undelivered(&mut self, id: i64, error: &str) -> Result<()> {
+        let now = self.clock.now();
+        self.store.write(|w| {
+            let attempts = w
+                .reader()
+                .outgoing_mail(id)?
+                .map_or(0, |m| m.attempts)
+                .clamp(0, 10);
+            let wait = (FIRST_RETRY_MINUTES << attempts).min(LAST_RETRY_MINUTES);
+            let error: String = error.chars().take(500).collect();
+            w.mail_failed(id, &error, now + Duration::minutes(wait))
+        })
+    }
+
+    /// Outgoing mail of a ticket the member may see, or every unsent letter.
+    pub fn mail_queue(&self, ticket: Option<i64>) -> Result<Vec<OutgoingMail>> {
+        let r = self.store.reader();
+        match ticket {
+            Some(id) => {
+                self.visible_ticket(&r, id)?;
+                r.ticket_mail(id)
+            }
+            None => {
+                self.require("action.mail_queue", Role::Supervisor)?;
+                r.mail_unsent(1000)
+            }
+        }
+    }
+
+    /// Tries an unsent letter again at the next send.
+    pub fn retry_mail(&mut self, id: i64) -> Result<bool> {
+        let m = self
+            .store
+            .reader()
+            .outgoing_mail(id)?
+            .ok_or(Error::TicketNotFound(id))?;
+        self.visible_ticket(&self.store.reader(), m.ticket)?;
+        let now = self.clock.now();
+        self.store.write(|w| w.mail_retry(id, now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_settings_give_their_domain() {
+        assert_eq!(domain_of("Shop <s@shop.example>"), Some("shop.example"));
+        assert_eq!(domain_of("s@x.cn"), Some("x.cn"));
+        assert_eq!(domain_of("nobody"), None);
+    }
+
+    #[test]
+    fn only_plain_addresses_reach_a_header() {
+        assert!(plain_address("lena@example.de"));
+        assert!(!plain_address("a@b.c\r\nBcc: x@y.z"));
+        assert!(!plain_address("a@b.c, x@y.z"));
+        assert!(!plain_address("no-at"));
+    }
+}

@@ -1,0 +1,96 @@
+//! Canned replies of this desk (a setting, else the built-in file), and
+//! one filled in for a ticket: its customer's language, name and order,
+//! the member's name.
+
+use std::collections::BTreeMap;
+
+use crate::domain::Role;
+use crate::error::{Error, Result};
+use crate::rules::canned::{self, Canned};
+
+use super::Desk;
+
+/// The desk setting holding an installed reply file.
+pub const REPLIES_SETTING: &str = "replies";
+
+impl Desk {
+    /// The reply file in use (TOML).
+    pub fn replies_source(&self) -> Result<String> {
+        Ok(self
+            .store
+            .reader()
+            .setting(REPLIES_SETTING)?
+            .unwrap_or_else(|| canned::DEFAULT_REPLIES.to_string()))
+    }
+
+    /// The canned replies in use.
+    pub fn canned_replies(&self) -> Result<Vec<Canned>> {
+        canned::parse(&self.replies_source()?).map_err(|errors| Error::Rules {
+            file: REPLIES_SETTING.into(),
+            errors,
+        })
+    }
+
+    /// Checks and installs a reply file (admins); returns how many replies it has.
+    pub fn set_replies(&mut self, source: &str, file: &str) -> Result<usize> {
+        self.require("action.rules_set", Role::Admin)?;
+        let replies = canned::parse(source).map_err(|errors| Error::Rules {
+            file: file.to_string(),
+            errors,
+        })?;
+        self.store
+            .write(|w| w.set_setting(REPLIES_SETTING, source))?;
+        Ok(replies.len())
+    }
+
+    /// Reply `name` filled in for ticket `id`, in its customer's language.
+    pub fn fill_reply(&self, name: &str, id: i64) -> Result<String> {
+        let replies = self.canned_replies()?;
+        let reply = replies
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| Error::UnknownValue {
+                field: "reply",
+                value: name.to_string(),
+                known: replies
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        let detail = self.detail(id)?;
+        let me = self.me()?;
+        let customer = detail.customer.as_ref();
+        let name = customer.map(|c| c.name.clone()).unwrap_or_default();
+        let first = name.split_whitespace().next().unwrap_or(&name).to_string();
+        let order = detail
+            .ticket
+            .custom
+            .get("orders")
+            .and_then(|v| v.as_str())
+            .and_then(|o| o.split_whitespace().next())
+            .map(String::from)
+            .or_else(|| {
+                let extras =
+                    customer.and_then(|c| self.store.reader().customer_extras(c.id).ok())?;
+                extras.1.last().cloned()
+            })
+            .unwrap_or_default();
+        let values: BTreeMap<&str, String> = [
+            ("customer.name", name.clone()),
+            ("customer.first_name", first),
+            (
+                "customer.email",
+                customer.and_then(|c| c.email.clone()).unwrap_or_default(),
+            ),
+            ("ticket.number", id.to_string()),
+            ("ticket.title", detail.ticket.title.clone()),
+            ("agent.name", me.display_name.clone()),
+            ("agent.login", me.login.clone()),
+            ("order", order),
+        ]
+        .into();
+        let language = customer.and_then(|c| c.language.as_deref());
+        Ok(canned::fill(reply.text_for(language), &values))
+    }
+}
