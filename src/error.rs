@@ -430,7 +430,12 @@ fn import_problems(cat: &Catalog, file: &str, problems: &[crate::interchange::Pr
         &[("file", &file), ("count", &problems.len())],
     )];
     for p in problems {
-        let what = issue_text(cat, &p.issue);
+        // A problem already named after this file is not prefixed twice.
+        let issue = match &p.issue {
+            crate::interchange::Issue::File(named, inner) if named == file => inner,
+            other => other,
+        };
+        let what = issue_text(cat, issue);
         lines.push(if p.at == 0 {
             format!("{file}: {what}")
         } else {

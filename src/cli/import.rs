@@ -266,8 +266,20 @@ fn import_messages(
     let mut done = Vec::new();
     for (n, (i, m, raw)) in parsed.into_iter().enumerate() {
         match desk.import_mail(&m, &raw)? {
-            MailOutcome::Created(id) => report.created.push(id),
-            MailOutcome::Reply(id) => report.replies.push(id),
+            MailOutcome::Created {
+                ticket,
+                new_customer,
+            } => {
+                report.created.push(ticket);
+                report.customers += usize::from(new_customer);
+            }
+            MailOutcome::Reply {
+                ticket,
+                new_customer,
+            } => {
+                report.replies.push(ticket);
+                report.customers += usize::from(new_customer);
+            }
             MailOutcome::Duplicate => report.unchanged += 1,
         }
         done.push(i);

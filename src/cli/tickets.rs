@@ -268,6 +268,8 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
     for c in &d.comments {
         let kind = if c.internal {
             cat.t("detail.internal")
+        } else if crate::domain::is_customer_author(&c.author) {
+            cat.t("detail.customer")
         } else {
             cat.t("detail.reply")
         };

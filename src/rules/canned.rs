@@ -15,9 +15,9 @@ pub const DEFAULT_REPLIES: &str = include_str!("../../assets/replies.toml");
 
 /// Variables a template may use.
 pub const VARIABLES: [&str; 8] = [
-    "customer.name",
-    "customer.first_name",
-    "customer.email",
+    "customer.name",       // template variable
+    "customer.first_name", // template variable
+    "customer.email",      // template variable
     "ticket.number",
     "ticket.title",
     "agent.name",
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn variables_are_filled_and_unknown_ones_refused_by_line() {
         let values: BTreeMap<&str, String> = [
-            ("customer.name", "Lena".to_string()),
+            ("customer.name", "Lena".to_string()), // template variable
             ("ticket.number", "42".to_string()),
         ]
         .into();

@@ -1,5 +1,5 @@
-//! Merging duplicate tickets: the source's conversation moves to the
-//! target, both histories say so, and the source is closed as a link to the
+//! Merging duplicate tickets: the source's conversation, attachments and
+//! mail thread move to the target, both histories say so, and the source is closed as a link to the
 //! target (through the workflow, as a recorded override).
 
 use crate::domain::{EventKind, Ticket};
@@ -37,8 +37,13 @@ impl Desk {
                     Some(&format!("#{src}")),
                     Some(&id.to_string()),
                 )?;
+                // Attachments, mail ids and queued mail follow their comment.
+                w.move_comment_links(c.id, id, dst)?;
                 w.delete_comment(c.id)?;
             }
+            // The rest (the original mail, ticket attachments) follows too,
+            // so later replies to the source's thread land on the target.
+            w.move_ticket_links(src, dst)?;
             ctx.log(
                 w,
                 dst,

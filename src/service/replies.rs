@@ -77,10 +77,10 @@ impl Desk {
             })
             .unwrap_or_default();
         let values: BTreeMap<&str, String> = [
-            ("customer.name", name.clone()),
-            ("customer.first_name", first),
+            ("customer.name", name.clone()), // template variable
+            ("customer.first_name", first),  // template variable
             (
-                "customer.email",
+                "customer.email", // template variable
                 customer.and_then(|c| c.email.clone()).unwrap_or_default(),
             ),
             ("ticket.number", id.to_string()),

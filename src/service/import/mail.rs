@@ -17,8 +17,10 @@ use super::{CustomerKey, resolve_customer};
 /// What importing one message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MailOutcome {
-    Created(i64),
-    Reply(i64),
+    /// A new ticket; `new_customer` when its sender was not known.
+    Created { ticket: i64, new_customer: bool },
+    /// A comment on an open ticket.
+    Reply { ticket: i64, new_customer: bool },
     /// Seen before (same Message-ID): nothing written.
     Duplicate,
 }
@@ -81,7 +83,7 @@ impl Desk {
             if w.reader().ticket_of_message(&msg.message_id)?.is_some() {
                 return Ok(MailOutcome::Duplicate);
             }
-            let customer = resolve_customer(
+            let resolved = resolve_customer(
                 w,
                 &CustomerKey {
                     name: msg.from_name.as_deref(),
@@ -93,8 +95,9 @@ impl Desk {
                     language: msg.cjk.then_some("zh-CN"),
                 },
                 ctx.now,
-            )?
-            .map(|(id, _)| id);
+            )?;
+            let customer = resolved.map(|(id, _)| id);
+            let new_customer = resolved.is_some_and(|(_, created)| created);
             if let Some(cid) = customer {
                 for o in &msg.orders {
                     w.add_order(cid, o)?;
@@ -104,12 +107,26 @@ impl Desk {
             let (ticket, comment, outcome) = match target {
                 Some(id) => {
                     let cid = customer_message(w, &ctx, id, &msg.from_address, &text)?;
-                    (id, Some(cid), MailOutcome::Reply(id))
+                    (
+                        id,
+                        Some(cid),
+                        MailOutcome::Reply {
+                            ticket: id,
+                            new_customer,
+                        },
+                    )
                 }
                 None => {
                     let id = new_ticket(w, &ctx, msg, &text, customer)?;
                     routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
-                    (id, None, MailOutcome::Created(id))
+                    (
+                        id,
+                        None,
+                        MailOutcome::Created {
+                            ticket: id,
+                            new_customer,
+                        },
+                    )
                 }
             };
             w.record_message(&msg.message_id, ticket, comment, false, ctx.now)?;

@@ -234,6 +234,8 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     for c in &d.comments {
         let (tag, style) = if c.internal {
             (cat.t("detail.internal"), app.theme.internal)
+        } else if crate::domain::is_customer_author(&c.author) {
+            (cat.t("detail.customer"), app.theme.key)
         } else {
             (cat.t("detail.reply"), app.theme.ok)
         };
