@@ -32,6 +32,11 @@ pub fn send_due(desk: &mut Desk) -> Result<Sent> {
         other => other?,
     };
     for letter in letters {
+        // Longer than one try may take: a sender killed mid-way leaves the
+        // letter to the next run after the lease, not lost.
+        if !desk.claim_mail(letter.id, SEND_TIMEOUT * 2)? {
+            continue;
+        }
         let outcome = match &settings.command {
             Some(command) => {
                 crate::hook::run_piped(command, render(&letter).as_bytes(), SEND_TIMEOUT)

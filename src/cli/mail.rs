@@ -7,6 +7,7 @@ use super::args::{AttachmentCommand, MailCommand, RepliesCommand};
 use super::output::{self, Table, json, line};
 use super::{Session, Streams};
 use crate::error::{Error, Result};
+use crate::present::human_size;
 use crate::service::Desk;
 use crate::text::sanitize_line;
 
@@ -209,15 +210,6 @@ pub fn open_with_system(path: &Path) -> Result<()> {
     })
 }
 
-/// 1536 → "1.5 KiB".
-pub fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
-}
-
 pub fn replies(
     desk: &mut Desk,
     c: RepliesCommand,
@@ -274,6 +266,5 @@ mod tests {
         assert_eq!(parse_size("500 KiB"), Some(500 << 10));
         assert_eq!(parse_size("1024"), Some(1024));
         assert_eq!(parse_size("lots"), None);
-        assert_eq!(human_size(1536), "1.5 KiB");
     }
 }

@@ -14,7 +14,8 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::i18n::Catalog;
 use crate::present::{
-    age, describe_event, explain, local_time, priority_label, state_label, tier_label, type_label,
+    age, attachment_line, describe_event, explain, local_time, mail_state, priority_label,
+    state_label, tier_label, type_label,
 };
 use crate::service::{Desk, MoveOptions};
 
@@ -260,6 +261,19 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         line(io.out, cat.t("detail.description"))?;
         block(io.out, &t.description, "  ")?;
     }
+    let files = desk.attachments(t.id)?;
+    let outgoing = desk.mail_queue(Some(t.id))?;
+    let ticket_files: Vec<_> = files.iter().filter(|a| a.comment.is_none()).collect();
+    if !ticket_files.is_empty() {
+        line(io.out, "")?;
+        line(
+            io.out,
+            &cat.f("detail.attachments", &[("count", &ticket_files.len())]),
+        )?;
+        for a in ticket_files {
+            line(io.out, &format!("  {}", attachment_line(cat, a)))?;
+        }
+    }
     line(io.out, "")?;
     line(
         io.out,
@@ -281,7 +295,13 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
                 crate::text::sanitize_line(&c.author)
             ),
         )?;
+        if let Some(o) = outgoing.iter().find(|o| o.comment == c.id) {
+            line(io.out, &format!("    {}", mail_state(cat, o, &Local).0))?;
+        }
         block(io.out, &c.body, "    ")?;
+        for a in files.iter().filter(|a| a.comment == Some(c.id)) {
+            line(io.out, &format!("    {}", attachment_line(cat, a)))?;
+        }
     }
     Ok(())
 }

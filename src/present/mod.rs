@@ -3,10 +3,12 @@
 //! descriptions of audit events. Pure: the caller passes `now` and the zone.
 
 mod explain;
+mod mail;
 
 use chrono::{DateTime, TimeZone, Utc};
 
 pub use explain::explain;
+pub use mail::{attachment_line, human_size, mail_state};
 
 use crate::domain::{Event, EventKind, Priority, Role, Tier};
 use crate::i18n::Catalog;
@@ -187,15 +189,34 @@ pub fn customer_lines(
             ("rating", &rating),
         ],
     ));
-    for t in &p.tickets {
-        lines.push(format!(
-            "#{} {} {} {}",
-            t.id,
-            local_time(t.created_at, tz),
-            state_label(workflow, cat, &t.status),
-            sanitize_line(&t.title)
-        ));
-    }
+    // One timeline, newest first: each ticket where it was opened, each of
+    // the customer's messages where it arrived.
+    let mut timeline: Vec<(DateTime<Utc>, String)> = p
+        .tickets
+        .iter()
+        .map(|t| {
+            let line = format!(
+                "#{} {} {} {}",
+                t.id,
+                local_time(t.created_at, tz),
+                state_label(workflow, cat, &t.status),
+                sanitize_line(&t.title)
+            );
+            (t.created_at, line)
+        })
+        .collect();
+    timeline.extend(p.messages.iter().map(|m| {
+        let first = m.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let line = format!(
+            "#{} {}   ✉ {}",
+            m.ticket,
+            local_time(m.created_at, tz),
+            crate::text::truncate(&sanitize_line(first), 60)
+        );
+        (m.created_at, line)
+    }));
+    timeline.sort_by(|a, b| b.0.cmp(&a.0));
+    lines.extend(timeline.into_iter().map(|(_, line)| line));
     lines
 }
 

@@ -22,7 +22,12 @@ pub struct CustomerProfile {
     pub open: usize,
     /// The last rating they gave, if any.
     pub last_rating: Option<u8>,
+    /// Their latest messages on those tickets, newest first.
+    pub messages: Vec<crate::domain::Comment>,
 }
+
+/// At most this many messages in a customer's timeline.
+const TIMELINE_MESSAGES: usize = 50;
 
 /// What `customer add` takes besides the customer itself.
 #[derive(Debug, Clone, Default)]
@@ -142,7 +147,13 @@ impl Desk {
             .iter()
             .filter(|t| open_states.contains(&t.status.as_str()))
             .count();
+        let messages = reader
+            .customer_messages(id, TIMELINE_MESSAGES)?
+            .into_iter()
+            .filter(|m| tickets.iter().any(|t| t.id == m.ticket))
+            .collect();
         Ok(CustomerProfile {
+            messages,
             customer,
             handles,
             orders,

@@ -190,6 +190,14 @@ impl Desk {
         Ok(letters)
     }
 
+    /// Takes a due letter for this process to send, for `lease`; false when
+    /// another sender (a second terminal, cron) has it.
+    pub fn claim_mail(&mut self, id: i64, lease: std::time::Duration) -> Result<bool> {
+        let now = self.clock.now();
+        let until = now + Duration::from_std(lease).unwrap_or(Duration::minutes(5));
+        self.store.write(|w| w.claim_mail(id, now, until))
+    }
+
     /// Records that letter `id` went out.
     pub fn mail_delivered(&mut self, id: i64) -> Result<()> {
         let now = self.clock.now();

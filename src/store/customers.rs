@@ -92,6 +92,23 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// The latest messages a customer wrote on their tickets (comments
+    /// whose author is an address, as mail import records them).
+    pub fn customer_messages(&self, id: i64, limit: usize) -> Result<Vec<crate::domain::Comment>> {
+        let sql = format!(
+            "SELECT {} FROM comments \
+             WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = ?1) \
+               AND internal = 0 AND author LIKE '%@%' \
+             ORDER BY created_at DESC, id DESC LIMIT ?2",
+            rows::COMMENT_COLUMNS
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let list = stmt
+            .query_map(params![id, limit as i64], rows::comment)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(list)
+    }
+
     pub fn customer_count(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -311,6 +311,24 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Takes letter `id` for sending until `until`, unless another process
+    /// took it or it went out meanwhile: two senders never send it twice.
+    pub fn claim_mail(
+        &mut self,
+        id: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE outbox SET next_at = ?3 \
+                 WHERE id = ?1 AND sent_at IS NULL AND next_at <= ?2",
+            )?
+            .execute(params![id, to_ms(now), to_ms(until)])?;
+        Ok(n == 1)
+    }
+
     /// Tries a failed mail again now.
     pub fn mail_retry(&mut self, id: i64, now: DateTime<Utc>) -> Result<bool> {
         let n = self

@@ -26,6 +26,21 @@ pub enum Action {
         id: i64,
         rows: Vec<TicketRow>,
     },
+    /// The canned replies (name, first line) to pick from for ticket `id`.
+    RepliesLoaded {
+        id: i64,
+        replies: Vec<(String, String)>,
+    },
+    /// A canned reply filled in for ticket `id`.
+    ReplyFilled {
+        id: i64,
+        text: String,
+    },
+    /// Ticket `id`'s attachments and mail.
+    MailLoaded {
+        id: i64,
+        info: MailInfo,
+    },
     /// The SLA clocks of ticket `id`.
     ClocksLoaded {
         id: i64,
@@ -41,6 +56,8 @@ pub enum Action {
     Unread(i64),
     /// An escalation sweep took this many steps.
     Swept(usize),
+    /// A mail run ended.
+    Mailed(crate::mailer::Sent),
     /// A notify-hook run ended.
     Delivered(crate::hook::Delivery),
     /// Watching `id` is now `on`.
@@ -107,6 +124,13 @@ pub enum Action {
     Failed(Error),
 }
 
+/// A ticket's files and the mail state of its replies.
+#[derive(Debug, Clone, Default)]
+pub struct MailInfo {
+    pub attachments: Vec<crate::domain::Attachment>,
+    pub outgoing: Vec<crate::domain::OutgoingMail>,
+}
+
 /// What a key press means; the keymap maps keys to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Command {
@@ -128,6 +152,10 @@ pub enum Command {
     Filter,
     NewTicket,
     Comment,
+    /// A public reply to the customer (mailed on mail tickets).
+    Reply,
+    /// Pick a canned reply; it opens filled in as a reply.
+    CannedReply,
     Assign,
     Move,
     MovePrev,
@@ -230,6 +258,8 @@ pub enum Job {
     },
     /// Take the SLA escalation steps that are due.
     Sweep,
+    /// Pipe due replies to the desk's mail command, when it has one.
+    SendMail,
     /// Hand pending notices to the member's notify hook.
     Deliver {
         command: String,
@@ -280,6 +310,13 @@ pub enum Effect {
     LoadInbox,
     LoadQueues,
     LoadCustomer(i64),
+    /// The canned replies, for a menu on ticket `id`.
+    LoadReplies(i64),
+    /// Canned reply `name` filled in for ticket `id`.
+    FillReply {
+        id: i64,
+        name: String,
+    },
     Merge {
         src: i64,
         dst: i64,
@@ -321,6 +358,8 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Filter, "filter"),
     (Command::NewTicket, "new_ticket"),
     (Command::Comment, "comment"),
+    (Command::Reply, "reply"),
+    (Command::CannedReply, "canned_reply"),
     (Command::Assign, "assign"),
     (Command::Move, "move"),
     (Command::MovePrev, "move_prev"),

@@ -183,6 +183,8 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "/", Command::Filter),
     (Scope::Global, "n", Command::NewTicket),
     (Scope::Global, "c", Command::Comment),
+    (Scope::Global, "r", Command::Reply),
+    (Scope::Global, "R", Command::CannedReply),
     (Scope::Global, "a", Command::Assign),
     (Scope::Global, "m", Command::Move),
     (Scope::Global, "<", Command::MovePrev),

@@ -39,6 +39,8 @@ const WORKER_POLL: Duration = Duration::from_millis(15);
 const LIVE_POLL: Duration = Duration::from_millis(500);
 /// How often new notices are handed to the notify hook, when there is one.
 const HOOK_EVERY: Duration = Duration::from_secs(10);
+/// How often an open TUI pipes due replies to the mail command.
+const MAIL_EVERY: Duration = Duration::from_secs(15);
 /// How often an open TUI takes the SLA escalation steps that are due.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
@@ -140,6 +142,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let mut hook_due = std::time::Instant::now();
     // Not at once: opening the desk should not start with a burst of writes.
     let mut sweep_due = std::time::Instant::now() + SWEEP_EVERY;
+    let mut mail_due = std::time::Instant::now() + MAIL_EVERY;
     loop {
         guard
             .terminal
@@ -172,6 +175,16 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
                 &mut desk,
                 &mut app,
                 vec![Effect::Background(action::Job::Sweep)],
+            );
+        }
+        // Replies go out from any open desk (each letter is claimed, so
+        // never twice), on the worker: a slow mail server holds up no key.
+        if arrived >= mail_due {
+            mail_due = arrived + MAIL_EVERY;
+            runner.settle(
+                &mut desk,
+                &mut app,
+                vec![Effect::Background(action::Job::SendMail)],
             );
         }
         // The hook runs on the worker: a slow one never holds up a key.

@@ -118,6 +118,15 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                     if let Ok(rows) = desk.similar(id) {
                         out.push(Action::SimilarLoaded { id, rows });
                     }
+                    if let (Ok(attachments), Ok(outgoing)) =
+                        (desk.attachments(id), desk.mail_queue(Some(id)))
+                    {
+                        let info = crate::tui::action::MailInfo {
+                            attachments,
+                            outgoing,
+                        };
+                        out.push(Action::MailLoaded { id, info });
+                    }
                     out
                 }
                 Err(e) => vec![Action::Failed(e)],
@@ -164,6 +173,19 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::LoadCustomer(id) => desk
             .customer_of_ticket(id)
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),
+        Effect::LoadReplies(id) => desk.canned_replies().map(|replies| {
+            let replies = replies
+                .into_iter()
+                .map(|r| {
+                    let first = r.text_for(None).lines().next().unwrap_or("").to_string();
+                    (r.name, first)
+                })
+                .collect();
+            Action::RepliesLoaded { id, replies }
+        }),
+        Effect::FillReply { id, name } => desk
+            .fill_reply(&name, id)
+            .map(|text| Action::ReplyFilled { id, text }),
         Effect::LoadUnread => desk.unread_count().map(Action::Unread),
         Effect::MarkRead(ids) => desk
             .mark_read(Some(&ids))

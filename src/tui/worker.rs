@@ -1,7 +1,7 @@
 //! The worker thread: runs [`Job`]s that can take long on a big desk (counts,
 //! the board, search) on its own connection, so typing never waits on them.
-//! When a newer read of the same kind is queued, the older one is skipped;
-//! when it is already running, its query is interrupted.
+//! When a newer job of the same kind is queued, the older one is skipped;
+//! when a read is already running, its query is interrupted.
 
 use std::mem::{Discriminant, discriminant};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
@@ -67,6 +67,16 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(fired) => Action::Swept(fired.len()),
             Err(e) => Action::Failed(e),
         },
+        Job::SendMail => match desk.mail_settings() {
+            Ok(settings) if settings.command.is_none() => {
+                Action::Mailed(crate::mailer::Sent::default())
+            }
+            Ok(_) => match crate::mailer::send_due(desk) {
+                Ok(sent) => Action::Mailed(sent),
+                Err(e) => Action::Failed(e),
+            },
+            Err(e) => Action::Failed(e),
+        },
         Job::Deliver { command, cat } => match crate::hook::deliver(desk, &command, &cat) {
             Ok(done) => Action::Delivered(done),
             Err(e) => Action::Failed(e),
@@ -78,14 +88,20 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
     }
 }
 
-/// Reads can be skipped or stopped when a newer one of their kind comes.
+/// Reads can be stopped when a newer one of their kind comes. Writes never
+/// are: an interrupted mail run could send a letter without recording it.
 fn read_kind(job: &Job) -> Option<Discriminant<Job>> {
-    (!matches!(job, Job::Bulk { .. })).then(|| discriminant(job))
+    let write = matches!(
+        job,
+        Job::Bulk { .. } | Job::Sweep | Job::SendMail | Job::Deliver { .. }
+    );
+    (!write).then(|| discriminant(job))
 }
 
-/// Whether `b` makes a queued `a` pointless (reads only; writes always run).
+/// Whether `b` makes a queued `a` pointless: reads, and the periodic runs
+/// (the newer one does the same work). Bulk actions always run.
 fn same_kind(a: &Job, b: &Job) -> bool {
-    read_kind(a).is_some() && read_kind(a) == read_kind(b)
+    !matches!(a, Job::Bulk { .. }) && discriminant(a) == discriminant(b)
 }
 
 /// Whether a result only says that its query was stopped for a newer one.

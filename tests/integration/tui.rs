@@ -590,3 +590,67 @@ fn m_merges_the_ticket_under_the_cursor_into_another() {
         "closed"
     ));
 }
+
+/// A desk on disk holding a mail thread (#1) with attachments and a reply
+/// the mail command could not send.
+fn mail_desk() -> (tempfile::TempDir, Desk) {
+    let (dir, mut desk, _) = disk_desk(0, 1);
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mail");
+    for file in [
+        "01-gmail-en.eml",
+        "11-gmail-reply.eml",
+        "12-attachments.eml",
+    ] {
+        let raw = std::fs::read(corpus.join(file)).expect("corpus file");
+        let mail = tdesk::interchange::mail::parse(&raw).expect("parses");
+        desk.import_mail(&mail, &raw).expect("imports");
+    }
+    let refusing = "cat >/dev/null; echo 'msmtp: cannot connect to smtp.example' >&2; exit 75";
+    desk.set_mail(Some("support@shop.example"), Some(refusing))
+        .expect("mail settings");
+    desk.comment(
+        1,
+        "We asked the courier; it clears customs tomorrow.",
+        false,
+    )
+    .expect("reply");
+    let sent = tdesk::mailer::send_due(&mut desk).expect("send run");
+    assert_eq!(sent.failed, 1, "the refusing command fails the letter");
+    (dir, desk)
+}
+
+fn mail_screen(lang: Lang, size: (u16, u16), keys: &str) -> String {
+    let (_dir, desk) = mail_desk();
+    let mut h = Harness::new(desk, Catalog::new(lang), size, now()).expect("harness");
+    h.press(keys);
+    h.render()
+}
+
+#[test]
+fn the_detail_pane_lists_attachments_and_why_a_reply_was_not_mailed() {
+    let screen = mail_screen(Lang::En, (110, 60), "enter");
+    assert!(screen.contains("Attachments (1)"), "{screen}");
+    assert!(screen.contains("original.eml"), "{screen}");
+    assert!(screen.contains("customs-letter.pdf"), "{screen}");
+    assert!(screen.contains("[customer] lena.k@example.de"), "{screen}");
+    assert!(
+        screen.contains("✉ mail to lena.k@example.de failed (try 1): msmtp: cannot"),
+        "{screen}"
+    );
+    let zh = mail_screen(Lang::ZhCn, (110, 60), "enter");
+    assert!(zh.contains("附件（1）"), "{zh}");
+    assert!(
+        zh.contains("发送给 lena.k@example.de 失败（第 1 次）"),
+        "{zh}"
+    );
+}
+
+#[test]
+fn mail_detail_en() {
+    insta::assert_snapshot!(mail_screen(Lang::En, (80, 24), "enter G"));
+}
+
+#[test]
+fn mail_detail_zh() {
+    insta::assert_snapshot!(mail_screen(Lang::ZhCn, (80, 24), "enter G"));
+}

@@ -43,7 +43,11 @@ impl App {
                 self.overlay = Some(Overlay::Form(Box::new(TicketForm::new_ticket(self))));
                 Vec::new()
             }
-            Command::Comment => self.open_comment(),
+            Command::Comment | Command::Reply => self.open_comment(""),
+            Command::CannedReply => self
+                .selected()
+                .map(|s| vec![Effect::LoadReplies(s.id)])
+                .unwrap_or_default(),
             Command::Assign if !self.selection.is_empty() => {
                 self.open_bulk_menu(MenuKind::BulkAssign)
             }
@@ -136,19 +140,51 @@ impl App {
         Vec::new()
     }
 
-    fn open_comment(&mut self) -> Vec<Effect> {
+    /// Opens the reply editor on the ticket under the cursor with its draft,
+    /// `extra` (a canned reply) after it.
+    fn open_comment(&mut self, extra: &str) -> Vec<Effect> {
         let Some(sel) = self.selected() else {
             return Vec::new();
         };
-        let draft = self.drafts.get(&sel.id).cloned().unwrap_or_default();
-        let mut input = text_input(&draft);
+        self.open_reply(sel.id, extra);
+        Vec::new()
+    }
+
+    /// The reply editor on ticket `id`: its draft, then `extra`.
+    pub(super) fn open_reply(&mut self, id: i64, extra: &str) {
+        let draft = self.drafts.get(&id).cloned().unwrap_or_default();
+        let text = match (draft.trim().is_empty(), extra.is_empty()) {
+            (_, true) => draft,
+            (true, false) => extra.to_string(),
+            (false, false) => format!("{}\n\n{extra}", draft.trim_end()),
+        };
+        let mut input = text_input(&text);
         input.set_placeholder_text(self.cat.t("comment.placeholder"));
         self.overlay = Some(Overlay::Comment {
-            id: sel.id,
+            id,
             internal: false,
             input,
         });
-        Vec::new()
+    }
+
+    /// The canned replies arrived: a menu to pick one for ticket `id`.
+    pub(super) fn replies_loaded(&mut self, id: i64, replies: Vec<(String, String)>) {
+        if replies.is_empty() {
+            self.info("replies.none", &[]);
+            return;
+        }
+        let items = replies
+            .into_iter()
+            .map(|(name, first)| MenuItem {
+                label: format!("{name} · {first}"),
+                value: name,
+            })
+            .collect();
+        self.overlay = Some(Overlay::Menu(Menu {
+            kind: MenuKind::Reply { id },
+            items,
+            selected: 0,
+        }));
     }
 
     fn open_assign(&mut self) -> Vec<Effect> {

@@ -31,6 +31,13 @@ impl App {
                         (None, vec![Effect::Assign { id, login, version }])
                     }
                     MenuKind::Inbox => (None, self.open_notice(&item.value)),
+                    MenuKind::Reply { id } => (
+                        None,
+                        vec![Effect::FillReply {
+                            id,
+                            name: item.value,
+                        }],
+                    ),
                     MenuKind::Undo => (
                         None,
                         item.value

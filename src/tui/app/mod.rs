@@ -74,6 +74,8 @@ pub struct DetailState {
     pub clocks: Option<(i64, crate::service::SlaClocks)>,
     /// Possible duplicates of a ticket, by number.
     pub similar: Option<(i64, Vec<TicketRow>)>,
+    /// A ticket's attachments and the mail state of its replies, by number.
+    pub mail: Option<(i64, crate::tui::action::MailInfo)>,
 }
 
 /// The message line at the bottom.
@@ -280,6 +282,15 @@ impl App {
                     Vec::new()
                 }
             }
+            Action::Mailed(sent) => {
+                if sent.failed > 0 {
+                    self.status = Some(Status {
+                        text: self.cat.f("status.mail_failed", &[("count", &sent.failed)]),
+                        error: true,
+                    });
+                }
+                Vec::new()
+            }
             Action::Delivered(done) => {
                 if done.failed > 0 {
                     self.status = Some(Status {
@@ -351,6 +362,18 @@ impl App {
             }
             Action::SimilarLoaded { id, rows } => {
                 self.detail.similar = Some((id, rows));
+                Vec::new()
+            }
+            Action::RepliesLoaded { id, replies } => {
+                self.replies_loaded(id, replies);
+                Vec::new()
+            }
+            Action::ReplyFilled { id, text } => {
+                self.open_reply(id, &text);
+                Vec::new()
+            }
+            Action::MailLoaded { id, info } => {
+                self.detail.mail = Some((id, info));
                 Vec::new()
             }
             Action::ClocksLoaded { id, clocks } => {

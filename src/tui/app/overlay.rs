@@ -139,6 +139,10 @@ pub enum MenuKind {
     },
     /// Items are `notice:ticket`.
     Inbox,
+    /// Items are canned reply names, for ticket `id`.
+    Reply {
+        id: i64,
+    },
     /// Assign or move the selection.
     BulkAssign,
     BulkMove,

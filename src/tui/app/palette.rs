@@ -36,6 +36,8 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::SortReverse, "help.sort_reverse"),
     (Command::NewTicket, "help.new"),
     (Command::Comment, "help.comment"),
+    (Command::Reply, "help.reply"),
+    (Command::CannedReply, "help.canned_reply"),
     (Command::Assign, "help.assign"),
     (Command::Move, "help.move"),
     (Command::MovePrev, "help.move_prev"),

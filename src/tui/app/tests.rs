@@ -238,6 +238,63 @@ fn an_unsent_comment_is_kept_as_a_draft() {
 }
 
 #[test]
+fn r_writes_a_public_reply_and_capital_r_fills_a_canned_one_after_the_draft() {
+    let mut app = app_with(vec![row(5, "waiting_customer")]);
+    ch(&mut app, 'r');
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Comment {
+            id: 5,
+            internal: false,
+            ..
+        })
+    ));
+    typed(&mut app, "Hallo Lena,");
+    key(&mut app, KeyCode::Esc);
+    let effects = ch(&mut app, 'R');
+    assert!(matches!(effects.as_slice(), [Effect::LoadReplies(5)]));
+    app.update(Action::RepliesLoaded {
+        id: 5,
+        replies: vec![
+            ("greeting".into(), "Hi {{customer.name}},".into()),
+            ("shipped".into(), "Your parcel is on its way".into()),
+        ],
+    });
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Menu(m)) if m.kind == MenuKind::Reply { id: 5 } && m.items.len() == 2
+    ));
+    key(&mut app, KeyCode::Down);
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::FillReply { id: 5, name }] if name == "shipped"));
+    app.update(Action::ReplyFilled {
+        id: 5,
+        text: "Your parcel is on its way (SF123).".into(),
+    });
+    let text = match &app.overlay {
+        Some(Overlay::Comment {
+            id: 5,
+            internal: false,
+            input,
+        }) => overlay::text_of(input),
+        _ => String::new(),
+    };
+    assert_eq!(text, "Hallo Lena,\n\nYour parcel is on its way (SF123).");
+}
+
+#[test]
+fn no_canned_replies_says_how_to_add_them() {
+    let mut app = app_with(vec![row(5, "new")]);
+    app.update(Action::RepliesLoaded {
+        id: 5,
+        replies: Vec::new(),
+    });
+    assert!(app.overlay.is_none());
+    let status = app.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(status.contains("tdesk replies set"), "{status}");
+}
+
+#[test]
 fn a_bad_filter_keeps_the_bar_open_with_the_error() {
     let mut app = app_with(vec![row(1, "new")]);
     ch(&mut app, '/');

@@ -89,7 +89,8 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
         ],
         Pane::Detail => &[
             (Command::Down, "hint.scroll"),
-            (Command::Comment, "hint.comment"),
+            (Command::Reply, "hint.reply"),
+            (Command::CannedReply, "hint.canned_reply"),
             (Command::Move, "hint.state"),
             (Command::Assign, "hint.assign"),
             (Command::Edit, "hint.edit"),

@@ -11,7 +11,8 @@ use ratatui::widgets::Paragraph;
 use super::block;
 use crate::domain::TicketDetail;
 use crate::present::{
-    clock_text, describe_event, local_time, priority_label, state_label, tier_label, type_label,
+    attachment_line, clock_text, describe_event, local_time, mail_state, priority_label,
+    state_label, tier_label, type_label,
 };
 use crate::text::{pad_right, sanitize_block, sanitize_line, width, wrap};
 use crate::tui::app::App;
@@ -225,6 +226,31 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     } else {
         wrapped(&mut out, &t.description, cols, "  ", app.theme.text);
     }
+    let mail = app
+        .detail
+        .mail
+        .as_ref()
+        .filter(|(id, _)| *id == t.id)
+        .map(|(_, info)| info);
+    let files_of = |comment: Option<i64>| {
+        mail.into_iter()
+            .flat_map(|m| m.attachments.iter())
+            .filter(move |a| a.comment == comment)
+    };
+    let ticket_files: Vec<_> = files_of(None).collect();
+    if !ticket_files.is_empty() {
+        let title = cat.f("detail.attachments", &[("count", &ticket_files.len())]);
+        heading(app, &mut out, title, cols);
+        for a in ticket_files {
+            wrapped(
+                &mut out,
+                &attachment_line(cat, a),
+                cols,
+                "  ",
+                app.theme.text,
+            );
+        }
+    }
     heading(
         app,
         &mut out,
@@ -244,6 +270,16 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
             Span::styled(sanitize_line(&c.author).into_owned(), app.theme.title),
             Span::styled(format!(" · {}", time(Some(c.created_at))), app.theme.dim),
         ]));
+        let outgoing = mail.and_then(|m| m.outgoing.iter().find(|o| o.comment == c.id));
+        if let Some(o) = outgoing {
+            let (text, alert) = mail_state(cat, o, &app.tz);
+            let style = if alert {
+                app.theme.error
+            } else {
+                app.theme.dim
+            };
+            wrapped(&mut out, &text, cols, "  ", style);
+        }
         wrapped(
             &mut out,
             &c.body,
@@ -255,6 +291,15 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
                 app.theme.text
             },
         );
+        for a in files_of(Some(c.id)) {
+            wrapped(
+                &mut out,
+                &attachment_line(cat, a),
+                cols,
+                "  ",
+                app.theme.dim,
+            );
+        }
     }
     heading(app, &mut out, cat.t("detail.history").to_string(), cols);
     for e in &d.events {
