@@ -215,7 +215,7 @@ pub fn customer_lines(
         );
         (m.created_at, line)
     }));
-    timeline.sort_by(|a, b| b.0.cmp(&a.0));
+    timeline.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     lines.extend(timeline.into_iter().map(|(_, line)| line));
     lines
 }
