@@ -63,6 +63,11 @@ pub enum Error {
         file: String,
         errors: Vec<crate::rules::RuleError>,
     },
+    /// A canned-reply file has problems.
+    Replies {
+        file: String,
+        errors: Vec<crate::rules::RuleError>,
+    },
     /// An SLA policy file has problems.
     Sla {
         file: String,
@@ -143,6 +148,8 @@ pub enum Error {
     },
     /// Mail cannot go out: the desk has no sender address set.
     MailNotConfigured,
+    /// Some letters of a mail run failed (they are kept and retried).
+    MailUndelivered(usize),
     /// No attachment with that number (or not on a ticket the member may see).
     AttachmentNotFound(i64),
 }
@@ -281,6 +288,12 @@ impl Error {
                 file,
                 errors.iter().map(|e| (e.line, e.key, e.value.as_str())),
             ),
+            Error::Replies { file, errors } => file_problems(
+                cat,
+                "error.replies_invalid",
+                file,
+                errors.iter().map(|e| (e.line, e.key, e.value.as_str())),
+            ),
             Error::Sla { file, errors } => file_problems(
                 cat,
                 "error.sla_invalid",
@@ -344,6 +357,7 @@ impl Error {
             Error::NotUtf8(source) => cat.f("error.not_utf8", &[("source", source)]),
             Error::Import { file, problems } => import_problems(cat, file, problems),
             Error::MailNotConfigured => cat.t("error.mail_not_configured").to_string(),
+            Error::MailUndelivered(count) => cat.f("error.mail_undelivered", &[("count", count)]),
             Error::AttachmentNotFound(id) => cat.f("error.attachment_not_found", &[("id", id)]),
         }
     }

@@ -53,7 +53,7 @@ pub fn mail(desk: &mut Desk, c: MailCommand, s: &Session, io: &mut Streams<'_>) 
                     (cat.t("mail.command").to_string(), m.command.unwrap_or(none)),
                     (
                         cat.t("mail.attachment_limit").to_string(),
-                        format!("{} MiB", m.attachment_limit >> 20),
+                        human_size(m.attachment_limit),
                     ),
                     (
                         cat.t("mail.queue").to_string(),
@@ -93,7 +93,12 @@ pub fn mail(desk: &mut Desk, c: MailCommand, s: &Session, io: &mut Streams<'_>) 
                     "mail.sent",
                     &[("sent", &done.sent), ("failed", &done.failed)],
                 ),
-            )
+            )?;
+            // Non-zero for cron and scripts: something needs a look.
+            match done.failed {
+                0 => Ok(()),
+                n => Err(Error::MailUndelivered(n)),
+            }
         }
         MailCommand::Queue { id } => {
             let list = desk.mail_queue(id)?;
@@ -227,7 +232,7 @@ pub fn replies(
             .map_err(output::io),
         RepliesCommand::Check { file } => {
             let replies =
-                crate::rules::canned::parse(&read(&file)?).map_err(|errors| Error::Rules {
+                crate::rules::canned::parse(&read(&file)?).map_err(|errors| Error::Replies {
                     file: file.display().to_string(),
                     errors,
                 })?;

@@ -9,9 +9,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use mail_parser::{MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
-/// Longest text kept from one message, in bytes (the desk's body limit);
-/// the whole message stays in the attached original.
-pub const TEXT_MAX_BYTES: usize = 1 << 20;
+/// Longest text kept from one message, in bytes: the desk's body limit
+/// less room for notes on attachments too big to keep. The whole message
+/// stays in the attached original.
+pub const TEXT_MAX_BYTES: usize = (1 << 20) - (16 << 10);
 
 /// A message read from its bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,13 +226,17 @@ fn normalise(text: &str) -> String {
         .collect()
 }
 
+/// Ends a text cut to the limit: the reader learns where the rest is.
+pub const CUT_MARK: &str = "\n[… cut here; the whole message is in original.eml]";
+
 fn cap(mut text: String) -> String {
     if text.len() > TEXT_MAX_BYTES {
-        let mut end = TEXT_MAX_BYTES;
+        let mut end = TEXT_MAX_BYTES - CUT_MARK.len();
         while !text.is_char_boundary(end) {
             end -= 1;
         }
         text.truncate(end);
+        text.push_str(CUT_MARK);
     }
     text
 }

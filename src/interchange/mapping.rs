@@ -257,6 +257,43 @@ twitter = "social"
 facebook = "social"
 "#;
 
+/// Words spreadsheets use for priorities and channels, in English and
+/// Chinese (a team's own words go in a map file's `[values]`).
+const GENERIC_VALUES: &str = r#"
+[priority]
+urgent = "P0"
+critical = "P0"
+"紧急" = "P0"
+"非常紧急" = "P0"
+high = "P1"
+"高" = "P1"
+"重要" = "P1"
+normal = "P2"
+medium = "P2"
+"中" = "P2"
+"普通" = "P2"
+"一般" = "P2"
+low = "P3"
+"低" = "P3"
+[channel]
+mail = "email"
+e-mail = "email"
+"邮件" = "email"
+"电子邮件" = "email"
+"电话" = "phone"
+"聊天" = "chat"
+"在线聊天" = "chat"
+"在线客服" = "chat"
+"网站" = "web"
+"网页" = "web"
+"表单" = "web"
+"社交媒体" = "social"
+"微信" = "social"
+"微博" = "social"
+"平台" = "marketplace"
+"平台消息" = "marketplace"
+"#;
+
 /// The built-in layouts a header is recognised as, tried in this order.
 pub const LAYOUTS: [&str; 3] = ["zendesk", "freshdesk", "generic"];
 
@@ -301,6 +338,7 @@ pub fn detect(header: &[String]) -> ColumnMap {
     ColumnMap {
         source: "generic".into(),
         columns,
+        values: toml::from_str(GENERIC_VALUES).unwrap_or_default(),
         ..ColumnMap::default()
     }
 }
@@ -565,6 +603,24 @@ mod tests {
             rows[0].external_id, "row:2",
             "no id column: the caller's fallback"
         );
+    }
+
+    #[test]
+    fn spreadsheet_words_for_priority_and_channel_are_understood() {
+        let (rows, problems) = rows(
+            "标题,优先级,渠道\n耳机没声音,高,邮件\nLate parcel,Urgent,Phone\n",
+            None,
+        );
+        assert!(problems.is_empty());
+        assert_eq!(rows[0].priority.as_deref(), Some("P1"));
+        assert_eq!(rows[0].channel.as_deref(), Some("email"));
+        assert_eq!(rows[1].priority.as_deref(), Some("P0"));
+        assert_eq!(
+            rows[1].channel.as_deref(),
+            Some("Phone"),
+            "left to the desk"
+        );
+        assert!(GENERIC_VALUES.parse::<toml::Table>().is_ok());
     }
 
     #[test]

@@ -25,7 +25,7 @@ impl Desk {
 
     /// The canned replies in use.
     pub fn canned_replies(&self) -> Result<Vec<Canned>> {
-        canned::parse(&self.replies_source()?).map_err(|errors| Error::Rules {
+        canned::parse(&self.replies_source()?).map_err(|errors| Error::Replies {
             file: REPLIES_SETTING.into(),
             errors,
         })
@@ -34,7 +34,7 @@ impl Desk {
     /// Checks and installs a reply file (admins); returns how many replies it has.
     pub fn set_replies(&mut self, source: &str, file: &str) -> Result<usize> {
         self.require("action.rules_set", Role::Admin)?;
-        let replies = canned::parse(source).map_err(|errors| Error::Rules {
+        let replies = canned::parse(source).map_err(|errors| Error::Replies {
             file: file.to_string(),
             errors,
         })?;

@@ -163,9 +163,19 @@ impl Writer<'_> {
     }
 
     pub fn insert_customer(&mut self, c: &NewCustomer, now: DateTime<Utc>) -> Result<i64> {
+        self.insert_customer_as(c, now, None)
+    }
+
+    /// Inserts a customer with number `id` (a restore), or the next one.
+    pub fn insert_customer_as(
+        &mut self,
+        c: &NewCustomer,
+        now: DateTime<Utc>,
+        id: Option<i64>,
+    ) -> Result<i64> {
         self.tx.execute(
-            "INSERT INTO customers (name, email, phone, tier, country, timezone, language, created_at, name_pinyin) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO customers (name, email, phone, tier, country, timezone, language, created_at, name_pinyin, id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 c.name,
                 c.email,
@@ -175,7 +185,8 @@ impl Writer<'_> {
                 c.timezone,
                 c.language,
                 rows::to_ms(now),
-                crate::text::pinyin_keys(&c.name)
+                crate::text::pinyin_keys(&c.name),
+                id
             ],
         )?;
         Ok(self.tx.last_insert_rowid())

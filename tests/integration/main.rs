@@ -7,6 +7,7 @@ mod architecture;
 mod cli;
 mod common;
 mod export;
+mod import;
 mod inbox;
 mod sla;
 mod store;

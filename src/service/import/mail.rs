@@ -184,7 +184,12 @@ fn local_part(address: &str) -> &str {
 fn with_dropped(text: &str, dropped: &[String]) -> String {
     let mut out = text.to_string();
     for d in dropped {
-        out.push_str(&format!("\n[✗ {d}]"));
+        let line = format!("\n[✗ {d}]");
+        // Within the body limit whatever the mail holds.
+        if out.len() + line.len() > ops::BODY_MAX_BYTES {
+            break;
+        }
+        out.push_str(&line);
     }
     out
 }

@@ -132,7 +132,10 @@ fn restore_customer(
                 timezone: x.timezone.clone(),
                 language: x.language.clone(),
             };
-            (w.insert_customer(&new, now)?, true)
+            // Its number too when free, so a restore into an empty desk
+            // is the same desk.
+            let keep = w.reader().customer(x.id)?.is_none().then_some(x.id);
+            (w.insert_customer_as(&new, now, keep)?, true)
         }
     };
     for (kind, value) in &c.handles {

@@ -1,0 +1,624 @@
+//! Imports through the real binary: the mail corpus under tests/mail (eight
+//! mail programs, two marketplaces, five charsets, junk), mbox and Maildir,
+//! spreadsheets and helpdesk exports, tdesk's own JSON round trip, replies
+//! going out through a mail command, attachments.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{Scratch, code, stderr, stdout};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mail")
+}
+
+/// Every corpus message a mail program would deliver (not the junk).
+fn good_mail() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(corpus())
+        .expect("corpus")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .filter(|p| !p.to_string_lossy().contains("junk"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    files
+}
+
+fn mail(name: &str) -> String {
+    corpus().join(name).to_string_lossy().into_owned()
+}
+
+fn ok(s: &Scratch, args: &[&str]) -> String {
+    let out = s.tdesk(args);
+    assert_eq!(code(&out), 0, "tdesk {args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn ticket_json(s: &Scratch, id: i64) -> serde_json::Value {
+    serde_json::from_str(&ok(s, &["show", &id.to_string(), "--json"])).expect("json")
+}
+
+/// Number and title of every ticket, as `tdesk list` shows them.
+fn titles(s: &Scratch) -> Vec<String> {
+    let doc = export_json(s);
+    doc["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|t| t["ticket"]["title"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn export_json(s: &Scratch) -> serde_json::Value {
+    serde_json::from_str(&ok(s, &["export", "json"])).expect("export json")
+}
+
+#[test]
+fn the_mail_corpus_imports_decoded_threaded_and_only_once() {
+    let s = Scratch::with_desk();
+    let files = good_mail();
+    assert_eq!(files.len(), 16);
+    let mut args = vec!["import", "eml"];
+    args.extend(files.iter().map(String::as_str));
+    let report = ok(&s, &args);
+    assert!(report.contains("14 new ticket(s), 2 repl(ies)"), "{report}");
+    let titles = titles(&s);
+    for expected in [
+        "Parcel stuck in customs for 9 days",
+        "Rücksendung beschädigt",
+        "耳机左耳没有声音",
+        "顏色不對",
+        "商品が届きません",
+        "返品について",
+        "包裹丢失请尽快",
+        "Item not received (Order: 305-7654321-1234567)",
+    ] {
+        assert!(
+            titles.iter().any(|t| t == expected),
+            "{expected}: {titles:?}"
+        );
+    }
+    assert!(
+        titles.iter().all(|t| !t.chars().any(char::is_control)),
+        "control characters never reach a title: {titles:?}"
+    );
+    // The two replies are comments on #1 with the attachments kept.
+    let first = ticket_json(&s, 1);
+    let comments = first["comments"].as_array().expect("comments");
+    assert_eq!(comments.len(), 2, "{first}");
+    assert_eq!(comments[0]["author"], "lena.k@example.de");
+    let files = ok(&s, &["attachment", "list", "1"]);
+    for name in ["original.eml", "customs-letter.pdf", "照片.png"] {
+        assert!(files.contains(name), "{files}");
+    }
+    // Amazon relay mail: a marketplace ticket with its order number.
+    let doc = export_json(&s);
+    let relay = doc["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .find(|t| {
+            t["ticket"]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Item not"))
+        })
+        .expect("relay ticket");
+    assert_eq!(relay["ticket"]["channel"], "marketplace");
+    assert!(
+        relay["ticket"]["custom"]["orders"]
+            .as_str()
+            .is_some_and(|o| o.contains("305-7654321-1234567")),
+        "{relay}"
+    );
+    // HTML-only mail reads as text.
+    let html = doc["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .find(|t| t["ticket"]["title"] == "Mauvaise taille")
+        .expect("html ticket");
+    let text = html["ticket"]["description"].as_str().unwrap_or("");
+    assert!(!text.contains('<'), "no markup left: {text}");
+    // The same files again change nothing.
+    let again = ok(&s, &args);
+    assert!(again.contains("0 new ticket(s), 0 repl(ies)"), "{again}");
+    assert!(again.contains("16 already there"), "{again}");
+    assert_eq!(
+        export_json(&s)["tickets"].as_array().map(Vec::len),
+        Some(14)
+    );
+}
+
+#[test]
+fn junk_is_refused_whole_unless_skip_bad_and_then_named() {
+    let s = Scratch::with_desk();
+    let junk = mail("17-junk.bin.eml");
+    let first = mail("01-gmail-en.eml");
+    let out = s.tdesk(&["import", "eml", &first, &junk]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(
+        err.contains("17-junk.bin.eml: the message has no sender address"),
+        "{err}"
+    );
+    assert!(titles(&s).is_empty(), "an atomic import wrote nothing");
+    let out = s.tdesk(&["import", "eml", "--skip-bad", &first, &junk]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 new ticket(s)"), "{}", stdout(&out));
+    assert!(
+        format!("{}{}", stdout(&out), stderr(&out)).contains("17-junk.bin.eml"),
+        "the skipped file is named"
+    );
+}
+
+#[test]
+fn a_reply_moves_a_waiting_ticket_back_and_strangers_cannot_thread_by_subject() {
+    let s = Scratch::with_desk();
+    ok(&s, &["import", "eml", &mail("01-gmail-en.eml")]);
+    ok(&s, &["assign", "1", "me"]);
+    ok(&s, &["move", "1", "waiting_customer"]);
+    ok(&s, &["import", "eml", &mail("11-gmail-reply.eml")]);
+    assert_eq!(ticket_json(&s, 1)["ticket"]["status"], "in_progress");
+    // Someone else writing "[#1]" gets a ticket of their own.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stranger = dir.path().join("stranger.eml");
+    std::fs::write(
+        &stranger,
+        "From: Mallory <m@example.net>\r\nTo: support@shop.example\r\n\
+         Subject: Re: [#1] add me\r\nMessage-ID: <stranger-1@example.net>\r\n\r\nHi\r\n",
+    )
+    .expect("write");
+    let report = ok(&s, &["import", "eml", &stranger.to_string_lossy()]);
+    assert!(report.contains("1 new ticket(s)"), "{report}");
+}
+
+#[test]
+fn mbox_and_maildir_import_and_maildir_moves_new_to_cur() {
+    let s = Scratch::with_desk();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut mbox = Vec::new();
+    for name in [
+        "02-outlook-de-qp.eml",
+        "03-qq-gbk-base64.eml",
+        "05-big5-tw.eml",
+    ] {
+        let raw = std::fs::read(corpus().join(name)).expect("corpus");
+        mbox.extend_from_slice(b"From someone@example.com Mon Mar  9 08:00:00 2026\n");
+        // mboxrd: body lines starting with "From " are quoted.
+        for line in raw.split_inclusive(|b| *b == b'\n') {
+            if line.starts_with(b"From ") {
+                mbox.push(b'>');
+            }
+            mbox.extend_from_slice(line);
+        }
+        mbox.extend_from_slice(b"\n");
+    }
+    let file = dir.path().join("inbox.mbox");
+    std::fs::write(&file, &mbox).expect("mbox");
+    let report = ok(&s, &["import", "mbox", &file.to_string_lossy()]);
+    assert!(report.contains("3 new ticket(s)"), "{report}");
+    let again = ok(&s, &["import", "mbox", &file.to_string_lossy()]);
+    assert!(again.contains("3 already there"), "{again}");
+
+    let maildir = dir.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).expect("maildir");
+    }
+    for (i, name) in ["06-sjis-jp.eml", "07-thunderbird-iso2022jp.eml"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::copy(
+            corpus().join(name),
+            maildir.join("new").join(format!("17000000{i}.M1P1.host")),
+        )
+        .expect("copy");
+    }
+    let report = ok(&s, &["import", "maildir", &maildir.to_string_lossy()]);
+    assert!(report.contains("2 new ticket(s)"), "{report}");
+    let left = std::fs::read_dir(maildir.join("new")).expect("new").count();
+    assert_eq!(left, 0, "new/ is emptied");
+    let mut seen: Vec<String> = std::fs::read_dir(maildir.join("cur"))
+        .expect("cur")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    seen.sort();
+    assert_eq!(seen, ["170000000.M1P1.host:2,S", "170000001.M1P1.host:2,S"]);
+    // A second run (cron) finds nothing new.
+    let quiet = ok(&s, &["import", "maildir", &maildir.to_string_lossy()]);
+    assert!(quiet.contains("0 new ticket(s)"), "{quiet}");
+    let titles = titles(&s);
+    assert!(titles.iter().any(|t| t == "商品が届きません"), "{titles:?}");
+    assert!(titles.iter().any(|t| t == "返品について"), "{titles:?}");
+}
+
+#[test]
+fn a_ten_megabyte_body_is_cut_with_a_note_and_kept_whole_as_the_original() {
+    let s = Scratch::with_desk();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("big.eml");
+    let mut raw = String::from(
+        "From: Big <big@example.com>\r\nTo: s@shop.example\r\nSubject: Huge\r\n\
+         Message-ID: <big-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
+    );
+    while raw.len() < 10 << 20 {
+        raw.push_str("包裹丢失了，请尽快处理 parcel lost, please hurry\r\n");
+    }
+    std::fs::write(&file, &raw).expect("write");
+    ok(&s, &["import", "eml", &file.to_string_lossy()]);
+    let t = ticket_json(&s, 1);
+    let text = t["ticket"]["description"].as_str().unwrap_or("");
+    assert!(text.len() <= 1 << 20, "{}", text.len());
+    assert!(text.ends_with("the whole message is in original.eml]"));
+    let files = ok(&s, &["attachment", "list", "1"]);
+    assert!(files.contains("10.0 MiB"), "{files}");
+}
+
+#[test]
+fn attachments_over_the_limit_are_noted_not_kept_and_saved_ones_are_whole() {
+    let s = Scratch::with_desk();
+    ok(&s, &["mail", "set", "--attachment-limit", "48"]);
+    ok(&s, &["import", "eml", &mail("12-attachments.eml")]);
+    let t = ticket_json(&s, 1);
+    let text = t["ticket"]["description"].as_str().unwrap_or("");
+    assert!(text.contains("[✗ 照片.png (51 bytes)]"), "{text}");
+    assert!(text.contains("[✗ original.eml"), "{text}");
+    let files = ok(&s, &["attachment", "list", "1"]);
+    assert!(files.contains("customs-letter.pdf"), "{files}");
+    assert!(!files.contains("照片.png"), "{files}");
+    let out = s.dir.path().join("letter.pdf");
+    ok(
+        &s,
+        &["attachment", "save", "1", "--out", &out.to_string_lossy()],
+    );
+    let saved = std::fs::read(&out).expect("saved");
+    assert!(saved.starts_with(b"%PDF-1.4"), "decoded from base64");
+    let missing = s.tdesk(&["attachment", "save", "99"]);
+    assert_eq!(code(&missing), 3, "{}", stderr(&missing));
+}
+
+const ZENDESK: &str = "\
+Id,Subject,Description,Status,Priority,Ticket type,Via,Tags,Group,Requester,Requester email,Created at,Updated at
+101,Refund for order 113-5524,Customer wants a refund,open,high,question,Mail,refund vip,,Anna Schmidt,anna@example.de,2026-03-01 10:00:00 +0100,2026-03-02 09:00:00 +0100
+102,Package damaged,\"Box arrived crushed,\nphoto attached\",pending,urgent,incident,Web Widget,,,Bob Lee,bob@example.com,2026-03-03 11:00:00 +0000,2026-03-03 12:00:00 +0000
+103,Wrong colour,,solved,low,problem,Chat,,,Anna Schmidt,anna@example.de,2026-03-04 08:00:00 +0100,2026-03-05 08:00:00 +0100
+";
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_zendesk_export_is_recognised_mapped_and_imported_once() {
+    let s = Scratch::with_desk();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "zendesk.csv", ZENDESK);
+    let dry = ok(&s, &["import", "csv", &file, "--dry-run"]);
+    assert!(dry.contains("3 ticket(s) would be created"), "{dry}");
+    assert!(
+        dry.contains("5: Wrong colour"),
+        "line numbers count the quoted line break: {dry}"
+    );
+    assert!(titles(&s).is_empty(), "a dry run writes nothing");
+    let report = ok(&s, &["import", "csv", &file]);
+    assert!(report.contains("3 new ticket(s)"), "{report}");
+    assert!(report.contains("2 new customer(s)"), "{report}");
+    let doc = export_json(&s);
+    let tickets = doc["tickets"].as_array().expect("tickets");
+    let by_title = |title: &str| {
+        tickets
+            .iter()
+            .find(|t| t["ticket"]["title"] == title)
+            .expect("a ticket with that title")
+    };
+    let refund = by_title("Refund for order 113-5524");
+    assert_eq!(refund["ticket"]["status"], "in_progress");
+    assert_eq!(refund["ticket"]["priority"], "P1");
+    assert_eq!(refund["ticket"]["channel"], "email");
+    assert_eq!(refund["external_id"], "zendesk:101");
+    assert_eq!(refund["ticket"]["created_at"], "2026-03-01T09:00:00Z");
+    let damaged = by_title("Package damaged");
+    assert_eq!(damaged["ticket"]["status"], "waiting_customer");
+    assert_eq!(damaged["ticket"]["priority"], "P0");
+    assert_eq!(
+        damaged["ticket"]["description"],
+        "Box arrived crushed,\nphoto attached"
+    );
+    assert_eq!(by_title("Wrong colour")["ticket"]["status"], "resolved");
+    let again = ok(&s, &["import", "csv", &file]);
+    assert!(again.contains("3 already there"), "{again}");
+}
+
+#[test]
+fn chinese_spreadsheets_import_with_their_own_words() {
+    let s = Scratch::with_desk();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(
+        dir.path(),
+        "表格.csv",
+        "标题,描述,优先级,客户,邮箱,渠道,订单号\n\
+         耳机没有声音,左耳没有声音,高,王先生,wang@example.cn,邮件,A-1\n\
+         包裹丢失,快递单号 SF123,紧急,李女士,li@example.cn,电话,\n",
+    );
+    let report = ok(&s, &["import", "csv", &file]);
+    assert!(report.contains("2 new ticket(s)"), "{report}");
+    let t = ticket_json(&s, 1);
+    assert_eq!(t["ticket"]["priority"], "P1");
+    assert_eq!(t["ticket"]["channel"], "email");
+    assert_eq!(t["customer"]["name"], "王先生");
+    assert_eq!(ticket_json(&s, 2)["ticket"]["priority"], "P0");
+}
+
+#[test]
+fn bad_rows_are_named_by_line_and_nothing_or_only_the_good_is_written() {
+    let s = Scratch::with_desk();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(
+        dir.path(),
+        "bad.csv",
+        "title,priority,created\nfine,P1,2026-01-02\n,P2,2026-01-02\nlater,P9,2026-01-02\nok,P3,yesterday\n",
+    );
+    let out = s.tdesk(&["import", "csv", &file]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    for line in ["bad.csv:3:", "bad.csv:4:", "bad.csv:5:"] {
+        assert!(err.contains(line), "{line}: {err}");
+    }
+    assert!(titles(&s).is_empty(), "nothing was written");
+    let out = s.tdesk(&["import", "csv", &file, "--skip-bad"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(titles(&s), ["fine"]);
+    let cut = write(
+        dir.path(),
+        "cut.csv",
+        "title,description\nok,\"never closed\n",
+    );
+    let out = s.tdesk(&["import", "csv", &cut]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("cut.csv:2: a quoted cell starting here is never closed"),
+        "{}",
+        stderr(&out)
+    );
+    let binary = dir.path().join("photo.csv");
+    std::fs::write(&binary, [0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe]).expect("write");
+    let out = s.tdesk(&["import", "csv", &binary.to_string_lossy()]);
+    assert_eq!(code(&out), 2);
+    assert!(!stderr(&out).is_empty());
+    assert_eq!(titles(&s), ["fine"]);
+}
+
+#[test]
+fn a_map_file_names_columns_and_values() {
+    let s = Scratch::with_desk();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(
+        dir.path(),
+        "shop.csv",
+        "Nr;Betreff;Dringlichkeit;Marktplatz\n7;Falsche Größe;hoch;Amazon.de\n",
+    );
+    let map = write(
+        dir.path(),
+        "shop.toml",
+        "source = \"shop\"\n[columns]\nexternal_id = \"Nr\"\ntitle = \"Betreff\"\n\
+         priority = \"Dringlichkeit\"\n[custom]\n\"Marktplatz\" = \"marketplace\"\n\
+         [values.priority]\nhoch = \"P1\"\n",
+    );
+    ok(&s, &["import", "csv", &file, "--map", &map]);
+    let t = ticket_json(&s, 1);
+    assert_eq!(t["ticket"]["title"], "Falsche Größe");
+    assert_eq!(t["ticket"]["priority"], "P1");
+    assert_eq!(t["ticket"]["custom"]["marketplace"], "Amazon.de");
+    let wrong = write(dir.path(), "wrong.toml", "[columns]\ntitle = \"Subject\"\n");
+    let out = s.tdesk(&["import", "csv", &file, "--map", &wrong]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("Subject"), "{}", stderr(&out));
+}
+
+#[test]
+fn json_export_imports_into_an_empty_desk_and_exports_the_same() {
+    let s = Scratch::with_desk();
+    ok(&s, &["demo"]);
+    ok(
+        &s,
+        &[
+            "import",
+            "eml",
+            &mail("01-gmail-en.eml"),
+            &mail("12-attachments.eml"),
+        ],
+    );
+    let first = s.dir.path().join("first.json");
+    ok(&s, &["export", "json", "--out", &first.to_string_lossy()]);
+    let copy = Scratch::with_desk();
+    let report = ok(&copy, &["import", "json", &first.to_string_lossy()]);
+    assert!(report.contains("new ticket(s)"), "{report}");
+    let second = copy.dir.path().join("second.json");
+    ok(
+        &copy,
+        &["export", "json", "--out", &second.to_string_lossy()],
+    );
+    let read = |path: &Path| -> serde_json::Value {
+        let text = std::fs::read_to_string(path).expect("export");
+        without_row_ids(serde_json::from_str(&text).expect("json"))
+    };
+    let (a, b) = (read(&first), read(&second));
+    assert!(a["tickets"].as_array().is_some_and(|t| t.len() > 20));
+    for key in ["tickets", "customers"] {
+        assert_eq!(a[key], b[key], "{key} round-trip");
+    }
+    // And once more changes nothing.
+    let again = ok(&copy, &["import", "json", &first.to_string_lossy()]);
+    assert!(again.contains("0 new ticket(s)"), "{again}");
+}
+
+/// Comment, event and attachment row numbers are the new desk's own;
+/// everything else must be equal. Comments become their position in the
+/// ticket, and what refers to them (events, attachments) follows.
+fn without_row_ids(mut doc: serde_json::Value) -> serde_json::Value {
+    for t in doc["tickets"].as_array_mut().into_iter().flatten() {
+        let ids: Vec<i64> = t["comments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["id"].as_i64())
+            .collect();
+        let position = |id: i64| ids.iter().position(|c| *c == id).map(|p| p as i64);
+        for (i, c) in t["comments"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            c["id"] = serde_json::json!(i);
+        }
+        for e in t["events"].as_array_mut().into_iter().flatten() {
+            e["id"] = serde_json::json!(0);
+            let refers = e["kind"] == "comment";
+            if let Some(n) = e["new"].as_str().and_then(|n| n.parse().ok())
+                && refers
+            {
+                e["new"] = serde_json::json!(position(n).map(|p| p.to_string()));
+            }
+        }
+        for a in t["attachments"].as_array_mut().into_iter().flatten() {
+            a["id"] = serde_json::json!(0);
+            if let Some(c) = a["comment"].as_i64() {
+                a["comment"] = serde_json::json!(position(c));
+            }
+        }
+    }
+    doc
+}
+
+#[test]
+fn replies_go_out_through_the_mail_command_and_failures_wait_to_be_retried() {
+    let s = Scratch::with_desk();
+    ok(
+        &s,
+        &[
+            "import",
+            "eml",
+            &mail("01-gmail-en.eml"),
+            &mail("11-gmail-reply.eml"),
+        ],
+    );
+    let outbox = s.dir.path().join("outbox.txt");
+    ok(
+        &s,
+        &[
+            "mail",
+            "set",
+            "--from",
+            "Shop Support <support@shop.example>",
+            "--command",
+            "echo 'msmtp: cannot connect' >&2; exit 75",
+        ],
+    );
+    ok(
+        &s,
+        &[
+            "comment",
+            "1",
+            "--body",
+            "Wir haben beim Zoll nachgefragt. 已联系海关。",
+        ],
+    );
+    let out = s.tdesk(&["mail", "send"]);
+    assert_eq!(code(&out), 1, "a failed send is not success");
+    assert!(
+        stderr(&out).contains("kept and tried again"),
+        "{}",
+        stderr(&out)
+    );
+    let queue = ok(&s, &["mail", "queue"]);
+    assert!(queue.contains("msmtp: cannot connect"), "{queue}");
+    let shown = ok(&s, &["show", "1"]);
+    assert!(shown.contains("failed (try 1)"), "{shown}");
+    let command = format!("cat >> '{}'", outbox.display());
+    ok(&s, &["mail", "set", "--command", &command]);
+    ok(&s, &["mail", "retry", "1"]);
+    ok(&s, &["mail", "send"]);
+    let letter = std::fs::read_to_string(&outbox).expect("letter written");
+    assert!(letter.contains("To: lena.k@example.de\r\n"), "{letter}");
+    assert!(
+        letter.contains("From: Shop Support <support@shop.example>"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("Subject: Re: [#1] Parcel stuck in customs for 9 days"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("In-Reply-To: <CAF+gmail-0011@mail.gmail.com>"),
+        "{letter}"
+    );
+    assert!(letter.contains("References: "), "{letter}");
+    assert!(letter.contains("Message-ID: <tdesk.1."), "{letter}");
+    assert!(
+        letter.contains("Content-Type: text/plain; charset=UTF-8"),
+        "{letter}"
+    );
+    // Any mail program reads it back as written.
+    let read = tdesk::interchange::mail::parse(letter.as_bytes()).expect("a valid message");
+    assert_eq!(read.text, "Wir haben beim Zoll nachgefragt. 已联系海关。");
+    assert_eq!(read.ticket_ref, Some(1));
+    assert_eq!(
+        read.parents.first().map(String::as_str),
+        Some("CAF+gmail-0011@mail.gmail.com")
+    );
+    assert!(ok(&s, &["show", "1"]).contains("✉ mailed to lena.k@example.de"));
+    // Sent once: another run sends nothing more.
+    ok(&s, &["mail", "send"]);
+    let again = std::fs::read_to_string(&outbox).expect("letter");
+    assert_eq!(again.matches("Message-ID:").count(), 1);
+    // Internal notes never leave the desk.
+    ok(
+        &s,
+        &["comment", "1", "--internal", "--body", "customer is upset"],
+    );
+    ok(&s, &["mail", "send"]);
+    let after = std::fs::read_to_string(&outbox).expect("letter");
+    assert_eq!(after.matches("Message-ID:").count(), 1);
+}
+
+#[test]
+fn canned_replies_are_filled_for_the_ticket_in_the_customers_language() {
+    let s = Scratch::with_desk();
+    ok(&s, &["import", "eml", &mail("03-qq-gbk-base64.eml")]);
+    let names = ok(&s, &["replies", "show"]);
+    assert!(!names.trim().is_empty());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(
+        dir.path(),
+        "replies.toml",
+        "[[reply]]\nname = \"ack\"\n[reply.text]\nen = \"Hi {{customer.name}}, we are on #{{ticket.number}}.\"\n\
+         zh-CN = \"{{customer.name}}您好，工单 #{{ticket.number}} 正在处理。\"\n",
+    );
+    ok(&s, &["replies", "set", &file]);
+    let filled = ok(&s, &["replies", "fill", "ack", "1"]);
+    assert!(
+        filled.contains("王先生您好，工单 #1 正在处理。"),
+        "{filled}"
+    );
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "[[reply]]\nname = \"x\"\n[reply.text]\nen = \"Hi {{customer.nmae}}\"\n",
+    );
+    let out = s.tdesk(&["replies", "set", &bad]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("not a valid reply file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("bad.toml:4"), "{}", stderr(&out));
+    let still = ok(&s, &["replies", "fill", "ack", "1"]);
+    assert_eq!(still, filled, "a bad file changes nothing");
+}
