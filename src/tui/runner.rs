@@ -177,8 +177,11 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             let replies = replies
                 .into_iter()
                 .map(|r| {
-                    let first = r.text_for(None).lines().next().unwrap_or("").to_string();
-                    (r.name, first)
+                    // The line after the greeting says what the reply is about.
+                    let mut lines = r.text_for(None).lines().filter(|l| !l.trim().is_empty());
+                    let greeting = lines.next().unwrap_or("");
+                    let gist = lines.next().unwrap_or(greeting).to_string();
+                    (r.name, gist)
                 })
                 .collect();
             Action::RepliesLoaded { id, replies }
