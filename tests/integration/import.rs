@@ -622,3 +622,36 @@ fn canned_replies_are_filled_for_the_ticket_in_the_customers_language() {
     let still = ok(&s, &["replies", "fill", "ack", "1"]);
     assert_eq!(still, filled, "a bad file changes nothing");
 }
+
+#[test]
+fn merging_moves_attachments_and_the_mail_thread_to_the_target() {
+    let s = Scratch::with_desk();
+    // #1 from the attachments message, #2 the same customer's first mail.
+    ok(&s, &["import", "eml", &mail("12-attachments.eml")]);
+    ok(&s, &["import", "eml", &mail("01-gmail-en.eml")]);
+    ok(&s, &["merge", "1", "2"]);
+    let moved = ok(&s, &["attachment", "list", "2"]);
+    for name in ["customs-letter.pdf", "照片.png"] {
+        assert!(moved.contains(name), "{moved}");
+    }
+    assert!(!ok(&s, &["attachment", "list", "1"]).contains(".pdf"));
+    // A reply to the merged ticket's message lands on the target.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reply = dir.path().join("reply.eml");
+    std::fs::write(
+        &reply,
+        "From: Lena Krause <lena.k@example.de>\r\nTo: support@shop.example\r\n\
+         Subject: Re: photos\r\nMessage-ID: <after-merge@example.de>\r\n\
+         In-Reply-To: <CAF+gmail-0012@mail.gmail.com>\r\n\r\nDid you get them?\r\n",
+    )
+    .expect("write");
+    let report = ok(&s, &["import", "eml", &reply.to_string_lossy()]);
+    assert!(report.contains("1 repl(ies)"), "{report}");
+    let target = ticket_json(&s, 2);
+    let last = target["comments"]
+        .as_array()
+        .and_then(|c| c.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["body"], "Did you get them?");
+}
