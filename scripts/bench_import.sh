@@ -56,7 +56,8 @@ for i in range(messages):
     open(os.path.join(md, "new", f"{1700000000 + i}.M{i}P1.bench"), "wb").write(raw)
 EOF
 
-seconds() { local s e; s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); echo "scale=1; ($e - $s) / 1000000000" | bc; }
+seconds() { local s e; s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); awk -v ns=$((e - s)) 'BEGIN { printf "%.1f", ns / 1e9 }'; }
+per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", n / s }'; }
 
 export TDESK_DB=$DIR/desk.db
 $BIN init >/dev/null
@@ -80,7 +81,7 @@ echo
 echo "| import ($ROWS rows, $MESSAGES messages) | time |"
 echo "|---|---|"
 echo "| \`tdesk import csv\` --dry-run, $ROWS rows | $dry s |"
-echo "| \`tdesk import csv\`, $ROWS rows | $full s ($(echo "$ROWS / $full" | bc) rows/s) |"
+echo "| \`tdesk import csv\`, $ROWS rows | $full s ($(per_second "$ROWS" "$full") rows/s) |"
 echo "| the same file again (all already there) | $again s |"
 echo "| \`tdesk add\` by another agent during the import, p50 / p95 / max | $add_stats |"
-echo "| \`tdesk import maildir\`, $MESSAGES messages | $mail s ($(echo "$MESSAGES / $mail" | bc) messages/s) |"
+echo "| \`tdesk import maildir\`, $MESSAGES messages | $mail s ($(per_second "$MESSAGES" "$mail") messages/s) |"

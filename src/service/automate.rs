@@ -158,12 +158,7 @@ pub(super) fn on_change(
     if autos.is_empty() {
         return Ok(());
     }
-    let mut wave: Vec<crate::domain::Event> = w
-        .reader()
-        .change_events(change)?
-        .into_iter()
-        .filter(|e| e.id > after)
-        .collect();
+    let mut wave: Vec<crate::domain::Event> = w.reader().change_events_after(change, after)?;
     wave.reverse();
     let mut fired: HashSet<(String, i64)> = HashSet::new();
     for _ in 0..MAX_WAVES {

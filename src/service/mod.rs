@@ -99,6 +99,9 @@ pub enum Opened {
     Bootstrapped,
 }
 
+/// How long a chunked job leaves the desk to other writers between chunks.
+const CHUNK_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+
 impl Desk {
     /// Opens the desk at `path` (creating the file if needed) as `who`.
     /// On a desk without members, `who` becomes its admin.
@@ -268,6 +271,12 @@ impl Desk {
             follow.run(w, change, after, kind, now)?;
             Ok((value, change))
         })
+        .inspect(|_| {
+            // Between chunks the lock is free for a moment: a writer waiting
+            // in its busy handler (it looks every 2 ms) gets its turn, so a
+            // long import never starves the other agents.
+            std::thread::sleep(CHUNK_PAUSE);
+        })
     }
 
     /// Fails with `Forbidden` unless the current member has at least `needs`.
@@ -340,8 +349,7 @@ impl Followers<'_> {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
         automate::on_change(w, self.workflow, self.autos, change, after, now)?;
-        let mut events = w.reader().change_events(change)?;
-        events.retain(|e| e.id > after);
+        let events = w.reader().change_events_after(change, after)?;
         let mut touched: Vec<i64> = Vec::new();
         for t in events.iter().filter_map(|e| e.ticket) {
             if !touched.contains(&t) {

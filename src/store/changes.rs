@@ -53,6 +53,20 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// The events of `change` after event `after`, newest first: what one
+    /// chunk of a long change wrote (reading only those keeps a 100,000-row
+    /// import linear).
+    pub fn change_events_after(&self, change: i64, after: i64) -> Result<Vec<Event>> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE change_id = ?1 AND id > ?2 ORDER BY id DESC"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map([change, after], rows::event)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// The first event on `ticket` after event `after` that belongs to another
     /// change still standing. Changes since undone, and the undos themselves,
     /// cancel out and do not count.

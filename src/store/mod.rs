@@ -88,6 +88,20 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
 /// the queue longer than a few seconds; waiting is better than an agent
 /// seeing "database is locked" and retyping.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often a waiting writer looks again. SQLite's own handler backs off
+/// to 100 ms, which loses every race against a long job that takes the lock
+/// again a few milliseconds after each chunk; a short fixed poll gets in.
+const BUSY_POLL: Duration = Duration::from_millis(2);
+
+/// The busy handler: wait `BUSY_POLL`, give up after `BUSY_TIMEOUT`.
+fn busy_wait(attempt: i32) -> bool {
+    let limit = BUSY_TIMEOUT.as_millis() / BUSY_POLL.as_millis();
+    if u128::try_from(attempt).unwrap_or(0) >= limit {
+        return false;
+    }
+    std::thread::sleep(BUSY_POLL);
+    true
+}
 
 /// An open desk database.
 pub struct Store {
@@ -205,8 +219,8 @@ impl Store {
         Self::setup(Connection::open_in_memory()?, false)
     }
 
-    fn setup(conn: Connection, wal: bool) -> Result<Self> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+    fn setup(mut conn: Connection, wal: bool) -> Result<Self> {
+        conn.busy_handler(Some(busy_wait))?;
         // Takes effect only on a new, empty database: larger pages make bulk
         // loads and the search index cheaper.
         conn.pragma_update(None, "page_size", 8192)?;
