@@ -156,7 +156,8 @@ pub fn check_workflow_file(file: &Path, s: &Session, io: &mut Streams<'_>) -> Re
     line(io.out, &msg)
 }
 
-fn read_source(file: &Path) -> Result<String> {
+/// A text file given on the command line: UTF-8 or a clear error.
+pub(super) fn read_source(file: &Path) -> Result<String> {
     let bytes = std::fs::read(file).map_err(|e| Error::Io {
         path: file.display().to_string(),
         message: e.to_string(),

@@ -221,10 +221,7 @@ pub fn replies(
     s: &Session,
     io: &mut Streams<'_>,
 ) -> Result<()> {
-    let read = |file: &Path| -> Result<String> {
-        let bytes = std::fs::read(file).map_err(|e| io_error(file, e))?;
-        String::from_utf8(bytes).map_err(|_| Error::NotUtf8(file.display().to_string()))
-    };
+    let read = super::admin::read_source;
     match c {
         RepliesCommand::Show => io
             .out

@@ -1,7 +1,5 @@
 //! `tdesk rules show|check|set|explain` and `tdesk load`.
 
-use std::path::Path;
-
 use super::args::{AutomationsCommand, RulesCommand};
 use super::output::{self, Table, line};
 use super::{Session, Streams};
@@ -9,12 +7,7 @@ use crate::error::{Error, Result};
 use crate::rules::{Condition, RuleSet};
 use crate::service::Desk;
 
-fn read(file: &Path) -> Result<String> {
-    std::fs::read_to_string(file).map_err(|e| Error::Io {
-        path: file.display().to_string(),
-        message: e.to_string(),
-    })
-}
+use super::admin::read_source as read;
 
 /// A condition as its rule file spells it.
 fn condition_text(c: &Condition) -> String {

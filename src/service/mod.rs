@@ -248,35 +248,36 @@ impl Desk {
         let workflow = &self.workflow;
         let policy = &self.sla;
         let autos = &self.automations;
-        self.store.write(|w| {
-            let me = current_user(&w.reader(), &login)?;
-            let change = match change {
-                Some(c) => c,
-                None => w.begin_change(&login, now, kind, detail)?,
-            };
-            let ctx = ops::Ctx {
-                workflow,
-                actor: &me,
-                now,
-                change: Some(change),
-            };
-            let after = w.reader().last_event_id()?;
-            let value = f(w, &ctx)?;
-            let follow = Followers {
-                workflow,
-                policy,
-                autos,
-                actor: &me,
-            };
-            follow.run(w, change, after, kind, now)?;
-            Ok((value, change))
-        })
-        .inspect(|_| {
-            // Between chunks the lock is free for a moment: a writer waiting
-            // in its busy handler (it looks every 2 ms) gets its turn, so a
-            // long import never starves the other agents.
-            std::thread::sleep(CHUNK_PAUSE);
-        })
+        self.store
+            .write(|w| {
+                let me = current_user(&w.reader(), &login)?;
+                let change = match change {
+                    Some(c) => c,
+                    None => w.begin_change(&login, now, kind, detail)?,
+                };
+                let ctx = ops::Ctx {
+                    workflow,
+                    actor: &me,
+                    now,
+                    change: Some(change),
+                };
+                let after = w.reader().last_event_id()?;
+                let value = f(w, &ctx)?;
+                let follow = Followers {
+                    workflow,
+                    policy,
+                    autos,
+                    actor: &me,
+                };
+                follow.run(w, change, after, kind, now)?;
+                Ok((value, change))
+            })
+            .inspect(|_| {
+                // Between chunks the lock is free for a moment: a writer waiting
+                // in its busy handler (it looks every 2 ms) gets its turn, so a
+                // long import never starves the other agents.
+                std::thread::sleep(CHUNK_PAUSE);
+            })
     }
 
     /// Fails with `Forbidden` unless the current member has at least `needs`.
