@@ -208,30 +208,7 @@ impl Desk {
         detail: &str,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let now = self.clock.now();
-        let login = self.login.clone();
-        let workflow = &self.workflow;
-        let policy = &self.sla;
-        let autos = &self.automations;
-        self.store.write(|w| {
-            let me = current_user(&w.reader(), &login)?;
-            let change = w.begin_change(&login, now, kind, detail)?;
-            let ctx = ops::Ctx {
-                workflow,
-                actor: &me,
-                now,
-                change: Some(change),
-            };
-            let value = f(w, &ctx)?;
-            let follow = Followers {
-                workflow,
-                policy,
-                autos,
-                actor: &me,
-            };
-            follow.run(w, change, 0, kind, now)?;
-            Ok(value)
-        })
+        self.write_in(None, kind, detail, f).map(|(value, _)| value)
     }
 
     /// One chunk of a bulk action: a transaction that reuses the change row
@@ -243,41 +220,51 @@ impl Desk {
         detail: &str,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<(T, i64)> {
+        self.write_in(change, kind, detail, f).inspect(|_| {
+            // Between chunks the lock is free for a moment: a writer waiting
+            // in its busy handler (it looks every 2 ms) gets its turn, so a
+            // long import never starves the other agents.
+            std::thread::sleep(CHUNK_PAUSE);
+        })
+    }
+
+    /// A transaction in change `change` (started when `None`), followed in
+    /// it by automations, deadlines and notices for the events it wrote.
+    fn write_in<T>(
+        &mut self,
+        change: Option<i64>,
+        kind: &str,
+        detail: &str,
+        f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
+    ) -> Result<(T, i64)> {
         let now = self.clock.now();
         let login = self.login.clone();
         let workflow = &self.workflow;
         let policy = &self.sla;
         let autos = &self.automations;
-        self.store
-            .write(|w| {
-                let me = current_user(&w.reader(), &login)?;
-                let change = match change {
-                    Some(c) => c,
-                    None => w.begin_change(&login, now, kind, detail)?,
-                };
-                let ctx = ops::Ctx {
-                    workflow,
-                    actor: &me,
-                    now,
-                    change: Some(change),
-                };
-                let after = w.reader().last_event_id()?;
-                let value = f(w, &ctx)?;
-                let follow = Followers {
-                    workflow,
-                    policy,
-                    autos,
-                    actor: &me,
-                };
-                follow.run(w, change, after, kind, now)?;
-                Ok((value, change))
-            })
-            .inspect(|_| {
-                // Between chunks the lock is free for a moment: a writer waiting
-                // in its busy handler (it looks every 2 ms) gets its turn, so a
-                // long import never starves the other agents.
-                std::thread::sleep(CHUNK_PAUSE);
-            })
+        self.store.write(|w| {
+            let me = current_user(&w.reader(), &login)?;
+            let change = match change {
+                Some(c) => c,
+                None => w.begin_change(&login, now, kind, detail)?,
+            };
+            let ctx = ops::Ctx {
+                workflow,
+                actor: &me,
+                now,
+                change: Some(change),
+            };
+            let after = w.reader().last_event_id()?;
+            let value = f(w, &ctx)?;
+            let follow = Followers {
+                workflow,
+                policy,
+                autos,
+                actor: &me,
+            };
+            follow.run(w, change, after, kind, now)?;
+            Ok((value, change))
+        })
     }
 
     /// Fails with `Forbidden` unless the current member has at least `needs`.
