@@ -640,7 +640,7 @@ fn the_detail_pane_lists_attachments_and_why_a_reply_was_not_mailed() {
     let zh = mail_screen(Lang::ZhCn, (110, 60), "enter");
     assert!(zh.contains("附件(1)"), "{zh}");
     assert!(
-        zh.contains("发送给 lena.k@example.de 失败（第 1 次）"),
+        zh.contains("发送给 lena.k@example.de 失败(第 1 次)"),
         "{zh}"
     );
 }
