@@ -33,6 +33,9 @@ pub struct OutgoingMail {
     pub error: Option<String>,
 }
 
+/// The comment event field of a message from the customer.
+pub const CUSTOMER_MESSAGE: &str = "customer";
+
 /// Is this comment author a customer (an address) rather than a member (a login)?
 pub fn is_customer_author(author: &str) -> bool {
     author.contains('@')

@@ -302,6 +302,9 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
         EventKind::Comment if e.field.as_deref() == Some("retracted") => {
             cat.t("event.retracted").to_string()
         }
+        EventKind::Comment if e.field.as_deref() == Some(crate::domain::CUSTOMER_MESSAGE) => {
+            cat.t("event.customer_message").to_string()
+        }
         EventKind::Comment => cat.t("event.reply").to_string(),
         EventKind::Accepted => match new {
             Some(r) => cat.f("event.accepted_rating", &[("rating", &or_dash(Some(r)))]),

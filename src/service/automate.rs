@@ -45,8 +45,7 @@ pub(super) fn robot(name: &str) -> User {
     }
 }
 
-/// The comment event field of a message from the customer.
-pub const CUSTOMER_MESSAGE: &str = "customer";
+pub use crate::domain::CUSTOMER_MESSAGE;
 
 /// Does `a`'s event trigger match this event?
 fn triggered(a: &Automation, e: &crate::domain::Event) -> bool {
