@@ -227,20 +227,14 @@ pub fn replies(
             .out
             .write_all(desk.replies_source()?.as_bytes())
             .map_err(output::io),
-        RepliesCommand::Check { file } => {
-            let replies =
-                crate::rules::canned::parse(&read(&file)?).map_err(|errors| Error::Replies {
-                    file: file.display().to_string(),
-                    errors,
-                })?;
-            line(
-                io.out,
-                &s.cat.f(
-                    "replies.ok",
-                    &[("file", &file.display()), ("count", &replies.len())],
-                ),
-            )
-        }
+        RepliesCommand::Check { file } => super::rules::check_file(
+            io,
+            &s.cat,
+            &file,
+            "replies.ok",
+            |text| crate::rules::canned::parse(text).map(|r| r.len()),
+            |file, errors| Error::Replies { file, errors },
+        ),
         RepliesCommand::Set { file } => {
             let count = desk.set_replies(&read(&file)?, &file.display().to_string())?;
             line(

@@ -9,6 +9,29 @@ use crate::service::Desk;
 
 use super::admin::read_source as read;
 
+/// Checks a rule-shaped file (`parse` counts what it holds) and says so, or
+/// returns its problems wrapped by `invalid` (file name, problems).
+pub(super) fn check_file(
+    io: &mut Streams<'_>,
+    cat: &crate::i18n::Catalog,
+    file: &std::path::Path,
+    ok_key: &str,
+    parse: impl FnOnce(&str) -> std::result::Result<usize, Vec<crate::rules::RuleError>>,
+    invalid: fn(String, Vec<crate::rules::RuleError>) -> Error,
+) -> Result<()> {
+    let count =
+        parse(&read(file)?).map_err(|errors| invalid(file.display().to_string(), errors))?;
+    line(
+        io.out,
+        &cat.f(ok_key, &[("file", &file.display()), ("count", &count)]),
+    )
+}
+
+/// `Error::Rules` as a function, for [`check_file`].
+fn rules_error(file: String, errors: Vec<crate::rules::RuleError>) -> Error {
+    Error::Rules { file, errors }
+}
+
 /// A condition as its rule file spells it.
 fn condition_text(c: &Condition) -> String {
     let list = |name: &str, v: Vec<String>| format!("{name} = {}", v.join(" | "));
@@ -41,19 +64,14 @@ pub fn run(desk: &mut Desk, c: RulesCommand, s: &Session, io: &mut Streams<'_>) 
             }
             io.out.write_all(source.as_bytes()).map_err(output::io)
         }
-        RulesCommand::Check { file } => {
-            let rules = RuleSet::parse(&read(&file)?).map_err(|errors| Error::Rules {
-                file: file.display().to_string(),
-                errors,
-            })?;
-            line(
-                io.out,
-                &cat.f(
-                    "cli.rules_ok",
-                    &[("file", &file.display()), ("count", &rules.rules.len())],
-                ),
-            )
-        }
+        RulesCommand::Check { file } => check_file(
+            io,
+            cat,
+            &file,
+            "cli.rules_ok",
+            |text| RuleSet::parse(text).map(|r| r.rules.len()),
+            rules_error,
+        ),
         RulesCommand::Set { file } => {
             desk.set_rules(&read(&file)?, &file.display().to_string())?;
             line(
@@ -194,20 +212,14 @@ pub fn automations(
             let source = desk.automations_source()?;
             io.out.write_all(source.as_bytes()).map_err(output::io)
         }
-        AutomationsCommand::Check { file } => {
-            let autos =
-                crate::rules::automation::parse(&read(&file)?).map_err(|errors| Error::Rules {
-                    file: file.display().to_string(),
-                    errors,
-                })?;
-            line(
-                io.out,
-                &s.cat.f(
-                    "cli.automations_ok",
-                    &[("file", &file.display()), ("count", &autos.len())],
-                ),
-            )
-        }
+        AutomationsCommand::Check { file } => check_file(
+            io,
+            &s.cat,
+            &file,
+            "cli.automations_ok",
+            |text| crate::rules::automation::parse(text).map(|a| a.len()),
+            rules_error,
+        ),
         AutomationsCommand::Set { file } => {
             desk.set_automations(&read(&file)?, &file.display().to_string())?;
             line(
