@@ -32,6 +32,11 @@ pub fn send_due(desk: &mut Desk) -> Result<Sent> {
         other => other?,
     };
     for letter in letters {
+        if let Some(problem) = &letter.problem {
+            desk.mail_undelivered(letter.id, problem)?;
+            done.failed += 1;
+            continue;
+        }
         // Longer than one try may take: a sender killed mid-way leaves the
         // letter to the next run after the lease, not lost.
         if !desk.claim_mail(letter.id, SEND_TIMEOUT * 2)? {
@@ -74,16 +79,72 @@ pub fn render(l: &Letter) -> String {
         h.push(format!("References: {}", refs.join("\r\n ")));
     }
     h.push("MIME-Version: 1.0".into());
-    h.push("Content-Type: text/plain; charset=UTF-8".into());
-    h.push("Content-Transfer-Encoding: base64".into());
     h.push(format!("X-Tdesk-Ticket: {}", l.ticket));
-    let body = base64(l.body.replace('\n', "\r\n").as_bytes());
-    let lines: Vec<&str> = body
+    let text = base64_lines(l.body.replace('\n', "\r\n").as_bytes());
+    if l.files.is_empty() {
+        h.push("Content-Type: text/plain; charset=UTF-8".into());
+        h.push("Content-Transfer-Encoding: base64".into());
+        return format!("{}\r\n\r\n{text}\r\n", h.join("\r\n"));
+    }
+    // Base64 never contains "=_", so the boundary cannot occur in a part.
+    let boundary = format!("=_tdesk_{}", l.id);
+    h.push(format!(
+        "Content-Type: multipart/mixed; boundary=\"{boundary}\""
+    ));
+    let mut out = format!("{}\r\n\r\n", h.join("\r\n"));
+    out.push_str(&format!(
+        "--{boundary}\r\nContent-Type: text/plain; charset=UTF-8\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{text}\r\n"
+    ));
+    for f in &l.files {
+        let mime = one_line(&f.mime);
+        out.push_str(&format!(
+            "--{boundary}\r\nContent-Type: {mime}; name=\"{name}\"\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"; filename*={star}\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{body}\r\n",
+            name = quoted_name(&f.name),
+            star = rfc2231(&f.name),
+            body = base64_lines(&f.bytes),
+        ));
+    }
+    out.push_str(&format!("--{boundary}--\r\n"));
+    out
+}
+
+/// Base64 in lines of 76 characters, CRLF between them.
+fn base64_lines(bytes: &[u8]) -> String {
+    let encoded = base64(bytes);
+    let lines: Vec<&str> = encoded
         .as_bytes()
         .chunks(76)
         .map(|c| std::str::from_utf8(c).unwrap_or_default())
         .collect();
-    format!("{}\r\n\r\n{}\r\n", h.join("\r\n"), lines.join("\r\n"))
+    lines.join("\r\n")
+}
+
+/// A file name as a quoted parameter: ASCII with quotes escaped, anything
+/// else as one RFC 2047 word (what Gmail and Thunderbird write and every
+/// mail program reads; `filename*` carries the RFC 2231 form as well).
+fn quoted_name(name: &str) -> String {
+    let name = one_line(name);
+    if name.is_ascii() {
+        name.replace('\\', "\\\\").replace('"', "\\\"")
+    } else {
+        format!("=?UTF-8?B?{}?=", base64(name.as_bytes()))
+    }
+}
+
+/// RFC 2231 `UTF-8''percent-encoded` form of a file name.
+fn rfc2231(name: &str) -> String {
+    let mut out = String::from("UTF-8''");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// "Shop Support <s@x>" with the name encoded when it is not plain ASCII.
@@ -169,7 +230,35 @@ mod tests {
                 .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
                 .single()
                 .expect("date"),
+            files: Vec::new(),
+            problem: None,
         }
+    }
+
+    #[test]
+    fn files_go_as_attachments_that_read_back_whole() {
+        let mut l = letter();
+        let pdf = b"%PDF-1.4\n\x00\xff binary".to_vec();
+        l.files = vec![
+            crate::service::LetterFile {
+                name: "退货标签 label.pdf".into(),
+                mime: "application/pdf".into(),
+                bytes: pdf.clone(),
+            },
+            crate::service::LetterFile {
+                name: "a\"b.txt".into(),
+                mime: "text/plain".into(),
+                bytes: b"hello".to_vec(),
+            },
+        ];
+        let raw = render(&l);
+        assert!(raw.contains("multipart/mixed"));
+        let parsed = crate::interchange::mail::parse(raw.as_bytes()).expect("parses");
+        assert_eq!(parsed.text, "您好，\n已补发。");
+        let names: Vec<&str> = parsed.attachments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["退货标签 label.pdf", "a\"b.txt"]);
+        assert_eq!(parsed.attachments[0].bytes, pdf);
+        assert!(raw.lines().all(|line| line.len() <= 998));
     }
 
     #[test]

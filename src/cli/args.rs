@@ -312,6 +312,9 @@ pub struct CommentArgs {
     /// The text, or `-` to read it from standard input.
     #[arg(long)]
     pub body: String,
+    /// A file to send with the reply (repeatable); kept on the ticket.
+    #[arg(long, value_name = "FILE")]
+    pub attach: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -187,7 +187,7 @@ pub fn attachment(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "file".into());
-            let id = desk.attach(ticket, &name, "application/octet-stream", &bytes)?;
+            let id = desk.attach(ticket, &name, crate::domain::mime_for(&name), &bytes)?;
             line(
                 io.out,
                 &cat.f("attachment.added", &[("id", &id), ("ticket", &ticket)]),

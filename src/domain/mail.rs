@@ -33,10 +33,46 @@ pub struct OutgoingMail {
     pub error: Option<String>,
 }
 
+/// The media type of a file by its name's extension (what mail programs
+/// need to show it); `application/octet-stream` when unknown.
+pub fn mime_for(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("txt") => "text/plain",
+        Some("csv") => "text/csv",
+        Some("html" | "htm") => "text/html",
+        Some("zip") => "application/zip",
+        Some("eml") => "message/rfc822",
+        Some("doc") => "application/msword",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xls") => "application/vnd.ms-excel",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
 /// The comment event field of a message from the customer.
 pub const CUSTOMER_MESSAGE: &str = "customer";
 
 /// Is this comment author a customer (an address) rather than a member (a login)?
 pub fn is_customer_author(author: &str) -> bool {
     author.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_follow_the_extension_in_any_case() {
+        assert_eq!(mime_for("label.PDF"), "application/pdf");
+        assert_eq!(mime_for("照片.jpeg"), "image/jpeg");
+        assert_eq!(mime_for("no-extension"), "application/octet-stream");
+        assert_eq!(mime_for("archive.tar.gz"), "application/octet-stream");
+    }
 }

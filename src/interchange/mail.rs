@@ -207,10 +207,12 @@ fn clean_line(text: &str) -> String {
 }
 
 /// A name that cannot climb out of a directory or hide as a dot file.
-fn safe_file_name(name: &str) -> String {
+/// A file name safe to store and to show: no path, no leading dots, no
+/// control characters, at most 120 characters.
+pub fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let base = base.trim_start_matches('.');
-    let base: String = base.chars().take(120).collect();
+    let base: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
     if base.is_empty() {
         "attachment".into()
     } else {

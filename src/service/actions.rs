@@ -40,9 +40,7 @@ impl Desk {
 
     /// Adds a public reply or an internal note.
     pub fn comment(&mut self, id: i64, body: &str, internal: bool) -> Result<Comment> {
-        self.write_as("comment", &format!("#{id}"), |w, ctx| {
-            ops::comment(w, ctx, id, body, internal)
-        })
+        self.comment_with_files(id, body, internal, &[])
     }
 
     /// Edits plain fields.

@@ -87,6 +87,53 @@ impl Desk {
         Ok(hash)
     }
 
+    /// Where the bytes of `hash` live, if the desk is on disk.
+    pub(super) fn blob_path(&self, hash: &str) -> Option<PathBuf> {
+        let root = self.attachments_dir()?;
+        Some(root.join(&hash[..2.min(hash.len())]).join(hash))
+    }
+
+    /// A public reply or an internal note with files: the files are kept
+    /// with the comment, and a reply that goes out by mail carries them.
+    /// Stored before the transaction, so a refused comment leaves at most
+    /// unreferenced bytes, never a record without its file.
+    pub fn comment_with_files(
+        &mut self,
+        id: i64,
+        body: &str,
+        internal: bool,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<crate::domain::Comment> {
+        let limit = self.attachment_limit()?;
+        let mut stored = Vec::new();
+        for (name, bytes) in files {
+            if bytes.len() as u64 > limit {
+                return Err(Error::TooLong {
+                    field: "field.attachment",
+                    max: limit as usize,
+                });
+            }
+            let name = crate::interchange::mail::safe_file_name(name);
+            let mime = crate::domain::mime_for(&name).to_string();
+            stored.push((name, mime, bytes.len() as u64, self.store_blob(bytes)?));
+        }
+        self.write_as("comment", &format!("#{id}"), |w, ctx| {
+            let c = ops::comment(w, ctx, id, body, internal)?;
+            for (name, mime, size, hash) in &stored {
+                w.insert_attachment(&NewAttachment {
+                    ticket: id,
+                    comment: Some(c.id),
+                    name,
+                    mime,
+                    size: *size,
+                    sha256: hash,
+                    at: ctx.now,
+                })?;
+            }
+            Ok(c)
+        })
+    }
+
     /// Attaches a file to a ticket the member may see.
     pub fn attach(&mut self, ticket: i64, name: &str, mime: &str, bytes: &[u8]) -> Result<i64> {
         self.detail(ticket)?;
@@ -98,7 +145,7 @@ impl Desk {
             });
         }
         let hash = self.store_blob(bytes)?;
-        let name = name.to_string();
+        let name = crate::interchange::mail::safe_file_name(name);
         let mime = mime.to_string();
         let size = bytes.len() as u64;
         self.write_as("attach", &format!("#{ticket} {name}"), |w, ctx| {
@@ -139,12 +186,9 @@ impl Desk {
             .ok_or(Error::AttachmentNotFound(id))?;
         self.visible_ticket(&reader, a.ticket)
             .map_err(|_| Error::AttachmentNotFound(id))?;
-        let root = self
-            .attachments_dir()
+        let path = self
+            .blob_path(&a.sha256)
             .ok_or(Error::AttachmentNotFound(id))?;
-        let path = root
-            .join(&a.sha256[..2.min(a.sha256.len())])
-            .join(&a.sha256);
         if !path.exists() {
             return Err(Error::Io {
                 path: path.display().to_string(),

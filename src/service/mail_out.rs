@@ -48,6 +48,19 @@ pub struct Letter {
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
     pub date: DateTime<Utc>,
+    /// Files sent with the reply.
+    pub files: Vec<LetterFile>,
+    /// Why the letter cannot go out as it is (a file missing from the desk
+    /// directory); it is then recorded as failed, not sent without it.
+    pub problem: Option<String>,
+}
+
+/// A file a letter carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterFile {
+    pub name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The domain part of a From setting ("Shop <s@shop.example>" → shop.example).
@@ -169,6 +182,7 @@ impl Desk {
                 .rev()
                 .find(|(id, outgoing)| !outgoing && *id != m.message_id)
                 .map(|(id, _)| id.clone());
+            let (files, problem) = self.letter_files(m.ticket, m.comment)?;
             let title = format!("[#{}] {}", ticket.id, ticket.title);
             letters.push(Letter {
                 id: m.id,
@@ -185,6 +199,8 @@ impl Desk {
                 in_reply_to,
                 references,
                 date: self.clock.now(),
+                files,
+                problem,
             });
         }
         Ok(letters)
@@ -196,6 +212,31 @@ impl Desk {
         let now = self.clock.now();
         let until = now + Duration::from_std(lease).unwrap_or(Duration::minutes(5));
         self.store.write(|w| w.claim_mail(id, now, until))
+    }
+
+    /// The files of reply `comment`, read from the desk directory.
+    fn letter_files(&self, ticket: i64, comment: i64) -> Result<(Vec<LetterFile>, Option<String>)> {
+        let mut files = Vec::new();
+        for a in self.store.reader().attachments(ticket)? {
+            if a.comment != Some(comment) {
+                continue;
+            }
+            let bytes = self
+                .blob_path(&a.sha256)
+                .and_then(|p| std::fs::read(p).ok());
+            match bytes {
+                Some(bytes) => files.push(LetterFile {
+                    name: a.name,
+                    mime: a.mime,
+                    bytes,
+                }),
+                None => {
+                    let problem = format!("attachment {} is missing from the desk directory", a.id);
+                    return Ok((Vec::new(), Some(problem)));
+                }
+            }
+        }
+        Ok((files, None))
     }
 
     /// Records that letter `id` went out.

@@ -45,7 +45,7 @@ pub use demo::DemoSummary;
 pub use escalate::Fired;
 pub use identity::{Identity, account_exists};
 pub use import::{ImportOptions, ImportReport, MailOutcome};
-pub use mail_out::{Letter, MailSettings, plain_address};
+pub use mail_out::{Letter, LetterFile, MailSettings, plain_address};
 pub use ops::MoveOptions;
 pub use presence::{BEAT_EVERY, Viewer};
 pub use reads::{BoardColumn, ListPage};

@@ -655,3 +655,72 @@ fn merging_moves_attachments_and_the_mail_thread_to_the_target() {
         .unwrap_or_default();
     assert_eq!(last["body"], "Did you get them?");
 }
+
+#[test]
+fn a_reply_carries_its_files_and_a_missing_file_fails_the_letter_not_the_customer() {
+    let s = Scratch::with_desk();
+    ok(&s, &["import", "eml", &mail("01-gmail-en.eml")]);
+    let outbox = s.dir.path().join("outbox.txt");
+    let command = format!("cat > '{}'", outbox.display());
+    ok(
+        &s,
+        &[
+            "mail",
+            "set",
+            "--from",
+            "support@shop.example",
+            "--command",
+            &command,
+        ],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let label = dir.path().join("退货标签.pdf");
+    let pdf = b"%PDF-1.4\n\x00\xff return label".to_vec();
+    std::fs::write(&label, &pdf).expect("write");
+    ok(
+        &s,
+        &[
+            "comment",
+            "1",
+            "--body",
+            "Here is your return label.",
+            "--attach",
+            &label.to_string_lossy(),
+        ],
+    );
+    ok(&s, &["mail", "send"]);
+    let letter = std::fs::read(&outbox).expect("letter");
+    let read = tdesk::interchange::mail::parse(&letter).expect("a valid message");
+    assert_eq!(read.text, "Here is your return label.");
+    assert_eq!(read.attachments.len(), 1);
+    assert_eq!(read.attachments[0].name, "退货标签.pdf");
+    assert_eq!(read.attachments[0].mime, "application/pdf");
+    assert_eq!(read.attachments[0].bytes, pdf);
+    // The file is on the ticket too, under the reply.
+    assert!(ok(&s, &["attachment", "list", "1"]).contains("退货标签.pdf"));
+
+    // A file gone from the desk directory: the letter fails, visibly.
+    let other = dir.path().join("invoice.pdf");
+    std::fs::write(&other, b"%PDF-1.4 invoice").expect("write");
+    ok(
+        &s,
+        &[
+            "comment",
+            "1",
+            "--body",
+            "And the invoice.",
+            "--attach",
+            &other.to_string_lossy(),
+        ],
+    );
+    let blobs = s.dir.path().join("attachments");
+    let hash = {
+        use sha2::Digest;
+        tdesk::interchange::mail::hex(&sha2::Sha256::digest(b"%PDF-1.4 invoice"))
+    };
+    std::fs::remove_file(blobs.join(&hash[..2]).join(&hash)).expect("remove blob");
+    let out = s.tdesk(&["mail", "send"]);
+    assert_eq!(code(&out), 1);
+    let queue = ok(&s, &["mail", "queue"]);
+    assert!(queue.contains("missing from the desk directory"), "{queue}");
+}
