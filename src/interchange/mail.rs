@@ -298,6 +298,15 @@ pub fn ticket_ref(subject: &str) -> Option<i64> {
 
 /// Order numbers: Amazon's 123-1234567-1234567, eBay's 12-12345-12345, and
 /// whatever follows "order"/"订单号" with a digit in it.
+/// Where `needle` starts in `hay`, ASCII letters matched in any case, other
+/// characters exactly. Offsets are `hay`'s own: lower-casing the whole text
+/// first would move them (some letters change length) and slice wrongly.
+fn find_ignoring_ascii_case(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..=h.len().checked_sub(n.len())?)
+        .find(|&i| hay.is_char_boundary(i) && h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
 pub fn find_orders(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut push = |o: String| {
@@ -317,15 +326,20 @@ pub fn find_orders(text: &str) -> Vec<String> {
         "order no.",
         "order number",
         "order:",
+        "commande n°",
+        "commande nº",
+        "bestellnummer",
+        "pedido nº",
+        "pedido n°",
         "订单号",
         "订单编号",
+        "注文番号",
     ] {
-        let lower = text.to_lowercase();
         let mut from = 0;
-        while let Some(pos) = lower[from..].find(marker) {
+        while let Some(pos) = find_ignoring_ascii_case(&text[from..], marker) {
             let after = from + pos + marker.len();
             let word: String = text[after..]
-                .trim_start_matches([' ', ':', '：', '#'])
+                .trim_start_matches([' ', ':', '：', '#', '.', '°', 'º'])
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                 .collect();
@@ -379,6 +393,14 @@ mod tests {
         assert_eq!(find_orders("订单号：SO20260301 没到"), ["SO20260301"]);
         assert_eq!(find_orders("Order #A1B2C3 please"), ["A1B2C3"]);
         assert!(find_orders("call 555-1234").is_empty());
+        assert_eq!(
+            find_orders("Ma commande n° FR-88213 est en retard"),
+            ["FR-88213"]
+        );
+        assert_eq!(find_orders("Bestellnummer: DE4711X"), ["DE4711X"]);
+        assert_eq!(find_orders("注文番号：JP20260301"), ["JP20260301"]);
+        // Letters that change length when lower-cased come first.
+        assert_eq!(find_orders("İİİ ẞ ORDER #Ab12cd"), ["Ab12cd"]);
     }
 
     #[test]
@@ -430,6 +452,17 @@ mod tests {
         fn header_shaped_junk_never_panics(head in "(From|To|Subject|Message-ID|References|Content-Type): [ -~]{0,40}", body in "[ -~\n]{0,80}") {
             let raw = format!("From: x@y.z\r\n{head}\r\n\r\n{body}");
             let _ = parse(raw.as_bytes());
+        }
+
+        #[test]
+        fn orders_are_found_in_any_text_without_panicking(
+            before in "[İẞßÀ-ÿ一-龥 a-zA-Z]{0,12}",
+            marker in r"(order #|ORDER NO\.|订单号|commande n°)",
+            number in "[A-Za-z0-9]{1,3}[0-9][A-Za-z0-9-]{2,10}",
+        ) {
+            let text = format!("{before}{marker}{number} ok");
+            let found = find_orders(&text);
+            proptest::prop_assert!(found.iter().any(|o| number.starts_with(o.as_str())), "{found:?} in {text:?}");
         }
     }
 }
