@@ -120,6 +120,10 @@ fn the_mail_corpus_imports_decoded_threaded_and_only_once() {
         .expect("html ticket");
     let text = html["ticket"]["description"].as_str().unwrap_or("");
     assert!(!text.contains('<'), "no markup left: {text}");
+    assert_eq!(
+        html["ticket"]["custom"]["orders"], "FR-88231",
+        "Commande n° FR-88231"
+    );
     // The same files again change nothing.
     let again = ok(&s, &args);
     assert!(again.contains("0 new ticket(s), 0 repl(ies)"), "{again}");
