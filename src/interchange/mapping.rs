@@ -316,12 +316,15 @@ pub fn parse_map(text: &str) -> Result<ColumnMap, String> {
 pub fn detect(header: &[String]) -> ColumnMap {
     let has = |col: &str| header.iter().any(|h| h.eq_ignore_ascii_case(col));
     for name in LAYOUTS {
-        if let Some(map) = builtin(name) {
+        if let Some(mut map) = builtin(name) {
             let key = ["external_id", "title", "customer_email"];
             if key
                 .iter()
                 .all(|k| map.columns.get(*k).is_some_and(|c| has(c)))
             {
+                // Exports may leave columns out (a Zendesk view picks its
+                // own): the map uses the ones that are there.
+                map.columns.retain(|_, c| has(c));
                 return map;
             }
         }
@@ -603,6 +606,17 @@ mod tests {
             rows[0].external_id, "row:2",
             "no id column: the caller's fallback"
         );
+    }
+
+    #[test]
+    fn an_export_with_fewer_columns_still_maps() {
+        let (rows, problems) = rows(
+            "Id,Subject,Requester email\n7,Late parcel,a@example.com\n",
+            None,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows[0].external_id, "zendesk:7");
+        assert_eq!(rows[0].status, None);
     }
 
     #[test]

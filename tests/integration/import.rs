@@ -728,3 +728,65 @@ fn a_reply_carries_its_files_and_a_missing_file_fails_the_letter_not_the_custome
     let queue = ok(&s, &["mail", "queue"]);
     assert!(queue.contains("missing from the desk directory"), "{queue}");
 }
+
+/// Tickets in the desk, read the way another process would.
+fn ticket_count(db: &Path) -> i64 {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY);
+    conn.and_then(|c| c.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0)))
+        .unwrap_or(0)
+}
+
+#[test]
+fn an_import_killed_midway_leaves_whole_chunks_and_a_rerun_completes_it() {
+    let s = Scratch::with_desk();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows = 20_000;
+    let mut csv = String::from("Id,Subject,Description,Requester,Requester email\n");
+    for i in 1..=rows {
+        csv.push_str(&format!(
+            "{i},包裹 {i} 丢失,\"line one\nline two\",Customer {c},c{c}@example.com\n",
+            c = i % 300
+        ));
+    }
+    // A Zendesk export with some of its columns.
+    let file = write(dir.path(), "big.csv", &csv);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tdesk"))
+        .args(["import", "csv", &file])
+        .env("TDESK_DB", s.db())
+        .env("HOME", s.dir.path())
+        .env("XDG_CONFIG_HOME", s.dir.path().join("config"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn import");
+    // Kill it once some chunks are in (or when it is done, on a fast machine).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while ticket_count(&s.db()) == 0 && std::time::Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            assert!(status.success(), "the import failed on its own: {status}");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let partial = ticket_count(&s.db());
+    eprintln!("killed with {partial} of {rows} tickets in");
+    assert!(partial > 0, "some chunks were written before the kill");
+    assert_eq!(partial % 500, 0, "only whole chunks: {partial}");
+    let doctor = s.tdesk(&["doctor"]);
+    assert!(stdout(&doctor).contains("ok"), "{}", stdout(&doctor));
+    // Every ticket that is there is whole: its description and customer.
+    let doc = export_json(&s);
+    for t in doc["tickets"].as_array().into_iter().flatten() {
+        assert_eq!(t["ticket"]["description"], "line one\nline two");
+        assert!(t["customer"]["email"].is_string(), "{t}");
+    }
+    let report = ok(&s, &["import", "csv", &file]);
+    assert!(
+        report.contains(&format!("{partial} already there")),
+        "{report}"
+    );
+    assert_eq!(ticket_count(&s.db()), rows);
+}
