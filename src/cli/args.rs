@@ -494,6 +494,10 @@ pub enum ImportCommand {
         file: PathBuf,
         #[arg(long)]
         map: Option<PathBuf>,
+        /// The file's encoding when the guess is wrong: gbk, big5, shift_jis,
+        /// windows-1252, utf-8, …
+        #[arg(long)]
+        encoding: Option<String>,
         #[command(flatten)]
         flags: ImportFlags,
     },

@@ -62,11 +62,21 @@ impl Bar<'_> {
 pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let on = s.width.is_some();
     match c {
-        ImportCommand::Csv { file, map, flags } => {
+        ImportCommand::Csv {
+            file,
+            map,
+            encoding,
+            flags,
+        } => {
             let name = file.display().to_string();
             let report = {
                 let mut bar = Bar { err: io.err, on };
-                import_csv(desk, &file, map.as_deref(), flags, &mut bar)?
+                let source = CsvSource {
+                    file: &file,
+                    map: map.as_deref(),
+                    encoding: encoding.as_deref(),
+                };
+                import_csv(desk, &source, flags, &mut bar)?
             };
             print_report(&name, &report, flags, s, io)
         }
@@ -125,21 +135,28 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
     }
 }
 
+/// A CSV file to import, its map file and its encoding, when given.
+struct CsvSource<'a> {
+    file: &'a Path,
+    map: Option<&'a Path>,
+    encoding: Option<&'a str>,
+}
+
 fn import_csv(
     desk: &mut Desk,
-    file: &Path,
-    map_file: Option<&Path>,
+    source: &CsvSource<'_>,
     flags: ImportFlags,
     bar: &mut Bar<'_>,
 ) -> Result<ImportReport> {
+    let (file, map_file) = (source.file, source.map);
     let name = file.display().to_string();
     let fail = |problems: Vec<Problem>| Error::Import {
         file: name.clone(),
         problems,
     };
     let bytes = read(file)?;
-    let table =
-        csv::parse(&bytes).map_err(|e| fail(vec![Problem::new(e.line, Issue::Csv(e.kind))]))?;
+    let table = csv::parse_as(&bytes, source.encoding)
+        .map_err(|e| fail(vec![Problem::new(e.line, Issue::Csv(e.kind))]))?;
     let map = match map_file {
         Some(p) => {
             let text =

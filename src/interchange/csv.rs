@@ -42,8 +42,32 @@ pub struct CsvTable {
 }
 
 /// Decodes a text file: UTF-8 (with or without BOM), UTF-16 with a BOM,
-/// else GB18030 when that reads without a single bad sequence.
+/// else the legacy encoding the bytes look like — what Excel writes on a
+/// Chinese (GBK), Taiwanese (Big5), Japanese (Shift_JIS) or Western
+/// (Windows-1252) system — as Firefox guesses it (chardetng). A guess that
+/// does not read cleanly is an error, never mojibake.
 pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), CsvErrorKind> {
+    decode_as(bytes, None)
+}
+
+/// Like [`decode`], with the encoding given by name (`gbk`, `big5`,
+/// `shift_jis`, `windows-1252`, any WHATWG label) when the guess is wrong.
+pub fn decode_as<'a>(
+    bytes: &'a [u8],
+    label: Option<&str>,
+) -> Result<(Cow<'a, str>, &'static str), CsvErrorKind> {
+    if let Some(label) = label {
+        let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes())
+            .ok_or(CsvErrorKind::Encoding)?;
+        let (text, _, had_errors) = enc.decode(bytes);
+        return if had_errors {
+            Err(CsvErrorKind::Encoding)
+        } else if text.contains('\0') {
+            Err(CsvErrorKind::Binary)
+        } else {
+            Ok((text, enc.name()))
+        };
+    }
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         return if had_errors {
@@ -60,17 +84,32 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), CsvErrorKind
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((Cow::Borrowed(text), "UTF-8"));
     }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    // UTF-8 was ruled out above; a spreadsheet cannot run scripts.
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    // GBK files are read as GB18030, its superset.
+    let enc = if guess == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        guess
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     if had_errors {
         Err(CsvErrorKind::Encoding)
     } else {
-        Ok((text, "GB18030"))
+        Ok((text, enc.name()))
     }
 }
 
 /// Parses a whole file.
 pub fn parse(bytes: &[u8]) -> Result<CsvTable, CsvError> {
-    let (text, encoding) = decode(bytes).map_err(|kind| CsvError { line: 0, kind })?;
+    parse_as(bytes, None)
+}
+
+/// Parses a whole file read in encoding `label` (see [`decode_as`]).
+pub fn parse_as(bytes: &[u8], label: Option<&str>) -> Result<CsvTable, CsvError> {
+    let (text, encoding) = decode_as(bytes, label).map_err(|kind| CsvError { line: 0, kind })?;
     let delimiter = guess_delimiter(&text);
     let mut records = Records::new(&text, delimiter);
     let header = loop {
@@ -248,12 +287,59 @@ mod tests {
         assert_eq!(parse(&utf8).expect("bom").header, ["title"]);
         let (gbk, _, _) = encoding_rs::GBK.encode("标题\n包裹丢失\n");
         let t = parse(&gbk).expect("gb18030");
-        assert_eq!((t.encoding, cells(&t)), ("GB18030", vec![vec!["包裹丢失"]]));
+        assert_eq!((t.encoding, cells(&t)), ("gb18030", vec![vec!["包裹丢失"]]));
         let mut utf16 = vec![0xFF, 0xFE];
         for unit in "t\n1\n".encode_utf16() {
             utf16.extend_from_slice(&unit.to_le_bytes());
         }
         assert_eq!(parse(&utf16).expect("utf16").rows.len(), 1);
+    }
+
+    #[test]
+    fn excel_files_from_western_taiwanese_and_japanese_systems_are_decoded() {
+        let cases = [
+            (
+                encoding_rs::WINDOWS_1252,
+                "Kunde,Betreff\nJürgen Müller,Rücksendung beschädigt\nZoë,Café fermé\n",
+                "windows-1252",
+            ),
+            (
+                encoding_rs::BIG5,
+                "客戶,標題\n陳小姐,顏色不對，請幫我換貨\n林先生,包裹還沒有收到\n",
+                "Big5",
+            ),
+            (
+                encoding_rs::SHIFT_JIS,
+                "顧客,件名\n田中,商品が届きません\n佐藤,返品について教えてください\n",
+                "Shift_JIS",
+            ),
+        ];
+        for (enc, text, name) in cases {
+            let (bytes, _, _) = enc.encode(text);
+            let t = parse(&bytes).expect(name);
+            assert_eq!(t.encoding, name);
+            assert_eq!(
+                t.rows[0].cells[1],
+                text.lines()
+                    .nth(1)
+                    .and_then(|l| l.split(',').nth(1))
+                    .unwrap_or("")
+            );
+        }
+    }
+
+    #[test]
+    fn a_named_encoding_wins_over_the_guess_and_an_unknown_one_is_refused() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("a,b\nMüller,ok\n");
+        let t = parse_as(&bytes, Some("latin1")).expect("named");
+        assert_eq!(t.rows[0].cells[0], "Müller");
+        assert_eq!(
+            parse_as(&bytes, Some("klingon")).map(|_| ()),
+            Err(CsvError {
+                line: 0,
+                kind: CsvErrorKind::Encoding
+            })
+        );
     }
 
     #[test]
