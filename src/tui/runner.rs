@@ -173,18 +173,18 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::LoadCustomer(id) => desk
             .customer_of_ticket(id)
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),
-        Effect::LoadReplies(id) => desk.canned_replies().map(|replies| {
-            let replies = replies
-                .into_iter()
-                .map(|r| {
-                    // The line after the greeting says what the reply is about.
-                    let mut lines = r.text_for(None).lines().filter(|l| !l.trim().is_empty());
-                    let greeting = lines.next().unwrap_or("");
-                    let gist = lines.next().unwrap_or(greeting).to_string();
-                    (r.name, gist)
-                })
-                .collect();
-            Action::RepliesLoaded { id, replies }
+        // Each reply as it would go out (the customer's language, filled
+        // in); the line after the greeting says what it is about.
+        Effect::LoadReplies(id) => desk.canned_replies().and_then(|replies| {
+            let mut list = Vec::new();
+            for r in replies {
+                let text = desk.fill_reply(&r.name, id)?;
+                let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+                let greeting = lines.next().unwrap_or("");
+                let gist = lines.next().unwrap_or(greeting).to_string();
+                list.push((r.name, gist));
+            }
+            Ok(Action::RepliesLoaded { id, replies: list })
         }),
         Effect::FillReply { id, name } => desk
             .fill_reply(&name, id)

@@ -654,3 +654,24 @@ fn mail_detail_en() {
 fn mail_detail_zh() {
     insta::assert_snapshot!(mail_screen(Lang::ZhCn, (80, 24), "enter G"));
 }
+
+#[test]
+fn canned_reply_menu_en() {
+    insta::assert_snapshot!(mail_screen(Lang::En, (80, 24), "enter R"));
+}
+
+#[test]
+fn canned_reply_menu_zh() {
+    insta::assert_snapshot!(mail_screen(Lang::ZhCn, (80, 24), "enter R"));
+}
+
+#[test]
+fn a_canned_reply_opens_filled_in_for_the_customer() {
+    let screen = mail_screen(Lang::En, (80, 24), "enter R j enter");
+    assert!(screen.contains("Hi Lena,"), "{screen}");
+    assert!(
+        screen.contains("I checked order 302-1234567-7654321 with the carrier"),
+        "{screen}"
+    );
+    assert!(screen.contains("Alice"), "signed by the agent: {screen}");
+}
