@@ -297,6 +297,8 @@ pub enum Effect {
         id: i64,
         body: String,
         internal: bool,
+        /// Files to send with it, paths as typed (`~/` is the home directory).
+        files: Vec<String>,
     },
     Edit {
         id: i64,

@@ -90,6 +90,30 @@ impl Runner {
     }
 }
 
+/// The files a reply sends, read whole: (file name, bytes). `~/` is the
+/// home directory; a file that cannot be read stops the reply with its name.
+fn read_files(paths: &[String]) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    paths
+        .iter()
+        .map(|typed| {
+            let path = match (typed.strip_prefix("~/"), &home) {
+                (Some(rest), Some(home)) => home.join(rest),
+                _ => std::path::PathBuf::from(typed),
+            };
+            let bytes = std::fs::read(&path).map_err(|e| crate::error::Error::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "file".into());
+            Ok((name, bytes))
+        })
+        .collect()
+}
+
 /// Runs one effect in line; returns the actions its result produces.
 pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
     let saved = |id: i64, key: &'static str| Action::Saved { id, key };
@@ -152,8 +176,13 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                 saved(t.id, key)
             })
         }
-        Effect::Comment { id, body, internal } => desk
-            .comment(id, &body, internal)
+        Effect::Comment {
+            id,
+            body,
+            internal,
+            files,
+        } => read_files(&files)
+            .and_then(|files| desk.comment_with_files(id, &body, internal, &files))
             .map(|c| saved(c.ticket, "status.commented")),
         Effect::Edit {
             id,

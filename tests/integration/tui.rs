@@ -675,3 +675,30 @@ fn a_canned_reply_opens_filled_in_for_the_customer() {
     );
     assert!(screen.contains("Alice"), "signed by the agent: {screen}");
 }
+
+#[test]
+fn a_reply_with_a_file_from_the_editor_is_kept_under_the_reply() {
+    let (dir, desk) = mail_desk();
+    let label = dir.path().join("return-label.pdf");
+    std::fs::write(&label, b"%PDF-1.4 label").expect("write");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.press("enter r");
+    h.press("type:Label attached.");
+    h.press("ctrl+o");
+    h.press(&format!("type:{}", label.display()));
+    h.press("enter");
+    assert!(
+        h.render().contains("Files (Ctrl+O):"),
+        "the reply lists its file: {}",
+        h.render()
+    );
+    h.press("ctrl+s");
+    let files = h.desk.attachments(1).expect("attachments");
+    let sent = files
+        .iter()
+        .find(|a| a.name == "return-label.pdf")
+        .expect("the file is on the ticket");
+    assert!(sent.comment.is_some(), "under the reply");
+    let missing = mail_screen(Lang::En, (80, 24), "enter r");
+    assert!(missing.contains("Ctrl+O: attach a file"), "{missing}");
+}

@@ -121,6 +121,8 @@ pub struct App {
     pub status: Option<Status>,
     /// Unsent comment text per ticket, kept when the editor closes.
     pub drafts: HashMap<i64, String>,
+    /// Files to send with the reply being written, per ticket (paths as typed).
+    pub reply_files: HashMap<i64, Vec<String>>,
     /// The ticket last requested for the wide list's preview.
     preview_requested: Option<i64>,
     /// Search queries sent so far; numbers each one so stale answers are dropped.
@@ -183,6 +185,7 @@ impl App {
             overlay: None,
             status: None,
             drafts: HashMap::new(),
+            reply_files: HashMap::new(),
             preview_requested: None,
             searches: 0,
             filter_answer: None,

@@ -73,6 +73,11 @@ pub enum Prompt {
     MergeInto {
         src: i64,
     },
+    /// A file for the reply being written on ticket `id` (`internal`: a note).
+    AttachFile {
+        id: i64,
+        internal: bool,
+    },
 }
 
 impl Prompt {
@@ -84,6 +89,7 @@ impl Prompt {
             Prompt::Category { .. } => "prompt.category",
             Prompt::BulkNote { .. } => "prompt.bulk_note",
             Prompt::MergeInto { .. } => "prompt.merge_into",
+            Prompt::AttachFile { .. } => "prompt.attach_file",
         }
     }
 }
@@ -178,6 +184,11 @@ pub fn text_of(t: &TextArea<'_>) -> String {
 /// Ctrl+E hands long text to the user's editor.
 pub fn is_editor_key(key: &KeyEvent) -> bool {
     key.code == KeyCode::Char('e') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+/// Ctrl+O attaches a file to the reply being written.
+fn is_attach_key(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('o') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 fn is_submit(key: &KeyEvent) -> bool {
@@ -425,6 +436,15 @@ impl App {
                 Vec::new(),
             );
         }
+        if is_attach_key(&key) {
+            // The draft waits in `drafts` while the path is typed.
+            self.drafts.insert(id, text_of(&input));
+            let prompt = Overlay::Prompt {
+                purpose: Prompt::AttachFile { id, internal },
+                input: text_input(""),
+            };
+            return (Some(prompt), Vec::new());
+        }
         if is_editor_key(&key) {
             let text = text_of(&input);
             let keep = Overlay::Comment {
@@ -448,12 +468,19 @@ impl App {
                 );
             }
             self.drafts.insert(id, body.clone());
+            let files = self.reply_files.get(&id).cloned().unwrap_or_default();
             let keep = Overlay::Comment {
                 id,
                 internal,
                 input,
             };
-            return (Some(keep), vec![Effect::Comment { id, body, internal }]);
+            let send = Effect::Comment {
+                id,
+                body,
+                internal,
+                files,
+            };
+            return (Some(keep), vec![send]);
         }
         input.input(key);
         (

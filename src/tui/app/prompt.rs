@@ -14,6 +14,20 @@ impl App {
         mut input: TextArea<'static>,
         key: KeyEvent,
     ) -> (Option<Overlay>, Vec<Effect>) {
+        if let Prompt::AttachFile { id, internal } = purpose
+            && matches!(key.code, KeyCode::Esc | KeyCode::Enter)
+        {
+            let path = text_of(&input).trim().to_string();
+            if key.code == KeyCode::Enter && !path.is_empty() {
+                self.toggle_reply_file(id, path);
+            }
+            // Back to the reply, as it was.
+            self.open_reply(id, "");
+            if let Some(Overlay::Comment { internal: kind, .. }) = &mut self.overlay {
+                *kind = internal;
+            }
+            return (self.overlay.take(), Vec::new());
+        }
         match key.code {
             KeyCode::Esc => (None, Vec::new()),
             KeyCode::Enter => {
@@ -75,6 +89,17 @@ impl App {
                 input.input(key);
                 (Some(Overlay::Prompt { purpose, input }), Vec::new())
             }
+        }
+    }
+
+    /// Adds a file to ticket `id`'s reply, or takes it off when it is there.
+    fn toggle_reply_file(&mut self, id: i64, path: String) {
+        let files = self.reply_files.entry(id).or_default();
+        match files.iter().position(|f| *f == path) {
+            Some(i) => {
+                files.remove(i);
+            }
+            None => files.push(path),
         }
     }
 

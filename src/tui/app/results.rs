@@ -17,6 +17,7 @@ impl App {
         }
         if key == "status.commented" {
             self.drafts.remove(&id);
+            self.reply_files.remove(&id);
         }
         self.status = Some(Status {
             text: self.cat.f(key, &[("id", &id)]),

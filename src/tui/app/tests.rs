@@ -228,7 +228,7 @@ fn an_unsent_comment_is_kept_as_a_draft() {
     key(&mut app, KeyCode::Tab);
     let effects = ctrl(&mut app, 's');
     assert!(
-        matches!(effects.as_slice(), [Effect::Comment { id: 5, body, internal: true }] if body == "半句话")
+        matches!(effects.as_slice(), [Effect::Comment { id: 5, body, internal: true, .. }] if body == "半句话")
     );
     app.update(Action::Saved {
         id: 5,
@@ -280,6 +280,51 @@ fn r_writes_a_public_reply_and_capital_r_fills_a_canned_one_after_the_draft() {
         _ => String::new(),
     };
     assert_eq!(text, "Hallo Lena,\n\nYour parcel is on its way (SF123).");
+}
+
+#[test]
+fn ctrl_o_attaches_files_to_the_reply_keeping_its_text_and_kind() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'c');
+    key(&mut app, KeyCode::Tab); // an internal note
+    typed(&mut app, "See the label");
+    ctrl(&mut app, 'o');
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Prompt {
+            purpose: overlay::Prompt::AttachFile {
+                id: 5,
+                internal: true
+            },
+            ..
+        })
+    ));
+    typed(&mut app, "~/label.pdf");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'o');
+    typed(&mut app, "/tmp/photo.png");
+    key(&mut app, KeyCode::Enter);
+    // The same path again takes it off; Esc changes nothing.
+    ctrl(&mut app, 'o');
+    typed(&mut app, "/tmp/photo.png");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'o');
+    typed(&mut app, "/tmp/other.png");
+    key(&mut app, KeyCode::Esc);
+    let effects = ctrl(&mut app, 's');
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Comment { id: 5, body, internal: true, files }]
+                if body == "See the label" && files == &["~/label.pdf".to_string()]
+        ),
+        "{effects:?}"
+    );
+    app.update(Action::Saved {
+        id: 5,
+        key: "status.commented",
+    });
+    assert!(app.reply_files.is_empty(), "sent files are forgotten");
 }
 
 #[test]

@@ -22,10 +22,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, footer: Rect) {
             kind, input: text, ..
         }) => note(frame, app, area, *kind, text),
         Some(Overlay::Comment {
+            id,
             internal,
             input: text,
-            ..
-        }) => comment(frame, app, area, *internal, text),
+        }) => comment(frame, app, area, (*id, *internal), text),
         Some(Overlay::Form(form)) => self::form(frame, app, area, form),
         Some(Overlay::Summary {
             title,
@@ -305,7 +305,7 @@ fn comment(
     frame: &mut Frame,
     app: &App,
     area: Rect,
-    internal: bool,
+    (id, internal): (i64, bool),
     text: &ratatui_textarea::TextArea<'static>,
 ) {
     let popup = centered(area, 76, area.height.saturating_sub(4).clamp(6, 16));
@@ -318,8 +318,27 @@ fn comment(
     let outer = block(app, format!(" {} ", app.cat.t(key)), true).border_style(style);
     let inner = outer.inner(popup);
     frame.render_widget(outer, popup);
-    let [field, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [field, files_line, hint] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
     input(frame, text, field, true);
+    let files = app.reply_files.get(&id).filter(|f| !f.is_empty());
+    let (files_text, files_style) = match files {
+        // Paths the member typed: shown as data.
+        Some(f) => (
+            app.cat
+                .f("comment.files", &[("files", &sanitize_line(&f.join(", ")))]),
+            app.theme.key,
+        ),
+        None => (app.cat.t("comment.attach_hint").to_string(), app.theme.dim),
+    };
+    frame.render_widget(
+        Paragraph::new(truncate(&files_text, usize::from(files_line.width))).style(files_style),
+        files_line,
+    );
     frame.render_widget(
         Paragraph::new(truncate(app.cat.t("comment.hint"), usize::from(hint.width)))
             .style(app.theme.dim),
