@@ -335,18 +335,7 @@ pub fn assign(desk: &mut Desk, a: AssignArgs, s: &Session, io: &mut Streams<'_>)
 
 pub fn comment(desk: &mut Desk, a: CommentArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let body = text_arg(&a.body, io)?;
-    let mut files = Vec::new();
-    for path in &a.attach {
-        let bytes = std::fs::read(path).map_err(|e| crate::Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "file".into());
-        files.push((name, bytes));
-    }
+    let files = crate::service::read_files(&a.attach)?;
     let c = desk.comment_with_files(a.id.0, &body, a.internal, &files)?;
     let key = if c.internal {
         "cli.noted"

@@ -56,49 +56,44 @@ pub fn decode_as<'a>(
     bytes: &'a [u8],
     label: Option<&str>,
 ) -> Result<(Cow<'a, str>, &'static str), CsvErrorKind> {
-    if let Some(label) = label {
+    let (enc, body) = if let Some(label) = label {
         let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes())
             .ok_or(CsvErrorKind::Encoding)?;
-        let (text, _, had_errors) = enc.decode(bytes);
-        return if had_errors {
-            Err(CsvErrorKind::Encoding)
-        } else if text.contains('\0') {
-            Err(CsvErrorKind::Binary)
-        } else {
-            Ok((text, enc.name()))
-        };
+        // A BOM still says where the text starts.
+        let start = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, bom)| bom);
+        (enc, &bytes[start..])
+    } else if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        (enc, &bytes[bom..])
+    } else {
+        if bytes.contains(&0) {
+            return Err(CsvErrorKind::Binary);
+        }
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Ok((Cow::Borrowed(text), "UTF-8"));
+        }
+        (guess_legacy(bytes), bytes)
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(body);
+    if had_errors {
+        Err(CsvErrorKind::Encoding)
+    } else if text.contains('\0') {
+        Err(CsvErrorKind::Binary)
+    } else {
+        Ok((text, enc.name()))
     }
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return if had_errors {
-            Err(CsvErrorKind::Encoding)
-        } else if text.contains('\0') {
-            Err(CsvErrorKind::Binary)
-        } else {
-            Ok((text, enc.name()))
-        };
-    }
-    if bytes.contains(&0) {
-        return Err(CsvErrorKind::Binary);
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok((Cow::Borrowed(text), "UTF-8"));
-    }
-    // UTF-8 was ruled out above; a spreadsheet cannot run scripts.
+}
+
+/// The legacy encoding non-UTF-8 bytes look like, as Firefox guesses it.
+fn guess_legacy(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    // UTF-8 is ruled out by then; a spreadsheet cannot run scripts.
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(bytes, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     // GBK files are read as GB18030, its superset.
-    let enc = if guess == encoding_rs::GBK {
+    if guess == encoding_rs::GBK {
         encoding_rs::GB18030
     } else {
         guess
-    };
-    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    if had_errors {
-        Err(CsvErrorKind::Encoding)
-    } else {
-        Ok((text, enc.name()))
     }
 }
 

@@ -30,6 +30,22 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
+/// Files named by a member to send with a reply, read whole: (file name,
+/// bytes). A file that cannot be read stops the reply with its path.
+pub fn read_files(paths: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "file".into());
+            Ok((name, bytes))
+        })
+        .collect()
+}
+
 impl Desk {
     /// The largest attachment the desk keeps, in bytes.
     pub fn attachment_limit(&self) -> Result<u64> {

@@ -6,6 +6,7 @@
 mod actions;
 mod admin;
 mod attachments;
+pub use attachments::read_files;
 mod automate;
 mod bulk;
 mod clock;

@@ -90,28 +90,17 @@ impl Runner {
     }
 }
 
-/// The files a reply sends, read whole: (file name, bytes). `~/` is the
-/// home directory; a file that cannot be read stops the reply with its name.
-fn read_files(paths: &[String]) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
+/// The files a reply sends, paths as typed: `~/` is the home directory.
+fn read_files(typed: &[String]) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-    paths
+    let paths: Vec<std::path::PathBuf> = typed
         .iter()
-        .map(|typed| {
-            let path = match (typed.strip_prefix("~/"), &home) {
-                (Some(rest), Some(home)) => home.join(rest),
-                _ => std::path::PathBuf::from(typed),
-            };
-            let bytes = std::fs::read(&path).map_err(|e| crate::error::Error::Io {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "file".into());
-            Ok((name, bytes))
+        .map(|t| match (t.strip_prefix("~/"), &home) {
+            (Some(rest), Some(home)) => home.join(rest),
+            _ => std::path::PathBuf::from(t),
         })
-        .collect()
+        .collect();
+    crate::service::read_files(&paths)
 }
 
 /// Runs one effect in line; returns the actions its result produces.
