@@ -161,7 +161,7 @@ pub(super) fn on_change(
     wave.reverse();
     let mut fired: HashSet<(String, i64)> = HashSet::new();
     for _ in 0..MAX_WAVES {
-        let mark = w.reader().last_event_id()?;
+        let mark = w.last_event_id()?;
         let mut acted_on: Vec<i64> = Vec::new();
         for e in &wave {
             let Some(id) = e.ticket else { continue };

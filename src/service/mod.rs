@@ -255,7 +255,7 @@ impl Desk {
                 now,
                 change: Some(change),
             };
-            let after = w.reader().last_event_id()?;
+            let after = w.last_event_id()?;
             let value = f(w, &ctx)?;
             let follow = Followers {
                 workflow,

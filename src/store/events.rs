@@ -92,13 +92,27 @@ impl Writer<'_> {
     }
 
     /// Appends an event; returns its id (monotonic across the desk).
+    /// The number of the newest event, counting this transaction's.
+    pub fn last_event_id(&self) -> Result<i64> {
+        match self.last_event {
+            Some(id) => Ok(id),
+            None => self.reader().last_event_id(),
+        }
+    }
+
+    /// Writes the event counter back (once per transaction, at commit).
+    pub(super) fn save_event_counter(&mut self) -> Result<()> {
+        if let Some(id) = self.last_event {
+            self.tx
+                .prepare_cached("UPDATE counters SET value = ?1 WHERE name = 'event'")?
+                .execute([id])?;
+        }
+        Ok(())
+    }
+
     pub fn append_event(&mut self, e: &NewEvent) -> Result<i64> {
-        let id: i64 = self
-            .tx
-            .prepare_cached(
-                "UPDATE counters SET value = value + 1 WHERE name = 'event' RETURNING value",
-            )?
-            .query_row([], |r| r.get(0))?;
+        let id = self.last_event_id()? + 1;
+        self.last_event = Some(id);
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO events (ticket_id, id, actor, at, kind, field, old, new, change_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

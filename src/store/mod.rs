@@ -129,6 +129,12 @@ pub struct Reader<'c> {
 /// [`Store::write`] returns `Ok`, rolls back otherwise.
 pub struct Writer<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// The last event number handed out in this transaction, written back
+    /// to `counters` once at commit. Bumping the counter row per event made
+    /// SQLite open a statement savepoint per event, and FTS5 flushes its
+    /// pending index on every savepoint: imports wrote thousands of tiny
+    /// index segments.
+    last_event: Option<i64>,
 }
 
 /// Turns off SQLite's global memory statistics, which take one
@@ -259,8 +265,12 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut writer = Writer { tx };
+        let mut writer = Writer {
+            tx,
+            last_event: None,
+        };
         let value = f(&mut writer)?;
+        writer.save_event_counter()?;
         writer.tx.commit()?;
         Ok(value)
     }

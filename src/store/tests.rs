@@ -182,6 +182,43 @@ fn a_failed_write_rolls_back_everything() {
 }
 
 #[test]
+fn events_are_numbered_upwards_across_writes_and_a_failed_write_takes_none() {
+    let mut store = Store::open_in_memory().expect("open");
+    let event = |id| NewEvent {
+        ticket: Some(id),
+        actor: "a",
+        at: t0(),
+        kind: crate::domain::EventKind::Created,
+        field: None,
+        old: None,
+        new: Some("new"),
+        change: None,
+    };
+    let first = store
+        .write(|w| {
+            let id = w.insert_ticket(&ticket("one", ""))?;
+            let a = w.append_event(&event(id))?;
+            let b = w.append_event(&event(id))?;
+            assert_eq!(w.last_event_id()?, b);
+            Ok((a, b))
+        })
+        .expect("write");
+    assert_eq!(first.1, first.0 + 1);
+    let failed: Result<()> = store.write(|w| {
+        w.append_event(&event(1))?;
+        Err(crate::Error::Empty("field.title"))
+    });
+    assert!(failed.is_err());
+    assert_eq!(store.reader().last_event_id().expect("last"), first.1);
+    let next = store.write(|w| w.append_event(&event(1))).expect("write");
+    assert_eq!(
+        next,
+        first.1 + 1,
+        "numbers go on where the last commit left them"
+    );
+}
+
+#[test]
 fn users_are_listed_admins_first() {
     let mut store = Store::open_in_memory().expect("open");
     for (login, role) in [
