@@ -148,6 +148,11 @@ pub enum Error {
     },
     /// Mail cannot go out: the desk has no sender address set.
     MailNotConfigured,
+    /// An attachment that could run a program is not handed to the opener.
+    UnsafeToOpen {
+        id: i64,
+        name: String,
+    },
     /// Some letters of a mail run failed (they are kept and retried).
     MailUndelivered(usize),
     /// No attachment with that number (or not on a ticket the member may see).
@@ -194,7 +199,8 @@ impl Error {
             | Error::CannotUndoCreate
             | Error::CannotUndoMerge
             | Error::UndoRefused
-            | Error::WorkflowStateInUse { .. } => 4,
+            | Error::WorkflowStateInUse { .. }
+            | Error::UnsafeToOpen { .. } => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
             Error::NoDesk(_) | Error::UnknownGroup(_) | Error::NoSystemDesk => 3,
@@ -357,6 +363,10 @@ impl Error {
             Error::NotUtf8(source) => cat.f("error.not_utf8", &[("source", source)]),
             Error::Import { file, problems } => import_problems(cat, file, problems),
             Error::MailNotConfigured => cat.t("error.mail_not_configured").to_string(),
+            Error::UnsafeToOpen { id, name } => cat.f(
+                "error.unsafe_to_open",
+                &[("id", id), ("name", &crate::text::sanitize_line(name))],
+            ),
             Error::MailUndelivered(count) => cat.f("error.mail_undelivered", &[("count", count)]),
             Error::AttachmentNotFound(id) => cat.f("error.attachment_not_found", &[("id", id)]),
         }

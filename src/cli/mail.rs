@@ -178,7 +178,15 @@ pub fn attachment(
             )
         }
         AttachmentCommand::Open { id } => {
-            let (_, path) = desk.attachment_file(id)?;
+            let (a, path) = desk.attachment_file(id)?;
+            // A customer's file is data: launchers and programs are not run.
+            let mut head = [0u8; 16];
+            let read = std::fs::File::open(&path)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+                .map_err(|e| io_error(&path, e))?;
+            if crate::domain::runs_when_opened(&a.name, &head[..read]) {
+                return Err(Error::UnsafeToOpen { id, name: a.name });
+            }
             open_with_system(&path)
         }
         AttachmentCommand::Add { ticket, file } => {

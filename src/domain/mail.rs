@@ -56,6 +56,23 @@ pub fn mime_for(name: &str) -> &'static str {
     }
 }
 
+/// Would opening this file run a program? By its name (launchers, scripts,
+/// installers) or its first bytes (a shebang, ELF, Windows executables,
+/// desktop launchers), whatever the mail claimed its type to be.
+pub fn runs_when_opened(name: &str, head: &[u8]) -> bool {
+    const RISKY: [&str; 24] = [
+        "desktop", "sh", "bash", "zsh", "csh", "run", "bin", "appimage", "exe", "com", "bat",
+        "cmd", "scr", "msi", "ps1", "vbs", "js", "jse", "wsf", "jar", "app", "command", "py", "pl",
+    ];
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let risky_name = ext.as_deref().is_some_and(|e| RISKY.contains(&e));
+    let risky_bytes = head.starts_with(b"#!")
+        || head.starts_with(b"\x7fELF")
+        || head.starts_with(b"MZ")
+        || head.starts_with(b"[Desktop Entry]");
+    risky_name || risky_bytes
+}
+
 /// The comment event field of a message from the customer.
 pub const CUSTOMER_MESSAGE: &str = "customer";
 
@@ -67,6 +84,16 @@ pub fn is_customer_author(author: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn launchers_scripts_and_executables_are_not_opened() {
+        assert!(runs_when_opened("invoice.pdf.desktop", b"%PDF"));
+        assert!(runs_when_opened("label.pdf", b"[Desktop Entry]\nExec=sh"));
+        assert!(runs_when_opened("photo.png", b"\x7fELF\x02"));
+        assert!(runs_when_opened("Setup.EXE", b""));
+        assert!(!runs_when_opened("label.pdf", b"%PDF-1.4"));
+        assert!(!runs_when_opened("照片.png", b"\x89PNG"));
+    }
 
     #[test]
     fn media_types_follow_the_extension_in_any_case() {

