@@ -113,3 +113,26 @@ pub(crate) fn run_piped(
         }
     }
 }
+
+/// Opens a file with `xdg-open` (or `open` on macOS), in the member's own
+/// group, detached: its output never reaches the terminal, and a thread
+/// reaps it so an open TUI collects no zombies.
+pub fn open_with_system(path: &std::path::Path) -> Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let mut cmd = Command::new(opener);
+    cmd.arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    crate::privilege::drop_group_for(&mut cmd);
+    let mut child = cmd.spawn().map_err(|e| crate::Error::Io {
+        path: opener.into(),
+        message: e.to_string(),
+    })?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}

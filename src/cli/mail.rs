@@ -178,16 +178,8 @@ pub fn attachment(
             )
         }
         AttachmentCommand::Open { id } => {
-            let (a, path) = desk.attachment_file(id)?;
-            // A customer's file is data: launchers and programs are not run.
-            let mut head = [0u8; 16];
-            let read = std::fs::File::open(&path)
-                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-                .map_err(|e| io_error(&path, e))?;
-            if crate::domain::runs_when_opened(&a.name, &head[..read]) {
-                return Err(Error::UnsafeToOpen { id, name: a.name });
-            }
-            open_with_system(&path)
+            let (_, path) = desk.attachment_to_open(id)?;
+            crate::hook::open_with_system(&path)
         }
         AttachmentCommand::Add { ticket, file } => {
             let bytes = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
@@ -202,25 +194,6 @@ pub fn attachment(
             )
         }
     }
-}
-
-/// Opens a file with `xdg-open` (or `open` on macOS), in the member's own group.
-pub fn open_with_system(path: &Path) -> Result<()> {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let mut cmd = std::process::Command::new(opener);
-    cmd.arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    crate::privilege::drop_group_for(&mut cmd);
-    cmd.spawn().map(|_| ()).map_err(|e| Error::Io {
-        path: opener.into(),
-        message: e.to_string(),
-    })
 }
 
 pub fn replies(

@@ -214,6 +214,21 @@ impl Desk {
         Ok((a, path))
     }
 
+    /// An attachment to hand to the system's opener: refused when it could
+    /// run a program (by its name or its first bytes — a customer's file is
+    /// data, whatever its mail said it was).
+    pub fn attachment_to_open(&self, id: i64) -> Result<(Attachment, PathBuf)> {
+        let (a, path) = self.attachment_file(id)?;
+        let mut head = [0u8; 16];
+        let read = std::fs::File::open(&path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .map_err(|e| io_error(&path, e))?;
+        if crate::domain::runs_when_opened(&a.name, &head[..read]) {
+            return Err(Error::UnsafeToOpen { id, name: a.name });
+        }
+        Ok((a, path))
+    }
+
     /// Sets the largest attachment kept (admins only).
     pub fn set_attachment_limit(&mut self, bytes: u64) -> Result<()> {
         self.require("action.mail_settings", Role::Admin)?;

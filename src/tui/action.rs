@@ -31,6 +31,13 @@ pub enum Action {
         id: i64,
         replies: Vec<(String, String)>,
     },
+    /// Ticket `id`'s attachments, to pick one to open.
+    AttachmentsLoaded {
+        id: i64,
+        list: Vec<crate::domain::Attachment>,
+    },
+    /// Attachment `id` went to the system's viewer.
+    AttachmentOpened(i64),
     /// A canned reply filled in for ticket `id`.
     ReplyFilled {
         id: i64,
@@ -156,6 +163,8 @@ pub enum Command {
     Reply,
     /// Pick a canned reply; it opens filled in as a reply.
     CannedReply,
+    /// Pick one of the ticket's attachments to open with the system viewer.
+    Attachments,
     Assign,
     Move,
     MovePrev,
@@ -314,6 +323,10 @@ pub enum Effect {
     LoadCustomer(i64),
     /// The canned replies, for a menu on ticket `id`.
     LoadReplies(i64),
+    /// Ticket `id`'s attachments, for a menu.
+    LoadAttachments(i64),
+    /// Open attachment `id` with the system's viewer.
+    OpenAttachment(i64),
     /// Canned reply `name` filled in for ticket `id`.
     FillReply {
         id: i64,
@@ -362,6 +375,7 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Comment, "comment"),
     (Command::Reply, "reply"),
     (Command::CannedReply, "canned_reply"),
+    (Command::Attachments, "attachments"),
     (Command::Assign, "assign"),
     (Command::Move, "move"),
     (Command::MovePrev, "move_prev"),

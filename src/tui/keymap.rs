@@ -185,6 +185,7 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "c", Command::Comment),
     (Scope::Global, "r", Command::Reply),
     (Scope::Global, "R", Command::CannedReply),
+    (Scope::Global, "o", Command::Attachments),
     (Scope::Global, "a", Command::Assign),
     (Scope::Global, "m", Command::Move),
     (Scope::Global, "<", Command::MovePrev),

@@ -204,6 +204,13 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             }
             Ok(Action::RepliesLoaded { id, replies: list })
         }),
+        Effect::LoadAttachments(id) => desk
+            .attachments(id)
+            .map(|list| Action::AttachmentsLoaded { id, list }),
+        Effect::OpenAttachment(id) => desk
+            .attachment_to_open(id)
+            .and_then(|(_, path)| crate::hook::open_with_system(&path))
+            .map(|()| Action::AttachmentOpened(id)),
         Effect::FillReply { id, name } => desk
             .fill_reply(&name, id)
             .map(|text| Action::ReplyFilled { id, text }),

@@ -702,3 +702,29 @@ fn a_reply_with_a_file_from_the_editor_is_kept_under_the_reply() {
     let missing = mail_screen(Lang::En, (80, 24), "enter r");
     assert!(missing.contains("Ctrl+O: attach a file"), "{missing}");
 }
+
+#[test]
+fn o_lists_the_attachments_and_refuses_to_open_a_launcher() {
+    let (dir, mut desk) = mail_desk();
+    let fake = dir.path().join("label.pdf");
+    std::fs::write(&fake, "[Desktop Entry]\nExec=sh\n").expect("write");
+    let bytes = std::fs::read(&fake).expect("read");
+    let launcher = desk
+        .attach(1, "label.pdf", "application/pdf", &bytes)
+        .expect("attach");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.press("o");
+    let menu = h.render();
+    assert!(menu.contains("Attachments of #1"), "{menu}");
+    assert!(menu.contains("customs-letter.pdf"), "{menu}");
+    assert!(menu.contains("照片.png"), "{menu}");
+    // The launcher is the last item.
+    h.press("G enter");
+    let screen = h.render();
+    assert!(
+        screen.contains(&format!(
+            "Attachment {launcher} (label.pdf) could run a program"
+        )),
+        "{screen}"
+    );
+}

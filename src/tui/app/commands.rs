@@ -48,6 +48,10 @@ impl App {
                 .selected()
                 .map(|s| vec![Effect::LoadReplies(s.id)])
                 .unwrap_or_default(),
+            Command::Attachments => self
+                .selected()
+                .map(|s| vec![Effect::LoadAttachments(s.id)])
+                .unwrap_or_default(),
             Command::Assign if !self.selection.is_empty() => {
                 self.open_bulk_menu(MenuKind::BulkAssign)
             }
@@ -165,6 +169,26 @@ impl App {
             internal: false,
             input,
         });
+    }
+
+    /// A ticket's attachments arrived: a menu to pick one to open.
+    pub(super) fn attachments_loaded(&mut self, id: i64, list: Vec<crate::domain::Attachment>) {
+        if list.is_empty() {
+            self.info("attachment.none", &[("id", &id)]);
+            return;
+        }
+        let items = list
+            .iter()
+            .map(|a| MenuItem {
+                value: a.id.to_string(),
+                label: crate::present::attachment_line(&self.cat, a),
+            })
+            .collect();
+        self.overlay = Some(Overlay::Menu(Menu {
+            kind: MenuKind::Attachment { id },
+            items,
+            selected: 0,
+        }));
     }
 
     /// The canned replies arrived: a menu to pick one for ticket `id`.

@@ -31,6 +31,13 @@ impl App {
                         (None, vec![Effect::Assign { id, login, version }])
                     }
                     MenuKind::Inbox => (None, self.open_notice(&item.value)),
+                    MenuKind::Attachment { .. } => (
+                        None,
+                        item.value
+                            .parse::<i64>()
+                            .map(|a| vec![Effect::OpenAttachment(a)])
+                            .unwrap_or_default(),
+                    ),
                     MenuKind::Reply { id } => (
                         None,
                         vec![Effect::FillReply {

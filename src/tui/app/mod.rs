@@ -367,6 +367,14 @@ impl App {
                 self.detail.similar = Some((id, rows));
                 Vec::new()
             }
+            Action::AttachmentsLoaded { id, list } => {
+                self.attachments_loaded(id, list);
+                Vec::new()
+            }
+            Action::AttachmentOpened(id) => {
+                self.info("attachment.opened", &[("id", &id)]);
+                Vec::new()
+            }
             Action::RepliesLoaded { id, replies } => {
                 self.replies_loaded(id, replies);
                 Vec::new()

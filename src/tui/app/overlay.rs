@@ -145,6 +145,10 @@ pub enum MenuKind {
     },
     /// Items are `notice:ticket`.
     Inbox,
+    /// Items are attachment numbers of ticket `id`.
+    Attachment {
+        id: i64,
+    },
     /// Items are canned reply names, for ticket `id`.
     Reply {
         id: i64,

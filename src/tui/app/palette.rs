@@ -38,6 +38,7 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::Comment, "help.comment"),
     (Command::Reply, "help.reply"),
     (Command::CannedReply, "help.canned_reply"),
+    (Command::Attachments, "help.attachments"),
     (Command::Assign, "help.assign"),
     (Command::Move, "help.move"),
     (Command::MovePrev, "help.move_prev"),

@@ -224,6 +224,7 @@ fn menu(frame: &mut Frame, app: &App, area: Rect, menu: &Menu) {
         MenuKind::Undo => app.cat.t("menu.undo").to_string(),
         MenuKind::Inbox => app.cat.t("menu.inbox").to_string(),
         MenuKind::Reply { id } => app.cat.f("menu.reply", &[("id", id)]),
+        MenuKind::Attachment { id } => app.cat.f("menu.attachments", &[("id", id)]),
         MenuKind::Priority { .. } => app.cat.t("menu.priority").to_string(),
         MenuKind::BulkAssign => app.cat.f(
             "menu.bulk_assign",
