@@ -32,21 +32,19 @@ pub fn send_due(desk: &mut Desk) -> Result<Sent> {
         other => other?,
     };
     for letter in letters {
-        if let Some(problem) = &letter.problem {
-            desk.mail_undelivered(letter.id, problem)?;
-            done.failed += 1;
-            continue;
-        }
         // Longer than one try may take: a sender killed mid-way leaves the
         // letter to the next run after the lease, not lost.
         if !desk.claim_mail(letter.id, SEND_TIMEOUT * 2)? {
             continue;
         }
-        let outcome = match &settings.command {
-            Some(command) => {
+        let outcome = match (&letter.problem, &settings.command) {
+            (Some(problem), _) => Err(problem.clone()),
+            (None, Some(command)) => {
                 crate::hook::run_piped(command, render(&letter).as_bytes(), SEND_TIMEOUT)
             }
-            None => Err("no mail command (tdesk mail set --command \"msmtp -t\")".to_string()),
+            (None, None) => {
+                Err("no mail command (tdesk mail set --command \"msmtp -t\")".to_string())
+            }
         };
         match outcome {
             Ok(()) => {

@@ -282,23 +282,13 @@ fn import_messages(
     let mut bar = Bar { err: io.err, on };
     let mut done = Vec::new();
     for (n, (i, m, raw)) in parsed.into_iter().enumerate() {
-        match desk.import_mail(&m, &raw)? {
-            MailOutcome::Created {
-                ticket,
-                new_customer,
-            } => {
-                report.created.push(ticket);
-                report.customers += usize::from(new_customer);
-            }
-            MailOutcome::Reply {
-                ticket,
-                new_customer,
-            } => {
-                report.replies.push(ticket);
-                report.customers += usize::from(new_customer);
-            }
+        let outcome = desk.import_mail(&m, &raw)?;
+        match outcome {
+            MailOutcome::Created { ticket, .. } => report.created.push(ticket),
+            MailOutcome::Reply { ticket, .. } => report.replies.push(ticket),
             MailOutcome::Duplicate => report.unchanged += 1,
         }
+        report.customers += usize::from(outcome.new_customer());
         done.push(i);
         if n % 50 == 49 || n + 1 == total {
             bar.draw(n + 1, total);

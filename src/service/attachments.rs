@@ -103,6 +103,18 @@ impl Desk {
         Ok(hash)
     }
 
+    /// Refuses a file over the desk's attachment limit.
+    fn check_attachment_size(&self, bytes: &[u8]) -> Result<()> {
+        let limit = self.attachment_limit()?;
+        if bytes.len() as u64 > limit {
+            return Err(Error::TooLong {
+                field: "field.attachment",
+                max: limit as usize,
+            });
+        }
+        Ok(())
+    }
+
     /// Where the bytes of `hash` live, if the desk is on disk.
     pub(super) fn blob_path(&self, hash: &str) -> Option<PathBuf> {
         let root = self.attachments_dir()?;
@@ -120,15 +132,9 @@ impl Desk {
         internal: bool,
         files: &[(String, Vec<u8>)],
     ) -> Result<crate::domain::Comment> {
-        let limit = self.attachment_limit()?;
         let mut stored = Vec::new();
         for (name, bytes) in files {
-            if bytes.len() as u64 > limit {
-                return Err(Error::TooLong {
-                    field: "field.attachment",
-                    max: limit as usize,
-                });
-            }
+            self.check_attachment_size(bytes)?;
             let name = crate::interchange::mail::safe_file_name(name);
             let mime = crate::domain::mime_for(&name).to_string();
             stored.push((name, mime, bytes.len() as u64, self.store_blob(bytes)?));
@@ -153,13 +159,7 @@ impl Desk {
     /// Attaches a file to a ticket the member may see.
     pub fn attach(&mut self, ticket: i64, name: &str, mime: &str, bytes: &[u8]) -> Result<i64> {
         self.detail(ticket)?;
-        let limit = self.attachment_limit()?;
-        if bytes.len() as u64 > limit {
-            return Err(Error::TooLong {
-                field: "field.attachment",
-                max: limit as usize,
-            });
-        }
+        self.check_attachment_size(bytes)?;
         let hash = self.store_blob(bytes)?;
         let name = crate::interchange::mail::safe_file_name(name);
         let mime = mime.to_string();

@@ -1,6 +1,7 @@
 //! Merging duplicate tickets: the source's conversation, attachments and
-//! mail thread move to the target, both histories say so, and the source is closed as a link to the
-//! target (through the workflow, as a recorded override).
+//! mail thread move to the target, both histories say so, and the source
+//! is closed as a link to the target (through the workflow, as a recorded
+//! override).
 
 use crate::domain::{EventKind, Ticket};
 use crate::error::{Error, Result};

@@ -58,6 +58,26 @@ impl Desk {
                     .collect::<Vec<_>>()
                     .join(", "),
             })?;
+        let (values, language) = self.reply_values(id)?;
+        Ok(canned::fill(reply.text_for(language.as_deref()), &values))
+    }
+
+    /// Every canned reply filled in for ticket `id`: (name, text), the
+    /// ticket and its customer read once.
+    pub fn filled_replies(&self, id: i64) -> Result<Vec<(String, String)>> {
+        let (values, language) = self.reply_values(id)?;
+        Ok(self
+            .canned_replies()?
+            .into_iter()
+            .map(|r| {
+                let text = canned::fill(r.text_for(language.as_deref()), &values);
+                (r.name, text)
+            })
+            .collect())
+    }
+
+    /// The variables' values for ticket `id`, and its customer's language.
+    fn reply_values(&self, id: i64) -> Result<(BTreeMap<&'static str, String>, Option<String>)> {
         let detail = self.detail(id)?;
         let me = self.me()?;
         let customer = detail.customer.as_ref();
@@ -76,7 +96,7 @@ impl Desk {
                 extras.1.last().cloned()
             })
             .unwrap_or_default();
-        let values: BTreeMap<&str, String> = [
+        let values: BTreeMap<&'static str, String> = [
             ("customer.name", name.clone()), // template variable
             ("customer.first_name", first),  // template variable
             (
@@ -90,7 +110,7 @@ impl Desk {
             ("order", order),
         ]
         .into();
-        let language = customer.and_then(|c| c.language.as_deref());
-        Ok(canned::fill(reply.text_for(language), &values))
+        let language = customer.and_then(|c| c.language.clone());
+        Ok((values, language))
     }
 }

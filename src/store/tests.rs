@@ -137,23 +137,26 @@ fn search_index_follows_title_edits() {
     assert_eq!(search(&store, "尺码偏小"), vec![id]);
 }
 
+/// A "created" event on ticket `id`.
+fn created_event(id: i64) -> NewEvent<'static> {
+    NewEvent {
+        ticket: Some(id),
+        actor: "a",
+        at: t0(),
+        kind: crate::domain::EventKind::Created,
+        field: None,
+        old: None,
+        new: Some("new"),
+        change: None,
+    }
+}
+
 #[test]
 fn audit_log_is_append_only() {
     let mut store = Store::open_in_memory().expect("open");
     let id = insert(&mut store, &ticket("x", ""));
     store
-        .write(|w| {
-            w.append_event(&NewEvent {
-                ticket: Some(id),
-                actor: "a",
-                at: t0(),
-                kind: crate::domain::EventKind::Created,
-                field: None,
-                old: None,
-                new: Some("new"),
-                change: None,
-            })
-        })
+        .write(|w| w.append_event(&created_event(id)))
         .expect("append");
     let err = store
         .write(|w| {
@@ -184,16 +187,7 @@ fn a_failed_write_rolls_back_everything() {
 #[test]
 fn events_are_numbered_upwards_across_writes_and_a_failed_write_takes_none() {
     let mut store = Store::open_in_memory().expect("open");
-    let event = |id| NewEvent {
-        ticket: Some(id),
-        actor: "a",
-        at: t0(),
-        kind: crate::domain::EventKind::Created,
-        field: None,
-        old: None,
-        new: Some("new"),
-        change: None,
-    };
+    let event = created_event;
     let first = store
         .write(|w| {
             let id = w.insert_ticket(&ticket("one", ""))?;

@@ -193,16 +193,17 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),
         // Each reply as it would go out (the customer's language, filled
         // in); the line after the greeting says what it is about.
-        Effect::LoadReplies(id) => desk.canned_replies().and_then(|replies| {
-            let mut list = Vec::new();
-            for r in replies {
-                let text = desk.fill_reply(&r.name, id)?;
-                let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-                let greeting = lines.next().unwrap_or("");
-                let gist = lines.next().unwrap_or(greeting).to_string();
-                list.push((r.name, gist));
-            }
-            Ok(Action::RepliesLoaded { id, replies: list })
+        Effect::LoadReplies(id) => desk.filled_replies(id).map(|filled| {
+            let replies = filled
+                .into_iter()
+                .map(|(name, text)| {
+                    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+                    let greeting = lines.next().unwrap_or("");
+                    let gist = lines.next().unwrap_or(greeting).to_string();
+                    (name, gist)
+                })
+                .collect();
+            Action::RepliesLoaded { id, replies }
         }),
         Effect::LoadAttachments(id) => desk
             .attachments(id)

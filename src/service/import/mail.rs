@@ -25,6 +25,18 @@ pub enum MailOutcome {
     Duplicate,
 }
 
+impl MailOutcome {
+    /// Whether the message's sender became a new customer.
+    pub fn new_customer(self) -> bool {
+        match self {
+            MailOutcome::Created { new_customer, .. } | MailOutcome::Reply { new_customer, .. } => {
+                new_customer
+            }
+            MailOutcome::Duplicate => false,
+        }
+    }
+}
+
 /// A file ready to record: name, type, size, hash.
 struct Stored {
     name: String,

@@ -43,7 +43,7 @@ impl App {
                 self.overlay = Some(Overlay::Form(Box::new(TicketForm::new_ticket(self))));
                 Vec::new()
             }
-            Command::Comment | Command::Reply => self.open_comment(""),
+            Command::Comment | Command::Reply => self.open_comment(),
             Command::CannedReply => self
                 .selected()
                 .map(|s| vec![Effect::LoadReplies(s.id)])
@@ -144,18 +144,17 @@ impl App {
         Vec::new()
     }
 
-    /// Opens the reply editor on the ticket under the cursor with its draft,
-    /// `extra` (a canned reply) after it.
-    fn open_comment(&mut self, extra: &str) -> Vec<Effect> {
-        let Some(sel) = self.selected() else {
-            return Vec::new();
-        };
-        self.open_reply(sel.id, extra);
+    /// Opens the reply editor on the ticket under the cursor with its draft.
+    fn open_comment(&mut self) -> Vec<Effect> {
+        if let Some(sel) = self.selected() {
+            self.open_reply(sel.id, "", false);
+        }
         Vec::new()
     }
 
-    /// The reply editor on ticket `id`: its draft, then `extra`.
-    pub(super) fn open_reply(&mut self, id: i64, extra: &str) {
+    /// The editor on ticket `id` for a reply (or a note, `internal`): its
+    /// draft, then `extra` (a canned reply).
+    pub(super) fn open_reply(&mut self, id: i64, extra: &str, internal: bool) {
         let draft = self.drafts.get(&id).cloned().unwrap_or_default();
         let text = match (draft.trim().is_empty(), extra.is_empty()) {
             (_, true) => draft,
@@ -166,7 +165,7 @@ impl App {
         input.set_placeholder_text(self.cat.t("comment.placeholder"));
         self.overlay = Some(Overlay::Comment {
             id,
-            internal: false,
+            internal,
             input,
         });
     }

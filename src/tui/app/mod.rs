@@ -380,7 +380,7 @@ impl App {
                 Vec::new()
             }
             Action::ReplyFilled { id, text } => {
-                self.open_reply(id, &text);
+                self.open_reply(id, &text, false);
                 Vec::new()
             }
             Action::MailLoaded { id, info } => {

@@ -22,10 +22,7 @@ impl App {
                 self.toggle_reply_file(id, path);
             }
             // Back to the reply, as it was.
-            self.open_reply(id, "");
-            if let Some(Overlay::Comment { internal: kind, .. }) = &mut self.overlay {
-                *kind = internal;
-            }
+            self.open_reply(id, "", internal);
             return (self.overlay.take(), Vec::new());
         }
         match key.code {
