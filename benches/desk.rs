@@ -36,7 +36,7 @@ fn desk_path() -> &'static PathBuf {
         let dir = scratch_dir();
         std::fs::create_dir_all(&dir).expect("bench dir");
         let path = dir.join("desk.db");
-        let (mut desk, _) = Desk::open(&path, &who(), Arc::new(SystemClock)).expect("desk");
+        let (mut desk, _) = Desk::create(&path, &who(), Arc::new(SystemClock)).expect("desk");
         desk.load_demo(2_000, 42).expect("demo");
         path
     })

@@ -4,23 +4,37 @@
 //! created them. SQLite creates new files 0644 whatever the umask, and
 //! without a setgid directory they take the creator's group; the next agent
 //! then gets "attempt to write a readonly database". So the directory is
-//! group-owned with the setgid bit (2770) and the database is created 0660
-//! before SQLite ever opens it (SQLite gives `-wal`/`-shm` the mode of the
-//! database file). Also the checks `tdesk doctor` runs on those modes.
+//! group-owned with the setgid bit and the database is created 0660 before
+//! SQLite ever opens it (SQLite gives `-wal`/`-shm` the mode of the
+//! database file). A personal desk is the opposite: 0600 in a 0700 directory.
+//!
+//! Members of a team desk can create files in its directory, so nothing
+//! here follows a symbolic link or trusts a name it did not make: files are
+//! created with `O_EXCL|O_NOFOLLOW`, changed through their descriptor, and
+//! every desk file is checked to be a plain file before SQLite opens it.
+//! Also the checks `tdesk doctor` runs on those modes and files.
 
 use std::ffi::{CStr, CString};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::fs::File;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
 /// The database file inside a desk directory.
 pub const DESK_FILE: &str = "desk.db";
+/// The attachment store inside a desk directory.
+pub const ATTACHMENTS_DIR: &str = "attachments";
 
-/// Mode of a team desk directory: group-owned, setgid, no access for others.
-pub const SHARED_DIR_MODE: u32 = 0o2770;
+/// Mode of a team desk directory: group-owned, setgid (new files take the
+/// group), sticky (only a file's owner may remove or rename it, so no member
+/// can swap a desk file for a link of their own), no access for others.
+pub const SHARED_DIR_MODE: u32 = 0o3770;
 /// Mode of the database and its `-wal`/`-shm` files in a team desk.
 pub const SHARED_FILE_MODE: u32 = 0o660;
+/// Mode of a personal desk's directory and database.
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
 
 /// A desk named by a directory means the database inside it.
 pub fn desk_file(path: &Path) -> PathBuf {
@@ -31,11 +45,71 @@ pub fn desk_file(path: &Path) -> PathBuf {
     }
 }
 
+/// Whether two paths name the same existing directory or file.
+pub fn same_place(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The directory a desk file is in.
+pub fn desk_dir(db: &Path) -> PathBuf {
+    match db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("."),
+    }
+}
+
 fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Io {
         path: path.display().to_string(),
         message: e.to_string(),
     }
+}
+
+/// Opens `path` for writing without following a link, creating it with
+/// `mode` when `create` is set and it is missing; refuses anything but a
+/// plain file with one name.
+pub fn open_plain(path: &Path, create: bool, mode: u32) -> Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .mode(mode);
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => options
+            .create_new(true)
+            .open(path)
+            .map_err(|e| unsafe_or_io(path, e))?,
+        Err(e) => return Err(unsafe_or_io(path, e)),
+    };
+    let meta = file.metadata().map_err(|e| io_error(path, e))?;
+    if !meta.file_type().is_file() || meta.nlink() > 1 {
+        return Err(Error::UnsafeDeskFile(path.display().to_string()));
+    }
+    Ok(file)
+}
+
+/// ELOOP from `O_NOFOLLOW` means a link stands where a desk file should.
+fn unsafe_or_io(path: &Path, e: std::io::Error) -> Error {
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        Error::UnsafeDeskFile(path.display().to_string())
+    } else {
+        io_error(path, e)
+    }
+}
+
+/// Gives an open desk file `gid` (when set) and `mode`, by descriptor.
+fn set_owner_mode(file: &File, path: &Path, gid: Option<libc::gid_t>, mode: u32) -> Result<()> {
+    if let Some(gid) = gid {
+        std::os::unix::fs::fchown(file, None, Some(gid)).map_err(|e| io_error(path, e))?;
+    }
+    // After chown: changing the group may clear set-id bits.
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+        .map_err(|e| io_error(path, e))
 }
 
 /// Creates (or repairs) a team desk directory owned by `group` (default:
@@ -47,7 +121,10 @@ pub fn create_shared(dir: &Path, group: Option<&str>) -> Result<PathBuf> {
         None => unsafe { libc::getegid() },
     };
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    let meta = std::fs::metadata(dir).map_err(|e| io_error(dir, e))?;
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| io_error(dir, e))?;
+    if !meta.file_type().is_dir() {
+        return Err(Error::UnsafeDeskFile(dir.display().to_string()));
+    }
     // A directory prepared by root (`install-setgid`) is right already and
     // not ours to change.
     if meta.gid() != gid || meta.mode() & 0o7777 != SHARED_DIR_MODE {
@@ -58,22 +135,93 @@ pub fn create_shared(dir: &Path, group: Option<&str>) -> Result<PathBuf> {
     }
     let db = dir.join(DESK_FILE);
     for path in desk_files(&db) {
-        if path == db {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .mode(SHARED_FILE_MODE)
-                .open(&path)
-                .map_err(|e| io_error(&path, e))?;
-        } else if !path.exists() {
-            continue;
-        }
-        std::os::unix::fs::chown(&path, None, Some(gid)).map_err(|e| io_error(&path, e))?;
+        let file = match open_plain(&path, path == db, SHARED_FILE_MODE) {
+            Ok(f) => f,
+            Err(Error::Io { .. }) if path != db => continue,
+            Err(e) => return Err(e),
+        };
         // The umask may have taken the group bits off at creation.
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(SHARED_FILE_MODE))
-            .map_err(|e| io_error(&path, e))?;
+        set_owner_mode(&file, &path, Some(gid), SHARED_FILE_MODE)?;
     }
     Ok(db)
+}
+
+/// Creates a personal desk's directory (0700) and database file (0600)
+/// when they are missing, so nobody else can read the desk.
+pub fn create_private(db: &Path) -> Result<()> {
+    let dir = desk_dir(db);
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(PRIVATE_DIR_MODE)
+            .create(&dir)
+            .map_err(|e| io_error(&dir, e))?;
+    }
+    open_plain(db, true, PRIVATE_FILE_MODE).map(drop)
+}
+
+/// A desk named by path must be there: missing is [`Error::NoDesk`], and a
+/// directory the caller may not enter is [`Error::NoAccess`], not "missing".
+pub fn require_existing(db: &Path) -> Result<()> {
+    match std::fs::metadata(db) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::NoDesk(db.display().to_string()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(Error::NoAccess(db.display().to_string()))
+        }
+        Err(e) => Err(io_error(db, e)),
+    }
+}
+
+/// Refuses to open a desk whose files include a link, a device, a fifo or
+/// a file with a second name: SQLite would write the desk into whatever
+/// they point to. Missing files are fine (SQLite makes them).
+pub fn check_desk_files(db: &Path) -> Result<()> {
+    for path in desk_files(db) {
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_file() && m.nlink() == 1 => {}
+            Ok(_) => return Err(Error::UnsafeDeskFile(path.display().to_string())),
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Mode for a new directory under a desk directory: the group's and the
+/// setgid and sticky bits on a team desk, the owner's only otherwise —
+/// never anything for others.
+pub fn subdir_mode(desk_dir: &Path) -> u32 {
+    match std::fs::metadata(desk_dir) {
+        Ok(m) if is_shared_mode(m.mode()) => SHARED_DIR_MODE,
+        _ => PRIVATE_DIR_MODE,
+    }
+}
+
+/// Mode for a new file under a desk directory (see [`subdir_mode`]).
+pub fn file_mode(desk_dir: &Path) -> u32 {
+    match std::fs::metadata(desk_dir) {
+        Ok(m) if is_shared_mode(m.mode()) => 0o640,
+        _ => PRIVATE_FILE_MODE,
+    }
+}
+
+/// A directory with the setgid bit or group write access is taken as shared.
+fn is_shared_mode(mode: u32) -> bool {
+    mode & 0o2000 != 0 || mode & 0o020 != 0
+}
+
+/// Whether only this account could have written the desk at `db`: it owns
+/// the file and its directory and nobody else may write either. Only then
+/// may a program named in the desk's data (the mail command) be run.
+pub fn only_mine(db: &Path) -> bool {
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let mine = |p: &Path| {
+        std::fs::symlink_metadata(p).is_ok_and(|m| m.uid() == me && m.mode() & 0o022 == 0)
+    };
+    !crate::privilege::enforced() && mine(db) && mine(&desk_dir(db))
 }
 
 /// The group that owns a directory.
@@ -82,15 +230,18 @@ pub fn dir_group(dir: &Path) -> Result<libc::gid_t> {
 }
 
 /// The database and every file SQLite and tdesk keep beside it (the WAL,
-/// the shared-memory index, and the presence heartbeats with theirs).
-fn desk_files(db: &Path) -> [PathBuf; 6] {
+/// the shared-memory index, the rollback journal, and the presence
+/// heartbeats with theirs).
+fn desk_files(db: &Path) -> [PathBuf; 8] {
     [
         db.to_path_buf(),
         sibling(db, "-wal"),
         sibling(db, "-shm"),
+        sibling(db, "-journal"),
         sibling(db, "-presence"),
         sibling(db, "-presence-wal"),
         sibling(db, "-presence-shm"),
+        sibling(db, "-presence-journal"),
     ]
 }
 
@@ -108,7 +259,7 @@ pub enum FileFinding {
     SharedDir { dir: PathBuf, group: String },
     /// A personal desk: only its owner uses it, nothing to check.
     PersonalDir { dir: PathBuf },
-    /// The shared directory lacks the setgid bit or group rwx.
+    /// The shared directory lacks the setgid or sticky bit or group rwx.
     DirMode { dir: PathBuf, mode: u32 },
     /// A file of a shared desk is not readable and writable by the group.
     FileMode { path: PathBuf, mode: u32 },
@@ -118,43 +269,62 @@ pub enum FileFinding {
         group: String,
         want: String,
     },
+    /// A symbolic link, device, fifo or hard-linked file in the desk's
+    /// directory: tdesk makes none, so someone else put it there.
+    Unsafe { path: PathBuf },
+    /// A file tdesk does not make, in the desk's directory.
+    Foreign { path: PathBuf },
+    /// A personal desk others may read or write (`chmod 600` fixes it).
+    PrivateOpen { path: PathBuf, mode: u32 },
 }
 
 impl FileFinding {
     pub fn is_problem(&self) -> bool {
-        matches!(
+        !matches!(
             self,
-            FileFinding::DirMode { .. }
-                | FileFinding::FileMode { .. }
-                | FileFinding::FileGroup { .. }
+            FileFinding::SharedDir { .. } | FileFinding::PersonalDir { .. }
         )
     }
 }
 
-/// Checks the modes and groups of the desk at `db` and its directory. A
-/// directory with the setgid bit or group write access is taken as shared.
+/// Checks the modes and groups of the desk at `db` and its directory, and
+/// looks for links and strangers among its files.
 pub fn check_files(db: &Path) -> Result<Vec<FileFinding>> {
-    let dir = match db.parent().filter(|d| !d.as_os_str().is_empty()) {
-        Some(d) => d.to_path_buf(),
-        None => PathBuf::from("."),
-    };
+    let dir = desk_dir(db);
     let meta = std::fs::metadata(&dir).map_err(|e| io_error(&dir, e))?;
     let mode = meta.mode() & 0o7777;
-    if mode & 0o2000 == 0 && mode & 0o020 == 0 {
-        return Ok(vec![FileFinding::PersonalDir { dir }]);
+    let mut out = Vec::new();
+    if !is_shared_mode(mode) {
+        out.push(FileFinding::PersonalDir { dir: dir.clone() });
+        if let Ok(m) = std::fs::symlink_metadata(db)
+            && m.mode() & 0o077 != 0
+        {
+            out.push(FileFinding::PrivateOpen {
+                path: db.to_path_buf(),
+                mode: m.mode() & 0o7777,
+            });
+        }
+        // Only its owner writes there: nothing to look for.
+        return Ok(out);
     }
     let want = group_name(meta.gid());
-    let mut out = vec![FileFinding::SharedDir {
+    out.push(FileFinding::SharedDir {
         dir: dir.clone(),
         group: want.clone(),
-    }];
-    if mode & SHARED_DIR_MODE != SHARED_DIR_MODE {
-        out.push(FileFinding::DirMode { dir, mode });
+    });
+    if mode & SHARED_DIR_MODE != SHARED_DIR_MODE || mode & 0o007 != 0 {
+        out.push(FileFinding::DirMode {
+            dir: dir.clone(),
+            mode,
+        });
     }
     for path in desk_files(db) {
-        let Ok(file) = std::fs::metadata(&path) else {
+        let Ok(file) = std::fs::symlink_metadata(&path) else {
             continue;
         };
+        if !file.file_type().is_file() {
+            continue; // reported by strangers()
+        }
         let mode = file.mode() & 0o7777;
         if mode & 0o060 != 0o060 {
             out.push(FileFinding::FileMode {
@@ -170,7 +340,64 @@ pub fn check_files(db: &Path) -> Result<Vec<FileFinding>> {
             });
         }
     }
+    out.extend(strangers(db));
     Ok(out)
+}
+
+/// Links, special files and names tdesk does not make, in the desk's
+/// directory and its attachment store (two levels: `ab/abcdef…`).
+fn strangers(db: &Path) -> Vec<FileFinding> {
+    let dir = desk_dir(db);
+    let ours: Vec<PathBuf> = desk_files(db).into();
+    let attachments = dir.join(ATTACHMENTS_DIR);
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if path == attachments && meta.file_type().is_dir() {
+            out.extend(attachment_strangers(&path));
+        } else if !meta.file_type().is_file() || meta.nlink() > 1 {
+            out.push(FileFinding::Unsafe { path });
+        } else if !ours.contains(&path) {
+            out.push(FileFinding::Foreign { path });
+        }
+    }
+    out.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    out
+}
+
+fn attachment_strangers(root: &Path) -> Vec<FileFinding> {
+    let mut out = Vec::new();
+    let Ok(fans) = std::fs::read_dir(root) else {
+        return out;
+    };
+    for fan in fans.flatten() {
+        let path = fan.path();
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_dir() => {}
+            _ => {
+                out.push(FileFinding::Unsafe { path });
+                continue;
+            }
+        }
+        let Ok(files) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let path = file.path();
+            let plain = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.file_type().is_file() && m.nlink() == 1);
+            if !plain {
+                out.push(FileFinding::Unsafe { path });
+            }
+        }
+    }
+    out
 }
 
 /// The id of a group by name.
@@ -262,5 +489,76 @@ mod tests {
             .expect_err("unknown group");
         assert!(matches!(err, Error::UnknownGroup(ref g) if g == "no-such-group-tdesk"));
         assert!(group_id("root").is_some() || group_id("wheel").is_some());
+    }
+
+    #[test]
+    fn a_link_planted_as_a_desk_file_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let desk = dir.path().join("team");
+        let db = create_shared(&desk, None).expect("created");
+        let victim = dir.path().join("victim_aliases");
+        std::fs::write(&victim, b"alias ls='ls'\n").expect("victim");
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let presence = sibling(&db, "-presence");
+        std::os::unix::fs::symlink(&victim, &presence).expect("plant");
+        // Opening, creating or repairing never goes through the link.
+        let err = open_plain(&presence, true, SHARED_FILE_MODE).expect_err("a link");
+        assert!(matches!(err, Error::UnsafeDeskFile(_)), "{err:?}");
+        assert!(matches!(
+            check_desk_files(&db),
+            Err(Error::UnsafeDeskFile(_))
+        ));
+        assert!(matches!(
+            create_shared(&desk, None),
+            Err(Error::UnsafeDeskFile(_))
+        ));
+        let mode = std::fs::metadata(&victim).expect("victim").mode() & 0o777;
+        assert_eq!(mode, 0o600, "the link's target kept its mode");
+        assert_eq!(std::fs::read(&victim).expect("victim"), b"alias ls='ls'\n");
+        // Doctor names the link, and a file tdesk does not make.
+        std::fs::write(desk.join("notes.txt"), b"x").expect("stranger");
+        let findings = check_files(&db).expect("check");
+        assert!(
+            findings.contains(&FileFinding::Unsafe {
+                path: presence.clone()
+            }),
+            "{findings:?}"
+        );
+        assert!(
+            findings.contains(&FileFinding::Foreign {
+                path: desk.join("notes.txt")
+            }),
+            "{findings:?}"
+        );
+        // A hard link to someone else's file counts as unsafe too.
+        std::fs::remove_file(&presence).expect("unplant");
+        std::fs::hard_link(&victim, &presence).expect("hard link");
+        assert!(matches!(
+            check_desk_files(&db),
+            Err(Error::UnsafeDeskFile(_))
+        ));
+    }
+
+    #[test]
+    fn a_personal_desk_is_private_to_its_owner() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("new").join("desk.db");
+        create_private(&db).expect("created");
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").mode() & 0o7777;
+        assert_eq!(mode(&db), PRIVATE_FILE_MODE);
+        assert_eq!(mode(&desk_dir(&db)), PRIVATE_DIR_MODE);
+        assert!(only_mine(&db));
+        assert_eq!(subdir_mode(&desk_dir(&db)), PRIVATE_DIR_MODE);
+        // Opened again, it stays as it is.
+        create_private(&db).expect("again");
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o664)).expect("chmod");
+        assert!(!only_mine(&db), "a group-writable desk is not only mine");
+        let findings = check_files(&db).expect("check");
+        assert!(
+            findings
+                .iter()
+                .any(|f| matches!(f, FileFinding::PrivateOpen { mode: 0o664, .. })),
+            "{findings:?}"
+        );
     }
 }

@@ -157,6 +157,19 @@ pub enum Error {
     MailUndelivered(usize),
     /// No attachment with that number (or not on a ticket the member may see).
     AttachmentNotFound(i64),
+    /// A file is larger than tdesk reads for this purpose (bytes).
+    FileTooLarge {
+        path: String,
+        max: u64,
+    },
+    /// Something is at the path a file was to be written to.
+    FileExists(String),
+    /// A desk file is a link, a special file or has a second name.
+    UnsafeDeskFile(String),
+    /// The named desk file holds no desk (empty, or no members).
+    EmptyDesk(String),
+    /// Enforced team mode works on the system's desk only.
+    OtherDesk(String),
 }
 
 /// A status change the workflow engine refused, with where it was going.
@@ -181,6 +194,7 @@ impl Error {
             | Error::TooLong { .. }
             | Error::Query { .. }
             | Error::NotUtf8(_)
+            | Error::FileTooLarge { .. }
             | Error::Import { .. }
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
@@ -200,10 +214,14 @@ impl Error {
             | Error::CannotUndoMerge
             | Error::UndoRefused
             | Error::WorkflowStateInUse { .. }
-            | Error::UnsafeToOpen { .. } => 4,
+            | Error::UnsafeToOpen { .. }
+            | Error::OtherDesk(_) => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
-            Error::NoDesk(_) | Error::UnknownGroup(_) | Error::NoSystemDesk => 3,
+            Error::NoDesk(_)
+            | Error::UnknownGroup(_)
+            | Error::NoSystemDesk
+            | Error::EmptyDesk(_) => 3,
             _ => 1,
         }
     }
@@ -369,6 +387,14 @@ impl Error {
             ),
             Error::MailUndelivered(count) => cat.f("error.mail_undelivered", &[("count", count)]),
             Error::AttachmentNotFound(id) => cat.f("error.attachment_not_found", &[("id", id)]),
+            Error::FileTooLarge { path, max } => cat.f(
+                "error.file_too_large",
+                &[("path", path), ("max", &crate::present::human_size(*max))],
+            ),
+            Error::FileExists(path) => cat.f("error.file_exists", &[("path", path)]),
+            Error::UnsafeDeskFile(path) => cat.f("error.unsafe_desk_file", &[("path", path)]),
+            Error::EmptyDesk(path) => cat.f("error.empty_desk", &[("path", path)]),
+            Error::OtherDesk(path) => cat.f("error.other_desk", &[("path", path)]),
         }
     }
 }

@@ -114,17 +114,21 @@ pub(crate) fn run_piped(
     }
 }
 
-/// Opens a file with `xdg-open` (or `open` on macOS), in the member's own
-/// group, detached: its output never reaches the terminal, and a thread
-/// reaps it so an open TUI collects no zombies.
-pub fn open_with_system(path: &std::path::Path) -> Result<()> {
+/// Opens a copy of a file (`name`, `bytes`) with `xdg-open` (or `open` on
+/// macOS), in the member's own group, detached: its output never reaches
+/// the terminal, and a thread reaps it so an open TUI collects no zombies.
+/// The copy is the member's own (see [`crate::userfile::private_copy`]),
+/// so the program can read it without the desk's rights and can change
+/// nothing in the desk.
+pub fn open_with_system(name: &str, bytes: &[u8]) -> Result<()> {
+    let path = crate::userfile::private_copy(name, bytes)?;
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {
         "xdg-open"
     };
     let mut cmd = Command::new(opener);
-    cmd.arg(path)
+    cmd.arg(&path)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());

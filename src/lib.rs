@@ -11,6 +11,7 @@
 //! - [`deskdir`]: the desk directory on disk: team desks' group and modes.
 //! - [`hook`]: the member's notify hook, run for each new notification.
 //! - [`privilege`]: enforced team mode (setgid): desk paths and child processes.
+//! - [`userfile`]: files the member names, opened with the member's own rights.
 //! - [`cli`], [`tui`]: front ends, clients of the service only (never of `store`).
 
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod sla;
 pub mod store;
 pub mod text;
 pub mod tui;
+pub mod userfile;
 pub mod workflow;
 
 pub use error::{Error, Result};

@@ -38,9 +38,9 @@ fn main() -> ExitCode {
         Err(_) if about_setup => Config::default(),
         Err(e) => return fail(&cat, &e),
     };
-    let system_db = match config::system_db() {
-        Ok(db) => db,
-        Err(_) if about_setup => None,
+    let system = match Config::load_system() {
+        Ok(c) => c,
+        Err(_) if about_setup => Config::default(),
         Err(e) => return fail(&cat, &e),
     };
     let width = std::io::stdout()
@@ -57,7 +57,8 @@ fn main() -> ExitCode {
         clock: Arc::new(SystemClock),
         config,
         env_db: std::env::var_os("TDESK_DB").map(Into::into),
-        system_db,
+        system_db: system.db.clone(),
+        system_mail_command: system.mail_command.clone(),
         enforced: tdesk::privilege::enforced(),
         width,
     };

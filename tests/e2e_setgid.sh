@@ -43,7 +43,7 @@ as() { local u=$1; shift; runuser -u "$u" -- env HOME="$WORK/home-$u" LANG=C NO_
 "$WORK/bin/tdesk" install-setgid --group "$GROUP" --desk "$WORK/desk" --apply >/dev/null \
     || fail "install-setgid --apply"
 [[ $(stat -c %a "$WORK/bin/tdesk") == 2755 ]] || fail "binary is not setgid"
-[[ $(stat -c %a "$WORK/desk") == 2770 ]] || fail "desk directory is not 2770"
+[[ $(stat -c %a "$WORK/desk") == 3770 ]] || fail "desk directory is not 3770"
 id -nG "$MEMBER" | grep -qw "$GROUP" && fail "member must not be in the data group"
 
 as "$ADMIN" "$WORK/bin/tdesk" init --shared "$WORK/desk" --group "$GROUP" >/dev/null \

@@ -42,8 +42,16 @@ pub fn init_shared(
     s: &Session,
     io: &mut Streams<'_>,
 ) -> Result<()> {
+    if s.enforced {
+        // Only the system's desk: with the data group, any other directory
+        // would be set up (and chgrp'd) wherever the member pointed.
+        let system = s.system_db.as_deref().ok_or(Error::NoSystemDesk)?;
+        if !crate::deskdir::same_place(dir, system) {
+            return Err(Error::OtherDesk(dir.display().to_string()));
+        }
+    }
     let db = crate::deskdir::create_shared(dir, group)?;
-    let (desk, _) = Desk::open(&db, &s.identity, s.clock.clone())?;
+    let (desk, _) = Desk::create(&db, &s.identity, s.clock.clone())?;
     // SQLite has made its -wal and -shm files now: give them the group's modes too.
     crate::deskdir::create_shared(dir, group)?;
     let me = desk.me()?;
@@ -158,11 +166,7 @@ pub fn check_workflow_file(file: &Path, s: &Session, io: &mut Streams<'_>) -> Re
 
 /// A text file given on the command line: UTF-8 or a clear error.
 pub(super) fn read_source(file: &Path) -> Result<String> {
-    let bytes = std::fs::read(file).map_err(|e| Error::Io {
-        path: file.display().to_string(),
-        message: e.to_string(),
-    })?;
-    String::from_utf8(bytes).map_err(|_| Error::NotUtf8(file.display().to_string()))
+    crate::userfile::read_text(file)
 }
 
 fn read_workflow(file: &Path) -> Result<Workflow> {

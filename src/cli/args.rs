@@ -29,7 +29,7 @@ pub struct Cli {
 pub enum Command {
     /// Create a desk (you become its admin).
     Init {
-        /// Create a team desk in this directory: group-owned, setgid (2770),
+        /// Create a team desk in this directory: group-owned, setgid and sticky (3770),
         /// the database 0660, so every member of the group can use it.
         #[arg(long, value_name = "DIR")]
         shared: Option<PathBuf>,
@@ -539,8 +539,12 @@ pub enum AttachmentCommand {
     /// Copy attachment N to a file (default: its own name here).
     Save {
         id: i64,
+        /// Where to save it (default: its name, in the current directory).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace a file that is there already.
+        #[arg(long)]
+        force: bool,
     },
     /// Open attachment N with the system's opener (xdg-open).
     Open { id: i64 },

@@ -69,7 +69,7 @@ fn file_line(finding: &FileFinding, s: &Session) -> Line {
                 "doctor.dir_mode",
                 &[("dir", &dir.display()), ("mode", &format!("{mode:o}"))],
             ),
-            fix: format!("chmod 2770 {}", dir.display()),
+            fix: format!("chmod 3770 {}", dir.display()),
         },
         FileFinding::FileMode { path, mode } => Line::Problem {
             what: cat.f(
@@ -84,6 +84,21 @@ fn file_line(finding: &FileFinding, s: &Session) -> Line {
                 &[("path", &path.display()), ("group", group), ("want", want)],
             ),
             fix: format!("chgrp {want} {}", path.display()),
+        },
+        FileFinding::Unsafe { path } => Line::Problem {
+            what: cat.f("doctor.unsafe_file", &[("path", &path.display())]),
+            fix: cat.f("doctor.fix_unsafe", &[("path", &path.display())]),
+        },
+        FileFinding::Foreign { path } => Line::Problem {
+            what: cat.f("doctor.foreign_file", &[("path", &path.display())]),
+            fix: cat.f("doctor.fix_foreign", &[("path", &path.display())]),
+        },
+        FileFinding::PrivateOpen { path, mode } => Line::Problem {
+            what: cat.f(
+                "doctor.private_open",
+                &[("path", &path.display()), ("mode", &format!("{mode:o}"))],
+            ),
+            fix: format!("chmod 600 {}", path.display()),
         },
     }
 }

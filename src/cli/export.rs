@@ -112,14 +112,14 @@ pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) ->
         }
     };
     let query = desk.parse_query(&join_query(&a.query))?;
-    let tmp = a
-        .out
-        .as_ref()
-        .map(|path| crate::deskdir::sibling(path, ".part"));
-    let mut file = match &tmp {
-        Some(tmp) => Some(std::io::BufWriter::new(
-            std::fs::File::create(tmp).map_err(|e| io_error(tmp, e))?,
-        )),
+    // Permission first: nothing is written, not even a header, for a
+    // member who may not export.
+    desk.require_export()?;
+    let mut file = match &a.out {
+        Some(path) => Some(std::io::BufWriter::new(crate::userfile::create(
+            path,
+            crate::userfile::Overwrite::Replace,
+        )?)),
         None => None,
     };
     let to_terminal = a.out.is_none() && s.width.is_some();
@@ -131,31 +131,15 @@ pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) ->
         };
         write_all(desk, &query, csv, to_terminal, sink)
     };
-    let (Some(path), Some(tmp), Some(file)) = (&a.out, &tmp, file) else {
+    let (Some(path), Some(file)) = (&a.out, file) else {
         written?;
         return Ok(());
     };
-    let finished = written.and_then(|count| {
-        file.into_inner()
-            .map_err(|e| io_error(tmp, e.into_error()))?
-            .sync_all()
-            .map_err(|e| io_error(tmp, e))?;
-        Ok(count)
-    });
-    let count = match finished {
-        Ok(count) => count,
-        Err(e) => {
-            // Nothing half-written stays behind.
-            let _ = std::fs::remove_file(tmp);
-            return Err(e);
-        }
-    };
-    if crate::privilege::enforced() {
-        // SAFETY: getgid cannot fail.
-        let gid = unsafe { libc::getgid() };
-        std::os::unix::fs::chown(tmp, None, Some(gid)).map_err(|e| io_error(tmp, e))?;
-    }
-    std::fs::rename(tmp, path).map_err(|e| io_error(path, e))?;
+    // An error drops the unfinished file: nothing half-written stays.
+    let count = written?;
+    file.into_inner()
+        .map_err(|e| io_error(path, e.into_error()))?
+        .finish()?;
     line(
         io.out,
         &s.cat.f(
@@ -165,11 +149,15 @@ pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) ->
     )
 }
 
+/// One record as JSON: controls are escaped by JSON itself, and what a
+/// terminal would still act on (C1, DEL, bidi) as `\uXXXX` too.
 fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| Error::Io {
-        path: "json".into(),
-        message: e.to_string(),
-    })
+    serde_json::to_string(value)
+        .map(|json| crate::text::escape_json(json).into_bytes())
+        .map_err(|e| Error::Io {
+            path: "json".into(),
+            message: e.to_string(),
+        })
 }
 
 fn write_all(
@@ -211,7 +199,6 @@ fn write_all(
                 w(sink, b",\n")?;
             }
             first = false;
-            // JSON escapes every control character itself.
             w(sink, &json_bytes(d)?)
         }
     })?;

@@ -14,6 +14,7 @@ use crate::error::{Error, Result, issue_text};
 use crate::interchange::mail::{self, MailIn, hex};
 use crate::interchange::{Issue, Problem, csv, json as tdesk_json, mapping};
 use crate::service::{Desk, ImportOptions, ImportReport, MailOutcome};
+use crate::userfile;
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
     Error::Io {
@@ -22,8 +23,9 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| io_error(path, e))
+/// One file to import, read as the member, at most `limit` bytes.
+fn read(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    crate::userfile::read(path, limit)
 }
 
 fn options(f: ImportFlags) -> ImportOptions {
@@ -82,7 +84,7 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
         }
         ImportCommand::Json { file, flags } => {
             let name = file.display().to_string();
-            let bytes = read(&file)?;
+            let bytes = read(&file, userfile::TABLE_LIMIT)?;
             let doc = tdesk_json::parse(&bytes).map_err(|e| {
                 let at = match &e {
                     tdesk_json::JsonError::Syntax { line, .. } => *line,
@@ -102,7 +104,7 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
         ImportCommand::Eml { files, flags } => {
             let mut sources = Vec::new();
             for f in &files {
-                sources.push((f.display().to_string(), read(f)?));
+                sources.push((f.display().to_string(), read(f, userfile::MESSAGE_LIMIT)?));
             }
             let label = match files.as_slice() {
                 [one] => one.display().to_string(),
@@ -122,7 +124,7 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
             let paths = maildir_new(&dir)?;
             let mut sources = Vec::new();
             for p in &paths {
-                sources.push((p.display().to_string(), read(p)?));
+                sources.push((p.display().to_string(), read(p, userfile::MESSAGE_LIMIT)?));
             }
             let (report, done) = import_messages(desk, &name, sources, flags, on, io)?;
             if !flags.dry_run {
@@ -154,13 +156,12 @@ fn import_csv(
         file: name.clone(),
         problems,
     };
-    let bytes = read(file)?;
+    let bytes = read(file, userfile::TABLE_LIMIT)?;
     let table = csv::parse_as(&bytes, source.encoding)
         .map_err(|e| fail(vec![Problem::new(e.line, Issue::Csv(e.kind))]))?;
     let map = match map_file {
         Some(p) => {
-            let text =
-                String::from_utf8(read(p)?).map_err(|_| Error::NotUtf8(p.display().to_string()))?;
+            let text = userfile::read_text(p)?;
             mapping::parse_map(&text).map_err(|message| Error::Config {
                 file: p.display().to_string(),
                 message,
@@ -191,37 +192,92 @@ fn import_csv(
     })
 }
 
-/// Reads every message of an mbox, labelled `FILE #N`.
+/// Reads every message of an mbox, labelled `FILE #N`: line by line, so a
+/// message past [`userfile::MESSAGE_LIMIT`], or a mailbox past
+/// [`MBOX_LIMIT`], stops with a clear error instead of taking the memory.
 fn read_mbox(file: &Path) -> Result<Vec<(String, Vec<u8>)>> {
-    let f = std::fs::File::open(file).map_err(|e| io_error(file, e))?;
-    let mut out = Vec::new();
-    for (i, m) in
-        mail_parser::mailbox::mbox::MessageIterator::new(std::io::BufReader::new(f)).enumerate()
-    {
-        let m = m.map_err(|e| io_error(file, e))?;
-        out.push((
-            format!("{} #{}", file.display(), i + 1),
-            m.unwrap_contents(),
-        ));
+    let reader = std::io::BufReader::new(userfile::open(file)?);
+    let messages =
+        split_mbox(reader, userfile::MESSAGE_LIMIT, MBOX_LIMIT).map_err(|e| match e {
+            MboxError::TooLarge(max) => Error::FileTooLarge {
+                path: file.display().to_string(),
+                max,
+            },
+            MboxError::Io(e) => io_error(file, e),
+        })?;
+    Ok(messages
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| (format!("{} #{}", file.display(), i + 1), m))
+        .collect())
+}
+
+/// Largest mailbox read in one go (every message is held until imported).
+const MBOX_LIMIT: u64 = 1 << 30;
+
+#[derive(Debug)]
+enum MboxError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// Splits an mbox at its `From ` lines; `>From ` quoting is undone (mboxrd).
+fn split_mbox(
+    mut reader: impl std::io::BufRead,
+    message_limit: u64,
+    total_limit: u64,
+) -> std::result::Result<Vec<Vec<u8>>, MboxError> {
+    use std::io::Read;
+    let mut messages = Vec::new();
+    let mut current: Option<Vec<u8>> = None;
+    let mut total = 0u64;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let read = std::io::BufRead::read_until(
+            &mut (&mut reader).take(message_limit.saturating_add(1)),
+            b'\n',
+            &mut line,
+        )
+        .map_err(MboxError::Io)?;
+        if read == 0 {
+            break;
+        }
+        total += read as u64;
+        if total > total_limit {
+            return Err(MboxError::TooLarge(total_limit));
+        }
+        if line.starts_with(b"From ") {
+            messages.extend(current.replace(Vec::new()));
+            continue;
+        }
+        let Some(message) = current.as_mut() else {
+            continue; // text before the first separator is no message
+        };
+        let unquoted = match line.iter().position(|&b| b != b'>') {
+            Some(n) if n > 0 && line[n..].starts_with(b"From ") => &line[1..],
+            _ => &line[..],
+        };
+        if (message.len() + unquoted.len()) as u64 > message_limit {
+            return Err(MboxError::TooLarge(message_limit));
+        }
+        message.extend_from_slice(unquoted);
     }
-    Ok(out)
+    messages.extend(current);
+    Ok(messages)
 }
 
 /// The messages waiting in a Maildir's new/, oldest name first.
 fn maildir_new(dir: &Path) -> Result<Vec<PathBuf>> {
-    let new = dir.join("new");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&new)
-        .map_err(|e| io_error(&new, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    Ok(userfile::list_dir(&dir.join("new"))?
+        .into_iter()
         .filter(|p| {
-            p.is_file()
+            userfile::is_plain_file(p)
                 && !p
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with('.'))
         })
-        .collect();
-    paths.sort();
-    Ok(paths)
+        .collect())
 }
 
 /// new/NAME → cur/NAME:2,S (seen), as a mail reader would.
@@ -232,11 +288,8 @@ fn move_to_cur(dir: &Path, path: &Path) -> Result<()> {
         .unwrap_or_default();
     let info = if name.contains(":2,") { "" } else { ":2,S" };
     let cur = dir.join("cur");
-    if !cur.exists() {
-        std::fs::create_dir_all(&cur).map_err(|e| io_error(&cur, e))?;
-    }
-    let target = cur.join(format!("{name}{info}"));
-    std::fs::rename(path, &target).map_err(|e| io_error(&target, e))
+    userfile::create_dir_all(&cur)?;
+    userfile::rename(path, &cur.join(format!("{name}{info}")))
 }
 
 /// Reads every message first; then imports them one by one. Returns the
@@ -361,4 +414,36 @@ fn print_report(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_mbox_splits_at_from_lines_and_unquotes_them() {
+        let mbox = b"From a@x Mon Nov 23 10:00:00 2026\nSubject: one\n\n>From here\nbody\nFrom b@y Mon Nov 23 11:00:00 2026\nSubject: two\n\nbye\n";
+        let messages = split_mbox(&mbox[..], 1 << 20, 1 << 20).expect("splits");
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[0], b"Subject: one\n\nFrom here\nbody\n");
+        assert_eq!(messages[1], b"Subject: two\n\nbye\n");
+    }
+
+    #[test]
+    fn an_endless_mbox_or_message_stops_at_its_limit() {
+        let mut one = b"From a@x\n".to_vec();
+        one.extend(std::iter::repeat_n(b'x', 5000));
+        assert!(matches!(
+            split_mbox(&one[..], 1000, 1 << 20),
+            Err(MboxError::TooLarge(1000))
+        ));
+        let many = b"From a@x\nshort\n".repeat(1000);
+        assert!(matches!(
+            split_mbox(&many[..], 1000, 4000),
+            Err(MboxError::TooLarge(4000))
+        ));
+        // A device without end never runs out of memory.
+        let zero = std::io::BufReader::new(std::io::Read::take(std::io::repeat(b'F'), 1 << 24));
+        assert!(split_mbox(zero, 1 << 16, 1 << 20).is_err());
+    }
 }

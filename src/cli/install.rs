@@ -30,7 +30,7 @@ pub fn setgid(
             bin.display(),
             bin.display()
         ),
-        format!("install -d -o root -g {group} -m 2770 {}", desk.display()),
+        format!("install -d -o root -g {group} -m 3770 {}", desk.display()),
         format!(
             "mkdir -p /etc/tdesk && printf 'db = \"{}\"\\n' > {SYSTEM_CONFIG}",
             desk.display()

@@ -1,7 +1,7 @@
 //! `tdesk mail`, `tdesk attachment` and `tdesk replies`: the outgoing
 //! mail queue and its settings, a ticket's files, canned replies.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::args::{AttachmentCommand, MailCommand, RepliesCommand};
 use super::output::{self, Table, json, line};
@@ -10,13 +10,7 @@ use crate::error::{Error, Result};
 use crate::present::human_size;
 use crate::service::Desk;
 use crate::text::sanitize_line;
-
-fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    }
-}
+use crate::userfile;
 
 /// "25MB", "500k", "1048576" → bytes.
 pub fn parse_size(text: &str) -> Option<u64> {
@@ -162,27 +156,30 @@ pub fn attachment(
             }
             line(io.out, t.render(s.width).trim_end())
         }
-        AttachmentCommand::Save { id, out } => {
-            let (a, path) = desk.attachment_file(id)?;
-            let target = out.unwrap_or_else(|| PathBuf::from(&a.name));
-            std::fs::copy(&path, &target).map_err(|e| io_error(&target, e))?;
-            if crate::privilege::enforced() {
-                // SAFETY: getgid cannot fail.
-                let gid = unsafe { libc::getgid() };
-                std::os::unix::fs::chown(&target, None, Some(gid))
-                    .map_err(|e| io_error(&target, e))?;
-            }
+        AttachmentCommand::Save { id, out, force } => {
+            let (a, bytes) = desk.attachment_content(id)?;
+            // The stored name is safe already; made safe again, in case it
+            // came from an import that was not.
+            let target = out.unwrap_or_else(|| {
+                PathBuf::from(crate::interchange::mail::safe_file_name(&a.name))
+            });
+            let overwrite = if force {
+                userfile::Overwrite::Replace
+            } else {
+                userfile::Overwrite::Never
+            };
+            userfile::write(&target, &bytes, overwrite)?;
             line(
                 io.out,
                 &cat.f("attachment.saved", &[("file", &target.display())]),
             )
         }
         AttachmentCommand::Open { id } => {
-            let (_, path) = desk.attachment_to_open(id)?;
-            crate::hook::open_with_system(&path)
+            let (a, bytes) = desk.attachment_to_open(id)?;
+            crate::hook::open_with_system(&a.name, &bytes)
         }
         AttachmentCommand::Add { ticket, file } => {
-            let bytes = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
+            let bytes = userfile::read(&file, desk.attachment_limit()?)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

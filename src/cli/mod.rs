@@ -40,6 +40,8 @@ pub struct Session {
     pub env_db: Option<PathBuf>,
     /// The desk named in the system config (/etc/tdesk/config.toml), if any.
     pub system_db: Option<PathBuf>,
+    /// The mail command of the system config, if any.
+    pub system_mail_command: Option<String>,
     /// Enforced team mode (installed setgid): only the system config names the desk.
     pub enforced: bool,
     /// Terminal width when standard output is a terminal (tables shrink to fit).
@@ -55,10 +57,18 @@ pub struct Streams<'a> {
 
 /// Runs the parsed command line.
 pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    if s.enforced && !opens_team_desk(&cli) {
+        // Nothing of the desk's is needed: give up its group for good.
+        crate::privilege::drop_group_for_good().map_err(|e| Error::Io {
+            path: "setresgid".into(),
+            message: e.to_string(),
+        })?;
+    }
     match cli.command.take() {
         None if cli.demo => {
             let path = config::demo_db_path().ok_or(Error::NoHome)?;
-            let (mut desk, _) = Desk::open(&path, &s.identity, s.clock.clone())?;
+            crate::deskdir::create_private(&path)?;
+            let (mut desk, _) = Desk::create(&path, &s.identity, s.clock.clone())?;
             if desk.ticket_count()? == 0 {
                 desk.load_demo(admin::DEFAULT_DEMO_TICKETS, admin::DEFAULT_DEMO_SEED)?;
             }
@@ -86,6 +96,21 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
             let mut desk = open(&cli, s, io, false)?;
             dispatch(command, &mut desk, s, io)
         }
+    }
+}
+
+/// Whether the command works on the team desk (the others — the demo desk
+/// in the member's home, config, completions, checking a file — never do).
+fn opens_team_desk(cli: &Cli) -> bool {
+    match &cli.command {
+        None => !cli.demo,
+        Some(
+            Command::Config(_)
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Workflow(args::WorkflowCommand::Check { .. }),
+        ) => false,
+        Some(_) => true,
     }
 }
 
@@ -137,32 +162,22 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
 }
 
 /// Opens the desk named by flag, `TDESK_DB`, config or the default path.
-/// An explicitly named desk must exist unless `create` is set; the default
-/// desk is created on first use.
+/// An explicitly named desk must exist unless `create` is set (`tdesk
+/// init`); the default personal desk is created on first use, private to
+/// its owner.
 pub(crate) fn open(cli: &Cli, s: &Session, io: &mut Streams<'_>, create: bool) -> Result<Desk> {
     let (path, explicit) = desk_path(cli, s)?;
     if s.enforced && (cli.db.is_some() || s.env_db.is_some()) {
         output::line(io.err, s.cat.t("error.paths_ignored"))?;
     }
-    if explicit && !create {
-        // A desk in a directory the caller may not enter is not "missing".
-        match std::fs::metadata(&path) {
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::NoDesk(path.display().to_string()));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                return Err(Error::NoAccess(path.display().to_string()));
-            }
-            Err(e) => {
-                return Err(Error::Io {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                });
-            }
-        }
+    // Enforced mode has one desk, made by `tdesk init --shared` only.
+    if explicit && (!create || s.enforced) {
+        crate::deskdir::require_existing(&path)?;
+        let (desk, _) = Desk::open(&path, &s.identity, s.clock.clone())?;
+        return Ok(desk);
     }
-    let (desk, opened) = Desk::open(&path, &s.identity, s.clock.clone())?;
+    crate::deskdir::create_private(&path)?;
+    let (desk, opened) = Desk::create(&path, &s.identity, s.clock.clone())?;
     if opened == Opened::Bootstrapped && !create {
         let msg = s.cat.f(
             "cli.created_desk",

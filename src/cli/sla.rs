@@ -69,10 +69,7 @@ fn check_fields(format: &str) -> Result<()> {
 }
 
 fn read(file: &Path) -> Result<String> {
-    std::fs::read_to_string(file).map_err(|e| Error::Io {
-        path: file.display().to_string(),
-        message: e.to_string(),
-    })
+    crate::userfile::read_text(file)
 }
 
 pub fn run(desk: &mut Desk, c: SlaCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {

@@ -335,7 +335,7 @@ pub fn assign(desk: &mut Desk, a: AssignArgs, s: &Session, io: &mut Streams<'_>)
 
 pub fn comment(desk: &mut Desk, a: CommentArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let body = text_arg(&a.body, io)?;
-    let files = crate::service::read_files(&a.attach)?;
+    let files = crate::userfile::read_files(&a.attach, desk.attachment_limit()?)?;
     let c = desk.comment_with_files(a.id.0, &body, a.internal, &files)?;
     let key = if c.internal {
         "cli.noted"

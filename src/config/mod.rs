@@ -54,6 +54,11 @@ pub struct Config {
     /// A command run once per notification with one JSON object on stdin
     /// (run by `sh -c`); e.g. a script posting to the team's chat.
     pub notify_hook: Option<String>,
+    /// The sendmail-compatible command that sends the desk's replies
+    /// (`/usr/bin/msmtp -t`), when this account sends them: read from the
+    /// system config or the sending account's own config, never from the
+    /// desk, which other members can change (see `tdesk mail`).
+    pub mail_command: Option<String>,
     /// Key bindings that replace the defaults for the commands they name.
     #[serde(default)]
     pub keys: KeysConfig,
@@ -83,8 +88,21 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 pub const THEMES: [&str; 3] = ["dark", "light", "mono"];
 
 impl Config {
-    /// Reads a config file; a missing file is the default config.
+    /// Reads the member's own config file, with the member's own rights
+    /// (its path comes from `$HOME`/`$XDG_CONFIG_HOME`, which they choose);
+    /// a missing file is the default config.
     pub fn load(path: &Path) -> Result<Self> {
+        match crate::userfile::read_text_if_exists(path)? {
+            Some(text) => Self::from_file(text, path),
+            None => Ok(Self::default()),
+        }
+    }
+
+    /// Reads the system config (`/etc/tdesk/config.toml`), a fixed path
+    /// that root writes; read with the process's own rights, so in enforced
+    /// mode root may keep it from members (`root:tdesk-data 0640`).
+    pub fn load_system() -> Result<Self> {
+        let path = Path::new(SYSTEM_CONFIG);
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
@@ -95,6 +113,10 @@ impl Config {
                 });
             }
         };
+        Self::from_file(text, path)
+    }
+
+    fn from_file(text: String, path: &Path) -> Result<Self> {
         let mut config = Self::parse(&text).map_err(|message| Error::Config {
             file: path.display().to_string(),
             message,
@@ -157,11 +179,6 @@ pub fn demo_db_path() -> Option<PathBuf> {
 /// The system-wide config: a team server names its desk here, so members
 /// just type `tdesk`.
 pub const SYSTEM_CONFIG: &str = "/etc/tdesk/config.toml";
-
-/// The desk the system config names, if it names one.
-pub fn system_db() -> Result<Option<PathBuf>> {
-    Ok(Config::load(Path::new(SYSTEM_CONFIG))?.db)
-}
 
 /// Which database to open: flag, then `TDESK_DB`, then the user's config,
 /// then the system config, then the default. The boolean says whether the

@@ -211,12 +211,21 @@ fn clean_line(text: &str) -> String {
 /// control characters, at most 120 characters.
 pub fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let base = base.trim_start_matches('.');
-    let base: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let base: String = base
+        .chars()
+        .filter(|&c| !c.is_control() && !crate::text::is_bidi_control(c))
+        .collect();
+    let base: String = base
+        .trim()
+        .trim_start_matches('.')
+        .trim()
+        .chars()
+        .take(120)
+        .collect();
     if base.is_empty() {
         "attachment".into()
     } else {
-        base
+        base.to_string()
     }
 }
 

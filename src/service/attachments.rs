@@ -5,8 +5,8 @@
 //! (`tdesk mail set --attachment-limit`) keeps one huge file from filling
 //! the disk.
 
-use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -30,22 +30,6 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-/// Files named by a member to send with a reply, read whole: (file name,
-/// bytes). A file that cannot be read stops the reply with its path.
-pub fn read_files(paths: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>> {
-    paths
-        .iter()
-        .map(|path| {
-            let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "file".into());
-            Ok((name, bytes))
-        })
-        .collect()
-}
-
 impl Desk {
     /// The largest attachment the desk keeps, in bytes.
     pub fn attachment_limit(&self) -> Result<u64> {
@@ -63,7 +47,9 @@ impl Desk {
         Some(db.parent().unwrap_or(Path::new(".")).join("attachments"))
     }
 
-    /// Stores `bytes` under their hash (once); returns the hash.
+    /// Stores `bytes` under their hash (once); returns the hash. Written to
+    /// a new file beside its place and renamed in; nothing is followed
+    /// through a link, and the directories get no rights for others.
     pub(super) fn store_blob(&self, bytes: &[u8]) -> Result<String> {
         let hash = hex(&Sha256::digest(bytes));
         let Some(root) = self.attachments_dir() else {
@@ -72,35 +58,54 @@ impl Desk {
         };
         let dir = root.join(&hash[..2]);
         let path = dir.join(&hash);
-        if path.exists() {
+        if std::fs::symlink_metadata(&path).is_ok() {
             return Ok(hash);
         }
-        // New directories get their parent's mode: group-writable (and
-        // setgid) on a shared desk, private on a personal one.
         let desk_dir = root.parent().unwrap_or(Path::new("."));
-        let mode = std::fs::metadata(desk_dir)
-            .map(|m| m.permissions().mode() & 0o7777)
-            .unwrap_or(0o700);
         for d in [&root, &dir] {
-            if !d.exists() {
-                std::fs::create_dir_all(d).map_err(|e| io_error(d, e))?;
-                let _ = std::fs::set_permissions(d, std::fs::Permissions::from_mode(mode));
-            }
+            make_store_dir(d, crate::deskdir::subdir_mode(desk_dir))?;
         }
         let tmp = dir.join(format!(".{hash}.{}.part", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
         let written = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .mode(crate::deskdir::file_mode(desk_dir))
+                .open(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
-            let file_mode = if mode & 0o070 != 0 { 0o640 } else { 0o600 };
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(file_mode))?;
-            std::fs::rename(&tmp, &path)
+            match std::fs::rename(&tmp, &path) {
+                // Stored meanwhile by someone else (the sticky bit keeps
+                // their file theirs): the same bytes, by their hash.
+                Err(_) if std::fs::symlink_metadata(&path).is_ok() => Ok(()),
+                other => other,
+            }
         })();
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io_error(&path, e));
-        }
+        let _ = std::fs::remove_file(&tmp);
+        written.map_err(|e| io_error(&path, e))?;
         Ok(hash)
+    }
+
+    /// The bytes stored under `hash`: only a plain file, never through a
+    /// link, and only for a well-formed hash (a record from an import names
+    /// its own, which must not reach outside the store).
+    pub(super) fn read_blob(&self, hash: &str, id: i64) -> Result<Vec<u8>> {
+        let path = self.blob_path(hash).ok_or(Error::AttachmentNotFound(id))?;
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&path)
+            .map_err(|e| io_error(&path, e))?;
+        let meta = file.metadata().map_err(|e| io_error(&path, e))?;
+        if !meta.file_type().is_file() {
+            return Err(Error::UnsafeDeskFile(path.display().to_string()));
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| io_error(&path, e))?;
+        Ok(bytes)
     }
 
     /// Refuses a file over the desk's attachment limit.
@@ -115,10 +120,14 @@ impl Desk {
         Ok(())
     }
 
-    /// Where the bytes of `hash` live, if the desk is on disk.
+    /// Where the bytes of `hash` live, if the desk is on disk and `hash`
+    /// is a SHA-256 in lower-case hex.
     pub(super) fn blob_path(&self, hash: &str) -> Option<PathBuf> {
+        if !is_sha256(hash) {
+            return None;
+        }
         let root = self.attachments_dir()?;
-        Some(root.join(&hash[..2.min(hash.len())]).join(hash))
+        Some(root.join(&hash[..2]).join(hash))
     }
 
     /// A public reply or an internal note with files: the files are kept
@@ -194,39 +203,27 @@ impl Desk {
         reader.attachments(ticket)
     }
 
-    /// An attachment and where its bytes are, if the member may see its ticket.
-    pub fn attachment_file(&self, id: i64) -> Result<(Attachment, PathBuf)> {
+    /// An attachment and its bytes, if the member may see its ticket.
+    pub fn attachment_content(&self, id: i64) -> Result<(Attachment, Vec<u8>)> {
         let reader = self.store.reader();
         let a = reader
             .attachment(id)?
             .ok_or(Error::AttachmentNotFound(id))?;
         self.visible_ticket(&reader, a.ticket)
             .map_err(|_| Error::AttachmentNotFound(id))?;
-        let path = self
-            .blob_path(&a.sha256)
-            .ok_or(Error::AttachmentNotFound(id))?;
-        if !path.exists() {
-            return Err(Error::Io {
-                path: path.display().to_string(),
-                message: "missing".into(),
-            });
-        }
-        Ok((a, path))
+        let bytes = self.read_blob(&a.sha256, id)?;
+        Ok((a, bytes))
     }
 
     /// An attachment to hand to the system's opener: refused when it could
     /// run a program (by its name or its first bytes — a customer's file is
     /// data, whatever its mail said it was).
-    pub fn attachment_to_open(&self, id: i64) -> Result<(Attachment, PathBuf)> {
-        let (a, path) = self.attachment_file(id)?;
-        let mut head = [0u8; 16];
-        let read = std::fs::File::open(&path)
-            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-            .map_err(|e| io_error(&path, e))?;
-        if crate::domain::runs_when_opened(&a.name, &head[..read]) {
+    pub fn attachment_to_open(&self, id: i64) -> Result<(Attachment, Vec<u8>)> {
+        let (a, bytes) = self.attachment_content(id)?;
+        if crate::domain::runs_when_opened(&a.name, &bytes[..bytes.len().min(16)]) {
             return Err(Error::UnsafeToOpen { id, name: a.name });
         }
-        Ok((a, path))
+        Ok((a, bytes))
     }
 
     /// Sets the largest attachment kept (admins only).
@@ -234,5 +231,59 @@ impl Desk {
         self.require("action.mail_settings", Role::Admin)?;
         self.store
             .write(|w| w.set_setting(LIMIT_SETTING, &bytes.to_string()))
+    }
+}
+
+/// A SHA-256 as the store names it: 64 lower-case hex digits.
+pub(super) fn is_sha256(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Makes a directory of the attachment store with `mode` (after the umask
+/// it may lack the group bits, so they are set again), unless it is there
+/// as a real directory; a link or file in its place is refused.
+fn make_store_dir(dir: &Path, mode: u32) -> Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_dir() => return Ok(()),
+        Ok(_) => return Err(Error::UnsafeDeskFile(dir.display().to_string())),
+        Err(_) => {}
+    }
+    match std::fs::DirBuilder::new().mode(mode).create(dir) {
+        Ok(()) => {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode));
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => make_store_dir_exists(dir),
+        Err(e) => Err(io_error(dir, e)),
+    }
+}
+
+/// Another process made it first: fine if it is a directory.
+fn make_store_dir_exists(dir: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_dir() => Ok(()),
+        _ => Err(Error::UnsafeDeskFile(dir.display().to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_well_formed_hashes_name_a_stored_file() {
+        let good = "a".repeat(64);
+        assert!(is_sha256(&good));
+        for bad in [
+            "/etc/passwd",
+            "../../../../etc/passwd",
+            &"A".repeat(64),
+            &"a".repeat(63),
+            &format!("{}/", "a".repeat(63)),
+            "",
+        ] {
+            assert!(!is_sha256(bad), "{bad}");
+        }
     }
 }

@@ -14,6 +14,12 @@ use super::Desk;
 const BATCH: usize = 500;
 
 impl Desk {
+    /// Fails unless the member may export (supervisors and admins): asked
+    /// before anything is written, so a refusal leaves no partial output.
+    pub fn require_export(&self) -> Result<()> {
+        self.require("action.export", Role::Supervisor).map(drop)
+    }
+
     /// Calls `each` with every ticket `query` matches (in number order) that
     /// the member may see; returns how many and the customers they belong to.
     pub fn export_each(

@@ -221,10 +221,7 @@ impl Desk {
             if a.comment != Some(comment) {
                 continue;
             }
-            let bytes = self
-                .blob_path(&a.sha256)
-                .and_then(|p| std::fs::read(p).ok());
-            match bytes {
+            match self.read_blob(&a.sha256, a.id).ok() {
                 Some(bytes) => files.push(LetterFile {
                     name: a.name,
                     mime: a.mime,

@@ -6,7 +6,6 @@
 mod actions;
 mod admin;
 mod attachments;
-pub use attachments::read_files;
 mod automate;
 mod bulk;
 mod clock;
@@ -35,7 +34,7 @@ use std::sync::Arc;
 
 use crate::domain::{Role, User};
 use crate::error::{Error, Result};
-use crate::store::{Reader, Store, Writer};
+use crate::store::{OpenMode, Reader, Store, Writer};
 use crate::workflow::Workflow;
 
 pub use crate::store::Interrupter;
@@ -104,11 +103,31 @@ pub enum Opened {
 const CHUNK_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
 
 impl Desk {
-    /// Opens the desk at `path` (creating the file if needed) as `who`.
-    /// On a desk without members, `who` becomes its admin.
+    /// Opens the existing desk at `path` as `who`, a member of it. Never
+    /// starts a desk: a file without one is [`Error::EmptyDesk`], so a
+    /// truncated or missing team desk is never replaced by a new one whose
+    /// admin is whoever came first.
     pub fn open(path: &Path, who: &Identity, clock: Arc<dyn Clock>) -> Result<(Self, Opened)> {
-        let store = Store::open(path)?;
-        let (mut desk, opened) = Self::with_store(store, who, clock)?;
+        Self::open_with(path, who, clock, OpenMode::Existing)
+    }
+
+    /// Opens the desk at `path`, starting one in an empty or new file with
+    /// `who` as its admin (`tdesk init`, a first personal desk).
+    pub fn create(path: &Path, who: &Identity, clock: Arc<dyn Clock>) -> Result<(Self, Opened)> {
+        Self::open_with(path, who, clock, OpenMode::Create)
+    }
+
+    fn open_with(
+        path: &Path,
+        who: &Identity,
+        clock: Arc<dyn Clock>,
+        mode: OpenMode,
+    ) -> Result<(Self, Opened)> {
+        let store = Store::open(path, mode)?;
+        let (mut desk, opened) = Self::with_store(store, who, clock).map_err(|e| match e {
+            Error::EmptyDesk(_) => Error::EmptyDesk(path.display().to_string()),
+            other => other,
+        })?;
         desk.path = Some(path.to_path_buf());
         Ok((desk, opened))
     }
@@ -126,6 +145,7 @@ impl Desk {
         let now = clock.now();
         // The common case reads only; the bootstrap below needs the write lock.
         let known = store.reader().user(&who.login)?.is_some();
+        let mode = store.mode();
         let opened = if known {
             Opened::Existing
         } else {
@@ -135,6 +155,9 @@ impl Desk {
                 }
                 if !w.reader().users()?.is_empty() {
                     return Err(Error::NotMember(who.login.clone()));
+                }
+                if mode == OpenMode::Existing {
+                    return Err(Error::EmptyDesk(String::new()));
                 }
                 let admin = User {
                     login: who.login.clone(),

@@ -45,7 +45,18 @@ fn the_first_member_is_admin_and_strangers_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(t0()));
-    let (desk, opened) = Desk::open(&path, &who("alice"), clock.clone()).expect("open");
+    // An empty or new file is never made a desk by opening it.
+    std::fs::write(&path, b"").expect("empty file");
+    let err = Desk::open(&path, &who("alice"), clock.clone())
+        .err()
+        .expect("nothing to open");
+    assert!(matches!(err, Error::EmptyDesk(_)), "{err:?}");
+    assert_eq!(
+        std::fs::metadata(&path).expect("file").len(),
+        0,
+        "nothing written"
+    );
+    let (desk, opened) = Desk::create(&path, &who("alice"), clock.clone()).expect("create");
     assert_eq!(opened, Opened::Bootstrapped);
     assert_eq!(desk.me().expect("me").role, Role::Admin);
     drop(desk);
@@ -227,7 +238,7 @@ fn a_stale_edit_is_refused_as_a_conflict_naming_who_changed_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(t0()));
-    let (mut alice, _) = Desk::open(&path, &who("alice"), clock.clone()).expect("alice");
+    let (mut alice, _) = Desk::create(&path, &who("alice"), clock.clone()).expect("alice");
     alice
         .add_user("bob", None, Role::Agent, None)
         .expect("add bob");

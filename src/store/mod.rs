@@ -108,6 +108,25 @@ pub struct Store {
     conn: Connection,
     /// The database file; `None` for in-memory desks.
     path: Option<std::path::PathBuf>,
+    /// How it was opened.
+    mode: OpenMode,
+}
+
+/// Whether opening a desk file may start a new desk in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The desk must be there already (every desk named by path, every
+    /// team desk): nothing is created, an empty file is an error.
+    Existing,
+    /// A new desk may be started (`tdesk init`, a first personal desk).
+    Create,
+}
+
+/// Whether a database holds nothing at all (a new or truncated file).
+fn is_blank(conn: &Connection) -> Result<bool> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    Ok(version == 0 && objects == 0)
 }
 
 /// Stops a connection's running statement (which then fails with
@@ -157,25 +176,28 @@ fn configure_sqlite() {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-                path: dir.display().to_string(),
-                message: e.to_string(),
-            })?;
+    /// Opens the database at `path` and migrates it. Its files are checked
+    /// first (no link or special file among them). [`OpenMode::Existing`]
+    /// never makes a desk: a missing file fails, and an empty one is
+    /// [`Error::EmptyDesk`] before anything is written to it.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        crate::deskdir::check_desk_files(path)?;
+        let conn = Self::connect(path, mode)?;
+        if mode == OpenMode::Existing && is_blank(&conn)? {
+            return Err(Error::EmptyDesk(path.display().to_string()));
         }
-        let conn = Self::connect(path)?;
         let mut store = Self::setup(conn, true)?;
         store.path = Some(path.to_path_buf());
+        store.mode = mode;
         Ok(store)
     }
 
-    fn connect(path: &Path) -> Result<Connection> {
+    fn connect(path: &Path, mode: OpenMode) -> Result<Connection> {
         configure_sqlite();
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if mode == OpenMode::Create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
         Connection::open_with_flags(path, flags).map_err(|e| Error::Io {
             path: path.display().to_string(),
             message: e.to_string(),
@@ -186,21 +208,10 @@ impl Store {
     /// every per-connection cache (prepared statements, FTS5 structures).
     fn reconnect(&mut self) -> Result<()> {
         if let Some(path) = self.path.clone() {
-            let fresh = Self::setup(Self::connect(&path)?, true)?;
+            let fresh = Self::setup(Self::connect(&path, OpenMode::Existing)?, true)?;
             self.conn = fresh.conn;
         }
         Ok(())
-    }
-
-    /// Opens an existing database without creating it.
-    pub fn open_existing(path: &Path) -> Result<Self> {
-        if !path.exists() {
-            return Err(Error::Io {
-                path: path.display().to_string(),
-                message: "no such file".into(),
-            });
-        }
-        Self::open(path)
     }
 
     /// Creates a database file migrated only up to `version`: how older
@@ -244,10 +255,24 @@ impl Store {
             // cut can lose the last transactions, never corrupt the file.
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
-        let mut store = Self { conn, path: None };
+        if crate::privilege::enforced() {
+            // Sorts that spill would write temporary files where the member
+            // says (TMPDIR), owned by the member: keep them in memory.
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
+        }
+        let mut store = Self {
+            conn,
+            path: None,
+            mode: OpenMode::Create,
+        };
         migrations::migrate(&mut store.conn)?;
         stats::refresh_if_stale(&store.conn)?;
         Ok(store)
+    }
+
+    /// How the desk was opened.
+    pub fn mode(&self) -> OpenMode {
+        self.mode
     }
 
     /// Read access on the plain connection.

@@ -5,7 +5,7 @@
 //! Rows expire: a reader only counts beats newer than its cut-off, so a
 //! killed TUI disappears by itself.
 
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -31,21 +31,24 @@ impl Presence {
     /// of a team desk can write it) the presence file of the desk at `db`.
     pub fn open(db: &Path) -> Result<Self> {
         let path = presence_path(db);
-        if !path.exists() {
-            let desk = std::fs::metadata(db).map_err(|e| io(db, e))?;
-            let mode = desk.mode() & 0o666;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .mode(mode)
-                .open(&path)
-                .map_err(|e| io(&path, e))?;
+        // Never through a link a member planted in the desk's directory:
+        // made new, or opened as the plain file it must be, and given the
+        // desk file's mode and group by descriptor.
+        let desk = std::fs::metadata(db).map_err(|e| io(db, e))?;
+        let mode = desk.mode() & 0o666;
+        let file = crate::deskdir::open_plain(&path, true, mode)?;
+        let meta = file.metadata().map_err(|e| io(&path, e))?;
+        if meta.uid() == effective_uid() {
             // Best effort: the group is inherited in a setgid directory anyway.
-            let _ = std::os::unix::fs::chown(&path, None, Some(desk.gid()));
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+            let _ = std::os::unix::fs::fchown(&file, None, Some(desk.gid()));
+            file.set_permissions(std::fs::Permissions::from_mode(mode))
                 .map_err(|e| io(&path, e))?;
         }
-        let conn = Connection::open(&path)?;
+        drop(file);
+        let conn = Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         conn.busy_timeout(std::time::Duration::from_secs(2))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.execute_batch(
@@ -101,6 +104,12 @@ impl Presence {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+}
+
+/// This process's effective uid.
+fn effective_uid() -> libc::uid_t {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 fn io(path: &Path, e: std::io::Error) -> Error {

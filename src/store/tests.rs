@@ -243,13 +243,15 @@ fn users_are_listed_admins_first() {
 fn a_database_from_a_newer_tdesk_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
-    Store::open(&path).expect("create");
+    Store::open(&path, crate::store::OpenMode::Create).expect("create");
     Store::execute_raw(
         &path,
         &format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1),
     )
     .expect("bump");
-    let err = Store::open(&path).err().expect("newer schema is refused");
+    let err = Store::open(&path, crate::store::OpenMode::Create)
+        .err()
+        .expect("newer schema is refused");
     assert_eq!(
         err,
         crate::Error::NewerSchema {

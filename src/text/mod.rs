@@ -11,5 +11,5 @@ mod width;
 
 pub use highlight::{match_ranges, snippet};
 pub use pinyin::{initial_pairs, looks_like_pinyin, pinyin_keys};
-pub use sanitize::{sanitize_block, sanitize_line};
+pub use sanitize::{escape_json, is_bidi_control, sanitize_block, sanitize_line};
 pub use width::{pad_right, truncate, width, wrap};

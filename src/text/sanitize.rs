@@ -9,6 +9,41 @@ const CONTROL_PICTURES: u32 = 0x2400;
 /// Shown for C1 controls, bidi overrides and other invisible troublemakers.
 const REPLACEMENT: char = '\u{FFFD}';
 
+/// Bidirectional controls: embeddings, overrides and isolates reorder what
+/// follows ("Trojan Source"; `invoice\u{202E}fdp.exe` shows as
+/// `invoiceexe.pdf`), and the marks steer neighbouring characters.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// Characters JSON leaves as they are but a terminal acts on: DEL, the C1
+/// controls (U+009B is an 8-bit CSI), bidi controls, and the line and
+/// paragraph separators. [`escape_json`] writes them as `\uXXXX`.
+fn json_unsafe(c: char) -> bool {
+    matches!(c, '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}') || is_bidi_control(c)
+}
+
+/// Escapes what [`json_unsafe`] names in serialized JSON. Outside strings
+/// JSON is plain ASCII, so every such character is inside a string, where
+/// `\uXXXX` means the same character: the data is unchanged for a parser.
+pub fn escape_json(json: String) -> String {
+    if !json.chars().any(json_unsafe) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if json_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Returns the visible stand-in for a dangerous character, or `None` when `c` is safe.
 fn stand_in(c: char) -> Option<char> {
     match c {
@@ -17,8 +52,7 @@ fn stand_in(c: char) -> Option<char> {
         '\u{7F}' => Some('\u{2421}'),
         // C1 controls: 8-bit CSI (U+009B) and friends act like ESC sequences.
         '\u{80}'..='\u{9F}' => Some(REPLACEMENT),
-        // Bidi embeddings, overrides and isolates reorder what follows ("Trojan Source").
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => Some(REPLACEMENT),
+        c if is_bidi_control(c) => Some(REPLACEMENT),
         // Line and paragraph separators would break row layout.
         '\u{2028}' | '\u{2029}' => Some(' '),
         _ => None,

@@ -2,8 +2,6 @@
 //! `editor`, or `vi`): the text goes to a private temporary file, the editor
 //! runs on it with the terminal handed over, and what was saved comes back.
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -31,18 +29,9 @@ fn temp_path() -> PathBuf {
 /// argument) and returns the saved text without its final newline.
 pub fn edit(initial: &str, editor: &str) -> Result<String> {
     let path = temp_path();
-    let io = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(io)?;
-    file.write_all(initial.as_bytes()).map_err(io)?;
-    drop(file);
+    // The member's own file (their temporary directory, their rights):
+    // the editor runs without the desk's group.
+    crate::userfile::write(&path, initial.as_bytes(), crate::userfile::Overwrite::Never)?;
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(format!("{editor} \"$1\""))
@@ -52,13 +41,15 @@ pub fn edit(initial: &str, editor: &str) -> Result<String> {
     crate::privilege::drop_group_for(&mut cmd);
     let status = cmd.status();
     let result = match status {
-        Ok(s) if s.success() => std::fs::read(&path).map_err(io).and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| Error::NotUtf8(path.display().to_string()))
-        }),
+        Ok(s) if s.success() => {
+            crate::userfile::read(&path, crate::userfile::TEXT_LIMIT).and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| Error::NotUtf8(path.display().to_string()))
+            })
+        }
         Ok(s) => Err(Error::Editor(format!("{editor} exited with {s}"))),
         Err(e) => Err(Error::Editor(format!("{editor}: {e}"))),
     };
-    let _ = std::fs::remove_file(&path);
+    crate::userfile::remove(&path);
     result.map(|t| t.strip_suffix('\n').unwrap_or(&t).to_string())
 }
 

@@ -91,7 +91,7 @@ impl Runner {
 }
 
 /// The files a reply sends, paths as typed: `~/` is the home directory.
-fn read_files(typed: &[String]) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
+fn read_files(typed: &[String], desk_limit: u64) -> crate::error::Result<Vec<(String, Vec<u8>)>> {
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let paths: Vec<std::path::PathBuf> = typed
         .iter()
@@ -100,7 +100,7 @@ fn read_files(typed: &[String]) -> crate::error::Result<Vec<(String, Vec<u8>)>> 
             _ => std::path::PathBuf::from(t),
         })
         .collect();
-    crate::service::read_files(&paths)
+    crate::userfile::read_files(&paths, desk_limit)
 }
 
 /// Runs one effect in line; returns the actions its result produces.
@@ -170,7 +170,9 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             body,
             internal,
             files,
-        } => read_files(&files)
+        } => desk
+            .attachment_limit()
+            .and_then(|limit| read_files(&files, limit))
             .and_then(|files| desk.comment_with_files(id, &body, internal, &files))
             .map(|c| saved(c.ticket, "status.commented")),
         Effect::Edit {
@@ -210,7 +212,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .map(|list| Action::AttachmentsLoaded { id, list }),
         Effect::OpenAttachment(id) => desk
             .attachment_to_open(id)
-            .and_then(|(_, path)| crate::hook::open_with_system(&path))
+            .and_then(|(a, bytes)| crate::hook::open_with_system(&a.name, &bytes))
             .map(|()| Action::AttachmentOpened(id)),
         Effect::FillReply { id, name } => desk
             .fill_reply(&name, id)

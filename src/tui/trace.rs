@@ -35,7 +35,7 @@ impl Trace {
         // Never in enforced team mode: it would write a file with the data group.
         let out = std::env::var_os("TDESK_TRACE")
             .filter(|_| !crate::privilege::enforced())
-            .and_then(|path| File::create(path).ok())
+            .and_then(|path| crate::userfile::create_log(std::path::Path::new(&path)).ok())
             .map(BufWriter::new);
         Self {
             out,

@@ -72,7 +72,7 @@ fn who(login: &str) -> Identity {
 }
 
 fn open(path: &Path, login: &str) -> Desk {
-    Desk::open(path, &who(login), Arc::new(FixedClock::new(now())))
+    Desk::create(path, &who(login), Arc::new(FixedClock::new(now())))
         .expect("open")
         .0
 }

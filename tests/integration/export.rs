@@ -75,7 +75,7 @@ fn agents_may_not_export_and_supervisors_export_their_team_only() {
         login: l.into(),
         display_name: l.into(),
     };
-    let (mut admin, _) = Desk::open(&path, &who("root"), clock.clone()).expect("admin");
+    let (mut admin, _) = Desk::create(&path, &who("root"), clock.clone()).expect("admin");
     admin
         .add_user("ann", None, Role::Agent, Some("eu"))
         .expect("ann");

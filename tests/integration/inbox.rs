@@ -21,7 +21,7 @@ fn open(path: &Path, login: &str) -> Desk {
         login: login.into(),
         display_name: login.into(),
     };
-    Desk::open(path, &who, Arc::new(FixedClock::new(now())))
+    Desk::create(path, &who, Arc::new(FixedClock::new(now())))
         .expect("open")
         .0
 }

@@ -62,7 +62,7 @@ fn a_version_one_desk_is_migrated_and_its_tickets_become_searchable() {
 fn two_writers_on_one_file_conflict_instead_of_overwriting() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
-    let (mut a, _) = Desk::open(&path, &who("alice"), clock()).expect("alice");
+    let (mut a, _) = Desk::create(&path, &who("alice"), clock()).expect("alice");
     a.add_user("bob", None, tdesk::domain::Role::Agent, None)
         .expect("bob");
     let (mut b, _) = Desk::open(&path, &who("bob"), clock()).expect("bob opens");
@@ -103,7 +103,7 @@ fn two_writers_on_one_file_conflict_instead_of_overwriting() {
 fn wal_mode_and_foreign_keys_are_on() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
-    drop(Desk::open(&path, &who("alice"), clock()).expect("open"));
+    drop(Desk::create(&path, &who("alice"), clock()).expect("open"));
     let conn = rusqlite::Connection::open(&path).expect("raw");
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -119,7 +119,7 @@ fn wal_mode_and_foreign_keys_are_on() {
 fn a_bulk_loaded_desk_on_disk_has_an_exact_search_index_and_stays_writable() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
-    let (mut desk, _) = Desk::open(&path, &who("alice"), clock()).expect("open");
+    let (mut desk, _) = Desk::create(&path, &who("alice"), clock()).expect("open");
     desk.load_demo(300, 11).expect("demo");
     // The index built on the side and copied in equals what a rebuild gives.
     desk.check_search_index().expect("FTS5 integrity check");

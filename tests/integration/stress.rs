@@ -43,7 +43,7 @@ impl Rng {
 }
 
 fn open(path: &Path) -> Desk {
-    Desk::open(path, &Identity::current(), Arc::new(SystemClock))
+    Desk::create(path, &Identity::current(), Arc::new(SystemClock))
         .expect("open")
         .0
 }

@@ -21,7 +21,11 @@ fn a_shared_desk_is_group_writable_and_its_directory_names_it() {
     let out = s.tdesk_with(&["init", "--shared", dir], &[], None);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains("Team desk in"), "{}", stdout(&out));
-    assert_eq!(mode(&team), 0o2770, "setgid, group rwx, nothing for others");
+    assert_eq!(
+        mode(&team),
+        0o3770,
+        "setgid, sticky, group rwx, nothing for others"
+    );
     assert_eq!(mode(&team.join("desk.db")) & 0o777, 0o660);
     // The directory is enough to name the desk.
     let out = s.tdesk(&["--db", dir, "add", "--title", "Parcel stuck in customs"]);
@@ -59,7 +63,7 @@ fn doctor_names_each_problem_with_its_fix_and_fails() {
         "{report}"
     );
     assert!(
-        report.contains(&format!("fix: chmod 2770 {dir}")),
+        report.contains(&format!("fix: chmod 3770 {dir}")),
         "{report}"
     );
     assert!(

@@ -48,7 +48,8 @@ fn disk_desk(
         login: "alice".into(),
         display_name: "Alice".into(),
     };
-    let (mut desk, _) = Desk::open(&dir.path().join("desk.db"), &who, clock.clone()).expect("desk");
+    let (mut desk, _) =
+        Desk::create(&dir.path().join("desk.db"), &who, clock.clone()).expect("desk");
     desk.load_demo(tickets, seed).expect("demo");
     (dir, desk, clock)
 }
