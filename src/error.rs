@@ -170,6 +170,14 @@ pub enum Error {
     EmptyDesk(String),
     /// Enforced team mode works on the system's desk only.
     OtherDesk(String),
+    /// This account is not the desk's mail sender (the one that is, if any).
+    NotMailSender(Option<String>),
+    /// A team desk keeps no mail command.
+    MailCommandNotInDesk,
+    /// A team desk's mail command must name its program by absolute path.
+    MailCommandNotAbsolute(String),
+    /// No outgoing letter with that number (on a ticket the member may see).
+    LetterNotFound(i64),
 }
 
 /// A status change the workflow engine refused, with where it was going.
@@ -195,13 +203,15 @@ impl Error {
             | Error::Query { .. }
             | Error::NotUtf8(_)
             | Error::FileTooLarge { .. }
+            | Error::MailCommandNotAbsolute(_)
             | Error::Import { .. }
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
             | Error::UserNotFound(_)
             | Error::ViewNotFound(_)
             | Error::CustomerNotFound(_)
-            | Error::AttachmentNotFound(_) => 3,
+            | Error::AttachmentNotFound(_)
+            | Error::LetterNotFound(_) => 3,
             Error::NotMember(_)
             | Error::NoAccess(_)
             | Error::NeedsRoot
@@ -215,7 +225,9 @@ impl Error {
             | Error::UndoRefused
             | Error::WorkflowStateInUse { .. }
             | Error::UnsafeToOpen { .. }
-            | Error::OtherDesk(_) => 4,
+            | Error::OtherDesk(_)
+            | Error::NotMailSender(_)
+            | Error::MailCommandNotInDesk => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
             Error::NoDesk(_)
@@ -395,6 +407,15 @@ impl Error {
             Error::UnsafeDeskFile(path) => cat.f("error.unsafe_desk_file", &[("path", path)]),
             Error::EmptyDesk(path) => cat.f("error.empty_desk", &[("path", path)]),
             Error::OtherDesk(path) => cat.f("error.other_desk", &[("path", path)]),
+            Error::NotMailSender(Some(login)) => {
+                cat.f("error.not_mail_sender", &[("login", login)])
+            }
+            Error::NotMailSender(None) => cat.t("error.no_mail_sender").to_string(),
+            Error::MailCommandNotInDesk => cat.t("error.mail_command_not_in_desk").to_string(),
+            Error::MailCommandNotAbsolute(command) => {
+                cat.f("error.mail_command_not_absolute", &[("command", command)])
+            }
+            Error::LetterNotFound(id) => cat.f("error.letter_not_found", &[("id", id)]),
         }
     }
 }

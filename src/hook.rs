@@ -72,7 +72,8 @@ pub(crate) fn run_piped(
     input: &[u8],
     timeout: Duration,
 ) -> std::result::Result<(), String> {
-    let mut cmd = Command::new("sh");
+    // By absolute path: the caller's PATH does not pick the shell.
+    let mut cmd = Command::new("/bin/sh");
     cmd.arg("-c")
         .arg(command)
         .stdin(Stdio::piped())

@@ -1,9 +1,16 @@
 //! Sending mail: each due letter is written as an RFC 5322 message (UTF-8
-//! headers as RFC 2047 encoded words, the body base64) and piped to the
-//! desk's sendmail-compatible command (`msmtp -t`, `sendmail -t`), which
-//! reads the recipients from the headers. Runs in the member's own group
-//! in enforced team mode; a failure is recorded on the letter and tried
-//! again later, never lost.
+//! headers as RFC 2047 encoded words, the body base64) and piped to a
+//! sendmail-compatible command (`msmtp -t`, `sendmail -t`), which reads the
+//! recipients from the headers. A failure is recorded on the letter and
+//! tried again later, never lost.
+//!
+//! Who sends, and with what: only the desk's mail sender (see
+//! [`Desk::require_mail_sender`]) — on a team desk the one account an admin
+//! named, which runs `tdesk mail send` from its cron; everybody else's
+//! replies wait in the queue. The command comes from the system config
+//! (root's) or the sender's own config; a command kept in the desk is run
+//! only on a private desk, where nobody else could have put it there. On a
+//! team desk it must name its program by absolute path.
 
 use std::time::Duration;
 
@@ -22,9 +29,48 @@ pub struct Sent {
     pub failed: usize,
 }
 
-/// Sends every letter that is due. Without a command each due letter is
-/// marked failed with that reason (and kept).
-pub fn send_due(desk: &mut Desk) -> Result<Sent> {
+/// The mail commands the sending account's configs name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailCommands {
+    /// `mail_command` of /etc/tdesk/config.toml.
+    pub system: Option<String>,
+    /// `mail_command` of the account's own config.
+    pub own: Option<String>,
+}
+
+/// Where the command in force comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandSource {
+    System,
+    Own,
+    Desk,
+}
+
+/// The command this account sends with, and where it comes from: the
+/// system config, then its own config, then — on a private desk only — the
+/// desk's setting. On a team desk it must start with an absolute path.
+pub fn command(desk: &Desk, commands: &MailCommands) -> Result<Option<(String, CommandSource)>> {
+    let clean = |c: &Option<String>| c.clone().filter(|c| !c.trim().is_empty());
+    let chosen = match (clean(&commands.system), clean(&commands.own)) {
+        (Some(c), _) => Some((c, CommandSource::System)),
+        (None, Some(c)) => Some((c, CommandSource::Own)),
+        (None, None) => desk.desk_mail_command()?.map(|c| (c, CommandSource::Desk)),
+    };
+    if let Some((c, _)) = &chosen
+        && !desk.is_private()
+        && !c.trim_start().starts_with('/')
+    {
+        return Err(Error::MailCommandNotAbsolute(c.clone()));
+    }
+    Ok(chosen)
+}
+
+/// Sends every letter that is due, as the desk's mail sender (anyone else
+/// gets [`Error::NotMailSender`] and sends nothing). Without a command each
+/// due letter is marked failed with that reason (and kept).
+pub fn send_due(desk: &mut Desk, commands: &MailCommands) -> Result<Sent> {
+    desk.require_mail_sender()?;
+    let command = command(desk, commands)?.map(|(c, _)| c);
     let settings = desk.mail_settings()?;
     let mut done = Sent::default();
     let letters = match desk.mail_due(BATCH) {
@@ -37,14 +83,15 @@ pub fn send_due(desk: &mut Desk) -> Result<Sent> {
         if !desk.claim_mail(letter.id, SEND_TIMEOUT * 2)? {
             continue;
         }
-        let outcome = match (&letter.problem, &settings.command) {
+        let outcome = match (&letter.problem, &command) {
             (Some(problem), _) => Err(problem.clone()),
             (None, Some(command)) => {
                 crate::hook::run_piped(command, render(&letter).as_bytes(), SEND_TIMEOUT)
             }
-            (None, None) => {
-                Err("no mail command (tdesk mail set --command \"msmtp -t\")".to_string())
-            }
+            (None, None) => Err(
+                "no mail command (mail_command in /etc/tdesk/config.toml or in the sender's config)"
+                    .to_string(),
+            ),
         };
         match outcome {
             Ok(()) => {

@@ -556,15 +556,20 @@ pub enum AttachmentCommand {
 pub enum MailCommand {
     /// The desk's mail settings and the queue.
     Show,
-    /// Set the sender, the sending command, the attachment limit (admins).
+    /// Set the From address, the sending account, the command, the attachment limit (admins).
     Set {
         /// From address, e.g. "Shop Support <support@shop.example>".
         #[arg(long)]
         from: Option<String>,
         /// A sendmail-compatible command reading the message on stdin,
-        /// e.g. "msmtp -t" or "sendmail -t".
+        /// e.g. "msmtp -t" (a personal desk only; a team desk takes it from
+        /// mail_command in /etc/tdesk/config.toml or the sender's config).
         #[arg(long)]
         command: Option<String>,
+        /// The member whose account sends the desk's mail (its cron runs
+        /// `tdesk mail send`); "" clears it.
+        #[arg(long)]
+        sender: Option<String>,
         /// Largest attachment kept, e.g. 25MB.
         #[arg(long)]
         attachment_limit: Option<String>,

@@ -37,35 +37,69 @@ pub fn mail(desk: &mut Desk, c: MailCommand, s: &Session, io: &mut Streams<'_>) 
         MailCommand::Show => {
             let m = desk.mail_settings()?;
             let none = cat.t("mail.not_set").to_string();
-            output::fields(
-                io.out,
-                &[
-                    (
-                        cat.t("mail.from").to_string(),
-                        m.from.unwrap_or(none.clone()),
-                    ),
-                    (cat.t("mail.command").to_string(), m.command.unwrap_or(none)),
-                    (
-                        cat.t("mail.attachment_limit").to_string(),
-                        human_size(m.attachment_limit),
-                    ),
-                    (
-                        cat.t("mail.queue").to_string(),
-                        cat.f(
-                            "mail.queue_counts",
-                            &[("waiting", &m.waiting), ("failing", &m.failing)],
-                        ),
-                    ),
-                ],
-            )
+            let admin = desk.me()?.role == crate::domain::Role::Admin;
+            let command = match crate::mailer::command(desk, &s.mail_commands()) {
+                Ok(Some((text, source))) => {
+                    let key = match source {
+                        crate::mailer::CommandSource::System => "mail.from_system",
+                        crate::mailer::CommandSource::Own => "mail.from_own",
+                        crate::mailer::CommandSource::Desk => "mail.from_desk",
+                    };
+                    // It may hold credentials: its text is for admins, and
+                    // for the member whose own config it is.
+                    let shown = admin || source == crate::mailer::CommandSource::Own;
+                    let text = if shown {
+                        text
+                    } else {
+                        cat.t("mail.hidden").to_string()
+                    };
+                    format!("{text} {}", cat.t(key))
+                }
+                Ok(None) => none.clone(),
+                Err(e) => e.message(cat),
+            };
+            let sender = match &m.sender {
+                Some(login) => login.clone(),
+                None => cat.t("mail.no_sender").to_string(),
+            };
+            let mut rows = vec![
+                (
+                    cat.t("mail.from").to_string(),
+                    m.from.unwrap_or(none.clone()),
+                ),
+                (cat.t("mail.sender").to_string(), sender),
+                (cat.t("mail.command").to_string(), command),
+            ];
+            if m.command.is_some() && !m.private {
+                rows.push((
+                    cat.t("mail.note").to_string(),
+                    cat.t("mail.desk_command_ignored").to_string(),
+                ));
+            }
+            rows.push((
+                cat.t("mail.attachment_limit").to_string(),
+                human_size(m.attachment_limit),
+            ));
+            rows.push((
+                cat.t("mail.queue").to_string(),
+                cat.f(
+                    "mail.queue_counts",
+                    &[("waiting", &m.waiting), ("failing", &m.failing)],
+                ),
+            ));
+            output::fields(io.out, &rows)
         }
         MailCommand::Set {
             from,
             command,
+            sender,
             attachment_limit,
         } => {
             if from.is_some() || command.is_some() {
                 desk.set_mail(from.as_deref(), command.as_deref())?;
+            }
+            if let Some(login) = sender {
+                desk.set_mail_sender(&login)?;
             }
             if let Some(limit) = attachment_limit {
                 let bytes = parse_size(&limit).ok_or_else(|| {
@@ -80,7 +114,7 @@ pub fn mail(desk: &mut Desk, c: MailCommand, s: &Session, io: &mut Streams<'_>) 
             line(io.out, cat.t("mail.saved"))
         }
         MailCommand::Send => {
-            let done = crate::mailer::send_due(desk)?;
+            let done = crate::mailer::send_due(desk, &s.mail_commands())?;
             line(
                 io.out,
                 &cat.f(

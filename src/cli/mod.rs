@@ -48,6 +48,16 @@ pub struct Session {
     pub width: Option<usize>,
 }
 
+impl Session {
+    /// The mail commands this account's configs name.
+    pub fn mail_commands(&self) -> crate::mailer::MailCommands {
+        crate::mailer::MailCommands {
+            system: self.system_mail_command.clone(),
+            own: self.config.mail_command.clone(),
+        }
+    }
+}
+
 /// Standard streams, injectable for tests.
 pub struct Streams<'a> {
     pub out: &'a mut dyn Write,

@@ -62,6 +62,9 @@ pub fn config(c: ConfigCommand, s: &Session, io: &mut Streams<'_>) -> Result<()>
             if let Some(hook) = &cfg.notify_hook {
                 line(io.out, &format!("notify_hook = {hook:?}"))?;
             }
+            if let Some(command) = &cfg.mail_command {
+                line(io.out, &format!("mail_command = {command:?}"))?;
+            }
             line(io.out, "")?;
             let keymap = Keymap::with_config(&cfg.keys, &cfg.source).unwrap_or_else(|_| {
                 let _ = line(io.err, s.cat.t("cli.config_keys_default"));

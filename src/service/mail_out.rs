@@ -16,8 +16,10 @@ use super::Desk;
 
 /// The desk setting with the From address.
 pub const FROM_SETTING: &str = "mail.from";
-/// The desk setting with the sending command.
+/// The desk setting with the sending command (heeded on a private desk only).
 pub const COMMAND_SETTING: &str = "mail.command";
+/// The desk setting naming the member whose account sends the desk's mail.
+pub const SENDER_SETTING: &str = "mail.sender";
 
 /// Retries wait this long after the first failure, doubling…
 const FIRST_RETRY_MINUTES: i64 = 1;
@@ -28,7 +30,14 @@ const LAST_RETRY_MINUTES: i64 = 60;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MailSettings {
     pub from: Option<String>,
+    /// The command kept in the desk; `None` for members other than admins,
+    /// as it may hold credentials. Heeded only when `private`.
     pub command: Option<String>,
+    /// Whose account sends: the member named, or on a private desk its owner.
+    pub sender: Option<String>,
+    /// Only this account can write the desk (a personal desk), so a command
+    /// kept in it may be run; on a team desk it never is.
+    pub private: bool,
     pub attachment_limit: u64,
     /// Unsent messages, and how many of them failed at least once.
     pub waiting: i64,
@@ -128,18 +137,58 @@ impl Desk {
     pub fn mail_settings(&self) -> Result<MailSettings> {
         let r = self.store.reader();
         let (waiting, failing) = r.mail_backlog()?;
+        let admin = self.me()?.role == Role::Admin;
         Ok(MailSettings {
             from: r.setting(FROM_SETTING)?,
-            command: r.setting(COMMAND_SETTING)?,
+            command: r.setting(COMMAND_SETTING)?.filter(|_| admin),
+            sender: self.mail_sender()?,
+            private: self.is_private(),
             attachment_limit: self.attachment_limit()?,
             waiting,
             failing,
         })
     }
 
-    /// Sets the From address and/or the command (admins). An empty value clears it.
+    /// Whether only this account can write the desk's data (see
+    /// [`crate::deskdir::only_mine`]); an in-memory desk is.
+    pub fn is_private(&self) -> bool {
+        self.path().is_none_or(crate::deskdir::only_mine)
+    }
+
+    /// The login whose account sends the desk's mail: the member an admin
+    /// named, or on a private desk its owner; `None` on a team desk with
+    /// nobody named.
+    pub fn mail_sender(&self) -> Result<Option<String>> {
+        let named = self.store.reader().setting(SENDER_SETTING)?;
+        Ok(named.or_else(|| self.is_private().then(|| self.login.clone())))
+    }
+
+    /// Fails unless this account is the desk's mail sender. Sending runs a
+    /// program as the account that sends, with every team's letters, so it
+    /// is one account's job (its cron), never whichever member has a TUI open.
+    pub fn require_mail_sender(&self) -> Result<()> {
+        match self.mail_sender()? {
+            Some(login) if login == self.login => Ok(()),
+            sender => Err(Error::NotMailSender(sender)),
+        }
+    }
+
+    /// The command kept in the desk, when it may be run: on a private desk only.
+    pub fn desk_mail_command(&self) -> Result<Option<String>> {
+        if !self.is_private() {
+            return Ok(None);
+        }
+        self.store.reader().setting(COMMAND_SETTING)
+    }
+
+    /// Sets the From address and/or the command (admins). An empty value
+    /// clears it. A team desk keeps no command: any member of its group
+    /// could change what another member's account then runs.
     pub fn set_mail(&mut self, from: Option<&str>, command: Option<&str>) -> Result<()> {
         self.require("action.mail_settings", Role::Admin)?;
+        if command.is_some_and(|c| !c.trim().is_empty()) && !self.is_private() {
+            return Err(Error::MailCommandNotInDesk);
+        }
         if let Some(f) = from.map(str::trim).filter(|f| !f.is_empty())
             && (domain_of(f).is_none() || f.contains(['\r', '\n']))
         {
@@ -161,8 +210,24 @@ impl Desk {
         })
     }
 
-    /// Letters due now (at most `limit`), composed from their tickets.
+    /// Names the member whose account sends the desk's mail (admins); an
+    /// empty login clears it.
+    pub fn set_mail_sender(&mut self, login: &str) -> Result<()> {
+        self.require("action.mail_settings", Role::Admin)?;
+        let login = login.trim();
+        self.store.write(|w| {
+            if login.is_empty() {
+                return w.delete_setting(SENDER_SETTING);
+            }
+            super::ops::require_active_user(w, login)?;
+            w.set_setting(SENDER_SETTING, login)
+        })
+    }
+
+    /// Letters due now (at most `limit`), composed from their tickets: for
+    /// the desk's mail sender only.
     pub fn mail_due(&self, limit: usize) -> Result<Vec<Letter>> {
+        self.require_mail_sender()?;
         let r = self.store.reader();
         let from = r.setting(FROM_SETTING)?.ok_or(Error::MailNotConfigured)?;
         let mut letters = Vec::new();
@@ -257,7 +322,8 @@ impl Desk {
         })
     }
 
-    /// Outgoing mail of a ticket the member may see, or every unsent letter.
+    /// Outgoing mail of a ticket the member may see, or every unsent letter
+    /// of tickets they may see (supervisors and admins).
     pub fn mail_queue(&self, ticket: Option<i64>) -> Result<Vec<OutgoingMail>> {
         let r = self.store.reader();
         match ticket {
@@ -267,19 +333,20 @@ impl Desk {
             }
             None => {
                 self.require("action.mail_queue", Role::Supervisor)?;
-                r.mail_unsent(1000)
+                let mut letters = r.mail_unsent(1000)?;
+                letters.retain(|m| self.visible_ticket(&r, m.ticket).is_ok());
+                Ok(letters)
             }
         }
     }
 
-    /// Tries an unsent letter again at the next send.
+    /// Tries an unsent letter again at the next send. A letter of a ticket
+    /// the member may not see answers exactly like one that does not exist.
     pub fn retry_mail(&mut self, id: i64) -> Result<bool> {
-        let m = self
-            .store
-            .reader()
-            .outgoing_mail(id)?
-            .ok_or(Error::TicketNotFound(id))?;
-        self.visible_ticket(&self.store.reader(), m.ticket)?;
+        let r = self.store.reader();
+        let m = r.outgoing_mail(id)?.ok_or(Error::LetterNotFound(id))?;
+        self.visible_ticket(&r, m.ticket)
+            .map_err(|_| Error::LetterNotFound(id))?;
         let now = self.clock.now();
         self.store.write(|w| w.mail_retry(id, now))
     }

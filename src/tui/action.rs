@@ -267,8 +267,9 @@ pub enum Job {
     },
     /// Take the SLA escalation steps that are due.
     Sweep,
-    /// Pipe due replies to the desk's mail command, when it has one.
-    SendMail,
+    /// Send due replies, when this account is the desk's mail sender and
+    /// has a command (from the configs here).
+    SendMail(crate::mailer::MailCommands),
     /// Hand pending notices to the member's notify hook.
     Deliver {
         command: String,

@@ -177,14 +177,15 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
                 vec![Effect::Background(action::Job::Sweep)],
             );
         }
-        // Replies go out from any open desk (each letter is claimed, so
-        // never twice), on the worker: a slow mail server holds up no key.
+        // Replies go out from the mail sender's open desk (each letter is
+        // claimed, so never twice), on the worker: a slow mail server holds
+        // up no key. Anyone else's desk only queues them.
         if arrived >= mail_due {
             mail_due = arrived + MAIL_EVERY;
             runner.settle(
                 &mut desk,
                 &mut app,
-                vec![Effect::Background(action::Job::SendMail)],
+                vec![Effect::Background(action::Job::SendMail(s.mail_commands()))],
             );
         }
         // The hook runs on the worker: a slow one never holds up a key.

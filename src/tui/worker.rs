@@ -67,16 +67,18 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(fired) => Action::Swept(fired.len()),
             Err(e) => Action::Failed(e),
         },
-        Job::SendMail => match desk.mail_settings() {
-            Ok(settings) if settings.command.is_none() => {
-                Action::Mailed(crate::mailer::Sent::default())
+        Job::SendMail(commands) => {
+            // Only the sender's own TUI sends; everyone else's only queues.
+            let sends = desk.require_mail_sender().is_ok()
+                && matches!(crate::mailer::command(desk, &commands), Ok(Some(_)));
+            if !sends {
+                return Action::Mailed(crate::mailer::Sent::default());
             }
-            Ok(_) => match crate::mailer::send_due(desk) {
+            match crate::mailer::send_due(desk, &commands) {
                 Ok(sent) => Action::Mailed(sent),
                 Err(e) => Action::Failed(e),
-            },
-            Err(e) => Action::Failed(e),
-        },
+            }
+        }
         Job::Deliver { command, cat } => match crate::hook::deliver(desk, &command, &cat) {
             Ok(done) => Action::Delivered(done),
             Err(e) => Action::Failed(e),
@@ -93,7 +95,7 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
 fn read_kind(job: &Job) -> Option<Discriminant<Job>> {
     let write = matches!(
         job,
-        Job::Bulk { .. } | Job::Sweep | Job::SendMail | Job::Deliver { .. }
+        Job::Bulk { .. } | Job::Sweep | Job::SendMail(_) | Job::Deliver { .. }
     );
     (!write).then(|| discriminant(job))
 }

@@ -13,4 +13,5 @@ mod sla;
 mod store;
 mod stress;
 mod team;
+mod trust;
 mod tui;

@@ -615,7 +615,7 @@ fn mail_desk() -> (tempfile::TempDir, Desk) {
         false,
     )
     .expect("reply");
-    let sent = tdesk::mailer::send_due(&mut desk).expect("send run");
+    let sent = tdesk::mailer::send_due(&mut desk, &Default::default()).expect("send run");
     assert_eq!(sent.failed, 1, "the refusing command fails the letter");
     (dir, desk)
 }

@@ -14,7 +14,7 @@ use crate::store::{NewEvent, TicketUpdate, Writer};
 use crate::workflow::Workflow;
 
 pub use change::{accept, assign, assign_plain, comment, edit, may_assign};
-pub use create::{create, resolve_type};
+pub use create::{create, require_active_user, resolve_type};
 pub use transition::{MoveOptions, transition};
 
 /// Longest title stored, in characters.

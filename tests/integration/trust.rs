@@ -1,0 +1,190 @@
+//! A team desk members can trust: what the outside audit found, replayed
+//! against the service as a hostile member would try it. Who sends mail and
+//! with which program; letters, customers and notices of tickets a member
+//! may not see; records an import brings in.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use tdesk::Error;
+use tdesk::domain::{NewTicket, Role};
+use tdesk::mailer::{CommandSource, MailCommands};
+use tdesk::service::{Desk, FixedClock, Identity};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+fn open(path: &Path, login: &str) -> Desk {
+    Desk::open(path, &who(login), Arc::new(FixedClock::new(now())))
+        .expect("open")
+        .0
+}
+
+/// A team desk (group-writable, as `init --shared` leaves it) with an admin
+/// `root`, agents `ann` (eu) and `bob` (cn), supervisor `sue` (eu) and a
+/// mailbox account `support`; ticket 1 is eu's, ticket 2 cn's, both by mail.
+fn team_desk(dir: &Path) -> PathBuf {
+    let path = dir.join("desk.db");
+    let (mut admin, _) =
+        Desk::create(&path, &who("root"), Arc::new(FixedClock::new(now()))).expect("create");
+    for (login, role, team) in [
+        ("ann", Role::Agent, Some("eu")),
+        ("bob", Role::Agent, Some("cn")),
+        ("sue", Role::Supervisor, Some("eu")),
+        ("support", Role::Supervisor, None),
+    ] {
+        admin.add_user(login, None, role, team).expect("member");
+    }
+    admin
+        .set_mail(Some("Shop <support@shop.example>"), None)
+        .expect("from");
+    for (title, team, customer) in [
+        ("Refund for order 17", "eu", "lena@example.de"),
+        ("Confidential: chargeback", "cn", "wang@example.cn"),
+    ] {
+        let id = admin
+            .create_ticket(NewTicket {
+                title: title.into(),
+                team: Some(team.into()),
+                customer_email: Some(customer.into()),
+                channel: Some(tdesk::domain::Channel::Email),
+                ..Default::default()
+            })
+            .expect("ticket");
+        admin.comment(id, "We are on it.", false).expect("reply");
+    }
+    drop(admin);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660)).expect("chmod");
+    path
+}
+
+#[test]
+fn a_team_desk_keeps_no_mail_command_and_only_its_sender_sends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = team_desk(dir.path());
+    let mut admin = open(&path, "root");
+    assert!(!admin.is_private(), "a group-writable desk is a team desk");
+    // Nobody's account sends until an admin names one.
+    let mut ann = open(&path, "ann");
+    let commands = MailCommands {
+        system: Some("/usr/bin/msmtp -t".into()),
+        own: None,
+    };
+    assert_eq!(
+        tdesk::mailer::send_due(&mut ann, &commands).expect_err("not the sender"),
+        Error::NotMailSender(None)
+    );
+    // The command that every member's account would run is not kept here.
+    assert_eq!(
+        admin.set_mail(None, Some("touch /tmp/owned")),
+        Err(Error::MailCommandNotInDesk)
+    );
+    admin.set_mail_sender("support").expect("sender");
+    let err = tdesk::mailer::send_due(&mut ann, &commands).expect_err("not the sender");
+    assert_eq!(err, Error::NotMailSender(Some("support".into())));
+    assert_eq!(err.exit_code(), 4);
+    assert!(
+        ann.mail_due(10).is_err(),
+        "an agent reads no other team's letters"
+    );
+    // The sender's own command must name its program by absolute path: no
+    // PATH (the sender's or anyone's) picks what runs.
+    let support = open(&path, "support");
+    let relative = MailCommands {
+        system: None,
+        own: Some("msmtp -t".into()),
+    };
+    assert!(matches!(
+        tdesk::mailer::command(&support, &relative),
+        Err(Error::MailCommandNotAbsolute(_))
+    ));
+    let own = MailCommands {
+        system: None,
+        own: Some("/usr/bin/msmtp -t".into()),
+    };
+    assert_eq!(
+        tdesk::mailer::command(&support, &own).expect("command"),
+        Some(("/usr/bin/msmtp -t".into(), CommandSource::Own))
+    );
+    // The system config wins over the account's own.
+    assert_eq!(
+        tdesk::mailer::command(&support, &commands)
+            .expect("command")
+            .map(|(_, s)| s),
+        Some(CommandSource::System)
+    );
+    assert_eq!(support.mail_due(10).expect("letters").len(), 2);
+}
+
+#[test]
+fn a_command_written_into_a_team_desk_behind_its_back_is_never_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = team_desk(dir.path());
+    // A group member with sqlite3 writes a command into the settings.
+    tdesk::store::Store::execute_raw(
+        &path,
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('mail.command', 'touch /tmp/owned'),
+                                                            ('mail.sender', 'support');",
+    )
+    .expect("tamper");
+    let support = open(&path, "support");
+    assert_eq!(support.desk_mail_command().expect("read"), None);
+    assert_eq!(
+        tdesk::mailer::command(&support, &MailCommands::default()).expect("command"),
+        None,
+        "the desk's command is not run on a team desk"
+    );
+    // Members other than admins do not see a command (it may hold a password).
+    let settings = open(&path, "sue").mail_settings().expect("settings");
+    assert_eq!(settings.command, None);
+    assert_eq!(settings.sender.as_deref(), Some("support"));
+}
+
+#[test]
+fn a_personal_desk_keeps_its_command_and_its_owner_sends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("mine").join("desk.db");
+    tdesk::deskdir::create_private(&path).expect("private");
+    let (mut me, _) =
+        Desk::create(&path, &who("me"), Arc::new(FixedClock::new(now()))).expect("create");
+    assert!(me.is_private());
+    me.set_mail(Some("me@shop.example"), Some("msmtp -t"))
+        .expect("a personal desk keeps its command");
+    assert_eq!(me.mail_sender().expect("sender").as_deref(), Some("me"));
+    assert_eq!(
+        tdesk::mailer::command(&me, &MailCommands::default()).expect("command"),
+        Some(("msmtp -t".into(), CommandSource::Desk))
+    );
+}
+
+#[test]
+fn letters_of_hidden_tickets_look_exactly_like_missing_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = team_desk(dir.path());
+    let mut sue = open(&path, "sue");
+    let queue = sue.mail_queue(None).expect("queue");
+    assert_eq!(
+        queue.iter().map(|m| m.ticket).collect::<Vec<_>>(),
+        vec![1],
+        "a supervisor sees the letters of their team only"
+    );
+    let hidden = open(&path, "root").mail_queue(Some(2)).expect("cn's")[0].id;
+    let missing = hidden + 100;
+    let a = sue.retry_mail(hidden).expect_err("hidden");
+    let b = sue.retry_mail(missing).expect_err("missing");
+    assert_eq!(a, Error::LetterNotFound(hidden));
+    assert_eq!(b, Error::LetterNotFound(missing));
+    assert_eq!(a.exit_code(), b.exit_code());
+}
