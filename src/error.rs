@@ -552,6 +552,13 @@ pub fn issue_text(cat: &Catalog, issue: &crate::interchange::Issue) -> String {
         }
         Issue::Json(JsonError::NotTdesk) => cat.t("import.json_not_tdesk").to_string(),
         Issue::Json(JsonError::Version(v)) => cat.f("import.json_version", &[("value", v)]),
+        Issue::Json(JsonError::Attachment { ticket, name }) => cat.f(
+            "import.json_attachment",
+            &[
+                ("ticket", ticket),
+                ("name", &crate::text::sanitize_line(name)),
+            ],
+        ),
         Issue::Mail(MailError::NotMail) => cat.t("import.mail_not_mail").to_string(),
         Issue::Mail(MailError::NoSender) => cat.t("import.mail_no_sender").to_string(),
         Issue::Desk(e) => e.message(cat),

@@ -85,6 +85,9 @@ pub fn send_due(desk: &mut Desk, commands: &MailCommands) -> Result<Sent> {
         }
         let outcome = match (&letter.problem, &command) {
             (Some(problem), _) => Err(problem.clone()),
+            (None, _) if !crate::service::plain_address(&letter.to) => {
+                Err(format!("{:?} is not an address a letter can go to", letter.to))
+            }
             (None, Some(command)) => {
                 crate::hook::run_piped(command, render(&letter).as_bytes(), SEND_TIMEOUT)
             }
@@ -111,16 +114,25 @@ pub fn send_due(desk: &mut Desk, commands: &MailCommands) -> Result<Sent> {
 pub fn render(l: &Letter) -> String {
     let mut h = vec![
         format!("From: {}", address_header(&l.from)),
-        format!("To: {}", l.to),
+        format!("To: {}", one_line(&l.to)),
         format!("Subject: {}", encode_word(&l.subject)),
         format!("Date: {}", l.date.to_rfc2822()),
         format!("Message-ID: <{}>", l.message_id),
     ];
-    if let Some(parent) = &l.in_reply_to {
+    // Message-IDs came in with the customer's mail: only well-formed ones
+    // reach a header, never raw text (a CR there starts a header of its own).
+    if let Some(parent) = l.in_reply_to.as_deref().filter(|id| is_msg_id(id)) {
         h.push(format!("In-Reply-To: <{parent}>"));
     }
-    if !l.references.is_empty() {
-        let refs: Vec<String> = l.references.iter().map(|r| format!("<{r}>")).collect();
+    let refs: Vec<String> = l
+        .references
+        .iter()
+        .filter(|r| is_msg_id(r))
+        .map(|r| format!("<{r}>"))
+        .collect();
+    // The newest are the ones that thread; a hundred thousand would not.
+    let refs = &refs[refs.len().saturating_sub(MAX_REFERENCES)..];
+    if !refs.is_empty() {
         h.push(format!("References: {}", refs.join("\r\n ")));
     }
     h.push("MIME-Version: 1.0".into());
@@ -154,6 +166,27 @@ pub fn render(l: &Letter) -> String {
     }
     out.push_str(&format!("--{boundary}--\r\n"));
     out
+}
+
+/// References kept in a letter's header.
+const MAX_REFERENCES: usize = 20;
+
+/// The inside of an RFC 5322 msg-id, `id-left@id-right`, as dot-atoms of
+/// printable ASCII: no space, control, angle bracket or second `@`.
+pub fn is_msg_id(id: &str) -> bool {
+    let atom = |part: &str| {
+        !part.is_empty()
+            && !part.starts_with('.')
+            && !part.ends_with('.')
+            && !part.contains("..")
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b))
+    };
+    id.len() <= 250
+        && id
+            .split_once('@')
+            .is_some_and(|(left, right)| atom(left) && atom(right))
 }
 
 /// Base64 in lines of 76 characters, CRLF between them.
@@ -342,5 +375,58 @@ mod tests {
         l.subject = "Hi\r\nBcc: everyone@example.com".into();
         let raw = render(&l);
         assert!(!raw.contains("\r\nBcc:"));
+    }
+
+    #[test]
+    fn message_ids_from_incoming_mail_never_inject_a_header() {
+        let mut l = letter();
+        l.in_reply_to = Some("a\rBcc: x@y".into());
+        l.references = vec![
+            "ok@mail.example".into(),
+            "a\r\nBcc: spy@evil.example".into(),
+            "nul\0@x.y".into(),
+            "esc\u{1b}[2J@x.y".into(),
+            "sp ace@x.y".into(),
+            "<angle>@x.y".into(),
+        ];
+        let raw = render(&l);
+        let head = raw.split("\r\n\r\n").next().expect("headers");
+        assert!(!head.contains("Bcc"), "{head}");
+        assert!(!head.contains('\0') && !head.contains('\u{1b}'), "{head}");
+        assert!(!head.contains("In-Reply-To"), "{head}");
+        assert!(head.contains("References: <ok@mail.example>"), "{head}");
+        assert!(
+            !head.contains("sp ace") && !head.contains("<angle>"),
+            "{head}"
+        );
+        for line in head.split("\r\n") {
+            assert!(!line.contains('\r') && !line.contains('\n'), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_thread_keeps_its_newest_references() {
+        let mut l = letter();
+        l.references = (0..100_000).map(|i| format!("m{i}@x.example")).collect();
+        let raw = render(&l);
+        let refs = raw
+            .lines()
+            .skip_while(|line| !line.starts_with("References:"))
+            .take_while(|line| line.starts_with("References:") || line.starts_with(' '))
+            .count();
+        assert_eq!(refs, MAX_REFERENCES);
+        assert!(raw.contains("<m99999@x.example>"));
+    }
+
+    #[test]
+    fn msg_ids_are_checked_by_their_syntax() {
+        for good in ["abc@mail.example", "tdesk.1.2.3@shop.example", "a+b=c@x"] {
+            assert!(is_msg_id(good), "{good}");
+        }
+        for bad in [
+            "", "no-at", "@x", "x@", "a@b@c", "a b@c", "a\r@b", "a@b\n", "<a@b>", "a..b@c",
+        ] {
+            assert!(!is_msg_id(bad), "{bad:?}");
+        }
     }
 }

@@ -18,6 +18,12 @@ pub struct Attachment {
     pub created_at: DateTime<Utc>,
 }
 
+/// A SHA-256 as the attachment store names it: 64 lower-case hex digits.
+/// Only such a hash may become a path in the store.
+pub fn is_sha256(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// A public reply queued for the mail command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OutgoingMail {

@@ -23,7 +23,8 @@ pub use comment::Comment;
 pub use customer::{Customer, NewCustomer, Tier};
 pub use event::{Event, EventKind, replay_status};
 pub use mail::{
-    Attachment, CUSTOMER_MESSAGE, OutgoingMail, is_customer_author, mime_for, runs_when_opened,
+    Attachment, CUSTOMER_MESSAGE, OutgoingMail, is_customer_author, is_sha256, mime_for,
+    runs_when_opened,
 };
 pub use notification::{NoticeKind, Notification, mentions};
 pub use priority::Priority;

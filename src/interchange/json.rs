@@ -60,6 +60,8 @@ pub enum JsonError {
     NotTdesk,
     /// A newer version than this build reads.
     Version(u32),
+    /// An attachment record whose hash is not a SHA-256 (ticket, file name).
+    Attachment { ticket: i64, name: String },
 }
 
 /// Reads a whole export.
@@ -78,6 +80,20 @@ pub fn parse(bytes: &[u8]) -> Result<Document, JsonError> {
     }
     if doc.version > VERSION {
         return Err(JsonError::Version(doc.version));
+    }
+    // A record names a file in the store by its hash and is saved under its
+    // name: neither may point anywhere else (`../../x`, `/etc/passwd`).
+    let mut doc = doc;
+    for t in &mut doc.tickets {
+        for a in &mut t.attachments {
+            if !crate::domain::is_sha256(&a.sha256) {
+                return Err(JsonError::Attachment {
+                    ticket: t.ticket.id,
+                    name: super::mail::safe_file_name(&a.name),
+                });
+            }
+            a.name = super::mail::safe_file_name(&a.name);
+        }
     }
     Ok(doc)
 }

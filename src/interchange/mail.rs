@@ -70,6 +70,10 @@ const RELAYS: [(&str, &str); 8] = [
     ("lazada.", "lazada"),
 ];
 
+/// Parents (In-Reply-To, then References from the newest) a message is
+/// threaded by.
+pub const MAX_PARENTS: usize = 50;
+
 /// Reads one message.
 pub fn parse(bytes: &[u8]) -> Result<MailIn, MailError> {
     let msg = MessageParser::default()
@@ -99,6 +103,7 @@ pub fn parse(bytes: &[u8]) -> Result<MailIn, MailError> {
         .filter(|id| !id.is_empty())
         .unwrap_or_else(|| format!("sha256:{}", hex(&Sha256::digest(bytes))));
     let mut parents: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for header in [msg.in_reply_to(), msg.references()] {
         let ids: Vec<String> = match header {
             mail_parser::HeaderValue::Text(t) => vec![t.to_string()],
@@ -106,9 +111,14 @@ pub fn parse(bytes: &[u8]) -> Result<MailIn, MailError> {
             _ => Vec::new(),
         };
         // References run oldest first: the nearest parent is the last.
+        // Only the nearest few thread a message; a header of a hundred
+        // thousand must not cost a lookup (or a comparison) each.
         for id in ids.into_iter().rev() {
+            if parents.len() >= MAX_PARENTS {
+                break;
+            }
             let id = id.trim().trim_matches(['<', '>']).to_string();
-            if !id.is_empty() && !parents.contains(&id) {
+            if !id.is_empty() && seen.insert(id.clone()) {
                 parents.push(id);
             }
         }
@@ -388,6 +398,22 @@ mod tests {
             fold_quoted("> only a quote").1,
             0,
             "nothing left would be empty"
+        );
+    }
+
+    #[test]
+    fn a_huge_references_header_threads_by_its_nearest_parents_only() {
+        let refs: Vec<String> = (0..100_000).map(|i| format!("<m{i}@x.example>")).collect();
+        let raw = format!(
+            "From: a@b.example\r\nIn-Reply-To: <m99999@x.example>\r\nReferences: {}\r\nSubject: hi\r\n\r\nbody\r\n",
+            refs.join(" ")
+        );
+        let m = parse(raw.as_bytes()).expect("parses");
+        assert_eq!(m.parents.len(), MAX_PARENTS);
+        assert_eq!(m.parents[0], "m99999@x.example", "the direct parent first");
+        assert_eq!(
+            m.parents[1], "m99998@x.example",
+            "then the newest references"
         );
     }
 

@@ -123,7 +123,7 @@ impl Desk {
     /// Where the bytes of `hash` live, if the desk is on disk and `hash`
     /// is a SHA-256 in lower-case hex.
     pub(super) fn blob_path(&self, hash: &str) -> Option<PathBuf> {
-        if !is_sha256(hash) {
+        if !crate::domain::is_sha256(hash) {
             return None;
         }
         let root = self.attachments_dir()?;
@@ -234,11 +234,6 @@ impl Desk {
     }
 }
 
-/// A SHA-256 as the store names it: 64 lower-case hex digits.
-pub(super) fn is_sha256(hash: &str) -> bool {
-    hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
 /// Makes a directory of the attachment store with `mode` (after the umask
 /// it may lack the group bits, so they are set again), unless it is there
 /// as a real directory; a link or file in its place is refused.
@@ -269,7 +264,7 @@ fn make_store_dir_exists(dir: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::domain::is_sha256;
 
     #[test]
     fn only_well_formed_hashes_name_a_stored_file() {

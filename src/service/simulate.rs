@@ -58,6 +58,9 @@ const CATEGORIES: [&str; 5] = [
 ];
 const COUNTRIES: [&str; 7] = ["CN", "DE", "FR", "US", "BR", "TW", "ES"];
 
+/// Most made-up tickets one simulation routes (they are held in memory).
+pub const MAX_SYNTHETIC: usize = 1_000_000;
+
 impl Desk {
     /// Routes the desk's tickets created since `from` (all without it), or
     /// `synthetic` made-up ones, through `rules`; writes nothing.
@@ -69,6 +72,14 @@ impl Desk {
     ) -> Result<Simulation> {
         self.me()?;
         let facts: Vec<Facts> = match synthetic {
+            Some(n) if n > MAX_SYNTHETIC => {
+                return Err(crate::domain::InvalidValue::new(
+                    "synthetic",
+                    &n.to_string(),
+                    "at most 1000000 made-up tickets",
+                )
+                .into());
+            }
             Some(n) => synthetic_facts(n),
             None => {
                 let reader = self.store.reader();

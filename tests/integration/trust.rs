@@ -188,3 +188,131 @@ fn letters_of_hidden_tickets_look_exactly_like_missing_ones() {
     assert_eq!(b, Error::LetterNotFound(missing));
     assert_eq!(a.exit_code(), b.exit_code());
 }
+
+mod cli {
+    use crate::common::{Scratch, code, stderr, stdout};
+
+    fn ok(s: &Scratch, args: &[&str]) -> String {
+        let out = s.tdesk(args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    }
+
+    /// A desk with ticket 1 carrying one attachment, exported as JSON.
+    fn exported_with_a_file() -> (Scratch, serde_json::Value) {
+        let s = Scratch::with_desk();
+        ok(&s, &["add", "--title", "Return label"]);
+        let file = s.dir.path().join("label.txt");
+        std::fs::write(&file, b"label").expect("file");
+        ok(&s, &["attachment", "add", "1", &file.to_string_lossy()]);
+        let doc = serde_json::from_str(&ok(&s, &["export", "json"])).expect("json");
+        (s, doc)
+    }
+
+    #[test]
+    fn an_import_cannot_point_attachment_records_outside_the_store() {
+        let (s, doc) = exported_with_a_file();
+        for bad in ["/etc/passwd", "../../../../etc/passwd", "AB"] {
+            let mut doc = doc.clone();
+            doc["tickets"][0]["attachments"][0]["sha256"] = bad.into();
+            let path = s.dir.path().join("evil.json");
+            std::fs::write(&path, doc.to_string()).expect("write");
+            let copy = Scratch::with_desk();
+            let out = copy.tdesk(&["import", "json", &path.to_string_lossy()]);
+            assert_eq!(code(&out), 2, "{bad}: {}", stderr(&out));
+            assert!(stderr(&out).contains("SHA-256"), "{}", stderr(&out));
+            assert!(
+                ok(&copy, &["list"]).trim().lines().count() <= 1,
+                "nothing imported"
+            );
+        }
+        // A name that climbs out is kept as its last part, dots and all gone.
+        let mut doc = doc;
+        doc["tickets"][0]["attachments"][0]["name"] = "../../../tmp/\u{202e}txt.exe".into();
+        let path = s.dir.path().join("names.json");
+        std::fs::write(&path, doc.to_string()).expect("write");
+        let copy = Scratch::with_desk();
+        ok(&copy, &["import", "json", &path.to_string_lossy()]);
+        let files = ok(&copy, &["attachment", "list", "1", "--json"]);
+        let list: serde_json::Value = serde_json::from_str(&files).expect("json");
+        assert_eq!(list[0]["name"], "txt.exe", "no path, no bidi override");
+    }
+
+    #[test]
+    fn saving_an_attachment_never_writes_over_a_file_or_through_a_link() {
+        let (s, _) = exported_with_a_file();
+        let victim = s.dir.path().join("victim.db");
+        std::fs::write(&victim, b"precious").expect("victim");
+        let out = s.tdesk(&[
+            "attachment",
+            "save",
+            "1",
+            "--out",
+            &victim.to_string_lossy(),
+        ]);
+        assert_ne!(code(&out), 0);
+        assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+        assert_eq!(std::fs::read(&victim).expect("victim"), b"precious");
+        let link = s.dir.path().join("link");
+        std::os::unix::fs::symlink(&victim, &link).expect("link");
+        let out = s.tdesk(&["attachment", "save", "1", "--out", &link.to_string_lossy()]);
+        assert_ne!(code(&out), 0);
+        assert_eq!(std::fs::read(&victim).expect("victim"), b"precious");
+        // --force replaces the link itself, never what it points to.
+        ok(
+            &s,
+            &[
+                "attachment",
+                "save",
+                "1",
+                "--out",
+                &link.to_string_lossy(),
+                "--force",
+            ],
+        );
+        assert_eq!(std::fs::read(&victim).expect("victim"), b"precious");
+        assert_eq!(std::fs::read(&link).expect("saved"), b"label");
+    }
+
+    #[test]
+    fn endless_or_huge_input_gets_a_clear_error_not_a_crash() {
+        let s = Scratch::with_desk();
+        for args in [
+            vec!["import", "eml", "/dev/zero"],
+            vec!["import", "mbox", "/dev/zero"],
+            vec!["rules", "check", "/dev/zero"],
+            vec!["rules", "simulate", "--synthetic", "4294967295"],
+        ] {
+            let out = s.tdesk(&args);
+            let err = stderr(&out);
+            assert!(matches!(code(&out), 1 | 2), "{args:?}: {err}");
+            assert!(
+                err.starts_with("tdesk: ") && err.lines().count() <= 2,
+                "{args:?}: {err}"
+            );
+            assert!(
+                !err.contains("panicked") && !err.contains("memory"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_personal_desk_is_created_private_and_a_named_empty_file_is_not_a_desk() {
+        use std::os::unix::fs::PermissionsExt;
+        let s = Scratch::with_desk();
+        let mode = std::fs::metadata(s.db())
+            .expect("desk")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+        // A desk file someone emptied is not started again with a new admin.
+        let empty = s.dir.path().join("emptied.db");
+        std::fs::write(&empty, b"").expect("empty");
+        let out = s.tdesk(&["--db", &empty.to_string_lossy(), "list"]);
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
+        assert!(stderr(&out).contains("holds no desk"), "{}", stderr(&out));
+        assert_eq!(std::fs::metadata(&empty).expect("file").len(), 0);
+    }
+}
