@@ -11,7 +11,9 @@ pub enum Scope {
     /// Every ticket: admins, and supervisors without a team (they supervise
     /// the whole desk).
     All,
-    /// The tickets of one team: its supervisor.
+    /// The tickets of one team, and the tickets of no team yet (mail from
+    /// an address no rule routes, an import without teams), so they land
+    /// where a supervisor sees and routes them: a team's supervisor.
     Team(String),
     /// Tickets assigned to `login`, and unassigned tickets of `team` (with
     /// no team: unassigned tickets without a team): an agent.
@@ -37,7 +39,7 @@ impl Scope {
     pub fn allows(&self, assignee: Option<&str>, team: Option<&str>) -> bool {
         match self {
             Scope::All => true,
-            Scope::Team(mine) => team == Some(mine.as_str()),
+            Scope::Team(mine) => team.is_none() || team == Some(mine.as_str()),
             Scope::Own { login, team: mine } => match assignee {
                 Some(a) => a == login,
                 None => team == mine.as_deref(),
@@ -51,7 +53,7 @@ impl Scope {
             Scope::All => None,
             Scope::Team(team) => Some(Clause::Field {
                 field: Field::Team,
-                values: vec![team.clone()],
+                values: vec![team.clone(), "none".into()],
                 negated: false,
             }),
             Scope::Own { login, team } => Some(Clause::Visible {
@@ -93,7 +95,11 @@ mod tests {
         let lead = user(Role::Supervisor, Some("eu")).scope();
         assert!(lead.allows(Some("bob"), Some("eu")));
         assert!(!lead.allows(Some("ann"), Some("cn")));
-        assert!(!lead.allows(None, None));
+        assert!(
+            lead.allows(None, None),
+            "no team yet: every supervisor routes it"
+        );
+        assert!(lead.allows(Some("ann"), None));
         assert_eq!(user(Role::Supervisor, None).scope(), Scope::All);
         assert_eq!(user(Role::Admin, Some("eu")).scope(), Scope::All);
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{Event, EventKind, NoticeKind, Notification, User, mentions};
 use crate::error::Result;
-use crate::store::{NewNotice, Writer};
+use crate::store::{NewNotice, NoticeAbout, Writer};
 
 use super::Desk;
 
@@ -129,30 +129,63 @@ impl Desk {
         let reader = self.store.reader();
         let mut out = Vec::new();
         for n in reader.inbox(&self.login, unread, limit)? {
-            let visible = match n.ticket {
-                Some(id) => reader
-                    .ticket(id)?
-                    .is_some_and(|t| scope.allows(t.assignee.as_deref(), t.team.as_deref())),
-                None => true,
-            };
-            if visible {
+            if notice_visible(&reader, &scope, &n)? {
                 out.push(n);
             }
         }
         Ok(out)
     }
 
+    /// Unread notices about what the member may see now: a notice about a
+    /// ticket that has since left their sight is not counted (the count
+    /// would tell that it exists and moves).
     pub fn unread_count(&self) -> Result<i64> {
-        self.me()?;
-        self.store.reader().unread_count(&self.login)
+        let scope = self.me()?.scope();
+        let rows = self.store.reader().unread_tickets(&self.login)?;
+        let visible = rows.iter().filter(|about| match about {
+            NoticeAbout::Nothing => true,
+            NoticeAbout::Gone => false,
+            NoticeAbout::Ticket { assignee, team } => {
+                scope.allows(assignee.as_deref(), team.as_deref())
+            }
+        });
+        Ok(visible.count() as i64)
     }
 
-    /// Notices the member's notify hook has not had yet and may try now.
-    pub fn pending_hooks(&self, limit: usize) -> Result<Vec<Notification>> {
-        self.me()?;
-        self.store
-            .reader()
-            .hook_pending(&self.login, self.clock.now(), limit)
+    /// Notices the member's notify hook has not had yet and may try now,
+    /// about what the member may see now. Those about a ticket that has
+    /// left their sight are withheld for good (marked handled without
+    /// running the hook), so they never reach it and never block the queue.
+    pub fn pending_hooks(&mut self, limit: usize) -> Result<Vec<Notification>> {
+        let scope = self.me()?.scope();
+        let now = self.clock.now();
+        loop {
+            let batch = self.store.reader().hook_pending(&self.login, now, limit)?;
+            let full = batch.len() == limit;
+            let mut visible = Vec::new();
+            let mut withheld = Vec::new();
+            {
+                let reader = self.store.reader();
+                for n in batch {
+                    if notice_visible(&reader, &scope, &n)? {
+                        visible.push(n);
+                    } else {
+                        withheld.push(n.id);
+                    }
+                }
+            }
+            if !withheld.is_empty() {
+                self.store.write(|w| {
+                    for id in &withheld {
+                        w.hook_done(*id, now)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            if !visible.is_empty() || !full || withheld.is_empty() {
+                return Ok(visible);
+            }
+        }
     }
 
     /// Records a notice as handed to the hook.
@@ -180,4 +213,18 @@ impl Desk {
         let now = self.clock.now();
         self.store.write(|w| w.mark_read(&login, ids, now))
     }
+}
+
+/// Whether a notice is about something the member may see now.
+fn notice_visible(
+    reader: &crate::store::Reader<'_>,
+    scope: &crate::domain::Scope,
+    n: &Notification,
+) -> Result<bool> {
+    Ok(match n.ticket {
+        Some(id) => reader
+            .ticket(id)?
+            .is_some_and(|t| scope.allows(t.assignee.as_deref(), t.team.as_deref())),
+        None => true,
+    })
 }

@@ -36,6 +36,20 @@ pub struct NewNotice<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// What a notice is about, as far as who may see it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeAbout {
+    /// No ticket (a desk-wide notice).
+    Nothing,
+    /// A ticket that is no longer there.
+    Gone,
+    /// A ticket with this assignee and team.
+    Ticket {
+        assignee: Option<String>,
+        team: Option<String>,
+    },
+}
+
 impl Reader<'_> {
     /// Open tickets assigned to `login` (`open`: the open states).
     pub fn open_load(&self, login: &str, open: &[&str]) -> Result<i64> {
@@ -148,12 +162,29 @@ impl Reader<'_> {
         Ok(rows)
     }
 
-    pub fn unread_count(&self, login: &str) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM notifications WHERE login = ?1 AND read_at IS NULL",
-            [login],
-            |r| r.get(0),
-        )?)
+    /// What each of `login`'s unread notices is about, for counting what
+    /// the member may see.
+    pub fn unread_tickets(&self, login: &str) -> Result<Vec<NoticeAbout>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT n.ticket_id IS NULL, t.id IS NOT NULL, t.assignee, t.team \
+             FROM notifications n LEFT JOIN tickets t ON t.id = n.ticket_id \
+             WHERE n.login = ?1 AND n.read_at IS NULL",
+        )?;
+        let rows = stmt
+            .query_map([login], |r| {
+                let no_ticket: bool = r.get(0)?;
+                let found: bool = r.get(1)?;
+                Ok(match (no_ticket, found) {
+                    (true, _) => NoticeAbout::Nothing,
+                    (false, false) => NoticeAbout::Gone,
+                    (false, true) => NoticeAbout::Ticket {
+                        assignee: r.get(2)?,
+                        team: r.get(3)?,
+                    },
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     /// `login`'s notifications their hook has not had yet and may try now.

@@ -7,7 +7,7 @@ mod changes;
 mod customers;
 mod events;
 pub use events::NewEvent;
-pub use inbox::NewNotice;
+pub use inbox::{NewNotice, NoticeAbout};
 mod filter_sql;
 mod inbox;
 mod interchange;

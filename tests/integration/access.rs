@@ -27,13 +27,13 @@ const MEMBERS: [(&str, Role, Option<&str>); 6] = [
 
 /// The README's table, written out: which tickets each member sees.
 /// Agents: assigned to them, or unassigned in their team. Supervisors:
-/// every ticket of their team (without a team, the whole desk). Admins:
-/// everything.
+/// every ticket of their team and every ticket of no team yet (without a
+/// team, the whole desk). Admins: everything.
 const VISIBLE: [(&str, &[i64]); 6] = [
     ("ann", &[1, 3, 7]),
     ("bob", &[2, 3, 8]),
     ("lone", &[6]),
-    ("sue", &[1, 2, 3]),
+    ("sue", &[1, 2, 3, 6, 8]),
     ("sam", &[1, 2, 3, 4, 5, 6, 7, 8]),
     ("root", &[1, 2, 3, 4, 5, 6, 7, 8]),
 ];
@@ -374,6 +374,40 @@ fn an_agents_new_ticket_joins_their_team_and_stays_in_sight() {
 }
 
 #[test]
+fn a_supervisors_new_ticket_is_in_their_team_and_unrouted_tickets_reach_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = template(dir.path());
+    let mut sue = open(&path, "sue");
+    let id = sue
+        .create_ticket(NewTicket {
+            title: "Phone call: parcel lost".into(),
+            ..Default::default()
+        })
+        .expect("create");
+    // What the audit hit: `tdesk add` then `tdesk assign N bob` said "not found".
+    sue.assign(id, Some("bob"), None)
+        .expect("their own new ticket");
+    assert_eq!(
+        sue.detail(id).expect("seen").ticket.team.as_deref(),
+        Some("eu")
+    );
+    // A ticket no rule routed (mail, an import) is every supervisor's to route.
+    let mut root = open(&path, "root");
+    let unrouted = root
+        .create_ticket(NewTicket {
+            title: "Mail from an unknown address".into(),
+            ..Default::default()
+        })
+        .expect("admin's ticket, no team");
+    assert_eq!(root.detail(unrouted).expect("seen").ticket.team, None);
+    assert!(sue.detail(unrouted).is_ok(), "sue routes it");
+    assert!(
+        open(&path, "ann").detail(unrouted).is_err(),
+        "agents do not see it"
+    );
+}
+
+#[test]
 fn an_open_tui_shows_a_demotion_at_the_next_refresh() {
     use tdesk::i18n::{Catalog, Lang};
     use tdesk::tui::action::Action;
@@ -388,7 +422,7 @@ fn an_open_tui_shows_a_demotion_at_the_next_refresh() {
             .filter_map(|i| h.app.list.row(i).map(|r| r.id))
             .count()
     };
-    assert_eq!(listed(&h), 3, "the team's three tickets");
+    assert_eq!(listed(&h), 5, "the team's three tickets and two of no team");
     open(&path, "root")
         .set_role("sue", Role::Agent)
         .expect("demote");

@@ -189,6 +189,43 @@ fn letters_of_hidden_tickets_look_exactly_like_missing_ones() {
     assert_eq!(a.exit_code(), b.exit_code());
 }
 
+#[test]
+fn notices_about_a_ticket_that_left_a_members_sight_are_not_counted_or_delivered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = team_desk(dir.path());
+    let mut admin = open(&path, "root");
+    admin.assign(1, Some("ann"), None).expect("to ann");
+    let mut ann = open(&path, "ann");
+    assert_eq!(ann.unread_count().expect("count"), 1);
+    // The ticket goes to another team's agent: ann may no longer see it.
+    admin.assign(1, Some("bob"), None).expect("to bob");
+    admin
+        .edit(
+            1,
+            &tdesk::domain::TicketChanges {
+                team: Some(Some("cn".into())),
+                ..Default::default()
+            },
+            None,
+        )
+        .expect("to cn");
+    assert!(matches!(ann.detail(1), Err(Error::TicketNotFound(1))));
+    assert_eq!(
+        ann.unread_count().expect("count"),
+        0,
+        "the count would leak it"
+    );
+    assert!(ann.inbox(true, 50).expect("inbox").is_empty());
+    assert!(
+        ann.pending_hooks(50).expect("hooks").is_empty(),
+        "the hook never hears of it"
+    );
+    // Withheld for good: it does not come back or block the hook's queue.
+    admin.assign(1, Some("ann"), None).expect("back to ann");
+    let pending = ann.pending_hooks(50).expect("hooks");
+    assert_eq!(pending.len(), 1, "only the new assignment: {pending:?}");
+}
+
 mod cli {
     use crate::common::{Scratch, code, stderr, stdout};
 

@@ -1,8 +1,6 @@
 //! Creating a ticket.
 
-use crate::domain::{
-    Channel, EventKind, NewCustomer, NewTicket, Priority, Role, Ticket, normalize_tag,
-};
+use crate::domain::{Channel, EventKind, NewCustomer, NewTicket, Priority, Ticket, normalize_tag};
 use crate::error::{Error, Result};
 use crate::store::Writer;
 use crate::workflow::Workflow;
@@ -34,13 +32,12 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         super::may_assign(ctx.actor, None, Some(login))?;
         require_active_user(w, login)?;
     }
-    // An agent's new ticket without a team joins theirs, so they still see
-    // it when it is unassigned.
-    let team = new.team.filter(|t| !t.trim().is_empty()).or_else(|| {
-        (ctx.actor.role == Role::Agent)
-            .then(|| ctx.actor.team.clone())
-            .flatten()
-    });
+    // A new ticket without a team joins its author's, so an agent still
+    // sees it when it is unassigned and a supervisor can act on it at once.
+    let team = new
+        .team
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| ctx.actor.team.clone());
     let mut tags: Vec<String> = new.tags.iter().filter_map(|t| normalize_tag(t)).collect();
     tags.sort();
     tags.dedup();
