@@ -90,7 +90,13 @@ fn main() -> ExitCode {
 }
 
 fn fail(cat: &Catalog, e: &tdesk::Error) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "tdesk: {}", e.message(cat));
+    // Errors quote input (a file's line, a value typed, a label): sanitised.
+    let message = e.message(cat);
+    let _ = writeln!(
+        std::io::stderr(),
+        "tdesk: {}",
+        tdesk::text::sanitize_block(&message)
+    );
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
 }
 

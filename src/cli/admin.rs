@@ -229,7 +229,7 @@ pub fn workflow(
                 } else {
                     wf.source()
                 };
-                return io.out.write_all(source.as_bytes()).map_err(output::io);
+                return output::source(io.out, source, s.width.is_some());
             }
             let lang = cat.lang().code();
             if json {

@@ -235,10 +235,7 @@ pub fn replies(
 ) -> Result<()> {
     let read = super::admin::read_source;
     match c {
-        RepliesCommand::Show => io
-            .out
-            .write_all(desk.replies_source()?.as_bytes())
-            .map_err(output::io),
+        RepliesCommand::Show => output::source(io.out, &desk.replies_source()?, s.width.is_some()),
         RepliesCommand::Check { file } => super::rules::check_file(
             io,
             &s.cat,

@@ -19,19 +19,34 @@ pub fn io(e: std::io::Error) -> Error {
     }
 }
 
-/// Writes one line.
+/// Writes one line (or several). Everything a command prints to a person
+/// passes here, so it is sanitised here: messages quote what customers,
+/// imports and other members wrote (a team name, a file's cell, a label),
+/// and none of it may act on the terminal.
 pub fn line(out: &mut dyn Write, text: &str) -> Result<()> {
-    writeln!(out, "{text}").map_err(io)
+    writeln!(out, "{}", sanitize_block(text)).map_err(io)
 }
 
-/// Writes a value as pretty JSON. Strings stay as stored: JSON escaping makes
-/// control characters inert, and scripts need the exact data.
+/// Writes a value as pretty JSON. Strings keep the exact data: JSON
+/// escapes controls itself, and what a terminal would still act on (C1
+/// controls, DEL, bidi controls) is escaped as `\uXXXX` too.
 pub fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
         path: "stdout".into(),
         message: e.to_string(),
     })?;
-    line(out, &text)
+    writeln!(out, "{}", crate::text::escape_json(text)).map_err(io)
+}
+
+/// Writes a file the desk keeps (rules, policy, workflow, replies) as it
+/// is, for `> file.toml`; sanitised when a terminal shows it.
+pub fn source(out: &mut dyn Write, text: &str, to_terminal: bool) -> Result<()> {
+    let text = if to_terminal {
+        sanitize_block(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    out.write_all(text.as_bytes()).map_err(io)
 }
 
 /// An aligned table with one optional flexible column that shrinks to fit.

@@ -62,7 +62,7 @@ pub fn run(desk: &mut Desk, c: RulesCommand, s: &Session, io: &mut Streams<'_>) 
             if source.is_empty() {
                 return line(io.out, cat.t("cli.no_rules"));
             }
-            io.out.write_all(source.as_bytes()).map_err(output::io)
+            output::source(io.out, &source, s.width.is_some())
         }
         RulesCommand::Check { file } => check_file(
             io,
@@ -210,7 +210,7 @@ pub fn automations(
     match c {
         AutomationsCommand::Show => {
             let source = desk.automations_source()?;
-            io.out.write_all(source.as_bytes()).map_err(output::io)
+            output::source(io.out, &source, s.width.is_some())
         }
         AutomationsCommand::Check { file } => check_file(
             io,

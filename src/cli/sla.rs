@@ -76,9 +76,7 @@ pub fn run(desk: &mut Desk, c: SlaCommand, s: &Session, io: &mut Streams<'_>) ->
     match c {
         SlaCommand::Show => {
             let source = desk.sla_source()?;
-            io.out
-                .write_all(source.as_bytes())
-                .map_err(super::output::io)
+            super::output::source(io.out, &source, s.width.is_some())
         }
         SlaCommand::Check { file } => {
             let source = read(&file)?;

@@ -198,10 +198,14 @@ impl Store {
         if mode == OpenMode::Create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
-        Connection::open_with_flags(path, flags).map_err(|e| Error::Io {
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| Error::Io {
             path: path.display().to_string(),
             message: e.to_string(),
-        })
+        })?;
+        // Before the first read: a reader can meet another connection's
+        // recovery or checkpoint and must wait, not fail.
+        conn.busy_handler(Some(busy_wait))?;
+        Ok(conn)
     }
 
     /// Replaces the connection with a fresh one to the same file, dropping

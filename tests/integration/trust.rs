@@ -352,4 +352,129 @@ mod cli {
         assert!(stderr(&out).contains("holds no desk"), "{}", stderr(&out));
         assert_eq!(std::fs::metadata(&empty).expect("file").len(), 0);
     }
+
+    /// Whether text would act on a terminal.
+    fn raw(text: &str) -> bool {
+        text.chars()
+            .any(|c| (c.is_control() && c != '\n') || tdesk::text::is_bidi_control(c))
+    }
+
+    #[test]
+    fn errors_and_messages_never_echo_escape_sequences() {
+        let s = Scratch::with_desk();
+        let evil = "x\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}\u{9b}31m";
+        let rules = s.dir.path().join("rules.toml");
+        std::fs::write(
+            &rules,
+            format!("[[rule]]\nname = \"a\"\nwhen = {{ colour = \"{evil}\" }}\n"),
+        )
+        .expect("rules");
+        let csv = s.dir.path().join("bad.csv");
+        std::fs::write(&csv, format!("title,priority\nParcel,{evil}\n")).expect("csv");
+        let config = s.dir.path().join("config.toml");
+        std::fs::write(&config, format!("theme = \"{evil}\"\n")).expect("config");
+        let cases: Vec<Vec<String>> = vec![
+            vec![
+                "add".into(),
+                "--title".into(),
+                "t".into(),
+                "--category".into(),
+                format!("a/{evil}"),
+            ],
+            vec![
+                "add".into(),
+                "--title".into(),
+                "t".into(),
+                "--type".into(),
+                evil.into(),
+            ],
+            vec!["user".into(), "add".into(), evil.into()],
+            vec![
+                "view".into(),
+                "save".into(),
+                evil.into(),
+                format!("colour:{evil}"),
+            ],
+            vec!["list".into(), format!("{evil}:x")],
+            vec![
+                "rules".into(),
+                "check".into(),
+                rules.to_string_lossy().into(),
+            ],
+            vec!["import".into(), "csv".into(), csv.to_string_lossy().into()],
+            vec![
+                "config".into(),
+                "check".into(),
+                config.to_string_lossy().into(),
+            ],
+            vec!["move".into(), "1".into(), evil.into()],
+            vec!["customer".into(), "show".into(), evil.into()],
+        ];
+        ok(&s, &["add", "--title", "Parcel"]);
+        for args in cases {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = s.tdesk(&args);
+            assert!(!raw(&stderr(&out)), "{args:?}: {:?}", stderr(&out));
+            assert!(!raw(&stdout(&out)), "{args:?}: {:?}", stdout(&out));
+        }
+    }
+
+    #[test]
+    fn what_other_people_wrote_is_inert_in_every_listing_and_json_escapes_it() {
+        let s = Scratch::with_desk();
+        let evil = "Lena\u{1b}[2J\u{9b}31m\u{7f}\u{202e}";
+        ok(
+            &s,
+            &[
+                "customer",
+                "add",
+                evil,
+                "--email",
+                "lena@example.de",
+                "--country",
+                evil,
+            ],
+        );
+        ok(
+            &s,
+            &[
+                "add",
+                "--title",
+                evil,
+                "--customer",
+                "lena@example.de",
+                "--team",
+                evil,
+            ],
+        );
+        ok(&s, &["user", "add", "ann", "--team", evil]);
+        for args in [
+            vec!["customer", "show", "lena@example.de"],
+            vec!["customer", "list"],
+            vec!["user", "list"],
+            vec!["rules", "explain", "1"],
+            vec!["show", "1"],
+            vec!["load"],
+        ] {
+            let out = s.tdesk(&args);
+            assert!(!raw(&stdout(&out)), "{args:?}: {:?}", stdout(&out));
+            assert!(!raw(&stderr(&out)), "{args:?}: {:?}", stderr(&out));
+        }
+        for args in [
+            vec!["show", "1", "--json"],
+            vec!["export", "json"],
+            vec!["user", "list", "--json"],
+        ] {
+            let out = stdout(&s.tdesk(&args));
+            assert!(!raw(&out), "{args:?} printed raw controls: {out:?}");
+            assert!(
+                out.contains("\\u009b") || out.contains("\\u001b"),
+                "{args:?}: {out}"
+            );
+            let _: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&s.tdesk(&["show", "1", "--json"]))).expect("json");
+        assert_eq!(json["ticket"]["title"], evil, "JSON keeps the exact data");
+    }
 }

@@ -217,6 +217,38 @@ fn hostile_titles_are_shown_inert() {
 }
 
 #[test]
+fn a_hostile_workflow_label_never_reaches_the_terminal_raw() {
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let mut desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    // An admin's (or a tampered) workflow: labels are text a view may miss.
+    let source = tdesk::workflow::DEFAULT_DEFINITION.replace(
+        "en = \"Unassigned\"",
+        "en = \"New\\u001b]0;owned\\u0007\\u202e\\u009b2J\"",
+    );
+    desk.set_workflow(&source, "wf.toml")
+        .expect("a label is text");
+    desk.create_ticket(NewTicket {
+        title: "Parcel".into(),
+        ..Default::default()
+    })
+    .expect("create");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (100, 30), now()).expect("harness");
+    for keys in ["", "2", "3", "1 m", "esc ?"] {
+        h.press(keys);
+        let screen = h.render();
+        assert!(
+            !screen
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || tdesk::text::is_bidi_control(c)),
+            "{keys}: {screen:?}"
+        );
+    }
+}
+
+#[test]
 fn the_worker_answers_counts_and_boards_from_its_own_connection() {
     use tdesk::tui::action::{Action, Job};
     use tdesk::tui::worker::Worker;

@@ -36,6 +36,24 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     chrome::footer(frame, app, footer);
     overlay::draw(frame, app, area, footer);
+    scrub(frame.buffer_mut());
+}
+
+/// The last line of defence at the terminal's edge: whatever a view drew,
+/// no cell reaches the terminal with a control character or a bidi control
+/// in it. Views sanitise what they draw (showing controls as visible
+/// pictures); anything one missed — a workflow label, an error quoting a
+/// customer's text — is dropped here. Such characters take no columns, so
+/// dropping them leaves the layout as it was drawn.
+fn scrub(buffer: &mut ratatui::buffer::Buffer) {
+    let unsafe_char = |c: char| c.is_control() || crate::text::is_bidi_control(c);
+    for cell in buffer.content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.chars().any(unsafe_char) {
+            let clean: String = symbol.chars().filter(|&c| !unsafe_char(c)).collect();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }
 
 /// A bordered block in the theme's style and border set.
