@@ -37,9 +37,26 @@ const HEADER: [&str; 19] = [
     "description",
 ];
 
+/// Whether a spreadsheet could take a cell as a formula: its first
+/// character that is not blank (spaces, no-break and ideographic spaces,
+/// a BOM, line breaks — spreadsheets skip them) starts one, in ASCII or
+/// full width (＝＋－＠ are read as = + - @), or it starts with a control.
+fn formula_like(text: &str) -> bool {
+    if text.starts_with(['\t', '\r', '\n']) {
+        return true;
+    }
+    let first = text
+        .chars()
+        .find(|&c| !(c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'));
+    matches!(
+        first,
+        Some('=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}')
+    )
+}
+
 /// A CSV cell: neutralised against formulas, quoted where it must be.
 pub fn csv_cell(text: &str) -> String {
-    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let safe = if formula_like(text) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -214,4 +231,41 @@ fn write_all(
     }
     sink.flush().map_err(super::output::io)?;
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_behind_blanks_and_in_full_width() {
+        for evil in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "  =1+1",
+            "\u{3000}=1+1",
+            "\u{a0}=1+1",
+            "\u{feff}=1+1",
+            "\n=1+1",
+            "\t=1",
+            "\r=1",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+            " \u{3000}\u{a0}＝cmd",
+        ] {
+            let cell = csv_cell(evil);
+            let inner = cell.trim_start_matches('"');
+            assert!(inner.starts_with('\''), "{evil:?} → {cell:?}");
+        }
+        for fine in ["Parcel late", "退款 = refund", "", "a-b", "100"] {
+            assert!(
+                !csv_cell(fine).trim_start_matches('"').starts_with('\''),
+                "{fine:?}"
+            );
+        }
+    }
 }

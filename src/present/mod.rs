@@ -145,7 +145,7 @@ pub fn customer_lines(
         c.id,
         sanitize_line(&c.name),
         tier_label(cat, c.tier),
-        c.country.as_deref().unwrap_or("–")
+        sanitize_line(c.country.as_deref().unwrap_or("–"))
     )];
     if let Some(zone) = c
         .timezone
@@ -178,6 +178,9 @@ pub fn customer_lines(
         ));
     }
     lines.extend(p.notes.lines().map(|l| sanitize_line(l).into_owned()));
+    if p.withheld {
+        lines.push(cat.t("customer.withheld").to_string());
+    }
     let rating = p
         .last_rating
         .map_or_else(|| "–".to_string(), |r| r.to_string());

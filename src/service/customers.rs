@@ -1,7 +1,7 @@
 //! Customers: every handle a customer writes from, their orders and notes,
 //! and their tickets (those the member may see) — the customer 360.
 
-use crate::domain::{Customer, NewCustomer, Role, TicketRow};
+use crate::domain::{Customer, NewCustomer, Role, Scope, TicketRow};
 use crate::error::{Error, Result};
 
 use super::Desk;
@@ -17,6 +17,9 @@ pub struct CustomerProfile {
     pub handles: Vec<(String, String)>,
     pub orders: Vec<String>,
     pub notes: String,
+    /// Some of their tickets are hidden from the member: orders and notes,
+    /// which may come from those, are withheld.
+    pub withheld: bool,
     /// Their tickets the member may see, newest first.
     pub tickets: Vec<TicketRow>,
     pub open: usize,
@@ -24,6 +27,24 @@ pub struct CustomerProfile {
     pub last_rating: Option<u8>,
     /// Their latest messages on those tickets, newest first.
     pub messages: Vec<crate::domain::Comment>,
+}
+
+/// Customers read at a time while picking those a member may see.
+const CUSTOMER_PAGE: usize = 200;
+
+/// How a member sees a customer's tickets.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sight {
+    seen: usize,
+    hidden: usize,
+}
+
+impl Sight {
+    /// A customer is the member's to see when one of their tickets is, or
+    /// when they have none yet (a contact not tied to any problem).
+    fn visible(self) -> bool {
+        self.seen > 0 || self.hidden == 0
+    }
 }
 
 /// At most this many messages in a customer's timeline.
@@ -78,14 +99,69 @@ impl Desk {
         })
     }
 
-    /// Customers matching `text` in name, pinyin or any handle.
+    /// Customers matching `text` in name, pinyin or any handle, that the
+    /// member may see (see [`Desk::customer_visible`]).
     pub fn customers(&self, text: Option<&str>, limit: usize) -> Result<Vec<Customer>> {
-        self.me()?;
-        self.store.reader().customers(text, limit)
+        let scope = self.me()?.scope();
+        let reader = self.store.reader();
+        if scope == Scope::All {
+            return reader.customers(text, limit, 0);
+        }
+        let mut out = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = reader.customers(text, CUSTOMER_PAGE, offset)?;
+            offset += page.len();
+            let done = page.len() < CUSTOMER_PAGE;
+            for c in page {
+                if self.customer_sight(&reader, &scope, c.id)?.visible() {
+                    out.push(c);
+                    if out.len() >= limit {
+                        return Ok(out);
+                    }
+                }
+            }
+            if done {
+                return Ok(out);
+            }
+        }
     }
 
-    /// A customer by number, or by any handle (`li@example.cn`, a phone, a buyer id).
+    /// How many of a customer's tickets the member may see, and how many not.
+    fn customer_sight(
+        &self,
+        reader: &crate::store::Reader<'_>,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<Sight> {
+        let mut sight = Sight::default();
+        for (assignee, team) in reader.customer_ticket_owners(id)? {
+            if scope.allows(assignee.as_deref(), team.as_deref()) {
+                sight.seen += 1;
+            } else {
+                sight.hidden += 1;
+            }
+        }
+        Ok(sight)
+    }
+
+    /// A customer by number, or by any handle (`li@example.cn`, a phone, a
+    /// buyer id), if the member may see them; one they may not answers
+    /// exactly like one that does not exist.
     pub fn find_customer(&self, key: &str) -> Result<i64> {
+        let id = self.lookup_customer(key)?;
+        let scope = self.me()?.scope();
+        if self
+            .customer_sight(&self.store.reader(), &scope, id)?
+            .visible()
+        {
+            Ok(id)
+        } else {
+            Err(Error::CustomerNotFound(key.to_string()))
+        }
+    }
+
+    fn lookup_customer(&self, key: &str) -> Result<i64> {
         let reader = self.store.reader();
         if let Ok(id) = key.trim().trim_start_matches('#').parse::<i64>()
             && reader.customer(id)?.is_some()
@@ -111,7 +187,16 @@ impl Desk {
         let customer = reader
             .customer(id)?
             .ok_or_else(|| Error::CustomerNotFound(id.to_string()))?;
-        let (handles, orders, notes) = reader.customer_extras(id)?;
+        let sight = self.customer_sight(&reader, &scope, id)?;
+        if !sight.visible() {
+            return Err(Error::CustomerNotFound(id.to_string()));
+        }
+        let (handles, mut orders, mut notes) = reader.customer_extras(id)?;
+        let withheld = sight.hidden > 0;
+        if withheld {
+            orders.clear();
+            notes.clear();
+        }
         let mut tickets = Vec::new();
         let mut last_rating = None;
         let open_states = self.workflow.open_states();
@@ -158,6 +243,7 @@ impl Desk {
             handles,
             orders,
             notes,
+            withheld,
             tickets,
             open,
             last_rating,

@@ -56,12 +56,15 @@ impl Desk {
         Ok((ids.len(), customers))
     }
 
-    /// The customers to export: every one for an admin, else those of `seen`.
+    /// The customers to export: every one for an admin, else those of
+    /// `seen`, without the orders and notes of a customer who also has
+    /// tickets the member may not see (as `customer show` withholds them).
     pub fn export_customers(&self, seen: &BTreeSet<i64>) -> Result<Vec<ExportedCustomer>> {
         let reader = self.store.reader();
+        let scope = self.me()?.scope();
         let ids: Vec<i64> = if self.me()?.role == Role::Admin {
             reader
-                .customers(None, usize::MAX)?
+                .customers(None, usize::MAX, 0)?
                 .into_iter()
                 .map(|c| c.id)
                 .collect()
@@ -73,7 +76,15 @@ impl Desk {
             let Some(customer) = reader.customer(id)? else {
                 continue;
             };
-            let (handles, orders, notes) = reader.customer_extras(id)?;
+            let (handles, mut orders, mut notes) = reader.customer_extras(id)?;
+            let hidden = reader
+                .customer_ticket_owners(id)?
+                .iter()
+                .any(|(a, t)| !scope.allows(a.as_deref(), t.as_deref()));
+            if hidden {
+                orders.clear();
+                notes.clear();
+            }
             out.push(ExportedCustomer {
                 customer,
                 handles,

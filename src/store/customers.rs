@@ -64,24 +64,38 @@ impl Reader<'_> {
 
     /// Customers whose name, pinyin or handle contains `text` (all without
     /// it), by name.
-    pub fn customers(&self, text: Option<&str>, limit: usize) -> Result<Vec<Customer>> {
+    pub fn customers(
+        &self,
+        text: Option<&str>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<Customer>> {
         let like = text.map(|t| format!("%{}%", t.replace(['%', '_'], "")));
         let sql = format!(
             "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE ?1 IS NULL OR name LIKE ?1 \
              OR name_pinyin LIKE ?1 OR id IN (SELECT customer_id FROM customer_handles WHERE value LIKE ?1) \
-             ORDER BY name COLLATE NOCASE, id LIMIT ?2"
+             ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3"
         );
         let mut stmt = self.conn.prepare(&sql)?;
+        let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map(
-                params![like, i64::try_from(limit).unwrap_or(i64::MAX)],
-                rows::customer,
-            )?
+            .query_map(params![like, n(limit), n(offset)], rows::customer)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
     /// The numbers of a customer's tickets, newest first.
+    /// (assignee, team) of each of a customer's tickets: who may see them.
+    pub fn customer_ticket_owners(&self, id: i64) -> Result<Vec<(Option<String>, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT assignee, team FROM tickets WHERE customer_id = ?1")?;
+        let rows = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     pub fn customer_tickets(&self, id: i64) -> Result<Vec<i64>> {
         let mut stmt = self
             .conn

@@ -176,6 +176,35 @@ fn a_reply_moves_a_waiting_ticket_back_and_strangers_cannot_thread_by_subject() 
     .expect("write");
     let report = ok(&s, &["import", "eml", &stranger.to_string_lossy()]);
     assert!(report.contains("1 new ticket(s)"), "{report}");
+    // Nor does one who answers the thread itself (a CC, a forward): their
+    // words are never filed as the customer's; the ticket says why.
+    let cc = dir.path().join("cc.eml");
+    std::fs::write(
+        &cc,
+        "From: Eve <eve@example.net>\r\nTo: support@shop.example\r\n\
+         Subject: Re: Parcel stuck in customs\r\nMessage-ID: <cc-1@example.net>\r\n\
+         In-Reply-To: <CAF+gmail-0011@mail.gmail.com>\r\n\r\nPlease refund me instead\r\n",
+    )
+    .expect("write");
+    let report = ok(&s, &["import", "eml", &cc.to_string_lossy()]);
+    assert!(report.contains("1 new ticket(s)"), "{report}");
+    let thread = ticket_json(&s, 1);
+    let bodies: Vec<&str> = thread["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .filter_map(|c| c["body"].as_str())
+        .collect();
+    assert!(
+        !bodies.iter().any(|b| b.contains("refund me")),
+        "{bodies:?}"
+    );
+    let own = ticket_json(&s, 3);
+    let note = own["comments"][0]["body"].as_str().unwrap_or("");
+    assert!(
+        note.contains("answers #1") && note.contains("eve@example.net"),
+        "{own}"
+    );
 }
 
 #[test]

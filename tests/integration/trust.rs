@@ -226,6 +226,59 @@ fn notices_about_a_ticket_that_left_a_members_sight_are_not_counted_or_delivered
     assert_eq!(pending.len(), 1, "only the new assignment: {pending:?}");
 }
 
+#[test]
+fn customers_are_seen_through_the_tickets_a_member_may_see() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = team_desk(dir.path());
+    let mut admin = open(&path, "root");
+    // Lena also has a cn ticket; Wang has only the cn one.
+    let lena = admin.find_customer("lena@example.de").expect("lena");
+    admin
+        .create_ticket(NewTicket {
+            title: "Second problem".into(),
+            team: Some("cn".into()),
+            customer_id: Some(lena),
+            ..Default::default()
+        })
+        .expect("cn ticket of lena");
+    admin
+        .add_customer(
+            &tdesk::domain::NewCustomer {
+                name: "Walk-in".into(),
+                ..Default::default()
+            },
+            &Default::default(),
+        )
+        .expect("a contact without tickets");
+    let sue = open(&path, "sue");
+    let names: Vec<String> = sue
+        .customers(None, 50)
+        .expect("list")
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(names.iter().any(|n| n.contains("lena")), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("wang")), "{names:?}");
+    assert!(names.iter().any(|n| n == "Walk-in"), "{names:?}");
+    // By handle or number, a hidden customer is exactly a missing one.
+    let hidden = sue.find_customer("wang@example.cn").expect_err("hidden");
+    let missing = sue.find_customer("nobody@example.cn").expect_err("missing");
+    assert!(matches!(hidden, Error::CustomerNotFound(_)));
+    assert_eq!(hidden.exit_code(), missing.exit_code());
+    let wang = admin.find_customer("wang@example.cn").expect("wang");
+    assert!(matches!(
+        sue.customer_profile(wang),
+        Err(Error::CustomerNotFound(_))
+    ));
+    // Lena is sue's through ticket 1; her cn ticket, orders and notes are not.
+    let profile = sue.customer_profile(lena).expect("lena");
+    assert_eq!(
+        profile.tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![1]
+    );
+    assert!(profile.withheld && profile.orders.is_empty() && profile.notes.is_empty());
+}
+
 mod cli {
     use crate::common::{Scratch, code, stderr, stdout};
 

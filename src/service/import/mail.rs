@@ -57,7 +57,7 @@ impl Desk {
         {
             return Ok(MailOutcome::Duplicate);
         }
-        let target = self.thread_of(msg)?;
+        let (target, stranger_to) = self.thread_of(msg)?;
         // Bytes go to disk before the transaction: a failed write leaves an
         // unreferenced file (harmless, stored by hash), never a record
         // without its file.
@@ -130,6 +130,15 @@ impl Desk {
                 }
                 None => {
                     let id = new_ticket(w, &ctx, msg, &text, customer)?;
+                    if let Some(other) = stranger_to {
+                        // Kept apart, and said so: a third party's words are
+                        // never filed as that ticket's customer's.
+                        let note = format!(
+                            "This message answers #{other}, but came from {} — not that ticket's customer — so it is a ticket of its own.",
+                            msg.from_address
+                        );
+                        ops::comment(w, &ctx, id, &note, true)?;
+                    }
                     routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
                     (
                         id,
@@ -157,9 +166,17 @@ impl Desk {
         })
     }
 
-    /// The open ticket a message answers, if any.
-    fn thread_of(&self, msg: &MailIn) -> Result<Option<i64>> {
+    /// The open ticket a message answers, if any, and — when it answers
+    /// one but its sender is not that ticket's customer — that ticket, so
+    /// the message becomes a ticket of its own instead of the customer's
+    /// words. Without this, anyone who saw a Message-ID (a CC, a forward)
+    /// could write into a customer's ticket as the customer.
+    fn thread_of(&self, msg: &MailIn) -> Result<(Option<i64>, Option<i64>)> {
         let reader = self.store.reader();
+        let sender = match reader.customer_by_handle("email", &msg.from_address)? {
+            Some(id) => Some(id),
+            None => reader.customer_by_email(&msg.from_address)?.map(|c| c.id),
+        };
         let mut found = None;
         for parent in &msg.parents {
             if let Some(id) = reader.ticket_of_message(parent)? {
@@ -170,21 +187,25 @@ impl Desk {
         if found.is_none()
             && let Some(id) = msg.ticket_ref
             && let Some(t) = reader.ticket(id)?
+            && t.customer_id.is_some()
+            && t.customer_id == sender
         {
             // `[#123]` alone is easy to type: only the ticket's own customer
             // (any of their addresses) may add to it this way.
-            let sender = reader.customer_by_handle("email", &msg.from_address)?;
-            if t.customer_id.is_some() && t.customer_id == sender {
-                found = Some(id);
-            }
+            found = Some(id);
         }
-        let Some(id) = found else { return Ok(None) };
-        let Some(t) = reader.ticket(id)? else {
-            return Ok(None);
+        let Some(id) = found else {
+            return Ok((None, None));
         };
+        let Some(t) = reader.ticket(id)? else {
+            return Ok((None, None));
+        };
+        if t.customer_id.is_some() && t.customer_id != sender {
+            return Ok((None, Some(id)));
+        }
         // An answer to a closed ticket starts a new one.
         let closed = self.workflow.state(&t.status).is_some_and(|s| s.is_final);
-        Ok((!closed).then_some(id))
+        Ok(((!closed).then_some(id), None))
     }
 }
 
