@@ -179,8 +179,10 @@ pub fn require_existing(db: &Path) -> Result<()> {
 /// a file with a second name: SQLite would write the desk into whatever
 /// they point to. Missing files are fine (SQLite makes them).
 pub fn check_desk_files(db: &Path) -> Result<()> {
-    for path in desk_files(db) {
-        match std::fs::symlink_metadata(&path) {
+    // SQLite's files only: the presence file is checked where it is opened,
+    // and a bad one costs "who else is here", not the desk.
+    for path in &desk_files(db)[..4] {
+        match std::fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_file() && m.nlink() == 1 => {}
             Ok(_) => return Err(Error::UnsafeDeskFile(path.display().to_string())),
             Err(_) => {}
@@ -504,10 +506,15 @@ mod tests {
         // Opening, creating or repairing never goes through the link.
         let err = open_plain(&presence, true, SHARED_FILE_MODE).expect_err("a link");
         assert!(matches!(err, Error::UnsafeDeskFile(_)), "{err:?}");
+        // It costs presence, not the desk: SQLite's own files are fine.
+        check_desk_files(&db).expect("the desk still opens");
+        let wal = sibling(&db, "-wal");
+        std::os::unix::fs::symlink(&victim, &wal).expect("plant a WAL");
         assert!(matches!(
             check_desk_files(&db),
             Err(Error::UnsafeDeskFile(_))
         ));
+        std::fs::remove_file(&wal).expect("unplant");
         assert!(matches!(
             create_shared(&desk, None),
             Err(Error::UnsafeDeskFile(_))
@@ -531,8 +538,7 @@ mod tests {
             "{findings:?}"
         );
         // A hard link to someone else's file counts as unsafe too.
-        std::fs::remove_file(&presence).expect("unplant");
-        std::fs::hard_link(&victim, &presence).expect("hard link");
+        std::fs::hard_link(&victim, &wal).expect("hard link");
         assert!(matches!(
             check_desk_files(&db),
             Err(Error::UnsafeDeskFile(_))

@@ -52,11 +52,24 @@ pub fn read_text(path: &Path) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| Error::NotUtf8(path.display().to_string()))
 }
 
-/// Like [`read_text`], but a missing file is `None`.
+/// Like [`read_text`], but a missing file is `None` (only a missing one:
+/// a file the member may not read is an error, not "no file").
 pub fn read_text_if_exists(path: &Path) -> Result<Option<String>> {
-    match read_text(path) {
-        Err(Error::Io { .. }) if !exists(path) => Ok(None),
-        other => other.map(Some),
+    match as_member(|| File::open(path)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error(path, e)),
+        Ok(mut file) => {
+            let bytes = read_capped(&mut file, TEXT_LIMIT).map_err(|e| match e {
+                Capped::TooLarge => Error::FileTooLarge {
+                    path: path.display().to_string(),
+                    max: TEXT_LIMIT,
+                },
+                Capped::Io(e) => io_error(path, e),
+            })?;
+            String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| Error::NotUtf8(path.display().to_string()))
+        }
     }
 }
 
