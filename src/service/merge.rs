@@ -103,50 +103,51 @@ impl Desk {
 }
 
 /// At most this many suggestions.
-const SIMILAR: usize = 5;
+const SIMILAR: usize = 3;
+/// A customer's newest tickets looked at for them (an index range; a
+/// customer with thousands of tickets costs no more than one with fifty).
+const SIMILAR_CANDIDATES: usize = 50;
 
 impl Desk {
-    /// Open tickets that may be the same problem as `id`: the customer's
-    /// other open tickets, then open tickets sharing the title's most telling
-    /// word (for Chinese, its first four characters). Only tickets the
-    /// member may see.
+    /// Open tickets that may be the same problem as `id`: the same
+    /// customer's, that share the title's most telling word (for Chinese,
+    /// its first four characters) or one of the customer's order numbers.
+    /// Only tickets the member may see; never a scan of the desk.
     pub fn similar(&self, id: i64) -> Result<Vec<crate::domain::TicketRow>> {
         let reader = self.store.reader();
         let ticket = self.visible_ticket(&reader, id)?;
-        let open = |text: &str| -> Result<Vec<crate::domain::TicketRow>> {
-            let query = match crate::domain::Query::parse(text) {
-                Ok(q) => q,
-                Err(_) => return Ok(Vec::new()),
-            };
-            self.list(&crate::domain::ListRequest {
-                query,
-                sort: crate::domain::SortKey::Updated,
-                dir: crate::domain::SortDir::Desc,
-                limit: SIMILAR + 1,
-                offset: 0,
-                group: None,
-                backwards: false,
-            })
+        let Some(customer) = ticket.customer_id else {
+            return Ok(Vec::new());
         };
-        let mut out: Vec<crate::domain::TicketRow> = Vec::new();
-        if let Some(c) = ticket
-            .customer_id
-            .and_then(|c| reader.customer(c).ok().flatten())
-            && let Some(email) = &c.email
-        {
-            out.extend(open(&format!("status:open customer:{email}"))?);
-        }
+        let scope = self.me()?.scope();
+        let open = self.workflow.open_states();
+        let text = format!("{} {}", ticket.title, ticket.description).to_lowercase();
         let word = key_word(&ticket.title);
-        if let Some(word) = word {
-            out.extend(open(&format!("status:open \"{}\"", word.replace('"', "")))?);
+        let orders: Vec<String> = reader
+            .customer_extras(customer)?
+            .1
+            .into_iter()
+            .map(|o| o.to_lowercase())
+            .filter(|o| o.len() >= 4 && text.contains(o.as_str()))
+            .collect();
+        let mut out = Vec::new();
+        for (row, description) in reader.customer_recent(customer, id, SIMILAR_CANDIDATES)? {
+            if !open.contains(&row.status.as_str())
+                || !scope.allows(row.assignee.as_deref(), row.team.as_deref())
+            {
+                continue;
+            }
+            let theirs = format!("{} {description}", row.title).to_lowercase();
+            let same_word = word.as_deref().is_some_and(|w| theirs.contains(w))
+                || key_word(&row.title).is_some_and(|w| text.contains(&w));
+            let same_order = orders.iter().any(|o| theirs.contains(o.as_str()));
+            if same_word || same_order {
+                out.push(row);
+                if out.len() == SIMILAR {
+                    break;
+                }
+            }
         }
-        let mut seen = vec![id];
-        out.retain(|r| {
-            let keep = !seen.contains(&r.id);
-            seen.push(r.id);
-            keep
-        });
-        out.truncate(SIMILAR);
         Ok(out)
     }
 }

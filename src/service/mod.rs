@@ -48,7 +48,7 @@ pub use import::{ImportOptions, ImportReport, MailOutcome};
 pub use mail_out::{Letter, LetterFile, MailSettings, plain_address};
 pub use ops::MoveOptions;
 pub use presence::{BEAT_EVERY, Viewer};
-pub use reads::{BoardColumn, ListPage};
+pub use reads::{BoardColumn, ListPage, TicketView};
 pub use search::SearchHit;
 pub use simulate::Simulation;
 pub use sla::{SlaClocks, StatusSummary};

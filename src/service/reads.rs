@@ -240,6 +240,20 @@ impl Desk {
         })
     }
 
+    /// Everything the detail pane shows of a ticket, in one read: made for
+    /// a worker thread, so a cursor move never waits for it.
+    pub fn ticket_view(&self, id: i64) -> Result<TicketView> {
+        let detail = self.detail(id)?;
+        Ok(TicketView {
+            // Extras: a ticket shows without them.
+            clocks: self.sla_clocks(id).ok(),
+            similar: self.similar(id).unwrap_or_default(),
+            attachments: self.attachments(id)?,
+            outgoing: self.mail_queue(Some(id))?,
+            detail,
+        })
+    }
+
     /// A ticket's audit log, oldest first.
     pub fn history(&self, id: i64) -> Result<Vec<Event>> {
         let reader = self.store.reader();
@@ -259,4 +273,15 @@ impl Desk {
     pub fn ticket_count(&self) -> Result<i64> {
         self.store.reader().ticket_count()
     }
+}
+
+/// What the detail pane shows of one ticket.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    pub detail: TicketDetail,
+    pub clocks: Option<super::SlaClocks>,
+    /// Open tickets of the same customer that may be the same problem.
+    pub similar: Vec<crate::domain::TicketRow>,
+    pub attachments: Vec<crate::domain::Attachment>,
+    pub outgoing: Vec<crate::domain::OutgoingMail>,
 }

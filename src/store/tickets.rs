@@ -258,6 +258,30 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// A customer's most recently updated tickets other than `except`, at
+    /// most `limit`, each with the start of its description: candidates
+    /// for "the same problem". One range of the (customer, updated) index.
+    pub fn customer_recent(
+        &self,
+        customer: i64,
+        except: i64,
+        limit: usize,
+    ) -> Result<Vec<(TicketRow, String)>> {
+        let sql = format!(
+            "SELECT {TICKET_ROW_COLUMNS}, substr(t.description, 1, 2000) \
+             FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id \
+             WHERE t.customer_id = ?1 AND t.id <> ?2 ORDER BY t.updated_at DESC LIMIT ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(
+                params![customer, except, i64::try_from(limit).unwrap_or(i64::MAX)],
+                |r| Ok((rows::ticket_row(r)?, r.get(15)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Description and comment text of `ids`, for search snippets.
     pub fn bodies(&self, ids: &[i64]) -> Result<Vec<(i64, String, String)>> {
         let mut stmt = self

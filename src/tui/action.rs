@@ -5,7 +5,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::domain::{
-    ChangeRecord, ListRequest, NewTicket, Query, TicketChanges, TicketDetail, TicketRow, User, View,
+    ChangeRecord, ListRequest, NewTicket, Query, TicketChanges, TicketRow, User, View,
 };
 use crate::error::Error;
 use crate::service::{
@@ -21,11 +21,6 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
-    /// Open tickets that may be the same problem as ticket `id`.
-    SimilarLoaded {
-        id: i64,
-        rows: Vec<TicketRow>,
-    },
     /// The canned replies (name, first line) to pick from for ticket `id`.
     RepliesLoaded {
         id: i64,
@@ -42,16 +37,6 @@ pub enum Action {
     ReplyFilled {
         id: i64,
         text: String,
-    },
-    /// Ticket `id`'s attachments and mail.
-    MailLoaded {
-        id: i64,
-        info: MailInfo,
-    },
-    /// The SLA clocks of ticket `id`.
-    ClocksLoaded {
-        id: i64,
-        clocks: crate::service::SlaClocks,
     },
     /// The customer of a ticket, if it has one.
     CustomerLoaded(Option<Box<crate::service::CustomerProfile>>),
@@ -96,7 +81,14 @@ pub enum Action {
         generation: u64,
         columns: Vec<BoardColumn>,
     },
-    DetailLoaded(Box<TicketDetail>),
+    /// Everything the detail pane shows of a ticket (dropped when the
+    /// cursor has left it meanwhile).
+    ViewLoaded(Box<crate::service::TicketView>),
+    /// Reading ticket `id` for the detail pane failed.
+    ViewFailed {
+        id: i64,
+        error: crate::Error,
+    },
     UsersLoaded(Vec<User>),
     ViewsLoaded(Vec<View>),
     /// A bulk action finished.
@@ -236,6 +228,8 @@ pub enum Command {
 /// the worker thread when there is one.
 #[derive(Debug, Clone)]
 pub enum Job {
+    /// The detail pane's ticket (on its own lane: a cursor move never waits).
+    View(i64),
     /// A window of the list (on its own lane: never behind a slow count).
     Window {
         generation: u64,

@@ -42,8 +42,9 @@ impl Harness {
         let init = Self::init(&desk, cat, size, now)?;
         let clock = std::sync::Arc::new(crate::service::SystemClock);
         let worker = super::worker::Worker::spawn(&desk, clock.clone())?;
-        let lists = super::worker::Worker::spawn(&desk, clock)?;
-        Self::start(desk, init, Runner::new(worker, lists))
+        let lists = super::worker::Worker::spawn(&desk, clock.clone())?;
+        let details = super::worker::Worker::spawn(&desk, clock)?;
+        Self::start(desk, init, Runner::new(worker, lists, details))
     }
 
     fn init(desk: &Desk, cat: Catalog, size: (u16, u16), now: DateTime<Utc>) -> Result<AppInit> {

@@ -11,6 +11,7 @@ pub mod editor;
 pub mod harness;
 pub mod keymap;
 pub mod layout;
+mod quiet;
 pub mod runner;
 pub mod terminal;
 pub mod theme;
@@ -130,11 +131,14 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         });
     }
     // Counts and the board come from a second connection on a worker thread,
-    // list pages from a third, so typing never waits on either.
+    // list pages from a third and the detail pane's ticket from a fourth,
+    // so typing never waits on any of them.
     let worker = worker::Worker::spawn(&desk, s.clock.clone())?;
     let lists = worker::Worker::spawn(&desk, s.clock.clone())?;
-    // The first page is read in line, so the first frame is a full one.
-    let mut runner = runner::Runner::new(worker, None);
+    let details = worker::Worker::spawn(&desk, s.clock.clone())?;
+    // The first page is read in line, so the first frame is a full one; the
+    // detail beside it arrives from its lane.
+    let mut runner = runner::Runner::new(worker, None, details);
     runner.settle(&mut desk, &mut app, effects);
     runner.set_lists(lists);
     let mut trace = trace::Trace::from_env();
@@ -143,12 +147,19 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     // Not at once: opening the desk should not start with a burst of writes.
     let mut sweep_due = std::time::Instant::now() + SWEEP_EVERY;
     let mut mail_due = std::time::Instant::now() + MAIL_EVERY;
+    // Drawn after anything happened; between, only if the screen changed.
+    let mut quiet = quiet::Quiet::new()?;
+    let mut draw_next = true;
     loop {
-        guard
-            .terminal
-            .draw(|f| view::draw(f, &app))
-            .map_err(|e| Error::Terminal(e.to_string()))?;
-        trace.frame(app.list.loaded, app.list.waiting());
+        if draw_next || quiet.would_change(&app)? {
+            let frame = guard
+                .terminal
+                .draw(|f| view::draw(f, &app))
+                .map_err(|e| Error::Terminal(e.to_string()))?;
+            quiet.shown(frame.buffer);
+            trace.frame(app.list.loaded, app.list.waiting());
+        }
+        draw_next = false;
         if app.quit || terminal::stop_requested() {
             trace.finish();
             // Gone from every ticket at once, not when the beat expires.
@@ -166,6 +177,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         if live.changed(&desk, arrived) {
             let effects = app.update(Action::DeskChanged);
             runner.settle(&mut desk, &mut app, effects);
+            draw_next = true;
         }
         // Escalations are swept on the worker too; the database makes each
         // step fire once whoever sweeps.
@@ -199,12 +211,18 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             };
             runner.settle(&mut desk, &mut app, vec![Effect::Background(job)]);
         }
-        if runner.drain(&mut desk, &mut app) && !ready {
-            continue;
+        if runner.drain(&mut desk, &mut app) {
+            draw_next = true;
+            if !ready {
+                continue;
+            }
         }
         let action = if ready {
             match to_action(event::read().map_err(|e| Error::Terminal(e.to_string()))?) {
-                Some(a) => a,
+                Some(a) => {
+                    draw_next = true;
+                    a
+                }
                 None => continue,
             }
         } else {
@@ -214,6 +232,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         let mut effects = app.update(action);
         if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
             guard.suspend()?;
+            quiet.forget();
         }
         // The editor gets the terminal; its result comes back as an action.
         if let Some(i) = effects
@@ -225,6 +244,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             guard.pause();
             let result = editor::edit(&text, &command);
             guard.resume()?;
+            quiet.forget();
             effects.extend(app.update(match result {
                 Ok(text) => Action::EditorDone(text),
                 Err(e) => Action::Failed(e),

@@ -16,11 +16,17 @@ pub struct Runner {
     worker: Option<Worker>,
     /// List windows, so a page never waits behind a count.
     lists: Option<Worker>,
+    /// The detail pane's ticket, so a cursor move never waits for it.
+    details: Option<Worker>,
 }
 
 impl Runner {
-    pub fn new(worker: Option<Worker>, lists: Option<Worker>) -> Self {
-        Self { worker, lists }
+    pub fn new(worker: Option<Worker>, lists: Option<Worker>, details: Option<Worker>) -> Self {
+        Self {
+            worker,
+            lists,
+            details,
+        }
     }
 
     /// From now on, list windows load on `lists`.
@@ -30,7 +36,11 @@ impl Runner {
 
     /// Whether a worker still owes results.
     pub fn busy(&self) -> bool {
-        self.worker.iter().chain(&self.lists).any(Worker::busy)
+        self.worker
+            .iter()
+            .chain(&self.lists)
+            .chain(&self.details)
+            .any(Worker::busy)
     }
 
     /// Feeds effects and the actions they produce through the app until
@@ -44,6 +54,12 @@ impl Runner {
             }
             budget -= 1;
             let actions = match (effect, &mut self.worker, &mut self.lists) {
+                (Effect::LoadDetail(id), _, _) if self.details.is_some() => {
+                    if let Some(details) = &mut self.details {
+                        details.send(Job::View(id));
+                    }
+                    Vec::new()
+                }
                 (
                     Effect::LoadWindow {
                         generation,
@@ -120,31 +136,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             },
         )),
         Effect::Background(job) => Ok(worker::run(desk, job)),
-        Effect::LoadDetail(id) => {
-            return match desk.detail(id) {
-                Ok(d) => {
-                    let mut out = vec![Action::DetailLoaded(Box::new(d))];
-                    // Clocks are extra: a ticket shows without them.
-                    if let Ok(clocks) = desk.sla_clocks(id) {
-                        out.push(Action::ClocksLoaded { id, clocks });
-                    }
-                    if let Ok(rows) = desk.similar(id) {
-                        out.push(Action::SimilarLoaded { id, rows });
-                    }
-                    if let (Ok(attachments), Ok(outgoing)) =
-                        (desk.attachments(id), desk.mail_queue(Some(id)))
-                    {
-                        let info = crate::tui::action::MailInfo {
-                            attachments,
-                            outgoing,
-                        };
-                        out.push(Action::MailLoaded { id, info });
-                    }
-                    out
-                }
-                Err(e) => vec![Action::Failed(e)],
-            };
-        }
+        Effect::LoadDetail(id) => Ok(worker::run(desk, Job::View(id))),
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),
         Effect::LoadViews => desk.views().map(Action::ViewsLoaded),
         Effect::LoadChanges => desk.recent_changes(30).map(Action::ChangesLoaded),

@@ -28,6 +28,10 @@ pub struct Worker {
 /// Runs one job against a desk.
 pub fn run(desk: &mut Desk, job: Job) -> Action {
     match job {
+        Job::View(id) => match desk.ticket_view(id) {
+            Ok(view) => Action::ViewLoaded(Box::new(view)),
+            Err(error) => Action::ViewFailed { id, error },
+        },
         Job::Window {
             generation,
             request,
@@ -111,6 +115,10 @@ fn was_interrupted(action: &Action) -> bool {
     matches!(
         action,
         Action::Failed(Error::Interrupted)
+            | Action::ViewFailed {
+                error: Error::Interrupted,
+                ..
+            }
             | Action::SearchFailed {
                 error: Error::Interrupted,
                 ..

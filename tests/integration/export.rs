@@ -226,26 +226,40 @@ fn merging_a_duplicate_moves_its_conversation_and_closes_it_as_a_link() {
 }
 
 #[test]
-fn possible_duplicates_are_the_customers_open_tickets_and_same_words() {
+fn possible_duplicates_are_the_same_customers_tickets_about_the_same_thing() {
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let who = Identity {
         login: "li.na".into(),
         display_name: "Li Na".into(),
     };
     let mut desk = Desk::open_in_memory(&who, clock).expect("desk");
-    let mut add = |title: &str, email: Option<&str>| {
+    let lena = desk
+        .add_customer(
+            &tdesk::domain::NewCustomer {
+                name: "Lena".into(),
+                email: Some("lena@example.de".into()),
+                ..Default::default()
+            },
+            &tdesk::service::CustomerExtras {
+                orders: vec!["A11873".into()],
+                ..Default::default()
+            },
+        )
+        .expect("lena");
+    let mut add = |title: &str, customer: Option<i64>| {
         desk.create_ticket(NewTicket {
             title: title.into(),
-            customer_email: email.map(String::from),
+            customer_id: customer,
             ..Default::default()
         })
         .expect("ticket")
     };
-    let first = add("Where is my order?", Some("lena@example.de"));
-    let same_customer = add("Invoice for order A11873", Some("lena@example.de"));
-    let same_words = add("Parcel stuck in customs", None);
-    let other = add("Parcel stuck in customs since Monday", None);
-    let _unrelated = add("Wrong size", None);
+    let first = add("Parcel stuck in customs", Some(lena));
+    let same_thing = add("Customs still holding my parcel", Some(lena));
+    let same_order = add("Refund for A11873", Some(lena));
+    let _unrelated_same_customer = add("Invoice copy please", Some(lena));
+    let _same_words_other_customer = add("Parcel stuck in customs since Monday", None);
+    let order_first = add("Where is A11873?", Some(lena));
     let ids = |id| -> Vec<i64> {
         desk.similar(id)
             .expect("similar")
@@ -253,6 +267,7 @@ fn possible_duplicates_are_the_customers_open_tickets_and_same_words() {
             .map(|r| r.id)
             .collect()
     };
-    assert_eq!(ids(first), vec![same_customer]);
-    assert_eq!(ids(same_words), vec![other]);
+    // The same customer AND the same words or order: nothing else.
+    assert_eq!(ids(first), vec![same_thing]);
+    assert_eq!(ids(order_first), vec![same_order]);
 }

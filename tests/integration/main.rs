@@ -9,6 +9,7 @@ mod common;
 mod export;
 mod import;
 mod inbox;
+mod pty;
 mod sla;
 mod store;
 mod stress;

@@ -76,6 +76,8 @@ pub struct DetailState {
     pub similar: Option<(i64, Vec<TicketRow>)>,
     /// A ticket's attachments and the mail state of its replies, by number.
     pub mail: Option<(i64, crate::tui::action::MailInfo)>,
+    /// The ticket last asked for: an answer for any other is stale.
+    pub wanted: Option<i64>,
 }
 
 /// The message line at the bottom.
@@ -207,6 +209,13 @@ impl App {
         let mut effects = self.apply(action);
         effects.extend(self.preview());
         effects.extend(self.beat());
+        // The last ticket asked for is the one the detail pane shows.
+        if let Some(id) = effects.iter().rev().find_map(|e| match e {
+            Effect::LoadDetail(id) => Some(*id),
+            _ => None,
+        }) {
+            self.detail.wanted = Some(id);
+        }
         effects
     }
 
@@ -363,10 +372,6 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::SimilarLoaded { id, rows } => {
-                self.detail.similar = Some((id, rows));
-                Vec::new()
-            }
             Action::AttachmentsLoaded { id, list } => {
                 self.attachments_loaded(id, list);
                 Vec::new()
@@ -383,16 +388,15 @@ impl App {
                 self.open_reply(id, &text, false);
                 Vec::new()
             }
-            Action::MailLoaded { id, info } => {
-                self.detail.mail = Some((id, info));
+            Action::ViewLoaded(view) => {
+                self.view_loaded(*view);
                 Vec::new()
             }
-            Action::ClocksLoaded { id, clocks } => {
-                self.detail.clocks = Some((id, clocks));
-                Vec::new()
-            }
-            Action::DetailLoaded(detail) => {
-                self.detail_loaded(*detail);
+            Action::ViewFailed { id, error } => {
+                // A ticket the cursor has left meanwhile says nothing.
+                if self.detail.wanted == Some(id) {
+                    return self.apply(Action::Failed(error));
+                }
                 Vec::new()
             }
             Action::UsersLoaded(users) => {

@@ -58,7 +58,26 @@ impl App {
         effects
     }
 
-    pub(super) fn detail_loaded(&mut self, detail: TicketDetail) {
+    /// The detail pane's ticket arrived from the worker: shown if it is the
+    /// one last asked for, dropped if the cursor has moved on meanwhile.
+    pub(super) fn view_loaded(&mut self, view: crate::service::TicketView) {
+        let id = view.detail.ticket.id;
+        if self.detail.wanted != Some(id) {
+            return;
+        }
+        self.detail.clocks = view.clocks.map(|c| (id, c));
+        self.detail.similar = Some((id, view.similar));
+        self.detail.mail = Some((
+            id,
+            crate::tui::action::MailInfo {
+                attachments: view.attachments,
+                outgoing: view.outgoing,
+            },
+        ));
+        self.detail_loaded(view.detail);
+    }
+
+    fn detail_loaded(&mut self, detail: TicketDetail) {
         if let Some(Overlay::Form(form)) = &mut self.overlay
             && form.conflict
             && form.ticket_id() == Some(detail.ticket.id)

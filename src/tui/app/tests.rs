@@ -624,3 +624,71 @@ fn a_search_that_does_not_parse_says_why_and_sends_nothing() {
             .any(|e| matches!(e, Effect::LoadWindow { .. }))
     );
 }
+
+/// What the detail worker answers for a plain ticket `id`.
+fn view_of(id: i64) -> crate::service::TicketView {
+    let r = row(id, "new");
+    crate::service::TicketView {
+        detail: crate::domain::TicketDetail {
+            ticket: crate::domain::Ticket {
+                id,
+                title: r.title,
+                description: String::new(),
+                status: r.status,
+                priority: r.priority,
+                kind: r.kind,
+                category: None,
+                channel: r.channel,
+                customer_id: None,
+                assignee: None,
+                team: None,
+                tags: Vec::new(),
+                custom: Default::default(),
+                resolution: None,
+                accepted_at: None,
+                rating: None,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                first_response_at: None,
+                resolved_at: None,
+                closed_at: None,
+                version: r.version,
+                due_at: None,
+                risk_at: None,
+            },
+            customer: None,
+            comments: Vec::new(),
+            events: Vec::new(),
+        },
+        clocks: None,
+        similar: Vec::new(),
+        attachments: Vec::new(),
+        outgoing: Vec::new(),
+    }
+}
+
+#[test]
+fn a_detail_for_a_ticket_the_cursor_left_is_dropped() {
+    let mut app = app_with(vec![row(7, "new"), row(8, "new"), row(9, "new")]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.detail.wanted, Some(7));
+    // The cursor moves on before the worker answers for 7.
+    app.pane = Pane::List;
+    ch(&mut app, 'j');
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(8)]));
+    app.update(Action::ViewLoaded(Box::new(view_of(7))));
+    assert_eq!(app.detail_id(), None, "7's late answer is not shown as 8");
+    app.update(Action::ViewFailed {
+        id: 7,
+        error: Error::TicketNotFound(7),
+    });
+    assert!(app.status.is_none(), "nor is its error");
+    app.update(Action::ViewLoaded(Box::new(view_of(8))));
+    assert_eq!(app.detail_id(), Some(8));
+    app.update(Action::ViewFailed {
+        id: 8,
+        error: Error::TicketNotFound(8),
+    });
+    assert!(app.status.as_ref().is_some_and(|s| s.error));
+}

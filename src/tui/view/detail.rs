@@ -10,11 +10,12 @@ use ratatui::widgets::Paragraph;
 
 use super::block;
 use crate::domain::TicketDetail;
+use crate::domain::TicketRow;
 use crate::present::{
     attachment_line, clock_text, describe_event, local_time, mail_state, priority_label,
     state_label, tier_label, type_label,
 };
-use crate::text::{pad_right, sanitize_block, sanitize_line, width, wrap};
+use crate::text::{pad_right, sanitize_block, sanitize_line, truncate, width, wrap};
 use crate::tui::app::App;
 
 fn wrapped(lines: &mut Vec<Line<'static>>, text: &str, cols: usize, indent: &str, style: Style) {
@@ -42,19 +43,6 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     let title = format!("#{} {}", t.id, sanitize_line(&t.title));
     for l in wrap(&title, cols.max(1)) {
         out.push(Line::styled(l, app.theme.title));
-    }
-    if let Some((id, rows)) = &app.detail.similar
-        && *id == t.id
-        && !rows.is_empty()
-    {
-        let list: Vec<String> = rows
-            .iter()
-            .map(|r| format!("#{} {}", r.id, sanitize_line(&r.title)))
-            .collect();
-        let text = cat.f("detail.similar", &[("list", &list.join(" · "))]);
-        for l in wrap(&text, cols.max(1)) {
-            out.push(Line::styled(l, app.theme.key));
-        }
     }
     let others = app.others_here();
     if !others.is_empty() {
@@ -213,6 +201,19 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
             app.theme.ok,
         );
     }
+    // Possible duplicates: one line under the fields, never pushing them
+    // (the status above all) off a small screen.
+    if let Some((id, rows)) = &app.detail.similar
+        && *id == t.id
+        && !rows.is_empty()
+    {
+        let list: Vec<String> = rows
+            .iter()
+            .map(|r| format!("#{} {}", r.id, sanitize_line(&r.title)))
+            .collect();
+        let text = cat.f("detail.similar", &[("list", &list.join(" · "))]);
+        out.push(Line::styled(truncate(&text, cols.max(1)), app.theme.key));
+    }
     if let Some(r) = &t.resolution {
         heading(app, &mut out, cat.t("col.resolution").to_string(), cols);
         wrapped(&mut out, r, cols, "  ", app.theme.text);
@@ -326,17 +327,34 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, focused: bool) {
     let outer = block(app, format!(" {} ", app.cat.t("tab.detail")), focused);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let Some(d) = &app.detail.ticket else {
+    // The ticket asked for last: until it arrives from its worker, the
+    // fields the list row has are drawn at once, the rest marked loading.
+    let loaded = app
+        .detail
+        .ticket
+        .as_ref()
+        .filter(|d| app.detail.wanted.is_none_or(|w| w == d.ticket.id));
+    let Some(d) = loaded else {
         // A preview of an empty list has nothing to wait for.
         if !focused && app.list.loaded && app.list.is_empty() {
             return;
         }
-        let msg = app.cat.t(if focused {
-            "detail.none"
-        } else {
-            "tui.loading"
-        });
-        frame.render_widget(Paragraph::new(msg).style(app.theme.dim), inner);
+        let row = app
+            .list
+            .selected_row()
+            .filter(|r| app.detail.wanted.is_none_or(|w| w == r.id));
+        let mut shown = row
+            .map(|r| row_lines(app, r, usize::from(inner.width)))
+            .unwrap_or_default();
+        let msg = app
+            .cat
+            .t(if focused && row.is_none() && app.detail.wanted.is_none() {
+                "detail.none"
+            } else {
+                "tui.loading"
+            });
+        shown.push(Line::styled(msg.to_string(), app.theme.dim));
+        frame.render_widget(Paragraph::new(shown), inner);
         return;
     };
     let all = lines(app, d, usize::from(inner.width));
@@ -352,6 +370,32 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, focused: bool) {
         .take(usize::from(inner.height))
         .collect();
     frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// What a list row tells of a ticket, drawn while the rest loads.
+fn row_lines<'a>(app: &App, r: &TicketRow, cols: usize) -> Vec<Line<'a>> {
+    let cat = &app.cat;
+    let mut out: Vec<Line> = wrap(
+        &format!("#{} {}", r.id, sanitize_line(&r.title)),
+        cols.max(1),
+    )
+    .into_iter()
+    .map(|l| Line::styled(l, app.theme.title))
+    .collect();
+    let assignee = r.assignee.clone().unwrap_or_else(|| "–".into());
+    let team = r.team.clone().unwrap_or_else(|| "–".into());
+    for (key, value) in [
+        ("col.status", state_label(&app.workflow, cat, &r.status)),
+        (
+            "col.priority",
+            format!("{} {}", r.priority, priority_label(cat, r.priority)),
+        ),
+        ("col.assignee", format!("{assignee} · {team}")),
+    ] {
+        let text = format!("{}  {}", cat.t(key), sanitize_line(&value));
+        out.push(Line::styled(truncate(&text, cols.max(1)), app.theme.text));
+    }
+    out
 }
 
 /// The largest useful scroll offset of the detail pane on a screen of `size`.
