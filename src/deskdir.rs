@@ -93,9 +93,10 @@ pub fn open_plain(path: &Path, create: bool, mode: u32) -> Result<File> {
     Ok(file)
 }
 
-/// ELOOP from `O_NOFOLLOW` means a link stands where a desk file should.
+/// ELOOP from `O_NOFOLLOW` (ENOTDIR with `O_DIRECTORY`) means a link, or
+/// something else, stands where a desk file or directory should.
 fn unsafe_or_io(path: &Path, e: std::io::Error) -> Error {
-    if e.raw_os_error() == Some(libc::ELOOP) {
+    if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) {
         Error::UnsafeDeskFile(path.display().to_string())
     } else {
         io_error(path, e)
@@ -104,6 +105,10 @@ fn unsafe_or_io(path: &Path, e: std::io::Error) -> Error {
 
 /// Gives an open desk file `gid` (when set) and `mode`, by descriptor.
 fn set_owner_mode(file: &File, path: &Path, gid: Option<libc::gid_t>, mode: u32) -> Result<()> {
+    let meta = file.metadata().map_err(|e| io_error(path, e))?;
+    if gid.is_none_or(|g| g == meta.gid()) && meta.mode() & 0o7777 == mode {
+        return Ok(()); // right already: nothing a non-owner could not do
+    }
     if let Some(gid) = gid {
         std::os::unix::fs::fchown(file, None, Some(gid)).map_err(|e| io_error(path, e))?;
     }
@@ -120,18 +125,26 @@ pub fn create_shared(dir: &Path, group: Option<&str>) -> Result<PathBuf> {
         // SAFETY: getegid has no preconditions and cannot fail.
         None => unsafe { libc::getegid() },
     };
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    let meta = std::fs::symlink_metadata(dir).map_err(|e| io_error(dir, e))?;
-    if !meta.file_type().is_dir() {
-        return Err(Error::UnsafeDeskFile(dir.display().to_string()));
+    let enforced = crate::privilege::enforced();
+    if !enforced {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     }
+    // Changed through a descriptor of the directory itself, never by a path
+    // whose parts someone could swap meanwhile.
+    let handle = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW)
+        .open(dir)
+        .map_err(|e| unsafe_or_io(dir, e))?;
+    let meta = handle.metadata().map_err(|e| io_error(dir, e))?;
     // A directory prepared by root (`install-setgid`) is right already and
-    // not ours to change.
+    // not ours to change; in enforced mode nothing is changed with the
+    // data group, only checked.
     if meta.gid() != gid || meta.mode() & 0o7777 != SHARED_DIR_MODE {
-        std::os::unix::fs::chown(dir, None, Some(gid)).map_err(|e| io_error(dir, e))?;
-        // Set after chown: changing the group may clear the setgid bit.
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(SHARED_DIR_MODE))
-            .map_err(|e| io_error(dir, e))?;
+        if enforced {
+            return Err(Error::DeskDirNotReady(dir.display().to_string()));
+        }
+        set_owner_mode(&handle, dir, Some(gid), SHARED_DIR_MODE)?;
     }
     let db = dir.join(DESK_FILE);
     for path in desk_files(&db) {
@@ -276,6 +289,8 @@ pub enum FileFinding {
     Unsafe { path: PathBuf },
     /// A file tdesk does not make, in the desk's directory.
     Foreign { path: PathBuf },
+    /// A directory of the attachment store others may use.
+    OpenDir { path: PathBuf, mode: u32 },
     /// A personal desk others may read or write (`chmod 600` fixes it).
     PrivateOpen { path: PathBuf, mode: u32 },
 }
@@ -375,12 +390,27 @@ fn strangers(db: &Path) -> Vec<FileFinding> {
 
 fn attachment_strangers(root: &Path) -> Vec<FileFinding> {
     let mut out = Vec::new();
+    if let Ok(m) = std::fs::symlink_metadata(root)
+        && m.mode() & 0o007 != 0
+    {
+        out.push(FileFinding::OpenDir {
+            path: root.to_path_buf(),
+            mode: m.mode() & 0o7777,
+        });
+    }
     let Ok(fans) = std::fs::read_dir(root) else {
         return out;
     };
     for fan in fans.flatten() {
         let path = fan.path();
         match std::fs::symlink_metadata(&path) {
+            // Others may not write (or read) in the store.
+            Ok(m) if m.file_type().is_dir() && m.mode() & 0o007 != 0 => {
+                out.push(FileFinding::OpenDir {
+                    path: path.clone(),
+                    mode: m.mode() & 0o7777,
+                });
+            }
             Ok(m) if m.file_type().is_dir() => {}
             _ => {
                 out.push(FileFinding::Unsafe { path });
@@ -400,6 +430,156 @@ fn attachment_strangers(root: &Path) -> Vec<FileFinding> {
         }
     }
     out
+}
+
+/// A directory of the desk's, held open so that what is done inside it
+/// happens there and nowhere else: every step below it is opened relative
+/// to it with `O_NOFOLLOW`, so no link swapped in by a member (for a name
+/// or a whole directory) is ever followed.
+pub struct DirHandle {
+    dir: File,
+    path: PathBuf,
+}
+
+fn c_name(name: &str) -> Result<CString> {
+    if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+        return Err(Error::UnsafeDeskFile(name.to_string()));
+    }
+    CString::new(name).map_err(|_| Error::UnsafeDeskFile(name.to_string()))
+}
+
+/// A descriptor returned by an `*at` call, or the error it set.
+fn owned(fd: libc::c_int) -> std::io::Result<File> {
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: a fresh descriptor from openat that nothing else owns.
+    Ok(unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(fd) })
+}
+
+impl DirHandle {
+    /// Opens a desk directory itself (its path is the desk's own).
+    pub fn open(path: &Path) -> Result<Self> {
+        let dir = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW)
+            .open(path)
+            .map_err(|e| unsafe_or_io(path, e))?;
+        Ok(Self {
+            dir,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn fd(&self) -> libc::c_int {
+        std::os::fd::AsRawFd::as_raw_fd(&self.dir)
+    }
+
+    /// Where `name` is, for messages.
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// The directory `name` inside this one, made with `mode` (after the
+    /// umask, set again) when `create` and it is missing. A link, a file or
+    /// anything else in its place is refused.
+    pub fn subdir(&self, name: &str, mode: u32, create: bool) -> Result<DirHandle> {
+        let c = c_name(name)?;
+        let path = self.path_of(name);
+        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+        // SAFETY: openat/mkdirat on a descriptor we hold and a NUL-terminated name.
+        let first = owned(unsafe { libc::openat(self.fd(), c.as_ptr(), flags) });
+        let dir = match first {
+            Ok(dir) => dir,
+            Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => {
+                // SAFETY: as above.
+                let made = unsafe { libc::mkdirat(self.fd(), c.as_ptr(), mode as libc::mode_t) };
+                if made == 0 {
+                    // SAFETY: as above.
+                    let dir = owned(unsafe { libc::openat(self.fd(), c.as_ptr(), flags) })
+                        .map_err(|e| unsafe_or_io(&path, e))?;
+                    let _ = dir.set_permissions(std::fs::Permissions::from_mode(mode));
+                    dir
+                } else {
+                    // Made meanwhile by someone else: fine if a directory.
+                    // SAFETY: as above.
+                    owned(unsafe { libc::openat(self.fd(), c.as_ptr(), flags) })
+                        .map_err(|e| unsafe_or_io(&path, e))?
+                }
+            }
+            Err(e) => return Err(unsafe_or_io(&path, e)),
+        };
+        Ok(DirHandle { dir, path })
+    }
+
+    /// Whether something (anything, a link too) has the name `name` here.
+    pub fn has(&self, name: &str) -> bool {
+        let Ok(c) = c_name(name) else { return false };
+        // SAFETY: stat is plain old data (all zeroes is a valid value), and
+        // fstatat only writes into it, given a descriptor we hold.
+        unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            libc::fstatat(self.fd(), c.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) == 0
+        }
+    }
+
+    /// Opens the plain file `name` here for reading: not a link, not a
+    /// special file, not a file with a second name.
+    pub fn read_file(&self, name: &str) -> Result<Vec<u8>> {
+        use std::io::Read;
+        let c = c_name(name)?;
+        let path = self.path_of(name);
+        let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC;
+        // SAFETY: openat on a descriptor we hold and a NUL-terminated name.
+        let mut file = owned(unsafe { libc::openat(self.fd(), c.as_ptr(), flags) })
+            .map_err(|e| unsafe_or_io(&path, e))?;
+        let meta = file.metadata().map_err(|e| io_error(&path, e))?;
+        if !meta.file_type().is_file() || meta.nlink() > 1 {
+            return Err(Error::UnsafeDeskFile(path.display().to_string()));
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| io_error(&path, e))?;
+        Ok(bytes)
+    }
+
+    /// Writes `bytes` to a new file `name` here (it must not exist), with
+    /// `mode`, flushed to disk.
+    pub fn write_new(&self, name: &str, bytes: &[u8], mode: u32) -> Result<()> {
+        use std::io::Write;
+        let c = c_name(name)?;
+        let path = self.path_of(name);
+        let flags =
+            libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+        // SAFETY: openat on a descriptor we hold and a NUL-terminated name.
+        let mut file =
+            owned(unsafe { libc::openat(self.fd(), c.as_ptr(), flags, mode as libc::c_uint) })
+                .map_err(|e| unsafe_or_io(&path, e))?;
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.set_permissions(std::fs::Permissions::from_mode(mode)))
+            .and_then(|()| file.sync_all());
+        written.map_err(|e| io_error(&path, e))
+    }
+
+    /// Renames `from` to `to`, both here.
+    pub fn rename(&self, from: &str, to: &str) -> Result<()> {
+        let (a, b) = (c_name(from)?, c_name(to)?);
+        // SAFETY: renameat on descriptors we hold and NUL-terminated names.
+        let rc = unsafe { libc::renameat(self.fd(), a.as_ptr(), self.fd(), b.as_ptr()) };
+        if rc != 0 {
+            return Err(io_error(&self.path_of(to), std::io::Error::last_os_error()));
+        }
+        Ok(())
+    }
+
+    /// Removes the file `name` here, quietly.
+    pub fn remove(&self, name: &str) {
+        if let Ok(c) = c_name(name) {
+            // SAFETY: unlinkat on a descriptor we hold and a NUL-terminated name.
+            unsafe { libc::unlinkat(self.fd(), c.as_ptr(), 0) };
+        }
+    }
 }
 
 /// The id of a group by name.
@@ -566,5 +746,41 @@ mod tests {
                 .any(|f| matches!(f, FileFinding::PrivateOpen { mode: 0o664, .. })),
             "{findings:?}"
         );
+    }
+
+    #[test]
+    fn a_directory_swapped_for_a_link_is_never_written_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let desk = dir.path().join("desk");
+        std::fs::create_dir(&desk).expect("desk");
+        let elsewhere = dir.path().join("victim_home");
+        std::fs::create_dir(&elsewhere).expect("victim");
+        // A member plants the store (or one of its fan directories) as a link.
+        std::os::unix::fs::symlink(&elsewhere, desk.join(ATTACHMENTS_DIR)).expect("plant");
+        let handle = DirHandle::open(&desk).expect("desk dir");
+        let err = handle
+            .subdir(ATTACHMENTS_DIR, 0o700, true)
+            .err()
+            .expect("a link is not a directory of the desk's");
+        assert!(matches!(err, Error::UnsafeDeskFile(_)), "{err:?}");
+        std::fs::remove_file(desk.join(ATTACHMENTS_DIR)).expect("unplant");
+        let store = handle.subdir(ATTACHMENTS_DIR, 0o700, true).expect("made");
+        std::os::unix::fs::symlink(&elsewhere, desk.join(ATTACHMENTS_DIR).join("7e"))
+            .expect("plant a fan");
+        assert!(store.subdir("7e", 0o700, true).is_err());
+        // Files: a link in a file's place is refused, reads and writes alike.
+        let fan = store.subdir("ab", 0o700, true).expect("fan");
+        std::os::unix::fs::symlink(elsewhere.join("x"), desk.join(ATTACHMENTS_DIR).join("ab/f"))
+            .expect("plant a file");
+        assert!(fan.write_new("f", b"evil", 0o600).is_err());
+        assert!(fan.read_file("f").is_err());
+        fan.write_new("g", b"good", 0o600).expect("a new file");
+        fan.rename("g", "h").expect("renamed");
+        assert_eq!(fan.read_file("h").expect("read"), b"good");
+        assert!(
+            fan.subdir("../x", 0o700, true).is_err(),
+            "one name, never a path"
+        );
+        assert_eq!(std::fs::read_dir(&elsewhere).expect("victim").count(), 0);
     }
 }

@@ -178,6 +178,12 @@ pub enum Error {
     MailCommandNotAbsolute(String),
     /// No outgoing letter with that number (on a ticket the member may see).
     LetterNotFound(i64),
+    /// A path that is not a file to read (a fifo, a socket, a directory).
+    NotAFile(String),
+    /// A member named one of the desk's own files.
+    DeskFileNamed(String),
+    /// Enforced mode's desk directory is not as `install-setgid` makes it.
+    DeskDirNotReady(String),
 }
 
 /// A status change the workflow engine refused, with where it was going.
@@ -203,6 +209,7 @@ impl Error {
             | Error::Query { .. }
             | Error::NotUtf8(_)
             | Error::FileTooLarge { .. }
+            | Error::NotAFile(_)
             | Error::MailCommandNotAbsolute(_)
             | Error::Import { .. }
             | Error::UnknownValue { .. } => 2,
@@ -227,6 +234,8 @@ impl Error {
             | Error::UnsafeToOpen { .. }
             | Error::OtherDesk(_)
             | Error::NotMailSender(_)
+            | Error::DeskFileNamed(_)
+            | Error::DeskDirNotReady(_)
             | Error::MailCommandNotInDesk => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
@@ -416,6 +425,9 @@ impl Error {
                 cat.f("error.mail_command_not_absolute", &[("command", command)])
             }
             Error::LetterNotFound(id) => cat.f("error.letter_not_found", &[("id", id)]),
+            Error::NotAFile(path) => cat.f("error.not_a_file", &[("path", path)]),
+            Error::DeskFileNamed(path) => cat.f("error.desk_file_named", &[("path", path)]),
+            Error::DeskDirNotReady(path) => cat.f("error.desk_dir_not_ready", &[("path", path)]),
         }
     }
 }

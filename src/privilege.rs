@@ -15,6 +15,13 @@ pub fn enforced() -> bool {
     unsafe { libc::getegid() != libc::getgid() }
 }
 
+/// The data group of enforced mode (the effective group this process was
+/// started with), or `None` outside it. Asked outside [`as_member`].
+pub fn data_group() -> Option<libc::gid_t> {
+    // SAFETY: getegid cannot fail.
+    enforced().then(|| unsafe { libc::getegid() })
+}
+
 /// Makes `cmd` run with the caller's own group only: real, effective and
 /// saved group ids all set back to the real one, so the child cannot take
 /// the data group back.

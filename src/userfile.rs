@@ -13,7 +13,8 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -37,6 +38,13 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
 /// reading past it (`/dev/urandom` is refused after `limit`, not at 3 GB).
 pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let mut file = open(path)?;
+    // A device has no size: the cap of one message, not of a spreadsheet.
+    let device = file.metadata().is_ok_and(|m| !m.file_type().is_file());
+    let limit = if device {
+        limit.min(MESSAGE_LIMIT)
+    } else {
+        limit
+    };
     read_capped(&mut file, limit).map_err(|e| match e {
         Capped::TooLarge => Error::FileTooLarge {
             path: path.display().to_string(),
@@ -55,9 +63,13 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// Like [`read_text`], but a missing file is `None` (only a missing one:
 /// a file the member may not read is an error, not "no file").
 pub fn read_text_if_exists(path: &Path) -> Result<Option<String>> {
-    match as_member(|| File::open(path)) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_error(path, e)),
+    if as_member(|| std::fs::symlink_metadata(path))
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        return Ok(None);
+    }
+    match open(path) {
+        Err(e) => Err(e),
         Ok(mut file) => {
             let bytes = read_capped(&mut file, TEXT_LIMIT).map_err(|e| match e {
                 Capped::TooLarge => Error::FileTooLarge {
@@ -78,9 +90,37 @@ pub fn exists(path: &Path) -> bool {
     as_member(|| std::fs::symlink_metadata(path)).is_ok()
 }
 
-/// Opens a file for reading.
+/// Opens a file for reading, as the member. Never blocks on a fifo (or
+/// a socket), and never hands over one of the desk's own files: in
+/// enforced mode a file of the data group is refused even when the member
+/// reaches it (a desk file they happen to own, through `/proc/self/fd`).
 pub fn open(path: &Path) -> Result<File> {
-    as_member(|| File::open(path)).map_err(|e| io_error(path, e))
+    let data_group = crate::privilege::data_group();
+    let file = as_member(|| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+    })
+    .map_err(|e| io_error(path, e))?;
+    let meta = file.metadata().map_err(|e| io_error(path, e))?;
+    let kind = meta.file_type();
+    if !(kind.is_file() || kind.is_char_device() || kind.is_block_device()) {
+        return Err(Error::NotAFile(path.display().to_string()));
+    }
+    if data_group.is_some_and(|gid| gid == meta.gid()) {
+        return Err(Error::DeskFileNamed(path.display().to_string()));
+    }
+    // Reads block as usual from here on.
+    // SAFETY: fcntl on a descriptor we own, with plain integer arguments.
+    unsafe {
+        let fd = file.as_raw_fd();
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+    }
+    Ok(file)
 }
 
 /// Why a capped read stopped.
@@ -288,7 +328,9 @@ pub fn private_copy(name: &str, bytes: &[u8]) -> Result<PathBuf> {
         let dir = base.join(format!("tdesk-{}-{nanos:x}-{attempt}", std::process::id()));
         match as_member(|| std::fs::DirBuilder::new().mode(0o700).create(&dir)) {
             Ok(()) => {
-                let path = dir.join(name);
+                // The name is stored data (another member, an import): only
+                // its last part, so it cannot climb out of the new directory.
+                let path = dir.join(crate::interchange::mail::safe_file_name(name));
                 write(&path, bytes, Overwrite::Never)?;
                 return Ok(path);
             }
@@ -356,6 +398,45 @@ mod tests {
         // Nothing is left behind but the files asked for.
         let names: Vec<_> = list_dir(dir.path()).expect("list");
         assert_eq!(names.len(), 3, "{names:?}");
+    }
+
+    #[test]
+    fn a_fifo_or_a_directory_is_refused_at_once_not_waited_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("fifo");
+        let name = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("name");
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        assert!(matches!(read(&fifo, 100), Err(Error::NotAFile(_))));
+        assert!(matches!(read_text(dir.path()), Err(Error::NotAFile(_))));
+        assert!(matches!(
+            read_text_if_exists(&fifo),
+            Err(Error::NotAFile(_))
+        ));
+        assert_eq!(
+            read_text_if_exists(&dir.path().join("none")).expect("missing"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_private_copy_stays_in_its_own_directory_whatever_its_name() {
+        for evil in [
+            "/home/victim/.bash_profile",
+            "../../../x",
+            "..",
+            "a/../../b",
+        ] {
+            let path = private_copy(evil, b"data").expect("copied");
+            let dir = path.parent().expect("its directory");
+            assert!(
+                dir.parent() == Some(std::env::temp_dir().as_path()),
+                "{evil:?} landed at {}",
+                path.display()
+            );
+            assert_eq!(std::fs::read(&path).expect("copy"), b"data");
+            std::fs::remove_dir_all(dir).expect("clean up");
+        }
     }
 
     #[test]

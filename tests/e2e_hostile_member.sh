@@ -106,6 +106,34 @@ try "$LEAD" "$T" import csv "$WORK/home-$LEAD/rows.csv" --map "$DB"
 [[ $RC != 0 ]] || fail "--map desk.db succeeded"
 grep -qi "permission denied" <<<"$OUT" || fail "--map did not say permission denied: $OUT"
 
+step "1: not through /proc/self/fd either, not even for a desk file the member owns"
+for who in "$ADMIN" "$AGENT"; do
+    for fd in 3 4 5 6 7 8 9; do
+        try "$who" "$T" attachment add "$EU" "/proc/self/fd/$fd"
+        [[ $RC != 0 ]] || fail "$who attached /proc/self/fd/$fd: $OUT"
+    done
+done
+try "$AGENT" "$T" attachment list "$EU"
+grep -q "[0-9] *[0-9]" <<<"$OUT" && grep -qv "hostname" <<<"$OUT" && fail "something was attached: $OUT"
+
+step "1: init --shared works on the system's desk only, by root's path"
+as "$AGENT" mkdir -p "$WORK/home-$AGENT/mine"
+try "$AGENT" "$T" init --shared "$WORK/home-$AGENT/mine" --group "$DATA"
+[[ $RC == 4 ]] || fail "init --shared of the agent's own directory gave exit $RC: $OUT"
+[[ $(stat -c '%a %G' "$WORK/home-$AGENT/mine") != *"$DATA"* ]] || fail "the agent's directory went to the data group"
+[[ -e $WORK/home-$AGENT/mine/desk.db ]] && fail "a desk was made in the agent's directory"
+
+step "1: what an agent learns about other teams' tickets"
+simulated() { as "$1" "$T" rules simulate --json | grep -o '"tickets": *[0-9]*' | grep -o '[0-9]*$'; }
+[[ $(simulated "$AGENT") -lt $(simulated "$ADMIN") ]] || fail "simulate counted tickets the agent may not see"
+printf 'From: wang@example.cn\nSubject: Re: [#%s] hi\nMessage-ID: <probe-1@x.example>\n\nPROBE\n' "$CN" >"$WORK/home-$LEAD/probe.eml"
+chown "$LEAD" "$WORK/home-$LEAD/probe.eml"
+try "$LEAD" "$T" import eml --dry-run "$WORK/home-$LEAD/probe.eml"
+grep -q "1 ticket(s) would be created, 0 repl" <<<"$OUT" || fail "dry run: $OUT"
+try "$LEAD" "$T" import eml "$WORK/home-$LEAD/probe.eml"
+grep -q "1 new ticket" <<<"$OUT" || fail "a supervisor's import wrote into another team's ticket: $OUT"
+as "$ADMIN" "$T" show "$CN" | grep -q PROBE && fail "the probe landed in cn's ticket"
+
 step "2: no command writes a desk file for the member, and no desk is started in its place"
 ID=$(as "$ADMIN" "$T" attachment add "$EU" /etc/hostname | grep -o '[0-9]\+' | head -n1)
 for out in "$DB" "$DB-wal" "$DESK/evil"; do

@@ -42,14 +42,18 @@ pub fn init_shared(
     s: &Session,
     io: &mut Streams<'_>,
 ) -> Result<()> {
-    if s.enforced {
-        // Only the system's desk: with the data group, any other directory
-        // would be set up (and chgrp'd) wherever the member pointed.
+    let dir = if s.enforced {
+        // Only the system's desk, by the path root wrote: with the data
+        // group, a directory named by the member could be swapped for
+        // another (a link raced in) between a check and its use.
         let system = s.system_db.as_deref().ok_or(Error::NoSystemDesk)?;
         if !crate::deskdir::same_place(dir, system) {
             return Err(Error::OtherDesk(dir.display().to_string()));
         }
-    }
+        system
+    } else {
+        dir
+    };
     let db = crate::deskdir::create_shared(dir, group)?;
     let (desk, _) = Desk::create(&db, &s.identity, s.clock.clone())?;
     // SQLite has made its -wal and -shm files now: give them the group's modes too.

@@ -28,10 +28,16 @@ pub fn run(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     }
     match Desk::open(&db, &s.identity, s.clock.clone()) {
         Ok((desk, _)) => desk_lines(&desk, s, &mut report)?,
-        Err(e) => report.push(Line::Problem {
-            what: e.message(cat),
-            fix: cat.t("doctor.fix_open").to_string(),
-        }),
+        Err(e) => {
+            let fix = match &e {
+                Error::UnsafeDeskFile(path) => cat.f("doctor.fix_unsafe", &[("path", path)]),
+                _ => cat.t("doctor.fix_open").to_string(),
+            };
+            report.push(Line::Problem {
+                what: e.message(cat),
+                fix,
+            })
+        }
     }
     let mut problems = 0;
     for l in &report {
@@ -92,6 +98,13 @@ fn file_line(finding: &FileFinding, s: &Session) -> Line {
         FileFinding::Foreign { path } => Line::Problem {
             what: cat.f("doctor.foreign_file", &[("path", &path.display())]),
             fix: cat.f("doctor.fix_foreign", &[("path", &path.display())]),
+        },
+        FileFinding::OpenDir { path, mode } => Line::Problem {
+            what: cat.f(
+                "doctor.open_dir",
+                &[("path", &path.display()), ("mode", &format!("{mode:o}"))],
+            ),
+            fix: format!("chmod o-rwx {}", path.display()),
         },
         FileFinding::PrivateOpen { path, mode } => Line::Problem {
             what: cat.f(

@@ -156,17 +156,22 @@ fn import_csv(
         file: name.clone(),
         problems,
     };
+    // The map first: a broken map is the problem to name, whatever the file.
+    let given = match map_file {
+        Some(p) => {
+            let text = userfile::read_text(p)?;
+            Some(mapping::parse_map(&text).map_err(|message| Error::Config {
+                file: p.display().to_string(),
+                message,
+            })?)
+        }
+        None => None,
+    };
     let bytes = read(file, userfile::TABLE_LIMIT)?;
     let table = csv::parse_as(&bytes, source.encoding)
         .map_err(|e| fail(vec![Problem::new(e.line, Issue::Csv(e.kind))]))?;
-    let map = match map_file {
-        Some(p) => {
-            let text = userfile::read_text(p)?;
-            mapping::parse_map(&text).map_err(|message| Error::Config {
-                file: p.display().to_string(),
-                message,
-            })?
-        }
+    let map = match given {
+        Some(map) => map,
         None => mapping::detect(&table.header),
     };
     let wrong: Vec<Problem> = mapping::check_map(&map, &table.header)
@@ -205,6 +210,16 @@ fn read_mbox(file: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             },
             MboxError::Io(e) => io_error(file, e),
         })?;
+    if messages.is_empty() {
+        // Bytes, but no "From " line: not a mailbox (an empty file is one).
+        let empty = userfile::read(file, 1).is_ok_and(|b| b.is_empty());
+        if !empty {
+            return Err(Error::Import {
+                file: file.display().to_string(),
+                problems: vec![Problem::new(0, Issue::Mail(mail::MailError::NotMail))],
+            });
+        }
+    }
     Ok(messages
         .into_iter()
         .enumerate()
@@ -325,10 +340,14 @@ fn import_messages(
         ..ImportReport::default()
     };
     if flags.dry_run {
-        report.planned = parsed
-            .iter()
-            .map(|(i, m, _)| (i + 1, m.subject.clone()))
-            .collect();
+        // What the import would do, message by message, as it would do it.
+        for (i, m, _) in &parsed {
+            match desk.plan_mail(m)? {
+                MailOutcome::Created { .. } => report.planned.push((i + 1, m.subject.clone())),
+                MailOutcome::Reply { ticket, .. } => report.replies.push(ticket),
+                MailOutcome::Duplicate => report.unchanged += 1,
+            }
+        }
         return Ok((report, Vec::new()));
     }
     let total = parsed.len();
@@ -370,6 +389,7 @@ fn print_report(
                 &[
                     ("file", &clean(file)),
                     ("count", &report.planned.len()),
+                    ("replies", &report.replies.len()),
                     ("unchanged", &report.unchanged),
                 ],
             ),

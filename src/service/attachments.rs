@@ -5,9 +5,7 @@
 //! (`tdesk mail set --attachment-limit`) keeps one huge file from filling
 //! the disk.
 
-use std::io::{Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
@@ -23,13 +21,6 @@ pub const LIMIT_SETTING: &str = "attachments.max_bytes";
 /// The limit when none is set: 25 MiB, what common mail services accept.
 pub const DEFAULT_LIMIT: u64 = 25 << 20;
 
-fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    }
-}
-
 impl Desk {
     /// The largest attachment the desk keeps, in bytes.
     pub fn attachment_limit(&self) -> Result<u64> {
@@ -41,71 +32,69 @@ impl Desk {
             .unwrap_or(DEFAULT_LIMIT))
     }
 
-    /// Where the desk keeps attachment bytes (beside its database).
-    pub fn attachments_dir(&self) -> Option<PathBuf> {
-        let db = self.path()?;
-        Some(db.parent().unwrap_or(Path::new(".")).join("attachments"))
-    }
-
     /// Stores `bytes` under their hash (once); returns the hash. Written to
-    /// a new file beside its place and renamed in; nothing is followed
-    /// through a link, and the directories get no rights for others.
+    /// a new file beside its place and renamed in. Every step below the
+    /// desk directory is opened relative to the one above it without
+    /// following links, so no link a member planted or swapped in (for a
+    /// file or a whole directory) is ever written through; the directories
+    /// get no rights for others.
     pub(super) fn store_blob(&self, bytes: &[u8]) -> Result<String> {
         let hash = hex(&Sha256::digest(bytes));
-        let Some(root) = self.attachments_dir() else {
+        let Some(fan) = self.blob_dir(&hash, true)? else {
             // An in-memory desk (tests) keeps the record only.
             return Ok(hash);
         };
-        let dir = root.join(&hash[..2]);
-        let path = dir.join(&hash);
-        if std::fs::symlink_metadata(&path).is_ok() {
+        if fan.has(&hash) {
             return Ok(hash);
         }
-        let desk_dir = root.parent().unwrap_or(Path::new("."));
-        for d in [&root, &dir] {
-            make_store_dir(d, crate::deskdir::subdir_mode(desk_dir))?;
-        }
-        let tmp = dir.join(format!(".{hash}.{}.part", std::process::id()));
-        let _ = std::fs::remove_file(&tmp);
-        let written = (|| {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .mode(crate::deskdir::file_mode(desk_dir))
-                .open(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            match std::fs::rename(&tmp, &path) {
+        let desk_dir = self.desk_dir().unwrap_or_else(|| PathBuf::from("."));
+        let tmp = format!(".{hash}.{}.part", std::process::id());
+        fan.remove(&tmp);
+        let placed = fan
+            .write_new(&tmp, bytes, crate::deskdir::file_mode(&desk_dir))
+            .and_then(|()| match fan.rename(&tmp, &hash) {
                 // Stored meanwhile by someone else (the sticky bit keeps
                 // their file theirs): the same bytes, by their hash.
-                Err(_) if std::fs::symlink_metadata(&path).is_ok() => Ok(()),
+                Err(_) if fan.has(&hash) => Ok(()),
                 other => other,
-            }
-        })();
-        let _ = std::fs::remove_file(&tmp);
-        written.map_err(|e| io_error(&path, e))?;
+            });
+        fan.remove(&tmp);
+        placed?;
         Ok(hash)
     }
 
+    /// The store's directory for `hash` (`attachments/ab`), opened step by
+    /// step without following links; made when `create`. `None` for an
+    /// in-memory desk.
+    fn blob_dir(&self, hash: &str, create: bool) -> Result<Option<crate::deskdir::DirHandle>> {
+        let Some(desk_dir) = self.desk_dir() else {
+            return Ok(None);
+        };
+        let mode = crate::deskdir::subdir_mode(&desk_dir);
+        let root = crate::deskdir::DirHandle::open(&desk_dir)?.subdir(
+            crate::deskdir::ATTACHMENTS_DIR,
+            mode,
+            create,
+        )?;
+        Ok(Some(root.subdir(&hash[..2], mode, create)?))
+    }
+
+    /// The directory the desk's database is in.
+    fn desk_dir(&self) -> Option<PathBuf> {
+        self.path().map(crate::deskdir::desk_dir)
+    }
+
     /// The bytes stored under `hash`: only a plain file, never through a
-    /// link, and only for a well-formed hash (a record from an import names
-    /// its own, which must not reach outside the store).
+    /// link at any step, and only for a well-formed hash (a record from an
+    /// import names its own, which must not reach outside the store).
     pub(super) fn read_blob(&self, hash: &str, id: i64) -> Result<Vec<u8>> {
-        let path = self.blob_path(hash).ok_or(Error::AttachmentNotFound(id))?;
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(&path)
-            .map_err(|e| io_error(&path, e))?;
-        let meta = file.metadata().map_err(|e| io_error(&path, e))?;
-        if !meta.file_type().is_file() {
-            return Err(Error::UnsafeDeskFile(path.display().to_string()));
+        if !crate::domain::is_sha256(hash) {
+            return Err(Error::AttachmentNotFound(id));
         }
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .map_err(|e| io_error(&path, e))?;
-        Ok(bytes)
+        match self.blob_dir(hash, false)? {
+            Some(fan) => fan.read_file(hash),
+            None => Err(Error::AttachmentNotFound(id)),
+        }
     }
 
     /// Refuses a file over the desk's attachment limit.
@@ -118,16 +107,6 @@ impl Desk {
             });
         }
         Ok(())
-    }
-
-    /// Where the bytes of `hash` live, if the desk is on disk and `hash`
-    /// is a SHA-256 in lower-case hex.
-    pub(super) fn blob_path(&self, hash: &str) -> Option<PathBuf> {
-        if !crate::domain::is_sha256(hash) {
-            return None;
-        }
-        let root = self.attachments_dir()?;
-        Some(root.join(&hash[..2]).join(hash))
     }
 
     /// A public reply or an internal note with files: the files are kept
@@ -231,34 +210,6 @@ impl Desk {
         self.require("action.mail_settings", Role::Admin)?;
         self.store
             .write(|w| w.set_setting(LIMIT_SETTING, &bytes.to_string()))
-    }
-}
-
-/// Makes a directory of the attachment store with `mode` (after the umask
-/// it may lack the group bits, so they are set again), unless it is there
-/// as a real directory; a link or file in its place is refused.
-fn make_store_dir(dir: &Path, mode: u32) -> Result<()> {
-    match std::fs::symlink_metadata(dir) {
-        Ok(m) if m.file_type().is_dir() => return Ok(()),
-        Ok(_) => return Err(Error::UnsafeDeskFile(dir.display().to_string())),
-        Err(_) => {}
-    }
-    match std::fs::DirBuilder::new().mode(mode).create(dir) {
-        Ok(()) => {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode));
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => make_store_dir_exists(dir),
-        Err(e) => Err(io_error(dir, e)),
-    }
-}
-
-/// Another process made it first: fine if it is a directory.
-fn make_store_dir_exists(dir: &Path) -> Result<()> {
-    match std::fs::symlink_metadata(dir) {
-        Ok(m) if m.file_type().is_dir() => Ok(()),
-        _ => Err(Error::UnsafeDeskFile(dir.display().to_string())),
     }
 }
 

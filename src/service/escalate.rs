@@ -25,7 +25,8 @@ pub struct Fired {
 }
 
 impl Desk {
-    /// Takes every escalation step that is due and not yet taken.
+    /// Takes every escalation step that is due and not yet taken; returns
+    /// those on tickets the member may see.
     pub fn sweep(&mut self) -> Result<Vec<Fired>> {
         self.me()?;
         self.run_idle_automations()?;
@@ -90,6 +91,10 @@ impl Desk {
                 }
             }
         }
+        // Every due step is taken, whoever sweeps (the desk's rule, not the
+        // member's act); the member hears only of the tickets they may see.
+        let reader = self.store.reader();
+        fired.retain(|f| self.visible_ticket(&reader, f.ticket).is_ok());
         Ok(fired)
     }
 

@@ -136,8 +136,20 @@ pub(super) fn queue_reply(
 impl Desk {
     pub fn mail_settings(&self) -> Result<MailSettings> {
         let r = self.store.reader();
-        let (waiting, failing) = r.mail_backlog()?;
-        let admin = self.me()?.role == Role::Admin;
+        let me = self.me()?;
+        let admin = me.role == Role::Admin;
+        // The backlog counts letters of tickets the member may see only.
+        let (waiting, failing) = if me.scope() == crate::domain::Scope::All {
+            r.mail_backlog()?
+        } else {
+            let mine: Vec<OutgoingMail> = r
+                .mail_unsent(10_000)?
+                .into_iter()
+                .filter(|m| self.visible_ticket(&r, m.ticket).is_ok())
+                .collect();
+            let failing = mine.iter().filter(|m| m.attempts > 0).count();
+            (mine.len() as i64, failing as i64)
+        };
         Ok(MailSettings {
             from: r.setting(FROM_SETTING)?,
             command: r.setting(COMMAND_SETTING)?.filter(|_| admin),

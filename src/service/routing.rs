@@ -237,9 +237,15 @@ impl Desk {
     }
 
     /// Open tickets per team and per agent right now (the live queue).
+    /// Open tickets per (team, agent), for the teams the member may see:
+    /// a team's supervisor sees their team and tickets of no team.
     pub fn load(&self) -> Result<Vec<(String, Option<String>, i64)>> {
-        self.require("action.load", Role::Supervisor)?;
+        let me = self.require("action.load", Role::Supervisor)?;
         let open = self.workflow.open_states();
-        self.store.reader().open_by_team_and_agent(&open)
+        let mut rows = self.store.reader().open_by_team_and_agent(&open)?;
+        if let crate::domain::Scope::Team(mine) = me.scope() {
+            rows.retain(|(team, _, _)| team.is_empty() || *team == mine);
+        }
+        Ok(rows)
     }
 }

@@ -87,6 +87,9 @@ impl Desk {
                 if let Some(from) = from {
                     query = self.parse_query(&format!("created:>={}", from.format("%Y-%m-%d")))?;
                 }
+                // Only the member's tickets: counts of the others would tell
+                // what hidden tickets say (a rule's words are a search).
+                let query = self.scoped(query)?;
                 let mut out = Vec::new();
                 for id in reader.ids(&query)? {
                     if let Some(t) = reader.ticket(id)? {

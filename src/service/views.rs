@@ -5,6 +5,11 @@ use crate::error::{Error, Result};
 
 use super::Desk;
 
+/// Longest view name (characters): it is a menu entry.
+const VIEW_NAME_MAX: usize = 80;
+/// Longest saved query (bytes).
+const VIEW_QUERY_MAX: usize = 4096;
+
 impl Desk {
     /// Built-in views, then shared ones, then the member's own.
     pub fn views(&self) -> Result<Vec<View>> {
@@ -36,6 +41,18 @@ impl Desk {
         };
         if view.name.trim().is_empty() {
             return Err(Error::Empty("field.view"));
+        }
+        if view.name.trim().chars().count() > VIEW_NAME_MAX {
+            return Err(Error::TooLong {
+                field: "field.view",
+                max: VIEW_NAME_MAX,
+            });
+        }
+        if view.query.len() > VIEW_QUERY_MAX {
+            return Err(Error::TooLong {
+                field: "field.query",
+                max: VIEW_QUERY_MAX,
+            });
         }
         if View::builtins().iter().any(|b| b.name == view.name.trim()) {
             return Err(Error::ViewExists(view.name.clone()));

@@ -46,6 +46,29 @@ struct Stored {
 }
 
 impl Desk {
+    /// What importing `msg` would do, writing nothing (for `--dry-run`).
+    pub fn plan_mail(&self, msg: &MailIn) -> Result<MailOutcome> {
+        self.require_import()?;
+        let reader = self.store.reader();
+        if reader.ticket_of_message(&msg.message_id)?.is_some() {
+            return Ok(MailOutcome::Duplicate);
+        }
+        let new_customer = reader
+            .customer_by_handle("email", &msg.from_address)?
+            .is_none()
+            && reader.customer_by_email(&msg.from_address)?.is_none();
+        Ok(match self.thread_of(msg)?.0 {
+            Some(ticket) => MailOutcome::Reply {
+                ticket,
+                new_customer,
+            },
+            None => MailOutcome::Created {
+                ticket: 0,
+                new_customer,
+            },
+        })
+    }
+
     /// Imports one message read from `raw`.
     pub fn import_mail(&mut self, msg: &MailIn, raw: &[u8]) -> Result<MailOutcome> {
         self.require_import()?;
@@ -197,7 +220,9 @@ impl Desk {
         let Some(id) = found else {
             return Ok((None, None));
         };
-        let Some(t) = reader.ticket(id)? else {
+        // A ticket the importing member may not see is a missing one to
+        // them: answering it must neither write into it nor tell it exists.
+        let Ok(t) = self.visible_ticket(&reader, id) else {
             return Ok((None, None));
         };
         if t.customer_id.is_some() && t.customer_id != sender {

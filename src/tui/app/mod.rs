@@ -78,6 +78,8 @@ pub struct DetailState {
     pub mail: Option<(i64, crate::tui::action::MailInfo)>,
     /// The ticket last asked for: an answer for any other is stale.
     pub wanted: Option<i64>,
+    /// A ticket whose reading failed (the status line says why).
+    pub failed: Option<i64>,
 }
 
 /// The message line at the bottom.
@@ -395,6 +397,7 @@ impl App {
             Action::ViewFailed { id, error } => {
                 // A ticket the cursor has left meanwhile says nothing.
                 if self.detail.wanted == Some(id) {
+                    self.detail.failed = Some(id);
                     return self.apply(Action::Failed(error));
                 }
                 Vec::new()

@@ -65,6 +65,7 @@ impl App {
         if self.detail.wanted != Some(id) {
             return;
         }
+        self.detail.failed = None;
         self.detail.clocks = view.clocks.map(|c| (id, c));
         self.detail.similar = Some((id, view.similar));
         self.detail.mail = Some((
