@@ -109,6 +109,69 @@ tui() {
     echo "$f50 $k50 $k99 $kmax $rss $r50 $r95 $rmax"
 }
 
+# layouts DB: the TUI at 80x24 and 200x60 (list and detail side by side), in
+# English and Chinese; each started 3 times (first full frame, median) and
+# driven once through j/k/Enter/Tab/1/2/3 in the list, the detail and the
+# board. Prints one line per layout:
+# "SIZE LANG first_ms key_p50 key_p99 key_max detail_p50 detail_p95"
+layouts() {
+    local db=$1 trace=$BENCH_DIR/trace.txt
+    local firsts=$BENCH_DIR/first.txt inputs=$BENCH_DIR/inputs.txt details=$BENCH_DIR/details.txt
+    for size in 80x24 200x60; do
+        for lang in en zh-CN; do
+            : >"$firsts"; : >"$inputs"; : >"$details"
+            for run in 1 2 3; do
+                rm -f "$trace"
+                tmux kill-session -t tdesk-bench 2>/dev/null || true
+                tmux new-session -d -s tdesk-bench -x "${size%x*}" -y "${size#*x}" \
+                    "TDESK_TRACE=$trace NO_COLOR=1 $BIN --lang $lang --db $db"
+                for _ in $(seq 200); do [[ -s $trace ]] && break; sleep 0.02; done
+                sleep 0.5
+                if [[ $run == 1 ]]; then
+                    local keys=()
+                    for _ in $(seq 30); do keys+=(j); done
+                    for _ in $(seq 10); do keys+=(k); done
+                    keys+=(Enter j j j j j k k k 1)
+                    for _ in $(seq 10); do keys+=(j); done
+                    keys+=(2 j j j j j k k l l h Enter 3 j k 1 Tab Tab Tab 2 3 1)
+                    for _ in $(seq 10); do keys+=(j); done
+                    for k in "${keys[@]}"; do
+                        tmux send-keys -t tdesk-bench "$k"
+                        sleep 0.05
+                    done
+                    sleep 0.3
+                fi
+                tmux send-keys -t tdesk-bench q
+                for _ in $(seq 200); do grep -q rss_kb "$trace" 2>/dev/null && break; sleep 0.02; done
+                awk '$1 == "first_frame" { print $2 }' "$trace" >>"$firsts"
+                if [[ $run == 1 ]]; then
+                    awk '$1 == "input" { print $3 }' "$trace" >>"$inputs"
+                    awk '$1 == "detail_ready" { print $2 }' "$trace" >>"$details"
+                fi
+            done
+            tmux kill-session -t tdesk-bench 2>/dev/null || true
+            read -r f50 _ _ _ < <(stats "$firsts")
+            read -r k50 _ k99 kmax < <(stats "$inputs")
+            read -r d50 d95 _ _ < <(stats "$details")
+            echo "$size $lang $f50 $k50 $k99 $kmax $d50 $d95"
+        done
+    done
+}
+
+# LAYOUTS_ONLY=1: only the per-layout TUI table (quick, for the README).
+if [[ -n ${LAYOUTS_ONLY:-} ]]; then
+    echo "| layout | tickets | first full frame | key → frame p50 / p99 / max | key → detail filled p50 / p95 |"
+    echo "|---|---|---|---|---|"
+    for n in $SIZES; do
+        echo "== $n tickets" >&2
+        db=$(desk "$n")
+        while read -r size lang f50 k50 k99 kmax d50 d95; do
+            echo "| $size $lang | $n | $f50 ms | $k50 / $k99 / $kmax ms | $d50 / $d95 ms |"
+        done < <(layouts "$db")
+    done
+    exit 0
+fi
+
 declare -A ROW
 add_row() { # key size value
     ROW[$1,$2]=$3
@@ -131,6 +194,11 @@ for n in $SIZES; do
     LABEL[ready]="… → frame with the new list rows, when they load in the background (views, grouping, jumps), p50 / p95 / max"
     add_row rss "$n" "$rss MB"
     LABEL[rss]="TUI peak resident memory"
+    while read -r size lang lf50 _ lk99 _ _ ld95; do
+        key="lay_${size}_${lang}"
+        add_row "$key" "$n" "$lf50 / $lk99 / $ld95 ms"
+        LABEL[$key]="TUI $size $lang: first full frame / key → frame p99 / key → detail filled p95"
+    done < <(layouts "$db")
 
     tmp=$BENCH_DIR/times.txt
     i=0

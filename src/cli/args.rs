@@ -315,6 +315,10 @@ pub struct CommentArgs {
     /// A file to send with the reply (repeatable); kept on the ticket.
     #[arg(long, value_name = "FILE")]
     pub attach: Vec<std::path::PathBuf>,
+    /// The reply was given on this channel (phone, chat, …): recorded, not
+    /// mailed, and the first response at once.
+    #[arg(long, value_name = "CHANNEL", conflicts_with = "internal")]
+    pub via: Option<String>,
 }
 
 #[derive(Debug, Args)]

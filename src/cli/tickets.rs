@@ -263,6 +263,7 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
     }
     let files = desk.attachments(t.id)?;
     let outgoing = desk.mail_queue(Some(t.id))?;
+    let ready = desk.mail_ready()?;
     let ticket_files: Vec<_> = files.iter().filter(|a| a.comment.is_none()).collect();
     if !ticket_files.is_empty() {
         line(io.out, "")?;
@@ -296,7 +297,10 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
             ),
         )?;
         if let Some(o) = outgoing.iter().find(|o| o.comment == c.id) {
-            line(io.out, &format!("    {}", mail_state(cat, o, &Local).0))?;
+            line(
+                io.out,
+                &format!("    {}", mail_state(cat, o, &Local, ready).0),
+            )?;
         }
         block(io.out, &c.body, "    ")?;
         for a in files.iter().filter(|a| a.comment == Some(c.id)) {
@@ -336,11 +340,20 @@ pub fn assign(desk: &mut Desk, a: AssignArgs, s: &Session, io: &mut Streams<'_>)
 pub fn comment(desk: &mut Desk, a: CommentArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let body = text_arg(&a.body, io)?;
     let files = crate::userfile::read_files(&a.attach, desk.attachment_limit()?)?;
-    let c = desk.comment_with_files(a.id.0, &body, a.internal, &files)?;
-    let key = if c.internal {
-        "cli.noted"
-    } else {
-        "cli.replied"
+    let kind = match (a.internal, &a.via) {
+        (true, _) => crate::domain::CommentKind::Note,
+        (false, Some(via)) => crate::domain::CommentKind::Given(
+            crate::domain::Channel::parse(via).map_err(Error::Invalid)?,
+        ),
+        (false, None) => crate::domain::CommentKind::Reply,
+    };
+    let (c, fate) = desk.post(a.id.0, &body, kind, &files)?;
+    let key = match (kind, fate) {
+        (crate::domain::CommentKind::Note, _) => "cli.noted",
+        (crate::domain::CommentKind::Given(_), _) => "cli.reply_given",
+        (_, crate::domain::MailFate::Queued) => "cli.reply_queued",
+        (_, crate::domain::MailFate::WaitingForSetUp) => "cli.reply_waiting",
+        (_, crate::domain::MailFate::NotByMail) => "cli.replied",
     };
     line(io.out, &s.cat.f(key, &[("id", &c.ticket)]))
 }

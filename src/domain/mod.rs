@@ -19,7 +19,7 @@ mod when;
 pub use access::Scope;
 pub use change::ChangeRecord;
 pub use channel::Channel;
-pub use comment::Comment;
+pub use comment::{Comment, CommentKind, MailFate};
 pub use customer::{Customer, NewCustomer, Tier};
 pub use event::{Event, EventKind, replay_status};
 pub use mail::{

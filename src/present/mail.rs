@@ -30,7 +30,12 @@ pub fn attachment_line(cat: &Catalog, a: &Attachment) -> String {
 }
 
 /// Where a reply's mail is, and whether that needs attention (it failed).
-pub fn mail_state<Tz: TimeZone>(cat: &Catalog, m: &OutgoingMail, tz: &Tz) -> (String, bool)
+pub fn mail_state<Tz: TimeZone>(
+    cat: &Catalog,
+    m: &OutgoingMail,
+    tz: &Tz,
+    ready: bool,
+) -> (String, bool)
 where
     Tz::Offset: std::fmt::Display,
 {
@@ -55,6 +60,8 @@ where
             ),
             true,
         ),
+        // Written before mail was set up: kept, and said so where it shows.
+        (None, None) if !ready => (cat.f("detail.mail_not_set_up", &[("to", &to)]), true),
         (None, None) => (cat.f("detail.mail_queued", &[("to", &to)]), false),
     }
 }
@@ -89,15 +96,15 @@ mod tests {
     #[test]
     fn failed_mail_needs_attention_and_names_the_error_safely() {
         let cat = Catalog::new(Lang::En);
-        let (text, alert) = mail_state(&cat, &mail(false, Some("msmtp: not found")), &Utc);
+        let (text, alert) = mail_state(&cat, &mail(false, Some("msmtp: not found")), &Utc, true);
         assert!(alert);
         assert!(text.contains("msmtp: not found"), "{text}");
         assert!(text.contains('2'), "{text}");
         assert!(!text.contains('\u{1b}'), "{text}");
-        let (sent, alert) = mail_state(&cat, &mail(true, None), &Utc);
+        let (sent, alert) = mail_state(&cat, &mail(true, None), &Utc, true);
         assert!(!alert);
         assert!(sent.contains("1970-01-01 00:00"), "{sent}");
-        let (queued, alert) = mail_state(&cat, &mail(false, None), &Utc);
+        let (queued, alert) = mail_state(&cat, &mail(false, None), &Utc, true);
         assert!(!alert && queued != sent);
     }
 }

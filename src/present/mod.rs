@@ -308,7 +308,13 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
         EventKind::Comment if e.field.as_deref() == Some(crate::domain::CUSTOMER_MESSAGE) => {
             cat.t("event.customer_message").to_string()
         }
-        EventKind::Comment => cat.t("event.reply").to_string(),
+        EventKind::Comment => match e.field.as_deref().and_then(|f| f.strip_prefix("reply:")) {
+            Some(channel) => cat.f(
+                "event.reply_given",
+                &[("channel", &cat.t(&format!("channel.{channel}")))],
+            ),
+            None => cat.t("event.reply").to_string(),
+        },
         EventKind::Accepted => match new {
             Some(r) => cat.f("event.accepted_rating", &[("rating", &or_dash(Some(r)))]),
             None => cat.t("event.accepted").to_string(),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::{Attachment, Role};
+use crate::domain::{Attachment, CommentKind, MailFate, Role};
 use crate::error::{Error, Result};
 use crate::interchange::mail::hex;
 use crate::store::NewAttachment;
@@ -120,6 +120,24 @@ impl Desk {
         internal: bool,
         files: &[(String, Vec<u8>)],
     ) -> Result<crate::domain::Comment> {
+        let kind = if internal {
+            CommentKind::Note
+        } else {
+            CommentKind::Reply
+        };
+        self.post(id, body, kind, files).map(|(c, _)| c)
+    }
+
+    /// Posts a comment of `kind` with files; returns it and what became of
+    /// it on its way to the customer (queued, or waiting for mail to be set
+    /// up — the member is told, the letter kept).
+    pub fn post(
+        &mut self,
+        id: i64,
+        body: &str,
+        kind: CommentKind,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<(crate::domain::Comment, MailFate)> {
         let mut stored = Vec::new();
         for (name, bytes) in files {
             self.check_attachment_size(bytes)?;
@@ -127,8 +145,9 @@ impl Desk {
             let mime = crate::domain::mime_for(&name).to_string();
             stored.push((name, mime, bytes.len() as u64, self.store_blob(bytes)?));
         }
+        let private = self.is_private();
         self.write_as("comment", &format!("#{id}"), |w, ctx| {
-            let c = ops::comment(w, ctx, id, body, internal)?;
+            let (c, queued) = ops::add_comment(w, ctx, id, body, kind)?;
             for (name, mime, size, hash) in &stored {
                 w.insert_attachment(&NewAttachment {
                     ticket: id,
@@ -140,7 +159,12 @@ impl Desk {
                     at: ctx.now,
                 })?;
             }
-            Ok(c)
+            let fate = match queued {
+                false => MailFate::NotByMail,
+                true if super::mail_out::mail_ready(&w.reader(), private)? => MailFate::Queued,
+                true => MailFate::WaitingForSetUp,
+            };
+            Ok((c, fate))
         })
     }
 

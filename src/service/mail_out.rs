@@ -88,21 +88,22 @@ pub fn plain_address(text: &str) -> bool {
 }
 
 /// Queues comment `comment` of `ticket` for the customer, when the ticket
-/// talks by mail. Called in the reply's own transaction.
+/// talks by mail — whatever the desk's mail set-up: a reply written before
+/// mail is set up waits in the queue and goes out once it is, instead of
+/// silently never. Called in the reply's own transaction; true when queued.
 pub(super) fn queue_reply(
     w: &mut Writer<'_>,
     ticket: &Ticket,
     comment: i64,
     now: DateTime<Utc>,
-) -> Result<()> {
-    let from = w.reader().setting(FROM_SETTING)?;
-    let by_mail = w.reader().has_mail(ticket.id)?
-        || (ticket.channel == crate::domain::Channel::Email && from.is_some());
+) -> Result<bool> {
+    let by_mail =
+        w.reader().has_mail(ticket.id)? || ticket.channel == crate::domain::Channel::Email;
     if !by_mail {
-        return Ok(());
+        return Ok(false);
     }
     let Some(customer) = ticket.customer_id else {
-        return Ok(());
+        return Ok(false);
     };
     let address = match w.reader().customer(customer)?.and_then(|c| c.email) {
         Some(a) => Some(a),
@@ -115,8 +116,9 @@ pub(super) fn queue_reply(
             .map(|(_, v)| v),
     };
     let Some(to) = address.filter(|a| plain_address(a)) else {
-        return Ok(());
+        return Ok(false);
     };
+    let from = w.reader().setting(FROM_SETTING)?;
     let domain = from
         .as_deref()
         .and_then(domain_of)
@@ -130,7 +132,13 @@ pub(super) fn queue_reply(
     );
     w.queue_mail(ticket.id, comment, &message_id, &to, now)?;
     w.record_message(&message_id, ticket.id, Some(comment), true, now)?;
-    Ok(())
+    Ok(true)
+}
+
+/// Whether the desk can send mail at all: a From address, and an account
+/// that sends (a named sender, or a personal desk's owner).
+pub(super) fn mail_ready(r: &crate::store::Reader<'_>, private: bool) -> Result<bool> {
+    Ok(r.setting(FROM_SETTING)?.is_some() && (private || r.setting(SENDER_SETTING)?.is_some()))
 }
 
 impl Desk {
@@ -159,6 +167,12 @@ impl Desk {
             waiting,
             failing,
         })
+    }
+
+    /// Whether the desk can send mail at all (see [`mail_ready`]): when it
+    /// cannot, queued replies say so wherever they are shown.
+    pub fn mail_ready(&self) -> Result<bool> {
+        mail_ready(&self.store.reader(), self.is_private())
     }
 
     /// Whether only this account can write the desk's data (see
@@ -313,10 +327,28 @@ impl Desk {
         Ok((files, None))
     }
 
-    /// Records that letter `id` went out.
+    /// Records that letter `id` went out. A reply counts as the ticket's
+    /// first response when the customer got it, not when it was written.
     pub fn mail_delivered(&mut self, id: i64) -> Result<()> {
-        let now = self.clock.now();
-        self.store.write(|w| w.mail_sent(id, now))
+        self.write_as("mail_sent", &id.to_string(), |w, ctx| {
+            w.mail_sent(id, ctx.now)?;
+            let Some(letter) = w.reader().outgoing_mail(id)? else {
+                return Ok(());
+            };
+            let ticket = super::ops::reload(w, letter.ticket)?;
+            let by_member = w
+                .reader()
+                .comment_author(letter.comment)?
+                .is_some_and(|a| super::ops::counts_as_response(&a));
+            if ticket.first_response_at.is_none() && by_member {
+                let update = crate::store::TicketUpdate {
+                    first_response_at: Some(Some(ctx.now)),
+                    ..Default::default()
+                };
+                super::ops::save(w, ctx, &ticket, &update)?;
+            }
+            Ok(())
+        })
     }
 
     /// Records a failed try; the next one waits longer.

@@ -250,6 +250,7 @@ impl Desk {
             similar: self.similar(id).unwrap_or_default(),
             attachments: self.attachments(id)?,
             outgoing: self.mail_queue(Some(id))?,
+            mail_ready: self.mail_ready()?,
             detail,
         })
     }
@@ -284,4 +285,6 @@ pub struct TicketView {
     pub similar: Vec<crate::domain::TicketRow>,
     pub attachments: Vec<crate::domain::Attachment>,
     pub outgoing: Vec<crate::domain::OutgoingMail>,
+    /// Whether the desk can send mail (queued replies say so when not).
+    pub mail_ready: bool,
 }

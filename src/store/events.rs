@@ -34,6 +34,17 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// Who wrote comment `id`.
+    pub fn comment_author(&self, id: i64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT author FROM comments WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
     /// The number of the newest event (events are numbered upwards).
     pub fn last_event_id(&self) -> Result<i64> {
         Ok(self

@@ -104,10 +104,10 @@ pub enum Action {
         generation: u64,
         counts: Vec<i64>,
     },
-    /// A write succeeded; `key` is the catalog key of the message.
+    /// A write to ticket `id` succeeded.
     Saved {
         id: i64,
-        key: &'static str,
+        kind: SavedKind,
     },
     /// Search results for the popup's query `generation`.
     SearchLoaded {
@@ -128,6 +128,52 @@ pub enum Action {
 pub struct MailInfo {
     pub attachments: Vec<crate::domain::Attachment>,
     pub outgoing: Vec<crate::domain::OutgoingMail>,
+    /// Whether the desk can send mail at all.
+    pub ready: bool,
+}
+
+/// Which write succeeded: what the status line says, and what follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavedKind {
+    Created,
+    Moved,
+    Assigned,
+    Unassigned,
+    /// An internal note, or a reply that does not go by mail.
+    Commented,
+    /// A reply queued for the desk's mail sender.
+    ReplyQueued,
+    /// A reply kept in the queue because mail is not set up.
+    ReplyWaiting,
+    Edited,
+    Accepted,
+    Merged,
+}
+
+impl SavedKind {
+    /// The catalog key of its status message.
+    pub fn key(self) -> &'static str {
+        match self {
+            SavedKind::Created => "status.created",
+            SavedKind::Moved => "status.moved",
+            SavedKind::Assigned => "status.assigned",
+            SavedKind::Unassigned => "status.unassigned",
+            SavedKind::Commented => "status.commented",
+            SavedKind::ReplyQueued => "status.reply_queued",
+            SavedKind::ReplyWaiting => "status.reply_waiting",
+            SavedKind::Edited => "status.edited",
+            SavedKind::Accepted => "status.accepted",
+            SavedKind::Merged => "status.merged",
+        }
+    }
+
+    /// Whether it posted a comment (the draft and its files are done with).
+    pub fn posted(self) -> bool {
+        matches!(
+            self,
+            SavedKind::Commented | SavedKind::ReplyQueued | SavedKind::ReplyWaiting
+        )
+    }
 }
 
 /// What a key press means; the keymap maps keys to these.

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::action::{Action, Effect, Job};
+use super::action::{Action, Effect, Job, SavedKind};
 use super::app::App;
 use super::worker::{self, Worker};
 use crate::service::Desk;
@@ -121,7 +121,7 @@ fn read_files(typed: &[String], desk_limit: u64) -> crate::error::Result<Vec<(St
 
 /// Runs one effect in line; returns the actions its result produces.
 pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
-    let saved = |id: i64, key: &'static str| Action::Saved { id, key };
+    let saved = |id: i64, kind: SavedKind| Action::Saved { id, kind };
     let result = match effect {
         Effect::LoadWindow {
             generation,
@@ -143,16 +143,16 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Undo(change) => desk.undo(change).map(|o| Action::Undone(Box::new(o))),
         Effect::Create(new) => desk
             .create_ticket(*new)
-            .map(|id| saved(id, "status.created")),
+            .map(|id| saved(id, SavedKind::Created)),
         Effect::Move { id, to, opts } => desk
             .move_ticket(id, &to, &opts)
-            .map(|t| saved(t.id, "status.moved")),
+            .map(|t| saved(t.id, SavedKind::Moved)),
         Effect::Assign { id, login, version } => {
             desk.assign(id, login.as_deref(), Some(version)).map(|t| {
                 let key = if t.assignee.is_some() {
-                    "status.assigned"
+                    SavedKind::Assigned
                 } else {
-                    "status.unassigned"
+                    SavedKind::Unassigned
                 };
                 saved(t.id, key)
             })
@@ -162,26 +162,40 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             body,
             internal,
             files,
-        } => desk
-            .attachment_limit()
-            .and_then(|limit| read_files(&files, limit))
-            .and_then(|files| desk.comment_with_files(id, &body, internal, &files))
-            .map(|c| saved(c.ticket, "status.commented")),
+        } => {
+            let kind = if internal {
+                crate::domain::CommentKind::Note
+            } else {
+                crate::domain::CommentKind::Reply
+            };
+            desk.attachment_limit()
+                .and_then(|limit| read_files(&files, limit))
+                .and_then(|files| desk.post(id, &body, kind, &files))
+                .map(|(c, fate)| {
+                    // A reply that cannot go out is said so where it was written.
+                    let key = match fate {
+                        crate::domain::MailFate::WaitingForSetUp => SavedKind::ReplyWaiting,
+                        crate::domain::MailFate::Queued => SavedKind::ReplyQueued,
+                        crate::domain::MailFate::NotByMail => SavedKind::Commented,
+                    };
+                    saved(c.ticket, key)
+                })
+        }
         Effect::Edit {
             id,
             changes,
             version,
         } => desk
             .edit(id, &changes, Some(version))
-            .map(|t| saved(t.id, "status.edited")),
+            .map(|t| saved(t.id, SavedKind::Edited)),
         Effect::Accept { id, version } => desk
             .accept(id, None, Some(version))
-            .map(|t| saved(t.id, "status.accepted")),
+            .map(|t| saved(t.id, SavedKind::Accepted)),
         Effect::LoadInbox => desk.inbox(false, 100).map(Action::InboxLoaded),
         Effect::LoadQueues => desk.load().map(Action::QueuesLoaded),
         Effect::Merge { src, dst } => desk
             .merge_tickets(src, dst)
-            .map(|t| saved(t.id, "status.merged")),
+            .map(|t| saved(t.id, SavedKind::Merged)),
         Effect::LoadCustomer(id) => desk
             .customer_of_ticket(id)
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),

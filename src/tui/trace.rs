@@ -27,6 +27,8 @@ pub struct Trace {
     pending: Option<(&'static str, Instant)>,
     /// When the input came that the list is still loading rows for.
     list_since: Option<Instant>,
+    /// When the input came that the detail pane is still loading for.
+    detail_since: Option<Instant>,
 }
 
 impl Trace {
@@ -42,6 +44,7 @@ impl Trace {
             first_frame: true,
             pending: None,
             list_since: None,
+            detail_since: None,
         }
     }
 
@@ -60,8 +63,9 @@ impl Trace {
     }
 
     /// A frame was drawn; `full` when it shows the list's first page,
-    /// `list_waiting` while the list waits for rows it asked for.
-    pub fn frame(&mut self, full: bool, list_waiting: bool) {
+    /// `list_waiting` while the list waits for rows it asked for,
+    /// `detail_waiting` while the detail pane waits for its ticket.
+    pub fn frame(&mut self, full: bool, list_waiting: bool, detail_waiting: bool) {
         let Some(out) = self.out.as_mut() else {
             return;
         };
@@ -75,6 +79,13 @@ impl Trace {
             if list_waiting {
                 self.list_since = Some(at);
             }
+            if detail_waiting {
+                self.detail_since = Some(at);
+            }
+        }
+        // The frame that fills the detail pane (beside the list, or opened).
+        if !detail_waiting && let Some(at) = self.detail_since.take() {
+            let _ = writeln!(out, "detail_ready {:.3}", ms(now - at));
         }
         // The frame that shows the rows an input asked for (a new view, a
         // filter, a jump): what the user waited for, beyond the first frame.

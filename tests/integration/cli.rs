@@ -470,3 +470,134 @@ fn completions_and_man_page_describe_the_real_commands() {
     let bad = s.tdesk(&["completions", "tcsh"]);
     assert_eq!(code(&bad), 2);
 }
+
+/// Runs `tdesk ARGS` and returns its standard output, asserting success.
+fn ok(s: &Scratch, args: &[&str]) -> String {
+    let out = s.tdesk(args);
+    assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn first_response(s: &Scratch, id: &str) -> serde_json::Value {
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(s, &["show", id, "--json"])).expect("json");
+    json["ticket"]["first_response_at"].clone()
+}
+
+#[test]
+fn a_reply_on_a_mail_ticket_without_mail_set_up_is_kept_and_said_not_sent() {
+    let s = Scratch::with_desk();
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "Parcel late",
+            "--customer",
+            "lena@example.de",
+            "--channel",
+            "email",
+        ],
+    );
+    let said = ok(&s, &["comment", "1", "--body", "We are on it."]);
+    assert!(
+        said.contains("NOT sent") && said.contains("tdesk mail set"),
+        "{said}"
+    );
+    // Kept in the queue, shown as not sent, and no response for the SLA yet.
+    assert!(ok(&s, &["mail", "queue", "1"]).contains("lena@example.de"));
+    let shown = ok(&s, &["show", "1"]);
+    assert!(
+        shown.contains("not sent") && shown.contains("mail is not set up"),
+        "{shown}"
+    );
+    assert!(
+        first_response(&s, "1").is_null(),
+        "an unsent reply answered nobody"
+    );
+    // Once mail is set up it goes out, and then it is the first response.
+    let sent = s.dir.path().join("sent.eml");
+    let command = format!("cat > {}", sent.display());
+    ok(
+        &s,
+        &[
+            "mail",
+            "set",
+            "--from",
+            "Shop <support@shop.example>",
+            "--command",
+            &command,
+        ],
+    );
+    assert!(ok(&s, &["comment", "1", "--body", "More soon."]).contains("queued"));
+    assert!(ok(&s, &["mail", "send"]).contains("2 sent"));
+    assert!(
+        std::fs::read_to_string(&sent)
+            .expect("sent")
+            .contains("To: lena@example.de")
+    );
+    assert!(
+        first_response(&s, "1").is_string(),
+        "answered when it went out"
+    );
+}
+
+#[test]
+fn a_reply_given_by_phone_is_a_response_at_once_and_not_mailed() {
+    let s = Scratch::with_desk();
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "Call me back",
+            "--customer",
+            "lena@example.de",
+            "--channel",
+            "email",
+        ],
+    );
+    let said = ok(
+        &s,
+        &[
+            "comment",
+            "1",
+            "--body",
+            "Called her: refund agreed.",
+            "--via",
+            "phone",
+        ],
+    );
+    assert!(said.contains("another channel"), "{said}");
+    assert!(first_response(&s, "1").is_string());
+    assert!(
+        !ok(&s, &["mail", "queue", "1"]).contains("lena@example.de"),
+        "not mailed"
+    );
+    assert!(
+        ok(&s, &["history", "1"]).contains("given by Phone"),
+        "the history says how"
+    );
+    let bad = s.tdesk(&["comment", "1", "--body", "x", "--via", "pigeon"]);
+    assert_eq!(code(&bad), 2, "{}", stderr(&bad));
+}
+
+#[test]
+fn an_automated_satisfaction_request_is_no_first_response() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "Wrong size", "--assignee", "me"]);
+    ok(&s, &["move", "1", "resolved", "--note", "Exchanged"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&s, &["show", "1", "--json"])).expect("json");
+    let authors: Vec<&str> = json["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .filter_map(|c| c["author"].as_str())
+        .collect();
+    assert!(
+        authors.iter().any(|a| a.starts_with("automation:")),
+        "{authors:?}"
+    );
+    assert!(json["ticket"]["first_response_at"].is_null(), "{json}");
+}

@@ -1,7 +1,7 @@
 //! Assigning, commenting, editing fields and recording the customer's acceptance.
 
 use crate::domain::{
-    Comment, EventKind, InvalidValue, Role, Ticket, TicketChanges, User, normalize_tag,
+    Comment, CommentKind, EventKind, InvalidValue, Role, Ticket, TicketChanges, User, normalize_tag,
 };
 use crate::error::{Error, Result};
 use crate::store::{TicketUpdate, Writer};
@@ -80,8 +80,7 @@ fn write_assignee(
     )
 }
 
-/// Adds a public reply or an internal note. The first public reply sets the
-/// first-response time.
+/// Adds a public reply or an internal note (see [`add_comment`]).
 pub fn comment(
     w: &mut Writer<'_>,
     ctx: &Ctx<'_>,
@@ -89,38 +88,77 @@ pub fn comment(
     body: &str,
     internal: bool,
 ) -> Result<Comment> {
+    let kind = if internal {
+        CommentKind::Note
+    } else {
+        CommentKind::Reply
+    };
+    add_comment(w, ctx, id, body, kind).map(|(c, _)| c)
+}
+
+/// Adds a comment; returns it and whether it was queued for mail. A
+/// member's reply that is not mailed is the first response at once; a
+/// mailed one when it goes out ([`Desk::mail_delivered`]); an automation's
+/// (a satisfaction request, say) never.
+pub fn add_comment(
+    w: &mut Writer<'_>,
+    ctx: &Ctx<'_>,
+    id: i64,
+    body: &str,
+    kind: CommentKind,
+) -> Result<(Comment, bool)> {
     let ticket = load(w, ctx, id, None)?;
     let body = body.trim_end();
     if body.trim().is_empty() {
         return Err(Error::Empty("field.comment"));
     }
     check_body("field.comment", body)?;
+    let internal = kind == CommentKind::Note;
     let cid = w.insert_comment(id, &ctx.actor.login, body, internal, ctx.now)?;
+    let queued = match kind {
+        CommentKind::Reply => super::super::mail_out::queue_reply(w, &ticket, cid, ctx.now)?,
+        CommentKind::Note | CommentKind::Given(_) => false,
+    };
     let mut update = TicketUpdate::default();
-    if !internal && ticket.first_response_at.is_none() {
+    if !internal
+        && !queued
+        && ticket.first_response_at.is_none()
+        && counts_as_response(&ctx.actor.login)
+    {
         update.first_response_at = Some(Some(ctx.now));
     }
     save(w, ctx, &ticket, &update)?;
-    if !internal {
-        super::super::mail_out::queue_reply(w, &ticket, cid, ctx.now)?;
-    }
-    let kind = if internal { "note" } else { "reply" };
+    let event = match kind {
+        CommentKind::Note => "note".to_string(),
+        CommentKind::Reply => "reply".to_string(),
+        CommentKind::Given(channel) => format!("reply:{}", channel.as_str()),
+    };
     ctx.log(
         w,
         id,
         EventKind::Comment,
-        Some(kind),
+        Some(&event),
         None,
         Some(&cid.to_string()),
     )?;
-    Ok(Comment {
-        id: cid,
-        ticket: id,
-        author: ctx.actor.login.clone(),
-        body: body.to_string(),
-        internal,
-        created_at: ctx.now,
-    })
+    Ok((
+        Comment {
+            id: cid,
+            ticket: id,
+            author: ctx.actor.login.clone(),
+            body: body.to_string(),
+            internal,
+            created_at: ctx.now,
+        },
+        queued,
+    ))
+}
+
+/// Whether a reply by `author` answers the customer for the SLA: a member's
+/// does; an automation's (a satisfaction request) does not, nor does a
+/// customer's own message.
+pub fn counts_as_response(author: &str) -> bool {
+    !author.starts_with("automation:") && !crate::domain::is_customer_author(author)
 }
 
 /// Applies plain field edits, logging one event per changed field.

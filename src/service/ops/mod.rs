@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 use crate::store::{NewEvent, TicketUpdate, Writer};
 use crate::workflow::Workflow;
 
-pub use change::{accept, assign, assign_plain, comment, edit, may_assign};
+pub use change::{
+    accept, add_comment, assign, assign_plain, comment, counts_as_response, edit, may_assign,
+};
 pub use create::{create, require_active_user, resolve_type};
 pub use transition::{MoveOptions, transition};
 

@@ -424,7 +424,7 @@ impl App {
                 self.view_counts(generation, counts);
                 Vec::new()
             }
-            Action::Saved { id, key } => self.saved(id, key),
+            Action::Saved { id, kind } => self.saved(id, kind),
             Action::Failed(err) => self.failed(err),
         }
     }
@@ -491,6 +491,13 @@ impl App {
             effects.push(Effect::LoadDetail(id));
         }
         effects
+    }
+
+    /// Whether the detail pane waits for the ticket it asked for.
+    pub fn detail_waiting(&self) -> bool {
+        self.detail.wanted.is_some()
+            && self.detail.wanted != self.detail_id()
+            && self.detail.failed != self.detail.wanted
     }
 
     pub fn detail_id(&self) -> Option<i64> {

@@ -5,30 +5,31 @@ use super::{App, Overlay, Pane, Status};
 use crate::domain::TicketDetail;
 use crate::error::Error;
 use crate::present::state_label;
-use crate::tui::action::Effect;
+use crate::tui::action::{Effect, SavedKind};
 
 impl App {
-    pub(super) fn saved(&mut self, id: i64, key: &'static str) -> Vec<Effect> {
+    pub(super) fn saved(&mut self, id: i64, kind: SavedKind) -> Vec<Effect> {
         if !matches!(
             self.overlay,
             Some(Overlay::Help { .. }) | Some(Overlay::Filter { .. })
         ) {
             self.overlay = None;
         }
-        if key == "status.commented" {
+        if kind.posted() {
             self.drafts.remove(&id);
             self.reply_files.remove(&id);
         }
         self.status = Some(Status {
-            text: self.cat.f(key, &[("id", &id)]),
-            error: false,
+            text: self.cat.f(kind.key(), &[("id", &id)]),
+            // A reply that cannot go out is not a plain success.
+            error: kind == SavedKind::ReplyWaiting,
         });
-        if key == "status.created" {
+        if kind == SavedKind::Created {
             self.prev_pane = self.pane;
             self.pane = Pane::Detail;
             self.detail.scroll = 0;
         }
-        let show_detail = self.pane == Pane::Detail || key == "status.created";
+        let show_detail = self.pane == Pane::Detail || kind == SavedKind::Created;
         self.reload(show_detail.then_some(id).or(self.detail_id()))
     }
 
@@ -73,6 +74,7 @@ impl App {
             crate::tui::action::MailInfo {
                 attachments: view.attachments,
                 outgoing: view.outgoing,
+                ready: view.mail_ready,
             },
         ));
         self.detail_loaded(view.detail);

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::i18n::Lang;
 use crate::service::BoardColumn;
 use crate::tui::action::Action;
-use crate::tui::action::Job;
+use crate::tui::action::{Job, SavedKind};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::workflow::{MoveRefused, Refusal, Requirement};
@@ -174,7 +174,7 @@ fn move_menu_lists_allowed_states_and_asks_for_a_resolution_note() {
     assert_eq!(opts.expected_version, Some(3));
     app.update(Action::Saved {
         id: 5,
-        key: "status.moved",
+        kind: SavedKind::Moved,
     });
     assert!(app.overlay.is_none(), "the prompt closes once saved");
 }
@@ -232,7 +232,7 @@ fn an_unsent_comment_is_kept_as_a_draft() {
     );
     app.update(Action::Saved {
         id: 5,
-        key: "status.commented",
+        kind: SavedKind::Commented,
     });
     assert!(app.drafts.is_empty(), "sent drafts are forgotten");
 }
@@ -322,7 +322,7 @@ fn ctrl_o_attaches_files_to_the_reply_keeping_its_text_and_kind() {
     );
     app.update(Action::Saved {
         id: 5,
-        key: "status.commented",
+        kind: SavedKind::Commented,
     });
     assert!(app.reply_files.is_empty(), "sent files are forgotten");
 }
@@ -664,6 +664,7 @@ fn view_of(id: i64) -> crate::service::TicketView {
         similar: Vec::new(),
         attachments: Vec::new(),
         outgoing: Vec::new(),
+        mail_ready: true,
     }
 }
 

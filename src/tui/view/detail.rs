@@ -273,7 +273,8 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         ]));
         let outgoing = mail.and_then(|m| m.outgoing.iter().find(|o| o.comment == c.id));
         if let Some(o) = outgoing {
-            let (text, alert) = mail_state(cat, o, &app.tz);
+            let ready = mail.is_none_or(|m| m.ready);
+            let (text, alert) = mail_state(cat, o, &app.tz, ready);
             let style = if alert {
                 app.theme.error
             } else {
