@@ -117,9 +117,11 @@ impl Harness {
         self.runner.busy()
     }
 
-    /// Waits until the worker has answered everything asked of it.
+    /// Waits until the worker has answered everything asked of it (at
+    /// most 10 s: a result that never comes fails the test, not hangs it).
     pub fn settle(&mut self) {
-        while self.drain() {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.drain() && std::time::Instant::now() < until {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
     }

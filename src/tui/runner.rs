@@ -96,6 +96,7 @@ impl Runner {
             .lists
             .as_mut()
             .and_then(Worker::try_recv)
+            .or_else(|| self.details.as_mut().and_then(Worker::try_recv))
             .or_else(|| self.worker.as_mut().and_then(Worker::try_recv))
         {
             any = true;

@@ -494,6 +494,37 @@ fn list_pages_load_off_the_input_path_and_old_rows_wait_dimmed() {
 }
 
 #[test]
+fn the_detail_beside_the_list_loads_off_the_input_path() {
+    let (_dir, desk, _) = disk_desk(300, 9);
+    let mut h =
+        Harness::with_worker(desk, Catalog::new(Lang::En), (200, 60), now()).expect("harness");
+    h.settle();
+    let first = h.app.list.selected_row().map(|r| r.id).expect("a row");
+    assert_eq!(h.app.detail_id(), Some(first), "the preview arrived");
+    // A key answers at once with what the row knows; the rest follows.
+    h.press("j");
+    let next = h.app.list.selected_row().expect("a row").clone();
+    assert_eq!(h.app.detail.wanted, Some(next.id));
+    let screen = h.render();
+    assert!(screen.contains(&format!("#{}", next.id)), "{screen}");
+    h.settle();
+    assert_eq!(
+        h.app.detail_id(),
+        Some(next.id),
+        "filled in from the worker"
+    );
+    assert!(!h.app.detail_waiting());
+    // Many keys in a row: the last ticket wins, nothing stale stays.
+    h.press("j j j j j k");
+    h.settle();
+    assert_eq!(
+        h.app.detail_id(),
+        h.app.list.selected_row().map(|r| r.id),
+        "the preview shows the row under the cursor"
+    );
+}
+
+#[test]
 fn another_agents_write_reloads_in_place_keeping_cursor_and_typing() {
     use tdesk::tui::action::Action;
     let (dir, desk, clock) = disk_desk(40, 6);
