@@ -714,3 +714,39 @@ fn undo_restores_fields_tags_and_retracts_comments() {
     );
     desk.check_search_index().expect("index still exact");
 }
+
+/// Every query the detail pane's read runs is bounded by an index: with the
+/// planner told the desk holds a million tickets, no step of any plan reads
+/// a whole big table (or a whole index of one).
+#[test]
+fn the_detail_pane_reads_only_index_ranges_at_a_million_tickets() {
+    let (mut desk, _) = desk();
+    desk.load_demo(300, 7).expect("demo");
+    // A ticket with a customer, a conversation and a mailed reply.
+    let id = (1..=300)
+        .find(|&i| {
+            desk.detail(i)
+                .is_ok_and(|d| d.customer.is_some() && !d.comments.is_empty())
+        })
+        .expect("a ticket with a customer and comments");
+    desk.store.pretend_size(1_000_000).expect("stats");
+    let seen = desk.store.record_statements();
+    let view = desk.ticket_view(id).expect("view");
+    assert_eq!(view.detail.ticket.id, id);
+    let statements: Vec<String> = seen.lock().expect("lock").clone();
+    assert!(statements.len() > 5, "{statements:?}");
+    let big = [
+        "tickets", "t", "comments", "events", "attachments", "outbox", "mail_messages",
+        "notifications", "ticket_tags", "customers", "c", "customer_handles", "customer_orders",
+    ];
+    let mut scans = Vec::new();
+    for sql in statements.iter().filter(|s| !s.starts_with("--")) {
+        for step in desk.store.plan(sql).expect("plan") {
+            let mut words = step.split_whitespace();
+            if words.next() == Some("SCAN") && words.next().is_some_and(|t| big.contains(&t)) {
+                scans.push(format!("{step}   <- {sql}"));
+            }
+        }
+    }
+    assert!(scans.is_empty(), "whole-table reads:\n{}", scans.join("\n"));
+}

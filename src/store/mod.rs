@@ -351,5 +351,57 @@ impl Writer<'_> {
     }
 }
 
+/// Tools for tests that check how SQLite runs the desk's queries.
+#[cfg(test)]
+impl Store {
+    /// From now on, every statement this connection runs is recorded.
+    pub(crate) fn record_statements(&mut self) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+        use rusqlite::trace::{TraceEvent, TraceEventCodes};
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let _ = self.conn.trace_v2(
+            TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(move |e: TraceEvent<'_>| {
+                if let TraceEvent::Stmt(stmt, _) = e
+                    && let Ok(mut all) = sink.lock()
+                {
+                    all.push(stmt.sql().into_owned());
+                }
+            }),
+        );
+        seen
+    }
+
+    /// Makes the planner believe the desk holds `tickets` tickets (with
+    /// comments, events and the rest in proportion), as `ANALYZE` would
+    /// report for a desk that size: plans are then those of a big desk.
+    pub(crate) fn pretend_size(&mut self, tickets: i64) -> Result<()> {
+        self.conn.execute_batch("ANALYZE")?;
+        self.conn.execute(
+            "UPDATE sqlite_stat1 SET stat = ?1 || substr(stat, instr(stat, ' ')) \
+             WHERE tbl IN ('tickets', 'comments', 'events', 'attachments', 'outbox', \
+                           'mail_messages', 'notifications', 'ticket_tags')",
+            [tickets * 3],
+        )?;
+        self.conn.execute_batch("ANALYZE sqlite_schema")?;
+        Ok(())
+    }
+
+    /// SQLite's plan for `sql`, one line per step.
+    pub(crate) fn plan(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        // Parameters only pick values, not the plan's shape: NULL will do.
+        for i in 1..=stmt.parameter_count() {
+            stmt.raw_bind_parameter(i, rusqlite::types::Null)?;
+        }
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(r.get::<_, String>(3)?);
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests;
