@@ -174,6 +174,11 @@ pub enum Error {
     NotMailSender(Option<String>),
     /// A team desk keeps no mail command.
     MailCommandNotInDesk,
+    /// The desk names this account its mail sender, but the account did
+    /// not agree to send in its own (or the system) config.
+    SenderNotAgreed(String),
+    /// Enforced mode: the system config names another login as the desk's admin.
+    NotTheAdmin(String),
     /// A team desk's mail command must name its program by absolute path.
     MailCommandNotAbsolute(String),
     /// No outgoing letter with that number (on a ticket the member may see).
@@ -234,6 +239,8 @@ impl Error {
             | Error::UnsafeToOpen { .. }
             | Error::OtherDesk(_)
             | Error::NotMailSender(_)
+            | Error::SenderNotAgreed(_)
+            | Error::NotTheAdmin(_)
             | Error::DeskFileNamed(_)
             | Error::DeskDirNotReady(_)
             | Error::MailCommandNotInDesk => 4,
@@ -421,6 +428,8 @@ impl Error {
             }
             Error::NotMailSender(None) => cat.t("error.no_mail_sender").to_string(),
             Error::MailCommandNotInDesk => cat.t("error.mail_command_not_in_desk").to_string(),
+            Error::SenderNotAgreed(login) => cat.f("error.sender_not_agreed", &[("login", login)]),
+            Error::NotTheAdmin(login) => cat.f("error.not_the_admin", &[("login", login)]),
             Error::MailCommandNotAbsolute(command) => {
                 cat.f("error.mail_command_not_absolute", &[("command", command)])
             }

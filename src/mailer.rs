@@ -29,13 +29,32 @@ pub struct Sent {
     pub failed: usize,
 }
 
-/// The mail commands the sending account's configs name.
+/// What the sending account's configs say about mail: the commands, and
+/// whether the account agreed to send (outside the desk, which other
+/// members can change).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MailCommands {
     /// `mail_command` of /etc/tdesk/config.toml.
     pub system: Option<String>,
     /// `mail_command` of the account's own config.
     pub own: Option<String>,
+    /// `mail_sender` of /etc/tdesk/config.toml: the login root lets send.
+    pub system_sender: Option<String>,
+    /// `mail_sender` of the account's own config: its own login, to agree.
+    pub own_sender: Option<String>,
+}
+
+/// Whether this account agreed, outside the desk, to send the desk's mail:
+/// on a team desk the desk's own setting (`mail set --sender`) only names
+/// an account, which must also say so itself (`mail_sender = "LOGIN"` in
+/// its config) or be named by root (in /etc/tdesk/config.toml). Otherwise
+/// any member who can write the desk could make another member's account
+/// send mail — through that account's mail program and credentials.
+pub fn agreed(desk: &Desk, commands: &MailCommands) -> bool {
+    let me = Some(desk.login());
+    desk.is_private()
+        || commands.system_sender.as_deref() == me
+        || commands.own_sender.as_deref() == me
 }
 
 /// Where the command in force comes from.
@@ -70,6 +89,9 @@ pub fn command(desk: &Desk, commands: &MailCommands) -> Result<Option<(String, C
 /// due letter is marked failed with that reason (and kept).
 pub fn send_due(desk: &mut Desk, commands: &MailCommands) -> Result<Sent> {
     desk.require_mail_sender()?;
+    if !agreed(desk, commands) {
+        return Err(Error::SenderNotAgreed(desk.login().to_string()));
+    }
     let command = command(desk, commands)?.map(|(c, _)| c);
     let settings = desk.mail_settings()?;
     let mut done = Sent::default();

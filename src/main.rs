@@ -59,6 +59,8 @@ fn main() -> ExitCode {
         env_db: std::env::var_os("TDESK_DB").map(Into::into),
         system_db: system.db.clone(),
         system_mail_command: system.mail_command.clone(),
+        system_mail_sender: system.mail_sender.clone(),
+        system_admin: system.admin.clone(),
         enforced: tdesk::privilege::enforced(),
         width,
     };

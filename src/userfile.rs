@@ -320,6 +320,7 @@ pub fn read_files(paths: &[PathBuf], limit: u64) -> Result<Vec<(String, Vec<u8>)
 pub fn private_copy(name: &str, bytes: &[u8]) -> Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
     let base = std::env::temp_dir();
+    forget_old_copies(&base);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -339,6 +340,32 @@ pub fn private_copy(name: &str, bytes: &[u8]) -> Result<PathBuf> {
         }
     }
     Err(Error::FileExists(base.display().to_string()))
+}
+
+/// Private copies start with this in the temporary directory.
+const COPY_PREFIX: &str = "tdesk-open-";
+
+/// Removes the member's private copies older than a day: the programs
+/// they were opened with are long done with them, and customers' files
+/// should not pile up in the temporary directory.
+fn forget_old_copies(base: &Path) {
+    let day = std::time::Duration::from_secs(24 * 3600);
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let _ = as_member(|| {
+        for entry in std::fs::read_dir(base)?.flatten() {
+            let old_copy = entry.file_name().to_string_lossy().starts_with(COPY_PREFIX)
+                && std::fs::symlink_metadata(entry.path()).is_ok_and(|m| {
+                    m.file_type().is_dir()
+                        && m.uid() == me
+                        && m.modified().ok().and_then(|t| t.elapsed().ok()) > Some(day)
+                });
+            if old_copy {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        Ok(())
+    });
 }
 
 /// Writes `bytes` to `target` whole (see [`create`]).

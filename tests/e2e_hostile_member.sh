@@ -68,7 +68,11 @@ size() { stat -c %s "$1"; }
 # ---------------------------------------------------------------- enforced
 step "enforced mode: tdesk setgid to $DATA, members not in it"
 DESK=$WORK/desk
-"$T" install-setgid --group "$DATA" --desk "$DESK" --apply >/dev/null || fail "install-setgid --apply"
+"$T" install-setgid --group "$DATA" --desk "$DESK" --admin "$ADMIN" --apply >/dev/null \
+    || fail "install-setgid --apply"
+# Only the admin root named creates the desk, not whoever comes first.
+try "$AGENT" "$T" init --shared "$DESK" --group "$DATA"
+[[ $RC == 4 ]] || fail "another account created the enforced desk: $OUT"
 as "$ADMIN" "$T" init --shared "$DESK" --group "$DATA" >/dev/null || fail "admin init"
 as "$ADMIN" "$T" user add "$AGENT" --role agent --team eu >/dev/null
 as "$ADMIN" "$T" user add "$OTHER" --role agent --team cn >/dev/null
@@ -175,6 +179,10 @@ printf '#!/bin/sh\ncat >> %s/sent.txt\n' "$WORK" >"$WORK/bin/capture"
 chmod 755 "$WORK/bin/capture"
 touch "$WORK/sent.txt"; chown "$MAILER" "$WORK/sent.txt"
 printf 'db = "%s"\nmail_command = "%s/bin/capture"\n' "$DESK" "$WORK" >"$CONFIG"
+# Named by the desk, but the account has not agreed to send: nothing goes.
+try "$MAILER" "$T" mail send
+[[ $RC == 4 ]] || fail "the named sender sent without agreeing: $OUT"
+printf 'db = "%s"\nmail_command = "%s/bin/capture"\nmail_sender = "%s"\n' "$DESK" "$WORK" "$MAILER" >"$CONFIG"
 try "$AGENT" "$T" mail send
 [[ $RC == 4 ]] || fail "an agent sent with the system command: $OUT"
 grep -q "$MAILER" <<<"$OUT" || fail "the refusal does not name the sender: $OUT"
@@ -231,7 +239,13 @@ grep -qx "alias ll='ls -l'" "$VICTIM_FILE" || fail "the victim's file was writte
 try "$ADMIN" "$T" --db "$TDESK" doctor
 grep -q "desk.db-presence is a link" <<<"$OUT" || fail "doctor did not report the link: $OUT"
 
-step "3/4 (trusted): a command written into the desk with sqlite3 runs nowhere"
+step "3/4 (trusted): a command or a sender written into the desk with sqlite3 runs nowhere"
+# The victim has a mail program of their own (for a personal desk).
+printf '#!/bin/sh\ncat > %s/victim-sent.txt\n' "$WORK/home-$OTHER" >"$WORK/bin/victim-mail"
+chmod 755 "$WORK/bin/victim-mail"
+mkdir -p "$WORK/home-$OTHER/.config/tdesk"
+printf 'mail_command = "%s/bin/victim-mail"\n' "$WORK" >"$WORK/home-$OTHER/.config/tdesk/config.toml"
+chown -R "$OTHER" "$WORK/home-$OTHER/.config"
 as "$AGENT" python3 - "$TDESK/desk.db" "$OTHER" "$WORK" <<'PY' || fail "the group member could not write the desk"
 import sqlite3, sys
 db, victim, work = sys.argv[1:4]
@@ -242,11 +256,14 @@ c.commit()
 PY
 try "$OTHER" "$T" --db "$TDESK" mail send
 [[ -e $WORK/owned ]] && fail "the victim's mail send ran the planted command"
+[[ -e $WORK/home-$OTHER/victim-sent.txt ]] && fail "a planted sender made the victim's account send"
+grep -q "has not agreed" <<<"$OUT" || fail "the victim was not told why nothing was sent: $OUT"
 # And their open TUI (which sends every 15 s when it is the sender's).
 as "$OTHER" tmux -L "tdh$TAG" new-session -d -x 100 -y 30 "$T --db $TDESK; sleep 30"
 sleep 17
 as "$OTHER" tmux -L "tdh$TAG" kill-server 2>/dev/null || true
 [[ -e $WORK/owned ]] && fail "the victim's TUI ran the planted command"
+[[ -e $WORK/home-$OTHER/victim-sent.txt ]] && fail "a planted sender made the victim's TUI send"
 try "$AGENT" "$T" --db "$TDESK" mail send
 [[ $RC == 4 ]] || fail "a non-sender's mail send gave exit $RC: $OUT"
 

@@ -40,7 +40,7 @@ for u in "$ADMIN" "$MEMBER"; do
 done
 as() { local u=$1; shift; runuser -u "$u" -- env HOME="$WORK/home-$u" LANG=C NO_COLOR=1 "$@"; }
 
-"$WORK/bin/tdesk" install-setgid --group "$GROUP" --desk "$WORK/desk" --apply >/dev/null \
+"$WORK/bin/tdesk" install-setgid --group "$GROUP" --desk "$WORK/desk" --admin "$ADMIN" --apply >/dev/null \
     || fail "install-setgid --apply"
 [[ $(stat -c %a "$WORK/bin/tdesk") == 2755 ]] || fail "binary is not setgid"
 [[ $(stat -c %a "$WORK/desk") == 3770 ]] || fail "desk directory is not 3770"

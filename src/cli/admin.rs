@@ -50,6 +50,12 @@ pub fn init_shared(
         if !crate::deskdir::same_place(dir, system) {
             return Err(Error::OtherDesk(dir.display().to_string()));
         }
+        // Only the admin root named: the first to run `init` would be it.
+        if s.system_admin.as_deref() != Some(s.identity.login.as_str()) {
+            return Err(Error::NotTheAdmin(
+                s.system_admin.clone().unwrap_or_else(|| "LOGIN".into()),
+            ));
+        }
         system
     } else {
         dir

@@ -49,6 +49,10 @@ pub enum Command {
         /// The team desk's directory.
         #[arg(long, value_name = "DIR")]
         desk: PathBuf,
+        /// The account that creates the desk and becomes its admin (only
+        /// it may run `tdesk init --shared`).
+        #[arg(long, value_name = "LOGIN")]
+        admin: String,
         /// Do it (needs root) instead of printing the steps.
         #[arg(long)]
         apply: bool,

@@ -23,10 +23,24 @@ pub fn run(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
         return Err(Error::NoDesk(db.display().to_string()));
     }
     let mut report = Vec::new();
-    for finding in check_files(&db)? {
-        report.push(file_line(&finding, s));
+    // The files as they are, before opening the desk adds its WAL.
+    let files = check_files(&db)?;
+    let opened = Desk::open(&db, &s.identity, s.clock.clone());
+    // In enforced mode the directory is closed to members: only an admin
+    // sees what is in it (names of files included), through doctor.
+    let admin = opened
+        .as_ref()
+        .ok()
+        .and_then(|(d, _)| d.me().ok())
+        .is_some_and(|me| me.role == crate::domain::Role::Admin);
+    if s.enforced && !admin {
+        report.push(Line::Ok(cat.t("doctor.files_admin_only").to_string()));
+    } else {
+        for finding in &files {
+            report.push(file_line(finding, s));
+        }
     }
-    match Desk::open(&db, &s.identity, s.clock.clone()) {
+    match opened {
         Ok((desk, _)) => desk_lines(&desk, s, &mut report)?,
         Err(e) => {
             let fix = match &e {

@@ -18,6 +18,7 @@ const SETGID_BIN_MODE: u32 = 0o2755;
 pub fn setgid(
     group: &str,
     desk: &Path,
+    admin: &str,
     apply: bool,
     s: &Session,
     io: &mut Streams<'_>,
@@ -32,7 +33,7 @@ pub fn setgid(
         ),
         format!("install -d -o root -g {group} -m 3770 {}", desk.display()),
         format!(
-            "mkdir -p /etc/tdesk && printf 'db = \"{}\"\\n' > {SYSTEM_CONFIG}",
+            "mkdir -p /etc/tdesk && printf 'db = \"{}\"\\nadmin = \"{admin}\"\\n' > {SYSTEM_CONFIG}",
             desk.display()
         ),
     ];
@@ -67,7 +68,7 @@ pub fn setgid(
     std::os::unix::fs::chown(desk, Some(0), Some(gid)).map_err(|e| io_error(desk, e))?;
     std::fs::set_permissions(desk, std::fs::Permissions::from_mode(SHARED_DIR_MODE))
         .map_err(|e| io_error(desk, e))?;
-    write_system_config(desk)?;
+    write_system_config(desk, admin)?;
     line(
         io.out,
         &s.cat.f(
@@ -79,17 +80,24 @@ pub fn setgid(
     line(io.out, s.cat.t("install.warning"))
 }
 
-/// Sets `db` in the system config, keeping whatever else it holds.
-fn write_system_config(desk: &Path) -> Result<()> {
+/// Sets `db` and `admin` in the system config, keeping whatever else it
+/// holds: only that login may create the enforced desk (whoever ran
+/// `init` first would otherwise be its admin).
+fn write_system_config(desk: &Path, admin: &str) -> Result<()> {
     let path = Path::new(SYSTEM_CONFIG);
     let old = std::fs::read_to_string(path).unwrap_or_default();
-    let db = format!("db = {:?}", desk.display().to_string());
+    let key = |l: &str, k: &str| {
+        let l = l.trim_start();
+        l.strip_prefix(k)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
     let mut lines: Vec<String> = old
         .lines()
-        .filter(|l| !l.trim_start().starts_with("db ") && !l.trim_start().starts_with("db="))
+        .filter(|l| !key(l, "db") && !key(l, "admin"))
         .map(String::from)
         .collect();
-    lines.insert(0, db);
+    lines.insert(0, format!("admin = {admin:?}"));
+    lines.insert(0, format!("db = {:?}", desk.display().to_string()));
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     }

@@ -42,6 +42,10 @@ pub struct Session {
     pub system_db: Option<PathBuf>,
     /// The mail command of the system config, if any.
     pub system_mail_command: Option<String>,
+    /// The account the system config lets send the desk's mail, if any.
+    pub system_mail_sender: Option<String>,
+    /// The account the system config names as the enforced desk's admin.
+    pub system_admin: Option<String>,
     /// Enforced team mode (installed setgid): only the system config names the desk.
     pub enforced: bool,
     /// Terminal width when standard output is a terminal (tables shrink to fit).
@@ -54,6 +58,8 @@ impl Session {
         crate::mailer::MailCommands {
             system: self.system_mail_command.clone(),
             own: self.config.mail_command.clone(),
+            system_sender: self.system_mail_sender.clone(),
+            own_sender: self.config.mail_sender.clone(),
         }
     }
 }
@@ -93,9 +99,12 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
             None => admin::init(&cli, s, io),
         },
         Some(Command::Doctor) => doctor::run(&cli, s, io),
-        Some(Command::InstallSetgid { group, desk, apply }) => {
-            install::setgid(&group, &desk, apply, s, io)
-        }
+        Some(Command::InstallSetgid {
+            group,
+            desk,
+            admin,
+            apply,
+        }) => install::setgid(&group, &desk, &admin, apply, s, io),
         Some(Command::Config(c)) => setup::config(c, s, io),
         Some(Command::Completions { shell }) => setup::completions(shell, io),
         Some(Command::Man) => setup::man(io),

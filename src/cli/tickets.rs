@@ -478,16 +478,8 @@ pub fn undo(desk: &mut Desk, change: Option<i64>, s: &Session, io: &mut Streams<
             &[("change", &out.undone.id), ("count", &out.reverted.len())],
         ),
     )?;
-    for (id, by, at) in &out.refused {
-        let msg = if by.is_empty() {
-            cat.f("cli.undo_refused_engine", &[("id", id)])
-        } else {
-            cat.f(
-                "cli.undo_refused",
-                &[("id", id), ("by", by), ("at", &local_time(*at, &Local))],
-            )
-        };
-        line(io.err, &msg)?;
+    for (id, why) in &out.refused {
+        line(io.err, &crate::present::undo_refusal(cat, *id, why, &Local))?;
     }
     if out.reverted.is_empty() && !out.refused.is_empty() {
         return Err(Error::UndoRefused);

@@ -59,6 +59,13 @@ pub struct Config {
     /// system config or the sending account's own config, never from the
     /// desk, which other members can change (see `tdesk mail`).
     pub mail_command: Option<String>,
+    /// The account that sends a team desk's mail agrees to: in its own
+    /// config, its own login; in the system config, the login root lets
+    /// send. The desk's `mail set --sender` alone never makes an account send.
+    pub mail_sender: Option<String>,
+    /// System config only: the login that may create the enforced desk
+    /// (`tdesk install-setgid --admin LOGIN` writes it).
+    pub admin: Option<String>,
     /// Key bindings that replace the defaults for the commands they name.
     #[serde(default)]
     pub keys: KeysConfig,

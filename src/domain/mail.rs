@@ -62,21 +62,45 @@ pub fn mime_for(name: &str) -> &'static str {
     }
 }
 
-/// Would opening this file run a program? By its name (launchers, scripts,
-/// installers) or its first bytes (a shebang, ELF, Windows executables,
-/// desktop launchers), whatever the mail claimed its type to be.
+/// Would opening this file possibly run a program? A file is handed to
+/// the system's opener only when its name says it is a document or a
+/// picture tdesk recognises AND its first bytes say the same: the opener
+/// (`xdg-open`) decides by content when it can, so a launcher named
+/// `invoice.pdf`, or one without an extension, or text that turns out to
+/// be a desktop entry, must never reach it. Anything else is saved and
+/// checked by hand.
 pub fn runs_when_opened(name: &str, head: &[u8]) -> bool {
-    const RISKY: [&str; 24] = [
-        "desktop", "sh", "bash", "zsh", "csh", "run", "bin", "appimage", "exe", "com", "bat",
-        "cmd", "scr", "msi", "ps1", "vbs", "js", "jse", "wsf", "jar", "app", "command", "py", "pl",
-    ];
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let risky_name = ext.as_deref().is_some_and(|e| RISKY.contains(&e));
-    let risky_bytes = head.starts_with(b"#!")
-        || head.starts_with(b"\x7fELF")
-        || head.starts_with(b"MZ")
-        || head.starts_with(b"[Desktop Entry]");
-    risky_name || risky_bytes
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    let recognised = match ext.as_str() {
+        "pdf" => starts(b"%PDF-"),
+        "png" => starts(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => starts(b"\xff\xd8\xff"),
+        "gif" => starts(b"GIF87a") || starts(b"GIF89a"),
+        "webp" => starts(b"RIFF") && head.get(8..12) == Some(b"WEBP"),
+        "bmp" => starts(b"BM"),
+        // Office files are zip archives; their macros stay off by default.
+        "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp" => starts(b"PK\x03\x04"),
+        "txt" | "csv" | "log" | "md" => plain_text(head),
+        _ => false,
+    };
+    !recognised
+}
+
+/// Text a viewer shows as text: no NUL, no shebang, and nothing a desktop
+/// would take for a launcher anywhere in it (KDE's start with a comment).
+fn plain_text(head: &[u8]) -> bool {
+    let launcher = |needle: &[u8]| {
+        head.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    !head.contains(&0)
+        && !head.starts_with(b"#!")
+        && !launcher(b"[Desktop Entry]")
+        && !launcher(b"[KDE Desktop Entry]")
 }
 
 /// The comment event field of a message from the customer.
@@ -92,13 +116,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn launchers_scripts_and_executables_are_not_opened() {
-        assert!(runs_when_opened("invoice.pdf.desktop", b"%PDF"));
+    fn only_recognised_documents_and_pictures_are_opened() {
+        // Launchers, scripts and executables, whatever they are called.
+        assert!(runs_when_opened("invoice.pdf.desktop", b"%PDF-1.4"));
         assert!(runs_when_opened("label.pdf", b"[Desktop Entry]\nExec=sh"));
         assert!(runs_when_opened("photo.png", b"\x7fELF\x02"));
-        assert!(runs_when_opened("Setup.EXE", b""));
+        assert!(runs_when_opened("Setup.EXE", b"MZ"));
+        assert!(runs_when_opened(
+            "noext",
+            b"# KDE Config File\n[Desktop Entry]\nExec=x"
+        ));
+        assert!(runs_when_opened(
+            "notes.txt",
+            b"# KDE Config File\n[Desktop Entry]\nExec=x"
+        ));
+        assert!(runs_when_opened("run.txt", b"#!/bin/sh\nrm -rf ~"));
+        assert!(runs_when_opened("unknown.xyz", b"hello"));
+        assert!(runs_when_opened("fake.jpg", b"%PDF-1.4"));
+        // The real thing opens.
         assert!(!runs_when_opened("label.pdf", b"%PDF-1.4"));
-        assert!(!runs_when_opened("照片.png", b"\x89PNG"));
+        assert!(!runs_when_opened("照片.png", b"\x89PNG\r\n\x1a\n...."));
+        assert!(!runs_when_opened("Photo.JPG", b"\xff\xd8\xff\xe0"));
+        assert!(!runs_when_opened(
+            "notes.txt",
+            "退款说明\nthanks".as_bytes()
+        ));
+        assert!(!runs_when_opened("order.xlsx", b"PK\x03\x04rest"));
     }
 
     #[test]

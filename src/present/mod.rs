@@ -332,6 +332,31 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
     }
 }
 
+/// Why undo left ticket `id` as it is, in one line.
+pub fn undo_refusal<Tz: chrono::TimeZone>(
+    cat: &Catalog,
+    id: i64,
+    why: &crate::service::UndoRefusal,
+    tz: &Tz,
+) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    use crate::service::UndoRefusal;
+    match why {
+        UndoRefusal::ChangedSince { by, at } => cat.f(
+            "cli.undo_refused",
+            &[
+                ("id", &id),
+                ("by", &sanitize_line(by)),
+                ("at", &local_time(*at, tz)),
+            ],
+        ),
+        UndoRefusal::Workflow => cat.f("cli.undo_refused_engine", &[("id", &id)]),
+        UndoRefusal::Gone => cat.f("cli.undo_refused_gone", &[("id", &id)]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

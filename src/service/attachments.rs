@@ -223,7 +223,12 @@ impl Desk {
     /// data, whatever its mail said it was).
     pub fn attachment_to_open(&self, id: i64) -> Result<(Attachment, Vec<u8>)> {
         let (a, bytes) = self.attachment_content(id)?;
-        if crate::domain::runs_when_opened(&a.name, &bytes[..bytes.len().min(16)]) {
+        let head = &bytes[..bytes.len().min(4096)];
+        // The name as stored and as the copy will be called: both must pass.
+        let copy_name = crate::interchange::mail::safe_file_name(&a.name);
+        if crate::domain::runs_when_opened(&a.name, head)
+            || crate::domain::runs_when_opened(&copy_name, head)
+        {
             return Err(Error::UnsafeToOpen { id, name: a.name });
         }
         Ok((a, bytes))

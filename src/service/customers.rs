@@ -127,6 +127,16 @@ impl Desk {
         }
     }
 
+    /// Whether some of a customer's tickets are hidden from the member, so
+    /// what may come from those (orders, notes, other handles) is withheld.
+    pub(super) fn customer_withheld(&self, id: i64) -> Result<bool> {
+        let scope = self.me()?.scope();
+        Ok(self
+            .customer_sight(&self.store.reader(), &scope, id)?
+            .hidden
+            > 0)
+    }
+
     /// How many of a customer's tickets the member may see, and how many not.
     fn customer_sight(
         &self,
@@ -191,9 +201,12 @@ impl Desk {
         if !sight.visible() {
             return Err(Error::CustomerNotFound(id.to_string()));
         }
-        let (handles, mut orders, mut notes) = reader.customer_extras(id)?;
+        let (mut handles, mut orders, mut notes) = reader.customer_extras(id)?;
         let withheld = sight.hidden > 0;
         if withheld {
+            // A member who linked a ticket to an address must not learn the
+            // customer's other handles, orders or notes through it.
+            handles.clear();
             orders.clear();
             notes.clear();
         }
@@ -270,13 +283,40 @@ impl Desk {
                 "two different customers",
             )));
         }
-        self.store.write(|w| {
-            for id in [keep, gone] {
-                if w.reader().customer(id)?.is_none() {
-                    return Err(Error::CustomerNotFound(id.to_string()));
-                }
+        // Moving tickets the member may not see would change other teams'
+        // work behind their back: only customers whose tickets are all theirs.
+        for id in [keep, gone] {
+            if self.customer_withheld(id)? {
+                return Err(Error::Forbidden {
+                    action: "action.merge_hidden_customers",
+                    needs: Role::Admin,
+                });
             }
-            w.merge_customers(keep, gone)
-        })
+        }
+        self.write_as(
+            "merge_customers",
+            &format!("{gone} → {keep}"),
+            |w, ctx| {
+                for id in [keep, gone] {
+                    if w.reader().customer(id)?.is_none() {
+                        return Err(Error::CustomerNotFound(id.to_string()));
+                    }
+                }
+                let tickets = w.reader().customer_tickets(gone)?;
+                let moved = w.merge_customers(keep, gone)?;
+                // Each moved ticket's history says whose it became.
+                for t in tickets {
+                    ctx.log(
+                        w,
+                        t,
+                        crate::domain::EventKind::Field,
+                        Some("customer"),
+                        Some(&format!("#{gone}")),
+                        Some(&format!("#{keep}")),
+                    )?;
+                }
+                Ok(moved)
+            },
+        )
     }
 }

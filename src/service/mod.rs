@@ -52,7 +52,7 @@ pub use reads::{BoardColumn, ListPage, TicketView};
 pub use search::SearchHit;
 pub use simulate::Simulation;
 pub use sla::{SlaClocks, StatusSummary};
-pub use undo::UndoOutcome;
+pub use undo::{UndoOutcome, UndoRefusal};
 
 /// Settings key holding a desk's own workflow definition.
 const WORKFLOW_SETTING: &str = "workflow";

@@ -91,9 +91,19 @@ impl Desk {
             .and_then(|o| o.split_whitespace().next())
             .map(String::from)
             .or_else(|| {
-                let extras =
-                    customer.and_then(|c| self.store.reader().customer_extras(c.id).ok())?;
-                extras.1.last().cloned()
+                // The customer's last order — unless some of their tickets
+                // are hidden from the member (it may come from those).
+                let c = customer?;
+                if self.customer_withheld(c.id).unwrap_or(true) {
+                    return None;
+                }
+                self.store
+                    .reader()
+                    .customer_extras(c.id)
+                    .ok()?
+                    .1
+                    .last()
+                    .cloned()
             })
             .unwrap_or_default();
         let values: BTreeMap<&'static str, String> = [

@@ -19,8 +19,20 @@ pub struct UndoOutcome {
     /// The change that was undone.
     pub undone: ChangeRecord,
     pub reverted: Vec<i64>,
-    /// Tickets left as they are: (ticket, who changed it later, when).
-    pub refused: Vec<(i64, String, DateTime<Utc>)>,
+    /// Tickets left as they are, and why.
+    pub refused: Vec<(i64, UndoRefusal)>,
+}
+
+/// Why undo left a ticket as it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum UndoRefusal {
+    /// Someone (or something) changed it after the change being undone.
+    ChangedSince { by: String, at: DateTime<Utc> },
+    /// The workflow has no way back to the old state.
+    Workflow,
+    /// The member may no longer see it (it answers like a missing ticket:
+    /// nothing about who changed it, or when).
+    Gone,
 }
 
 impl Desk {
@@ -66,18 +78,31 @@ impl Desk {
                 reverted: Vec::new(),
                 refused: Vec::new(),
             };
+            let scope = me.scope();
             for ticket in tickets {
+                let seen = w
+                    .reader()
+                    .ticket(ticket)?
+                    .is_some_and(|t| scope.allows(t.assignee.as_deref(), t.team.as_deref()));
+                if !seen {
+                    outcome.refused.push((ticket, UndoRefusal::Gone));
+                    continue;
+                }
                 let mine: Vec<&Event> =
                     events.iter().filter(|e| e.ticket == Some(ticket)).collect();
                 let last = mine.iter().map(|e| e.id).max().unwrap_or(0);
                 if let Some(later) = w.reader().later_event(ticket, last, target.id)? {
-                    outcome.refused.push((ticket, later.actor, later.at));
+                    let why = UndoRefusal::ChangedSince {
+                        by: later.actor,
+                        at: later.at,
+                    };
+                    outcome.refused.push((ticket, why));
                     continue;
                 }
                 match w.savepoint(|w| revert(w, ctx, ticket, &mine)) {
                     Ok(()) => outcome.reverted.push(ticket),
                     Err(e @ Error::Database(_)) => return Err(e),
-                    Err(_) => outcome.refused.push((ticket, String::new(), ctx.now)),
+                    Err(_) => outcome.refused.push((ticket, UndoRefusal::Workflow)),
                 }
             }
             if let Some(change) = ctx.change {

@@ -74,6 +74,7 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
         Job::SendMail(commands) => {
             // Only the sender's own TUI sends; everyone else's only queues.
             let sends = desk.require_mail_sender().is_ok()
+                && crate::mailer::agreed(desk, &commands)
                 && matches!(crate::mailer::command(desk, &commands), Ok(Some(_)));
             if !sends {
                 return Action::Mailed(crate::mailer::Sent::default());

@@ -80,7 +80,7 @@ fn a_team_desk_keeps_no_mail_command_and_only_its_sender_sends() {
     let mut ann = open(&path, "ann");
     let commands = MailCommands {
         system: Some("/usr/bin/msmtp -t".into()),
-        own: None,
+        ..Default::default()
     };
     assert_eq!(
         tdesk::mailer::send_due(&mut ann, &commands).expect_err("not the sender"),
@@ -103,16 +103,16 @@ fn a_team_desk_keeps_no_mail_command_and_only_its_sender_sends() {
     // PATH (the sender's or anyone's) picks what runs.
     let support = open(&path, "support");
     let relative = MailCommands {
-        system: None,
         own: Some("msmtp -t".into()),
+        ..Default::default()
     };
     assert!(matches!(
         tdesk::mailer::command(&support, &relative),
         Err(Error::MailCommandNotAbsolute(_))
     ));
     let own = MailCommands {
-        system: None,
         own: Some("/usr/bin/msmtp -t".into()),
+        ..Default::default()
     };
     assert_eq!(
         tdesk::mailer::command(&support, &own).expect("command"),
@@ -126,6 +126,30 @@ fn a_team_desk_keeps_no_mail_command_and_only_its_sender_sends() {
         Some(CommandSource::System)
     );
     assert_eq!(support.mail_due(10).expect("letters").len(), 2);
+    // Named by the desk is not enough: the account itself must agree, or
+    // root must name it (a member with sqlite3 could name anyone).
+    let mut support = support;
+    assert_eq!(
+        tdesk::mailer::send_due(&mut support, &own).expect_err("not agreed"),
+        Error::SenderNotAgreed("support".into())
+    );
+    for agreed in [
+        MailCommands {
+            own_sender: Some("support".into()),
+            ..own.clone()
+        },
+        MailCommands {
+            system_sender: Some("support".into()),
+            ..own.clone()
+        },
+    ] {
+        assert!(tdesk::mailer::agreed(&support, &agreed));
+    }
+    let someone_else = MailCommands {
+        own_sender: Some("ann".into()),
+        ..own
+    };
+    assert!(!tdesk::mailer::agreed(&support, &someone_else));
 }
 
 #[test]
@@ -241,7 +265,7 @@ fn customers_are_seen_through_the_tickets_a_member_may_see() {
             ..Default::default()
         })
         .expect("cn ticket of lena");
-    admin
+    let walk_in = admin
         .add_customer(
             &tdesk::domain::NewCustomer {
                 name: "Walk-in".into(),
@@ -277,6 +301,45 @@ fn customers_are_seen_through_the_tickets_a_member_may_see() {
         vec![1]
     );
     assert!(profile.withheld && profile.orders.is_empty() && profile.notes.is_empty());
+    assert!(
+        profile.handles.is_empty(),
+        "no other address, phone or buyer id"
+    );
+    // Nor through a canned reply: {{order}} stays empty.
+    let order = "111-2222222-3333333";
+    tdesk::store::Store::execute_raw(
+        &path,
+        &format!("INSERT INTO customer_orders (customer_id, order_ref) VALUES ({lena}, '{order}')"),
+    )
+    .expect("an order from the hidden ticket");
+    let filled = sue.fill_reply("refund", 1).expect("filled");
+    assert!(!filled.contains(order), "{filled}");
+    assert!(
+        admin
+            .fill_reply("refund", 1)
+            .expect("filled")
+            .contains(order)
+    );
+    // A supervisor cannot merge a customer whose other tickets are hidden:
+    // it would move another team's ticket behind its back.
+    let mut sue = sue;
+    let err = sue.merge_customers(walk_in, lena).expect_err("refused");
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+    assert_eq!(
+        admin.customer_profile(lena).expect("lena").tickets.len(),
+        2,
+        "nothing moved"
+    );
+    // An admin's merge says so in each moved ticket's history.
+    let wang = admin.find_customer("wang@example.cn").expect("wang");
+    admin.merge_customers(wang, lena).expect("merged");
+    let history = admin.history(1).expect("history");
+    assert!(
+        history
+            .iter()
+            .any(|e| e.field.as_deref() == Some("customer")),
+        "{history:?}"
+    );
 }
 
 mod cli {

@@ -787,7 +787,7 @@ fn o_lists_the_attachments_and_refuses_to_open_a_launcher() {
     let screen = h.render();
     assert!(
         screen.contains(&format!(
-            "Attachment {launcher} (label.pdf) could run a program"
+            "Attachment {launcher} (label.pdf) is not a document or picture"
         )),
         "{screen}"
     );

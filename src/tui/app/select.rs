@@ -172,15 +172,8 @@ impl App {
             );
         } else {
             let mut lines = vec![summary.clone()];
-            for (id, by, at) in &out.refused {
-                lines.push(if by.is_empty() {
-                    self.cat.f("cli.undo_refused_engine", &[("id", id)])
-                } else {
-                    self.cat.f(
-                        "cli.undo_refused",
-                        &[("id", id), ("by", by), ("at", &local_time(*at, &self.tz))],
-                    )
-                });
+            for (id, why) in &out.refused {
+                lines.push(crate::present::undo_refusal(&self.cat, *id, why, &self.tz));
             }
             self.overlay = Some(Overlay::Summary {
                 title: summary,
