@@ -288,6 +288,19 @@ impl Query {
             .any(|c| matches!(c, Clause::Text { .. }))
     }
 
+    /// Whether the query says anything about the state.
+    pub fn names_status(&self) -> bool {
+        self.clauses.iter().any(|c| {
+            matches!(
+                c,
+                Clause::Field {
+                    field: Field::Status,
+                    ..
+                }
+            )
+        })
+    }
+
     /// Appends a clause, keeping the others.
     pub fn and(mut self, clause: Clause) -> Self {
         self.clauses.push(clause);

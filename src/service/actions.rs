@@ -1,9 +1,12 @@
 //! Write use cases on tickets, each one transaction as the current member.
 
 use crate::domain::{Comment, NewTicket, Ticket, TicketChanges};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 use super::{Desk, MoveOptions, ops};
+
+/// The tag, and the reason, a ticket marked as spam gets.
+pub const SPAM: &str = "spam";
 
 impl Desk {
     /// Creates a ticket; returns its number.
@@ -22,6 +25,31 @@ impl Desk {
         let to = self.state_id(to);
         self.write_as("move", &format!("#{id} {to}"), |w, ctx| {
             ops::transition(w, ctx, id, &to, opts)
+        })
+    }
+
+    /// Marks a ticket as spam in one change, so one undo takes all of it
+    /// back: tagged `spam` and moved to the workflow's first final state
+    /// (closed), with "spam" as the reason.
+    pub fn mark_spam(&mut self, id: i64, expected_version: Option<i64>) -> Result<Ticket> {
+        let to = self
+            .workflow
+            .states()
+            .iter()
+            .find(|s| s.is_final)
+            .map(|s| s.id.clone())
+            .ok_or(Error::TicketNotFound(id))?;
+        self.write_as("spam", &format!("#{id}"), |w, ctx| {
+            let tag = TicketChanges {
+                add_tags: vec![SPAM.into()],
+                ..TicketChanges::default()
+            };
+            ops::edit(w, ctx, id, &tag, expected_version)?;
+            let opts = MoveOptions {
+                note: Some(SPAM.into()),
+                ..MoveOptions::default()
+            };
+            ops::transition(w, ctx, id, &to, &opts)
         })
     }
 

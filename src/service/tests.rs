@@ -765,3 +765,170 @@ fn the_detail_pane_reads_only_index_ranges_at_a_million_tickets() {
     }
     assert!(scans.is_empty(), "whole-table reads:\n{}", scans.join("\n"));
 }
+
+/// One thing a member does to a ticket, for the undo property.
+#[derive(Debug, Clone)]
+enum Act {
+    Title(u8),
+    Priority(u8),
+    Tag(u8),
+    Untag(u8),
+    Team(Option<u8>),
+    Category(Option<u8>),
+    Assign(bool),
+    Move(u8),
+    Spam,
+    Reply,
+    Note,
+    Due(Option<u8>),
+}
+
+fn act_strategy() -> impl proptest::strategy::Strategy<Value = Act> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0u8..3).prop_map(Act::Title),
+        (0u8..4).prop_map(Act::Priority),
+        (0u8..3).prop_map(Act::Tag),
+        (0u8..3).prop_map(Act::Untag),
+        proptest::option::of(0u8..2).prop_map(Act::Team),
+        proptest::option::of(0u8..2).prop_map(Act::Category),
+        any::<bool>().prop_map(Act::Assign),
+        (0u8..7).prop_map(Act::Move),
+        Just(Act::Spam),
+        Just(Act::Reply),
+        Just(Act::Note),
+        proptest::option::of(1u8..5).prop_map(Act::Due),
+    ]
+}
+
+fn perform(desk: &mut Desk, id: i64, act: &Act) -> Result<()> {
+    let tags = ["refund", "vip", "customs"];
+    let edit = |desk: &mut Desk, c: TicketChanges| desk.edit(id, &c, None).map(drop);
+    match act {
+        Act::Title(n) => edit(
+            desk,
+            TicketChanges {
+                title: Some(format!("Title {n}")),
+                ..Default::default()
+            },
+        ),
+        Act::Priority(n) => edit(
+            desk,
+            TicketChanges {
+                priority: Priority::parse(&format!("P{n}")).ok(),
+                ..Default::default()
+            },
+        ),
+        Act::Tag(n) => edit(
+            desk,
+            TicketChanges {
+                add_tags: vec![tags[usize::from(*n)].into()],
+                ..Default::default()
+            },
+        ),
+        Act::Untag(n) => edit(
+            desk,
+            TicketChanges {
+                remove_tags: vec![tags[usize::from(*n)].into()],
+                ..Default::default()
+            },
+        ),
+        Act::Team(t) => edit(
+            desk,
+            TicketChanges {
+                team: Some(t.map(|n| ["eu", "cn"][usize::from(n)].to_string())),
+                ..Default::default()
+            },
+        ),
+        Act::Category(c) => edit(
+            desk,
+            TicketChanges {
+                category: Some(c.and_then(|n| {
+                    crate::domain::Category::parse(["logistics/customs", "refund"][usize::from(n)])
+                        .ok()
+                })),
+                ..Default::default()
+            },
+        ),
+        Act::Assign(on) => desk.assign(id, on.then_some("alice"), None).map(drop),
+        Act::Move(n) => {
+            let states = [
+                "new",
+                "in_progress",
+                "waiting_customer",
+                "resolved",
+                "pending_acceptance",
+                "closed",
+                "archived",
+            ];
+            desk.move_ticket(id, states[usize::from(*n)], &note("because"))
+                .map(drop)
+        }
+        Act::Spam => desk.mark_spam(id, None).map(drop),
+        Act::Reply => desk.comment(id, "We are on it.", false).map(drop),
+        Act::Note => desk.comment(id, "Internal.", true).map(drop),
+        Act::Due(d) => edit(
+            desk,
+            TicketChanges {
+                due: Some(d.map(|days| t0() + Duration::days(i64::from(days)))),
+                ..Default::default()
+            },
+        ),
+    }
+}
+
+/// What undo must put back: every field a member's change can touch.
+fn undoable_state(desk: &Desk, id: i64) -> String {
+    let d = desk.detail(id).expect("detail");
+    let t = &d.ticket;
+    let comments: Vec<i64> = d.comments.iter().map(|c| c.id).collect();
+    format!(
+        "{:?} {:?}",
+        (
+            &t.title,
+            &t.description,
+            t.priority,
+            &t.kind,
+            &t.category,
+            t.channel,
+            &t.team,
+            &t.tags,
+        ),
+        (&t.assignee, &t.status, &t.resolution, &t.custom, comments),
+    )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Any change followed by its undo restores the ticket — fields, tags,
+    /// state, conversation — or, where the workflow has no way back, leaves
+    /// the ticket exactly as the change left it (never half undone).
+    #[test]
+    fn any_change_followed_by_its_undo_restores_the_ticket(
+        before in proptest::collection::vec(act_strategy(), 0..6),
+        change in act_strategy(),
+    ) {
+        let (mut desk, _) = desk();
+        let id = desk.create_ticket(new_ticket("Parcel late")).expect("ticket");
+        for act in &before {
+            let _ = perform(&mut desk, id, act);
+        }
+        let start = undoable_state(&desk, id);
+        if perform(&mut desk, id, &change).is_err() {
+            return Ok(());
+        }
+        let after = undoable_state(&desk, id);
+        if after == start {
+            return Ok(()); // nothing changed, nothing to undo
+        }
+        match desk.undo(None) {
+            Ok(out) if out.reverted.contains(&id) => {
+                proptest::prop_assert_eq!(undoable_state(&desk, id), start, "{:?} then undo", change);
+            }
+            _ => {
+                proptest::prop_assert_eq!(undoable_state(&desk, id), after, "{:?} half undone", change);
+            }
+        }
+    }
+}

@@ -338,6 +338,11 @@ pub enum Effect {
         to: String,
         opts: MoveOptions,
     },
+    /// Tag as spam and close, in one change.
+    Spam {
+        id: i64,
+        version: i64,
+    },
     Assign {
         id: i64,
         login: Option<String>,

@@ -145,6 +145,9 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Create(new) => desk
             .create_ticket(*new)
             .map(|id| saved(id, SavedKind::Created)),
+        Effect::Spam { id, version } => desk
+            .mark_spam(id, Some(version))
+            .map(|t| saved(t.id, SavedKind::Moved)),
         Effect::Move { id, to, opts } => desk
             .move_ticket(id, &to, &opts)
             .map(|t| saved(t.id, SavedKind::Moved)),

@@ -335,7 +335,7 @@ impl App {
                 Vec::new()
             }
             Action::DeskChanged => {
-                let mut effects = self.reload(self.detail_id());
+                let mut effects = self.reload(self.shown_ticket());
                 effects.push(Effect::LoadUsers);
                 effects.push(Effect::LoadUnread);
                 effects
@@ -498,6 +498,13 @@ impl App {
         self.detail.wanted.is_some()
             && self.detail.wanted != self.detail_id()
             && self.detail.failed != self.detail.wanted
+    }
+
+    /// The ticket the detail pane is for: the one asked for last, else
+    /// the one it holds (a reload must not bring back a ticket the cursor
+    /// has moved on from before its answer came).
+    pub fn shown_ticket(&self) -> Option<i64> {
+        self.detail.wanted.or(self.detail_id())
     }
 
     pub fn detail_id(&self) -> Option<i64> {

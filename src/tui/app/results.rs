@@ -30,7 +30,7 @@ impl App {
             self.detail.scroll = 0;
         }
         let show_detail = self.pane == Pane::Detail || kind == SavedKind::Created;
-        self.reload(show_detail.then_some(id).or(self.detail_id()))
+        self.reload(show_detail.then_some(id).or(self.shown_ticket()))
     }
 
     pub(super) fn failed(&mut self, err: Error) -> Vec<Effect> {

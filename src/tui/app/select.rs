@@ -181,7 +181,7 @@ impl App {
                 scroll: 0,
             });
         }
-        let detail = self.detail.ticket.as_ref().map(|d| d.ticket.id);
+        let detail = self.shown_ticket();
         self.reload(detail)
     }
 

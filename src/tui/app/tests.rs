@@ -693,3 +693,41 @@ fn a_detail_for_a_ticket_the_cursor_left_is_dropped() {
     });
     assert!(app.status.as_ref().is_some_and(|s| s.error));
 }
+
+#[test]
+fn triage_works_on_open_tickets_and_moves_on_after_take_and_spam() {
+    let mut app = app_with(vec![row(7, "new"), row(8, "new"), row(9, "new")]);
+    ch(&mut app, 't');
+    assert_eq!(app.pane, Pane::Triage);
+    assert_eq!(
+        app.filter.text, "status:open",
+        "closed tickets are not triaged"
+    );
+    // A filter that names states is the member's choice: kept as it is.
+    let mut own = app_with(vec![row(7, "closed")]);
+    own.filter.text = "status:closed".into();
+    own.filter.query = Query::parse("status:closed").expect("query");
+    ch(&mut own, 't');
+    assert_eq!(own.filter.text, "status:closed");
+    // Back on the three rows: take #7, and the next one comes at once.
+    let mut app = app_with(vec![row(7, "new"), row(8, "new"), row(9, "new")]);
+    app.filter.query = Query::parse("status:new").expect("query");
+    ch(&mut app, 't');
+    let effects = ch(&mut app, 't');
+    assert!(
+        matches!(effects.first(), Some(Effect::Assign { id: 7, .. })),
+        "{effects:?}"
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadDetail(8))),
+        "{effects:?}"
+    );
+    assert_eq!(app.list.selected_row().map(|r| r.id), Some(8));
+    // Spam is one write (one undo takes the tag and the move back).
+    let effects = ch(&mut app, 'x');
+    assert!(
+        matches!(effects.first(), Some(Effect::Spam { id: 8, .. })),
+        "{effects:?}"
+    );
+    assert_eq!(app.list.selected_row().map(|r| r.id), Some(9));
+}

@@ -5,15 +5,27 @@
 use super::overlay::{Overlay, Prompt, text_input};
 use super::{App, Pane};
 use crate::domain::Priority;
-use crate::service::MoveOptions;
 use crate::tui::action::{Command, Effect};
 
-/// The tag and reason spam gets.
-const SPAM: &str = "spam";
-
 impl App {
-    /// Enters triage at the list's cursor.
+    /// Enters triage at the list's cursor. Triage is for what is still to
+    /// do: a filter that says nothing about the state is narrowed to open
+    /// tickets (shown in the filter, so it can be changed).
     pub(super) fn start_triage(&mut self) -> Vec<Effect> {
+        if !self.filter.query.names_status() {
+            let text = format!("status:open {}", self.filter.text)
+                .trim()
+                .to_string();
+            if let Ok(query) = crate::domain::Query::parse(&text) {
+                if self.pane != Pane::Triage {
+                    self.prev_pane = self.pane;
+                }
+                self.pane = Pane::Triage;
+                let mut effects = self.set_filter(text, query);
+                effects.extend(self.triage_load());
+                return effects;
+            }
+        }
         if self.list.is_empty() {
             self.error("status.triage_empty");
             return Vec::new();
@@ -22,6 +34,15 @@ impl App {
             self.prev_pane = self.pane;
         }
         self.pane = Pane::Triage;
+        self.triage_load()
+    }
+
+    /// Moves on to the next ticket after one is dealt with (taken, spam),
+    /// without waiting for the write: the queue keeps its pace.
+    fn triage_next(&mut self) -> Vec<Effect> {
+        let last = self.list.len().saturating_sub(1);
+        self.list.selected = (self.list.selected + 1).min(last);
+        self.clamp();
         self.triage_load()
     }
 
@@ -61,11 +82,15 @@ impl App {
             ]);
         }
         Some(match cmd {
-            Command::Take => vec![Effect::Assign {
-                id,
-                login: Some(self.me.login.clone()),
-                version,
-            }],
+            Command::Take => {
+                let mut effects = vec![Effect::Assign {
+                    id,
+                    login: Some(self.me.login.clone()),
+                    version,
+                }];
+                effects.extend(self.triage_next());
+                effects
+            }
             Command::CycleType => {
                 let current_kind = self
                     .list
@@ -92,23 +117,13 @@ impl App {
                 });
                 Vec::new()
             }
-            Command::Spam => vec![
-                self.edit_effect(id, version, |c| c.add_tags = vec![SPAM.into()]),
-                Effect::Move {
-                    id,
-                    to: "closed".into(),
-                    opts: MoveOptions {
-                        note: Some(SPAM.into()),
-                        ..MoveOptions::default()
-                    },
-                },
-            ],
-            Command::Skip => {
-                let last = self.list.len().saturating_sub(1);
-                self.list.selected = (self.list.selected + 1).min(last);
-                self.clamp();
-                self.triage_load()
+            // One change, so one undo takes the tag and the move back.
+            Command::Spam => {
+                let mut effects = vec![Effect::Spam { id, version }];
+                effects.extend(self.triage_next());
+                effects
             }
+            Command::Skip => self.triage_next(),
             Command::Previous => {
                 self.list.selected = self.list.selected.saturating_sub(1);
                 self.clamp();

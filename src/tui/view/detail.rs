@@ -431,12 +431,19 @@ pub fn draw_triage(frame: &mut Frame, app: &App, area: Rect) {
             frame.render_widget(Paragraph::new(shown), inner);
         }
         _ => {
+            // What the row knows, at once; the rest when it arrives.
+            let mut shown = app
+                .list
+                .selected_row()
+                .map(|r| row_lines(app, r, usize::from(inner.width)))
+                .unwrap_or_default();
             let msg = app.cat.t(if current.is_none() {
                 "triage.done"
             } else {
                 "tui.loading"
             });
-            frame.render_widget(Paragraph::new(msg).style(app.theme.dim), inner);
+            shown.push(Line::styled(msg.to_string(), app.theme.dim));
+            frame.render_widget(Paragraph::new(shown), inner);
         }
     }
 }
