@@ -226,6 +226,14 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         (cat.t("col.resolved").to_string(), time(t.resolved_at)),
         (cat.t("col.closed").to_string(), time(t.closed_at)),
     ];
+    if d.due_manual
+        && let Some(due) = t.due_at
+    {
+        pairs.push((
+            cat.t("col.due").to_string(),
+            cat.f("detail.due_by_hand", &[("at", &time(Some(due)))]),
+        ));
+    }
     if let Ok(clocks) = desk.sla_clocks(t.id) {
         let now = desk.now();
         let (response, _) = crate::present::clock_text(cat, clocks.response, now);

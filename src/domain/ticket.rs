@@ -132,6 +132,8 @@ pub struct TicketDetail {
     pub customer: Option<Customer>,
     pub comments: Vec<Comment>,
     pub events: Vec<Event>,
+    /// The deadline was set by hand (`--due`, the edit form), not by the SLA.
+    pub due_manual: bool,
 }
 
 /// Input for a new ticket; the service fills in status, times and version.

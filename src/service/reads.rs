@@ -236,6 +236,7 @@ impl Desk {
             customer,
             comments: reader.comments(id)?,
             events: reader.events(id)?,
+            due_manual: reader.due_manual(id)?,
             ticket,
         })
     }

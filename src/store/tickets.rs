@@ -162,6 +162,18 @@ impl Reader<'_> {
         Ok(Some(t))
     }
 
+    /// Whether ticket `id`'s deadline was set by hand (the SLA leaves it).
+    pub fn due_manual(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT due_manual FROM tickets WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<bool>>(0)
+            })
+            .optional()?
+            .flatten()
+            .unwrap_or(false))
+    }
+
     pub fn tags(&self, id: i64) -> Result<Vec<String>> {
         let mut stmt = self
             .conn

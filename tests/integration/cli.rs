@@ -601,3 +601,19 @@ fn an_automated_satisfaction_request_is_no_first_response() {
     );
     assert!(json["ticket"]["first_response_at"].is_null(), "{json}");
 }
+
+#[test]
+fn a_deadline_set_by_hand_shows_in_show_and_can_be_cleared() {
+    let s = Scratch::with_desk();
+    ok(
+        &s,
+        &["add", "--title", "Call back", "--due", "2026-12-24 10:00"],
+    );
+    let shown = ok(&s, &["show", "1"]);
+    assert!(
+        shown.contains("2026-12-24 10:00") && shown.contains("set by hand"),
+        "{shown}"
+    );
+    ok(&s, &["edit", "1", "--due", ""]);
+    assert!(!ok(&s, &["show", "1"]).contains("set by hand"));
+}

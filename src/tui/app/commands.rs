@@ -381,7 +381,11 @@ impl App {
         };
         match &self.detail.ticket {
             Some(d) if d.ticket.id == sel.id => {
-                self.overlay = Some(Overlay::Form(Box::new(TicketForm::edit(self, &d.ticket))));
+                self.overlay = Some(Overlay::Form(Box::new(TicketForm::edit(
+                    self,
+                    &d.ticket,
+                    d.due_manual,
+                ))));
                 Vec::new()
             }
             _ => {

@@ -24,6 +24,8 @@ pub enum FieldId {
     Assignee,
     Team,
     Tags,
+    /// A deadline set by hand (empty: the SLA's).
+    Due,
 }
 
 impl FieldId {
@@ -40,6 +42,7 @@ impl FieldId {
             FieldId::Assignee => "col.assignee",
             FieldId::Team => "col.team",
             FieldId::Tags => "col.tags",
+            FieldId::Due => "form.due",
         }
     }
 }
@@ -67,7 +70,12 @@ pub struct FormField {
 #[derive(Debug, Clone)]
 pub enum FormMode {
     New,
-    Edit { version: i64, original: Box<Ticket> },
+    Edit {
+        version: i64,
+        original: Box<Ticket>,
+        /// The deadline as the form showed it (a hand-set one; else empty).
+        due_shown: String,
+    },
 }
 
 /// An open ticket form.
@@ -80,6 +88,9 @@ pub struct TicketForm {
     pub conflict: bool,
     pub error: Option<String>,
 }
+
+/// How the form shows a deadline (local time), as `--due` reads it back.
+const DUE_FORMAT: &str = "%Y-%m-%d %H:%M";
 
 fn line(text: &str) -> FieldKind {
     FieldKind::Line(text_input(text))
@@ -192,8 +203,14 @@ impl TicketForm {
         }
     }
 
-    /// A form holding `t`'s current values.
-    pub fn edit(app: &App, t: &Ticket) -> Self {
+    /// A form holding `t`'s current values; `due_manual` when its deadline
+    /// was set by hand (shown, and editable; empty means the SLA's).
+    pub fn edit(app: &App, t: &Ticket, due_manual: bool) -> Self {
+        let due_shown = t
+            .due_at
+            .filter(|_| due_manual)
+            .map(|d| d.with_timezone(&app.tz).format(DUE_FORMAT).to_string())
+            .unwrap_or_default();
         let category = t
             .category
             .as_ref()
@@ -232,10 +249,15 @@ impl TicketForm {
                 id: FieldId::Tags,
                 kind: line(&t.tags.join(", ")),
             },
+            FormField {
+                id: FieldId::Due,
+                kind: line(&due_shown),
+            },
         ];
         let mode = FormMode::Edit {
             version: t.version,
             original: Box::new(t.clone()),
+            due_shown,
         };
         Self {
             mode,
@@ -302,8 +324,44 @@ impl TicketForm {
         })
     }
 
-    /// What an "Edit" form changes compared with the ticket it was opened on.
-    pub fn to_changes(&self, t: &Ticket) -> Result<TicketChanges, Error> {
+    /// The deadline typed, as a change: none when it is as shown, cleared
+    /// when emptied (the SLA sets it again), else parsed like `--due`.
+    fn due_change(
+        &self,
+        shown: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        tz: &chrono::FixedOffset,
+    ) -> Result<Option<Option<chrono::DateTime<chrono::Utc>>>, Error> {
+        let typed = self.value(FieldId::Due).trim().to_string();
+        if typed == shown.trim() {
+            return Ok(None);
+        }
+        if typed.is_empty() {
+            return Ok(Some(None));
+        }
+        crate::domain::parse_deadline(&typed, now, tz)
+            .map(|d| Some(Some(d)))
+            .ok_or_else(|| {
+                Error::Invalid(crate::domain::InvalidValue::new(
+                    "due",
+                    &typed,
+                    "2d, tomorrow, 2026-11-25 or 2026-11-25 14:00",
+                ))
+            })
+    }
+
+    /// What an "Edit" form changes compared with the ticket it was opened
+    /// on; a deadline typed is read at `now` in `tz`.
+    pub fn to_changes_at(
+        &self,
+        t: &Ticket,
+        now: chrono::DateTime<chrono::Utc>,
+        tz: &chrono::FixedOffset,
+    ) -> Result<TicketChanges, Error> {
+        let due = match &self.mode {
+            FormMode::Edit { due_shown, .. } => self.due_change(due_shown, now, tz)?,
+            FormMode::New => None,
+        };
         let title = self.value(FieldId::Title);
         let description = self.value(FieldId::Description);
         let team = self.value(FieldId::Team).trim().to_string();
@@ -336,7 +394,7 @@ impl TicketForm {
                 .cloned()
                 .collect(),
             custom: Default::default(),
-            due: None,
+            due,
         })
     }
 
@@ -424,13 +482,15 @@ impl App {
         }
         let effect = match &form.mode {
             FormMode::New => form.to_new_ticket().map(|n| Effect::Create(Box::new(n))),
-            FormMode::Edit { version, original } => {
-                form.to_changes(original).map(|changes| Effect::Edit {
+            FormMode::Edit {
+                version, original, ..
+            } => form
+                .to_changes_at(original, self.now, &self.tz)
+                .map(|changes| Effect::Edit {
                     id: original.id,
                     changes: Box::new(changes),
                     version: *version,
-                })
-            }
+                }),
         };
         match effect {
             Ok(Effect::Edit { changes, .. }) if changes.is_empty() => {

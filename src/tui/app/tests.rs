@@ -659,6 +659,7 @@ fn view_of(id: i64) -> crate::service::TicketView {
             customer: None,
             comments: Vec::new(),
             events: Vec::new(),
+            due_manual: false,
         },
         clocks: None,
         similar: Vec::new(),
@@ -730,4 +731,41 @@ fn triage_works_on_open_tickets_and_moves_on_after_take_and_spam() {
         "{effects:?}"
     );
     assert_eq!(app.list.selected_row().map(|r| r.id), Some(9));
+}
+
+#[test]
+fn the_edit_form_shows_a_hand_set_deadline_and_reads_a_new_one() {
+    let app = app_with(vec![row(7, "new")]);
+    let mut ticket = view_of(7).detail.ticket;
+    let due = Utc
+        .with_ymd_and_hms(2026, 12, 24, 10, 0, 0)
+        .single()
+        .expect("due");
+    ticket.due_at = Some(due);
+    let mut form = super::form::TicketForm::edit(&app, &ticket, true);
+    assert_eq!(form.value(super::form::FieldId::Due), "2026-12-24 10:00");
+    let unchanged = form
+        .to_changes_at(&ticket, now(), &app.tz)
+        .expect("changes");
+    assert_eq!(unchanged.due, None, "as shown: no change");
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.id == super::form::FieldId::Due)
+        .expect("a due field");
+    form.fields[at].kind = super::form::FieldKind::Line(super::overlay::text_input("2d"));
+    let changes = form
+        .to_changes_at(&ticket, now(), &app.tz)
+        .expect("changes");
+    assert_eq!(changes.due, Some(Some(now() + Duration::days(2))));
+    form.fields[at].kind = super::form::FieldKind::Line(super::overlay::text_input(""));
+    let cleared = form
+        .to_changes_at(&ticket, now(), &app.tz)
+        .expect("changes");
+    assert_eq!(cleared.due, Some(None), "emptied: the SLA's again");
+    form.fields[at].kind = super::form::FieldKind::Line(super::overlay::text_input("someday"));
+    assert!(form.to_changes_at(&ticket, now(), &app.tz).is_err());
+    // The SLA's own deadline is not shown as one set by hand.
+    let sla = super::form::TicketForm::edit(&app, &ticket, false);
+    assert_eq!(sla.value(super::form::FieldId::Due), "");
 }

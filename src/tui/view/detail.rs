@@ -84,6 +84,7 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         "col.resolved",
         "col.accepted",
         "col.sla",
+        "col.due",
     ]
     .iter()
     .map(|k| width(cat.t(k)))
@@ -160,6 +161,19 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         ),
         app.theme.text,
     );
+    if d.due_manual
+        && let Some(due) = t.due_at
+    {
+        field(
+            "col.due",
+            cat.f("detail.due_by_hand", &[("at", &local_time(due, &app.tz))]),
+            if due < app.now {
+                app.theme.error
+            } else {
+                app.theme.text
+            },
+        );
+    }
     if let Some((id, clocks)) = app.detail.clocks
         && id == t.id
     {
