@@ -235,16 +235,8 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         ));
     }
     if let Ok(clocks) = desk.sla_clocks(t.id) {
-        let now = desk.now();
-        let (response, _) = crate::present::clock_text(cat, clocks.response, now);
-        let (resolve, _) = crate::present::clock_text(cat, clocks.resolve, now);
-        pairs.push((
-            cat.t("col.sla").to_string(),
-            cat.f(
-                "clock.both",
-                &[("response", &response), ("resolve", &resolve)],
-            ),
-        ));
+        let (text, _) = crate::present::clocks_line(cat, &clocks, desk.now());
+        pairs.push((cat.t("col.sla").to_string(), text));
     }
     if let Some(r) = &t.resolution {
         pairs.push((cat.t("col.resolution").to_string(), r.clone()));

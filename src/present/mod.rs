@@ -332,6 +332,26 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
     }
 }
 
+/// Both SLA clocks in words, with the calendar they follow; true when one
+/// is at risk or breached.
+pub fn clocks_line(
+    cat: &Catalog,
+    clocks: &crate::service::SlaClocks,
+    now: DateTime<Utc>,
+) -> (String, bool) {
+    let (response, r_alert) = clock_text(cat, clocks.response, now);
+    let (resolve, s_alert) = clock_text(cat, clocks.resolve, now);
+    let text = cat.f(
+        "clock.both",
+        &[
+            ("response", &response),
+            ("resolve", &resolve),
+            ("calendar", &sanitize_line(&clocks.calendar)),
+        ],
+    );
+    (text, r_alert || s_alert)
+}
+
 /// Why undo left ticket `id` as it is, in one line.
 pub fn undo_refusal<Tz: chrono::TimeZone>(
     cat: &Catalog,

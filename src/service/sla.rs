@@ -19,10 +19,12 @@ const SLA_SETTING: &str = "sla";
 const PAUSE_STATES: [&str; 1] = ["waiting_customer"];
 
 /// Both clocks of a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlaClocks {
     pub response: ClockState,
     pub resolve: ClockState,
+    /// The calendar the clocks follow (`round-the-clock`, a team's hours).
+    pub calendar: String,
 }
 
 /// `tdesk status`: what needs attention, for the member.
@@ -63,7 +65,7 @@ pub(super) fn clocks(
         tags: &ticket.tags,
     };
     let targets = policy.targets_for(&facts);
-    let calendar = policy.calendar_for(ticket.team.as_deref());
+    let (calendar_name, calendar) = policy.calendar_of(&facts);
     let mut pauses: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::new();
     for e in r.events(ticket.id)? {
         if !matches!(e.kind, EventKind::Status | EventKind::Created) {
@@ -94,6 +96,7 @@ pub(super) fn clocks(
         )
     };
     Ok(SlaClocks {
+        calendar: calendar_name,
         response: clock(targets.response, ticket.first_response_at),
         // A closed ticket's resolution clock stops at its close at the latest.
         resolve: clock(targets.resolve, ticket.resolved_at.or(ticket.closed_at)),

@@ -41,6 +41,9 @@ pub struct Override {
     pub factor: Option<f64>,
     pub response: Option<Duration>,
     pub resolve: Option<Duration>,
+    /// The calendar the clocks follow instead of the team's (urgent tickets
+    /// round the clock, say).
+    pub calendar: Option<String>,
 }
 
 /// Who an escalation tells.
@@ -131,22 +134,43 @@ impl Policy {
     }
 
     /// The targets for a ticket: its priority's, then every matching override.
-    pub fn targets_for(&self, f: &TicketFacts<'_>) -> Targets {
-        let mut t = self.targets[usize::try_from(f.priority.rank()).unwrap_or(3).min(3)];
-        for o in &self.overrides {
+    /// The overrides that apply to a ticket, in order.
+    fn matching<'s>(&'s self, f: &'s TicketFacts<'_>) -> impl Iterator<Item = &'s Override> {
+        self.overrides.iter().filter(move |o| {
             let w = &o.when;
             let named = o
                 .name
                 .as_ref()
                 .is_none_or(|n| f.tags.iter().any(|t| *t == format!("sla:{n}")));
-            let matches = named
+            named
                 && w.tier.is_none_or(|x| Some(x) == f.tier)
                 && w.kind.as_deref().is_none_or(|k| k == f.kind)
                 && w.channel.is_none_or(|c| c == f.channel)
-                && w.priority.is_none_or(|p| p == f.priority);
-            if !matches {
-                continue;
-            }
+                && w.priority.is_none_or(|p| p == f.priority)
+        })
+    }
+
+    /// The calendar a ticket's clocks follow, and its name: the last
+    /// matching override's, else the team's, else `default`.
+    pub fn calendar_of(&self, f: &TicketFacts<'_>) -> (String, Calendar) {
+        let chosen = self
+            .matching(f)
+            .filter_map(|o| o.calendar.clone())
+            .last()
+            .or_else(|| f.team.and_then(|t| self.teams.get(t)).cloned())
+            .filter(|name| self.calendars.contains_key(name))
+            .unwrap_or_else(|| "default".to_string());
+        let calendar = self
+            .calendars
+            .get(&chosen)
+            .cloned()
+            .unwrap_or_else(Calendar::always);
+        (chosen, calendar)
+    }
+
+    pub fn targets_for(&self, f: &TicketFacts<'_>) -> Targets {
+        let mut t = self.targets[usize::try_from(f.priority.rank()).unwrap_or(3).min(3)];
+        for o in self.matching(f) {
             if let Some(factor) = o.factor {
                 t.response = scale(t.response, factor);
                 t.resolve = scale(t.resolve, factor);
@@ -247,12 +271,18 @@ impl Policy {
             };
             let response = opt(&o.response);
             let resolve = opt(&o.resolve);
+            if let Some(c) = &o.calendar
+                && !raw.calendars.contains_key(c.get_ref())
+            {
+                err(c.span(), "sla.unknown_calendar", c.get_ref().clone());
+            }
             overrides.push(Override {
                 name: o.name.clone(),
                 when,
                 factor: o.factor.as_ref().map(|f| *f.get_ref()),
                 response,
                 resolve,
+                calendar: o.calendar.as_ref().map(|c| c.get_ref().clone()),
             });
         }
         let mut calendars = BTreeMap::new();
@@ -499,6 +529,7 @@ struct RawOverride {
     factor: Option<Spanned<f64>>,
     response: Option<Spanned<String>>,
     resolve: Option<Spanned<String>>,
+    calendar: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

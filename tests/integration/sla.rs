@@ -89,6 +89,33 @@ fn clocks_run_in_team_hours_pause_for_the_customer_and_stop_at_the_answer() {
 }
 
 #[test]
+fn an_urgent_ticket_runs_round_the_clock_and_says_which_calendar_it_follows() {
+    // Sunday 2026-11-22 10:00 in Shanghai: team cn is off until Monday.
+    let sunday = Utc
+        .with_ymd_and_hms(2026, 11, 22, 2, 0, 0)
+        .single()
+        .expect("valid");
+    let clock = Arc::new(FixedClock::new(sunday));
+    let mut desk = Desk::open_in_memory(&who("li.na"), clock).expect("desk");
+    let urgent = cn_ticket(&mut desk, Priority::P0);
+    let normal = cn_ticket(&mut desk, Priority::P1);
+    assert_eq!(
+        desk.detail(urgent).expect("detail").ticket.due_at,
+        Some(sunday + Duration::minutes(30)),
+        "P0: 30 minutes, Sunday or not"
+    );
+    assert_eq!(
+        desk.sla_clocks(urgent).expect("clocks").calendar,
+        "round-the-clock"
+    );
+    let p1 = desk.sla_clocks(normal).expect("clocks");
+    assert_eq!(p1.calendar, "cn", "others follow their team's hours");
+    assert!(
+        desk.detail(normal).expect("detail").ticket.due_at > Some(sunday + Duration::hours(24))
+    );
+}
+
+#[test]
 fn a_policy_file_is_checked_line_by_line_and_only_admins_install_it() {
     let clock = Arc::new(FixedClock::new(friday_5pm()));
     let mut desk = Desk::open_in_memory(&who("li.na"), clock).expect("desk");

@@ -12,8 +12,8 @@ use super::block;
 use crate::domain::TicketDetail;
 use crate::domain::TicketRow;
 use crate::present::{
-    attachment_line, clock_text, describe_event, local_time, mail_state, priority_label,
-    state_label, tier_label, type_label,
+    attachment_line, describe_event, local_time, mail_state, priority_label, state_label,
+    tier_label, type_label,
 };
 use crate::text::{pad_right, sanitize_block, sanitize_line, truncate, width, wrap};
 use crate::tui::app::App;
@@ -174,18 +174,14 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
             },
         );
     }
-    if let Some((id, clocks)) = app.detail.clocks
-        && id == t.id
+    if let Some((id, clocks)) = &app.detail.clocks
+        && *id == t.id
     {
-        let (response, r_alert) = clock_text(cat, clocks.response, app.now);
-        let (resolve, s_alert) = clock_text(cat, clocks.resolve, app.now);
+        let (text, alert) = crate::present::clocks_line(cat, clocks, app.now);
         field(
             "col.sla",
-            cat.f(
-                "clock.both",
-                &[("response", &response), ("resolve", &resolve)],
-            ),
-            if r_alert || s_alert {
+            text,
+            if alert {
                 app.theme.error
             } else {
                 app.theme.text
