@@ -11,6 +11,7 @@ mod bulk;
 mod clock;
 mod customers;
 mod demo;
+mod drafts;
 mod escalate;
 mod export;
 mod identity;

@@ -469,6 +469,18 @@ DROP INDEX events_change;
 CREATE INDEX events_change ON events(change_id, id) WHERE change_id IS NOT NULL;
 "#;
 
+/// Unsent replies, kept per member and ticket: quitting (or a dropped SSH
+/// connection) never throws typed text away.
+const V14_DRAFTS: &str = r#"
+CREATE TABLE drafts (
+    login TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (login, ticket_id)
+) WITHOUT ROWID;
+"#;
+
 /// One step of a migration: SQL, or Rust for what SQL cannot compute.
 enum Step {
     Sql(&'static str),
@@ -490,6 +502,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V11_CUSTOMERS)],
     &[Step::Sql(V12_INTERCHANGE)],
     &[Step::Sql(V13_CHANGE_EVENTS)],
+    &[Step::Sql(V14_DRAFTS)],
 ];
 
 /// The schema version this build writes.

@@ -5,6 +5,7 @@
 mod bulk;
 mod changes;
 mod customers;
+mod drafts;
 mod events;
 pub use events::NewEvent;
 pub use inbox::{NewNotice, NoticeAbout};

@@ -81,6 +81,8 @@ pub enum Action {
         generation: u64,
         columns: Vec<BoardColumn>,
     },
+    /// The member's kept drafts: (ticket, text).
+    DraftsLoaded(Vec<(i64, String)>),
     /// Everything the detail pane shows of a ticket (dropped when the
     /// cursor has left it meanwhile).
     ViewLoaded(Box<crate::service::TicketView>),
@@ -337,6 +339,13 @@ pub enum Effect {
         id: i64,
         to: String,
         opts: MoveOptions,
+    },
+    /// Read the member's drafts.
+    LoadDrafts,
+    /// Keep `body` as the draft on ticket `id` (empty: drop it).
+    SaveDraft {
+        id: i64,
+        body: String,
     },
     /// Tag as spam and close, in one change.
     Spam {

@@ -89,6 +89,16 @@ impl LiveCheck {
     }
 }
 
+/// What the desk keeps of a member who leaves, however they leave (quit,
+/// a signal, a hung-up terminal): the reply being typed, as a draft.
+fn leave(desk: &mut Desk, app: &App) {
+    if let Some((id, text)) = app.open_draft() {
+        let _ = desk.save_draft(id, &text);
+    }
+    // Gone from every ticket at once, not when the beat expires.
+    let _ = desk.heartbeat(None, false);
+}
+
 /// Runs the TUI until the user quits.
 pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let me = desk.me()?;
@@ -162,14 +172,16 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
         draw_next = false;
         if app.quit || terminal::stop_requested() {
             trace.finish();
-            // Gone from every ticket at once, not when the beat expires.
-            let _ = desk.heartbeat(None, false);
+            leave(&mut desk, &app);
             return Ok(());
         }
         // While the worker may answer, look for its results often.
         let timeout = if runner.busy() { WORKER_POLL } else { POLL };
         let ready = match terminal::wait_for_input(timeout)? {
-            terminal::Input::Gone => return Ok(()),
+            terminal::Input::Gone => {
+                leave(&mut desk, &app);
+                return Ok(());
+            }
             terminal::Input::Ready => true,
             terminal::Input::Timeout => false,
         };

@@ -145,6 +145,13 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Create(new) => desk
             .create_ticket(*new)
             .map(|id| saved(id, SavedKind::Created)),
+        Effect::LoadDrafts => desk.drafts().map(Action::DraftsLoaded),
+        Effect::SaveDraft { id, body } => {
+            return match desk.save_draft(id, &body) {
+                Ok(()) => Vec::new(),
+                Err(e) => vec![Action::Failed(e)],
+            };
+        }
         Effect::Spam { id, version } => desk
             .mark_spam(id, Some(version))
             .map(|t| saved(t.id, SavedKind::Moved)),

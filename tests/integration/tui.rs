@@ -525,6 +525,40 @@ fn the_detail_beside_the_list_loads_off_the_input_path() {
 }
 
 #[test]
+fn a_reply_typed_and_not_sent_survives_quitting() {
+    let (dir, desk, clock) = disk_desk(20, 3);
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.press("enter r");
+    h.press("type:Half a reply to the customer");
+    h.press("esc");
+    let id = h.app.detail_id().expect("a ticket");
+    assert!(h.render().contains("not sent yet"), "{}", h.render());
+    drop(h);
+    // Another session, as after quitting (or a dropped SSH connection).
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let (desk, _) = Desk::open(&dir.path().join("desk.db"), &who, clock).expect("desk");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    assert_eq!(
+        h.app.drafts.get(&id).map(String::as_str),
+        Some("Half a reply to the customer")
+    );
+    h.press("enter");
+    assert!(h.render().contains("not sent yet"), "{}", h.render());
+    h.press("r");
+    assert_eq!(
+        h.app.open_draft(),
+        Some((id, "Half a reply to the customer".to_string())),
+        "the editor opens with it"
+    );
+    // Sent, it is gone for good.
+    h.press("ctrl+s");
+    assert!(h.desk.drafts().expect("drafts").is_empty());
+}
+
+#[test]
 fn another_agents_write_reloads_in_place_keeping_cursor_and_typing() {
     use tdesk::tui::action::Action;
     let (dir, desk, clock) = disk_desk(40, 6);

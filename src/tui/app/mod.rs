@@ -203,6 +203,7 @@ impl App {
         effects.push(Effect::LoadUsers);
         effects.push(Effect::LoadViews);
         effects.push(Effect::LoadUnread);
+        effects.push(Effect::LoadDrafts);
         (app, effects)
     }
 
@@ -390,6 +391,13 @@ impl App {
                 self.open_reply(id, &text, false);
                 Vec::new()
             }
+            Action::DraftsLoaded(drafts) => {
+                // What was typed in this session wins over what was kept.
+                for (id, body) in drafts {
+                    self.drafts.entry(id).or_insert(body);
+                }
+                Vec::new()
+            }
             Action::ViewLoaded(view) => {
                 self.view_loaded(*view);
                 Vec::new()
@@ -491,6 +499,18 @@ impl App {
             effects.push(Effect::LoadDetail(id));
         }
         effects
+    }
+
+    /// The reply being typed right now, if its editor is open: (ticket,
+    /// text) — kept as a draft when the TUI has to stop (a hang-up).
+    pub fn open_draft(&self) -> Option<(i64, String)> {
+        match &self.overlay {
+            Some(Overlay::Comment { id, input, .. }) => {
+                Some((*id, super::app::overlay::text_of(input)))
+                    .filter(|(_, t)| !t.trim().is_empty())
+            }
+            _ => None,
+        }
     }
 
     /// Whether the detail pane waits for the ticket it asked for.

@@ -204,8 +204,7 @@ fn is_submit(key: &KeyEvent) -> bool {
 impl App {
     pub(super) fn overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.close_overlay();
-            return Vec::new();
+            return self.close_overlay();
         }
         let Some(overlay) = self.overlay.take() else {
             return Vec::new();
@@ -260,16 +259,19 @@ impl App {
         effects
     }
 
-    /// Closes the overlay, keeping an unsent comment as a draft.
-    fn close_overlay(&mut self) {
-        if let Some(Overlay::Comment { id, input, .. }) = self.overlay.take() {
-            let text = text_of(&input);
-            if text.trim().is_empty() {
-                self.drafts.remove(&id);
-            } else {
-                self.drafts.insert(id, text);
-            }
+    /// Closes the overlay, keeping an unsent comment as a draft (here and
+    /// in the desk, so quitting does not lose it).
+    fn close_overlay(&mut self) -> Vec<Effect> {
+        let Some(Overlay::Comment { id, input, .. }) = self.overlay.take() else {
+            return Vec::new();
+        };
+        let text = text_of(&input);
+        if text.trim().is_empty() {
+            self.drafts.remove(&id);
+        } else {
+            self.drafts.insert(id, text.clone());
         }
+        vec![Effect::SaveDraft { id, body: text }]
     }
 
     fn help_key(&mut self, scroll: u16, key: KeyEvent) -> (Option<Overlay>, Vec<Effect>) {
@@ -427,8 +429,7 @@ impl App {
                 internal,
                 input,
             });
-            self.close_overlay();
-            return (None, Vec::new());
+            return (None, self.close_overlay());
         }
         if key.code == KeyCode::Tab {
             return (

@@ -15,9 +15,14 @@ impl App {
         ) {
             self.overlay = None;
         }
+        let mut effects = Vec::new();
         if kind.posted() {
             self.drafts.remove(&id);
             self.reply_files.remove(&id);
+            effects.push(Effect::SaveDraft {
+                id,
+                body: String::new(),
+            });
         }
         self.status = Some(Status {
             text: self.cat.f(kind.key(), &[("id", &id)]),
@@ -30,7 +35,8 @@ impl App {
             self.detail.scroll = 0;
         }
         let show_detail = self.pane == Pane::Detail || kind == SavedKind::Created;
-        self.reload(show_detail.then_some(id).or(self.shown_ticket()))
+        effects.extend(self.reload(show_detail.then_some(id).or(self.shown_ticket())));
+        effects
     }
 
     pub(super) fn failed(&mut self, err: Error) -> Vec<Effect> {

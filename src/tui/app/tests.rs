@@ -62,8 +62,8 @@ fn app_with(rows: Vec<TicketRow>) -> App {
     let (mut app, effects) = App::new(init);
     assert_eq!(
         effects.len(),
-        6,
-        "a list window, the count, the board, users, views and the unread count load at start"
+        7,
+        "a list window, the count, the board, users, views, the unread count and drafts load at start"
     );
     load(&mut app, rows);
     app

@@ -44,6 +44,13 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     for l in wrap(&title, cols.max(1)) {
         out.push(Line::styled(l, app.theme.title));
     }
+    if app.drafts.get(&t.id).is_some_and(|d| !d.trim().is_empty()) {
+        // Typed, not sent: said where it cannot be missed.
+        out.push(Line::styled(
+            truncate(cat.t("detail.draft"), cols.max(1)),
+            app.theme.error,
+        ));
+    }
     let others = app.others_here();
     if !others.is_empty() {
         // Logins are account names, but still text from another user.
