@@ -237,7 +237,8 @@ pub struct AddArgs {
     /// email, phone, chat, social, marketplace, web, import or other.
     #[arg(long)]
     pub channel: Option<String>,
-    /// Customer email (found or created).
+    /// The customer: an e-mail address (found or created), or a customer
+    /// number or any handle they have (a phone, a buyer id).
     #[arg(long)]
     pub customer: Option<String>,
     #[arg(long)]
@@ -433,6 +434,48 @@ pub enum CustomerCommand {
     },
     /// Merge customer GONE into KEEP (supervisors and admins).
     Merge { keep: String, gone: String },
+    /// Change a customer (by number or any handle): fields, handles, orders, notes.
+    Edit(Box<CustomerEditArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerEditArgs {
+    /// The customer: a number or any handle.
+    pub key: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// vip, important or normal.
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// ISO country code ("" clears it).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// IANA time zone ("" clears it).
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// Preferred language ("" clears it).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Handles to add (repeat for more).
+    #[arg(long)]
+    pub email: Vec<String>,
+    #[arg(long)]
+    pub phone: Vec<String>,
+    #[arg(long)]
+    pub buyer: Vec<String>,
+    #[arg(long)]
+    pub social: Vec<String>,
+    /// A handle to take off, as KIND:VALUE (email:old@example.com).
+    #[arg(long = "remove", value_name = "KIND:VALUE")]
+    pub remove: Vec<String>,
+    /// Order references to add.
+    #[arg(long)]
+    pub order: Vec<String>,
+    #[arg(long)]
+    pub remove_order: Vec<String>,
+    /// New notes (replace the old ones; "-" reads standard input).
+    #[arg(long)]
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Args)]

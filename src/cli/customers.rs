@@ -57,6 +57,50 @@ pub fn run(desk: &mut Desk, c: CustomerCommand, s: &Session, io: &mut Streams<'_
             )?;
             line(io.out, &cat.f("cli.customer_added", &[("id", &id)]))
         }
+        CustomerCommand::Edit(a) => {
+            let id = desk.find_customer(&a.key)?;
+            let blank =
+                |v: Option<String>| v.map(|v| Some(v.trim().to_string()).filter(|v| !v.is_empty()));
+            let mut add_handles = Vec::new();
+            for (kind, list) in [
+                ("email", &a.email),
+                ("phone", &a.phone),
+                ("buyer", &a.buyer),
+                ("social", &a.social),
+            ] {
+                add_handles.extend(list.iter().map(|v| (kind.to_string(), v.clone())));
+            }
+            let mut remove_handles = Vec::new();
+            for r in &a.remove {
+                let (kind, value) = r.split_once(':').ok_or_else(|| {
+                    crate::Error::Invalid(crate::domain::InvalidValue::new(
+                        "handle",
+                        r,
+                        "KIND:VALUE, e.g. email:old@example.com",
+                    ))
+                })?;
+                remove_handles.push((kind.to_string(), value.to_string()));
+            }
+            let notes = a
+                .notes
+                .as_deref()
+                .map(|n| super::text_arg(n, io))
+                .transpose()?;
+            let edit = crate::service::CustomerEdit {
+                name: a.name.clone(),
+                tier: a.tier.as_deref().map(Tier::parse).transpose()?,
+                country: blank(a.country.clone()).map(|c| c.map(|c| c.to_ascii_uppercase())),
+                timezone: blank(a.timezone.clone()),
+                language: blank(a.language.clone()),
+                add_handles,
+                remove_handles,
+                add_orders: a.order.clone(),
+                remove_orders: a.remove_order.clone(),
+                notes,
+            };
+            desk.edit_customer(id, &edit)?;
+            line(io.out, &cat.f("cli.customer_edited", &[("id", &id)]))
+        }
         CustomerCommand::List { text, json } => {
             let list = desk.customers(text.as_deref(), 200)?;
             if json {

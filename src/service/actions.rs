@@ -9,8 +9,18 @@ use super::{Desk, MoveOptions, ops};
 pub const SPAM: &str = "spam";
 
 impl Desk {
-    /// Creates a ticket; returns its number.
-    pub fn create_ticket(&mut self, new: NewTicket) -> Result<i64> {
+    /// Creates a ticket; returns its number. The customer may be named by
+    /// e-mail (found, or made), or by number or any other handle (a phone,
+    /// a buyer id: found among the customers the member may see).
+    pub fn create_ticket(&mut self, mut new: NewTicket) -> Result<i64> {
+        if let Some(key) = new.customer_email.take() {
+            let key = key.trim().to_string();
+            if key.contains('@') {
+                new.customer_email = Some(key);
+            } else if !key.is_empty() {
+                new.customer_id = Some(self.find_customer(&key)?);
+            }
+        }
         let rules = self.rules.clone();
         self.write_as("create", "", |w, ctx| {
             let id = ops::create(w, ctx, new)?;

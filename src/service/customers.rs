@@ -320,3 +320,89 @@ impl Desk {
         )
     }
 }
+
+/// What `customer edit` changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerEdit {
+    pub name: Option<String>,
+    pub tier: Option<crate::domain::Tier>,
+    /// `Some(None)` clears it.
+    pub country: Option<Option<String>>,
+    pub timezone: Option<Option<String>>,
+    pub language: Option<Option<String>>,
+    /// (kind, value) handles to add and to take off.
+    pub add_handles: Vec<(String, String)>,
+    pub remove_handles: Vec<(String, String)>,
+    pub add_orders: Vec<String>,
+    pub remove_orders: Vec<String>,
+    /// New notes, replacing the old ones.
+    pub notes: Option<String>,
+}
+
+impl Desk {
+    /// Changes a customer the member may fully see (all of whose tickets
+    /// they may see; admins any): a handle another customer has is refused,
+    /// as is an unknown time zone.
+    pub fn edit_customer(&mut self, id: i64, edit: &CustomerEdit) -> Result<CustomerProfile> {
+        let current = self.customer_profile(id)?;
+        if current.withheld {
+            return Err(Error::Forbidden {
+                action: "action.edit_hidden_customer",
+                needs: Role::Admin,
+            });
+        }
+        for (kind, _) in edit.add_handles.iter().chain(&edit.remove_handles) {
+            if !HANDLE_KINDS.contains(&kind.as_str()) {
+                return Err(Error::UnknownValue {
+                    field: "handle",
+                    value: kind.clone(),
+                    known: HANDLE_KINDS.join(", "),
+                });
+            }
+        }
+        if let Some(Some(zone)) = &edit.timezone
+            && zone.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(Error::Invalid(crate::domain::InvalidValue::new(
+                "timezone",
+                zone,
+                "an IANA zone like Europe/Berlin or Asia/Shanghai",
+            )));
+        }
+        let c = &current.customer;
+        let updated = NewCustomer {
+            name: edit.name.clone().unwrap_or_else(|| c.name.clone()),
+            email: c.email.clone(),
+            phone: None,
+            tier: edit.tier.unwrap_or(c.tier),
+            country: edit.country.clone().unwrap_or_else(|| c.country.clone()),
+            timezone: edit.timezone.clone().unwrap_or_else(|| c.timezone.clone()),
+            language: edit.language.clone().unwrap_or_else(|| c.language.clone()),
+        };
+        if updated.name.trim().is_empty() {
+            return Err(Error::Empty("field.customer"));
+        }
+        self.store.write(|w| {
+            w.update_customer(id, &updated)?;
+            for (kind, value) in &edit.remove_handles {
+                w.remove_handle(id, kind, value)?;
+            }
+            for (kind, value) in &edit.add_handles {
+                if !w.add_handle(id, kind, value)? {
+                    return Err(Error::CustomerExists(value.clone()));
+                }
+            }
+            for o in &edit.remove_orders {
+                w.remove_order(id, o)?;
+            }
+            for o in &edit.add_orders {
+                w.add_order(id, o)?;
+            }
+            if let Some(notes) = &edit.notes {
+                w.set_customer_notes(id, notes.trim())?;
+            }
+            w.fill_customer_email(id)
+        })?;
+        self.customer_profile(id)
+    }
+}

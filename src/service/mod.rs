@@ -41,7 +41,7 @@ use crate::workflow::Workflow;
 pub use crate::store::Interrupter;
 pub use bulk::{BulkAction, BulkOutcome, Targets};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use customers::{CustomerExtras, CustomerProfile, HANDLE_KINDS};
+pub use customers::{CustomerEdit, CustomerExtras, CustomerProfile, HANDLE_KINDS};
 pub use demo::DemoSummary;
 pub use escalate::Fired;
 pub use identity::{Identity, account_exists};

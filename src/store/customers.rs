@@ -205,4 +205,62 @@ impl Writer<'_> {
         )?;
         Ok(self.tx.last_insert_rowid())
     }
+
+    /// Rewrites a customer's own fields (name, tier, country, zone,
+    /// language) and keeps the search keys of their tickets in step.
+    pub fn update_customer(&mut self, id: i64, c: &NewCustomer) -> Result<()> {
+        self.tx.execute(
+            "UPDATE customers SET name = ?2, tier = ?3, country = ?4, timezone = ?5, language = ?6, \
+             name_pinyin = ?7 WHERE id = ?1",
+            params![
+                id,
+                c.name,
+                c.tier.as_str(),
+                c.country,
+                c.timezone,
+                c.language,
+                crate::text::pinyin_keys(&c.name)
+            ],
+        )?;
+        self.tx.execute(
+            "UPDATE tickets SET customer_keys = ?2 WHERE customer_id = ?1",
+            params![id, super::customer_keys(Some(&c.name))],
+        )?;
+        Ok(())
+    }
+
+    /// Takes a handle off a customer; the first e-mail left becomes their address.
+    pub fn remove_handle(&mut self, id: i64, kind: &str, value: &str) -> Result<bool> {
+        let removed = self.tx.execute(
+            "DELETE FROM customer_handles WHERE customer_id = ?1 AND kind = ?2 AND value = ?3",
+            params![id, kind, value],
+        )? > 0;
+        if kind == "email" {
+            self.tx.execute(
+                "UPDATE customers SET email = (SELECT value FROM customer_handles \
+                 WHERE customer_id = ?1 AND kind = 'email' ORDER BY value LIMIT 1) WHERE id = ?1",
+                [id],
+            )?;
+        }
+        Ok(removed)
+    }
+
+    pub fn remove_order(&mut self, id: i64, order: &str) -> Result<bool> {
+        Ok(self.tx.execute(
+            "DELETE FROM customer_orders WHERE customer_id = ?1 AND order_ref = ?2",
+            params![id, order.trim()],
+        )? > 0)
+    }
+
+    /// A customer without an address takes their first e-mail handle as it.
+    pub fn fill_customer_email(&mut self, id: i64) -> Result<()> {
+        self.tx.execute(
+            "UPDATE customers SET email = (SELECT value FROM customer_handles \
+             WHERE customer_id = ?1 AND kind = 'email' ORDER BY value LIMIT 1) \
+             WHERE id = ?1 AND (email IS NULL OR email NOT IN \
+                 (SELECT value FROM customer_handles WHERE customer_id = ?1 AND kind = 'email'))",
+            [id],
+        )?;
+        Ok(())
+    }
 }

@@ -617,3 +617,84 @@ fn a_deadline_set_by_hand_shows_in_show_and_can_be_cleared() {
     ok(&s, &["edit", "1", "--due", ""]);
     assert!(!ok(&s, &["show", "1"]).contains("set by hand"));
 }
+
+#[test]
+fn a_customer_is_named_by_any_handle_and_edited() {
+    let s = Scratch::with_desk();
+    ok(
+        &s,
+        &[
+            "customer",
+            "add",
+            "王芳",
+            "--phone",
+            "+86 138 0000 1111",
+            "--buyer",
+            "taobao:wf88",
+        ],
+    );
+    // Only a phone and a buyer id: a ticket can still be theirs.
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "电话咨询:物流",
+            "--customer",
+            "+86 138 0000 1111",
+        ],
+    );
+    ok(
+        &s,
+        &["add", "--title", "又来电话", "--customer", "taobao:wf88"],
+    );
+    let shown = ok(&s, &["customer", "show", "taobao:wf88"]);
+    assert!(
+        shown.contains("电话咨询") && shown.contains("又来电话"),
+        "{shown}"
+    );
+    let missing = s.tdesk(&["add", "--title", "x", "--customer", "+1 555 0000"]);
+    assert_eq!(code(&missing), 3, "{}", stderr(&missing));
+    // Edit: fields, handles in and out, orders, notes.
+    ok(
+        &s,
+        &[
+            "customer",
+            "edit",
+            "taobao:wf88",
+            "--name",
+            "王芳 (Wang Fang)",
+            "--tier",
+            "vip",
+            "--timezone",
+            "Asia/Shanghai",
+            "--email",
+            "wf@example.cn",
+            "--remove",
+            "buyer:taobao:wf88",
+            "--order",
+            "TB-77",
+            "--notes",
+            "Prefers phone calls",
+        ],
+    );
+    let shown = ok(&s, &["customer", "show", "wf@example.cn"]);
+    for want in [
+        "Wang Fang",
+        "VIP",
+        "TB-77",
+        "Prefers phone calls",
+        "Asia/Shanghai",
+    ] {
+        assert!(shown.contains(want), "{want}: {shown}");
+    }
+    assert!(!shown.contains("taobao:wf88"), "{shown}");
+    let bad = s.tdesk(&[
+        "customer",
+        "edit",
+        "wf@example.cn",
+        "--timezone",
+        "Mars/Olympus",
+    ]);
+    assert_eq!(code(&bad), 2, "{}", stderr(&bad));
+}
