@@ -81,6 +81,8 @@ pub enum Action {
         generation: u64,
         columns: Vec<BoardColumn>,
     },
+    /// A customer was changed; here is how they are now.
+    CustomerEdited(Box<crate::service::CustomerProfile>),
     /// The member's kept drafts: (ticket, text).
     DraftsLoaded(Vec<(i64, String)>),
     /// Everything the detail pane shows of a ticket (dropped when the
@@ -339,6 +341,11 @@ pub enum Effect {
         id: i64,
         to: String,
         opts: MoveOptions,
+    },
+    /// Save changes to customer `id`.
+    EditCustomer {
+        id: i64,
+        edit: Box<crate::service::CustomerEdit>,
     },
     /// Read the member's drafts.
     LoadDrafts,

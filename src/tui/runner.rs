@@ -146,6 +146,9 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .create_ticket(*new)
             .map(|id| saved(id, SavedKind::Created)),
         Effect::LoadDrafts => desk.drafts().map(Action::DraftsLoaded),
+        Effect::EditCustomer { id, edit } => desk
+            .edit_customer(id, &edit)
+            .map(|p| Action::CustomerEdited(Box::new(p))),
         Effect::SaveDraft { id, body } => {
             return match desk.save_draft(id, &body) {
                 Ok(()) => Vec::new(),

@@ -667,6 +667,42 @@ fn c_opens_the_customer_of_the_ticket_with_their_local_time() {
     assert!(screen.contains("Customer"), "{screen}");
     assert!(screen.contains(&name), "{screen}");
     assert!(screen.contains("tickets,"), "{screen}");
+    assert!(screen.contains("Enter open it"), "{screen}");
+    // e: the customer as lines for the editor; what comes back is saved.
+    let effects = h.app.update(tdesk::tui::action::Action::Key(
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('e'),
+            crossterm::event::KeyModifiers::NONE,
+        ),
+    ));
+    let text = match effects.as_slice() {
+        [tdesk::tui::action::Effect::Editor { text }] => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(text.contains(&format!("name: {name}")), "{text}");
+    let edited = text
+        .replace("tier: normal", "tier: vip")
+        .replace("tier: important", "tier: vip");
+    h.act(tdesk::tui::action::Action::EditorDone(format!(
+        "{edited}\nSpeaks German and English"
+    )));
+    let screen = h.render();
+    assert!(screen.contains("changed"), "{screen}");
+    assert!(
+        screen.contains("VIP") && screen.contains("Speaks German"),
+        "{screen}"
+    );
+    // Enter opens the customer's ticket under the cursor.
+    let first = h
+        .desk
+        .customer_of_ticket(h.app.list.selected_row().expect("row").id)
+        .expect("customer")
+        .expect("one")
+        .tickets[0]
+        .id;
+    h.press("enter");
+    assert_eq!(h.app.detail_id(), Some(first));
+    assert!(h.app.overlay.is_none());
 }
 
 #[test]

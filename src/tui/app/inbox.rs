@@ -81,25 +81,6 @@ impl App {
         });
     }
 
-    /// `C`: the customer of the ticket under the cursor.
-    pub(super) fn customer_loaded(&mut self, p: crate::service::CustomerProfile) {
-        let title = self.cat.t("customer.title").to_string();
-        // A summary's first line is its title.
-        let mut lines = vec![title.clone()];
-        lines.extend(crate::present::customer_lines(
-            &self.cat,
-            &self.workflow,
-            &p,
-            self.now,
-            &self.tz,
-        ));
-        self.overlay = Some(Overlay::Summary {
-            title,
-            lines,
-            scroll: 0,
-        });
-    }
-
     /// `w`: watch the ticket under the cursor, or stop watching it.
     pub(super) fn toggle_watch(&mut self) -> Vec<Effect> {
         match self.selected() {

@@ -4,6 +4,7 @@
 //! editors), mouse.
 
 mod commands;
+mod customer;
 mod form;
 mod inbox;
 mod list;
@@ -261,8 +262,11 @@ impl App {
                 self.search_loaded(generation, Err(error));
                 Vec::new()
             }
-            Action::EditorDone(text) => {
-                self.editor_done(&text);
+            Action::EditorDone(text) => self.editor_done(&text),
+            Action::CustomerEdited(profile) => {
+                let id = profile.customer.id;
+                self.customer_loaded(*profile);
+                self.info("cli.customer_edited", &[("id", &id)]);
                 Vec::new()
             }
             Action::Resize(w, h) => {
@@ -606,10 +610,11 @@ impl App {
     }
 
     fn error(&mut self, key: &str) {
-        self.status = Some(Status {
-            text: self.cat.t(key).to_string(),
-            error: true,
-        });
+        self.error_text(self.cat.t(key).to_string());
+    }
+
+    fn error_text(&mut self, text: String) {
+        self.status = Some(Status { text, error: true });
     }
 }
 

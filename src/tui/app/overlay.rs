@@ -41,6 +41,12 @@ pub enum Overlay {
         lines: Vec<String>,
         scroll: u16,
     },
+    /// A customer: their tickets to open, and `e` to edit them.
+    Customer {
+        profile: Box<crate::service::CustomerProfile>,
+        selected: usize,
+        scroll: u16,
+    },
     /// One line of text for a purpose.
     Prompt {
         purpose: Prompt,
@@ -249,6 +255,11 @@ impl App {
                 ),
                 _ => (None, Vec::new()),
             },
+            Overlay::Customer {
+                profile,
+                selected,
+                scroll,
+            } => self.customer_key(profile, selected, scroll, key),
             Overlay::Prompt { purpose, input } => self.prompt_key(purpose, input, key),
             Overlay::Palette { input, selected } => self.palette_key(input, selected, key),
             Overlay::Search(popup) => self.search_key(popup, key),
@@ -499,12 +510,14 @@ impl App {
     }
 
     /// Text saved in the editor replaces the text it was opened on.
-    pub(super) fn editor_done(&mut self, text: &str) {
+    pub(super) fn editor_done(&mut self, text: &str) -> Vec<Effect> {
         match &mut self.overlay {
             Some(Overlay::Comment { input, .. }) => *input = text_input(text),
             Some(Overlay::Form(form)) => form.replace_long_text(text),
+            Some(Overlay::Customer { .. }) => return self.customer_edited(text),
             _ => {}
         }
+        Vec::new()
     }
 
     /// Pasted text goes into the focused text input.

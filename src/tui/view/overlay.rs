@@ -32,6 +32,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, footer: Rect) {
             lines,
             scroll,
         }) => summary(frame, app, area, title, lines, *scroll),
+        Some(Overlay::Customer {
+            profile,
+            selected,
+            scroll,
+        }) => customer(frame, app, area, profile, *selected, *scroll),
         Some(Overlay::Prompt {
             purpose,
             input: text,
@@ -70,6 +75,63 @@ fn summary(frame: &mut Frame, app: &App, area: Rect, title: &str, lines: &[Strin
         app.cat.t("summary.hint").to_string(),
         app.theme.dim,
     ));
+    frame.render_widget(Paragraph::new(out).scroll((scroll, 0)), inner);
+}
+
+/// The customer pane: who they are, then their tickets with a cursor.
+fn customer(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    p: &crate::service::CustomerProfile,
+    selected: usize,
+    scroll: u16,
+) {
+    let popup = centered(area, 76, area.height.saturating_sub(4));
+    frame.render_widget(Clear, popup);
+    let outer = block(app, format!(" {} ", app.cat.t("customer.title")), true);
+    let inner = outer.inner(popup);
+    frame.render_widget(outer, popup);
+    let cols = usize::from(inner.width).max(1);
+    let mut out: Vec<Line> = Vec::new();
+    let mut about = crate::present::customer_lines(&app.cat, &app.workflow, p, app.now, &app.tz);
+    // The first line names them; the ticket list below replaces the
+    // timeline's ticket lines, with a cursor to open one.
+    let tickets_at = about
+        .iter()
+        .position(|l| l.starts_with('#') && about[0] != *l);
+    if let Some(at) = tickets_at {
+        about.truncate(at);
+    }
+    for l in &about {
+        for w in crate::text::wrap(&sanitize_line(l), cols) {
+            out.push(Line::raw(w));
+        }
+    }
+    for (i, t) in p.tickets.iter().enumerate() {
+        let marker = if i == selected { "›" } else { " " };
+        let text = format!(
+            "{marker} #{} {} {}",
+            t.id,
+            crate::present::state_label(&app.workflow, &app.cat, &t.status),
+            sanitize_line(&t.title)
+        );
+        let style = if i == selected {
+            app.theme.selected
+        } else {
+            app.theme.text
+        };
+        out.push(Line::styled(truncate(&text, cols), style));
+    }
+    out.push(Line::styled(
+        app.cat.t("customer.hint").to_string(),
+        app.theme.dim,
+    ));
+    // Keep the cursor's ticket in sight.
+    let height = usize::from(inner.height).max(1);
+    let cursor_line = out.len().saturating_sub(1 + p.tickets.len()) + selected;
+    let follow = cursor_line.saturating_sub(height.saturating_sub(2));
+    let scroll = u16::try_from(follow).unwrap_or(u16::MAX).max(scroll);
     frame.render_widget(Paragraph::new(out).scroll((scroll, 0)), inner);
 }
 
