@@ -185,6 +185,8 @@ pub enum Error {
     LetterNotFound(i64),
     /// A path that is not a file to read (a fifo, a socket, a directory).
     NotAFile(String),
+    /// A reply still holds `{{variable}}` gaps (a canned reply's empty values).
+    ReplyHasGaps(Vec<String>),
     /// A member named one of the desk's own files.
     DeskFileNamed(String),
     /// Enforced mode's desk directory is not as `install-setgid` makes it.
@@ -215,6 +217,7 @@ impl Error {
             | Error::NotUtf8(_)
             | Error::FileTooLarge { .. }
             | Error::NotAFile(_)
+            | Error::ReplyHasGaps(_)
             | Error::MailCommandNotAbsolute(_)
             | Error::Import { .. }
             | Error::UnknownValue { .. } => 2,
@@ -435,6 +438,10 @@ impl Error {
             }
             Error::LetterNotFound(id) => cat.f("error.letter_not_found", &[("id", id)]),
             Error::NotAFile(path) => cat.f("error.not_a_file", &[("path", path)]),
+            Error::ReplyHasGaps(gaps) => {
+                let list: Vec<String> = gaps.iter().map(|g| format!("{{{{{g}}}}}")).collect();
+                cat.f("error.reply_gaps", &[("gaps", &list.join(", "))])
+            }
             Error::DeskFileNamed(path) => cat.f("error.desk_file_named", &[("path", path)]),
             Error::DeskDirNotReady(path) => cat.f("error.desk_dir_not_ready", &[("path", path)]),
         }

@@ -129,8 +129,10 @@ pub fn fill(text: &str, values: &BTreeMap<&str, String>) -> String {
         };
         let name = after[..end].trim();
         match values.get(name) {
-            Some(v) => out.push_str(v),
-            None => out.push_str(&rest[start..start + end + 4]),
+            Some(v) if !v.trim().is_empty() => out.push_str(v),
+            // No value: the variable stays, a gap the member must fill in
+            // (see [`gaps`]) instead of a sentence with a hole in it.
+            _ => out.push_str(&rest[start..start + end + 4]),
         }
         rest = &after[end + 2..];
     }
@@ -138,9 +140,40 @@ pub fn fill(text: &str, values: &BTreeMap<&str, String>) -> String {
     out
 }
 
+/// The variables still in `text` as `{{name}}`: gaps a filled reply left
+/// because their value was empty (no order on the ticket, say). A reply
+/// with a gap is not sent.
+pub fn gaps(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let name = after[..end].trim();
+        if VARIABLES.contains(&name) && !out.iter().any(|g| g == name) {
+            out.push(name.to_string());
+        }
+        rest = &after[end + 2..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_value_leaves_a_gap_that_is_named() {
+        let values: BTreeMap<&str, String> =
+            [("order", String::new()), ("agent.name", "Li Na".into())].into();
+        let text = fill(
+            "I checked order {{order}} with the carrier. — {{agent.name}}",
+            &values,
+        );
+        assert_eq!(text, "I checked order {{order}} with the carrier. — Li Na");
+        assert_eq!(gaps(&text), vec!["order".to_string()]);
+        assert!(gaps("All filled in. {{not_a_variable}}").is_empty());
+    }
 
     #[test]
     fn the_default_replies_parse() {

@@ -138,6 +138,11 @@ impl Desk {
         kind: CommentKind,
         files: &[(String, Vec<u8>)],
     ) -> Result<(crate::domain::Comment, MailFate)> {
+        // A canned reply with a variable nobody filled in is never sent.
+        let gaps = crate::rules::canned::gaps(body);
+        if kind != CommentKind::Note && !gaps.is_empty() {
+            return Err(Error::ReplyHasGaps(gaps));
+        }
         let mut stored = Vec::new();
         for (name, bytes) in files {
             self.check_attachment_size(bytes)?;

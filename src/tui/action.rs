@@ -21,10 +21,11 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passed; carries the current time for ages.
     Tick(chrono::DateTime<chrono::Utc>),
-    /// The canned replies (name, first line) to pick from for ticket `id`.
+    /// The canned replies (name, first line, the variables left unfilled)
+    /// to pick from for ticket `id`.
     RepliesLoaded {
         id: i64,
-        replies: Vec<(String, String)>,
+        replies: Vec<(String, String, Vec<String>)>,
     },
     /// Ticket `id`'s attachments, to pick one to open.
     AttachmentsLoaded {

@@ -222,7 +222,8 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
                     let greeting = lines.next().unwrap_or("");
                     let gist = lines.next().unwrap_or(greeting).to_string();
-                    (name, gist)
+                    let gaps = crate::rules::canned::gaps(&text);
+                    (name, gist, gaps)
                 })
                 .collect();
             Action::RepliesLoaded { id, replies }

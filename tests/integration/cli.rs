@@ -698,3 +698,32 @@ fn a_customer_is_named_by_any_handle_and_edited() {
     ]);
     assert_eq!(code(&bad), 2, "{}", stderr(&bad));
 }
+
+#[test]
+fn a_canned_reply_with_a_variable_nobody_filled_is_never_sent() {
+    let s = Scratch::with_desk();
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "Where is my parcel?",
+            "--customer",
+            "lena@example.de",
+        ],
+    );
+    // No order on the ticket: the tracking reply keeps its gap.
+    let filled = ok(&s, &["replies", "fill", "tracking", "1"]);
+    assert!(filled.contains("{{order}}"), "{filled}");
+    let out = s.tdesk_with(
+        &["comment", "1", "--body", "-"],
+        &[],
+        Some(filled.as_bytes()),
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("{{order}}"), "{}", stderr(&out));
+    assert!(
+        ok(&s, &["show", "1"]).contains("Conversation (0)"),
+        "nothing sent"
+    );
+}

@@ -152,6 +152,35 @@ impl App {
         Vec::new()
     }
 
+    /// A canned reply filled in for ticket `id` opens in the editor; a gap
+    /// it left (a variable with no value) has the cursor on it and the
+    /// status line says what to fill in.
+    pub(super) fn reply_filled(&mut self, id: i64, text: &str) {
+        self.open_reply(id, text, false);
+        let gaps = crate::rules::canned::gaps(text);
+        let Some(first) = gaps.first() else {
+            return;
+        };
+        let marker = format!("{{{{{first}}}}}");
+        if let Some(Overlay::Comment { input, .. }) = &mut self.overlay {
+            let at = input.lines().iter().enumerate().find_map(|(row, line)| {
+                line.find(&marker)
+                    .map(|byte| (row, line[..byte].chars().count()))
+            });
+            if let Some((row, col)) = at {
+                input.move_cursor(ratatui_textarea::CursorMove::Jump(
+                    u16::try_from(row).unwrap_or(u16::MAX),
+                    u16::try_from(col).unwrap_or(u16::MAX),
+                ));
+            }
+        }
+        let list: Vec<String> = gaps.iter().map(|g| format!("{{{{{g}}}}}")).collect();
+        self.error_text(
+            self.cat
+                .f("replies.fill_gaps", &[("gaps", &list.join(", "))]),
+        );
+    }
+
     /// The editor on ticket `id` for a reply (or a note, `internal`): its
     /// draft, then `extra` (a canned reply).
     pub(super) fn open_reply(&mut self, id: i64, extra: &str, internal: bool) {
@@ -191,16 +220,29 @@ impl App {
     }
 
     /// The canned replies arrived: a menu to pick one for ticket `id`.
-    pub(super) fn replies_loaded(&mut self, id: i64, replies: Vec<(String, String)>) {
+    pub(super) fn replies_loaded(&mut self, id: i64, replies: Vec<(String, String, Vec<String>)>) {
         if replies.is_empty() {
             self.info("replies.none", &[]);
             return;
         }
         let items = replies
             .into_iter()
-            .map(|(name, first)| MenuItem {
-                label: format!("{name} · {first}"),
-                value: name,
+            .map(|(name, first, gaps)| {
+                // A reply with a variable the ticket has no value for says
+                // so before it is picked.
+                let needs = if gaps.is_empty() {
+                    String::new()
+                } else {
+                    let list: Vec<String> = gaps.iter().map(|g| format!("{{{{{g}}}}}")).collect();
+                    format!(
+                        "[{}] ",
+                        self.cat.f("replies.needs", &[("gaps", &list.join(" "))])
+                    )
+                };
+                MenuItem {
+                    label: format!("{needs}{name} · {first}"),
+                    value: name,
+                }
             })
             .collect();
         self.overlay = Some(Overlay::Menu(Menu {

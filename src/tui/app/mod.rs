@@ -392,7 +392,7 @@ impl App {
                 Vec::new()
             }
             Action::ReplyFilled { id, text } => {
-                self.open_reply(id, &text, false);
+                self.reply_filled(id, &text);
                 Vec::new()
             }
             Action::DraftsLoaded(drafts) => {

@@ -256,13 +256,27 @@ fn r_writes_a_public_reply_and_capital_r_fills_a_canned_one_after_the_draft() {
     app.update(Action::RepliesLoaded {
         id: 5,
         replies: vec![
-            ("greeting".into(), "Hi {{customer.name}},".into()),
-            ("shipped".into(), "Your parcel is on its way".into()),
+            (
+                "greeting".into(),
+                "Hi {{customer.name}},".into(),
+                Vec::new(),
+            ),
+            (
+                "shipped".into(),
+                "Your parcel is on its way".into(),
+                Vec::new(),
+            ),
+            (
+                "tracking".into(),
+                "I checked order {{order}}".into(),
+                vec!["order".into()],
+            ),
         ],
     });
     assert!(matches!(
         &app.overlay,
-        Some(Overlay::Menu(m)) if m.kind == MenuKind::Reply { id: 5 } && m.items.len() == 2
+        Some(Overlay::Menu(m)) if m.kind == MenuKind::Reply { id: 5 } && m.items.len() == 3
+            && m.items[2].label.starts_with("[fill in {{order}}]")
     ));
     key(&mut app, KeyCode::Down);
     let effects = key(&mut app, KeyCode::Enter);
@@ -280,6 +294,29 @@ fn r_writes_a_public_reply_and_capital_r_fills_a_canned_one_after_the_draft() {
         _ => String::new(),
     };
     assert_eq!(text, "Hallo Lena,\n\nYour parcel is on its way (SF123).");
+    // A reply with a gap: the cursor on it, the status line says what.
+    key(&mut app, KeyCode::Esc);
+    app.update(Action::ReplyFilled {
+        id: 5,
+        text: "I checked order {{order}} with the carrier.".into(),
+    });
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("{{order}}"))
+    );
+    assert!(matches!(app.overlay, Some(Overlay::Comment { .. })));
+    if let Some(Overlay::Comment { input, .. }) = &app.overlay {
+        let ratatui_textarea::DataCursor(row, col) = input.cursor();
+        let line = &input.lines()[row];
+        assert!(
+            line.chars()
+                .skip(col)
+                .collect::<String>()
+                .starts_with("{{order}}"),
+            "{line} @{col}"
+        );
+    }
 }
 
 #[test]
