@@ -217,6 +217,15 @@ fn hostile_titles_are_shown_inert() {
 }
 
 #[test]
+fn a_selected_ticket_keeps_its_whole_number() {
+    let mut h = harness(Lang::En);
+    let id = h.app.list.selected_row().map(|r| r.id).expect("a row");
+    h.press("space");
+    let screen = h.render();
+    assert!(screen.contains(&format!("●#{id} ")), "{screen}");
+}
+
+#[test]
 fn a_hostile_workflow_label_never_reaches_the_terminal_raw() {
     let who = Identity {
         login: "alice".into(),
@@ -864,4 +873,64 @@ fn o_lists_the_attachments_and_refuses_to_open_a_launcher() {
         )),
         "{screen}"
     );
+}
+
+/// A desk whose list is all Chinese, so every popup's edges fall on
+/// double-width characters somewhere.
+fn chinese_desk() -> Desk {
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let mut desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    for i in 0..30 {
+        desk.create_ticket(NewTicket {
+            title: format!("包裹在海关滞留了很久请帮忙查询物流状态{i}"),
+            customer_email: Some(format!("客户{i}@例子.cn")),
+            ..Default::default()
+        })
+        .expect("ticket");
+    }
+    desk
+}
+
+/// Every row a popup covers shows its left and right border: none is eaten
+/// by a Chinese character cut at the popup's edge.
+fn popup_edges_intact(screen: &str) -> bool {
+    let lines: Vec<&str> = screen.lines().collect();
+    let Some(top) = lines
+        .iter()
+        .position(|l| l.chars().skip(1).any(|c| c == '┌'))
+    else {
+        return true;
+    };
+    let bottom = lines
+        .iter()
+        .rposition(|l| l.chars().skip(1).any(|c| c == '└'))
+        .unwrap_or(top);
+    lines[top + 1..bottom]
+        .iter()
+        .all(|l| l.matches('│').count() >= 4 || !l.starts_with('│'))
+}
+
+#[test]
+fn popups_over_chinese_text_keep_their_borders() {
+    for (name, keys) in [
+        ("help", "?"),
+        ("palette", ":"),
+        ("views", "v"),
+        ("move", "m"),
+        ("assign", "a"),
+        ("search", "f"),
+        ("note", "c"),
+        ("form", "n"),
+    ] {
+        let mut h = Harness::new(chinese_desk(), Catalog::new(Lang::ZhCn), (80, 24), now())
+            .expect("harness");
+        h.press("j j j");
+        h.press(keys);
+        let screen = h.render();
+        assert!(popup_edges_intact(&screen), "{name}:\n{screen}");
+        insta::assert_snapshot!(format!("popup_over_chinese_{name}"), screen);
+    }
 }

@@ -27,7 +27,9 @@ fn fixed_width(app: &App, column: Column, wide: bool) -> Option<usize> {
                 .max()
                 .unwrap_or(1)
                 .max(999);
-            max_id.to_string().len() + 1
+            // One more for the selection mark: a selected number stays whole.
+            let mark = usize::from(!app.selection.is_empty());
+            max_id.to_string().len() + 1 + mark
         }
         Column::Priority => 3,
         Column::Status => {

@@ -54,6 +54,28 @@ fn scrub(buffer: &mut ratatui::buffer::Buffer) {
             cell.set_symbol(if clean.is_empty() { " " } else { &clean });
         }
     }
+    mend_cut_wide_cells(buffer);
+}
+
+/// A double-width character (Chinese, say) whose right half something else
+/// was drawn over — a popup's left border — would still be printed whole
+/// by the terminal and eat that border. Such a cut character becomes a
+/// space, so the popup's edge shows.
+fn mend_cut_wide_cells(buffer: &mut ratatui::buffer::Buffer) {
+    let width = usize::from(buffer.area.width);
+    if width < 2 {
+        return;
+    }
+    for row in buffer.content.chunks_mut(width) {
+        for x in 0..width - 1 {
+            // The cell under a wide character's right half is blank
+            // (ratatui resets it); anything else was drawn over it.
+            let wide = crate::text::width(row[x].symbol()) > 1;
+            if wide && !matches!(row[x + 1].symbol(), "" | " ") {
+                row[x].set_symbol(" ");
+            }
+        }
+    }
 }
 
 /// A bordered block in the theme's style and border set.
