@@ -156,8 +156,8 @@ impl Key {
 
 /// The default bindings: (scope, key, command). Pane bindings win over global ones.
 const DEFAULTS: &[(Scope, &str, Command)] = &[
-    (Scope::Global, "ctrl+c", Command::Quit),
     (Scope::Global, "q", Command::Quit),
+    (Scope::Global, "ctrl+c", Command::Quit),
     (Scope::Global, "esc", Command::Back),
     (Scope::Global, "tab", Command::NextPane),
     (Scope::Global, "1", Command::ShowList),

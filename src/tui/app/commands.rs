@@ -43,7 +43,10 @@ impl App {
                 self.overlay = Some(Overlay::Form(Box::new(TicketForm::new_ticket(self))));
                 Vec::new()
             }
-            Command::Comment | Command::Reply => self.open_comment(),
+            // `c` writes an internal note, `r` a reply to the customer:
+            // what each key says is what it does.
+            Command::Comment => self.open_comment(true),
+            Command::Reply => self.open_comment(false),
             Command::CannedReply => self
                 .selected()
                 .map(|s| vec![Effect::LoadReplies(s.id)])
@@ -145,9 +148,9 @@ impl App {
     }
 
     /// Opens the reply editor on the ticket under the cursor with its draft.
-    fn open_comment(&mut self) -> Vec<Effect> {
+    fn open_comment(&mut self, internal: bool) -> Vec<Effect> {
         if let Some(sel) = self.selected() {
-            self.open_reply(sel.id, "", false);
+            self.open_reply(sel.id, "", internal);
         }
         Vec::new()
     }

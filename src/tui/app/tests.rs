@@ -224,8 +224,7 @@ fn an_unsent_comment_is_kept_as_a_draft() {
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
     assert_eq!(app.drafts.get(&5).map(String::as_str), Some("半句话"));
-    ch(&mut app, 'c');
-    key(&mut app, KeyCode::Tab);
+    ch(&mut app, 'c'); // `c` is the internal note
     let effects = ctrl(&mut app, 's');
     assert!(
         matches!(effects.as_slice(), [Effect::Comment { id: 5, body, internal: true, .. }] if body == "半句话")
@@ -322,8 +321,7 @@ fn r_writes_a_public_reply_and_capital_r_fills_a_canned_one_after_the_draft() {
 #[test]
 fn ctrl_o_attaches_files_to_the_reply_keeping_its_text_and_kind() {
     let mut app = app_with(vec![row(5, "in_progress")]);
-    ch(&mut app, 'c');
-    key(&mut app, KeyCode::Tab); // an internal note
+    ch(&mut app, 'c'); // an internal note
     typed(&mut app, "See the label");
     ctrl(&mut app, 'o');
     assert!(matches!(

@@ -85,6 +85,7 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (Command::SetCategory, "hint.category"),
             (Command::Spam, "hint.spam"),
             (Command::Skip, "hint.skip"),
+            (Command::Help, "hint.help"),
             (Command::Back, "hint.back"),
         ],
         Pane::Detail => &[
@@ -136,17 +137,31 @@ pub fn footer(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for (keys, label_key) in hints(app) {
-        let label = app.cat.t(label_key);
-        let piece = width(&keys) + 1 + width(label) + 2;
-        if used + piece > max {
+    // How to get help and how to get out always show; the other hints
+    // fill what room is left, in order.
+    let (tail, head): (Vec<_>, Vec<_>) = hints(app)
+        .into_iter()
+        .partition(|(_, key)| matches!(*key, "hint.help" | "hint.quit" | "hint.back"));
+    let piece = |keys: &str, label_key: &str| width(keys) + 1 + width(app.cat.t(label_key)) + 2;
+    let reserved: usize = tail.iter().map(|(k, l)| piece(k, l)).sum();
+    let mut shown = Vec::new();
+    let mut used = reserved;
+    for (keys, label_key) in head {
+        let w = piece(&keys, label_key);
+        if used + w > max {
             break;
         }
-        used += piece;
+        used += w;
+        shown.push((keys, label_key));
+    }
+    shown.extend(tail);
+    let mut spans = Vec::new();
+    for (keys, label_key) in shown {
         spans.push(Span::styled(keys, app.theme.key));
-        spans.push(Span::styled(format!(" {label}  "), app.theme.dim));
+        spans.push(Span::styled(
+            format!(" {}  ", app.cat.t(label_key)),
+            app.theme.dim,
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), hint_area);
     let (text, style) = match &app.status {

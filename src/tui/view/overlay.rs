@@ -207,7 +207,12 @@ fn palette(
 }
 
 fn help(frame: &mut Frame, app: &App, area: Rect, scroll: u16) {
-    let popup = centered(area, 64, area.height.saturating_sub(2));
+    // As wide as the screen allows (up to 100), so descriptions read whole.
+    let popup = centered(
+        area,
+        area.width.saturating_sub(2).min(100),
+        area.height.saturating_sub(2),
+    );
     frame.render_widget(Clear, popup);
     let outer = block(app, format!(" {} ", app.cat.t("help.title")), true);
     let inner = outer.inner(popup);
@@ -227,18 +232,23 @@ fn help(frame: &mut Frame, app: &App, area: Rect, scroll: u16) {
         .max()
         .unwrap_or(4)
         .min(18);
-    let mut lines: Vec<Line> = rows
-        .into_iter()
-        .map(|(keys, text)| {
-            Line::from(vec![
-                Span::styled(pad_right(&keys, kw), app.theme.key),
-                Span::raw(format!("  {text}")),
-            ])
-        })
-        .collect();
+    // A long description wraps under itself instead of being cut.
+    let text_w = usize::from(inner.width).saturating_sub(kw + 2).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (keys, text) in rows {
+        for (i, part) in crate::text::wrap(text, text_w).into_iter().enumerate() {
+            let keys = if i == 0 { keys.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(pad_right(keys, kw), app.theme.key),
+                Span::raw(format!("  {part}")),
+            ]));
+        }
+    }
     lines.push(Line::raw(""));
     for l in app.cat.t("help.editing").lines() {
-        lines.push(Line::styled(l.to_string(), app.theme.dim));
+        for part in crate::text::wrap(l, usize::from(inner.width).max(10)) {
+            lines.push(Line::styled(part, app.theme.dim));
+        }
     }
     let scroll = scroll.min(
         u16::try_from(lines.len())
