@@ -95,6 +95,12 @@ impl Catalog {
             .unwrap_or(MISSING)
     }
 
+    /// The English string for `key`, whatever the language (a Chinese UI's
+    /// palette finds commands by their English names too).
+    pub fn english(&self, key: &str) -> &str {
+        self.english.get(key).map(String::as_str).unwrap_or(MISSING)
+    }
+
     /// The string for `key` with `{name}` placeholders filled in.
     pub fn f(&self, key: &str, args: &[(&str, &dyn Display)]) -> String {
         let mut out = self.t(key).to_string();

@@ -96,7 +96,16 @@ impl App {
             .iter()
             .filter_map(|(cmd, key)| {
                 let label = self.cat.t(key).to_string();
-                fuzzy_score(typed, &label).map(|s| (s, *cmd, label))
+                // In Chinese, by the label, its pinyin (full or initials,
+                // as Chinese users type without switching input method), or
+                // the English name.
+                let pinyin = crate::text::pinyin_keys(&label);
+                let score = [label.as_str(), pinyin.as_str(), self.cat.english(key)]
+                    .into_iter()
+                    .filter(|text| !text.is_empty())
+                    .filter_map(|text| fuzzy_score(typed, text))
+                    .max()?;
+                Some((score, *cmd, label))
             })
             .collect();
         scored.sort_by_key(|s| std::cmp::Reverse(s.0));

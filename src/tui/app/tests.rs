@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::i18n::Lang;
 use crate::service::BoardColumn;
 use crate::tui::action::Action;
-use crate::tui::action::{Job, SavedKind};
+use crate::tui::action::{Command, Job, SavedKind};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::workflow::{MoveRefused, Refusal, Requirement};
@@ -803,4 +803,23 @@ fn the_edit_form_shows_a_hand_set_deadline_and_reads_a_new_one() {
     // The SLA's own deadline is not shown as one set by hand.
     let sla = super::form::TicketForm::edit(&app, &ticket, false);
     assert_eq!(sla.value(super::form::FieldId::Due), "");
+}
+
+#[test]
+fn the_chinese_palette_finds_commands_by_english_name_and_pinyin() {
+    let mut app = app_with(vec![row(5, "new")]);
+    app.cat = Catalog::new(Lang::ZhCn);
+    let assign = app.cat.t("help.assign").to_string();
+    for typed in ["assign", "asg"] {
+        let found = app.palette_matches(typed);
+        assert!(found.iter().any(|(c, _)| *c == Command::Assign), "{typed}: {found:?}");
+    }
+    // The initials of the Chinese label.
+    let initials: String = crate::text::pinyin_keys(&assign)
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    let found = app.palette_matches(&initials);
+    assert!(found.iter().any(|(c, _)| *c == Command::Assign), "{initials}: {found:?}");
 }
