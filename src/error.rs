@@ -9,7 +9,8 @@ use std::fmt;
 
 use crate::domain::{InvalidValue, ParseError, Role};
 use crate::i18n::{Catalog, Lang};
-use crate::workflow::{DefinitionError, MoveRefused, Refusal};
+use crate::workflow::{DefinitionError, Label, MoveRefused, Refusal, Requirement, Workflow};
+use std::collections::BTreeMap;
 
 /// Everything that can go wrong in tdesk.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,6 +201,29 @@ pub struct RefusedMove {
     pub from: String,
     pub to: String,
     pub refused: MoveRefused,
+    /// The workflow's labels of the states the message names, so every
+    /// front end words them as the member's language does.
+    pub labels: BTreeMap<String, Label>,
+}
+
+impl RefusedMove {
+    /// A refusal of moving `ticket` from `from` to `to`, with the labels of
+    /// every state it names.
+    pub fn new(wf: &Workflow, ticket: i64, from: &str, to: &str, refused: MoveRefused) -> Self {
+        let named = [from, to]
+            .into_iter()
+            .chain(refused.allowed.iter().map(String::as_str));
+        let labels = named
+            .filter_map(|id| wf.state(id).map(|s| (id.to_string(), s.label.clone())))
+            .collect();
+        Self {
+            ticket,
+            from: from.to_string(),
+            to: to.to_string(),
+            refused,
+            labels,
+        }
+    }
 }
 
 /// Shorthand used across the crate.
@@ -262,8 +286,19 @@ impl Error {
         self.describe(cat, &|id| id.to_string())
     }
 
-    /// The message in the catalog's language; `state_name` turns state ids into labels.
+    /// The message as the command line shows it: remedies name flags.
     pub fn describe(&self, cat: &Catalog, state_name: &dyn Fn(&str) -> String) -> String {
+        self.describe_for(cat, state_name, Remedy::Flags)
+    }
+
+    /// The message in the catalog's language; `state_name` turns state ids
+    /// into labels and `remedy` says how the member fixes a refused move.
+    pub fn describe_for(
+        &self,
+        cat: &Catalog,
+        state_name: &dyn Fn(&str) -> String,
+        remedy: Remedy,
+    ) -> String {
         match self {
             Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
             Error::UserNotFound(login) => cat.f("error.user_not_found", &[("login", login)]),
@@ -274,8 +309,14 @@ impl Error {
                     from,
                     to,
                     refused,
+                    labels,
                 } = r.as_ref();
-                let reason = refusal_reason(cat, &refused.refusal, state_name);
+                let state_name = |id: &str| match labels.get(id) {
+                    Some(label) => label.get(cat.lang().code()).to_string(),
+                    None => state_name(id),
+                };
+                let state_name = &state_name;
+                let reason = refusal_reason(cat, &refused.refusal, state_name, remedy);
                 let allowed = if refused.allowed.is_empty() {
                     cat.t("error.no_moves").to_string()
                 } else {
@@ -298,7 +339,7 @@ impl Error {
                 "error.forbidden",
                 &[
                     ("action", &cat.t(action)),
-                    ("role", &cat.t(&role_key(*needs))),
+                    ("role", &cat.t(&role_with_article_key(*needs))),
                 ],
             ),
             Error::Conflict { ticket, by, at } => cat.f(
@@ -453,36 +494,78 @@ pub fn role_key(role: Role) -> String {
     format!("role.{}", role.as_str())
 }
 
-fn refusal_reason(cat: &Catalog, refusal: &Refusal, state_name: &dyn Fn(&str) -> String) -> String {
+/// Catalog key of a role's name as a sentence uses it ("an admin").
+fn role_with_article_key(role: Role) -> String {
+    format!("role_a.{}", role.as_str())
+}
+
+/// How a refused move tells the member to supply what is missing.
+#[derive(Debug, Clone, Copy)]
+pub enum Remedy<'a> {
+    /// The command line: name the flags (`--note`, `--override`, `tdesk accept`).
+    Flags,
+    /// The screen asks for notes itself; only acceptance needs a key.
+    Keys { accept: &'a str },
+}
+
+fn refusal_reason(
+    cat: &Catalog,
+    refusal: &Refusal,
+    state_name: &dyn Fn(&str) -> String,
+    remedy: Remedy,
+) -> String {
+    let role = |r: Role| cat.t(&role_with_article_key(r)).to_string();
+    let with_how = |reason: String, flags_key: &str| match remedy {
+        Remedy::Flags => cat.f(
+            "refusal.how",
+            &[("reason", &reason), ("how", &cat.t(flags_key))],
+        ),
+        Remedy::Keys { .. } => reason,
+    };
     match refusal {
         Refusal::UnknownState(s) => cat.f("refusal.unknown_state", &[("state", s)]),
         Refusal::SameState(s) => cat.f("refusal.same_state", &[("state", &state_name(s))]),
         Refusal::NoTransition { .. } => cat.t("refusal.no_transition").to_string(),
-        Refusal::RoleRequired(role) => cat.f(
-            "refusal.role_required",
-            &[("role", &cat.t(&role_key(*role)))],
-        ),
+        Refusal::RoleRequired(r) => cat.f("refusal.role_required", &[("role", &role(*r))]),
         Refusal::Missing {
             requirement,
             override_role,
         } => {
-            let need = cat
-                .t(&format!("refusal.needs_{}", requirement.as_str()))
-                .to_string();
+            let key = format!("refusal.needs_{}", requirement.as_str());
+            let need = cat.t(&key).to_string();
+            let need = match (requirement, remedy) {
+                (Requirement::Assignee, _) => need,
+                (Requirement::Acceptance, Remedy::Keys { accept }) => cat.f(
+                    "refusal.how",
+                    &[
+                        ("reason", &need),
+                        ("how", &cat.f("refusal.key_accept", &[("key", &accept)])),
+                    ],
+                ),
+                (Requirement::Acceptance, Remedy::Flags) => with_how(need, "refusal.flags_accept"),
+                (Requirement::Resolution | Requirement::Reason, _) => {
+                    with_how(need, "refusal.flags_note")
+                }
+            };
             match override_role {
-                Some(role) => cat.f(
-                    "refusal.or_override",
-                    &[("need", &need), ("role", &cat.t(&role_key(*role)))],
+                Some(r) => with_how(
+                    cat.f(
+                        "refusal.or_override",
+                        &[("need", &need), ("role", &role(*r))],
+                    ),
+                    "refusal.flags_override",
                 ),
                 None => need,
             }
         }
-        Refusal::OverrideNotAllowed(Some(role)) => cat.f(
-            "refusal.override_role",
-            &[("role", &cat.t(&role_key(*role)))],
-        ),
+        Refusal::OverrideNotAllowed(Some(r)) => {
+            cat.f("refusal.override_role", &[("role", &role(*r))])
+        }
         Refusal::OverrideNotAllowed(None) => cat.t("refusal.override_never").to_string(),
-        Refusal::OverrideNeedsReason => cat.t("refusal.override_reason").to_string(),
+        Refusal::OverrideNeedsReason => with_how(
+            cat.t("refusal.override_reason").to_string(),
+            "refusal.flags_note",
+        ),
     }
 }
 
@@ -644,14 +727,29 @@ mod tests {
                 },
                 allowed: vec!["closed".into(), "in_progress".into()],
             },
+            labels: Default::default(),
         }));
         let msg = e.to_string();
         assert!(msg.contains("#12"), "{msg}");
         assert!(msg.contains("acceptance"), "{msg}");
         assert!(msg.contains("supervisor"), "{msg}");
         assert!(msg.contains("closed, in_progress"), "{msg}");
+        assert!(
+            msg.contains("(tdesk accept)"),
+            "the command line names the command: {msg}"
+        );
+        assert!(msg.contains("(--override --note)"), "{msg}");
         let zh = e.message(&Catalog::new(Lang::ZhCn));
         assert!(zh.contains("#12") && zh.contains("主管"), "{zh}");
+    }
+
+    #[test]
+    fn a_role_in_a_sentence_takes_its_article() {
+        let e = Error::Forbidden {
+            action: "action.import".into(),
+            needs: Role::Admin,
+        };
+        assert_eq!(e.to_string(), "Only an admin may import tickets.");
     }
 
     #[test]

@@ -458,7 +458,11 @@ pub fn changes(
         table.push(vec![
             c.id.to_string(),
             local_time(c.at, &Local),
-            format!("{} {}", cat.t(&format!("change.{}", c.kind)), c.detail),
+            format!(
+                "{} {}",
+                crate::present::change_label(cat, &c.kind),
+                c.detail
+            ),
             c.tickets.to_string(),
             state,
         ]);

@@ -17,7 +17,7 @@ mod view;
 mod when;
 
 pub use access::Scope;
-pub use change::ChangeRecord;
+pub use change::{ChangeKind, ChangeRecord};
 pub use channel::Channel;
 pub use comment::{Comment, CommentKind, MailFate};
 pub use customer::{Customer, NewCustomer, Tier};

@@ -154,6 +154,12 @@ fn keys_built_at_run_time_exist() {
             .iter()
             .map(|k| format!("field.{}", crate::tui::app::sort_field(*k))),
     );
+    wanted.extend(
+        crate::domain::ChangeKind::ALL
+            .iter()
+            .map(|k| format!("change.{}", k.as_str())),
+    );
+    wanted.extend(Role::ALL.iter().map(|r| format!("role_a.{}", r.as_str())));
     for r in ["assignee", "resolution", "reason", "acceptance"] {
         wanted.push(format!("refusal.needs_{r}"));
     }

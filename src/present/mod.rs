@@ -245,7 +245,7 @@ pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {
             let what = n
                 .detail
                 .as_deref()
-                .map(|k| cat.t(&format!("change.{k}")).to_string())
+                .map(|k| change_label(cat, k))
                 .unwrap_or_default();
             cat.f(
                 "notice.watched",
@@ -441,5 +441,14 @@ mod tests {
         };
         let text = describe_event(&wf, &Catalog::new(Lang::En), &e);
         assert!(!text.contains('\x1b'), "{text}");
+    }
+}
+
+/// A stored change kind in the member's language; a kind this build does
+/// not know (written by another version) is shown as stored.
+pub fn change_label(cat: &Catalog, kind: &str) -> String {
+    match crate::domain::ChangeKind::parse(kind) {
+        Some(k) => cat.t(&format!("change.{}", k.as_str())).to_string(),
+        None => sanitize_line(kind).into_owned(),
     }
 }

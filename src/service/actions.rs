@@ -1,5 +1,6 @@
 //! Write use cases on tickets, each one transaction as the current member.
 
+use crate::domain::ChangeKind;
 use crate::domain::{Comment, NewTicket, Ticket, TicketChanges};
 use crate::error::{Error, Result};
 
@@ -22,7 +23,7 @@ impl Desk {
             }
         }
         let rules = self.rules.clone();
-        self.write_as("create", "", |w, ctx| {
+        self.write_as(ChangeKind::Create, "", |w, ctx| {
             let id = ops::create(w, ctx, new)?;
             super::routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
             Ok(id)
@@ -33,7 +34,7 @@ impl Desk {
     /// `to` may be a state id or its label in any language.
     pub fn move_ticket(&mut self, id: i64, to: &str, opts: &MoveOptions) -> Result<Ticket> {
         let to = self.state_id(to);
-        self.write_as("move", &format!("#{id} {to}"), |w, ctx| {
+        self.write_as(ChangeKind::Move, &format!("#{id} {to}"), |w, ctx| {
             ops::transition(w, ctx, id, &to, opts)
         })
     }
@@ -49,7 +50,7 @@ impl Desk {
             .find(|s| s.is_final)
             .map(|s| s.id.clone())
             .ok_or(Error::TicketNotFound(id))?;
-        self.write_as("spam", &format!("#{id}"), |w, ctx| {
+        self.write_as(ChangeKind::Spam, &format!("#{id}"), |w, ctx| {
             let tag = TicketChanges {
                 add_tags: vec![SPAM.into()],
                 ..TicketChanges::default()
@@ -71,7 +72,7 @@ impl Desk {
         expected_version: Option<i64>,
     ) -> Result<Ticket> {
         let detail = format!("#{id} {}", login.unwrap_or("-"));
-        self.write_as("assign", &detail, |w, ctx| {
+        self.write_as(ChangeKind::Assign, &detail, |w, ctx| {
             ops::assign(w, ctx, id, login, expected_version)
         })
     }
@@ -88,7 +89,7 @@ impl Desk {
         changes: &TicketChanges,
         expected_version: Option<i64>,
     ) -> Result<Ticket> {
-        self.write_as("edit", &format!("#{id}"), |w, ctx| {
+        self.write_as(ChangeKind::Edit, &format!("#{id}"), |w, ctx| {
             ops::edit(w, ctx, id, changes, expected_version)
         })
     }
@@ -100,7 +101,7 @@ impl Desk {
         rating: Option<u8>,
         expected_version: Option<i64>,
     ) -> Result<Ticket> {
-        self.write_as("accept", &format!("#{id}"), |w, ctx| {
+        self.write_as(ChangeKind::Accept, &format!("#{id}"), |w, ctx| {
             ops::accept(w, ctx, id, rating, expected_version)
         })
     }

@@ -5,6 +5,7 @@
 //! (`tdesk mail set --attachment-limit`) keeps one huge file from filling
 //! the disk.
 
+use crate::domain::ChangeKind;
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
@@ -151,7 +152,7 @@ impl Desk {
             stored.push((name, mime, bytes.len() as u64, self.store_blob(bytes)?));
         }
         let private = self.is_private();
-        self.write_as("comment", &format!("#{id}"), |w, ctx| {
+        self.write_as(ChangeKind::Comment, &format!("#{id}"), |w, ctx| {
             let (c, queued) = ops::add_comment(w, ctx, id, body, kind)?;
             for (name, mime, size, hash) in &stored {
                 w.insert_attachment(&NewAttachment {
@@ -181,27 +182,31 @@ impl Desk {
         let name = crate::interchange::mail::safe_file_name(name);
         let mime = mime.to_string();
         let size = bytes.len() as u64;
-        self.write_as("attach", &format!("#{ticket} {name}"), |w, ctx| {
-            ops::load(w, ctx, ticket, None)?;
-            let id = w.insert_attachment(&NewAttachment {
-                ticket,
-                comment: None,
-                name: &name,
-                mime: &mime,
-                size,
-                sha256: &hash,
-                at: ctx.now,
-            })?;
-            ctx.log(
-                w,
-                ticket,
-                crate::domain::EventKind::Field,
-                Some("attachment"),
-                None,
-                Some(&name),
-            )?;
-            Ok(id)
-        })
+        self.write_as(
+            ChangeKind::Attach,
+            &format!("#{ticket} {name}"),
+            |w, ctx| {
+                ops::load(w, ctx, ticket, None)?;
+                let id = w.insert_attachment(&NewAttachment {
+                    ticket,
+                    comment: None,
+                    name: &name,
+                    mime: &mime,
+                    size,
+                    sha256: &hash,
+                    at: ctx.now,
+                })?;
+                ctx.log(
+                    w,
+                    ticket,
+                    crate::domain::EventKind::Field,
+                    Some("attachment"),
+                    None,
+                    Some(&name),
+                )?;
+                Ok(id)
+            },
+        )
     }
 
     /// A ticket's attachments, if the member may see the ticket.

@@ -3,6 +3,7 @@
 //! in chunks, one transaction each, so other members keep writing; a refused
 //! ticket is listed with its reason and the rest go ahead.
 
+use crate::domain::ChangeKind;
 use serde::Serialize;
 
 use crate::domain::{Priority, Query, TicketChanges};
@@ -80,7 +81,7 @@ impl Desk {
         for chunk in ids.chunks(CHUNK) {
             let change = outcome.change;
             let ((done, refused), change) =
-                self.write_chunk(change, "bulk", &detail, |w, ctx| {
+                self.write_chunk(change, ChangeKind::Bulk, &detail, |w, ctx| {
                     let mut done = Vec::new();
                     let mut refused = Vec::new();
                     for &id in chunk {

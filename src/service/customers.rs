@@ -1,6 +1,7 @@
 //! Customers: every handle a customer writes from, their orders and notes,
 //! and their tickets (those the member may see) — the customer 360.
 
+use crate::domain::ChangeKind;
 use crate::domain::{Customer, NewCustomer, Role, Scope, TicketRow};
 use crate::error::{Error, Result};
 
@@ -294,7 +295,7 @@ impl Desk {
             }
         }
         self.write_as(
-            "merge_customers",
+            ChangeKind::MergeCustomers,
             &format!("{gone} → {keep}"),
             |w, ctx| {
                 for id in [keep, gone] {

@@ -5,6 +5,7 @@
 //! takes letters from here and reports back; failures stay on the queue
 //! row, visible on the ticket, and are retried after 1 min, doubling to 1 h.
 
+use crate::domain::ChangeKind;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -330,7 +331,7 @@ impl Desk {
     /// Records that letter `id` went out. A reply counts as the ticket's
     /// first response when the customer got it, not when it was written.
     pub fn mail_delivered(&mut self, id: i64) -> Result<()> {
-        self.write_as("mail_sent", &id.to_string(), |w, ctx| {
+        self.write_as(ChangeKind::MailSent, &id.to_string(), |w, ctx| {
             w.mail_sent(id, ctx.now)?;
             let Some(letter) = w.reader().outgoing_mail(id)? else {
                 return Ok(());

@@ -3,6 +3,7 @@
 //! is closed as a link to the target (through the workflow, as a recorded
 //! override).
 
+use crate::domain::ChangeKind;
 use crate::domain::{EventKind, Ticket};
 use crate::error::{Error, Result};
 
@@ -23,7 +24,7 @@ impl Desk {
             )));
         }
         let detail = format!("#{src} → #{dst}");
-        self.write_as("merge", &detail, |w, ctx| {
+        self.write_as(ChangeKind::Merge, &detail, |w, ctx| {
             let source = ops::load(w, ctx, src, None)?;
             ops::load(w, ctx, dst, None)?;
             // Comments keep their author and time; the search texts follow

@@ -30,6 +30,7 @@ mod sla;
 mod undo;
 mod views;
 
+use crate::domain::ChangeKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -229,7 +230,7 @@ impl Desk {
     /// check, one undoable change (`kind`, `detail`) grouping its events.
     fn write_as<T>(
         &mut self,
-        kind: &str,
+        kind: ChangeKind,
         detail: &str,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
@@ -241,7 +242,7 @@ impl Desk {
     fn write_chunk<T>(
         &mut self,
         change: Option<i64>,
-        kind: &str,
+        kind: ChangeKind,
         detail: &str,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<(T, i64)> {
@@ -258,7 +259,7 @@ impl Desk {
     fn write_in<T>(
         &mut self,
         change: Option<i64>,
-        kind: &str,
+        kind: ChangeKind,
         detail: &str,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<(T, i64)> {
@@ -271,7 +272,7 @@ impl Desk {
             let me = current_user(&w.reader(), &login)?;
             let change = match change {
                 Some(c) => c,
-                None => w.begin_change(&login, now, kind, detail)?,
+                None => w.begin_change(&login, now, kind.as_str(), detail)?,
             };
             let ctx = ops::Ctx {
                 workflow,
@@ -358,7 +359,7 @@ impl Followers<'_> {
         w: &mut Writer<'_>,
         change: i64,
         after: i64,
-        kind: &str,
+        kind: ChangeKind,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
         automate::on_change(w, self.workflow, self.autos, change, after, now)?;

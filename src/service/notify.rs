@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::store::{NewNotice, NoticeAbout, Writer};
 
 use super::Desk;
+use crate::domain::ChangeKind;
 
 /// Longest excerpt of a comment kept in a notice, in characters.
 const EXCERPT_CHARS: usize = 140;
@@ -26,7 +27,7 @@ pub(super) fn notify_change(
     change: i64,
     events: &[Event],
     touched: &[i64],
-    summary: &str,
+    summary: ChangeKind,
     now: DateTime<Utc>,
 ) -> Result<()> {
     // (login, ticket) → (reason, detail); the strongest reason wins.
@@ -81,7 +82,7 @@ pub(super) fn notify_change(
                 &login,
                 ticket,
                 NoticeKind::Watched,
-                Some(summary.to_string()),
+                Some(summary.as_str().to_string()),
             );
         }
     }

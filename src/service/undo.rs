@@ -3,6 +3,7 @@
 //! unless someone (or something) changed the ticket afterwards, in which case
 //! that ticket is left alone and the refusal names who changed it and when.
 
+use crate::domain::ChangeKind;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -52,23 +53,23 @@ impl Desk {
                 .reader()
                 .recent_changes(&me.login, 200)?
                 .into_iter()
-                .find(|c| c.undone_by.is_none() && c.kind != "undo"),
+                .find(|c| c.undone_by.is_none() && c.kind != ChangeKind::Undo.as_str()),
         };
         let Some(target) = target.filter(|c| c.actor == me.login) else {
             return Err(Error::NothingToUndo);
         };
-        if target.undone_by.is_some() || target.kind == "undo" {
+        if target.undone_by.is_some() || target.kind == ChangeKind::Undo.as_str() {
             return Err(Error::NothingToUndo);
         }
-        if target.kind == "create" {
+        if target.kind == ChangeKind::Create.as_str() {
             return Err(Error::CannotUndoCreate);
         }
         // A merge moved comments; taking it back event by event would lose them.
-        if target.kind == "merge" {
+        if target.kind == ChangeKind::Merge.as_str() {
             return Err(Error::CannotUndoMerge);
         }
         let detail = format!("change {}", target.id);
-        self.write_as("undo", &detail, |w, ctx| {
+        self.write_as(ChangeKind::Undo, &detail, |w, ctx| {
             let events = w.reader().change_events(target.id)?;
             let mut tickets: Vec<i64> = events.iter().filter_map(|e| e.ticket).collect();
             tickets.sort_unstable();
@@ -128,12 +129,13 @@ fn revert(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, id: i64, events: &[&Event]) ->
                 ctx.workflow
                     .check_revert(current, previous)
                     .map_err(|refused| {
-                        Error::Refused(Box::new(RefusedMove {
-                            ticket: id,
-                            from: current.clone(),
-                            to: previous.clone(),
+                        Error::Refused(Box::new(RefusedMove::new(
+                            ctx.workflow,
+                            id,
+                            current,
+                            previous,
                             refused,
-                        }))
+                        )))
                     })?;
                 let ticket = ops::load(w, ctx, id, None)?;
                 let was_resolved = ctx.workflow.state(previous).is_some_and(|s| s.is_resolved);

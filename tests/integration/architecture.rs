@@ -125,3 +125,48 @@ fn only_the_file_edges_touch_files_by_path() {
         offenders.join("\n")
     );
 }
+
+/// The field names errors carry (`InvalidValue::new("shift", …)`,
+/// `field: "format"`, `"field.title"`) are looked up in the catalogs; one
+/// without a label would show as `??` ("Unknown ?? …").
+#[test]
+fn every_field_an_error_names_has_a_label_in_both_languages() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut named = std::collections::BTreeSet::new();
+    for file in rust_files(&root.join("src")) {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for marker in ["InvalidValue::new(", "field: ", "\"field."] {
+            for (at, _) in text.match_indices(marker) {
+                let rest = text[at + marker.len()..].trim_start();
+                let Some(rest) = rest
+                    .strip_prefix('"')
+                    .or(marker.ends_with('.').then_some(rest))
+                else {
+                    continue; // a variable, not a name
+                };
+                let rest = rest.strip_prefix("field.").unwrap_or(rest);
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    named.insert(name);
+                }
+            }
+        }
+    }
+    assert!(
+        named.contains("priority") && named.contains("timezone"),
+        "{named:?}"
+    );
+    for lang in ["en", "zh-CN"] {
+        let path = root.join(format!("assets/i18n/{lang}.toml"));
+        let catalog: toml::Table = std::fs::read_to_string(&path)
+            .expect("catalog")
+            .parse()
+            .expect("catalog parses");
+        let fields = catalog["field"].as_table().expect("[field] section");
+        let missing: Vec<&String> = named.iter().filter(|n| !fields.contains_key(*n)).collect();
+        assert!(missing.is_empty(), "{lang}: no label for {missing:?}");
+    }
+}

@@ -28,7 +28,7 @@ fn a_ticket_goes_through_the_whole_workflow_and_history_shows_actor_and_time() {
         stderr(&refused)
     );
     assert!(
-        stderr(&refused).contains("Allowed next: in_progress, closed."),
+        stderr(&refused).contains("Allowed next: In progress, Closed."),
         "{}",
         stderr(&refused)
     );
@@ -385,6 +385,28 @@ fn chinese_ui_messages_come_from_the_catalog() {
         None,
     );
     assert_eq!(stderr(&out).trim(), "tdesk: Ticket #5 not found.");
+}
+
+#[test]
+fn a_refused_move_names_states_by_their_labels_in_both_languages() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "Parcel stuck"]);
+    let refused = s.tdesk(&["move", "1", "in_progress"]);
+    let text = stderr(&refused);
+    assert!(text.contains("from Unassigned to In progress"), "{text}");
+    let zh = s.tdesk_with(
+        &["move", "1", "in_progress"],
+        &[("LANG", "zh_CN.UTF-8")],
+        None,
+    );
+    let text = stderr(&zh);
+    assert!(
+        !text.contains("new") && !text.contains("in_progress"),
+        "{text}"
+    );
+    assert!(text.contains("处理中"), "{text}");
+    let forbidden = s.tdesk(&["status", "--format", "{bogus}"]);
+    assert!(!stderr(&forbidden).contains("??"), "{}", stderr(&forbidden));
 }
 
 #[test]

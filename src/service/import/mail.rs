@@ -6,6 +6,7 @@
 //! Each message is one transaction, acting as `automation:mail` (mail is
 //! the desk's job, not one member's, so it reaches every team's tickets).
 
+use crate::domain::ChangeKind;
 use crate::domain::{Channel, EventKind, NewTicket};
 use crate::error::Result;
 use crate::interchange::mail::MailIn;
@@ -106,7 +107,7 @@ impl Desk {
         }
         let rules = self.rules.clone();
         let detail = format!("{} {}", msg.from_address, msg.message_id);
-        self.write_as("mail", &detail, |w, ctx| {
+        self.write_as(ChangeKind::Mail, &detail, |w, ctx| {
             let robot = automate::robot("mail");
             let ctx = ops::Ctx {
                 workflow: ctx.workflow,

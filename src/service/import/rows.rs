@@ -3,6 +3,7 @@
 //! first write; a ticket arrives in its source's state as an import (not a
 //! workflow move, so no automation reacts to history being copied in).
 
+use crate::domain::ChangeKind;
 use crate::domain::{Category, Channel, EventKind, NewTicket, Priority};
 use crate::error::{Error, Result};
 use crate::interchange::Problem;
@@ -81,23 +82,24 @@ impl Desk {
                 break;
             }
             let detail = format!("{file} ({total})");
-            let ((ids, customers), c) = self.write_chunk(change, "import", &detail, |w, ctx| {
-                let mut ids = Vec::with_capacity(chunk.len());
-                let mut customers = 0;
-                for p in chunk {
-                    let (id, new_customer) = write_row(w, ctx, p)?;
-                    let t = ops::reload(w, id)?;
-                    if t.assignee.is_none()
-                        && t.team.is_none()
-                        && t.status == ctx.workflow.initial().id
-                    {
-                        routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
+            let ((ids, customers), c) =
+                self.write_chunk(change, ChangeKind::Import, &detail, |w, ctx| {
+                    let mut ids = Vec::with_capacity(chunk.len());
+                    let mut customers = 0;
+                    for p in chunk {
+                        let (id, new_customer) = write_row(w, ctx, p)?;
+                        let t = ops::reload(w, id)?;
+                        if t.assignee.is_none()
+                            && t.team.is_none()
+                            && t.status == ctx.workflow.initial().id
+                        {
+                            routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
+                        }
+                        customers += usize::from(new_customer);
+                        ids.push(id);
                     }
-                    customers += usize::from(new_customer);
-                    ids.push(id);
-                }
-                Ok((ids, customers))
-            })?;
+                    Ok((ids, customers))
+                })?;
             change = Some(c);
             done += ids.len();
             report.created.extend(ids);

@@ -41,12 +41,13 @@ pub fn transition(
         .workflow
         .check_move(&ticket.status, to, facts)
         .map_err(|refused| {
-            Error::Refused(Box::new(RefusedMove {
-                ticket: id,
-                from: ticket.status.clone(),
-                to: to.to_string(),
+            Error::Refused(Box::new(RefusedMove::new(
+                ctx.workflow,
+                id,
+                &ticket.status,
+                to,
                 refused,
-            }))
+            )))
         })?;
     apply(w, ctx, &ticket, to, decision, opts.note.as_deref())?;
     reload(w, id)

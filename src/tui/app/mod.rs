@@ -24,11 +24,13 @@ mod views;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::HashMap;
 
-use super::action::{Action, Effect, Job};
+use super::action::{Action, Command, Effect, Job};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::domain::{Column, GroupBy, ListRequest, Query, TicketDetail, TicketRow, User, View};
+use crate::error::{Error, Remedy};
 use crate::i18n::Catalog;
+use crate::present::state_label;
 use crate::service::BoardColumn;
 use crate::workflow::Workflow;
 
@@ -164,6 +166,17 @@ pub struct AppInit {
 }
 
 impl App {
+    /// An error as this screen words it: state labels and keys, not flags.
+    pub(super) fn describe(&self, err: &Error) -> String {
+        let accept = self.keymap.first_key(self.pane, Command::Accept);
+        let (wf, cat) = (&self.workflow, &self.cat);
+        err.describe_for(
+            cat,
+            &|id| state_label(wf, cat, id),
+            Remedy::Keys { accept: &accept },
+        )
+    }
+
     /// A new app and the loads it needs first.
     pub fn new(init: AppInit) -> (Self, Vec<Effect>) {
         let app = Self {

@@ -4,7 +4,6 @@
 use super::{App, Overlay, Pane, Status};
 use crate::domain::TicketDetail;
 use crate::error::Error;
-use crate::present::state_label;
 use crate::tui::action::{Effect, SavedKind};
 
 impl App {
@@ -40,9 +39,7 @@ impl App {
     }
 
     pub(super) fn failed(&mut self, err: Error) -> Vec<Effect> {
-        let wf = &self.workflow;
-        let cat = &self.cat;
-        let text = err.describe(cat, &|id| state_label(wf, cat, id));
+        let text = self.describe(&err);
         if let Some(Overlay::Filter { error, .. }) = &mut self.overlay {
             *error = Some(text);
             return Vec::new();

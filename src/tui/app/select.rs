@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::overlay::{Menu, MenuItem, MenuKind, Overlay, Prompt, text_input};
 use super::{App, Pane};
 use crate::domain::{ChangeRecord, Priority};
-use crate::present::{local_time, priority_label, state_label};
+use crate::present::{local_time, priority_label};
 use crate::service::{BulkAction, BulkOutcome, Targets, UndoOutcome};
 use crate::tui::action::{Effect, Job};
 
@@ -133,13 +133,12 @@ impl App {
 
     pub(super) fn bulk_done(&mut self, out: BulkOutcome) -> Vec<Effect> {
         self.selection = Selection::default();
-        let wf = &self.workflow;
-        let cat = &self.cat;
         let mut lines: Vec<String> = out
             .refused
             .iter()
-            .map(|(id, e)| format!("#{id}  {}", e.describe(cat, &|s| state_label(wf, cat, s))))
+            .map(|(id, e)| format!("#{id}  {}", self.describe(e)))
             .collect();
+        let cat = &self.cat;
         let summary = cat.f(
             "status.bulk_done",
             &[("done", &out.done.len()), ("refused", &out.refused.len())],

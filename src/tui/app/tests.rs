@@ -204,6 +204,7 @@ fn a_refusal_shows_in_the_status_line_with_state_labels() {
                 },
                 allowed: vec!["in_progress".into(), "closed".into()],
             },
+            labels: Default::default(),
         },
     ))));
     let status = app.status.clone().expect("status shown");
@@ -214,6 +215,31 @@ fn a_refusal_shows_in_the_status_line_with_state_labels() {
         status.text
     );
     assert!(status.text.contains("assignee"), "{}", status.text);
+}
+
+#[test]
+fn a_refusal_on_screen_names_the_key_not_the_command_line_flags() {
+    let mut app = app_with(vec![row(5, "resolved")]);
+    app.update(Action::Failed(Error::Refused(Box::new(
+        crate::error::RefusedMove {
+            ticket: 5,
+            from: "resolved".into(),
+            to: "closed".into(),
+            refused: MoveRefused {
+                refusal: Refusal::Missing {
+                    requirement: Requirement::Acceptance,
+                    override_role: Some(crate::domain::Role::Supervisor),
+                },
+                allowed: vec!["in_progress".into()],
+            },
+            labels: Default::default(),
+        },
+    ))));
+    let text = app.status.clone().expect("status shown").text;
+    assert!(!text.contains("--"), "{text}");
+    assert!(!text.contains("tdesk accept"), "{text}");
+    assert!(text.contains("press A"), "{text}");
+    assert!(text.contains("or a supervisor may override"), "{text}");
 }
 
 #[test]
@@ -812,7 +838,10 @@ fn the_chinese_palette_finds_commands_by_english_name_and_pinyin() {
     let assign = app.cat.t("help.assign").to_string();
     for typed in ["assign", "asg"] {
         let found = app.palette_matches(typed);
-        assert!(found.iter().any(|(c, _)| *c == Command::Assign), "{typed}: {found:?}");
+        assert!(
+            found.iter().any(|(c, _)| *c == Command::Assign),
+            "{typed}: {found:?}"
+        );
     }
     // The initials of the Chinese label.
     let initials: String = crate::text::pinyin_keys(&assign)
@@ -821,5 +850,8 @@ fn the_chinese_palette_finds_commands_by_english_name_and_pinyin() {
         .unwrap_or_default()
         .to_string();
     let found = app.palette_matches(&initials);
-    assert!(found.iter().any(|(c, _)| *c == Command::Assign), "{initials}: {found:?}");
+    assert!(
+        found.iter().any(|(c, _)| *c == Command::Assign),
+        "{initials}: {found:?}"
+    );
 }
