@@ -746,7 +746,7 @@ mod tests {
     #[test]
     fn a_role_in_a_sentence_takes_its_article() {
         let e = Error::Forbidden {
-            action: "action.import".into(),
+            action: "action.import",
             needs: Role::Admin,
         };
         assert_eq!(e.to_string(), "Only an admin may import tickets.");

@@ -377,6 +377,15 @@ where
     }
 }
 
+/// A stored change kind in the member's language; a kind this build does
+/// not know (written by another version) is shown as stored.
+pub fn change_label(cat: &Catalog, kind: &str) -> String {
+    match crate::domain::ChangeKind::parse(kind) {
+        Some(k) => cat.t(&format!("change.{}", k.as_str())).to_string(),
+        None => sanitize_line(kind).into_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,14 +450,5 @@ mod tests {
         };
         let text = describe_event(&wf, &Catalog::new(Lang::En), &e);
         assert!(!text.contains('\x1b'), "{text}");
-    }
-}
-
-/// A stored change kind in the member's language; a kind this build does
-/// not know (written by another version) is shown as stored.
-pub fn change_label(cat: &Catalog, kind: &str) -> String {
-    match crate::domain::ChangeKind::parse(kind) {
-        Some(k) => cat.t(&format!("change.{}", k.as_str())).to_string(),
-        None => sanitize_line(kind).into_owned(),
     }
 }
