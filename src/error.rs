@@ -7,9 +7,9 @@
 use chrono::{DateTime, Utc};
 use std::fmt;
 
-use crate::domain::{InvalidValue, ParseError, Role};
+use crate::domain::{InvalidValue, Label, ParseError, Role};
 use crate::i18n::{Catalog, Lang};
-use crate::workflow::{DefinitionError, Label, MoveRefused, Refusal, Requirement, Workflow};
+use crate::workflow::{DefinitionError, MoveRefused, Refusal, Requirement, Workflow};
 use std::collections::BTreeMap;
 
 /// Everything that can go wrong in tdesk.

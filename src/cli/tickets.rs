@@ -14,8 +14,8 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::i18n::Catalog;
 use crate::present::{
-    age, attachment_line, describe_event, explain, local_time, mail_state, priority_label,
-    state_label, tier_label, type_label,
+    actor_label, age, attachment_line, category_label, describe_event, explain, local_time,
+    mail_state, priority_label, state_label, tags_label, tier_label, type_label,
 };
 use crate::service::{Desk, MoveOptions};
 
@@ -190,10 +190,7 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         (cat.t("col.type").to_string(), type_label(wf, cat, &t.kind)),
         (
             cat.t("col.category").to_string(),
-            t.category
-                .as_ref()
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "–".into()),
+            category_label(wf, cat, t.category.as_ref().map(|c| c.as_str())),
         ),
         (
             cat.t("col.channel").to_string(),
@@ -209,14 +206,7 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
             cat.t("col.team").to_string(),
             t.team.clone().unwrap_or_else(|| "–".into()),
         ),
-        (
-            cat.t("col.tags").to_string(),
-            if t.tags.is_empty() {
-                "–".into()
-            } else {
-                t.tags.join(", ")
-            },
-        ),
+        (cat.t("col.tags").to_string(), tags_label(wf, cat, &t.tags)),
         (cat.t("col.created").to_string(), time(Some(t.created_at))),
         (cat.t("col.updated").to_string(), time(Some(t.updated_at))),
         (
@@ -263,6 +253,7 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
     }
     let files = desk.attachments(t.id)?;
     let outgoing = desk.mail_queue(Some(t.id))?;
+    let automations = desk.automation_labels();
     let ready = desk.mail_ready()?;
     let ticket_files: Vec<_> = files.iter().filter(|a| a.comment.is_none()).collect();
     if !ticket_files.is_empty() {
@@ -293,7 +284,7 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
             &format!(
                 "  {}  {}  [{kind}]",
                 local_time(c.created_at, &Local),
-                crate::text::sanitize_line(&c.author)
+                actor_label(cat, &automations, &c.author)
             ),
         )?;
         if let Some(o) = outgoing.iter().find(|o| o.comment == c.id) {
@@ -415,12 +406,13 @@ pub fn history(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) 
         return output::json(io.out, &events);
     }
     let cat = &s.cat;
+    let automations = desk.automation_labels();
     let mut table =
         Table::new(&[cat.t("col.time"), cat.t("col.actor"), cat.t("col.change")]).flex(2);
     for e in &events {
         table.push(vec![
             local_time(e.at, &Local),
-            e.actor.clone(),
+            actor_label(cat, &automations, &e.actor),
             describe_event(desk.workflow(), cat, e),
         ]);
     }

@@ -7,6 +7,7 @@ mod channel;
 mod comment;
 mod customer;
 mod event;
+mod label;
 mod mail;
 mod notification;
 mod priority;
@@ -22,6 +23,7 @@ pub use channel::Channel;
 pub use comment::{Comment, CommentKind, MailFate};
 pub use customer::{Customer, NewCustomer, Tier};
 pub use event::{Event, EventKind, replay_status};
+pub use label::Label;
 pub use mail::{
     Attachment, CUSTOMER_MESSAGE, OutgoingMail, is_customer_author, is_sha256, mime_for,
     runs_when_opened,
@@ -32,7 +34,7 @@ pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey}
 pub use ticket::{
     Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag, risk_time,
 };
-pub use user::{Role, User};
+pub use user::{AUTOMATION_PREFIX, Role, User, is_automation};
 pub use view::{Column, GroupBy, View};
 pub use when::{Cmp, Day, TIME_HINT, TimeSpec, parse_deadline, parse_duration};
 

@@ -47,6 +47,15 @@ impl fmt::Display for Role {
     }
 }
 
+/// What the login of an automation (a rule, mail intake, escalation) starts
+/// with; no Unix login contains a colon.
+pub const AUTOMATION_PREFIX: &str = "automation:";
+
+/// Is this login an automation rather than a member?
+pub fn is_automation(login: &str) -> bool {
+    login.starts_with(AUTOMATION_PREFIX)
+}
+
 /// A desk member, identified by their Unix login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {

@@ -95,6 +95,14 @@ impl Catalog {
             .unwrap_or(MISSING)
     }
 
+    /// The string for `key` when a catalog has it.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.strings
+            .get(key)
+            .or_else(|| self.english.get(key))
+            .map(String::as_str)
+    }
+
     /// The English string for `key`, whatever the language (a Chinese UI's
     /// palette finds commands by their English names too).
     pub fn english(&self, key: &str) -> &str {

@@ -289,8 +289,30 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
             };
             match field {
                 "description" | "resolution" => cat.f("event.field_text", &[("field", &name)]),
-                "tag" if old.is_none() => cat.f("event.tag_added", &[("tag", &or_dash(new))]),
-                "tag" => cat.f("event.tag_removed", &[("tag", &or_dash(old))]),
+                "tag" if old.is_none() => cat.f(
+                    "event.tag_added",
+                    &[("tag", &tags_label(wf, cat, &[new.unwrap_or("").into()]))],
+                ),
+                "tag" => cat.f(
+                    "event.tag_removed",
+                    &[("tag", &tags_label(wf, cat, &[old.unwrap_or("").into()]))],
+                ),
+                "category" => cat.f(
+                    "event.field",
+                    &[
+                        ("field", &name),
+                        ("from", &category_label(wf, cat, old)),
+                        ("to", &category_label(wf, cat, new)),
+                    ],
+                ),
+                "type" => {
+                    let shown =
+                        |v: Option<&str>| v.map_or_else(|| "–".into(), |v| type_label(wf, cat, v));
+                    cat.f(
+                        "event.field",
+                        &[("field", &name), ("from", &shown(old)), ("to", &shown(new))],
+                    )
+                }
                 _ => cat.f(
                     "event.field",
                     &[
@@ -341,12 +363,16 @@ pub fn clocks_line(
 ) -> (String, bool) {
     let (response, r_alert) = clock_text(cat, clocks.response, now);
     let (resolve, s_alert) = clock_text(cat, clocks.resolve, now);
+    let calendar = clocks
+        .calendar_label
+        .as_ref()
+        .map_or(clocks.calendar.as_str(), |l| l.get(cat.lang().code()));
     let text = cat.f(
         "clock.both",
         &[
             ("response", &response),
             ("resolve", &resolve),
-            ("calendar", &sanitize_line(&clocks.calendar)),
+            ("calendar", &sanitize_line(calendar)),
         ],
     );
     (text, r_alert || s_alert)
@@ -384,6 +410,45 @@ pub fn change_label(cat: &Catalog, kind: &str) -> String {
         Some(k) => cat.t(&format!("change.{}", k.as_str())).to_string(),
         None => sanitize_line(kind).into_owned(),
     }
+}
+
+/// Labels of the desk's automations by name.
+pub type AutomationLabels = std::collections::BTreeMap<String, crate::domain::Label>;
+
+/// Who did something, as screens show it: a member's login, or an
+/// automation by the label the desk gives it in the member's language
+/// (built-in actors such as mail intake by the catalog's).
+pub fn actor_label(cat: &Catalog, automations: &AutomationLabels, actor: &str) -> String {
+    let Some(name) = actor.strip_prefix(crate::domain::AUTOMATION_PREFIX) else {
+        return sanitize_line(actor).into_owned();
+    };
+    let shown = match automations.get(name) {
+        Some(label) => label.get(cat.lang().code()).to_string(),
+        None => cat
+            .get(&format!("actor.{name}"))
+            .map_or_else(|| name.to_string(), str::to_string),
+    };
+    cat.f("actor.automation", &[("name", &sanitize_line(&shown))])
+}
+
+/// A category path by the labels the desk's workflow gives its levels.
+pub fn category_label(wf: &Workflow, cat: &Catalog, category: Option<&str>) -> String {
+    match category {
+        Some(c) => sanitize_line(&wf.category_label(c, cat.lang().code())).into_owned(),
+        None => "–".into(),
+    }
+}
+
+/// Tags by their labels, comma-separated ("–" for none).
+pub fn tags_label(wf: &Workflow, cat: &Catalog, tags: &[String]) -> String {
+    if tags.is_empty() {
+        return "–".into();
+    }
+    let shown: Vec<&str> = tags
+        .iter()
+        .map(|t| wf.tag_label(t, cat.lang().code()))
+        .collect();
+    sanitize_line(&shown.join(", ")).into_owned()
 }
 
 #[cfg(test)]

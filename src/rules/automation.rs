@@ -8,7 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::RuleError;
-use crate::domain::parse_duration;
+use crate::domain::{Label, parse_duration};
+use std::collections::BTreeMap;
 
 /// The automations embedded in the binary.
 pub const DEFAULT_AUTOMATIONS: &str = include_str!("../../assets/automations.toml");
@@ -54,6 +55,8 @@ pub struct Then {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Automation {
     pub name: String,
+    /// The name per UI language, for the history ("automation: 请求验收").
+    pub label: Option<Label>,
     pub when: When,
     /// Only while the ticket is in this state (event triggers).
     pub in_state: Option<String>,
@@ -71,6 +74,7 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawAutomation {
     name: Spanned<String>,
+    label: Option<BTreeMap<String, String>>,
     on: Spanned<String>,
     to: Option<String>,
     tag: Option<String>,
@@ -157,6 +161,7 @@ pub fn parse(source: &str) -> Result<Vec<Automation>, Vec<RuleError>> {
             };
             out.push(Automation {
                 name: a.name.into_inner(),
+                label: a.label.map(Label::new),
                 when,
                 in_state,
                 then,

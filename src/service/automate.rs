@@ -37,7 +37,7 @@ pub(super) fn load_automations(r: &Reader<'_>) -> Result<Vec<Automation>> {
 /// rights to move tickets as the workflow allows an admin.
 pub(super) fn robot(name: &str) -> User {
     User {
-        login: format!("automation:{name}"),
+        login: format!("{}{name}", crate::domain::AUTOMATION_PREFIX),
         display_name: name.to_string(),
         role: Role::Admin,
         team: None,

@@ -207,6 +207,14 @@ impl Desk {
         &self.workflow
     }
 
+    /// The names of the desk's automations per language, by name.
+    pub fn automation_labels(&self) -> std::collections::BTreeMap<String, crate::domain::Label> {
+        self.automations
+            .iter()
+            .filter_map(|a| Some((a.name.clone(), a.label.clone()?)))
+            .collect()
+    }
+
     /// Where the desk's database lives, if on disk.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

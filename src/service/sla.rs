@@ -25,6 +25,8 @@ pub struct SlaClocks {
     pub resolve: ClockState,
     /// The calendar the clocks follow (`round-the-clock`, a team's hours).
     pub calendar: String,
+    /// Its name per UI language, where the policy gives one.
+    pub calendar_label: Option<crate::domain::Label>,
 }
 
 /// `tdesk status`: what needs attention, for the member.
@@ -96,6 +98,7 @@ pub(super) fn clocks(
         )
     };
     Ok(SlaClocks {
+        calendar_label: policy.calendar_labels.get(&calendar_name).cloned(),
         calendar: calendar_name,
         response: clock(targets.response, ticket.first_response_at),
         // A closed ticket's resolution clock stops at its close at the latest.

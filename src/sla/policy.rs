@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Calendar, Opening};
-use crate::domain::{Channel, Priority, Tier, parse_duration};
+use crate::domain::{Channel, Label, Priority, Tier, parse_duration};
 
 /// The policy embedded in the binary.
 pub const DEFAULT_POLICY: &str = include_str!("../../assets/sla.toml");
@@ -86,6 +86,8 @@ pub struct Policy {
     pub targets: [Targets; 4],
     pub overrides: Vec<Override>,
     pub calendars: BTreeMap<String, Calendar>,
+    /// Calendar names per UI language, where the file gives them.
+    pub calendar_labels: BTreeMap<String, Label>,
     /// Team → calendar name; others use `default`.
     pub teams: BTreeMap<String, String>,
 }
@@ -129,6 +131,7 @@ impl Policy {
             targets: [t(1, 4), t(2, 24), t(4, 48), t(24, 72)],
             overrides: Vec::new(),
             calendars: BTreeMap::from([("default".to_string(), Calendar::always())]),
+            calendar_labels: BTreeMap::new(),
             teams: BTreeMap::new(),
         }
     }
@@ -152,6 +155,11 @@ impl Policy {
 
     /// The calendar a ticket's clocks follow, and its name: the last
     /// matching override's, else the team's, else `default`.
+    /// A calendar's name in `lang` (the file's label, or the name itself).
+    pub fn calendar_label<'a>(&'a self, name: &'a str, lang: &str) -> &'a str {
+        self.calendar_labels.get(name).map_or(name, |l| l.get(lang))
+    }
+
     pub fn calendar_of(&self, f: &TicketFacts<'_>) -> (String, Calendar) {
         let chosen = self
             .matching(f)
@@ -286,6 +294,11 @@ impl Policy {
             });
         }
         let mut calendars = BTreeMap::new();
+        let calendar_labels = raw
+            .calendars
+            .iter()
+            .filter_map(|(name, c)| Some((name.clone(), Label::new(c.label.clone()?))))
+            .collect();
         for (name, c) in &raw.calendars {
             match calendar(c, &mut err) {
                 Some(cal) => {
@@ -354,6 +367,7 @@ impl Policy {
                 targets,
                 overrides,
                 calendars,
+                calendar_labels,
                 teams,
             })
         } else {
@@ -535,6 +549,7 @@ struct RawOverride {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCalendar {
+    label: Option<BTreeMap<String, String>>,
     always: Option<Spanned<bool>>,
     timezone: Option<Spanned<String>>,
     #[serde(default)]

@@ -51,6 +51,7 @@ impl Harness {
         Ok(AppInit {
             cat,
             workflow: desk.workflow().clone(),
+            automations: desk.automation_labels(),
             me: desk.me()?,
             theme: Theme::monochrome(),
             keymap: Keymap::default(),

@@ -113,6 +113,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let init = AppInit {
         cat: s.cat.clone(),
         workflow: desk.workflow().clone(),
+        automations: desk.automation_labels(),
         me,
         theme: Theme::pick(
             no_color(),

@@ -6,36 +6,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use toml::Spanned;
 
 use super::problem::{DefinitionError, Problem};
-use crate::domain::Role;
-
-/// Labels of a state or type per UI language (`en` is required).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label(BTreeMap<String, String>);
-
-impl Label {
-    /// The label for `lang` (e.g. `zh-CN`), falling back to its base language, then English.
-    pub fn get(&self, lang: &str) -> &str {
-        let base = lang.split(['-', '_']).next().unwrap_or(lang);
-        self.0
-            .get(lang)
-            .or_else(|| {
-                self.0
-                    .iter()
-                    .find(|(k, _)| k.split('-').next() == Some(base))
-                    .map(|(_, v)| v)
-            })
-            .or_else(|| self.0.get("en"))
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-
-    /// True when `text` equals the label in any language (English case-insensitively).
-    pub fn matches(&self, text: &str) -> bool {
-        self.0
-            .values()
-            .any(|v| v == text || v.eq_ignore_ascii_case(text))
-    }
-}
+use crate::domain::{Label, Role};
 
 /// A workflow state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,12 +68,16 @@ pub struct Transition {
     pub override_roles: Vec<Role>,
 }
 
-/// A ticket type offered by forms.
+/// A name the desk defines with labels per language: a ticket type, a
+/// category path or a tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TicketType {
+pub struct Term {
     pub id: String,
     pub label: Label,
 }
+
+/// A ticket type offered by forms.
+pub type TicketType = Term;
 
 /// A validated workflow: states in display order, transitions, ticket types.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +86,10 @@ pub struct Workflow {
     pub(super) states: Vec<State>,
     pub(super) transitions: Vec<Transition>,
     pub(super) types: Vec<TicketType>,
+    /// Labels of category paths (each level may have its own).
+    pub(super) categories: Vec<Term>,
+    /// Labels of tags.
+    pub(super) tags: Vec<Term>,
     source: String,
 }
 
@@ -124,6 +103,10 @@ struct RawWorkflow {
     transitions: Vec<RawTransition>,
     #[serde(default, rename = "type")]
     types: Vec<RawType>,
+    #[serde(default, rename = "category")]
+    categories: Vec<RawType>,
+    #[serde(default, rename = "tag")]
+    tags: Vec<RawType>,
 }
 
 #[derive(Deserialize)]
@@ -191,13 +174,15 @@ impl Workflow {
             initial: "new".into(),
             states: vec![State {
                 id: "new".into(),
-                label: Label(BTreeMap::from([("en".into(), "New".into())])),
+                label: Label::new(BTreeMap::from([("en".into(), "New".into())])),
                 is_final: false,
                 is_resolved: false,
                 on_assign: None,
             }],
             transitions: Vec::new(),
             types: Vec::new(),
+            categories: Vec::new(),
+            tags: Vec::new(),
             source: String::new(),
         })
     }
@@ -238,6 +223,8 @@ impl Workflow {
             }
         }
         let types = collect_types(&raw, &lines, &mut errors);
+        let categories = collect_terms(&raw.categories, TermKind::Category, &lines, &mut errors);
+        let tags = collect_terms(&raw.tags, TermKind::Tag, &lines, &mut errors);
         if errors.is_empty() {
             check_graph(&raw, &states, &transitions, &lines, &mut errors);
         }
@@ -250,6 +237,8 @@ impl Workflow {
             states,
             transitions,
             types,
+            categories,
+            tags,
             source: source.to_string(),
         })
     }
@@ -291,6 +280,30 @@ impl Workflow {
         self.types.iter().find(|t| t.id == id)
     }
 
+    /// A category path in `lang`: each level by the label the desk gives
+    /// that path (`logistics` → 物流, `logistics/customs` → 清关), or as written.
+    pub fn category_label(&self, path: &str, lang: &str) -> String {
+        let mut shown = Vec::new();
+        let mut prefix = String::new();
+        for level in path.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(level);
+            let label = self.categories.iter().find(|t| t.id == prefix);
+            shown.push(label.map_or(level, |t| t.label.get(lang)));
+        }
+        shown.join("/")
+    }
+
+    /// A tag in `lang`, or as written when the desk gives it no label.
+    pub fn tag_label<'a>(&'a self, tag: &'a str, lang: &str) -> &'a str {
+        self.tags
+            .iter()
+            .find(|t| t.id == tag)
+            .map_or(tag, |t| t.label.get(lang))
+    }
+
     /// Ids of the states that count as open (every non-final state).
     pub fn open_states(&self) -> Vec<&str> {
         self.states
@@ -322,7 +335,7 @@ fn collect_states(
         }
         states.push(State {
             id: id.clone(),
-            label: Label(s.label.clone()),
+            label: Label::new(s.label.clone()),
             is_final: s.is_final,
             is_resolved: s.is_resolved,
             on_assign: s.on_assign.as_ref().map(|o| o.get_ref().clone()),
@@ -421,10 +434,58 @@ fn collect_types(
         }
         types.push(TicketType {
             id: id.clone(),
-            label: Label(t.label.clone()),
+            label: Label::new(t.label.clone()),
         });
     }
     types
+}
+
+#[derive(Clone, Copy)]
+enum TermKind {
+    Category,
+    Tag,
+}
+
+/// Labelled categories and tags: optional, each named once, with an English
+/// label; a category is a path of one to three levels.
+fn collect_terms(
+    raw: &[RawType],
+    kind: TermKind,
+    lines: &Lines,
+    errors: &mut Vec<DefinitionError>,
+) -> Vec<Term> {
+    let mut seen = HashSet::new();
+    let mut terms = Vec::new();
+    for t in raw {
+        let id = match kind {
+            TermKind::Category => match crate::domain::Category::parse(t.id.get_ref()) {
+                Ok(c) => c.as_str().to_string(),
+                Err(_) => {
+                    errors.push(lines.err(&t.id, Problem::BadCategory(t.id.get_ref().clone())));
+                    continue;
+                }
+            },
+            TermKind::Tag => match crate::domain::normalize_tag(t.id.get_ref()) {
+                Some(tag) => tag,
+                None => {
+                    errors.push(lines.err(&t.id, Problem::BadTag(t.id.get_ref().clone())));
+                    continue;
+                }
+            },
+        };
+        if !seen.insert(id.clone()) {
+            errors.push(lines.err(&t.id, Problem::DuplicateTerm(id)));
+            continue;
+        }
+        if !t.label.contains_key("en") {
+            errors.push(lines.err(&t.id, Problem::MissingEnglishLabel(id.clone())));
+        }
+        terms.push(Term {
+            id,
+            label: Label::new(t.label.clone()),
+        });
+    }
+    terms
 }
 
 /// Every state must be reachable from the initial one, and every non-final

@@ -6,7 +6,7 @@ mod definition;
 mod engine;
 mod problem;
 
-pub use definition::{Label, Requirement, State, TicketType, Transition, Workflow};
+pub use definition::{Requirement, State, Term, TicketType, Transition, Workflow};
 pub use engine::{MoveDecision, MoveFacts, MoveRefused, NoteUse, Refusal};
 pub use problem::{DefinitionError, Problem};
 

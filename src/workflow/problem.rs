@@ -10,6 +10,10 @@ pub enum Problem {
     NoStates,
     DuplicateState(String),
     DuplicateType(String),
+    /// A category or tag labelled twice.
+    DuplicateTerm(String),
+    BadCategory(String),
+    BadTag(String),
     UnknownState(String),
     UnknownRequirement(String),
     UnknownRole(String),
@@ -34,6 +38,9 @@ impl Problem {
             Problem::NoStates => "workflow.no_states",
             Problem::DuplicateState(_) => "workflow.duplicate_state",
             Problem::DuplicateType(_) => "workflow.duplicate_type",
+            Problem::DuplicateTerm(_) => "workflow.duplicate_term",
+            Problem::BadCategory(_) => "workflow.bad_category",
+            Problem::BadTag(_) => "workflow.bad_tag",
             Problem::UnknownState(_) => "workflow.unknown_state",
             Problem::UnknownRequirement(_) => "workflow.unknown_requirement",
             Problem::UnknownRole(_) => "workflow.unknown_role",
@@ -53,6 +60,9 @@ impl Problem {
             Problem::Syntax(s)
             | Problem::DuplicateState(s)
             | Problem::DuplicateType(s)
+            | Problem::DuplicateTerm(s)
+            | Problem::BadCategory(s)
+            | Problem::BadTag(s)
             | Problem::UnknownState(s)
             | Problem::UnknownRequirement(s)
             | Problem::UnknownRole(s)

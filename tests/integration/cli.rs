@@ -410,6 +410,37 @@ fn a_refused_move_names_states_by_their_labels_in_both_languages() {
 }
 
 #[test]
+fn a_chinese_screen_shows_the_desks_labels_for_categories_tags_and_automations() {
+    let s = Scratch::with_desk();
+    let me = me();
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "Stuck at customs",
+            "--category",
+            "logistics/customs",
+            "--tag",
+            "refund",
+        ],
+    );
+    ok(&s, &["assign", "1", &me]); // assigning starts the work
+    ok(&s, &["move", "1", "resolved", "--note", "Released"]);
+    let zh = [("LANG", "zh_CN.UTF-8")];
+    let shown = stdout(&s.tdesk_with(&["show", "1"], &zh, None));
+    assert!(shown.contains("物流/清关"), "{shown}");
+    assert!(shown.contains("退款"), "{shown}");
+    let history = stdout(&s.tdesk_with(&["history", "1"], &zh, None));
+    assert!(history.contains("自动化:请求客户验收"), "{history}");
+    let history = stdout(&s.tdesk(&["history", "1"]));
+    assert!(
+        history.contains("automation:ask for acceptance"),
+        "{history}"
+    );
+}
+
+#[test]
 fn a_closed_pipe_is_not_an_error() {
     let s = Scratch::with_desk();
     assert!(s.tdesk(&["demo", "--tickets", "60"]).status.success());

@@ -158,7 +158,7 @@ pub fn add_comment(
 /// does; an automation's (a satisfaction request) does not, nor does a
 /// customer's own message.
 pub fn counts_as_response(author: &str) -> bool {
-    !author.starts_with("automation:") && !crate::domain::is_customer_author(author)
+    !crate::domain::is_automation(author) && !crate::domain::is_customer_author(author)
 }
 
 /// Applies plain field edits, logging one event per changed field.

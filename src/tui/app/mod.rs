@@ -30,7 +30,7 @@ use super::theme::Theme;
 use crate::domain::{Column, GroupBy, ListRequest, Query, TicketDetail, TicketRow, User, View};
 use crate::error::{Error, Remedy};
 use crate::i18n::Catalog;
-use crate::present::state_label;
+use crate::present::{AutomationLabels, state_label};
 use crate::service::BoardColumn;
 use crate::workflow::Workflow;
 
@@ -103,6 +103,8 @@ pub struct Filter {
 pub struct App {
     pub cat: Catalog,
     pub workflow: Workflow,
+    /// The desk's automations' names per language, for the history.
+    pub automations: AutomationLabels,
     pub me: User,
     pub users: Vec<User>,
     pub keymap: Keymap,
@@ -157,6 +159,7 @@ pub struct Selected {
 pub struct AppInit {
     pub cat: Catalog,
     pub workflow: Workflow,
+    pub automations: AutomationLabels,
     pub me: User,
     pub theme: Theme,
     pub keymap: Keymap,
@@ -182,6 +185,7 @@ impl App {
         let app = Self {
             cat: init.cat,
             workflow: init.workflow,
+            automations: init.automations,
             me: init.me,
             users: Vec::new(),
             keymap: init.keymap,

@@ -46,6 +46,7 @@ fn app_with(rows: Vec<TicketRow>) -> App {
     let init = AppInit {
         cat: Catalog::new(Lang::En),
         workflow: Workflow::default_workflow(),
+        automations: Default::default(),
         me: User {
             login: "alice".into(),
             display_name: "Alice".into(),

@@ -12,8 +12,8 @@ use super::block;
 use crate::domain::TicketDetail;
 use crate::domain::TicketRow;
 use crate::present::{
-    attachment_line, describe_event, local_time, mail_state, priority_label, state_label,
-    tier_label, type_label,
+    actor_label, attachment_line, category_label, describe_event, local_time, mail_state,
+    priority_label, state_label, tags_label, tier_label, type_label,
 };
 use crate::text::{pad_right, sanitize_block, sanitize_line, truncate, width, wrap};
 use crate::tui::app::App;
@@ -124,11 +124,7 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         format!("{} {}", t.priority, priority_label(cat, t.priority)),
         app.theme.priority(t.priority),
     );
-    let category = t
-        .category
-        .as_ref()
-        .map(|c| c.to_string())
-        .unwrap_or_else(|| "–".into());
+    let category = category_label(&app.workflow, cat, t.category.as_ref().map(|c| c.as_str()));
     field(
         "col.type",
         format!("{} · {category}", type_label(&app.workflow, cat, &t.kind)),
@@ -156,7 +152,11 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         app.theme.text,
     );
     if !t.tags.is_empty() {
-        field("col.tags", t.tags.join(", "), app.theme.text);
+        field(
+            "col.tags",
+            tags_label(&app.workflow, cat, &t.tags),
+            app.theme.text,
+        );
     }
     field(
         "col.created",
@@ -285,7 +285,10 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         };
         out.push(Line::from(vec![
             Span::styled(format!("[{tag}] "), style),
-            Span::styled(sanitize_line(&c.author).into_owned(), app.theme.title),
+            Span::styled(
+                actor_label(cat, &app.automations, &c.author),
+                app.theme.title,
+            ),
             Span::styled(format!(" · {}", time(Some(c.created_at))), app.theme.dim),
         ]));
         let outgoing = mail.and_then(|m| m.outgoing.iter().find(|o| o.comment == c.id));
@@ -322,7 +325,11 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     }
     heading(app, &mut out, cat.t("detail.history").to_string(), cols);
     for e in &d.events {
-        let head = format!("{} {} ", time(Some(e.at)), sanitize_line(&e.actor));
+        let head = format!(
+            "{} {} ",
+            time(Some(e.at)),
+            actor_label(cat, &app.automations, &e.actor)
+        );
         let text = describe_event(&app.workflow, cat, e);
         let avail = cols.saturating_sub(width(&head)).max(1);
         for (i, l) in wrap(&text, avail).into_iter().enumerate() {

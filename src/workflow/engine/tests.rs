@@ -307,6 +307,56 @@ id = \"t\"
 }
 
 #[test]
+fn categories_and_tags_show_by_the_labels_the_desk_gives_them() {
+    let w = Workflow::default_workflow();
+    assert_eq!(w.category_label("logistics/customs", "zh-CN"), "物流/清关");
+    assert_eq!(
+        w.category_label("logistics/customs", "en"),
+        "logistics/customs"
+    );
+    // A level without a label shows as written; the levels above keep theirs.
+    assert_eq!(w.category_label("logistics/drone", "zh-CN"), "物流/drone");
+    assert_eq!(w.tag_label("refund", "zh-CN"), "退款");
+    assert_eq!(w.tag_label("paypal", "zh-CN"), "paypal");
+}
+
+#[test]
+fn bad_category_and_tag_labels_are_reported_on_their_lines() {
+    let src = "initial = \"a\"
+[[state]]
+id = \"a\"
+label = { en = \"A\" }
+[[type]]
+id = \"t\"
+label = { en = \"T\" }
+[[category]]
+id = \"a/b/c/d\"
+label = { en = \"deep\" }
+[[category]]
+id = \"a\"
+label = { en = \"A\" }
+[[category]]
+id = \" a \"
+label = { en = \"A again\" }
+[[tag]]
+id = \"   \"
+label = { en = \"blank\" }
+[[tag]]
+id = \"vip\"
+label = { zh-CN = \"贵宾\" }
+";
+    assert_eq!(
+        problems(src),
+        vec![
+            (Some(9), Problem::BadCategory("a/b/c/d".into())),
+            (Some(15), Problem::DuplicateTerm("a".into())),
+            (Some(18), Problem::BadTag("   ".into())),
+            (Some(21), Problem::MissingEnglishLabel("vip".into())),
+        ]
+    );
+}
+
+#[test]
 fn malformed_toml_names_its_line() {
     let errs = problems("initial = \"a\"\n[[state]]\nid = \n");
     assert_eq!(errs.len(), 1);
