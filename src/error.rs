@@ -169,6 +169,8 @@ pub enum Error {
     UnsafeDeskFile(String),
     /// The named desk file holds no desk (empty, or no members).
     EmptyDesk(String),
+    /// `tdesk demo` on a desk that already has this many tickets, without --yes.
+    DemoIntoRealDesk(i64),
     /// Enforced team mode works on the system's desk only.
     OtherDesk(String),
     /// This account is not the desk's mail sender (the one that is, if any).
@@ -244,6 +246,7 @@ impl Error {
             | Error::ReplyHasGaps(_)
             | Error::MailCommandNotAbsolute(_)
             | Error::Import { .. }
+            | Error::DemoIntoRealDesk(_)
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
             | Error::UserNotFound(_)
@@ -466,6 +469,9 @@ impl Error {
             Error::FileExists(path) => cat.f("error.file_exists", &[("path", path)]),
             Error::UnsafeDeskFile(path) => cat.f("error.unsafe_desk_file", &[("path", path)]),
             Error::EmptyDesk(path) => cat.f("error.empty_desk", &[("path", path)]),
+            Error::DemoIntoRealDesk(count) => {
+                cat.f("error.demo_into_real_desk", &[("count", count)])
+            }
             Error::OtherDesk(path) => cat.f("error.other_desk", &[("path", path)]),
             Error::NotMailSender(Some(login)) => {
                 cat.f("error.not_mail_sender", &[("login", login)])

@@ -79,6 +79,12 @@ pub fn init_shared(
 }
 
 pub fn demo(desk: &mut Desk, a: DemoArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    // Sample agents, customers and tickets cannot be told apart from real
+    // ones afterwards: never mix them into a working desk by accident.
+    let tickets = desk.ticket_count()?;
+    if tickets > 0 && !a.yes {
+        return Err(Error::DemoIntoRealDesk(tickets));
+    }
     let summary = desk.load_demo(a.tickets, a.seed)?;
     let msg = s.cat.f(
         "cli.demo_loaded",

@@ -38,7 +38,11 @@ pub enum Command {
         group: Option<String>,
     },
     /// Check a desk and print every problem with its fix.
-    Doctor,
+    Doctor {
+        /// Rebuild the search index from the tickets (admin only), then check.
+        #[arg(long)]
+        repair_search: bool,
+    },
     /// Enforced team mode: print (or, as root, do with --apply) the steps that
     /// make this binary setgid to a data group members are not in, so tdesk
     /// is the only way into the desk.
@@ -75,7 +79,8 @@ pub enum Command {
     Accept(AcceptArgs),
     /// Show a ticket's audit log.
     History(ShowArgs),
-    /// Load demo agents, customers and tickets into the desk.
+    /// Load demo agents, customers and tickets into the desk (an empty one,
+    /// or any with --yes; `tdesk --demo` keeps a separate demo desk).
     Demo(DemoArgs),
     /// Manage desk members.
     #[command(subcommand)]
@@ -376,6 +381,10 @@ pub struct DemoArgs {
     /// Seed of the generator (the same seed gives the same desk).
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+    /// Mix the samples into a desk that already has tickets (they cannot be
+    /// taken out again; `tdesk --demo` opens a separate demo desk instead).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,7 +16,7 @@ enum Line {
     Problem { what: String, fix: String },
 }
 
-pub fn run(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+pub fn run(cli: &Cli, repair_search: bool, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let cat = &s.cat;
     let (db, _) = desk_path(cli, s)?;
     if !db.exists() {
@@ -25,7 +25,11 @@ pub fn run(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let mut report = Vec::new();
     // The files as they are, before opening the desk adds its WAL.
     let files = check_files(&db)?;
-    let opened = Desk::open(&db, &s.identity, s.clock.clone());
+    let mut opened = Desk::open(&db, &s.identity, s.clock.clone());
+    if repair_search && let Ok((desk, _)) = &mut opened {
+        desk.rebuild_search()?;
+        line(io.out, cat.t("doctor.search_rebuilt"))?;
+    }
     // In enforced mode the directory is closed to members: only an admin
     // sees what is in it (names of files included), through doctor.
     let admin = opened

@@ -98,7 +98,7 @@ pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
             Some(dir) => admin::init_shared(&dir, group.as_deref(), s, io),
             None => admin::init(&cli, s, io),
         },
-        Some(Command::Doctor) => doctor::run(&cli, s, io),
+        Some(Command::Doctor { repair_search }) => doctor::run(&cli, repair_search, s, io),
         Some(Command::InstallSetgid {
             group,
             desk,
@@ -136,7 +136,7 @@ fn opens_team_desk(cli: &Cli) -> bool {
 fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     match command {
         Command::Init { .. }
-        | Command::Doctor
+        | Command::Doctor { .. }
         | Command::InstallSetgid { .. }
         | Command::Config(_)
         | Command::Completions { .. }

@@ -207,6 +207,13 @@ impl Desk {
         &self.workflow
     }
 
+    /// Rebuilds the search index from the tickets (admin only): the fix
+    /// `doctor` names when the index fails its check.
+    pub fn rebuild_search(&mut self) -> Result<()> {
+        self.require("action.repair_search", Role::Admin)?;
+        self.store.rebuild_search_index()
+    }
+
     /// The names of the desk's automations per language, by name.
     pub fn automation_labels(&self) -> std::collections::BTreeMap<String, crate::domain::Label> {
         self.automations

@@ -321,6 +321,17 @@ impl Store {
         Ok(())
     }
 
+    /// Rebuilds both search indexes from the tickets they index.
+    pub fn rebuild_search_index(&mut self) -> Result<()> {
+        self.write(|w| {
+            w.tx.execute_batch(
+                "INSERT INTO search_fts(search_fts) VALUES ('rebuild');
+                 INSERT INTO initials_fts(initials_fts) VALUES ('rebuild');",
+            )?;
+            Ok(())
+        })
+    }
+
     /// A number that changes whenever another connection commits to the
     /// database (SQLite's `data_version`): cheap enough to ask twice a second
     /// all day to notice other agents' changes.

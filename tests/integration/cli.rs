@@ -441,6 +441,38 @@ fn a_chinese_screen_shows_the_desks_labels_for_categories_tags_and_automations()
 }
 
 #[test]
+fn demo_data_is_never_mixed_into_a_desk_with_tickets_by_accident() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "A real customer's problem"]);
+    let refused = s.tdesk(&["demo", "--tickets", "5"]);
+    assert_eq!(code(&refused), 2, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("tdesk --demo"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        stdout(&s.tdesk(&["list", "--json"]))
+            .matches("\"id\"")
+            .count(),
+        1
+    );
+    ok(&s, &["demo", "--tickets", "5", "--yes"]);
+    // An empty desk takes the samples without asking.
+    let empty = Scratch::with_desk();
+    ok(&empty, &["demo", "--tickets", "5"]);
+}
+
+#[test]
+fn doctor_rebuilds_the_search_index_for_an_admin() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "退款 not received"]);
+    let out = ok(&s, &["doctor", "--repair-search"]);
+    assert!(out.contains("Rebuilt the search index."), "{out}");
+    assert!(ok(&s, &["list", "退款"]).contains("#1"));
+}
+
+#[test]
 fn a_closed_pipe_is_not_an_error() {
     let s = Scratch::with_desk();
     assert!(s.tdesk(&["demo", "--tickets", "60"]).status.success());

@@ -109,7 +109,7 @@ fn empty_desk_tells_how_to_start() {
     let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
     let screen = h.render();
     assert!(screen.contains("No tickets yet."), "{screen}");
-    assert!(screen.contains("tdesk demo"), "{screen}");
+    assert!(screen.contains("tdesk --demo"), "{screen}");
     insta::assert_snapshot!(screen);
     // Wide enough for the preview pane: an empty list has nothing loading.
     let desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
