@@ -530,6 +530,10 @@ pub struct ExportArgs {
     /// standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// CSV for Excel: starts with a UTF-8 byte-order mark, so Chinese (and
+    /// every other non-ASCII text) opens correctly in Excel on Windows.
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// What every import takes.

@@ -1,4 +1,4 @@
-//! `tdesk export csv|json [QUERY] [--out FILE]`. CSV cells that a
+//! `tdesk export csv|json [QUERY] [--out FILE] [--excel]`. CSV cells that a
 //! spreadsheet would run as a formula (starting with = + - @, tab or CR)
 //! are neutralised with a leading apostrophe. A file is written whole
 //! beside its target and renamed into place, so an interrupted export never
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::interchange::json::ExportedTicket;
 use crate::service::Desk;
 
-const HEADER: [&str; 19] = [
+const HEADER: [&str; 22] = [
     "number",
     "title",
     "status",
@@ -34,6 +34,9 @@ const HEADER: [&str; 19] = [
     "resolved",
     "closed",
     "due",
+    "accepted",
+    "rating",
+    "resolution",
     "description",
 ];
 
@@ -100,6 +103,9 @@ fn csv_row(d: &ExportedTicket) -> String {
         time(t.resolved_at),
         time(t.closed_at),
         time(t.due_at),
+        time(t.accepted_at),
+        t.rating.map(|r| r.to_string()).unwrap_or_default(),
+        t.resolution.clone().unwrap_or_default(),
         t.description.clone(),
     ];
     cells
@@ -128,6 +134,13 @@ pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) ->
             });
         }
     };
+    if a.excel && !csv {
+        return Err(Error::Invalid(crate::domain::InvalidValue::new(
+            "format",
+            &a.format,
+            "csv (--excel writes CSV for Excel)",
+        )));
+    }
     let query = desk.parse_query(&join_query(&a.query))?;
     // Permission first: nothing is written, not even a header, for a
     // member who may not export.
@@ -146,7 +159,7 @@ pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) ->
             Some(f) => f,
             None => &mut *io.out,
         };
-        write_all(desk, &query, csv, to_terminal, sink)
+        write_all(desk, &query, csv, a.excel, to_terminal, sink)
     };
     let (Some(path), Some(file)) = (&a.out, file) else {
         written?;
@@ -181,11 +194,17 @@ fn write_all(
     desk: &Desk,
     query: &crate::domain::Query,
     csv: bool,
+    excel: bool,
     to_terminal: bool,
     sink: &mut dyn Write,
 ) -> Result<usize> {
     let w = |sink: &mut dyn Write, bytes: &[u8]| sink.write_all(bytes).map_err(super::output::io);
     if csv {
+        if excel {
+            // Excel reads a CSV without a byte-order mark in the machine's
+            // ANSI code page: Chinese would come out as mojibake.
+            w(sink, "\u{FEFF}".as_bytes())?;
+        }
         w(sink, HEADER.join(",").as_bytes())?;
         w(sink, b"\r\n")?;
     } else {

@@ -32,6 +32,53 @@ fn csv_neutralises_formulas_and_quotes_what_it_must() {
 }
 
 #[test]
+fn csv_for_excel_starts_with_a_bom_and_carries_the_customers_verdict() {
+    let s = Scratch::with_desk();
+    let me = Identity::current().login;
+    for args in [
+        vec!["add", "--title", "包裹卡在海关"],
+        vec!["assign", "1", &me],
+        vec!["move", "1", "resolved", "--note", "Released by customs"],
+        vec!["accept", "1", "--rating", "4"],
+    ] {
+        let out = s.tdesk(&args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    }
+    let file = s.dir.path().join("excel.csv");
+    let out = s.tdesk(&[
+        "export",
+        "csv",
+        "--excel",
+        "--out",
+        file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let bytes = std::fs::read(&file).expect("file");
+    assert!(
+        bytes.starts_with("\u{FEFF}number,".as_bytes()),
+        "{:?}",
+        &bytes[..8]
+    );
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .expect("header")
+        .trim_start_matches('\u{FEFF}')
+        .split(',')
+        .collect();
+    let row: Vec<&str> = lines.next().expect("row").split(',').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).expect(name)];
+    assert_eq!(cell("title"), "包裹卡在海关");
+    assert_eq!(cell("rating"), "4");
+    assert_eq!(cell("resolution"), "Released by customs");
+    assert!(cell("accepted").starts_with("20"), "{}", cell("accepted"));
+    // Plain CSV has no mark; JSON has no Excel flavour.
+    assert!(stdout(&s.tdesk(&["export", "csv"])).starts_with("number,"));
+    assert_eq!(code(&s.tdesk(&["export", "json", "--excel"])), 2);
+}
+
+#[test]
 fn json_carries_conversations_and_a_file_is_written_whole() {
     let s = Scratch::with_desk();
     assert_eq!(
