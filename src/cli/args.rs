@@ -562,6 +562,15 @@ pub enum ImportCommand {
         /// windows-1252, utf-8, …
         #[arg(long)]
         encoding: Option<String>,
+        /// With --dry-run: print the column map tdesk guessed (or was given),
+        /// as a map file to save, edit and pass back with --map; nothing else.
+        #[arg(long, requires = "dry_run")]
+        print_map: bool,
+        /// Ticket types the desk does not have yet are added to its list
+        /// (admins; `Billing inquiry` becomes type billing-inquiry) instead
+        /// of refusing the rows.
+        #[arg(long)]
+        add_types: bool,
         #[command(flatten)]
         flags: ImportFlags,
     },

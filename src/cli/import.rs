@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::args::{ImportCommand, ImportFlags};
-use super::output::{json, line};
+use super::output::{self, json, line};
 use super::{Session, Streams};
 use crate::error::{Error, Result, issue_text};
 use crate::interchange::mail::{self, MailIn, hex};
@@ -32,6 +32,7 @@ fn options(f: ImportFlags) -> ImportOptions {
     ImportOptions {
         dry_run: f.dry_run,
         skip_bad: f.skip_bad,
+        add_types: false,
     }
 }
 
@@ -68,17 +69,28 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
             file,
             map,
             encoding,
+            print_map,
+            add_types,
             flags,
         } => {
             let name = file.display().to_string();
+            let source = CsvSource {
+                file: &file,
+                map: map.as_deref(),
+                encoding: encoding.as_deref(),
+            };
+            if print_map {
+                let (map, table) = read_csv(&source)?;
+                let unused = mapping::unused_columns(&map, &table.header);
+                return output::source(io.out, &map.to_toml(&unused), s.width.is_some());
+            }
             let report = {
                 let mut bar = Bar { err: io.err, on };
-                let source = CsvSource {
-                    file: &file,
-                    map: map.as_deref(),
-                    encoding: encoding.as_deref(),
+                let opts = ImportOptions {
+                    add_types,
+                    ..options(flags)
                 };
-                import_csv(desk, &source, flags, &mut bar)?
+                import_csv(desk, &source, opts, &mut bar)?
             };
             print_report(&name, &report, flags, s, io)
         }
@@ -144,12 +156,9 @@ struct CsvSource<'a> {
     encoding: Option<&'a str>,
 }
 
-fn import_csv(
-    desk: &mut Desk,
-    source: &CsvSource<'_>,
-    flags: ImportFlags,
-    bar: &mut Bar<'_>,
-) -> Result<ImportReport> {
+/// The map (given or recognised) and the table of a CSV file, the map
+/// checked against the file's header.
+fn read_csv(source: &CsvSource<'_>) -> Result<(mapping::ColumnMap, csv::CsvTable)> {
     let (file, map_file) = (source.file, source.map);
     let name = file.display().to_string();
     let fail = |problems: Vec<Problem>| Error::Import {
@@ -182,6 +191,17 @@ fn import_csv(
     if !wrong.is_empty() {
         return Err(fail(wrong));
     }
+    Ok((map, table))
+}
+
+fn import_csv(
+    desk: &mut Desk,
+    source: &CsvSource<'_>,
+    opts: ImportOptions,
+    bar: &mut Bar<'_>,
+) -> Result<ImportReport> {
+    let name = source.file.display().to_string();
+    let (map, table) = read_csv(source)?;
     // Rows without an id column are known by their content, so importing
     // the same file again creates nothing.
     let (rows, bad) = mapping::map_rows(&table, &map, |row| {
@@ -192,9 +212,7 @@ fn import_csv(
         .into_iter()
         .map(|p| Problem::new(p.line, Issue::Map(p.message)))
         .collect();
-    desk.import_rows(&name, rows, problems, options(flags), &mut |d, t| {
-        bar.draw(d, t)
-    })
+    desk.import_rows(&name, rows, problems, opts, &mut |d, t| bar.draw(d, t))
 }
 
 /// Reads every message of an mbox, labelled `FILE #N`: line by line, so a
@@ -416,6 +434,17 @@ fn print_report(
                     ("customers", &report.customers),
                 ],
             ),
+        )?;
+    }
+    if !report.types_added.is_empty() {
+        let key = if flags.dry_run {
+            "cli.import_types_would_add"
+        } else {
+            "cli.import_types_added"
+        };
+        line(
+            io.out,
+            &cat.f(key, &[("types", &report.types_added.join(", "))]),
         )?;
     }
     if !report.skipped.is_empty() {

@@ -45,7 +45,8 @@ pub struct ColumnMap {
     /// Columns kept as custom fields: column header → field name.
     #[serde(default)]
     pub custom: BTreeMap<String, String>,
-    /// field → (source value, lower-cased → tdesk value).
+    /// field → (source value → tdesk value); source values are matched
+    /// whatever their case and spacing (keys are kept normalised).
     #[serde(default)]
     pub values: BTreeMap<String, BTreeMap<String, String>>,
     /// A chrono format for dates that are not ISO 8601 / RFC 3339.
@@ -257,9 +258,42 @@ twitter = "social"
 facebook = "social"
 "#;
 
-/// Words spreadsheets use for priorities and channels, in English and
-/// Chinese (a team's own words go in a map file's `[values]`).
+/// Words spreadsheets and helpdesk exports use for states, priorities,
+/// types and channels, in English and Chinese. They apply under every map;
+/// a team's own words go in a map file's `[values]` and win.
 const GENERIC_VALUES: &str = r#"
+[status]
+open = "new"
+"not started" = "new"
+"to do" = "new"
+"待处理" = "new"
+"未处理" = "new"
+"in progress" = "in_progress"
+"on hold" = "in_progress"
+"进行中" = "in_progress"
+pending = "waiting_customer"
+"pending customer response" = "waiting_customer"
+"waiting on customer" = "waiting_customer"
+"awaiting customer" = "waiting_customer"
+"等待客户" = "waiting_customer"
+"等待回复" = "waiting_customer"
+solved = "resolved"
+done = "resolved"
+"已解决" = "resolved"
+"已完成" = "resolved"
+"已关闭" = "closed"
+[type]
+question = "inquiry"
+"product inquiry" = "inquiry"
+"billing inquiry" = "inquiry"
+problem = "technical"
+incident = "technical"
+bug = "technical"
+"technical issue" = "technical"
+refund = "after-sales"
+"refund request" = "after-sales"
+return = "after-sales"
+"cancellation request" = "after-sales"
 [priority]
 urgent = "P0"
 critical = "P0"
@@ -292,6 +326,7 @@ e-mail = "email"
 "微博" = "social"
 "平台" = "marketplace"
 "平台消息" = "marketplace"
+"social media" = "social"
 "#;
 
 /// The built-in layouts a header is recognised as, tried in this order.
@@ -303,13 +338,120 @@ fn builtin(name: &str) -> Option<ColumnMap> {
         "freshdesk" => FRESHDESK,
         _ => return None,
     };
-    toml::from_str(text).ok()
+    toml::from_str(text).ok().map(ColumnMap::with_builtin_words)
 }
 
-/// Parses a map file; the error is toml's own, with its line.
+/// Parses a map file; the error is toml's own, with its line. The built-in
+/// value words apply under the file's own.
 pub fn parse_map(text: &str) -> Result<ColumnMap, String> {
-    toml::from_str(text).map_err(|e| e.to_string())
+    toml::from_str::<ColumnMap>(text)
+        .map(ColumnMap::with_builtin_words)
+        .map_err(|e| e.to_string())
 }
+
+/// A cell value or `[values]` key as compared: lower case, blanks trimmed
+/// and runs of them made one space.
+fn value_key(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn generic_values() -> BTreeMap<String, BTreeMap<String, String>> {
+    toml::from_str(GENERIC_VALUES).unwrap_or_default()
+}
+
+impl ColumnMap {
+    /// Keys normalised (so `"Open" = "new"` matches a cell `open`), then
+    /// the built-in words added where the map has none of its own.
+    fn with_builtin_words(mut self) -> Self {
+        let own = std::mem::take(&mut self.values);
+        let mut values = generic_values();
+        for words in values.values_mut() {
+            *words = words
+                .iter()
+                .map(|(k, v)| (value_key(k), v.clone()))
+                .collect();
+        }
+        for (field, words) in own {
+            let merged = values.entry(field).or_default();
+            for (k, v) in words {
+                merged.insert(value_key(&k), v);
+            }
+        }
+        self.values = values;
+        self
+    }
+
+    /// The map as a map file: what a dry run prints (`--print-map`) for the
+    /// user to save, edit and pass back with `--map`. Value words are the
+    /// layout's own (the built-in ones apply anyway); `unused` columns are
+    /// listed as commented-out custom fields.
+    pub fn to_toml(&self, unused: &[String]) -> String {
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let mut out = String::new();
+        out.push_str(&format!("source = {}\n", q(&self.source)));
+        if let Some(f) = &self.date_format {
+            out.push_str(&format!("date_format = {}\n", q(f)));
+        }
+        if let Some(sep) = &self.tag_separator {
+            out.push_str(&format!("tag_separator = {}\n", q(sep)));
+        }
+        out.push_str("\n[columns]\n");
+        for target in TARGETS {
+            if let Some(column) = self.columns.get(target) {
+                out.push_str(&format!("{target} = {}\n", q(column)));
+            }
+        }
+        if !self.custom.is_empty() || !unused.is_empty() {
+            out.push_str("\n# Columns kept as custom fields (column = field name).\n[custom]\n");
+            for (column, name) in &self.custom {
+                out.push_str(&format!("{} = {}\n", q(column), q(name)));
+            }
+            for column in unused {
+                out.push_str(&format!("# {} = {}\n", q(column), q(&custom_name(column))));
+            }
+        }
+        let builtin = generic_values();
+        for (field, words) in &self.values {
+            let normal: BTreeMap<String, &String> = builtin
+                .get(field)
+                .map(|b| b.iter().map(|(k, v)| (value_key(k), v)).collect())
+                .unwrap_or_default();
+            let own: Vec<(&String, &String)> = words
+                .iter()
+                .filter(|(k, v)| normal.get(*k) != Some(v))
+                .collect();
+            if own.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n[values.{field}]\n"));
+            for (k, v) in own {
+                out.push_str(&format!("{} = {}\n", q(k), q(v)));
+            }
+        }
+        out
+    }
+}
+
+/// A custom field name for a column: `Customer Age` → `customer_age`.
+fn custom_name(column: &str) -> String {
+    header_words(column).join("_")
+}
+
+/// The words of a header: `Ticket_Subject`, `ticket-subject` and `Ticket
+/// Subject` are all `["ticket", "subject"]`.
+fn header_words(header: &str) -> Vec<String> {
+    header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Words exports put before a field's name (`Ticket Subject`, `Case Status`).
+const HEADER_PREFIXES: [&str; 4] = ["ticket", "case", "issue", "request"];
 
 /// The map for `header`: Zendesk or Freshdesk when every column they name
 /// is there, else the generic layout by header aliases.
@@ -329,21 +471,62 @@ pub fn detect(header: &[String]) -> ColumnMap {
             }
         }
     }
-    let mut columns = BTreeMap::new();
-    for (target, aliases) in ALIASES {
-        if let Some(h) = header
-            .iter()
-            .find(|h| aliases.contains(&h.trim().to_lowercase().as_str()))
-        {
-            columns.insert(target.to_string(), h.clone());
-        }
-    }
     ColumnMap {
         source: "generic".into(),
-        columns,
-        values: toml::from_str(GENERIC_VALUES).unwrap_or_default(),
+        columns: generic_columns(header),
         ..ColumnMap::default()
     }
+    .with_builtin_words()
+}
+
+/// The generic layout's columns: a header names a field when its words are
+/// an alias's (`Customer_Email`, `customer email`), or are once a leading
+/// `Ticket`/`Case`/… is dropped (`Ticket Subject`, `Ticket Priority`). Exact
+/// names are taken first; no header feeds two fields.
+fn generic_columns(header: &[String]) -> BTreeMap<String, String> {
+    let alias_words: Vec<(&str, Vec<Vec<String>>)> = ALIASES
+        .iter()
+        .map(|(t, aliases)| (*t, aliases.iter().map(|a| header_words(a)).collect()))
+        .collect();
+    let words: Vec<Vec<String>> = header.iter().map(|h| header_words(h)).collect();
+    let stripped: Vec<Vec<String>> = words
+        .iter()
+        .map(|w| match w.split_first() {
+            Some((first, rest))
+                if !rest.is_empty() && HEADER_PREFIXES.contains(&first.as_str()) =>
+            {
+                rest.to_vec()
+            }
+            _ => w.clone(),
+        })
+        .collect();
+    let mut columns = BTreeMap::new();
+    let mut used = vec![false; header.len()];
+    for candidates in [&words, &stripped] {
+        for (target, aliases) in &alias_words {
+            if columns.contains_key(*target) {
+                continue;
+            }
+            let found = (0..header.len()).find(|&i| !used[i] && aliases.contains(&candidates[i]));
+            if let Some(i) = found {
+                used[i] = true;
+                columns.insert(target.to_string(), header[i].clone());
+            }
+        }
+    }
+    columns
+}
+
+/// The header's columns the map does not read.
+pub fn unused_columns(map: &ColumnMap, header: &[String]) -> Vec<String> {
+    header
+        .iter()
+        .filter(|h| {
+            !map.columns.values().any(|c| c.eq_ignore_ascii_case(h))
+                && !map.custom.keys().any(|c| c.eq_ignore_ascii_case(h))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Checks `map` against the header: every problem at line 0.
@@ -431,7 +614,7 @@ fn map_row(
         (!text.is_empty()).then(|| {
             map.values
                 .get(target)
-                .and_then(|v| v.get(&text.to_lowercase()))
+                .and_then(|v| v.get(&value_key(text)))
                 .cloned()
                 .unwrap_or_else(|| text.to_string())
         })
@@ -689,5 +872,99 @@ mod tests {
         assert!(messages.contains(&MapMessage::MissingColumn("Nope".into())));
         assert!(messages.contains(&MapMessage::NoTitle));
         assert!(parse_map("[columns\n").is_err());
+    }
+
+    #[test]
+    fn map_file_value_words_match_whatever_the_case_and_keep_the_built_in_ones() {
+        let map = parse_map(
+            "[columns]\ntitle = \"Subject\"\nstatus = \"State\"\npriority = \"Prio\"\n\
+             [values.status]\n\"Waiting  For Parts\" = \"in_progress\"\n\"Open\" = \"in_progress\"\n",
+        )
+        .expect("map");
+        let t = parse(
+            "Subject,State,Prio\na,waiting for parts,High\nb,OPEN,urgent\nc,Pending,低\n"
+                .as_bytes(),
+        )
+        .expect("csv");
+        let (rows, problems) = map_rows(&t, &map, |_| String::new());
+        assert!(problems.is_empty(), "{problems:?}");
+        let status: Vec<_> = rows.iter().map(|r| r.status.as_deref()).collect();
+        // The map's own word wins over the built-in open = new.
+        assert_eq!(
+            status,
+            [
+                Some("in_progress"),
+                Some("in_progress"),
+                Some("waiting_customer")
+            ]
+        );
+        let priority: Vec<_> = rows.iter().map(|r| r.priority.as_deref()).collect();
+        assert_eq!(priority, [Some("P1"), Some("P0"), Some("P3")]);
+    }
+
+    #[test]
+    fn prefixed_export_headers_are_matched_by_their_words() {
+        let header: Vec<String> = [
+            "Ticket ID",
+            "Customer Name",
+            "Customer Email",
+            "Customer Age",
+            "Ticket Type",
+            "Ticket Subject",
+            "Ticket Description",
+            "Ticket Status",
+            "Ticket Priority",
+            "Ticket Channel",
+        ]
+        .map(String::from)
+        .to_vec();
+        let map = detect(&header);
+        let column = |t: &str| map.columns.get(t).map(String::as_str);
+        assert_eq!(column("external_id"), Some("Ticket ID"));
+        assert_eq!(column("title"), Some("Ticket Subject"));
+        assert_eq!(column("description"), Some("Ticket Description"));
+        assert_eq!(column("status"), Some("Ticket Status"));
+        assert_eq!(column("priority"), Some("Ticket Priority"));
+        assert_eq!(column("channel"), Some("Ticket Channel"));
+        assert_eq!(column("type"), Some("Ticket Type"));
+        assert_eq!(column("customer"), Some("Customer Name"));
+        assert_eq!(column("customer_email"), Some("Customer Email"));
+        assert_eq!(unused_columns(&map, &header), ["Customer Age"]);
+        let t = parse(
+            "Ticket Subject,Ticket Status,Ticket Type,Ticket Channel\nx,Pending Customer Response,Technical issue,Social media\n"
+                .as_bytes(),
+        )
+        .expect("csv");
+        let (rows, _) = map_rows(&t, &detect(&t.header), |_| String::new());
+        assert_eq!(rows[0].status.as_deref(), Some("waiting_customer"));
+        assert_eq!(rows[0].kind.as_deref(), Some("technical"));
+        assert_eq!(rows[0].channel.as_deref(), Some("social"));
+    }
+
+    #[test]
+    fn a_printed_map_reads_back_as_the_same_map() {
+        let header: Vec<String> = ["Ticket Subject", "Customer Email", "Customer Age"]
+            .map(String::from)
+            .to_vec();
+        let map = detect(&header);
+        let text = map.to_toml(&unused_columns(&map, &header));
+        assert!(
+            text.contains("# \"Customer Age\" = \"customer_age\""),
+            "{text}"
+        );
+        assert!(
+            !text.contains("[values."),
+            "built-in words are not repeated: {text}"
+        );
+        let back = parse_map(&text).expect("printed map parses");
+        assert_eq!(back, map);
+        // A layout's own words are printed.
+        let zendesk = detect(&["Id", "Subject", "Requester email"].map(String::from));
+        let text = zendesk.to_toml(&[]);
+        assert!(
+            text.contains("[values.status]") && text.contains("\"hold\" = \"in_progress\""),
+            "{text}"
+        );
+        assert_eq!(parse_map(&text).expect("parses"), zendesk);
     }
 }

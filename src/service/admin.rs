@@ -114,7 +114,11 @@ impl Desk {
         Ok(())
     }
 
-    fn install_workflow(&mut self, source: Option<&str>, workflow: &Workflow) -> Result<()> {
+    pub(super) fn install_workflow(
+        &mut self,
+        source: Option<&str>,
+        workflow: &Workflow,
+    ) -> Result<()> {
         let me = self.login.clone();
         let now = self.clock.now();
         self.store.write(|w| {

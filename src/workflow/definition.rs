@@ -280,6 +280,24 @@ impl Workflow {
         self.types.iter().find(|t| t.id == id)
     }
 
+    /// This workflow with more ticket types (id, English label) appended
+    /// to its file, so the desk's list of types grows like its categories.
+    pub fn with_types(&self, added: &[(String, String)]) -> Result<Self, Vec<DefinitionError>> {
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let mut source = self.source.clone();
+        if !source.ends_with('\n') {
+            source.push('\n');
+        }
+        for (id, label) in added {
+            source.push_str(&format!(
+                "\n[[type]]\nid = {}\nlabel = {{ en = {} }}\n",
+                q(id),
+                q(label)
+            ));
+        }
+        Self::parse(&source)
+    }
+
     /// A category path in `lang`: each level by the label the desk gives
     /// that path (`logistics` → 物流, `logistics/customs` → 清关), or as written.
     pub fn category_label(&self, path: &str, lang: &str) -> String {

@@ -834,3 +834,129 @@ fn an_import_killed_midway_leaves_whole_chunks_and_a_rerun_completes_it() {
     );
     assert_eq!(ticket_count(&s.db()), rows);
 }
+
+/// The header of a public support-ticket dataset: every field behind a
+/// `Ticket`/`Customer` prefix, types and states in its own words.
+const PREFIXED_SHEET: &str = "Ticket ID,Customer Name,Customer Email,Customer Age,Ticket Type,Ticket Subject,Ticket Description,Ticket Status,Ticket Priority,Ticket Channel\n\
+1,Marisa Obrien,carrollallison@example.com,32,Technical issue,Product setup,I can't log in,Pending Customer Response,Critical,Social media\n\
+2,Jessica Rios,clarkeashley@example.com,42,Billing inquiry,Peripheral compatibility,Charged twice,Open,Low,Chat\n\
+3,Christopher Robbins,gonzalestracy@example.com,48,Gift card balance,Network problem,Balance is zero,Closed,High,Email\n";
+
+#[test]
+fn a_dry_run_prints_the_map_it_guessed_and_the_printed_map_imports_the_same() {
+    let s = Scratch::with_desk();
+    let sheet = s.dir.path().join("tickets.csv");
+    std::fs::write(&sheet, PREFIXED_SHEET).expect("write");
+    let sheet = sheet.to_str().expect("utf-8");
+    let printed = ok(&s, &["import", "csv", sheet, "--dry-run", "--print-map"]);
+    assert!(printed.contains("title = \"Ticket Subject\""), "{printed}");
+    assert!(
+        printed.contains("priority = \"Ticket Priority\""),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("customer_email = \"Customer Email\""),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("# \"Customer Age\" = \"customer_age\""),
+        "{printed}"
+    );
+    // --print-map is for dry runs only: it never imports.
+    assert_ne!(code(&s.tdesk(&["import", "csv", sheet, "--print-map"])), 0);
+    assert_eq!(ok(&s, &["list", "--json"]).trim(), "[]");
+    // Saved and edited (the age kept as a custom field), the map imports.
+    let map = s.dir.path().join("map.toml");
+    std::fs::write(
+        &map,
+        printed.replace("# \"Customer Age\"", "\"Customer Age\""),
+    )
+    .expect("map");
+    let out = s.tdesk(&[
+        "import",
+        "csv",
+        sheet,
+        "--map",
+        map.to_str().expect("utf-8"),
+    ]);
+    // Row 3's type is not one of the desk's: refused, nothing imported.
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Gift card balance"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(ok(&s, &["list", "--json"]).trim(), "[]");
+}
+
+#[test]
+fn an_import_may_add_the_ticket_types_it_brings_but_only_an_admin() {
+    let s = Scratch::with_desk();
+    let sheet = s.dir.path().join("tickets.csv");
+    std::fs::write(&sheet, PREFIXED_SHEET).expect("write");
+    let sheet = sheet.to_str().expect("utf-8");
+    let dry = ok(&s, &["import", "csv", sheet, "--add-types", "--dry-run"]);
+    assert!(
+        dry.contains("Would add ticket types: gift-card-balance."),
+        "{dry}"
+    );
+    assert!(!ok(&s, &["workflow", "show", "--toml"]).contains("gift-card-balance"));
+    let done = ok(&s, &["import", "csv", sheet, "--add-types"]);
+    assert!(
+        done.contains("Added ticket types: gift-card-balance"),
+        "{done}"
+    );
+    let tickets: serde_json::Value =
+        serde_json::from_str(&ok(&s, &["list", "--json", "--sort", "created"])).expect("json");
+    let field = |i: usize, f: &str| tickets[i][f].as_str().unwrap_or_default().to_string();
+    let mut seen: Vec<(String, String, String, String)> = (0..3)
+        .map(|i| {
+            (
+                field(i, "title"),
+                field(i, "type"),
+                field(i, "status"),
+                field(i, "priority"),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Network problem".into(),
+                "gift-card-balance".into(),
+                "closed".into(),
+                "P1".into()
+            ),
+            (
+                "Peripheral compatibility".into(),
+                "inquiry".into(),
+                "new".into(),
+                "P3".into()
+            ),
+            (
+                "Product setup".into(),
+                "technical".into(),
+                "waiting_customer".into(),
+                "P0".into()
+            ),
+        ]
+    );
+    assert!(
+        ok(&s, &["workflow", "show", "--toml"]).contains("label = { en = \"Gift card balance\" }")
+    );
+    // A supervisor may import, but not grow the desk's list of types.
+    let sup = Scratch::with_desk();
+    let me = tdesk::service::Identity::current().login;
+    ok(&sup, &["user", "add", "boss", "--role", "admin"]);
+    ok(&sup, &["user", "set-role", &me, "supervisor"]);
+    let refused = sup.tdesk(&["import", "csv", sheet, "--add-types"]);
+    assert_ne!(code(&refused), 0);
+    assert!(
+        stderr(&refused).contains("Only an admin may add ticket types"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(ok(&sup, &["list", "--json"]).trim(), "[]");
+}

@@ -28,6 +28,9 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Import the good rows and report the bad ones, instead of nothing.
     pub skip_bad: bool,
+    /// Add ticket types the desk lacks to its list (admins) instead of
+    /// refusing their rows.
+    pub add_types: bool,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -39,6 +42,8 @@ pub struct ImportReport {
     pub replies: Vec<i64>,
     /// Rows or messages already imported before: left alone.
     pub unchanged: usize,
+    /// Ticket types added to the desk (in a dry run: that would be).
+    pub types_added: Vec<String>,
     /// What a dry run would create: (line, title).
     pub planned: Vec<(usize, String)>,
     /// Problems left out (with `skip_bad`), each with where and why.

@@ -32,12 +32,69 @@ impl Desk {
         &mut self,
         file: &str,
         rows: Vec<ImportRow>,
-        mut problems: Vec<Problem>,
+        problems: Vec<Problem>,
         opts: ImportOptions,
         progress: Progress<'_>,
     ) -> Result<ImportReport> {
         self.require_import()?;
         let mut report = ImportReport::default();
+        // Types the desk lacks: added (all checks below see them) only once
+        // every row has passed, so a refused import changes nothing.
+        let before = self.workflow.clone();
+        if opts.add_types {
+            let added = self.types_to_add(&rows);
+            if !added.is_empty() {
+                self.require("action.add_types", crate::domain::Role::Admin)?;
+                self.workflow = before
+                    .with_types(&added)
+                    .map_err(|errors| Error::Workflow {
+                        file: file.to_string(),
+                        errors,
+                    })?;
+                report.types_added = added.into_iter().map(|(id, _)| id).collect();
+            }
+        }
+        let checked = self.check_rows(file, rows, problems, opts, &mut report);
+        if checked.is_err() || opts.dry_run || report.types_added.is_empty() {
+            self.workflow = before;
+        } else {
+            let extended = self.workflow.clone();
+            self.workflow = before;
+            self.install_workflow(Some(extended.source()), &extended)?;
+            self.workflow = extended;
+        }
+        let Some(ready) = checked? else {
+            return Ok(report);
+        };
+        self.write_rows(file, ready, report, progress)
+    }
+
+    /// Ticket types named by `rows` that the workflow does not know, as
+    /// (id, label): `Billing inquiry` → (`billing-inquiry`, `Billing inquiry`).
+    fn types_to_add(&self, rows: &[ImportRow]) -> Vec<(String, String)> {
+        let mut added: Vec<(String, String)> = Vec::new();
+        for kind in rows.iter().filter_map(|r| r.kind.as_deref()) {
+            if ops::resolve_type(&self.workflow, kind).is_ok() {
+                continue;
+            }
+            let id = type_id(kind);
+            if !id.is_empty() && !added.iter().any(|(known, _)| *known == id) {
+                added.push((id, kind.trim().to_string()));
+            }
+        }
+        added
+    }
+
+    /// Checks every row; `None` in a dry run (the report says what would
+    /// happen), else the rows to write.
+    fn check_rows(
+        &mut self,
+        file: &str,
+        rows: Vec<ImportRow>,
+        mut problems: Vec<Problem>,
+        opts: ImportOptions,
+        report: &mut ImportReport,
+    ) -> Result<Option<Vec<Prepared>>> {
         let mut ready = Vec::with_capacity(rows.len());
         let mut seen = std::collections::HashSet::new();
         for row in rows {
@@ -69,8 +126,20 @@ impl Desk {
                 .iter()
                 .map(|p| (p.row.line, p.title.clone()))
                 .collect();
-            return Ok(report);
+            return Ok(None);
         }
+        Ok(Some(ready))
+    }
+
+    /// Writes checked rows in chunks (one undoable change), routing the
+    /// new ones.
+    fn write_rows(
+        &mut self,
+        file: &str,
+        ready: Vec<Prepared>,
+        mut report: ImportReport,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport> {
         let total = ready.len();
         let rules = self.rules.clone();
         let mut change = None;
@@ -176,6 +245,16 @@ impl Desk {
             channel,
         })
     }
+}
+
+/// A ticket type's id made from how a sheet names it: lower case, words
+/// joined by `-` (`Billing inquiry` → `billing-inquiry`, `退货 换货` → `退货-换货`).
+fn type_id(name: &str) -> String {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Writes one checked row; returns the ticket and whether a customer was created.
