@@ -322,17 +322,31 @@ pub enum Job {
     },
 }
 
+/// Which worker a job runs on: each lane has its own connection, so a
+/// cursor move (a list window, the detail pane) never waits behind a count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Lists,
+    Details,
+    Other,
+}
+
+impl Job {
+    pub fn lane(&self) -> Lane {
+        match self {
+            Job::Window { .. } => Lane::Lists,
+            Job::View(_) => Lane::Details,
+            _ => Lane::Other,
+        }
+    }
+}
+
 /// Work for the runner; results come back as actions.
 #[derive(Debug, Clone)]
 pub enum Effect {
-    /// A window of the list (quick: indexed, one page).
-    LoadWindow {
-        generation: u64,
-        request: ListRequest,
-        total: Option<i64>,
-    },
+    /// A read or bulk action that may take a while: on the job's worker
+    /// lane (see [`Job::lane`]), never on the input path.
     Background(Job),
-    LoadDetail(i64),
     LoadUsers,
     LoadViews,
     LoadChanges,

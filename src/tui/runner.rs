@@ -1,10 +1,12 @@
 //! Executes [`Effect`]s against the desk and turns results into [`Action`]s.
-//! The only place the TUI touches the service. Background jobs go to the
-//! worker when there is one, and run in line otherwise (tests, in-memory desks).
+//! Writes and quick reads run here in line; background jobs go to their
+//! lane's worker when there is one ([`super::worker`] runs them), and in
+//! line otherwise (tests, in-memory desks). Set-up and tear-down
+//! (`tui::run`) talk to the desk directly.
 
 use std::collections::VecDeque;
 
-use super::action::{Action, Effect, Job, SavedKind};
+use super::action::{Action, Effect, Lane, SavedKind};
 use super::app::App;
 use super::worker::{self, Worker};
 use crate::service::Desk;
@@ -53,35 +55,22 @@ impl Runner {
                 break;
             }
             budget -= 1;
-            let actions = match (effect, &mut self.worker, &mut self.lists) {
-                (Effect::LoadDetail(id), _, _) if self.details.is_some() => {
-                    if let Some(details) = &mut self.details {
-                        details.send(Job::View(id));
+            let actions = match effect {
+                Effect::Background(job) => {
+                    let lane = match job.lane() {
+                        Lane::Lists => &mut self.lists,
+                        Lane::Details => &mut self.details,
+                        Lane::Other => &mut self.worker,
+                    };
+                    match lane {
+                        Some(worker) => {
+                            worker.send(job);
+                            Vec::new()
+                        }
+                        None => vec![worker::run(desk, job)],
                     }
-                    Vec::new()
                 }
-                (
-                    Effect::LoadWindow {
-                        generation,
-                        request,
-                        total,
-                    },
-                    _,
-                    Some(lists),
-                ) => {
-                    lists.send(Job::Window {
-                        generation,
-                        request,
-                        total,
-                    });
-                    Vec::new()
-                }
-                (Effect::Background(job), Some(w), _) => {
-                    w.send(job);
-                    Vec::new()
-                }
-                (Effect::Background(job), None, _) => vec![worker::run(desk, job)],
-                (effect, _, _) => execute(desk, effect),
+                effect => execute(desk, effect),
             };
             for action in actions {
                 queue.extend(app.update(action));
@@ -124,20 +113,7 @@ fn read_files(typed: &[String], desk_limit: u64) -> crate::error::Result<Vec<(St
 pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
     let saved = |id: i64, kind: SavedKind| Action::Saved { id, kind };
     let result = match effect {
-        Effect::LoadWindow {
-            generation,
-            request,
-            total,
-        } => Ok(worker::run(
-            desk,
-            Job::Window {
-                generation,
-                request,
-                total,
-            },
-        )),
         Effect::Background(job) => Ok(worker::run(desk, job)),
-        Effect::LoadDetail(id) => Ok(worker::run(desk, Job::View(id))),
         Effect::LoadUsers => desk.users().map(Action::UsersLoaded),
         Effect::LoadViews => desk.views().map(Action::ViewsLoaded),
         Effect::LoadChanges => desk.recent_changes(30).map(Action::ChangesLoaded),

@@ -5,7 +5,7 @@ use super::overlay::Overlay;
 use super::{App, Pane};
 use crate::domain::Tier;
 use crate::service::{CustomerEdit, CustomerProfile};
-use crate::tui::action::Effect;
+use crate::tui::action::{Effect, Job};
 
 /// The handle kinds, as the edit text spells them.
 const HANDLES: [&str; 4] = ["email", "phone", "buyer", "social"];
@@ -156,7 +156,7 @@ impl App {
                     }
                     self.pane = Pane::Detail;
                     self.detail.scroll = 0;
-                    (None, vec![Effect::LoadDetail(id)])
+                    (None, vec![Effect::Background(Job::View(id))])
                 }
                 None => (keep(profile, selected, scroll), Vec::new()),
             },

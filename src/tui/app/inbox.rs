@@ -6,7 +6,7 @@ use super::overlay::{Menu, MenuItem, MenuKind, Overlay};
 use super::{App, Pane};
 use crate::domain::Notification;
 use crate::present::{local_time, notice_text};
-use crate::tui::action::Effect;
+use crate::tui::action::{Effect, Job};
 
 impl App {
     pub(super) fn inbox_loaded(&mut self, notices: Vec<Notification>) {
@@ -46,7 +46,7 @@ impl App {
             }
             self.pane = Pane::Detail;
             self.detail.scroll = 0;
-            effects.push(Effect::LoadDetail(ticket));
+            effects.push(Effect::Background(Job::View(ticket)));
         }
         effects
     }

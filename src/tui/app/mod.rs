@@ -232,7 +232,7 @@ impl App {
         effects.extend(self.beat());
         // The last ticket asked for is the one the detail pane shows.
         if let Some(id) = effects.iter().rev().find_map(|e| match e {
-            Effect::LoadDetail(id) => Some(*id),
+            Effect::Background(Job::View(id)) => Some(*id),
             _ => None,
         }) {
             self.detail.wanted = Some(id);
@@ -252,7 +252,7 @@ impl App {
             return None;
         }
         self.preview_requested = Some(id);
-        Some(Effect::LoadDetail(id))
+        Some(Effect::Background(Job::View(id)))
     }
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
@@ -460,7 +460,7 @@ impl App {
 
     /// A window of the list starting at row `start`.
     fn window(&self, start: usize) -> Effect {
-        Effect::LoadWindow {
+        Effect::Background(Job::Window {
             generation: self.list.generation,
             request: ListRequest {
                 query: self.filter.query.clone(),
@@ -472,7 +472,7 @@ impl App {
                 backwards: false,
             },
             total: self.list.total,
-        }
+        })
     }
 
     /// Starts the list over for the current filter and sort: first window
@@ -517,7 +517,7 @@ impl App {
             self.load_board(),
         ];
         if let Some(id) = detail {
-            effects.push(Effect::LoadDetail(id));
+            effects.push(Effect::Background(Job::View(id)));
         }
         effects
     }

@@ -2,7 +2,7 @@
 //! detail pane, switching panes, sorting.
 
 use super::{App, Pane};
-use crate::tui::action::{Command, Effect};
+use crate::tui::action::{Command, Effect, Job};
 use crate::tui::layout;
 
 impl App {
@@ -93,7 +93,7 @@ impl App {
         if self.detail.ticket.as_ref().map(|d| d.ticket.id) != Some(sel.id) {
             self.detail.scroll = 0;
         }
-        vec![Effect::LoadDetail(sel.id)]
+        vec![Effect::Background(Job::View(sel.id))]
     }
 
     /// Switches to `pane`; the detail pane opens the selected ticket.

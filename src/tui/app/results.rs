@@ -4,7 +4,7 @@
 use super::{App, Overlay, Pane, Status};
 use crate::domain::TicketDetail;
 use crate::error::Error;
-use crate::tui::action::{Effect, SavedKind};
+use crate::tui::action::{Effect, Job, SavedKind};
 
 impl App {
     pub(super) fn saved(&mut self, id: i64, kind: SavedKind) -> Vec<Effect> {
@@ -52,7 +52,7 @@ impl App {
             if let Some(Overlay::Form(form)) = &mut self.overlay {
                 form.conflict = true;
             }
-            effects.push(Effect::LoadDetail(*ticket));
+            effects.push(Effect::Background(Job::View(*ticket)));
             effects.extend(self.reload(None));
         }
         self.status = Some(Status {

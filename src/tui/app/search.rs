@@ -137,7 +137,7 @@ impl App {
         if self.detail_id() != Some(hit.row.id) {
             self.detail.scroll = 0;
         }
-        vec![Effect::LoadDetail(hit.row.id)]
+        vec![Effect::Background(Job::View(hit.row.id))]
     }
 
     /// Results for the popup; an answer to anything but its newest query is dropped.

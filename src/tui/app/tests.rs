@@ -130,7 +130,10 @@ fn enter_opens_the_detail_and_q_goes_back_then_quits() {
     let mut app = app_with(vec![row(7, "new"), row(8, "new")]);
     ch(&mut app, 'j');
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(8)]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Background(Job::View(8))]
+    ));
     assert_eq!(app.pane, Pane::Detail);
     assert!(ch(&mut app, 'q').is_empty());
     assert_eq!(app.pane, Pane::List);
@@ -423,7 +426,7 @@ fn a_bad_filter_keeps_the_bar_open_with_the_error() {
     typed(&mut app, "status:open");
     let effects = key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if !request.query.is_empty())
+        matches!(effects.first(), Some(Effect::Background(Job::Window { request, .. })) if !request.query.is_empty())
     );
     load(&mut app, vec![row(1, "new")]);
     assert!(app.overlay.is_none(), "closes once the list loaded");
@@ -435,12 +438,12 @@ fn sorting_cycles_columns_and_reloads() {
     let mut app = app_with(vec![row(1, "new")]);
     let effects = ch(&mut app, 's');
     assert!(
-        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.sort == SortKey::Due),
+        matches!(effects.first(), Some(Effect::Background(Job::Window { request, .. })) if request.sort == SortKey::Due),
         "most urgent first comes right after the default"
     );
     let effects = ch(&mut app, 'S');
     assert!(
-        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.dir == SortDir::Desc)
+        matches!(effects.first(), Some(Effect::Background(Job::Window { request, .. })) if request.dir == SortDir::Desc)
     );
 }
 
@@ -460,7 +463,10 @@ fn tab_cycles_list_board_detail() {
     assert_eq!(app.pane, Pane::Board);
     let effects = key(&mut app, KeyCode::Tab);
     assert_eq!(app.pane, Pane::Detail);
-    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(1)]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Background(Job::View(1))]
+    ));
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.pane, Pane::List);
 }
@@ -482,7 +488,7 @@ fn clicking_a_row_selects_it_and_clicking_again_opens_it() {
     assert_eq!(app.list.selected, 2);
     assert!(matches!(
         app.update(click(5)).as_slice(),
-        [Effect::LoadDetail(3)]
+        [Effect::Background(Job::View(3))]
     ));
 }
 
@@ -493,7 +499,10 @@ fn scrolling_a_huge_list_loads_windows_and_never_blocks_on_the_count() {
     let effects = app.load_list();
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadWindow { .. }, Effect::Background(_)]
+        [
+            Effect::Background(Job::Window { .. }),
+            Effect::Background(_)
+        ]
     ));
     let generation = app.list.generation;
     let first: Vec<TicketRow> = (1..=WINDOW as i64).map(|i| row(i, "new")).collect();
@@ -507,7 +516,7 @@ fn scrolling_a_huge_list_loads_windows_and_never_blocks_on_the_count() {
     let mut asked = Vec::new();
     for _ in 0..WINDOW {
         for e in ch(&mut app, 'j') {
-            if let Effect::LoadWindow { request, .. } = e {
+            if let Effect::Background(Job::Window { request, .. }) = e {
                 asked.push(request.offset);
             }
         }
@@ -522,10 +531,10 @@ fn scrolling_a_huge_list_loads_windows_and_never_blocks_on_the_count() {
     assert_eq!(app.list.selected, 999_999);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadWindow {
+        [Effect::Background(Job::Window {
             total: Some(1_000_000),
             ..
-        }]
+        })]
     ));
 }
 
@@ -567,7 +576,7 @@ fn a_view_sets_query_sort_columns_and_grouping() {
     ch(&mut app, 'j');
     let effects = key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(effects.first(), Some(Effect::LoadWindow { request, .. })
+        matches!(effects.first(), Some(Effect::Background(Job::Window { request, .. }))
         if request.group == Some(GroupBy::State) && request.sort == SortKey::Priority)
     );
     assert_eq!(
@@ -578,7 +587,7 @@ fn a_view_sets_query_sort_columns_and_grouping() {
     let effects = ch(&mut app, '=');
     assert_eq!(app.group, Some(GroupBy::Priority));
     assert!(
-        matches!(effects.first(), Some(Effect::LoadWindow { request, .. }) if request.group == Some(GroupBy::Priority))
+        matches!(effects.first(), Some(Effect::Background(Job::Window { request, .. })) if request.group == Some(GroupBy::Priority))
     );
 }
 
@@ -653,7 +662,10 @@ fn every_keystroke_searches_and_stale_answers_are_dropped() {
     // Moving the cursor does not search again; Enter opens the hit.
     assert!(key(&mut app, KeyCode::Left).is_empty());
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(7)]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Background(Job::View(7))]
+    ));
     assert_eq!(app.pane, Pane::Detail);
     assert!(app.overlay.is_none());
 }
@@ -683,7 +695,7 @@ fn a_search_that_does_not_parse_says_why_and_sends_nothing() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::LoadWindow { .. }))
+            .any(|e| matches!(e, Effect::Background(Job::Window { .. })))
     );
 }
 
@@ -740,7 +752,10 @@ fn a_detail_for_a_ticket_the_cursor_left_is_dropped() {
     app.pane = Pane::List;
     ch(&mut app, 'j');
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(matches!(effects.as_slice(), [Effect::LoadDetail(8)]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Background(Job::View(8))]
+    ));
     app.update(Action::ViewLoaded(Box::new(view_of(7))));
     assert_eq!(app.detail_id(), None, "7's late answer is not shown as 8");
     app.update(Action::ViewFailed {
@@ -782,7 +797,9 @@ fn triage_works_on_open_tickets_and_moves_on_after_take_and_spam() {
         "{effects:?}"
     );
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::LoadDetail(8))),
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Background(Job::View(8)))),
         "{effects:?}"
     );
     assert_eq!(app.list.selected_row().map(|r| r.id), Some(8));

@@ -5,7 +5,7 @@
 use super::overlay::{Overlay, Prompt, text_input};
 use super::{App, Pane};
 use crate::domain::Priority;
-use crate::tui::action::{Command, Effect};
+use crate::tui::action::{Command, Effect, Job};
 
 impl App {
     /// Enters triage at the list's cursor. Triage is for what is still to
@@ -57,7 +57,7 @@ impl App {
         let mut effects = self.ensure_window();
         if let Some(id) = self.list.selected_row().map(|r| r.id) {
             self.detail.scroll = 0;
-            effects.push(Effect::LoadDetail(id));
+            effects.push(Effect::Background(Job::View(id)));
         }
         effects
     }
