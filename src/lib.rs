@@ -12,7 +12,9 @@
 //! - [`hook`]: the member's notify hook, run for each new notification.
 //! - [`privilege`]: enforced team mode (setgid): desk paths and child processes.
 //! - [`userfile`]: files the member names, opened with the member's own rights.
-//! - [`cli`], [`tui`]: front ends, clients of the service only (never of `store`).
+//! - [`session`]: what a run knows before it opens a desk, and opening it.
+//! - [`cli`], [`tui`]: front ends, clients of the service only (never of `store`),
+//!   started by `main` with a session; neither uses the other.
 
 pub mod cli;
 pub mod config;
@@ -27,6 +29,7 @@ pub mod present;
 pub mod privilege;
 pub mod rules;
 pub mod service;
+pub mod session;
 pub mod sla;
 pub mod store;
 pub mod text;

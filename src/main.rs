@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use tdesk::cli::args::Command;
-use tdesk::cli::{self, Cli, Session, Streams};
+use tdesk::cli::{self, Cli, Streams};
 use tdesk::config::{self, Config};
 use tdesk::i18n::{Catalog, Lang};
 use tdesk::service::{Identity, SystemClock};
+use tdesk::session::Session;
 
 fn main() -> ExitCode {
     tdesk::tui::trace::mark_process_start();
@@ -18,7 +19,7 @@ fn main() -> ExitCode {
     let args = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let cli = Cli::parse_from(cli::args::protect_negations(args));
+    let mut cli = Cli::parse_from(cli::args::protect_negations(args));
     let env = |k: &str| std::env::var(k).ok();
     let config = config::config_path().map(|p| Config::load(&p));
     let config_lang = config
@@ -73,7 +74,10 @@ fn main() -> ExitCode {
         err: &mut err,
         input: &mut input,
     };
-    let result = cli::run(cli, &session, &mut streams);
+    let result = match cli.command.take() {
+        Some(command) => cli::run(command, &cli, &session, &mut streams),
+        None => start_tui(&cli, &session),
+    };
     let flushed = out.flush();
     match result {
         Ok(()) => match flushed {
@@ -89,6 +93,16 @@ fn main() -> ExitCode {
         Err(tdesk::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => fail(&cat, &e),
     }
+}
+
+/// No subcommand: the TUI on the member's desk, or on the demo desk.
+fn start_tui(cli: &Cli, session: &Session) -> tdesk::Result<()> {
+    let desk = if cli.demo {
+        session.open_demo_desk()?
+    } else {
+        session.open_desk(cli.db.as_deref(), false, &mut std::io::stderr())?
+    };
+    tdesk::tui::run(desk, session)
 }
 
 fn fail(cat: &Catalog, e: &tdesk::Error) -> ExitCode {

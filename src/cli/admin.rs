@@ -5,19 +5,15 @@ use std::path::Path;
 
 use super::args::{Cli, DemoArgs, UserCommand, WorkflowCommand};
 use super::output::{self, Table, line};
-use super::{Session, Streams, open};
+use super::{Session, Streams};
 use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::present::role_label;
 use crate::service::Desk;
 use crate::workflow::Workflow;
 
-/// Tickets in the demo desk `tdesk --demo` opens.
-pub const DEFAULT_DEMO_TICKETS: usize = 200;
-pub const DEFAULT_DEMO_SEED: u64 = 2026;
-
 pub fn init(cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
-    let desk = open(cli, s, io, true)?;
+    let desk = s.open_desk(cli.db.as_deref(), true, io.err)?;
     let me = desk.me()?;
     let path = desk
         .path()

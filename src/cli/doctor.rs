@@ -4,7 +4,7 @@
 //! problem with the command that fixes it. Exits non-zero when it found any.
 
 use super::output::line;
-use super::{Cli, Session, Streams, desk_path};
+use super::{Cli, Session, Streams};
 use crate::deskdir::{FileFinding, check_files};
 use crate::error::{Error, Result};
 use crate::present::role_label;
@@ -18,7 +18,7 @@ enum Line {
 
 pub fn run(cli: &Cli, repair_search: bool, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let cat = &s.cat;
-    let (db, _) = desk_path(cli, s)?;
+    let (db, _) = s.desk_path(cli.db.as_deref())?;
     if !db.exists() {
         return Err(Error::NoDesk(db.display().to_string()));
     }

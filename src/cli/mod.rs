@@ -19,50 +19,13 @@ mod tickets;
 mod views;
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::sync::Arc;
 
-use crate::config::{self, Config};
 use crate::error::{Error, Result};
-use crate::i18n::Catalog;
-use crate::service::{Clock, Desk, Identity, Opened};
+use crate::service::Desk;
+use crate::session::Session;
 
 pub use args::Cli;
 use args::Command;
-
-/// Everything a command needs from the outside world.
-pub struct Session {
-    pub cat: Catalog,
-    pub identity: Identity,
-    pub clock: Arc<dyn Clock>,
-    pub config: Config,
-    /// The value of `TDESK_DB`, if set.
-    pub env_db: Option<PathBuf>,
-    /// The desk named in the system config (/etc/tdesk/config.toml), if any.
-    pub system_db: Option<PathBuf>,
-    /// The mail command of the system config, if any.
-    pub system_mail_command: Option<String>,
-    /// The account the system config lets send the desk's mail, if any.
-    pub system_mail_sender: Option<String>,
-    /// The account the system config names as the enforced desk's admin.
-    pub system_admin: Option<String>,
-    /// Enforced team mode (installed setgid): only the system config names the desk.
-    pub enforced: bool,
-    /// Terminal width when standard output is a terminal (tables shrink to fit).
-    pub width: Option<usize>,
-}
-
-impl Session {
-    /// The mail commands this account's configs name.
-    pub fn mail_commands(&self) -> crate::mailer::MailCommands {
-        crate::mailer::MailCommands {
-            system: self.system_mail_command.clone(),
-            own: self.config.mail_command.clone(),
-            system_sender: self.system_mail_sender.clone(),
-            own_sender: self.config.mail_sender.clone(),
-        }
-    }
-}
 
 /// Standard streams, injectable for tests.
 pub struct Streams<'a> {
@@ -71,66 +34,50 @@ pub struct Streams<'a> {
     pub input: &'a mut dyn Read,
 }
 
-/// Runs the parsed command line.
-pub fn run(mut cli: Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
-    if s.enforced && !opens_team_desk(&cli) {
+/// Runs one subcommand (`main` starts the TUI when there is none).
+pub fn run(command: Command, cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    if s.enforced && !opens_team_desk(&command) {
         // Nothing of the desk's is needed: give up its group for good.
         crate::privilege::drop_group_for_good().map_err(|e| Error::Io {
             path: "setresgid".into(),
             message: e.to_string(),
         })?;
     }
-    match cli.command.take() {
-        None if cli.demo => {
-            let path = config::demo_db_path().ok_or(Error::NoHome)?;
-            crate::deskdir::create_private(&path)?;
-            let (mut desk, _) = Desk::create(&path, &s.identity, s.clock.clone())?;
-            if desk.ticket_count()? == 0 {
-                desk.load_demo(admin::DEFAULT_DEMO_TICKETS, admin::DEFAULT_DEMO_SEED)?;
-            }
-            crate::tui::run(desk, s)
-        }
-        None => {
-            let desk = open(&cli, s, io, false)?;
-            crate::tui::run(desk, s)
-        }
-        Some(Command::Init { shared, group }) => match shared {
+    match command {
+        Command::Init { shared, group } => match shared {
             Some(dir) => admin::init_shared(&dir, group.as_deref(), s, io),
-            None => admin::init(&cli, s, io),
+            None => admin::init(cli, s, io),
         },
-        Some(Command::Doctor { repair_search }) => doctor::run(&cli, repair_search, s, io),
-        Some(Command::InstallSetgid {
+        Command::Doctor { repair_search } => doctor::run(cli, repair_search, s, io),
+        Command::InstallSetgid {
             group,
             desk,
             admin,
             apply,
-        }) => install::setgid(&group, &desk, &admin, apply, s, io),
-        Some(Command::Config(c)) => setup::config(c, s, io),
-        Some(Command::Completions { shell }) => setup::completions(shell, io),
-        Some(Command::Man) => setup::man(io),
-        Some(Command::Workflow(args::WorkflowCommand::Check { file })) => {
+        } => install::setgid(&group, &desk, &admin, apply, s, io),
+        Command::Config(c) => setup::config(c, s, io),
+        Command::Completions { shell } => setup::completions(shell, io),
+        Command::Man => setup::man(io),
+        Command::Workflow(args::WorkflowCommand::Check { file }) => {
             admin::check_workflow_file(&file, s, io)
         }
-        Some(command) => {
-            let mut desk = open(&cli, s, io, false)?;
+        command => {
+            let mut desk = s.open_desk(cli.db.as_deref(), false, io.err)?;
             dispatch(command, &mut desk, s, io)
         }
     }
 }
 
-/// Whether the command works on the team desk (the others — the demo desk
-/// in the member's home, config, completions, checking a file — never do).
-fn opens_team_desk(cli: &Cli) -> bool {
-    match &cli.command {
-        None => !cli.demo,
-        Some(
-            Command::Config(_)
+/// Whether the command works on the team desk (the others — config,
+/// completions, checking a file — never do).
+fn opens_team_desk(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Config(_)
             | Command::Completions { .. }
             | Command::Man
-            | Command::Workflow(args::WorkflowCommand::Check { .. }),
-        ) => false,
-        Some(_) => true,
-    }
+            | Command::Workflow(args::WorkflowCommand::Check { .. })
+    )
 }
 
 fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>) -> Result<()> {
@@ -178,52 +125,6 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),
         Command::Unwatch { id } => inbox::watch(desk, id, false, s, io),
     }
-}
-
-/// Opens the desk named by flag, `TDESK_DB`, config or the default path.
-/// An explicitly named desk must exist unless `create` is set (`tdesk
-/// init`); the default personal desk is created on first use, private to
-/// its owner.
-pub(crate) fn open(cli: &Cli, s: &Session, io: &mut Streams<'_>, create: bool) -> Result<Desk> {
-    let (path, explicit) = desk_path(cli, s)?;
-    if s.enforced && (cli.db.is_some() || s.env_db.is_some()) {
-        output::line(io.err, s.cat.t("error.paths_ignored"))?;
-    }
-    // Enforced mode has one desk, made by `tdesk init --shared` only.
-    if explicit && (!create || s.enforced) {
-        crate::deskdir::require_existing(&path)?;
-        let (desk, _) = Desk::open(&path, &s.identity, s.clock.clone())?;
-        return Ok(desk);
-    }
-    crate::deskdir::create_private(&path)?;
-    let (desk, opened) = Desk::create(&path, &s.identity, s.clock.clone())?;
-    if opened == Opened::Bootstrapped && !create {
-        let msg = s.cat.f(
-            "cli.created_desk",
-            &[("path", &path.display()), ("login", &s.identity.login)],
-        );
-        output::line(io.err, &msg)?;
-    }
-    Ok(desk)
-}
-
-/// The desk file to open and whether it was named explicitly; a desk
-/// directory means the database inside it.
-pub(crate) fn desk_path(cli: &Cli, s: &Session) -> Result<(PathBuf, bool)> {
-    if s.enforced {
-        // Only the system config names the desk: a path from the user could
-        // make tdesk write, with the data group, where the user may not.
-        let path = s.system_db.clone().ok_or(Error::NoSystemDesk)?;
-        return Ok((crate::deskdir::desk_file(&path), true));
-    }
-    let (path, explicit) = config::choose_db(
-        cli.db.as_deref(),
-        s.env_db.clone(),
-        &s.config,
-        s.system_db.clone(),
-    )
-    .ok_or(Error::NoHome)?;
-    Ok((crate::deskdir::desk_file(&path), explicit))
 }
 
 /// Reads `-` as standard input; any other value is taken as given.

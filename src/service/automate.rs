@@ -45,7 +45,7 @@ pub(super) fn robot(name: &str) -> User {
     }
 }
 
-pub use crate::domain::CUSTOMER_MESSAGE;
+use crate::domain::CUSTOMER_MESSAGE;
 
 /// Does `a`'s event trigger match this event?
 fn triggered(a: &Automation, e: &crate::domain::Event) -> bool {

@@ -39,7 +39,6 @@ use crate::error::{Error, Result};
 use crate::store::{OpenMode, Reader, Store, Writer};
 use crate::workflow::Workflow;
 
-pub use crate::store::Interrupter;
 pub use bulk::{BulkAction, BulkOutcome, Targets};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use customers::{CustomerEdit, CustomerExtras, CustomerProfile, HANDLE_KINDS};
@@ -51,7 +50,7 @@ pub use mail_out::{Letter, LetterFile, MailSettings, plain_address};
 pub use ops::MoveOptions;
 pub use presence::{BEAT_EVERY, Viewer};
 pub use reads::{BoardColumn, ListPage, TicketView};
-pub use search::SearchHit;
+pub use search::{Interrupter, SearchHit};
 pub use simulate::Simulation;
 pub use sla::{SlaClocks, StatusSummary};
 pub use undo::{UndoOutcome, UndoRefusal};

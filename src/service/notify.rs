@@ -57,7 +57,7 @@ pub(super) fn notify_change(
                     Some(id) => w.reader().comment_body(id)?,
                     None => None,
                 };
-                let from_customer = e.field.as_deref() == Some(super::automate::CUSTOMER_MESSAGE);
+                let from_customer = e.field.as_deref() == Some(crate::domain::CUSTOMER_MESSAGE);
                 if let Some(body) = body {
                     let excerpt: String = body.chars().take(EXCERPT_CHARS).collect();
                     if from_customer {

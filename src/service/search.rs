@@ -3,7 +3,6 @@
 
 use crate::domain::{ListRequest, Query, SortDir, SortKey, TicketRow};
 use crate::error::Result;
-use crate::store::Interrupter;
 use crate::text::{match_ranges, snippet};
 
 use super::Desk;
@@ -60,6 +59,16 @@ impl Desk {
 
     /// A handle that stops this desk's running query from another thread.
     pub fn interrupter(&self) -> Interrupter {
-        self.store.interrupter()
+        Interrupter(self.store.interrupter())
+    }
+}
+
+/// Stops a desk's running query (which then fails with
+/// [`crate::Error::Interrupted`]) from another thread; a no-op when none runs.
+pub struct Interrupter(crate::store::Interrupter);
+
+impl Interrupter {
+    pub fn interrupt(&self) {
+        self.0.interrupt();
     }
 }

@@ -23,9 +23,9 @@ use chrono::{Local, Offset, Utc};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::time::Duration;
 
-use crate::cli::Session;
 use crate::error::{Error, Result};
 use crate::service::Desk;
+use crate::session::Session;
 use action::{Action, Effect};
 use app::{App, AppInit};
 use keymap::Keymap;

@@ -5,6 +5,96 @@ use std::path::Path;
 
 use crate::common::rust_files;
 
+/// The `use` statements of a file, each as one line with blanks removed
+/// (`use crate::{store, service::Desk};` → `usecrate::{store,service::Desk};`),
+/// with the line it starts on, and whether it is a re-export (`pub use`).
+fn use_statements(text: &str) -> Vec<(usize, bool, String)> {
+    let mut found = Vec::new();
+    let mut current: Option<(usize, bool, String)> = None;
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if current.is_none() {
+            let public = trimmed.starts_with("pub use ") || trimmed.starts_with("pub(crate) use ");
+            if trimmed.starts_with("use ") || public {
+                current = Some((n + 1, public, String::new()));
+            }
+        }
+        if let Some((_, _, text)) = &mut current {
+            text.extend(trimmed.chars().filter(|c| !c.is_whitespace()));
+            if trimmed.ends_with(';') {
+                found.extend(current.take());
+            }
+        }
+    }
+    found
+}
+
+/// The paths a `use` statement names, braces expanded:
+/// `crate::{store::{Reader, Writer}, service}` → `crate::store::Reader`,
+/// `crate::store::Writer`, `crate::service`.
+fn use_paths(statement: &str) -> Vec<String> {
+    let body = statement
+        .trim_start_matches("pub(crate)")
+        .trim_start_matches("pub")
+        .trim_start_matches("use")
+        .trim_end_matches(';');
+    expand("", body)
+}
+
+fn expand(prefix: &str, tree: &str) -> Vec<String> {
+    let Some(open) = tree.find('{') else {
+        return vec![format!("{prefix}{tree}")];
+    };
+    let head = format!("{prefix}{}", &tree[..open]);
+    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .flat_map(|p| expand(&head, p))
+        .collect()
+}
+
+#[test]
+fn use_statements_are_read_whole_with_braces_expanded() {
+    let text =
+        "use crate::{\n    store::{Reader, Writer},\n    service::Desk,\n};\npub use super::x;\n";
+    let uses = use_statements(text);
+    assert_eq!(uses.len(), 2);
+    assert_eq!(
+        use_paths(&uses[0].2),
+        [
+            "crate::store::Reader",
+            "crate::store::Writer",
+            "crate::service::Desk"
+        ]
+    );
+    assert!(uses[1].1, "a re-export");
+}
+
+/// Whether a used path reaches `module` (`crate::store`, `tdesk::store::X`,
+/// `super::super::store`) or the crate `rusqlite`.
+fn reaches(path: &str, module: &str) -> bool {
+    let path = path.trim_start_matches("::");
+    let mut segments = path
+        .split("::")
+        .skip_while(|s| matches!(*s, "crate" | "tdesk" | "super" | "self"));
+    segments.next() == Some(module) || path.starts_with(&format!("{module}::")) || path == module
+}
+
 #[test]
 fn front_ends_never_import_the_store_or_rusqlite() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -15,6 +105,7 @@ fn front_ends_never_import_the_store_or_rusqlite() {
         for file in files {
             let text = std::fs::read_to_string(&file).expect("read");
             for (n, line) in text.lines().enumerate() {
+                // Paths written out in code, not only in `use`.
                 if line.contains("crate::store")
                     || line.contains("rusqlite")
                     || line.contains("tdesk::store")
@@ -22,11 +113,93 @@ fn front_ends_never_import_the_store_or_rusqlite() {
                     offenders.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
                 }
             }
+            for (n, _, statement) in use_statements(&text) {
+                if use_paths(&statement)
+                    .iter()
+                    .any(|p| reaches(p, "store") || reaches(p, "rusqlite"))
+                {
+                    offenders.push(format!("{}:{n}: {statement}", file.display()));
+                }
+            }
         }
     }
     assert!(
         offenders.is_empty(),
         "front ends touching the store:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// Nothing passes the store on: a `pub use` of a store type outside the
+/// store would hand it to the front ends through the service.
+#[test]
+fn no_module_re_exports_the_store() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let store = src.join("store");
+    let mut offenders = Vec::new();
+    for file in rust_files(&src)
+        .into_iter()
+        .filter(|f| !f.starts_with(&store))
+    {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for (n, public, statement) in use_statements(&text) {
+            if public
+                && use_paths(&statement)
+                    .iter()
+                    .any(|p| reaches(p, "store") || reaches(p, "rusqlite"))
+            {
+                offenders.push(format!("{}:{n}: {statement}", file.display()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "store re-exported:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// The two front ends are siblings: the TUI never reaches into the command
+/// line (what both need — the session, opening the desk — is in `session`),
+/// and the command line uses the TUI only to check a key map file.
+#[test]
+fn the_tui_never_uses_the_command_line() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    for file in rust_files(&src.join("tui")) {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for (n, _, statement) in use_statements(&text) {
+            if use_paths(&statement)
+                .iter()
+                .any(|p| p.starts_with("crate::cli"))
+            {
+                offenders.push(format!("{}:{n}: {statement}", file.display()));
+            }
+        }
+        if text.contains("crate::cli::") {
+            offenders.push(format!("{}: names crate::cli", file.display()));
+        }
+    }
+    for file in rust_files(&src.join("cli")) {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for (n, _, statement) in use_statements(&text) {
+            let into_tui = use_paths(&statement)
+                .into_iter()
+                .filter(|p| p.starts_with("crate::tui"))
+                .any(|p| !p.starts_with("crate::tui::keymap"));
+            if into_tui {
+                offenders.push(format!("{}:{n}: {statement}", file.display()));
+            }
+        }
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("crate::tui::") && !line.contains("crate::tui::keymap") {
+                offenders.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "front ends reaching into each other:\n{}",
         offenders.join("\n")
     );
 }

@@ -275,7 +275,7 @@ pub(crate) fn customer_message(
         w,
         id,
         EventKind::Comment,
-        Some(automate::CUSTOMER_MESSAGE),
+        Some(crate::domain::CUSTOMER_MESSAGE),
         None,
         Some(&cid.to_string()),
     )?;
