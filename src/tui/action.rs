@@ -114,6 +114,11 @@ pub enum Action {
         id: i64,
         kind: SavedKind,
     },
+    /// Customers matching what the form's customer field held at `generation`.
+    CustomersFound {
+        generation: u64,
+        found: Vec<crate::domain::Customer>,
+    },
     /// Search results for the popup's query `generation`.
     SearchLoaded {
         generation: u64,
@@ -299,6 +304,12 @@ pub enum Job {
     ViewCounts {
         generation: u64,
         queries: Vec<Query>,
+    },
+    /// Customers for the ticket form's customer field (`generation` tells
+    /// a stale answer from the one for what is typed now).
+    Customers {
+        generation: u64,
+        text: String,
     },
     /// The search popup's first page.
     Search {

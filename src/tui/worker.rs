@@ -8,7 +8,7 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::action::{Action, Job};
-use super::app::{BOARD_LIMIT, SEARCH_LIMIT};
+use super::app::{BOARD_LIMIT, CUSTOMER_MATCHES, SEARCH_LIMIT};
 use crate::error::{Error, Result};
 use crate::service::{Clock, Desk, Identity, Interrupter};
 
@@ -63,6 +63,12 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(counts) => Action::ViewCounts { generation, counts },
             Err(e) => Action::Failed(e),
         },
+        Job::Customers { generation, text } => {
+            match desk.customers(Some(&text), CUSTOMER_MATCHES) {
+                Ok(found) => Action::CustomersFound { generation, found },
+                Err(e) => Action::Failed(e),
+            }
+        }
         Job::Search { generation, query } => match desk.search(&query, SEARCH_LIMIT) {
             Ok(hits) => Action::SearchLoaded { generation, hits },
             Err(error) => Action::SearchFailed { generation, error },

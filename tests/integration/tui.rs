@@ -934,3 +934,39 @@ fn popups_over_chinese_text_keep_their_borders() {
         insta::assert_snapshot!(format!("popup_over_chinese_{name}"), screen);
     }
 }
+
+#[test]
+fn the_form_offers_existing_customers_and_puts_the_picked_one_on_the_ticket() {
+    let mut desk = demo_desk();
+    let phone_only = desk
+        .add_customer(
+            &tdesk::domain::NewCustomer {
+                name: "王芳".into(),
+                phone: Some("+86 138 0000 1111".into()),
+                ..Default::default()
+            },
+            &tdesk::service::CustomerExtras::default(),
+        )
+        .expect("customer");
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
+    h.press("n");
+    h.press("type:Wrong colour delivered");
+    for _ in 0..6 {
+        h.press("tab");
+    }
+    // By pinyin initials, as the search popup finds names.
+    h.press("type:wf");
+    let screen = h.render();
+    assert!(screen.contains("Existing customers"), "{screen}");
+    assert!(
+        screen.contains(&format!("王芳 · +86 138 0000 1111 · #{phone_only}")),
+        "{screen}"
+    );
+    insta::assert_snapshot!("form_offers_customers", screen);
+    h.press("enter");
+    h.press("ctrl+s");
+    let id = h.desk.ticket_count().expect("count");
+    let d = h.desk.detail(id).expect("created");
+    assert_eq!(d.ticket.title, "Wrong colour delivered");
+    assert_eq!(d.ticket.customer_id, Some(phone_only));
+}

@@ -6,10 +6,10 @@ use ratatui_textarea::TextArea;
 
 use super::App;
 use super::overlay::{Overlay, is_editor_key, paste_into, text_input, text_of};
-use crate::domain::{Category, Channel, NewTicket, Priority, Ticket, TicketChanges};
+use crate::domain::{Category, Channel, Customer, NewTicket, Priority, Ticket, TicketChanges};
 use crate::error::Error;
 use crate::present::priority_label;
-use crate::tui::action::Effect;
+use crate::tui::action::{Effect, Job};
 
 /// Which field a form row edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,7 @@ impl FieldId {
             FieldId::Type => "col.type",
             FieldId::Category => "col.category",
             FieldId::Channel => "col.channel",
-            FieldId::Customer => "form.customer_email",
+            FieldId::Customer => "form.customer",
             FieldId::Assignee => "col.assignee",
             FieldId::Team => "col.team",
             FieldId::Tags => "col.tags",
@@ -87,6 +87,27 @@ pub struct TicketForm {
     /// The last save hit a conflict; the next save overwrites knowingly.
     pub conflict: bool,
     pub error: Option<String>,
+    /// Existing customers matching the customer field, to pick from.
+    pub customers: CustomerMatches,
+}
+
+/// How many customers the form offers for what is typed.
+pub const CUSTOMER_MATCHES: usize = 5;
+
+/// Customers matching what the customer field holds (by name, pinyin or
+/// any handle), and which one ↑/↓ point at.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerMatches {
+    /// Bumped on every change of the field: older answers are dropped.
+    pub generation: u64,
+    pub found: Vec<Customer>,
+    pub pick: usize,
+}
+
+/// How the form names a picked customer: the e-mail when there is one
+/// (read back as that customer), else the number.
+fn customer_key(c: &Customer) -> String {
+    c.email.clone().unwrap_or_else(|| format!("#{}", c.id))
 }
 
 /// How the form shows a deadline (local time), as `--due` reads it back.
@@ -200,6 +221,7 @@ impl TicketForm {
             focus: 0,
             conflict: false,
             error: None,
+            customers: CustomerMatches::default(),
         }
     }
 
@@ -265,6 +287,7 @@ impl TicketForm {
             focus: 0,
             conflict: false,
             error: None,
+            customers: CustomerMatches::default(),
         }
     }
 
@@ -431,8 +454,78 @@ impl TicketForm {
         self.focus = ((self.focus as isize + delta).rem_euclid(n.max(1))) as usize;
     }
 
-    /// Handles a key that is not submit or cancel.
-    fn key(&mut self, key: KeyEvent) {
+    /// Whether the customer field has focus.
+    pub fn on_customer(&self) -> bool {
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| f.id == FieldId::Customer)
+    }
+
+    /// Whether the customer field has focus and offers customers to pick.
+    pub fn picking_customer(&self) -> bool {
+        self.on_customer() && !self.customers.found.is_empty()
+    }
+
+    /// ↑/↓ choose among the offered customers, Enter takes one.
+    fn pick_key(&mut self, key: KeyEvent) -> bool {
+        let n = self.customers.found.len();
+        match key.code {
+            KeyCode::Down => self.customers.pick = (self.customers.pick + 1).min(n - 1),
+            KeyCode::Up => self.customers.pick = self.customers.pick.saturating_sub(1),
+            KeyCode::Enter => {
+                let key = self
+                    .customers
+                    .found
+                    .get(self.customers.pick)
+                    .map(customer_key);
+                if let (Some(key), Some(FieldKind::Line(t))) =
+                    (key, self.focused().map(|f| &mut f.kind))
+                {
+                    *t = text_input(&key);
+                }
+                self.customers = CustomerMatches {
+                    generation: self.customers.generation + 1,
+                    ..CustomerMatches::default()
+                };
+                self.step(1);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The customers found for what the customer field held at `generation`.
+    pub fn customers_found(&mut self, generation: u64, found: Vec<Customer>) {
+        if generation == self.customers.generation {
+            self.customers.found = found;
+            self.customers.pick = 0;
+        }
+    }
+
+    /// Handles a key that is not submit or cancel; returns the search to
+    /// run when the customer field's text changed.
+    fn key(&mut self, key: KeyEvent) -> Option<Job> {
+        if self.picking_customer() && self.pick_key(key) {
+            return None;
+        }
+        let before = self.value(FieldId::Customer);
+        self.move_or_type(key);
+        let text = self.value(FieldId::Customer);
+        if text == before {
+            return None;
+        }
+        self.customers = CustomerMatches {
+            generation: self.customers.generation + 1,
+            ..CustomerMatches::default()
+        };
+        let text = text.trim().to_string();
+        (!text.is_empty()).then_some(Job::Customers {
+            generation: self.customers.generation,
+            text,
+        })
+    }
+
+    fn move_or_type(&mut self, key: KeyEvent) {
         let multiline = matches!(self.focused().map(|f| &f.kind), Some(FieldKind::Text(_)));
         match key.code {
             KeyCode::Tab => self.step(1),
@@ -477,8 +570,8 @@ impl App {
             return (Some(Overlay::Form(form)), vec![Effect::Editor { text }]);
         }
         if !submit {
-            form.key(key);
-            return (Some(Overlay::Form(form)), Vec::new());
+            let search = form.key(key).map(Effect::Background);
+            return (Some(Overlay::Form(form)), search.into_iter().collect());
         }
         let effect = match &form.mode {
             FormMode::New => form.to_new_ticket().map(|n| Effect::Create(Box::new(n))),

@@ -34,7 +34,7 @@ use crate::present::{AutomationLabels, state_label};
 use crate::service::BoardColumn;
 use crate::workflow::Workflow;
 
-pub use form::{FieldKind, FormField, FormMode, TicketForm};
+pub use form::{CUSTOMER_MATCHES, FieldKind, FormField, FormMode, TicketForm};
 pub use list::{ListState, WINDOW};
 pub use mouse::tab_spans;
 pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay, Prompt, text_of};
@@ -271,6 +271,12 @@ impl App {
             }
             Action::Mouse(ev) => self.mouse(ev),
             Action::Paste(text) => self.paste(&text),
+            Action::CustomersFound { generation, found } => {
+                if let Some(Overlay::Form(form)) = &mut self.overlay {
+                    form.customers_found(generation, found);
+                }
+                Vec::new()
+            }
             Action::SearchLoaded { generation, hits } => {
                 self.search_loaded(generation, Ok(hits));
                 Vec::new()

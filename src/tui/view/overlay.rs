@@ -419,6 +419,40 @@ fn comment(
     );
 }
 
+/// Under the fields while the customer field has focus: what it takes,
+/// or the customers it matches (name, e-mail or phone, number), the one
+/// ↑/↓ point at highlighted.
+fn customer_matches(frame: &mut Frame, app: &App, area: Rect, form: &TicketForm) {
+    let indent = 2;
+    let cols = usize::from(area.width).saturating_sub(indent);
+    let head = if form.customers.found.is_empty() {
+        "form.customer_hint"
+    } else {
+        "form.pick_customer"
+    };
+    let mut lines = vec![
+        Line::from(""),
+        Line::styled(
+            truncate(app.cat.t(head), usize::from(area.width)),
+            app.theme.dim,
+        ),
+    ];
+    for (i, c) in form.customers.found.iter().enumerate() {
+        let handle = c.email.as_deref().or(c.phone.as_deref()).unwrap_or("");
+        let text = format!("{} · {} · #{}", c.name, handle, c.id);
+        let style = if i == form.customers.pick {
+            app.theme.selected
+        } else {
+            app.theme.text
+        };
+        lines.push(Line::from(vec![
+            Span::raw(" ".repeat(indent)),
+            Span::styled(truncate(&sanitize_line(&text), cols), style),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
 fn form(frame: &mut Frame, app: &App, area: Rect, form: &TicketForm) {
     let popup = centered(area, 78, area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
@@ -493,6 +527,11 @@ fn form(frame: &mut Frame, app: &App, area: Rect, form: &TicketForm) {
         }
     }
     let n = form.fields.len();
+    if form.on_customer()
+        && let Some(area) = rows.get(n).copied()
+    {
+        customer_matches(frame, app, area, form);
+    }
     if let Some(msg_row) = rows.get(n + 1).copied() {
         let (text, style) = match (&form.error, form.conflict) {
             (Some(e), _) => (
