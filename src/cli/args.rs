@@ -451,6 +451,7 @@ pub enum CustomerCommand {
 pub struct CustomerEditArgs {
     /// The customer: a number or any handle.
     pub key: String,
+    /// The customer's new name.
     #[arg(long)]
     pub name: Option<String>,
     /// vip, important or normal.
@@ -465,13 +466,16 @@ pub struct CustomerEditArgs {
     /// Preferred language ("" clears it).
     #[arg(long)]
     pub language: Option<String>,
-    /// Handles to add (repeat for more).
+    /// E-mail addresses to add (repeat for more).
     #[arg(long)]
     pub email: Vec<String>,
+    /// Phone numbers to add.
     #[arg(long)]
     pub phone: Vec<String>,
+    /// Marketplace buyer ids to add, e.g. amazon:A1B2C3.
     #[arg(long)]
     pub buyer: Vec<String>,
+    /// Social handles to add, e.g. wechat:linmh.
     #[arg(long)]
     pub social: Vec<String>,
     /// A handle to take off, as KIND:VALUE (email:old@example.com).
@@ -480,6 +484,7 @@ pub struct CustomerEditArgs {
     /// Order references to add.
     #[arg(long)]
     pub order: Vec<String>,
+    /// Order references to take off.
     #[arg(long)]
     pub remove_order: Vec<String>,
     /// New notes (replace the old ones; "-" reads standard input).
