@@ -85,6 +85,25 @@ fn use_statements_are_read_whole_with_braces_expanded() {
     assert!(uses[1].1, "a re-export");
 }
 
+/// `file:line: statement` for each `use` in `files` (re-exports only when
+/// `public_only`) with a path `bad` holds for.
+fn offending_uses(
+    files: &[std::path::PathBuf],
+    public_only: bool,
+    bad: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut offenders = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).expect("read");
+        for (n, public, statement) in use_statements(&text) {
+            if (public || !public_only) && use_paths(&statement).iter().any(|p| bad(p)) {
+                offenders.push(format!("{}:{n}: {statement}", file.display()));
+            }
+        }
+    }
+    offenders
+}
+
 /// Whether a used path reaches `module` (`crate::store`, `tdesk::store::X`,
 /// `super::super::store`) or the crate `rusqlite`.
 fn reaches(path: &str, module: &str) -> bool {
@@ -113,15 +132,10 @@ fn front_ends_never_import_the_store_or_rusqlite() {
                     offenders.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
                 }
             }
-            for (n, _, statement) in use_statements(&text) {
-                if use_paths(&statement)
-                    .iter()
-                    .any(|p| reaches(p, "store") || reaches(p, "rusqlite"))
-                {
-                    offenders.push(format!("{}:{n}: {statement}", file.display()));
-                }
-            }
         }
+        offenders.extend(offending_uses(&rust_files(&src.join(front)), false, |p| {
+            reaches(p, "store") || reaches(p, "rusqlite")
+        }));
     }
     assert!(
         offenders.is_empty(),
@@ -136,22 +150,13 @@ fn front_ends_never_import_the_store_or_rusqlite() {
 fn no_module_re_exports_the_store() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let store = src.join("store");
-    let mut offenders = Vec::new();
-    for file in rust_files(&src)
+    let files: Vec<_> = rust_files(&src)
         .into_iter()
         .filter(|f| !f.starts_with(&store))
-    {
-        let text = std::fs::read_to_string(&file).expect("read");
-        for (n, public, statement) in use_statements(&text) {
-            if public
-                && use_paths(&statement)
-                    .iter()
-                    .any(|p| reaches(p, "store") || reaches(p, "rusqlite"))
-            {
-                offenders.push(format!("{}:{n}: {statement}", file.display()));
-            }
-        }
-    }
+        .collect();
+    let offenders = offending_uses(&files, true, |p| {
+        reaches(p, "store") || reaches(p, "rusqlite")
+    });
     assert!(
         offenders.is_empty(),
         "store re-exported:\n{}",
@@ -165,32 +170,20 @@ fn no_module_re_exports_the_store() {
 #[test]
 fn the_tui_never_uses_the_command_line() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut offenders = Vec::new();
-    for file in rust_files(&src.join("tui")) {
-        let text = std::fs::read_to_string(&file).expect("read");
-        for (n, _, statement) in use_statements(&text) {
-            if use_paths(&statement)
-                .iter()
-                .any(|p| p.starts_with("crate::cli"))
-            {
-                offenders.push(format!("{}:{n}: {statement}", file.display()));
-            }
-        }
+    let tui = rust_files(&src.join("tui"));
+    let cli = rust_files(&src.join("cli"));
+    let mut offenders = offending_uses(&tui, false, |p| p.starts_with("crate::cli"));
+    offenders.extend(offending_uses(&cli, false, |p| {
+        p.starts_with("crate::tui") && !p.starts_with("crate::tui::keymap")
+    }));
+    for file in &tui {
+        let text = std::fs::read_to_string(file).expect("read");
         if text.contains("crate::cli::") {
             offenders.push(format!("{}: names crate::cli", file.display()));
         }
     }
-    for file in rust_files(&src.join("cli")) {
-        let text = std::fs::read_to_string(&file).expect("read");
-        for (n, _, statement) in use_statements(&text) {
-            let into_tui = use_paths(&statement)
-                .into_iter()
-                .filter(|p| p.starts_with("crate::tui"))
-                .any(|p| !p.starts_with("crate::tui::keymap"));
-            if into_tui {
-                offenders.push(format!("{}:{n}: {statement}", file.display()));
-            }
-        }
+    for file in &cli {
+        let text = std::fs::read_to_string(file).expect("read");
         for (n, line) in text.lines().enumerate() {
             if line.contains("crate::tui::") && !line.contains("crate::tui::keymap") {
                 offenders.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
