@@ -440,7 +440,15 @@ impl Error {
             }
             Error::Terminal(msg) => cat.f("error.terminal", &[("message", msg)]),
             Error::Config { file, message } => {
-                cat.f("error.config", &[("file", file), ("message", message)])
+                // TOML's own messages end in a line break (and show the
+                // line): no full stop alone on a line after them.
+                let message = message.trim_end();
+                let key = if message.contains('\n') {
+                    "error.config_block"
+                } else {
+                    "error.config"
+                };
+                cat.f(key, &[("file", file), ("message", &message)])
             }
             Error::BrokenPipe => String::new(),
             Error::NoDesk(path) => cat.f("error.no_desk", &[("path", path)]),
@@ -448,7 +456,15 @@ impl Error {
             Error::UnknownGroup(group) => cat.f("error.unknown_group", &[("group", group)]),
             Error::NoSystemDesk => cat.t("error.no_system_desk").to_string(),
             Error::CustomerNotFound(key) => cat.f("error.customer_not_found", &[("key", key)]),
-            Error::CustomerExists(key) => cat.f("error.customer_exists", &[("key", key)]),
+            Error::CustomerExists(key) => {
+                // The command it suggests must run as printed.
+                let arg = if key.contains(char::is_whitespace) {
+                    format!("'{}'", key.replace('\'', "'\\''"))
+                } else {
+                    key.clone()
+                };
+                cat.f("error.customer_exists", &[("key", key), ("arg", &arg)])
+            }
             Error::NeedsRoot => cat.t("error.needs_root").to_string(),
             Error::NoAccess(path) => cat.f("error.no_access", &[("path", path)]),
             Error::Unhealthy(count) => cat.f("error.unhealthy", &[("count", count)]),
@@ -613,10 +629,14 @@ impl From<InvalidValue> for Error {
 
 /// An import's problems, one line each after a header: `FILE:LINE: problem`.
 fn import_problems(cat: &Catalog, file: &str, problems: &[crate::interchange::Problem]) -> String {
-    let mut lines = vec![cat.f(
-        "error.import_invalid",
-        &[("file", &file), ("count", &problems.len())],
-    )];
+    // Problems of the file as a whole (line 0: the map, the encoding)
+    // are not rows --skip-bad could leave out.
+    let key = if problems.iter().all(|p| p.at == 0) {
+        "error.import_unreadable"
+    } else {
+        "error.import_invalid"
+    };
+    let mut lines = vec![cat.f(key, &[("file", &file), ("count", &problems.len())])];
     for p in problems {
         // A problem already named after this file is not prefixed twice.
         let issue = match &p.issue {
@@ -648,6 +668,12 @@ pub fn issue_text(cat: &Catalog, issue: &crate::interchange::Issue) -> String {
         Issue::Csv(CsvErrorKind::Encoding) => cat.t("import.csv_encoding").to_string(),
         Issue::Csv(CsvErrorKind::Unterminated) => cat.t("import.csv_unterminated").to_string(),
         Issue::Csv(CsvErrorKind::Empty) => cat.t("import.csv_empty").to_string(),
+        Issue::Csv(CsvErrorKind::UnknownEncoding) => {
+            cat.t("import.csv_unknown_encoding").to_string()
+        }
+        Issue::Csv(CsvErrorKind::NotInEncoding(name)) => {
+            cat.f("import.csv_not_in_encoding", &[("encoding", name)])
+        }
         Issue::Map(MapMessage::UnknownTarget(v)) => cat.f(
             "import.map_unknown_target",
             &[("value", v), ("known", &TARGETS.join(", "))],
@@ -661,6 +687,12 @@ pub fn issue_text(cat: &Catalog, issue: &crate::interchange::Issue) -> String {
             &[("expected", expected), ("found", found)],
         ),
         Issue::Map(MapMessage::EmptyTitle) => cat.t("import.row_empty_title").to_string(),
+        Issue::Map(MapMessage::DuplicateColumn(v)) => {
+            cat.f("import.map_duplicate_column", &[("value", v)])
+        }
+        Issue::Map(MapMessage::EmptyCustomName(v)) => {
+            cat.f("import.map_empty_custom", &[("value", v)])
+        }
         Issue::Map(MapMessage::BadDate { field, value }) => {
             cat.f("import.row_bad_date", &[("field", field), ("value", value)])
         }

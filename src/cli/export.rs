@@ -137,8 +137,8 @@ pub fn run(desk: &mut Desk, a: ExportArgs, s: &Session, io: &mut Streams<'_>) ->
     if a.excel && !csv {
         return Err(Error::Invalid(crate::domain::InvalidValue::new(
             "format",
-            &a.format,
-            "csv (--excel writes CSV for Excel)",
+            &format!("{} --excel", a.format),
+            "csv --excel",
         )));
     }
     let query = desk.parse_query(&join_query(&a.query))?;

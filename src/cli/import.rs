@@ -80,7 +80,9 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
                 encoding: encoding.as_deref(),
             };
             if print_map {
-                let (map, table) = read_csv(&source)?;
+                // The map as guessed, even when it does not fit yet (no
+                // title column): it is the file to edit.
+                let (map, table) = read_csv(&source, false)?;
                 let unused = mapping::unused_columns(&map, &table.header);
                 return output::source(io.out, &map.to_toml(&unused), s.width.is_some());
             }
@@ -157,8 +159,8 @@ struct CsvSource<'a> {
 }
 
 /// The map (given or recognised) and the table of a CSV file, the map
-/// checked against the file's header.
-fn read_csv(source: &CsvSource<'_>) -> Result<(mapping::ColumnMap, csv::CsvTable)> {
+/// checked against the file's header when `check`.
+fn read_csv(source: &CsvSource<'_>, check: bool) -> Result<(mapping::ColumnMap, csv::CsvTable)> {
     let (file, map_file) = (source.file, source.map);
     let name = file.display().to_string();
     let fail = |problems: Vec<Problem>| Error::Import {
@@ -188,7 +190,7 @@ fn read_csv(source: &CsvSource<'_>) -> Result<(mapping::ColumnMap, csv::CsvTable
         .map(|p| Problem::new(p.line, Issue::Map(p.message)))
         .collect();
     // A map that does not fit the file fails every row: never skipped.
-    if !wrong.is_empty() {
+    if check && !wrong.is_empty() {
         return Err(fail(wrong));
     }
     Ok((map, table))
@@ -201,7 +203,7 @@ fn import_csv(
     bar: &mut Bar<'_>,
 ) -> Result<ImportReport> {
     let name = source.file.display().to_string();
-    let (map, table) = read_csv(source)?;
+    let (map, table) = read_csv(source, true)?;
     // Rows without an id column are known by their content, so importing
     // the same file again creates nothing.
     let (rows, bad) = mapping::map_rows(&table, &map, |row| {

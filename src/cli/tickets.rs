@@ -272,13 +272,7 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         &cat.f("detail.conversation", &[("count", &d.comments.len())]),
     )?;
     for c in &d.comments {
-        let kind = if c.internal {
-            cat.t("detail.internal")
-        } else if crate::domain::is_customer_author(&c.author) {
-            cat.t("detail.customer")
-        } else {
-            cat.t("detail.reply")
-        };
+        let kind = crate::present::comment_kind(cat, c, &d.events);
         line(
             io.out,
             &format!(
@@ -308,11 +302,23 @@ pub fn move_ticket(desk: &mut Desk, a: MoveArgs, s: &Session, io: &mut Streams<'
         expected_version: a.if_version,
     };
     let t = desk.move_ticket(a.id.0, &a.state, &opts)?;
-    let label = state_label(desk.workflow(), &s.cat, &t.status);
+    let wf = desk.workflow();
+    let label = state_label(wf, &s.cat, &t.status);
     line(
         io.out,
         &s.cat.f("cli.moved", &[("id", &t.id), ("state", &label)]),
-    )
+    )?;
+    // Automations that answered the move (resolved → pending acceptance)
+    // have moved it on since: say where it is now.
+    let now = desk.detail(t.id)?.ticket.status;
+    if now != t.status {
+        let label = state_label(desk.workflow(), &s.cat, &now);
+        line(
+            io.out,
+            &s.cat.f("cli.moved_on", &[("id", &t.id), ("state", &label)]),
+        )?;
+    }
+    Ok(())
 }
 
 pub fn assign(desk: &mut Desk, a: AssignArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
@@ -344,6 +350,7 @@ pub fn comment(desk: &mut Desk, a: CommentArgs, s: &Session, io: &mut Streams<'_
         (crate::domain::CommentKind::Given(_), _) => "cli.reply_given",
         (_, crate::domain::MailFate::Queued) => "cli.reply_queued",
         (_, crate::domain::MailFate::WaitingForSetUp) => "cli.reply_waiting",
+        (_, crate::domain::MailFate::NoAddress) => "cli.reply_no_address",
         (_, crate::domain::MailFate::NotByMail) => "cli.replied",
     };
     line(io.out, &s.cat.f(key, &[("id", &c.ticket)]))
@@ -352,13 +359,16 @@ pub fn comment(desk: &mut Desk, a: CommentArgs, s: &Session, io: &mut Streams<'_
 pub fn edit(desk: &mut Desk, a: EditArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let mut custom = serde_json::Map::new();
     for kv in &a.custom {
-        let (k, v) = kv.split_once('=').ok_or_else(|| {
-            Error::Invalid(crate::domain::InvalidValue {
-                field: "custom",
-                value: kv.clone(),
-                expected: "KEY=VALUE".into(),
-            })
-        })?;
+        let (k, v) = kv
+            .split_once('=')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Invalid(crate::domain::InvalidValue {
+                    field: "custom",
+                    value: kv.clone(),
+                    expected: "KEY=VALUE".into(),
+                })
+            })?;
         let value = if v.is_empty() {
             serde_json::Value::Null
         } else {

@@ -38,4 +38,7 @@ pub enum MailFate {
     /// Queued, but the desk cannot send mail yet (no From address, or no
     /// account that sends): it goes out once mail is set up.
     WaitingForSetUp,
+    /// A reply on a ticket that goes by mail, but the customer has no
+    /// e-mail address to send it to: not sent, and no response yet.
+    NoAddress,
 }

@@ -59,6 +59,25 @@ pub struct Customer {
     pub language: Option<String>,
 }
 
+/// A handle as it is stored and looked up: a phone number by its digits
+/// (and a leading `+`), so `+49 170 1234567`, `+49-170-123 45 67` and
+/// `+491701234567` are one number; anything else trimmed.
+pub fn handle_key(kind: &str, value: &str) -> String {
+    let value = value.trim();
+    if kind != "phone" {
+        return value.to_string();
+    }
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 3 {
+        return value.to_string();
+    }
+    if value.starts_with('+') {
+        format!("+{digits}")
+    } else {
+        digits
+    }
+}
+
 /// A customer about to be created.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewCustomer {
@@ -87,6 +106,20 @@ impl NewCustomer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_number_is_one_handle_however_it_is_written() {
+        for written in [
+            "+49 170 1234567",
+            "+49-170-123 45 67",
+            " +491701234567 ",
+            "+49 (170) 1234567",
+        ] {
+            assert_eq!(handle_key("phone", written), "+491701234567");
+        }
+        assert_eq!(handle_key("phone", "0170 1234567"), "01701234567");
+        assert_eq!(handle_key("email", " A@b.c "), "A@b.c");
+    }
 
     #[test]
     fn customer_from_email_takes_local_part_as_name() {

@@ -21,7 +21,7 @@ pub use access::Scope;
 pub use change::{ChangeKind, ChangeRecord};
 pub use channel::Channel;
 pub use comment::{Comment, CommentKind, MailFate};
-pub use customer::{Customer, NewCustomer, Tier};
+pub use customer::{Customer, NewCustomer, Tier, handle_key};
 pub use event::{Event, EventKind, replay_status};
 pub use label::Label;
 pub use mail::{
@@ -33,6 +33,7 @@ pub use priority::Priority;
 pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey};
 pub use ticket::{
     Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag, risk_time,
+    type_slug,
 };
 pub use user::{AUTOMATION_PREFIX, Role, User, is_automation};
 pub use view::{Column, GroupBy, View};

@@ -50,7 +50,7 @@ impl Priority {
             .parse::<i64>()
             .ok()
             .and_then(Self::from_rank)
-            .ok_or_else(|| InvalidValue::new("priority", text, "P0, P1, P2 or P3"))
+            .ok_or_else(|| InvalidValue::new("priority", text, "P0, P1, P2, P3"))
     }
 
     /// One step more urgent, saturating at P0.

@@ -6,6 +6,17 @@ use std::fmt;
 
 use super::{Channel, Comment, Customer, Event, InvalidValue, Priority};
 
+/// A ticket type's id made from how a sheet or a person names it: lower
+/// case, words joined by `-` (`Billing inquiry` → `billing-inquiry`,
+/// `退货 换货` → `退货-换货`); empty when it has no letters or digits.
+pub fn type_slug(name: &str) -> String {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A category path of one to three levels, e.g. `product/defect/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]

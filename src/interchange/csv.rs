@@ -23,6 +23,10 @@ pub enum CsvErrorKind {
     Unterminated,
     /// Nothing but blank lines.
     Empty,
+    /// `--encoding` names no encoding tdesk knows.
+    UnknownEncoding,
+    /// The bytes do not read cleanly in the encoding given by name.
+    NotInEncoding(&'static str),
 }
 
 /// One data row and the line it starts on.
@@ -58,7 +62,7 @@ pub fn decode_as<'a>(
 ) -> Result<(Cow<'a, str>, &'static str), CsvErrorKind> {
     let (enc, body) = if let Some(label) = label {
         let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes())
-            .ok_or(CsvErrorKind::Encoding)?;
+            .ok_or(CsvErrorKind::UnknownEncoding)?;
         // A BOM still says where the text starts.
         let start = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, bom)| bom);
         (enc, &bytes[start..])
@@ -74,7 +78,9 @@ pub fn decode_as<'a>(
         (guess_legacy(bytes), bytes)
     };
     let (text, had_errors) = enc.decode_without_bom_handling(body);
-    if had_errors {
+    if had_errors && label.is_some() {
+        Err(CsvErrorKind::NotInEncoding(enc.name()))
+    } else if had_errors {
         Err(CsvErrorKind::Encoding)
     } else if text.contains('\0') {
         Err(CsvErrorKind::Binary)
@@ -332,7 +338,15 @@ mod tests {
             parse_as(&bytes, Some("klingon")).map(|_| ()),
             Err(CsvError {
                 line: 0,
-                kind: CsvErrorKind::Encoding
+                kind: CsvErrorKind::UnknownEncoding
+            })
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode("标题\n包裹丢了\n");
+        assert_eq!(
+            parse_as(&gbk, Some("utf-8")).map(|_| ()),
+            Err(CsvError {
+                line: 0,
+                kind: CsvErrorKind::NotInEncoding("UTF-8")
             })
         );
     }

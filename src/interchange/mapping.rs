@@ -104,6 +104,10 @@ pub enum MapMessage {
     EmptyTitle,
     /// A date in no known form.
     BadDate { field: String, value: String },
+    /// A column the map reads appears more than once in the header.
+    DuplicateColumn(String),
+    /// A custom field with no name (`"Column" = ""`).
+    EmptyCustomName(String),
 }
 
 /// Header aliases of the generic layout (lower-case).
@@ -389,7 +393,7 @@ impl ColumnMap {
     /// layout's own (the built-in ones apply anyway); `unused` columns are
     /// listed as commented-out custom fields.
     pub fn to_toml(&self, unused: &[String]) -> String {
-        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let q = |s: &str| toml_string(s);
         let mut out = String::new();
         out.push_str(&format!("source = {}\n", q(&self.source)));
         if let Some(f) = &self.date_format {
@@ -399,18 +403,42 @@ impl ColumnMap {
             out.push_str(&format!("tag_separator = {}\n", q(sep)));
         }
         out.push_str("\n[columns]\n");
+        if !self.columns.contains_key("title") {
+            out.push_str("# title = \"COLUMN\"   # no column looked like the title: name it\n");
+        }
         for target in TARGETS {
             if let Some(column) = self.columns.get(target) {
                 out.push_str(&format!("{target} = {}\n", q(column)));
             }
         }
-        if !self.custom.is_empty() || !unused.is_empty() {
+        // Each column once, each field name unique and not empty.
+        let mut names: Vec<String> = self.custom.values().cloned().collect();
+        let mut listed: Vec<&String> = Vec::new();
+        let mut suggested = Vec::new();
+        for column in unused {
+            if listed.iter().any(|c| c.eq_ignore_ascii_case(column)) {
+                continue;
+            }
+            listed.push(column);
+            let base = Some(custom_name(column))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| format!("column_{}", suggested.len() + 1));
+            let mut name = base.clone();
+            let mut n = 2;
+            while names.contains(&name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            names.push(name.clone());
+            suggested.push((column, name));
+        }
+        if !self.custom.is_empty() || !suggested.is_empty() {
             out.push_str("\n# Columns kept as custom fields (column = field name).\n[custom]\n");
             for (column, name) in &self.custom {
                 out.push_str(&format!("{} = {}\n", q(column), q(name)));
             }
-            for column in unused {
-                out.push_str(&format!("# {} = {}\n", q(column), q(&custom_name(column))));
+            for (column, name) in suggested {
+                out.push_str(&format!("# {} = {}\n", q(column), q(&name)));
             }
         }
         let builtin = generic_values();
@@ -433,6 +461,27 @@ impl ColumnMap {
         }
         out
     }
+}
+
+/// A TOML basic string on one line: quotes, backslashes and every control
+/// character escaped (a header may hold a line break; a commented-out line
+/// must stay one line).
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A custom field name for a column: `Customer Age` → `customer_age`.
@@ -533,17 +582,35 @@ pub fn unused_columns(map: &ColumnMap, header: &[String]) -> Vec<String> {
 pub fn check_map(map: &ColumnMap, header: &[String]) -> Vec<RowProblem> {
     let mut problems = Vec::new();
     let mut at0 = |message| problems.push(RowProblem { line: 0, message });
+    let copies = |column: &str| {
+        header
+            .iter()
+            .filter(|h| h.eq_ignore_ascii_case(column))
+            .count()
+    };
     for (target, column) in &map.columns {
         if !TARGETS.contains(&target.as_str()) {
             at0(MapMessage::UnknownTarget(target.clone()));
         }
-        if column_index(header, column).is_none() {
-            at0(MapMessage::MissingColumn(column.clone()));
+        match copies(column) {
+            0 => at0(MapMessage::MissingColumn(column.clone())),
+            1 => {}
+            _ => at0(MapMessage::DuplicateColumn(column.clone())),
         }
     }
-    for column in map.custom.keys() {
-        if column_index(header, column).is_none() {
-            at0(MapMessage::MissingColumn(column.clone()));
+    for (column, name) in &map.custom {
+        match copies(column) {
+            0 => at0(MapMessage::MissingColumn(column.clone())),
+            1 => {}
+            _ => at0(MapMessage::DuplicateColumn(column.clone())),
+        }
+        if name.trim().is_empty() {
+            at0(MapMessage::EmptyCustomName(column.clone()));
+        }
+    }
+    for field in map.values.keys() {
+        if !TARGETS.contains(&field.as_str()) {
+            at0(MapMessage::UnknownTarget(format!("values.{field}")));
         }
     }
     if !map.columns.contains_key("title") {

@@ -412,6 +412,31 @@ pub fn change_label(cat: &Catalog, kind: &str) -> String {
     }
 }
 
+/// What kind of message a comment is, as the conversation tags it:
+/// internal note, the customer's message, a reply, or a reply given on
+/// another channel ("reply · Phone", from the event that recorded it).
+pub fn comment_kind(cat: &Catalog, c: &crate::domain::Comment, events: &[Event]) -> String {
+    if c.internal {
+        return cat.t("detail.internal").to_string();
+    }
+    if crate::domain::is_customer_author(&c.author) {
+        return cat.t("detail.customer").to_string();
+    }
+    let id = c.id.to_string();
+    let given = events.iter().find_map(|e| {
+        (e.kind == EventKind::Comment && e.new.as_deref() == Some(id.as_str()))
+            .then(|| e.field.as_deref()?.strip_prefix("reply:"))
+            .flatten()
+    });
+    match given.and_then(|ch| crate::domain::Channel::parse(ch).ok()) {
+        Some(channel) => cat.f(
+            "detail.reply_via",
+            &[("channel", &cat.t(&format!("channel.{}", channel.as_str())))],
+        ),
+        None => cat.t("detail.reply").to_string(),
+    }
+}
+
 /// Labels of the desk's automations by name.
 pub type AutomationLabels = std::collections::BTreeMap<String, crate::domain::Label>;
 

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::{Attachment, CommentKind, MailFate, Role};
+use super::mail_out::Route;
+use crate::domain::{Attachment, Channel, CommentKind, MailFate, Role};
 use crate::error::{Error, Result};
 use crate::interchange::mail::hex;
 use crate::store::NewAttachment;
@@ -139,6 +140,15 @@ impl Desk {
         kind: CommentKind,
         files: &[(String, Vec<u8>)],
     ) -> Result<(crate::domain::Comment, MailFate)> {
+        // "Given on another channel" is for what tdesk cannot send: a reply
+        // by mail is a plain reply, and an import is no channel one answers on.
+        if let CommentKind::Given(channel @ (Channel::Email | Channel::Import)) = kind {
+            return Err(Error::Invalid(crate::domain::InvalidValue::new(
+                "channel",
+                channel.as_str(),
+                "phone, chat, social, marketplace, web or other (a reply by e-mail is a plain reply)",
+            )));
+        }
         // A canned reply with a variable nobody filled in is never sent.
         let gaps = crate::rules::canned::gaps(body);
         if kind != CommentKind::Note && !gaps.is_empty() {
@@ -153,7 +163,7 @@ impl Desk {
         }
         let private = self.is_private();
         self.write_as(ChangeKind::Comment, &format!("#{id}"), |w, ctx| {
-            let (c, queued) = ops::add_comment(w, ctx, id, body, kind)?;
+            let (c, route) = ops::add_comment(w, ctx, id, body, kind)?;
             for (name, mime, size, hash) in &stored {
                 w.insert_attachment(&NewAttachment {
                     ticket: id,
@@ -165,10 +175,13 @@ impl Desk {
                     at: ctx.now,
                 })?;
             }
-            let fate = match queued {
-                false => MailFate::NotByMail,
-                true if super::mail_out::mail_ready(&w.reader(), private)? => MailFate::Queued,
-                true => MailFate::WaitingForSetUp,
+            let fate = match route {
+                Route::NotByMail => MailFate::NotByMail,
+                Route::NoAddress => MailFate::NoAddress,
+                Route::Queued if super::mail_out::mail_ready(&w.reader(), private)? => {
+                    MailFate::Queued
+                }
+                Route::Queued => MailFate::WaitingForSetUp,
             };
             Ok((c, fate))
         })

@@ -97,14 +97,14 @@ pub(super) fn queue_reply(
     ticket: &Ticket,
     comment: i64,
     now: DateTime<Utc>,
-) -> Result<bool> {
+) -> Result<Route> {
     let by_mail =
         w.reader().has_mail(ticket.id)? || ticket.channel == crate::domain::Channel::Email;
     if !by_mail {
-        return Ok(false);
+        return Ok(Route::NotByMail);
     }
     let Some(customer) = ticket.customer_id else {
-        return Ok(false);
+        return Ok(Route::NoAddress);
     };
     let address = match w.reader().customer(customer)?.and_then(|c| c.email) {
         Some(a) => Some(a),
@@ -117,7 +117,7 @@ pub(super) fn queue_reply(
             .map(|(_, v)| v),
     };
     let Some(to) = address.filter(|a| plain_address(a)) else {
-        return Ok(false);
+        return Ok(Route::NoAddress);
     };
     let from = w.reader().setting(FROM_SETTING)?;
     let domain = from
@@ -133,7 +133,18 @@ pub(super) fn queue_reply(
     );
     w.queue_mail(ticket.id, comment, &message_id, &to, now)?;
     w.record_message(&message_id, ticket.id, Some(comment), true, now)?;
-    Ok(true)
+    Ok(Route::Queued)
+}
+
+/// Where a public reply goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Route {
+    /// Not by mail: the ticket came another way.
+    NotByMail,
+    /// Into the mail queue.
+    Queued,
+    /// By mail, but the customer has no address to send it to.
+    NoAddress,
 }
 
 /// Whether the desk can send mail at all: a From address, and an account

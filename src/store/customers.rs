@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::rows::{self, CUSTOMER_COLUMNS};
 use super::{Reader, Writer};
-use crate::domain::{Customer, NewCustomer};
+use crate::domain::{Customer, NewCustomer, handle_key};
 use crate::error::Result;
 
 /// A customer's handles (kind, value), order references and notes.
@@ -32,7 +32,7 @@ impl Reader<'_> {
             .conn
             .query_row(
                 "SELECT customer_id FROM customer_handles WHERE kind = ?1 AND value = ?2",
-                params![kind, value.trim()],
+                params![kind, handle_key(kind, value)],
                 |r| r.get(0),
             )
             .optional()?)
@@ -135,7 +135,7 @@ impl Writer<'_> {
     pub fn add_handle(&mut self, id: i64, kind: &str, value: &str) -> Result<bool> {
         let n = self.tx.execute(
             "INSERT OR IGNORE INTO customer_handles (customer_id, kind, value) VALUES (?1, ?2, ?3)",
-            params![id, kind, value.trim()],
+            params![id, kind, handle_key(kind, value)],
         )?;
         Ok(n == 1 || self.reader().customer_by_handle(kind, value)? == Some(id))
     }
@@ -233,7 +233,7 @@ impl Writer<'_> {
     pub fn remove_handle(&mut self, id: i64, kind: &str, value: &str) -> Result<bool> {
         let removed = self.tx.execute(
             "DELETE FROM customer_handles WHERE customer_id = ?1 AND kind = ?2 AND value = ?3",
-            params![id, kind, value],
+            params![id, kind, handle_key(kind, value)],
         )? > 0;
         if kind == "email" {
             self.tx.execute(

@@ -487,6 +487,26 @@ enum Step {
     Code(fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>),
 }
 
+/// V15: phone handles by their digits (see [`crate::domain::handle_key`]),
+/// so a number written with spaces finds its customer. Two customers whose
+/// numbers are the same once normalised keep theirs as they were.
+fn normalise_phones(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let phones: Vec<String> = tx
+        .prepare("SELECT value FROM customer_handles WHERE kind = 'phone'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare(
+        "UPDATE OR IGNORE customer_handles SET value = ?2 WHERE kind = 'phone' AND value = ?1",
+    )?;
+    for old in phones {
+        let new = crate::domain::handle_key("phone", &old);
+        if new != old {
+            update.execute(rusqlite::params![old, new])?;
+        }
+    }
+    Ok(())
+}
+
 /// Every migration in order; index + 1 is the version it produces.
 const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V1_CORE)],
@@ -503,6 +523,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V12_INTERCHANGE)],
     &[Step::Sql(V13_CHANGE_EVENTS)],
     &[Step::Sql(V14_DRAFTS)],
+    &[Step::Code(normalise_phones)],
 ];
 
 /// The schema version this build writes.

@@ -155,6 +155,8 @@ pub enum SavedKind {
     ReplyQueued,
     /// A reply kept in the queue because mail is not set up.
     ReplyWaiting,
+    /// A reply on a mail ticket whose customer has no address: not sent.
+    ReplyNoAddress,
     Edited,
     Accepted,
     Merged,
@@ -171,6 +173,7 @@ impl SavedKind {
             SavedKind::Commented => "status.commented",
             SavedKind::ReplyQueued => "status.reply_queued",
             SavedKind::ReplyWaiting => "status.reply_waiting",
+            SavedKind::ReplyNoAddress => "status.reply_no_address",
             SavedKind::Edited => "status.edited",
             SavedKind::Accepted => "status.accepted",
             SavedKind::Merged => "status.merged",
@@ -181,7 +184,10 @@ impl SavedKind {
     pub fn posted(self) -> bool {
         matches!(
             self,
-            SavedKind::Commented | SavedKind::ReplyQueued | SavedKind::ReplyWaiting
+            SavedKind::Commented
+                | SavedKind::ReplyQueued
+                | SavedKind::ReplyWaiting
+                | SavedKind::ReplyNoAddress
         )
     }
 }

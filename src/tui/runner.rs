@@ -165,6 +165,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                     // A reply that cannot go out is said so where it was written.
                     let key = match fate {
                         crate::domain::MailFate::WaitingForSetUp => SavedKind::ReplyWaiting,
+                        crate::domain::MailFate::NoAddress => SavedKind::ReplyNoAddress,
                         crate::domain::MailFate::Queued => SavedKind::ReplyQueued,
                         crate::domain::MailFate::NotByMail => SavedKind::Commented,
                     };

@@ -348,7 +348,7 @@ fn collect_states(
             errors.push(lines.err(&s.id, Problem::DuplicateState(id.clone())));
             continue;
         }
-        if !s.label.contains_key("en") {
+        if !has_english(&s.label) {
             errors.push(lines.err(&s.id, Problem::MissingEnglishLabel(id.clone())));
         }
         states.push(State {
@@ -447,7 +447,7 @@ fn collect_types(
             errors.push(lines.err(&t.id, Problem::DuplicateType(id.clone())));
             continue;
         }
-        if !t.label.contains_key("en") {
+        if !has_english(&t.label) {
             errors.push(lines.err(&t.id, Problem::MissingEnglishLabel(id.clone())));
         }
         types.push(TicketType {
@@ -456,6 +456,11 @@ fn collect_types(
         });
     }
     types
+}
+
+/// A label map with an English label that says something (not blank).
+fn has_english(label: &BTreeMap<String, String>) -> bool {
+    label.get("en").is_some_and(|en| !en.trim().is_empty())
 }
 
 #[derive(Clone, Copy)]
@@ -476,9 +481,12 @@ fn collect_terms(
     let mut terms = Vec::new();
     for t in raw {
         let id = match kind {
-            TermKind::Category => match crate::domain::Category::parse(t.id.get_ref()) {
-                Ok(c) => c.as_str().to_string(),
-                Err(_) => {
+            TermKind::Category => match crate::domain::Category::parse(t.id.get_ref())
+                .ok()
+                .filter(|c| !c.as_str().chars().any(char::is_control))
+            {
+                Some(c) => c.as_str().to_string(),
+                None => {
                     errors.push(lines.err(&t.id, Problem::BadCategory(t.id.get_ref().clone())));
                     continue;
                 }
@@ -495,7 +503,7 @@ fn collect_terms(
             errors.push(lines.err(&t.id, Problem::DuplicateTerm(id)));
             continue;
         }
-        if !t.label.contains_key("en") {
+        if !has_english(&t.label) {
             errors.push(lines.err(&t.id, Problem::MissingEnglishLabel(id.clone())));
         }
         terms.push(Term {

@@ -136,9 +136,21 @@ impl Workflow {
                 least_role(&t.roles).unwrap_or(Role::Admin),
             )));
         }
-        let may_override = t.override_roles.iter().any(|r| facts.role.at_least(*r));
-        if facts.override_requested {
-            if !may_override {
+        let missing = t.requires.iter().find(|req| match req {
+            Requirement::Assignee => !facts.has_assignee,
+            Requirement::Resolution | Requirement::Reason => !has_text(facts.note),
+            Requirement::Acceptance => !facts.accepted,
+        });
+        // An override is for a step that lacks something; asked for on a
+        // move that needs none, the move is simply taken.
+        if let Some(req) = missing {
+            if !facts.override_requested {
+                return Err(refuse(Refusal::Missing {
+                    requirement: *req,
+                    override_role: least_role(&t.override_roles),
+                }));
+            }
+            if !t.override_roles.iter().any(|r| facts.role.at_least(*r)) {
                 return Err(refuse(Refusal::OverrideNotAllowed(least_role(
                     &t.override_roles,
                 ))));
@@ -150,19 +162,6 @@ impl Workflow {
                 overridden: true,
                 note_use: NoteUse::Reason,
             });
-        }
-        for req in &t.requires {
-            let holds = match req {
-                Requirement::Assignee => facts.has_assignee,
-                Requirement::Resolution | Requirement::Reason => has_text(facts.note),
-                Requirement::Acceptance => facts.accepted,
-            };
-            if !holds {
-                return Err(refuse(Refusal::Missing {
-                    requirement: *req,
-                    override_role: least_role(&t.override_roles),
-                }));
-            }
         }
         let note_use = if t.requires.contains(&Requirement::Resolution) {
             NoteUse::Resolution

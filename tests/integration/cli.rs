@@ -157,7 +157,7 @@ fn exit_codes_follow_the_contract() {
     let bad_priority = s.tdesk(&["add", "--title", "x", "--priority", "urgent"]);
     assert_eq!(code(&bad_priority), 2);
     assert!(
-        stderr(&bad_priority).contains("P0, P1, P2 or P3"),
+        stderr(&bad_priority).contains("P0, P1, P2, P3"),
         "{}",
         stderr(&bad_priority)
     );
@@ -810,5 +810,90 @@ fn a_canned_reply_with_a_variable_nobody_filled_is_never_sent() {
     assert!(
         ok(&s, &["show", "1"]).contains("Conversation (0)"),
         "nothing sent"
+    );
+}
+
+#[test]
+fn a_reply_on_a_mail_ticket_whose_customer_has_no_address_is_said_not_sent() {
+    let s = Scratch::with_desk();
+    ok(&s, &["customer", "add", "Ming", "--buyer", "taobao:ming88"]);
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "Where is it",
+            "--customer",
+            "taobao:ming88",
+            "--channel",
+            "email",
+        ],
+    );
+    let said = ok(&s, &["comment", "1", "--body", "On its way."]);
+    assert!(
+        said.contains("NOT sent") && said.contains("no e-mail address"),
+        "{said}"
+    );
+    assert!(first_response(&s, "1").is_null(), "no one was answered");
+    // A reply given by phone is the answer; "by e-mail" is no other channel.
+    let refused = s.tdesk(&["comment", "1", "--via", "email", "--body", "x"]);
+    assert_eq!(code(&refused), 2, "{}", stderr(&refused));
+    ok(
+        &s,
+        &["comment", "1", "--via", "phone", "--body", "Called him."],
+    );
+    assert!(!first_response(&s, "1").is_null());
+    assert!(ok(&s, &["show", "1"]).contains("[reply · Phone]"));
+}
+
+#[test]
+fn a_phone_number_finds_its_customer_however_it_is_written() {
+    let s = Scratch::with_desk();
+    ok(
+        &s,
+        &["customer", "add", "Alice", "--phone", "+49 170 1234567"],
+    );
+    ok(
+        &s,
+        &["customer", "add", "Bob", "--email", "bob@example.com"],
+    );
+    let taken = s.tdesk(&[
+        "customer",
+        "edit",
+        "bob@example.com",
+        "--phone",
+        "+491701234567",
+    ]);
+    assert_ne!(code(&taken), 0, "one number, one customer");
+    assert!(
+        stderr(&taken).contains("customer show"),
+        "{}",
+        stderr(&taken)
+    );
+    let shown = ok(&s, &["customer", "show", "+49-170-123 45 67"]);
+    assert!(shown.contains("Alice"), "{shown}");
+}
+
+#[test]
+fn an_override_on_a_move_that_lacks_nothing_is_just_the_move_and_automations_are_told() {
+    let s = Scratch::with_desk();
+    let me = me();
+    ok(&s, &["add", "--title", "Broken zip"]);
+    ok(&s, &["assign", "1", &me]);
+    let out = ok(
+        &s,
+        &[
+            "move",
+            "1",
+            "resolved",
+            "--override",
+            "--note",
+            "Replaced the zip",
+        ],
+    );
+    assert!(out.contains("#1 is now Resolved."), "{out}");
+    assert!(
+        out.contains("An automation moved #1 on to Pending acceptance."),
+        "{out}"
     );
 }

@@ -960,3 +960,137 @@ fn an_import_may_add_the_ticket_types_it_brings_but_only_an_admin() {
     );
     assert_eq!(ok(&sup, &["list", "--json"]).trim(), "[]");
 }
+
+#[test]
+fn added_types_are_one_per_spelling_and_only_those_imported_rows_use() {
+    let s = Scratch::with_desk();
+    let sheet = s.dir.path().join("types.csv");
+    std::fs::write(
+        &sheet,
+        "Subject,Type,Priority\n\
+         a,Inquiry!,low\n\
+         b,ZETA  CASE!,low\n\
+         c,zeta_case,low\n\
+         d,Zeta Case,low\n\
+         e,Beta,not-a-priority\n",
+    )
+    .expect("write");
+    let sheet = sheet.to_str().expect("utf-8");
+    let out = s.tdesk(&["import", "csv", sheet, "--add-types", "--skip-bad"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    // "Inquiry!" is the desk's inquiry; the three spellings of zeta-case are
+    // one new type; beta's only row was skipped, so beta is not added.
+    assert!(text.contains("Added ticket types: zeta-case "), "{text}");
+    assert!(!text.contains("beta"), "{text}");
+    let tickets: serde_json::Value =
+        serde_json::from_str(&ok(&s, &["list", "--json"])).expect("json");
+    let mut kinds: Vec<&str> = tickets
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|t| t["type"].as_str().unwrap_or_default())
+        .collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["inquiry", "zeta-case", "zeta-case", "zeta-case"]);
+}
+
+#[test]
+fn a_printed_map_reads_back_whatever_the_headers_hold() {
+    let s = Scratch::with_desk();
+    let sheet = s.dir.path().join("odd.csv");
+    // A header with a line break, a repeated unused one, one with no
+    // letters, and no column that looks like a title.
+    std::fs::write(
+        &sheet,
+        "Betreff,\"Order\nNo\",Note,Note,!!!,😀\nx,1,n1,n2,b,f\n",
+    )
+    .expect("write");
+    let sheet = sheet.to_str().expect("utf-8");
+    let printed = ok(&s, &["import", "csv", sheet, "--dry-run", "--print-map"]);
+    assert!(printed.contains("# title = \"COLUMN\""), "{printed}");
+    assert!(
+        printed.contains("# \"Order\\nNo\" = \"order_no\""),
+        "{printed}"
+    );
+    assert_eq!(printed.matches("# \"Note\"").count(), 1, "{printed}");
+    // Uncommented (and the title named), every suggested field is distinct
+    // and named: the map reads back and imports.
+    let edited = printed
+        .replace("# title = \"COLUMN\"", "title = \"Betreff\"")
+        .lines()
+        .map(|l| match l.strip_prefix("# \"") {
+            Some(rest) => format!("\"{rest}"),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let map = s.dir.path().join("odd.toml");
+    std::fs::write(&map, &edited).expect("map");
+    let out = s.tdesk(&[
+        "import",
+        "csv",
+        sheet,
+        "--map",
+        map.to_str().expect("utf-8"),
+    ]);
+    // "Note" is in the file twice: which one is meant is unclear.
+    assert_eq!(code(&out), 2, "{edited}\n{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("\"Note\" more than once"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("--skip-bad"), "{}", stderr(&out));
+    // A map with an unnamed custom field or an unknown [values] field is refused.
+    std::fs::write(&map, "[columns]\ntitle = \"Betreff\"\n[custom]\n\"!!!\" = \" \"\n[values.priorty]\nhoch = \"P1\"\n").expect("map");
+    let out = s.tdesk(&[
+        "import",
+        "csv",
+        sheet,
+        "--map",
+        map.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("custom field with no name"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("values.priorty"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_named_encoding_that_does_not_fit_is_named_in_the_error() {
+    let s = Scratch::with_desk();
+    let sheet = s.dir.path().join("utf8.csv");
+    std::fs::write(&sheet, "标题\n包裹丢了\n").expect("write");
+    let sheet = sheet.to_str().expect("utf-8");
+    let out = s.tdesk(&[
+        "import",
+        "csv",
+        sheet,
+        "--encoding",
+        "nonsense",
+        "--dry-run",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("--encoding names no encoding"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s.tdesk(&[
+        "import",
+        "csv",
+        sheet,
+        "--encoding",
+        "shift_jis",
+        "--dry-run",
+    ]);
+    assert!(
+        stderr(&out).contains("does not read cleanly as Shift_JIS"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -226,7 +226,7 @@ fn supervisors_see_the_live_queues_with_q() {
     assert!(
         agent
             .render()
-            .contains("Only a supervisor may see the team queues."),
+            .contains("Only a supervisor or an admin may see the team queues."),
         "{}",
         agent.render()
     );

@@ -38,34 +38,35 @@ impl Desk {
     ) -> Result<ImportReport> {
         self.require_import()?;
         let mut report = ImportReport::default();
-        // Types the desk lacks: added (all checks below see them) only once
-        // every row has passed, so a refused import changes nothing.
+        // Types the desk lacks: the rows are checked against a workflow that
+        // has them, and only those the rows that pass use are added, after
+        // every check, so a refused import changes nothing.
         let before = self.workflow.clone();
+        let mut added = Vec::new();
         if opts.add_types {
-            let added = self.types_to_add(&rows);
+            added = self.types_to_add(&rows);
             if !added.is_empty() {
                 self.require("action.add_types", crate::domain::Role::Admin)?;
-                self.workflow = before
-                    .with_types(&added)
-                    .map_err(|errors| Error::Workflow {
-                        file: file.to_string(),
-                        errors,
-                    })?;
-                report.types_added = added.into_iter().map(|(id, _)| id).collect();
+                self.workflow = extend(&before, &added)?;
             }
         }
         let checked = self.check_rows(file, rows, problems, opts, &mut report);
-        if checked.is_err() || opts.dry_run || report.types_added.is_empty() {
-            self.workflow = before;
-        } else {
-            let extended = self.workflow.clone();
-            self.workflow = before;
+        self.workflow = before.clone();
+        let ready = checked?;
+        added.retain(|(id, _)| ready.iter().any(|p| p.kind.as_deref() == Some(id)));
+        report.types_added = added.iter().map(|(id, _)| id.clone()).collect();
+        if opts.dry_run {
+            report.planned = ready
+                .iter()
+                .map(|p| (p.row.line, p.title.clone()))
+                .collect();
+            return Ok(report);
+        }
+        if !added.is_empty() {
+            let extended = extend(&before, &added)?;
             self.install_workflow(Some(extended.source()), &extended)?;
             self.workflow = extended;
         }
-        let Some(ready) = checked? else {
-            return Ok(report);
-        };
         self.write_rows(file, ready, report, progress)
     }
 
@@ -77,7 +78,7 @@ impl Desk {
             if ops::resolve_type(&self.workflow, kind).is_ok() {
                 continue;
             }
-            let id = type_id(kind);
+            let id = crate::domain::type_slug(kind);
             if !id.is_empty() && !added.iter().any(|(known, _)| *known == id) {
                 added.push((id, kind.trim().to_string()));
             }
@@ -85,8 +86,8 @@ impl Desk {
         added
     }
 
-    /// Checks every row; `None` in a dry run (the report says what would
-    /// happen), else the rows to write.
+    /// Checks every row; returns the rows to write (the others are in the
+    /// report as skipped, or fail the import).
     fn check_rows(
         &mut self,
         file: &str,
@@ -94,7 +95,7 @@ impl Desk {
         mut problems: Vec<Problem>,
         opts: ImportOptions,
         report: &mut ImportReport,
-    ) -> Result<Option<Vec<Prepared>>> {
+    ) -> Result<Vec<Prepared>> {
         let mut ready = Vec::with_capacity(rows.len());
         let mut seen = std::collections::HashSet::new();
         for row in rows {
@@ -121,14 +122,7 @@ impl Desk {
             });
         }
         report.skipped = problems;
-        if opts.dry_run {
-            report.planned = ready
-                .iter()
-                .map(|p| (p.row.line, p.title.clone()))
-                .collect();
-            return Ok(None);
-        }
-        Ok(Some(ready))
+        Ok(ready)
     }
 
     /// Writes checked rows in chunks (one undoable change), routing the
@@ -247,14 +241,17 @@ impl Desk {
     }
 }
 
-/// A ticket type's id made from how a sheet names it: lower case, words
-/// joined by `-` (`Billing inquiry` → `billing-inquiry`, `退货 换货` → `退货-换货`).
-fn type_id(name: &str) -> String {
-    name.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
+/// The workflow with `added` types (new ids, so it stays valid).
+fn extend(
+    workflow: &crate::workflow::Workflow,
+    added: &[(String, String)],
+) -> Result<crate::workflow::Workflow> {
+    workflow
+        .with_types(added)
+        .map_err(|errors| Error::Workflow {
+            file: "workflow + --add-types".into(),
+            errors,
+        })
 }
 
 /// Writes one checked row; returns the ticket and whether a customer was created.

@@ -1,5 +1,6 @@
 //! Assigning, commenting, editing fields and recording the customer's acceptance.
 
+use super::super::mail_out::Route;
 use crate::domain::{
     Comment, CommentKind, EventKind, InvalidValue, Role, Ticket, TicketChanges, User, normalize_tag,
 };
@@ -106,7 +107,7 @@ pub fn add_comment(
     id: i64,
     body: &str,
     kind: CommentKind,
-) -> Result<(Comment, bool)> {
+) -> Result<(Comment, Route)> {
     let ticket = load(w, ctx, id, None)?;
     let body = body.trim_end();
     if body.trim().is_empty() {
@@ -115,13 +116,15 @@ pub fn add_comment(
     check_body("field.comment", body)?;
     let internal = kind == CommentKind::Note;
     let cid = w.insert_comment(id, &ctx.actor.login, body, internal, ctx.now)?;
-    let queued = match kind {
+    let route = match kind {
         CommentKind::Reply => super::super::mail_out::queue_reply(w, &ticket, cid, ctx.now)?,
-        CommentKind::Note | CommentKind::Given(_) => false,
+        CommentKind::Note | CommentKind::Given(_) => Route::NotByMail,
     };
     let mut update = TicketUpdate::default();
+    // A reply that goes by mail answers when it is sent; one that cannot
+    // be sent (no address) has not answered anyone.
     if !internal
-        && !queued
+        && route == Route::NotByMail
         && ticket.first_response_at.is_none()
         && counts_as_response(&ctx.actor.login)
     {
@@ -150,7 +153,7 @@ pub fn add_comment(
             internal,
             created_at: ctx.now,
         },
-        queued,
+        route,
     ))
 }
 

@@ -79,24 +79,43 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
     Ok(id)
 }
 
-/// Accepts a type id or its label in any language.
+/// Accepts a type id, its label in any language, or a spelling that makes
+/// its id (`Billing Inquiry!` is `billing-inquiry`).
 pub fn resolve_type(workflow: &Workflow, text: &str) -> Result<String> {
     let t = text.trim();
+    let slug = crate::domain::type_slug(t);
     workflow
         .types()
         .iter()
         .find(|ty| ty.id.eq_ignore_ascii_case(t) || ty.label.matches(t))
+        .or_else(|| {
+            workflow
+                .types()
+                .iter()
+                .find(|ty| !slug.is_empty() && ty.id == slug)
+        })
         .map(|ty| ty.id.clone())
         .ok_or_else(|| Error::UnknownValue {
             field: "type",
             value: t.to_string(),
-            known: workflow
-                .types()
-                .iter()
-                .map(|ty| ty.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            known: known_list(workflow.types().iter().map(|ty| ty.id.as_str())),
         })
+}
+
+/// Names for an "unknown value" message: the first 20, and how many more.
+pub fn known_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 20;
+    let names: Vec<&str> = names.collect();
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(", … (+{})", names.len() - SHOWN));
+    }
+    text
 }
 
 /// Fails with `UserNotFound` unless `login` is an active member.

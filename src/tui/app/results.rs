@@ -26,7 +26,7 @@ impl App {
         self.status = Some(Status {
             text: self.cat.f(kind.key(), &[("id", &id)]),
             // A reply that cannot go out is not a plain success.
-            error: kind == SavedKind::ReplyWaiting,
+            error: matches!(kind, SavedKind::ReplyWaiting | SavedKind::ReplyNoAddress),
         });
         if kind == SavedKind::Created {
             self.prev_pane = self.pane;

@@ -243,7 +243,10 @@ fn a_refusal_on_screen_names_the_key_not_the_command_line_flags() {
     assert!(!text.contains("--"), "{text}");
     assert!(!text.contains("tdesk accept"), "{text}");
     assert!(text.contains("press A"), "{text}");
-    assert!(text.contains("or a supervisor may override"), "{text}");
+    assert!(
+        text.contains("or a supervisor or an admin may override"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -12,8 +12,8 @@ use super::block;
 use crate::domain::TicketDetail;
 use crate::domain::TicketRow;
 use crate::present::{
-    actor_label, attachment_line, category_label, describe_event, local_time, mail_state,
-    priority_label, state_label, tags_label, tier_label, type_label,
+    actor_label, attachment_line, category_label, comment_kind, describe_event, local_time,
+    mail_state, priority_label, state_label, tags_label, tier_label, type_label,
 };
 use crate::text::{pad_right, sanitize_block, sanitize_line, truncate, width, wrap};
 use crate::tui::app::App;
@@ -277,11 +277,11 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     );
     for c in &d.comments {
         let (tag, style) = if c.internal {
-            (cat.t("detail.internal"), app.theme.internal)
+            (comment_kind(cat, c, &d.events), app.theme.internal)
         } else if crate::domain::is_customer_author(&c.author) {
-            (cat.t("detail.customer"), app.theme.key)
+            (comment_kind(cat, c, &d.events), app.theme.key)
         } else {
-            (cat.t("detail.reply"), app.theme.ok)
+            (comment_kind(cat, c, &d.events), app.theme.ok)
         };
         out.push(Line::from(vec![
             Span::styled(format!("[{tag}] "), style),

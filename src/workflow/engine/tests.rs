@@ -344,6 +344,12 @@ label = { en = \"blank\" }
 [[tag]]
 id = \"vip\"
 label = { zh-CN = \"贵宾\" }
+[[tag]]
+id = \"gift\"
+label = { en = \"  \" }
+[[category]]
+id = \"a\\u001b[31m\"
+label = { en = \"red\" }
 ";
     assert_eq!(
         problems(src),
@@ -352,6 +358,8 @@ label = { zh-CN = \"贵宾\" }
             (Some(15), Problem::DuplicateTerm("a".into())),
             (Some(18), Problem::BadTag("   ".into())),
             (Some(21), Problem::MissingEnglishLabel("vip".into())),
+            (Some(24), Problem::MissingEnglishLabel("gift".into())),
+            (Some(27), Problem::BadCategory("a\u{1b}[31m".into())),
         ]
     );
 }
