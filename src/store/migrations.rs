@@ -481,6 +481,24 @@ CREATE TABLE drafts (
 ) WITHOUT ROWID;
 "#;
 
+/// A note's draft and a reply's are kept apart: a private note must never
+/// come back as text for the customer. Drafts of before are taken as notes
+/// (the safe side).
+const V16_DRAFT_KINDS: &str = r#"
+CREATE TABLE drafts_by_kind (
+    login TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    internal INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (login, ticket_id, internal)
+) WITHOUT ROWID;
+INSERT INTO drafts_by_kind (login, ticket_id, internal, body, updated_at)
+    SELECT login, ticket_id, 1, body, updated_at FROM drafts;
+DROP TABLE drafts;
+ALTER TABLE drafts_by_kind RENAME TO drafts;
+"#;
+
 /// One step of a migration: SQL, or Rust for what SQL cannot compute.
 enum Step {
     Sql(&'static str),
@@ -524,6 +542,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V13_CHANGE_EVENTS)],
     &[Step::Sql(V14_DRAFTS)],
     &[Step::Code(normalise_phones)],
+    &[Step::Sql(V16_DRAFT_KINDS)],
 ];
 
 /// The schema version this build writes.

@@ -85,7 +85,7 @@ pub enum Action {
     /// A customer was changed; here is how they are now.
     CustomerEdited(Box<crate::service::CustomerProfile>),
     /// The member's kept drafts: (ticket, text).
-    DraftsLoaded(Vec<(i64, String)>),
+    DraftsLoaded(Vec<(i64, bool, String)>),
     /// Everything the detail pane shows of a ticket (dropped when the
     /// cursor has left it meanwhile).
     ViewLoaded(Box<crate::service::TicketView>),
@@ -149,7 +149,9 @@ pub enum SavedKind {
     Moved,
     Assigned,
     Unassigned,
-    /// An internal note, or a reply that does not go by mail.
+    /// An internal note.
+    Noted,
+    /// A reply that does not go by mail.
     Commented,
     /// A reply queued for the desk's mail sender.
     ReplyQueued,
@@ -170,7 +172,7 @@ impl SavedKind {
             SavedKind::Moved => "status.moved",
             SavedKind::Assigned => "status.assigned",
             SavedKind::Unassigned => "status.unassigned",
-            SavedKind::Commented => "status.commented",
+            SavedKind::Noted | SavedKind::Commented => "status.commented",
             SavedKind::ReplyQueued => "status.reply_queued",
             SavedKind::ReplyWaiting => "status.reply_waiting",
             SavedKind::ReplyNoAddress => "status.reply_no_address",
@@ -184,7 +186,8 @@ impl SavedKind {
     pub fn posted(self) -> bool {
         matches!(
             self,
-            SavedKind::Commented
+            SavedKind::Noted
+                | SavedKind::Commented
                 | SavedKind::ReplyQueued
                 | SavedKind::ReplyWaiting
                 | SavedKind::ReplyNoAddress
@@ -384,6 +387,8 @@ pub enum Effect {
     /// Keep `body` as the draft on ticket `id` (empty: drop it).
     SaveDraft {
         id: i64,
+        /// A note's draft (else a reply's).
+        internal: bool,
         body: String,
     },
     /// Tag as spam and close, in one change.

@@ -92,8 +92,8 @@ impl LiveCheck {
 /// What the desk keeps of a member who leaves, however they leave (quit,
 /// a signal, a hung-up terminal): the reply being typed, as a draft.
 fn leave(desk: &mut Desk, app: &App) {
-    if let Some((id, text)) = app.open_draft() {
-        let _ = desk.save_draft(id, &text);
+    if let Some((id, internal, text)) = app.open_draft() {
+        let _ = desk.save_draft(id, internal, &text);
     }
     // Gone from every ticket at once, not when the beat expires.
     let _ = desk.heartbeat(None, false);

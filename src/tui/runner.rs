@@ -125,8 +125,8 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::EditCustomer { id, edit } => desk
             .edit_customer(id, &edit)
             .map(|p| Action::CustomerEdited(Box::new(p))),
-        Effect::SaveDraft { id, body } => {
-            return match desk.save_draft(id, &body) {
+        Effect::SaveDraft { id, internal, body } => {
+            return match desk.save_draft(id, internal, &body) {
                 Ok(()) => Vec::new(),
                 Err(e) => vec![Action::Failed(e)],
             };
@@ -167,6 +167,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                         crate::domain::MailFate::WaitingForSetUp => SavedKind::ReplyWaiting,
                         crate::domain::MailFate::NoAddress => SavedKind::ReplyNoAddress,
                         crate::domain::MailFate::Queued => SavedKind::ReplyQueued,
+                        crate::domain::MailFate::NotByMail if internal => SavedKind::Noted,
                         crate::domain::MailFate::NotByMail => SavedKind::Commented,
                     };
                     saved(c.ticket, key)

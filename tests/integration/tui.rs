@@ -551,7 +551,7 @@ fn a_reply_typed_and_not_sent_survives_quitting() {
     let (desk, _) = Desk::open(&dir.path().join("desk.db"), &who, clock).expect("desk");
     let mut h = Harness::new(desk, Catalog::new(Lang::En), (80, 24), now()).expect("harness");
     assert_eq!(
-        h.app.drafts.get(&id).map(String::as_str),
+        h.app.drafts.get(&(id, false)).map(String::as_str),
         Some("Half a reply to the customer")
     );
     h.press("enter");
@@ -559,7 +559,7 @@ fn a_reply_typed_and_not_sent_survives_quitting() {
     h.press("r");
     assert_eq!(
         h.app.open_draft(),
-        Some((id, "Half a reply to the customer".to_string())),
+        Some((id, false, "Half a reply to the customer".to_string())),
         "the editor opens with it"
     );
     // Sent, it is gone for good.

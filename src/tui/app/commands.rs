@@ -187,7 +187,11 @@ impl App {
     /// The editor on ticket `id` for a reply (or a note, `internal`): its
     /// draft, then `extra` (a canned reply).
     pub(super) fn open_reply(&mut self, id: i64, extra: &str, internal: bool) {
-        let draft = self.drafts.get(&id).cloned().unwrap_or_default();
+        let draft = self
+            .drafts
+            .get(&(id, internal))
+            .cloned()
+            .unwrap_or_default();
         let text = match (draft.trim().is_empty(), extra.is_empty()) {
             (_, true) => draft,
             (true, false) => extra.to_string(),

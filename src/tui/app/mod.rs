@@ -129,7 +129,7 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
     /// Unsent comment text per ticket, kept when the editor closes.
-    pub drafts: HashMap<i64, String>,
+    pub drafts: HashMap<(i64, bool), String>,
     /// Files to send with the reply being written, per ticket (paths as typed).
     pub reply_files: HashMap<i64, Vec<String>>,
     /// The ticket last requested for the wide list's preview.
@@ -420,8 +420,8 @@ impl App {
             }
             Action::DraftsLoaded(drafts) => {
                 // What was typed in this session wins over what was kept.
-                for (id, body) in drafts {
-                    self.drafts.entry(id).or_insert(body);
+                for (id, internal, body) in drafts {
+                    self.drafts.entry((id, internal)).or_insert(body);
                 }
                 Vec::new()
             }
@@ -528,16 +528,26 @@ impl App {
         effects
     }
 
-    /// The reply being typed right now, if its editor is open: (ticket,
-    /// text) — kept as a draft when the TUI has to stop (a hang-up).
-    pub fn open_draft(&self) -> Option<(i64, String)> {
+    /// The reply or note being typed right now, if its editor is open:
+    /// (ticket, internal note?, text) — kept as a draft when the TUI has
+    /// to stop (a hang-up).
+    pub fn open_draft(&self) -> Option<(i64, bool, String)> {
         match &self.overlay {
-            Some(Overlay::Comment { id, input, .. }) => {
-                Some((*id, super::app::overlay::text_of(input)))
-                    .filter(|(_, t)| !t.trim().is_empty())
-            }
+            Some(Overlay::Comment {
+                id,
+                internal,
+                input,
+            }) => Some((*id, *internal, super::app::overlay::text_of(input)))
+                .filter(|(_, _, t)| !t.trim().is_empty()),
             _ => None,
         }
+    }
+
+    /// Whether the member has a draft reply (or `internal` note) on `id`.
+    pub fn has_draft(&self, id: i64, internal: bool) -> bool {
+        self.drafts
+            .get(&(id, internal))
+            .is_some_and(|d| !d.trim().is_empty())
     }
 
     /// Whether the detail pane waits for the ticket it asked for.

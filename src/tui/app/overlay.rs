@@ -273,16 +273,25 @@ impl App {
     /// Closes the overlay, keeping an unsent comment as a draft (here and
     /// in the desk, so quitting does not lose it).
     fn close_overlay(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Comment { id, input, .. }) = self.overlay.take() else {
+        let Some(Overlay::Comment {
+            id,
+            internal,
+            input,
+        }) = self.overlay.take()
+        else {
             return Vec::new();
         };
         let text = text_of(&input);
         if text.trim().is_empty() {
-            self.drafts.remove(&id);
+            self.drafts.remove(&(id, internal));
         } else {
-            self.drafts.insert(id, text.clone());
+            self.drafts.insert((id, internal), text.clone());
         }
-        vec![Effect::SaveDraft { id, body: text }]
+        vec![Effect::SaveDraft {
+            id,
+            internal,
+            body: text,
+        }]
     }
 
     fn help_key(&mut self, scroll: u16, key: KeyEvent) -> (Option<Overlay>, Vec<Effect>) {
@@ -454,7 +463,7 @@ impl App {
         }
         if is_attach_key(&key) {
             // The draft waits in `drafts` while the path is typed.
-            self.drafts.insert(id, text_of(&input));
+            self.drafts.insert((id, internal), text_of(&input));
             let prompt = Overlay::Prompt {
                 purpose: Prompt::AttachFile { id, internal },
                 input: text_input(""),
@@ -483,7 +492,7 @@ impl App {
                     Vec::new(),
                 );
             }
-            self.drafts.insert(id, body.clone());
+            self.drafts.insert((id, internal), body.clone());
             let files = self.reply_files.get(&id).cloned().unwrap_or_default();
             let keep = Overlay::Comment {
                 id,

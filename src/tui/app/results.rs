@@ -16,10 +16,12 @@ impl App {
         }
         let mut effects = Vec::new();
         if kind.posted() {
-            self.drafts.remove(&id);
+            let internal = kind == SavedKind::Noted;
+            self.drafts.remove(&(id, internal));
             self.reply_files.remove(&id);
             effects.push(Effect::SaveDraft {
                 id,
+                internal,
                 body: String::new(),
             });
         }

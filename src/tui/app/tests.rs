@@ -256,7 +256,10 @@ fn an_unsent_comment_is_kept_as_a_draft() {
     typed(&mut app, "半句话");
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
-    assert_eq!(app.drafts.get(&5).map(String::as_str), Some("半句话"));
+    assert_eq!(
+        app.drafts.get(&(5, true)).map(String::as_str),
+        Some("半句话")
+    );
     ch(&mut app, 'c'); // `c` is the internal note
     let effects = ctrl(&mut app, 's');
     assert!(
@@ -264,9 +267,37 @@ fn an_unsent_comment_is_kept_as_a_draft() {
     );
     app.update(Action::Saved {
         id: 5,
-        kind: SavedKind::Commented,
+        kind: SavedKind::Noted,
     });
     assert!(app.drafts.is_empty(), "sent drafts are forgotten");
+}
+
+#[test]
+fn a_note_draft_never_comes_back_as_a_reply() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'c');
+    typed(&mut app, "customer is rude");
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'r');
+    assert_eq!(app.open_draft(), None, "the reply starts empty");
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Comment {
+            internal: false,
+            ..
+        })
+    ));
+    typed(&mut app, "Dear Lena");
+    key(&mut app, KeyCode::Esc);
+    // Both kept, each under its own kind.
+    assert_eq!(
+        app.drafts.get(&(5, true)).map(String::as_str),
+        Some("customer is rude")
+    );
+    assert_eq!(
+        app.drafts.get(&(5, false)).map(String::as_str),
+        Some("Dear Lena")
+    );
 }
 
 #[test]

@@ -44,12 +44,14 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     for l in wrap(&title, cols.max(1)) {
         out.push(Line::styled(l, app.theme.title));
     }
-    if app.drafts.get(&t.id).is_some_and(|d| !d.trim().is_empty()) {
-        // Typed, not sent: said where it cannot be missed.
-        out.push(Line::styled(
-            truncate(cat.t("detail.draft"), cols.max(1)),
-            app.theme.error,
-        ));
+    // Typed, not sent: said where it cannot be missed, naming which.
+    for (internal, key) in [(false, "detail.draft"), (true, "detail.draft_note")] {
+        if app.has_draft(t.id, internal) {
+            out.push(Line::styled(
+                truncate(cat.t(key), cols.max(1)),
+                app.theme.error,
+            ));
+        }
     }
     let others = app.others_here();
     if !others.is_empty() {
