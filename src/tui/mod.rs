@@ -158,7 +158,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     // Not at once: opening the desk should not start with a burst of writes.
     let mut sweep_due = std::time::Instant::now() + SWEEP_EVERY;
     let mut mail_due = std::time::Instant::now() + MAIL_EVERY;
-    // Drawn after anything happened; between, only if the screen changed.
+    // Drawn after a key; otherwise only when the screen would change.
     let mut quiet = quiet::Quiet::new()?;
     let mut draw_next = true;
     loop {
@@ -187,10 +187,12 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             terminal::Input::Timeout => false,
         };
         let arrived = std::time::Instant::now();
+        // Another agent's change and a worker's answer are drawn when they
+        // change the screen (the off-screen comparison above): a heartbeat
+        // or a reload that shows the same sends nothing.
         if live.changed(&desk, arrived) {
             let effects = app.update(Action::DeskChanged);
             runner.settle(&mut desk, &mut app, effects);
-            draw_next = true;
         }
         // Escalations are swept on the worker too; the database makes each
         // step fire once whoever sweeps.
@@ -224,11 +226,8 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             };
             runner.settle(&mut desk, &mut app, vec![Effect::Background(job)]);
         }
-        if runner.drain(&mut desk, &mut app) {
-            draw_next = true;
-            if !ready {
-                continue;
-            }
+        if runner.drain(&mut desk, &mut app) && !ready {
+            continue;
         }
         let action = if ready {
             match to_action(event::read().map_err(|e| Error::Terminal(e.to_string()))?) {

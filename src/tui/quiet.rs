@@ -1,9 +1,9 @@
 //! Drawing only when the screen changes: an idle desk sends nothing to the
 //! terminal (over SSH, not a byte), where redrawing every tick sent cursor
-//! and style sequences four times a second forever. After a key, a worker's
-//! answer or another agent's change the frame is drawn as always; between
-//! them the view is drawn off-screen and compared with what is shown, so a
-//! tick that changes nothing on screen (most of them) writes nothing.
+//! and style sequences four times a second forever. After a key the frame
+//! is drawn as always; otherwise — ticks, workers' answers, heartbeats,
+//! other agents' changes — the view is drawn off-screen and compared with
+//! what is shown, so what changes nothing on screen writes nothing.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -86,11 +86,20 @@ fn an_idle_desk_sends_nothing_to_the_terminal() {
             "{cols}x{rows}: the desk was drawn ({first} bytes)"
         );
         let idle = bytes_within(&master, Duration::from_millis(2000));
+        // Another agent's write that changes nothing on this screen (a
+        // saved view): the desk reloads, and still sends nothing.
+        let saved = s.tdesk(&["view", "save", &format!("quiet {cols}"), "status:open"]);
+        assert!(saved.status.success());
+        let after_write = bytes_within(&master, Duration::from_millis(2000));
         let _ = child.kill();
         let _ = child.wait();
         assert_eq!(
             idle, 0,
             "{cols}x{rows}: an idle desk wrote {idle} bytes in 2 s"
+        );
+        assert_eq!(
+            after_write, 0,
+            "{cols}x{rows}: a write that changes nothing on screen sent {after_write} bytes"
         );
     }
 }
