@@ -320,11 +320,17 @@ impl Error {
                 };
                 let state_name = &state_name;
                 let reason = refusal_reason(cat, &refused.refusal, state_name, remedy);
-                let allowed = if refused.allowed.is_empty() {
+                // The step refused for something it lacks is not offered
+                // again as "allowed next" in the same sentence.
+                let offered: Vec<&String> = refused
+                    .allowed
+                    .iter()
+                    .filter(|s| !(matches!(refused.refusal, Refusal::Missing { .. }) && *s == to))
+                    .collect();
+                let allowed = if offered.is_empty() {
                     cat.t("error.no_moves").to_string()
                 } else {
-                    let names: Vec<String> =
-                        refused.allowed.iter().map(|s| state_name(s)).collect();
+                    let names: Vec<String> = offered.iter().map(|s| state_name(s)).collect();
                     cat.f("error.allowed_moves", &[("states", &names.join(", "))])
                 };
                 cat.f(
@@ -526,8 +532,9 @@ fn role_with_article_key(role: Role) -> String {
 pub enum Remedy<'a> {
     /// The command line: name the flags (`--note`, `--override`, `tdesk accept`).
     Flags,
-    /// The screen asks for notes itself; only acceptance needs a key.
-    Keys { accept: &'a str },
+    /// The screen asks for notes itself; an assignee and the customer's
+    /// acceptance each have a key.
+    Keys { assign: &'a str, accept: &'a str },
 }
 
 fn refusal_reason(
@@ -556,8 +563,15 @@ fn refusal_reason(
             let key = format!("refusal.needs_{}", requirement.as_str());
             let need = cat.t(&key).to_string();
             let need = match (requirement, remedy) {
-                (Requirement::Assignee, _) => need,
-                (Requirement::Acceptance, Remedy::Keys { accept }) => cat.f(
+                (Requirement::Assignee, Remedy::Keys { assign, .. }) => cat.f(
+                    "refusal.how",
+                    &[
+                        ("reason", &need),
+                        ("how", &cat.f("refusal.key_assign", &[("key", &assign)])),
+                    ],
+                ),
+                (Requirement::Assignee, Remedy::Flags) => need,
+                (Requirement::Acceptance, Remedy::Keys { accept, .. }) => cat.f(
                     "refusal.how",
                     &[
                         ("reason", &need),
@@ -771,7 +785,10 @@ mod tests {
         assert!(msg.contains("#12"), "{msg}");
         assert!(msg.contains("acceptance"), "{msg}");
         assert!(msg.contains("supervisor"), "{msg}");
-        assert!(msg.contains("closed, in_progress"), "{msg}");
+        assert!(
+            msg.contains("Allowed next: in_progress."),
+            "the refused step is not offered again: {msg}"
+        );
         assert!(
             msg.contains("(tdesk accept)"),
             "the command line names the command: {msg}"

@@ -18,7 +18,7 @@ pub struct Cli {
     /// UI language: en or zh-CN (default: config, then LC_ALL/LC_MESSAGES/LANG).
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
-    /// Open the terminal UI on a demo desk (created on first use).
+    /// The demo desk (created with sample tickets on first use): the TUI on it, or the command.
     #[arg(long)]
     pub demo: bool,
     #[command(subcommand)]

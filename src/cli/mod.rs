@@ -62,7 +62,12 @@ pub fn run(command: Command, cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Re
             admin::check_workflow_file(&file, s, io)
         }
         command => {
-            let mut desk = s.open_desk(cli.db.as_deref(), false, io.err)?;
+            // `tdesk --demo list` works on the demo desk, like `tdesk --demo`.
+            let mut desk = if cli.demo {
+                s.open_demo_desk()?
+            } else {
+                s.open_desk(cli.db.as_deref(), false, io.err)?
+            };
             dispatch(command, &mut desk, s, io)
         }
     }

@@ -172,12 +172,13 @@ impl App {
     /// An error as this screen words it: state labels and keys, not flags.
     pub(super) fn describe(&self, err: &Error) -> String {
         let accept = self.keymap.first_key(self.pane, Command::Accept);
+        let assign = self.keymap.first_key(self.pane, Command::Assign);
         let (wf, cat) = (&self.workflow, &self.cat);
-        err.describe_for(
-            cat,
-            &|id| state_label(wf, cat, id),
-            Remedy::Keys { accept: &accept },
-        )
+        let remedy = Remedy::Keys {
+            assign: &assign,
+            accept: &accept,
+        };
+        err.describe_for(cat, &|id| state_label(wf, cat, id), remedy)
     }
 
     /// A new app and the loads it needs first.

@@ -219,6 +219,12 @@ fn a_refusal_shows_in_the_status_line_with_state_labels() {
         status.text
     );
     assert!(status.text.contains("assignee"), "{}", status.text);
+    assert!(status.text.contains("press a to assign"), "{}", status.text);
+    assert!(
+        status.text.contains("Allowed next: Closed."),
+        "{}",
+        status.text
+    );
 }
 
 #[test]
@@ -844,6 +850,22 @@ fn triage_works_on_open_tickets_and_moves_on_after_take_and_spam() {
         "{effects:?}"
     );
     assert_eq!(app.list.selected_row().map(|r| r.id), Some(9));
+}
+
+#[test]
+fn triage_spam_on_a_ticket_that_cannot_be_closed_stays_and_says_why() {
+    let mut app = app_with(vec![row(7, "waiting_customer"), row(8, "new")]);
+    app.filter.query = Query::parse("status:open").expect("query");
+    ch(&mut app, 't');
+    let effects = ch(&mut app, 'x');
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(app.list.selected_row().map(|r| r.id), Some(7));
+    let status = app.status.clone().expect("said");
+    assert!(
+        status.error && status.text.contains("Waiting on customer"),
+        "{}",
+        status.text
+    );
 }
 
 #[test]

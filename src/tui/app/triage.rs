@@ -12,6 +12,11 @@ impl App {
     /// do: a filter that says nothing about the state is narrowed to open
     /// tickets (shown in the filter, so it can be changed).
     pub(super) fn start_triage(&mut self) -> Vec<Effect> {
+        // An empty desk has nothing to narrow down to.
+        if self.list.total == Some(0) && self.filter.text.is_empty() {
+            self.error("status.triage_empty");
+            return Vec::new();
+        }
         if !self.filter.query.names_status() {
             let text = format!("status:open {}", self.filter.text)
                 .trim()
@@ -117,8 +122,34 @@ impl App {
                 });
                 Vec::new()
             }
-            // One change, so one undo takes the tag and the move back.
+            // One change, so one undo takes the tag and the move back. A
+            // ticket the workflow cannot close from here stays, said so,
+            // rather than being skipped as if it were done.
             Command::Spam => {
+                let status = self
+                    .list
+                    .selected_row()
+                    .map(|r| r.status.clone())
+                    .unwrap_or_default();
+                let closes = self
+                    .workflow
+                    .states()
+                    .iter()
+                    .find(|s| s.is_final)
+                    .is_some_and(|end| {
+                        self.workflow
+                            .transitions()
+                            .iter()
+                            .any(|t| t.from == status && t.to == end.id)
+                    });
+                if !closes {
+                    let state = crate::present::state_label(&self.workflow, &self.cat, &status);
+                    let text = self
+                        .cat
+                        .f("status.spam_not_here", &[("id", &id), ("state", &state)]);
+                    self.error_text(text);
+                    return Some(Vec::new());
+                }
                 let mut effects = vec![Effect::Spam { id, version }];
                 effects.extend(self.triage_next());
                 effects

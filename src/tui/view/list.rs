@@ -213,7 +213,13 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         } else {
             "list.no_match"
         };
-        for l in app.cat.t(key).lines() {
+        let cols = usize::from(inner.width).saturating_sub(2).max(1);
+        for l in app
+            .cat
+            .t(key)
+            .lines()
+            .flat_map(|l| crate::text::wrap(l, cols))
+        {
             lines.push(Line::styled(format!("  {l}"), app.theme.dim));
         }
     }
