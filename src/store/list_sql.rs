@@ -2,7 +2,8 @@
 //! exactly the order a plain `ORDER BY` would (a store test compares them
 //! over every sort, direction, grouping and a set of filters):
 //!
-//! * partitioned — an order led by state or priority, one arm per value;
+//! * partitioned — an order led by state or priority, one arm per value, or
+//!   by deadline, the tickets with one and then those without;
 //! * search-driven — words, sorted by number: the search index walked in
 //!   rowid order, stopping at the page;
 //! * merged — several states sorted by update or priority: one index range
@@ -12,7 +13,7 @@
 use rusqlite::types::Value;
 
 use super::filter_sql::{FtsDriven, Where, where_clause};
-use super::order_sql::{Partition, Rest, merged_states, order_by, partition};
+use super::order_sql::{Nulls, Partition, Rest, merged_states, order_by, partition};
 use super::rows::TICKET_ROW_COLUMNS;
 use crate::domain::{ListRequest, SortKey};
 
@@ -121,6 +122,15 @@ impl PageSql<'_> {
                  ORDER BY {order} LIMIT ?{arm_limit})"
             )
         };
+        if let Some(nulls) = p.nulls {
+            let set = arm(format!("{} IS NOT NULL", p.column));
+            let unset = arm(format!("{} IS NULL", p.column));
+            let arms = match nulls {
+                Nulls::Last => [set, unset],
+                Nulls::First => [unset, set],
+            };
+            return format!("SELECT * FROM ({}) {page}", arms.join(" UNION ALL "));
+        }
         let mut marks = Vec::new();
         let mut arms = Vec::new();
         for value in p.values {

@@ -13,12 +13,21 @@ use rusqlite::types::Value;
 use crate::domain::{Clause, Field, GroupBy, ListRequest, Priority, SortDir, SortKey};
 
 /// Reading a list as arms: `column = value` for each value in reading order,
-/// and an arm for everything else (states the workflow no longer has).
+/// and an arm for everything else (states the workflow no longer has) — or,
+/// with `nulls`, one arm where the column is set and one where it is not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partition {
     pub column: &'static str,
     pub values: Vec<Value>,
     pub rest: Rest,
+    pub nulls: Option<Nulls>,
+}
+
+/// Which arm of a set/unset partition is read first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nulls {
+    Last,
+    First,
 }
 
 /// Where the arm for values outside the partition's list is read.
@@ -44,6 +53,7 @@ pub fn partition(req: &ListRequest, status_order: &[&str]) -> Option<Partition> 
             column: "t.status",
             values,
             rest: if reversed { Rest::First } else { Rest::Last },
+            nulls: None,
         }
     };
     let mut p = match (req.group, req.sort) {
@@ -56,11 +66,29 @@ pub fn partition(req: &ListRequest, status_order: &[&str]) -> Option<Partition> 
                 .map(|p| Value::Integer(p.rank()))
                 .collect(),
             rest: Rest::None,
+            nulls: None,
         },
         (None, SortKey::Status) => states(req.dir == SortDir::Desc),
+        // Tickets with a deadline from its index in order, then those
+        // without, by number: sorting a million rows by `due_at IS NULL`
+        // took seconds.
+        (None, SortKey::Due) => Partition {
+            column: "t.due_at",
+            values: Vec::new(),
+            rest: Rest::None,
+            nulls: Some(if req.dir == SortDir::Asc {
+                Nulls::Last
+            } else {
+                Nulls::First
+            }),
+        },
         _ => return None,
     };
     if req.backwards {
+        p.nulls = p.nulls.map(|n| match n {
+            Nulls::Last => Nulls::First,
+            Nulls::First => Nulls::Last,
+        });
         p.values.reverse();
         p.rest = match p.rest {
             Rest::First => Rest::Last,
@@ -124,6 +152,7 @@ pub fn order_by(
             (req.group, req.sort),
             (None | Some(GroupBy::State), SortKey::Status)
                 | (Some(GroupBy::Priority), SortKey::Priority)
+                | (None, SortKey::Due)
         );
     // (expression, follows the primary direction)
     let mut terms: Vec<(String, bool)> = match req.sort {
