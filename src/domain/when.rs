@@ -144,14 +144,15 @@ fn day_start(day: Day, now: DateTime<Utc>, tz: &FixedOffset) -> DateTime<Utc> {
 }
 
 /// A deadline as typed: `2d` (from now), `tomorrow` or `2026-11-25` (the end
-/// of that day), `2026-11-25 14:00` (local time).
+/// of that day: 23:59, so it reads as that day, not the next one's 00:00),
+/// `2026-11-25 14:00` (local time).
 pub fn parse_deadline(text: &str, now: DateTime<Utc>, tz: &FixedOffset) -> Option<DateTime<Utc>> {
     let t = text.trim().trim_start_matches('+');
     if let Some(secs) = parse_duration(t) {
         return Some(now + Duration::seconds(secs));
     }
     if let Some(day) = parse_day(t) {
-        return Some(day_start(day, now, tz) + Duration::days(1));
+        return Some(day_start(day, now, tz) + Duration::days(1) - Duration::minutes(1));
     }
     let local = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").ok()?;
     tz.from_local_datetime(&local)
@@ -240,9 +241,10 @@ mod tests {
             parse_deadline("2d", now(), &tz),
             Some(now() + Duration::days(2))
         );
+        // The end of that day in the member's zone, shown as 23:59 of it.
         assert_eq!(
             parse_deadline("2026-11-25", now(), &tz),
-            Some(utc(2026, 11, 25, 16))
+            Some(utc(2026, 11, 25, 16) - Duration::minutes(1))
         );
         assert_eq!(
             parse_deadline("2026-11-25 14:00", now(), &tz),

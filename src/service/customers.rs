@@ -174,7 +174,12 @@ impl Desk {
 
     fn lookup_customer(&self, key: &str) -> Result<i64> {
         let reader = self.store.reader();
-        if let Ok(id) = key.trim().trim_start_matches('#').parse::<i64>()
+        // `12`, `#12`, or `#12 Lena Krüger` as the ticket form writes a pick.
+        let number = match key.trim().strip_prefix('#') {
+            Some(rest) => rest.split_whitespace().next().unwrap_or(""),
+            None => key.trim(),
+        };
+        if let Ok(id) = number.parse::<i64>()
             && reader.customer(id)?.is_some()
         {
             return Ok(id);

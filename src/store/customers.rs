@@ -203,7 +203,15 @@ impl Writer<'_> {
                 id
             ],
         )?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        // The customer is found by the address and number it came with
+        // (one another customer has already stays theirs).
+        for (kind, value) in [("email", &c.email), ("phone", &c.phone)] {
+            if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                self.add_handle(id, kind, v)?;
+            }
+        }
+        Ok(id)
     }
 
     /// Rewrites a customer's own fields (name, tier, country, zone,

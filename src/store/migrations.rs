@@ -525,6 +525,32 @@ fn normalise_phones(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// V17: customers made by bulk loads (the demo) had their address and
+/// number only on the customer row, so a handle lookup missed them.
+fn backfill_handles(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, Option<String>, Option<String>)> = tx
+        .prepare(
+            "SELECT id, email, phone FROM customers WHERE email IS NOT NULL OR phone IS NOT NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut add = tx.prepare(
+        "INSERT OR IGNORE INTO customer_handles (customer_id, kind, value) VALUES (?1, ?2, ?3)",
+    )?;
+    for (id, email, phone) in rows {
+        for (kind, value) in [("email", email), ("phone", phone)] {
+            if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+                add.execute(rusqlite::params![
+                    id,
+                    kind,
+                    crate::domain::handle_key(kind, &v)
+                ])?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every migration in order; index + 1 is the version it produces.
 const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V1_CORE)],
@@ -543,6 +569,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V14_DRAFTS)],
     &[Step::Code(normalise_phones)],
     &[Step::Sql(V16_DRAFT_KINDS)],
+    &[Step::Code(backfill_handles)],
 ];
 
 /// The schema version this build writes.

@@ -360,3 +360,30 @@ fn partitioned_reads_give_exactly_the_sorted_order_every_way() {
         }
     }
 }
+
+#[test]
+fn customers_of_a_bulk_load_get_their_address_and_number_as_handles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 16).expect("old desk");
+    // What the demo loader of that version left: the address and number on
+    // the customer row only, the number written with spaces.
+    Store::execute_raw(
+        &path,
+        "INSERT INTO customers (name, email, phone, tier, created_at, name_pinyin) \
+         VALUES ('Lena', 'lena@example.de', '+49 170 1234567', 'normal', 0, '')",
+    )
+    .expect("raw customer");
+    let store = Store::open(&path, OpenMode::Existing).expect("migrated");
+    let r = store.reader();
+    assert!(
+        r.customer_by_handle("email", "lena@example.de")
+            .expect("read")
+            .is_some()
+    );
+    assert!(
+        r.customer_by_handle("phone", "+491701234567")
+            .expect("read")
+            .is_some()
+    );
+}

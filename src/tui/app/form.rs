@@ -105,9 +105,11 @@ pub struct CustomerMatches {
 }
 
 /// How the form names a picked customer: the e-mail when there is one
-/// (read back as that customer), else the number.
+/// (read back as that customer), else the number with the name.
 fn customer_key(c: &Customer) -> String {
-    c.email.clone().unwrap_or_else(|| format!("#{}", c.id))
+    c.email
+        .clone()
+        .unwrap_or_else(|| format!("#{} {}", c.id, c.name))
 }
 
 /// How the form shows a deadline (local time), as `--due` reads it back.

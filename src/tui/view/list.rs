@@ -66,18 +66,30 @@ fn fixed_width(app: &App, column: Column, wide: bool) -> Option<usize> {
 }
 
 /// Widths in column order; the title takes what is left.
+/// Columns start at their narrow widths; room beyond a title of
+/// [`TITLE_ROOM`] goes to the others up to their wide widths, so a state or
+/// a login is not cut while the title has plenty (a list beside the detail
+/// pane at 200 columns).
 fn widths(app: &App, columns: &[Column], total: usize) -> Vec<usize> {
-    let wide = total >= 120;
-    let fixed: usize = columns
+    const TITLE_ROOM: usize = 30;
+    let narrow: Vec<Option<usize>> = columns
         .iter()
-        .filter_map(|c| fixed_width(app, *c, wide))
-        .sum();
+        .map(|c| fixed_width(app, *c, false))
+        .collect();
+    let wide: Vec<Option<usize>> = columns.iter().map(|c| fixed_width(app, *c, true)).collect();
     let gaps = columns.len().saturating_sub(1);
-    let flex = total.saturating_sub(fixed + gaps).max(8);
-    columns
-        .iter()
-        .map(|c| fixed_width(app, *c, wide).unwrap_or(flex))
-        .collect()
+    let mut chosen: Vec<Option<usize>> = narrow.clone();
+    let used = |w: &[Option<usize>]| w.iter().flatten().sum::<usize>() + gaps;
+    let mut spare = total.saturating_sub(used(&chosen) + TITLE_ROOM);
+    for (i, w) in chosen.iter_mut().enumerate() {
+        if let (Some(now), Some(most)) = (*w, wide[i]) {
+            let more = most.saturating_sub(now).min(spare);
+            *w = Some(now + more);
+            spare -= more;
+        }
+    }
+    let flex = total.saturating_sub(used(&chosen)).max(8);
+    chosen.into_iter().map(|w| w.unwrap_or(flex)).collect()
 }
 
 fn header_key(column: Column) -> &'static str {
