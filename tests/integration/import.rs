@@ -835,6 +835,17 @@ fn an_import_killed_midway_leaves_whole_chunks_and_a_rerun_completes_it() {
     assert_eq!(ticket_count(&s.db()), rows);
 }
 
+/// `tdesk import csv SHEET --map MAP`.
+fn import_with_map(s: &Scratch, sheet: &str, map: &Path) -> std::process::Output {
+    s.tdesk(&[
+        "import",
+        "csv",
+        sheet,
+        "--map",
+        map.to_str().expect("utf-8"),
+    ])
+}
+
 /// The header of a public support-ticket dataset: every field behind a
 /// `Ticket`/`Customer` prefix, types and states in its own words.
 const PREFIXED_SHEET: &str = "Ticket ID,Customer Name,Customer Email,Customer Age,Ticket Type,Ticket Subject,Ticket Description,Ticket Status,Ticket Priority,Ticket Channel\n\
@@ -872,13 +883,7 @@ fn a_dry_run_prints_the_map_it_guessed_and_the_printed_map_imports_the_same() {
         printed.replace("# \"Customer Age\"", "\"Customer Age\""),
     )
     .expect("map");
-    let out = s.tdesk(&[
-        "import",
-        "csv",
-        sheet,
-        "--map",
-        map.to_str().expect("utf-8"),
-    ]);
+    let out = import_with_map(&s, sheet, &map);
     // Row 3's type is not one of the desk's: refused, nothing imported.
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(
@@ -1027,13 +1032,7 @@ fn a_printed_map_reads_back_whatever_the_headers_hold() {
         .join("\n");
     let map = s.dir.path().join("odd.toml");
     std::fs::write(&map, &edited).expect("map");
-    let out = s.tdesk(&[
-        "import",
-        "csv",
-        sheet,
-        "--map",
-        map.to_str().expect("utf-8"),
-    ]);
+    let out = import_with_map(&s, sheet, &map);
     // "Note" is in the file twice: which one is meant is unclear.
     assert_eq!(code(&out), 2, "{edited}\n{}", stderr(&out));
     assert!(
@@ -1044,13 +1043,7 @@ fn a_printed_map_reads_back_whatever_the_headers_hold() {
     assert!(!stderr(&out).contains("--skip-bad"), "{}", stderr(&out));
     // A map with an unnamed custom field or an unknown [values] field is refused.
     std::fs::write(&map, "[columns]\ntitle = \"Betreff\"\n[custom]\n\"!!!\" = \" \"\n[values.priorty]\nhoch = \"P1\"\n").expect("map");
-    let out = s.tdesk(&[
-        "import",
-        "csv",
-        sheet,
-        "--map",
-        map.to_str().expect("utf-8"),
-    ]);
+    let out = import_with_map(&s, sheet, &map);
     assert_eq!(code(&out), 2);
     assert!(
         stderr(&out).contains("custom field with no name"),
