@@ -582,6 +582,8 @@ fn refusal_reason(
                 (Requirement::Resolution | Requirement::Reason, _) => {
                     with_how(need, "refusal.flags_note")
                 }
+                (Requirement::Cause, _) => with_how(need, "refusal.flags_cause"),
+                (Requirement::Prevention, _) => with_how(need, "refusal.flags_prevention"),
             };
             match override_role {
                 Some(r) => with_how(

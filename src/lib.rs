@@ -10,6 +10,7 @@
 //! - [`config`], [`i18n`]: paths, settings, UI strings in English and Chinese.
 //! - [`deskdir`]: the desk directory on disk: team desks' group and modes.
 //! - [`hook`]: the member's notify hook, run for each new notification.
+//! - [`editor`]: long text in the member's own editor, for both front ends.
 //! - [`privilege`]: enforced team mode (setgid): desk paths and child processes.
 //! - [`userfile`]: files the member names, opened with the member's own rights.
 //! - [`session`]: what a run knows before it opens a desk, and opening it.
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod deskdir;
 pub mod domain;
+pub mod editor;
 pub mod error;
 pub mod hook;
 pub mod i18n;

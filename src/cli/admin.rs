@@ -128,8 +128,19 @@ pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) 
             languages,
             timezone,
             shift,
+            level,
         } => {
-            desk.set_agent_profile(&login, &languages, timezone.as_deref(), shift.as_deref())?;
+            if let Some(level) = level {
+                desk.set_level(&login, crate::domain::Level::parse(&level)?)?;
+            }
+            if languages.is_some() || timezone.is_some() || shift.is_some() {
+                desk.set_agent_profile(
+                    &login,
+                    languages.as_deref().unwrap_or(""),
+                    timezone.as_deref(),
+                    shift.as_deref(),
+                )?;
+            }
             line(io.out, &cat.f("cli.profile_set", &[("login", &login)]))
         }
         UserCommand::Rm { login } => {
@@ -146,6 +157,7 @@ pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) 
                 cat.t("col.name"),
                 cat.t("col.role"),
                 cat.t("col.team"),
+                cat.t("col.level"),
             ]);
             for u in &users {
                 t.push(vec![
@@ -153,6 +165,7 @@ pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) 
                     u.display_name.clone(),
                     role_label(cat, u.role),
                     u.team.clone().unwrap_or_else(|| "–".into()),
+                    cat.t(&format!("level.{}", u.level.as_str())).to_string(),
                 ]);
             }
             io.out
@@ -233,6 +246,7 @@ pub fn workflow(
             desk.reset_workflow()?;
             line(io.out, cat.t("cli.workflow_reset"))
         }
+        WorkflowCommand::Causes { json } => causes(desk, json, s, io),
         WorkflowCommand::Show { toml, json } => {
             let wf = desk.workflow();
             if toml {
@@ -326,4 +340,33 @@ pub fn workflow(
                 .map_err(output::io)
         }
     }
+}
+
+#[derive(Serialize)]
+struct CauseJson<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+/// `tdesk workflow causes`: the desk's root causes with their labels.
+fn causes(desk: &Desk, json: bool, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let lang = s.cat.lang().code();
+    let causes = desk.workflow().causes();
+    if json {
+        let doc: Vec<CauseJson> = causes
+            .iter()
+            .map(|c| CauseJson {
+                id: &c.id,
+                label: c.label.get(lang),
+            })
+            .collect();
+        return output::json(io.out, &doc);
+    }
+    let mut table = Table::new(&[s.cat.t("col.cause"), s.cat.t("col.label")]);
+    for c in causes {
+        table.push(vec![c.id.clone(), c.label.get(lang).to_string()]);
+    }
+    io.out
+        .write_all(table.render(s.width).as_bytes())
+        .map_err(output::io)
 }

@@ -77,6 +77,9 @@ pub enum Command {
     Edit(EditArgs),
     /// Record that the customer accepted the fix.
     Accept(AcceptArgs),
+    /// Record the customer's satisfaction rating (1–5) and act on it: 4–5
+    /// with the customer's words closes, below 3 reopens to a senior agent.
+    Csat(CsatArgs),
     /// Show a ticket's audit log.
     History(ShowArgs),
     /// Load demo agents, customers and tickets into the desk (an empty one,
@@ -293,9 +296,15 @@ pub struct MoveArgs {
     pub id: TicketNumber,
     /// Target state id or label (e.g. in_progress or 处理中).
     pub state: String,
-    /// Resolution note or reason, when the step needs one.
-    #[arg(long)]
+    /// Resolution summary or reason, when the step needs one.
+    #[arg(long, visible_alias = "resolution")]
     pub note: Option<String>,
+    /// Root cause of a resolution (id or label, see `tdesk workflow causes`).
+    #[arg(long)]
+    pub cause: Option<String>,
+    /// What was done so it does not happen again (with a resolution).
+    #[arg(long)]
+    pub prevention: Option<String>,
     /// Skip the step's requirements (supervisor or admin; needs --note).
     #[arg(long = "override")]
     pub override_requirements: bool,
@@ -371,6 +380,27 @@ pub struct AcceptArgs {
     /// The customer's rating, 1–5.
     #[arg(long)]
     pub rating: Option<u8>,
+    /// The customer's own words (a call, a chat); without them, or a
+    /// message from the customer since the fix, only a supervisor may
+    /// record the acceptance.
+    #[arg(long, visible_alias = "comment", value_name = "TEXT")]
+    pub words: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CsatArgs {
+    pub id: TicketNumber,
+    /// The customer's rating, 1–5.
+    pub rating: u8,
+    /// What the customer said, in their words.
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+    /// The customer says the problem is solved.
+    #[arg(long, conflicts_with = "no")]
+    pub yes: bool,
+    /// The customer says the problem is not solved.
+    #[arg(long)]
+    pub no: bool,
 }
 
 #[derive(Debug, Args)]
@@ -414,14 +444,18 @@ pub enum UserCommand {
     Set {
         login: String,
         /// Languages spoken, e.g. `zh,en`.
-        #[arg(long, default_value = "")]
-        languages: String,
+        #[arg(long)]
+        languages: Option<String>,
         /// IANA time zone, e.g. `Asia/Shanghai`.
         #[arg(long)]
         timezone: Option<String>,
         /// Working hours, e.g. `mon-fri 09:00-18:00`.
         #[arg(long)]
         shift: Option<String>,
+        /// Seniority: junior, regular or senior (admins). A ticket the
+        /// customer rated badly goes to a senior member of its team.
+        #[arg(long)]
+        level: Option<String>,
     },
 }
 
@@ -735,6 +769,11 @@ pub enum WorkflowCommand {
     Set { file: PathBuf },
     /// Go back to the built-in workflow (admin only).
     Reset,
+    /// The root causes a resolution may name (`--cause`, `cause:`).
+    Causes {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A ticket number given as `12` or `#12`.

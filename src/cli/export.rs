@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::interchange::json::ExportedTicket;
 use crate::service::Desk;
 
-const HEADER: [&str; 22] = [
+const HEADER: [&str; 26] = [
     "number",
     "title",
     "status",
@@ -37,6 +37,10 @@ const HEADER: [&str; 22] = [
     "accepted",
     "rating",
     "resolution",
+    "cause",
+    "prevention",
+    "accepted_by",
+    "reopens",
     "description",
 ];
 
@@ -106,6 +110,13 @@ fn csv_row(d: &ExportedTicket) -> String {
         time(t.accepted_at),
         t.rating.map(|r| r.to_string()).unwrap_or_default(),
         t.resolution.clone().unwrap_or_default(),
+        t.closure.cause.clone().unwrap_or_default(),
+        t.closure.prevention.clone().unwrap_or_default(),
+        t.closure
+            .accepted_by
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default(),
+        t.closure.reopens.to_string(),
         t.description.clone(),
     ];
     cells

@@ -101,6 +101,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Comment(a) => tickets::comment(desk, a, s, io),
         Command::Edit(a) => tickets::edit(desk, a, s, io),
         Command::Accept(a) => tickets::accept(desk, a, s, io),
+        Command::Csat(a) => tickets::csat(desk, a, s, io),
         Command::History(a) => tickets::history(desk, a, s, io),
         Command::Demo(a) => admin::demo(desk, a, s, io),
         Command::User(c) => admin::user(desk, c, s, io),

@@ -3,7 +3,7 @@
 use chrono::Local;
 
 use super::args::{
-    AcceptArgs, AddArgs, AssignArgs, CommentArgs, EditArgs, ListArgs, MoveArgs, ShowArgs,
+    AcceptArgs, AddArgs, AssignArgs, CommentArgs, CsatArgs, EditArgs, ListArgs, MoveArgs, ShowArgs,
 };
 use super::output::{self, Table, block, fields, line};
 use super::{Session, Streams, text_arg};
@@ -17,7 +17,7 @@ use crate::present::{
     actor_label, age, attachment_line, category_label, describe_event, explain, local_time,
     mail_state, priority_label, state_label, tags_label, tier_label, type_label,
 };
-use crate::service::{Desk, MoveOptions};
+use crate::service::{Desk, MoveOptions, VerdictInput, VerdictOutcome, VerdictSource};
 
 fn parse_category(text: &str) -> Result<Category> {
     Ok(Category::parse(text)?)
@@ -228,19 +228,12 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         let (text, _) = crate::present::clocks_line(cat, &clocks, desk.now());
         pairs.push((cat.t("col.sla").to_string(), text));
     }
-    if let Some(r) = &t.resolution {
-        pairs.push((cat.t("col.resolution").to_string(), r.clone()));
-    }
-    if let Some(at) = t.accepted_at {
-        let rating = t
-            .rating
-            .map(|r| format!(" · {}", "★".repeat(r.into())))
-            .unwrap_or_default();
-        pairs.push((
-            cat.t("col.accepted").to_string(),
-            format!("{}{rating}", time(Some(at))),
-        ));
-    }
+    pairs.extend(crate::present::closure_pairs(
+        desk.workflow(),
+        cat,
+        t,
+        &Local,
+    ));
     for (k, v) in &t.custom {
         pairs.push((k.clone(), v.to_string()));
     }
@@ -298,6 +291,8 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
 pub fn move_ticket(desk: &mut Desk, a: MoveArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let opts = MoveOptions {
         note: a.note,
+        cause: a.cause,
+        prevention: a.prevention,
         override_requirements: a.override_requirements,
         expected_version: a.if_version,
     };
@@ -406,8 +401,46 @@ pub fn edit(desk: &mut Desk, a: EditArgs, s: &Session, io: &mut Streams<'_>) -> 
 }
 
 pub fn accept(desk: &mut Desk, a: AcceptArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
-    let t = desk.accept(a.id.0, a.rating, None)?;
-    line(io.out, &s.cat.f("cli.accepted", &[("id", &t.id)]))
+    let outcome = desk.accept(a.id.0, a.rating, a.words.as_deref(), None)?;
+    verdict_said(desk, a.id.0, &outcome, s, io)
+}
+
+pub fn csat(desk: &mut Desk, a: CsatArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let satisfied = match (a.yes, a.no) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => a
+            .comment
+            .as_deref()
+            .and_then(crate::interchange::verdict::parse_verdict)
+            .and_then(|v| v.satisfied),
+    };
+    let input = VerdictInput {
+        rating: Some(a.rating),
+        satisfied,
+        words: a.comment,
+    };
+    let outcome = desk.record_verdict(a.id.0, &input, VerdictSource::Agent, None)?;
+    verdict_said(desk, a.id.0, &outcome, s, io)
+}
+
+/// What a verdict did, in a line; a good verdict without the customer's
+/// words is not an acceptance, and says so with exit code 4.
+fn verdict_said(
+    desk: &Desk,
+    id: i64,
+    outcome: &VerdictOutcome,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    if *outcome == VerdictOutcome::NeedsWords {
+        return Err(Error::Forbidden {
+            action: "action.accept_without_words",
+            needs: crate::domain::Role::Supervisor,
+        });
+    }
+    let text = crate::present::verdict_line(desk.workflow(), &s.cat, id, outcome);
+    line(io.out, &text)
 }
 
 pub fn history(desk: &mut Desk, a: ShowArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {

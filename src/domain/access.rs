@@ -75,6 +75,7 @@ mod tests {
             role,
             team: team.map(String::from),
             active: true,
+            level: crate::domain::Level::default(),
         }
     }
 

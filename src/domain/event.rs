@@ -25,10 +25,13 @@ pub enum EventKind {
     User,
     /// The desk's workflow definition was replaced (no ticket).
     Workflow,
+    /// The customer's verdict on the fix; `field` says where it came from
+    /// (mail, agent, survey), `new` holds the rating and yes/no (`4 yes`).
+    Verdict,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 9] = [
+    const ALL: [EventKind; 10] = [
         EventKind::Created,
         EventKind::Status,
         EventKind::Assigned,
@@ -38,6 +41,7 @@ impl EventKind {
         EventKind::Override,
         EventKind::User,
         EventKind::Workflow,
+        EventKind::Verdict,
     ];
 
     /// Stable id used in storage.
@@ -52,6 +56,7 @@ impl EventKind {
             EventKind::Override => "override",
             EventKind::User => "user",
             EventKind::Workflow => "workflow",
+            EventKind::Verdict => "verdict",
         }
     }
 

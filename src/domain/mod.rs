@@ -4,9 +4,11 @@
 mod access;
 mod change;
 mod channel;
+mod closure;
 mod comment;
 mod customer;
 mod event;
+mod kb;
 mod label;
 mod mail;
 mod notification;
@@ -20,9 +22,11 @@ mod when;
 pub use access::Scope;
 pub use change::{ChangeKind, ChangeRecord};
 pub use channel::Channel;
+pub use closure::{AcceptedBy, Closure, Decision, Level, REOPENS_TO_SUPERVISOR, decide};
 pub use comment::{Comment, CommentKind, MailFate};
 pub use customer::{Customer, NewCustomer, Tier, handle_key};
 pub use event::{Event, EventKind, replay_status};
+pub use kb::{Article, Visibility, article_slug, same_language};
 pub use label::Label;
 pub use mail::{
     Attachment, CUSTOMER_MESSAGE, OutgoingMail, is_customer_author, is_sha256, mime_for,

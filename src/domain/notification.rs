@@ -17,15 +17,19 @@ pub enum NoticeKind {
     Watched,
     /// An SLA escalation step fired on a ticket; `detail` names the step.
     Escalated,
+    /// The customer rated a ticket badly and it was reopened (to the
+    /// team's supervisor and the member who takes it over).
+    Unhappy,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 6] = [
         NoticeKind::Assigned,
         NoticeKind::Mention,
         NoticeKind::CustomerReply,
         NoticeKind::Watched,
         NoticeKind::Escalated,
+        NoticeKind::Unhappy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +39,7 @@ impl NoticeKind {
             NoticeKind::CustomerReply => "customer_reply",
             NoticeKind::Watched => "watched",
             NoticeKind::Escalated => "escalated",
+            NoticeKind::Unhappy => "unhappy",
         }
     }
 
@@ -49,7 +54,7 @@ impl NoticeKind {
             NoticeKind::Mention => 1,
             NoticeKind::CustomerReply => 2,
             NoticeKind::Watched => 3,
-            NoticeKind::Escalated => 0,
+            NoticeKind::Escalated | NoticeKind::Unhappy => 0,
         }
     }
 }

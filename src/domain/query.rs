@@ -30,10 +30,12 @@ pub enum Field {
     Due,
     Closed,
     Sla,
+    /// The root cause of a resolution.
+    Cause,
 }
 
 impl Field {
-    const ALL: [(Field, &'static str); 16] = [
+    const ALL: [(Field, &'static str); 17] = [
         (Field::Status, "status"),
         (Field::Priority, "priority"),
         (Field::Assignee, "assignee"),
@@ -50,6 +52,7 @@ impl Field {
         (Field::Due, "due"),
         (Field::Closed, "closed"),
         (Field::Sla, "sla"),
+        (Field::Cause, "cause"),
     ];
 
     /// The name used in queries.

@@ -100,6 +100,9 @@ pub struct Ticket {
     pub accepted_at: Option<DateTime<Utc>>,
     /// The customer's 1–5 rating given with the acceptance.
     pub rating: Option<u8>,
+    /// Root cause, prevention, how it was accepted, reopens, solving article.
+    #[serde(flatten)]
+    pub closure: super::Closure,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub first_response_at: Option<DateTime<Utc>>,

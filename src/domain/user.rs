@@ -64,6 +64,8 @@ pub struct User {
     pub role: Role,
     pub team: Option<String>,
     pub active: bool,
+    /// Seniority: who takes a ticket the customer was unhappy with.
+    pub level: super::Level,
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 
 pub mod csv;
 pub mod json;
+pub mod kb;
 pub mod mail;
 pub mod mapping;
+pub mod verdict;
 
 use crate::error::Error;
 

@@ -2,11 +2,13 @@
 //! states, types, priorities and roles; relative ages; local times; one-line
 //! descriptions of audit events. Pure: the caller passes `now` and the zone.
 
+mod closure;
 mod explain;
 mod mail;
 
 use chrono::{DateTime, TimeZone, Utc};
 
+pub use closure::{cause_label, closure_pairs, stars, verdict_line};
 pub use explain::explain;
 pub use mail::{attachment_line, human_size, mail_state};
 
@@ -241,6 +243,7 @@ pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {
         ),
         NoticeKind::CustomerReply => cat.f("notice.customer_reply", &[("id", &id)]),
         NoticeKind::Escalated => cat.f("notice.escalated", &[("id", &id), ("step", &detail)]),
+        NoticeKind::Unhappy => cat.f("notice.unhappy", &[("id", &id), ("verdict", &detail)]),
         NoticeKind::Watched => {
             let what = n
                 .detail
@@ -351,7 +354,33 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
             ],
         ),
         EventKind::Workflow => cat.f("event.workflow", &[("source", &or_dash(new))]),
+        EventKind::Verdict => verdict_text(cat, e.field.as_deref(), new),
     }
+}
+
+/// A verdict event in words: `customer's verdict ★★☆☆☆ · not satisfied (by mail)`.
+fn verdict_text(cat: &Catalog, source: Option<&str>, value: Option<&str>) -> String {
+    let mut parts = value.unwrap_or("").split_whitespace();
+    let rating = parts
+        .next()
+        .and_then(|r| r.parse::<u8>().ok())
+        .map(stars)
+        .unwrap_or_default();
+    let said = match parts.next() {
+        Some("yes") => format!(" · {}", cat.t("verdict.satisfied")),
+        Some("no") => format!(" · {}", cat.t("verdict.unsatisfied")),
+        _ => String::new(),
+    };
+    let source = source.map_or_else(String::new, |s| {
+        format!(" ({})", cat.t(&format!("verdict.via_{}", sanitize_line(s))))
+    });
+    cat.f(
+        "event.verdict",
+        &[(
+            "verdict",
+            &format!("{rating}{said}{source}").trim().to_string(),
+        )],
+    )
 }
 
 /// Both SLA clocks in words, with the calendar they follow; true when one

@@ -44,6 +44,11 @@ pub struct Then {
     pub note: Option<String>,
     /// A public reply to the customer.
     pub reply: Option<String>,
+    /// A canned reply (by name) in the customer's language: mailed on a
+    /// mail ticket, otherwise left as a note for the agent to pass on.
+    pub reply_canned: Option<String>,
+    /// Record the acceptance as given by silence before moving on.
+    pub accept_silence: bool,
     pub add_tags: Vec<String>,
     /// Set fields.
     pub priority: Option<crate::domain::Priority>,
@@ -85,6 +90,8 @@ struct RawAutomation {
     move_to: Option<String>,
     note: Option<String>,
     reply: Option<String>,
+    reply_canned: Option<String>,
+    accept: Option<Spanned<String>>,
     #[serde(default)]
     add_tags: Vec<String>,
     priority: Option<Spanned<String>>,
@@ -142,10 +149,20 @@ pub fn parse(source: &str) -> Result<Vec<Automation>, Vec<RuleError>> {
             },
             None => None,
         };
+        let accept_silence = match &a.accept {
+            Some(v) if v.get_ref() == "silence" => true,
+            Some(v) => {
+                err(v.span(), "rules.unknown_accept", v.get_ref().clone());
+                false
+            }
+            None => false,
+        };
         let then = Then {
             move_to: a.move_to,
             note: a.note,
             reply: a.reply,
+            reply_canned: a.reply_canned,
+            accept_silence,
             add_tags: a.add_tags,
             priority,
             team: a.team,

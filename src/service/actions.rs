@@ -1,5 +1,6 @@
 //! Write use cases on tickets, each one transaction as the current member.
 
+use super::ops::verdict::{VerdictInput, VerdictOutcome, VerdictSource};
 use crate::domain::ChangeKind;
 use crate::domain::{Comment, NewTicket, Ticket, TicketChanges};
 use crate::error::{Error, Result};
@@ -94,15 +95,36 @@ impl Desk {
         })
     }
 
-    /// Records the customer's acceptance of the fix.
+    /// Records the customer's acceptance of the fix (a "yes" verdict a
+    /// member enters): with the customer's words, a message from them
+    /// since the fix, or by a supervisor it closes the ticket; otherwise
+    /// the rating is kept and [`VerdictOutcome::NeedsWords`] says why not.
     pub fn accept(
         &mut self,
         id: i64,
         rating: Option<u8>,
+        words: Option<&str>,
         expected_version: Option<i64>,
-    ) -> Result<Ticket> {
+    ) -> Result<VerdictOutcome> {
+        let input = VerdictInput {
+            rating,
+            satisfied: Some(true),
+            words: words.map(String::from),
+        };
+        self.record_verdict(id, &input, VerdictSource::Agent, expected_version)
+    }
+
+    /// Records the customer's verdict and acts on it (close, reopen to a
+    /// senior member, or keep it for the agent).
+    pub fn record_verdict(
+        &mut self,
+        id: i64,
+        input: &VerdictInput,
+        source: VerdictSource,
+        expected_version: Option<i64>,
+    ) -> Result<VerdictOutcome> {
         self.write_as(ChangeKind::Accept, &format!("#{id}"), |w, ctx| {
-            ops::accept(w, ctx, id, rating, expected_version)
+            ops::verdict::record(w, ctx, id, input, source, expected_version)
         })
     }
 

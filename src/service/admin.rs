@@ -36,6 +36,7 @@ impl Desk {
                 .filter(|t| !t.is_empty())
                 .map(String::from),
             active: true,
+            level: crate::domain::Level::default(),
         };
         let me = self.login.clone();
         let now = self.clock.now();
@@ -89,6 +90,21 @@ impl Desk {
             w.set_role(login, role)?;
             ops::log_user_event(w, &me, now, login, Some(user.role), Some(role))?;
             Ok(User { role, ..user })
+        })
+    }
+
+    /// Sets a member's seniority (admin only).
+    pub fn set_level(&mut self, login: &str, level: crate::domain::Level) -> Result<User> {
+        self.require("action.user_set_role", Role::Admin)?;
+        self.store.write(|w| {
+            let user = w
+                .reader()
+                .user(login)?
+                .filter(|u| u.active)
+                .ok_or_else(|| Error::UserNotFound(login.to_string()))?;
+            let changed = User { level, ..user };
+            w.update_member(&changed)?;
+            Ok(changed)
         })
     }
 

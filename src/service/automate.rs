@@ -42,6 +42,7 @@ pub(super) fn robot(name: &str) -> User {
         role: Role::Admin,
         team: None,
         active: true,
+        level: crate::domain::Level::default(),
     }
 }
 
@@ -104,6 +105,12 @@ fn act_inner(
     if let Some(reply) = &t.reply {
         ops::comment(w, &ctx, id, reply, false)?;
     }
+    if let Some(name) = &t.reply_canned {
+        ask_customer(w, &ctx, id, name)?;
+    }
+    if t.accept_silence {
+        ops::verdict::write_acceptance(w, &ctx, id, None, crate::domain::AcceptedBy::Silence)?;
+    }
     if let Some(to) = &t.move_to {
         let from = w.reader().ticket(id)?.map(|t| t.status).unwrap_or_default();
         // A move that needs something (acceptance, a note) is made as an
@@ -114,7 +121,7 @@ fn act_inner(
         let opts = MoveOptions {
             note: t.note.clone().or_else(|| needs.then(|| a.name.clone())),
             override_requirements: needs,
-            expected_version: None,
+            ..MoveOptions::default()
         };
         ops::transition(w, &ctx, id, to, &opts)?;
     } else if let Some(note) = &t.note {
@@ -252,3 +259,26 @@ impl Desk {
             .unwrap_or_else(|| automation::DEFAULT_AUTOMATIONS.to_string()))
     }
 }
+
+/// Sends canned reply `name` in the customer's language. A ticket that
+/// does not talk by mail gets it as a note for the assignee to pass on
+/// (a call, the marketplace chat): a reply there would be recorded as
+/// given when nobody gave it.
+fn ask_customer(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, id: i64, name: &str) -> Result<()> {
+    let ticket = ops::reload(w, id)?;
+    let Some(text) = super::replies::filled_in_write(&w.reader(), name, &ticket)? else {
+        return Ok(());
+    };
+    let by_mail = w.reader().has_mail(id)? || ticket.channel == crate::domain::Channel::Email;
+    if by_mail {
+        ops::comment(w, ctx, id, &text, false)?;
+    } else {
+        let note = format!("{ASK_BY_HAND}\n\n{text}");
+        ops::comment(w, ctx, id, &note, true)?;
+    }
+    Ok(())
+}
+
+/// Heads the note that carries a satisfaction request to pass on by hand.
+pub const ASK_BY_HAND: &str =
+    "Ask the customer (this ticket does not go by mail) / 请通过原渠道询问客户:";

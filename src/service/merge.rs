@@ -89,7 +89,7 @@ impl Desk {
                     let opts = MoveOptions {
                         note: Some(format!("Merged into #{dst}")),
                         override_requirements,
-                        expected_version: None,
+                        ..MoveOptions::default()
                     };
                     match ops::transition(w, &closer, src, CLOSED, &opts) {
                         Ok(_) => break,

@@ -42,12 +42,13 @@ use crate::workflow::Workflow;
 pub use bulk::{BulkAction, BulkOutcome, Targets};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use customers::{CustomerEdit, CustomerExtras, CustomerProfile, HANDLE_KINDS};
-pub use demo::DemoSummary;
+pub use demo::{DEMO_ARTICLES, DemoSummary};
 pub use escalate::Fired;
 pub use identity::{Identity, account_exists};
 pub use import::{ImportOptions, ImportReport, MailOutcome};
 pub use mail_out::{Letter, LetterFile, MailSettings, plain_address};
 pub use ops::MoveOptions;
+pub use ops::verdict::{VerdictInput, VerdictOutcome, VerdictSource};
 pub use presence::{BEAT_EVERY, Viewer};
 pub use reads::{BoardColumn, ListPage, TicketView};
 pub use search::{Interrupter, SearchHit};
@@ -166,6 +167,7 @@ impl Desk {
                     role: Role::Admin,
                     team: None,
                     active: true,
+                    level: crate::domain::Level::default(),
                 };
                 w.insert_user(&admin, now)?;
                 ops::log_user_event(w, &who.login, now, &admin.login, None, Some(Role::Admin))?;
@@ -408,3 +410,5 @@ fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod verdict_tests;

@@ -141,6 +141,22 @@ impl Desk {
                     ),
                 }),
             Field::Type => Ok(vec![ops::resolve_type(wf, value)?]),
+            Field::Cause if value.eq_ignore_ascii_case("none") => Ok(vec![value.to_string()]),
+            Field::Cause => {
+                wf.cause(value)
+                    .map(|c| vec![c.id.clone()])
+                    .ok_or_else(|| Error::UnknownValue {
+                        field: "cause",
+                        value: value.to_string(),
+                        known: wf
+                            .causes()
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .chain(["none"])
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            }
             Field::Assignee if value.eq_ignore_ascii_case("me") => Ok(vec![self.login.clone()]),
             _ => Ok(vec![value.to_string()]),
         }

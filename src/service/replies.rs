@@ -124,3 +124,66 @@ impl Desk {
         Ok((values, language))
     }
 }
+
+/// Canned reply `name` filled in for `ticket` inside a write (an
+/// automation's satisfaction request): the customer's language, their name,
+/// the ticket, and the assignee as the agent. `None` when the desk has no
+/// reply by that name.
+pub(super) fn filled_in_write(
+    reader: &crate::store::Reader<'_>,
+    name: &str,
+    ticket: &crate::domain::Ticket,
+) -> Result<Option<String>> {
+    let source = reader
+        .setting(REPLIES_SETTING)?
+        .unwrap_or_else(|| canned::DEFAULT_REPLIES.to_string());
+    let Ok(replies) = canned::parse(&source) else {
+        return Ok(None);
+    };
+    let Some(reply) = replies.iter().find(|r| r.name.eq_ignore_ascii_case(name)) else {
+        return Ok(None);
+    };
+    let customer = match ticket.customer_id {
+        Some(id) => reader.customer(id)?,
+        None => None,
+    };
+    let agent = match &ticket.assignee {
+        Some(login) => reader.user(login)?,
+        None => None,
+    };
+    let name = customer
+        .as_ref()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let first = name.split_whitespace().next().unwrap_or(&name).to_string();
+    let values: BTreeMap<&'static str, String> = [
+        ("customer.name", name.clone()), // template variable
+        ("customer.first_name", first),  // template variable
+        (
+            "customer.email", // template variable
+            customer
+                .as_ref()
+                .and_then(|c| c.email.clone())
+                .unwrap_or_default(),
+        ),
+        ("ticket.number", ticket.id.to_string()),
+        ("ticket.title", ticket.title.clone()),
+        (
+            "agent.name", // template variable
+            agent
+                .as_ref()
+                .map(|a| a.display_name.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "agent.login", // template variable
+            agent.map(|a| a.login).unwrap_or_default(),
+        ),
+    ]
+    .into();
+    let language = customer.and_then(|c| c.language);
+    Ok(Some(canned::fill(
+        reply.text_for(language.as_deref()),
+        &values,
+    )))
+}

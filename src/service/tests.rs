@@ -40,6 +40,14 @@ fn note(text: &str) -> MoveOptions {
     }
 }
 
+/// A resolution record: the summary and a root cause.
+fn resolution(text: &str) -> MoveOptions {
+    MoveOptions {
+        cause: Some("logistics".into()),
+        ..note(text)
+    }
+}
+
 #[test]
 fn the_first_member_is_admin_and_strangers_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -112,7 +120,7 @@ fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
             .is_err()
     );
     let t = desk
-        .move_ticket(id, "resolved", &note("Invoice re-sent"))
+        .move_ticket(id, "resolved", &resolution("Invoice re-sent"))
         .expect("resolve");
     assert_eq!(t.resolution.as_deref(), Some("Invoice re-sent"));
     assert!(t.resolved_at.is_some());
@@ -127,11 +135,21 @@ fn a_ticket_walks_the_whole_workflow_and_its_history_replays() {
     };
     assert_eq!(r.refused.allowed, ["in_progress", "closed"]);
 
-    desk.accept(id, Some(5), None).expect("accept");
-    let t = desk
-        .move_ticket(id, "closed", &MoveOptions::default())
-        .expect("close");
+    // An admin records it without the customer's words: a supervisor's
+    // acceptance, which closes the ticket.
+    let outcome = desk.accept(id, Some(5), None, None).expect("accept");
+    assert_eq!(
+        outcome,
+        crate::service::VerdictOutcome::Closed {
+            state: "closed".into()
+        }
+    );
+    let t = desk.detail(id).expect("detail").ticket;
     assert!(t.closed_at.is_some());
+    assert_eq!(
+        t.closure.accepted_by,
+        Some(crate::domain::AcceptedBy::Supervisor)
+    );
     let t = desk
         .move_ticket(id, "已归档", &MoveOptions::default())
         .expect("archive by label");
@@ -168,11 +186,12 @@ fn reopening_clears_resolution_and_acceptance() {
         .create_ticket(new_ticket("Login fails"))
         .expect("create");
     desk.assign(id, Some("alice"), None).expect("take");
-    desk.move_ticket(id, "resolved", &note("Reset the token"))
+    desk.move_ticket(id, "resolved", &resolution("Reset the token"))
         .expect("resolve");
     desk.move_ticket(id, "pending_acceptance", &MoveOptions::default())
         .expect("ask");
-    desk.accept(id, Some(2), None).expect("accept");
+    desk.accept(id, Some(4), Some("works"), None)
+        .expect("accept");
     let t = desk
         .move_ticket(id, "in_progress", &note("Customer says still broken"))
         .expect("reopen");
@@ -180,6 +199,7 @@ fn reopening_clears_resolution_and_acceptance() {
         (t.resolution, t.accepted_at, t.rating, t.resolved_at),
         (None, None, None, None)
     );
+    assert_eq!((t.closure.cause, t.closure.reopens), (None, 1));
     let d = desk.detail(id).expect("detail");
     let last = d.comments.last().expect("reason stored as note");
     assert!(last.internal && last.body == "Customer says still broken");
@@ -192,7 +212,7 @@ fn only_a_supervisor_may_close_without_acceptance_and_must_say_why() {
     desk.set_automations("", "none").expect("no automations");
     let id = desk.create_ticket(new_ticket("Refund")).expect("create");
     desk.assign(id, Some("alice"), None).expect("take");
-    desk.move_ticket(id, "resolved", &note("Refunded"))
+    desk.move_ticket(id, "resolved", &resolution("Refunded"))
         .expect("resolve");
     desk.move_ticket(id, "pending_acceptance", &MoveOptions::default())
         .expect("ask");
@@ -202,7 +222,7 @@ fn only_a_supervisor_may_close_without_acceptance_and_must_say_why() {
     let override_opts = MoveOptions {
         override_requirements: true,
         note: Some("customer unreachable".into()),
-        expected_version: None,
+        ..MoveOptions::default()
     };
     let err = desk
         .move_ticket(id, "closed", &override_opts)

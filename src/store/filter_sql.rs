@@ -239,6 +239,7 @@ fn field_sql(field: Field, values: &[String], params: &mut Vec<Value>) -> String
         }
         Field::Assignee => nullable_in("t.assignee", values, params),
         Field::Team => nullable_in("+t.team", values, params),
+        Field::Cause => nullable_in("t.cause", values, params),
         Field::Tag => format!(
             "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN ({}))",
             placeholders(params, values.iter().map(|v| Value::Text(v.to_lowercase())))

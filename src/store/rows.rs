@@ -88,7 +88,7 @@ pub fn event(r: &Row) -> rusqlite::Result<Event> {
     })
 }
 
-pub const USER_COLUMNS: &str = "login, display_name, role, team, active";
+pub const USER_COLUMNS: &str = "login, display_name, role, team, active, level";
 
 pub fn user(r: &Row) -> rusqlite::Result<User> {
     let role: String = r.get(2)?;
@@ -98,6 +98,10 @@ pub fn user(r: &Row) -> rusqlite::Result<User> {
         role: Role::parse(&role).map_err(|_| bad_value("role", &role))?,
         team: r.get(3)?,
         active: r.get(4)?,
+        level: {
+            let level: String = r.get(5)?;
+            crate::domain::Level::parse(&level).map_err(|_| bad_value("level", &level))?
+        },
     })
 }
 

@@ -29,6 +29,7 @@ fn ticket(title: &str, description: &str) -> Ticket {
         resolution: None,
         accepted_at: None,
         rating: None,
+        closure: Default::default(),
         created_at: t0(),
         updated_at: t0(),
         first_response_at: None,
@@ -226,6 +227,7 @@ fn users_are_listed_admins_first() {
             role,
             team: None,
             active: true,
+            level: crate::domain::Level::default(),
         };
         store.write(|w| w.insert_user(&u, t0())).expect("insert");
     }
@@ -280,6 +282,7 @@ fn partitioned_reads_give_exactly_the_sorted_order_every_way() {
             role: Role::Agent,
             team: None,
             active: true,
+            level: crate::domain::Level::default(),
         };
         store.write(|w| w.insert_user(&u, t0())).expect("user");
     }

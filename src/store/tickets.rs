@@ -8,12 +8,15 @@ use super::filter_sql::where_clause;
 use super::list_sql::list_sql;
 use super::rows::{self, TICKET_ROW_COLUMNS, from_ms, opt_from_ms, to_ms};
 use super::{Reader, Writer};
-use crate::domain::{Category, Channel, ListRequest, Priority, Query, Ticket, TicketRow};
+use crate::domain::{
+    AcceptedBy, Category, Channel, Closure, ListRequest, Priority, Query, Ticket, TicketRow,
+};
 use crate::error::Result;
 
 const TICKET_COLUMNS: &str = "id, title, description, status, priority, type, category, channel, \
      customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, updated_at, \
-     first_response_at, resolved_at, closed_at, version, due_at, risk_at";
+     first_response_at, resolved_at, closed_at, version, due_at, risk_at, cause, prevention, \
+     accepted_by, reopens, solved_by";
 
 fn ticket(r: &Row) -> rusqlite::Result<Ticket> {
     let category: Option<String> = r.get(6)?;
@@ -45,6 +48,15 @@ fn ticket(r: &Row) -> rusqlite::Result<Ticket> {
         version: r.get(20)?,
         due_at: opt_from_ms(r.get(21)?),
         risk_at: opt_from_ms(r.get(22)?),
+        closure: Closure {
+            cause: r.get(23)?,
+            prevention: r.get(24)?,
+            accepted_by: r
+                .get::<_, Option<String>>(25)?
+                .and_then(|a| AcceptedBy::parse(&a)),
+            reopens: r.get(26)?,
+            solved_by: r.get(27)?,
+        },
     })
 }
 
@@ -69,6 +81,11 @@ pub struct TicketUpdate {
     pub closed_at: Option<Option<DateTime<Utc>>>,
     pub due_at: Option<Option<DateTime<Utc>>>,
     pub risk_at: Option<Option<DateTime<Utc>>>,
+    pub cause: Option<Option<String>>,
+    pub prevention: Option<Option<String>>,
+    pub accepted_by: Option<Option<AcceptedBy>>,
+    pub reopens: Option<u32>,
+    pub solved_by: Option<Option<String>>,
 }
 
 fn opt_text(v: Option<String>) -> Value {
@@ -122,6 +139,21 @@ impl TicketUpdate {
         }
         if let Some(v) = &self.resolution {
             set("resolution", opt_text(v.clone()));
+        }
+        if let Some(v) = &self.cause {
+            set("cause", opt_text(v.clone()));
+        }
+        if let Some(v) = &self.prevention {
+            set("prevention", opt_text(v.clone()));
+        }
+        if let Some(v) = self.accepted_by {
+            set("accepted_by", opt_text(v.map(|a| a.as_str().to_string())));
+        }
+        if let Some(v) = self.reopens {
+            set("reopens", Value::Integer(v.into()));
+        }
+        if let Some(v) = &self.solved_by {
+            set("solved_by", opt_text(v.clone()));
         }
         if let Some(v) = self.accepted_at {
             set("accepted_at", opt_time(v));
@@ -347,9 +379,9 @@ impl Writer<'_> {
             "INSERT INTO tickets (title, description, status, priority, type, category, channel, \
              customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, \
              updated_at, first_response_at, resolved_at, closed_at, version, due_at, risk_at, title_pinyin, \
-             search_initials, customer_keys, id) \
+             search_initials, customer_keys, id, cause, prevention, accepted_by, reopens, solved_by) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-             ?21, ?22, ?23, ?24, ?25, ?26)",
+             ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
         )?;
         stmt.execute(params![
             t.title,
@@ -378,6 +410,11 @@ impl Writer<'_> {
             initials,
             super::customer_keys(customer.as_deref()),
             id,
+            t.closure.cause,
+            t.closure.prevention,
+            t.closure.accepted_by.map(AcceptedBy::as_str),
+            t.closure.reopens,
+            t.closure.solved_by,
         ])?;
         drop(stmt);
         let id = self.tx.last_insert_rowid();

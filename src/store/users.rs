@@ -39,15 +39,16 @@ impl Reader<'_> {
 impl Writer<'_> {
     pub fn insert_user(&mut self, user: &User, now: DateTime<Utc>) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO users (login, display_name, role, team, active, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO users (login, display_name, role, team, active, created_at, level) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 user.login,
                 user.display_name,
                 user.role.as_str(),
                 user.team,
                 user.active,
-                rows::to_ms(now)
+                rows::to_ms(now),
+                user.level.as_str()
             ],
         )?;
         Ok(())
@@ -64,13 +65,15 @@ impl Writer<'_> {
     /// Rewrites a member's name, role, team and whether they are active.
     pub fn update_member(&mut self, user: &User) -> Result<()> {
         self.tx.execute(
-            "UPDATE users SET display_name = ?2, role = ?3, team = ?4, active = ?5 WHERE login = ?1",
+            "UPDATE users SET display_name = ?2, role = ?3, team = ?4, active = ?5, level = ?6 \
+             WHERE login = ?1",
             params![
                 user.login,
                 user.display_name,
                 user.role.as_str(),
                 user.team,
-                user.active
+                user.active,
+                user.level.as_str()
             ],
         )?;
         Ok(())

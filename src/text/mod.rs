@@ -6,6 +6,7 @@
 
 mod highlight;
 mod pinyin;
+pub mod relevance;
 mod sanitize;
 mod width;
 

@@ -161,6 +161,14 @@ pub enum SavedKind {
     ReplyNoAddress,
     Edited,
     Accepted,
+    /// A good verdict closed the ticket.
+    VerdictClosed,
+    /// A verdict recorded for the agent to follow up (a 3).
+    VerdictRecorded,
+    /// A good verdict without the customer's words: acceptance not recorded.
+    VerdictNeedsWords,
+    /// A bad verdict reopened the ticket to a senior member.
+    VerdictReopened,
     Merged,
 }
 
@@ -178,6 +186,10 @@ impl SavedKind {
             SavedKind::ReplyNoAddress => "status.reply_no_address",
             SavedKind::Edited => "status.edited",
             SavedKind::Accepted => "status.accepted",
+            SavedKind::VerdictClosed => "status.verdict_closed",
+            SavedKind::VerdictRecorded => "status.verdict_recorded",
+            SavedKind::VerdictNeedsWords => "status.verdict_needs_words",
+            SavedKind::VerdictReopened => "status.verdict_reopened",
             SavedKind::Merged => "status.merged",
         }
     }
@@ -413,9 +425,11 @@ pub enum Effect {
         changes: Box<TicketChanges>,
         version: i64,
     },
+    /// The customer's verdict, as a member entered it.
     Accept {
         id: i64,
         version: i64,
+        verdict: Box<crate::service::VerdictInput>,
     },
     LoadInbox,
     LoadQueues,

@@ -7,7 +7,7 @@
 
 pub mod action;
 pub mod app;
-pub mod editor;
+
 pub mod harness;
 pub mod keymap;
 pub mod layout;
@@ -252,9 +252,9 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             .position(|e| matches!(e, Effect::Editor { .. }))
             && let Effect::Editor { text } = effects.remove(i)
         {
-            let command = editor::editor_command(s.config.editor.as_deref());
+            let command = crate::editor::editor_command(s.config.editor.as_deref());
             guard.pause();
-            let result = editor::edit(&text, &command);
+            let result = crate::editor::edit(&text, &command);
             guard.resume()?;
             quiet.forget();
             effects.extend(app.update(match result {

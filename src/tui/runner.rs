@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use super::action::{Action, Effect, Lane, SavedKind};
 use super::app::App;
 use super::worker::{self, Worker};
-use crate::service::Desk;
+use crate::service::{Desk, VerdictOutcome, VerdictSource};
 
 /// Runs effects, in line or on the workers.
 #[derive(Default)]
@@ -180,9 +180,22 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         } => desk
             .edit(id, &changes, Some(version))
             .map(|t| saved(t.id, SavedKind::Edited)),
-        Effect::Accept { id, version } => desk
-            .accept(id, None, Some(version))
-            .map(|t| saved(t.id, SavedKind::Accepted)),
+        Effect::Accept {
+            id,
+            version,
+            verdict,
+        } => desk
+            .record_verdict(id, &verdict, VerdictSource::Agent, Some(version))
+            .map(|outcome| {
+                let kind = match outcome {
+                    VerdictOutcome::Closed { .. } => SavedKind::VerdictClosed,
+                    VerdictOutcome::Accepted => SavedKind::Accepted,
+                    VerdictOutcome::Recorded => SavedKind::VerdictRecorded,
+                    VerdictOutcome::NeedsWords => SavedKind::VerdictNeedsWords,
+                    VerdictOutcome::Reopened { .. } => SavedKind::VerdictReopened,
+                };
+                saved(id, kind)
+            }),
         Effect::LoadInbox => desk.inbox(false, 100).map(Action::InboxLoaded),
         Effect::LoadQueues => desk.load().map(Action::QueuesLoaded),
         Effect::Merge { src, dst } => desk

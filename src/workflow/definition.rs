@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use toml::Spanned;
 
 use super::problem::{DefinitionError, Problem};
+use super::terms::{TermKind, collect_terms, has_english};
 use crate::domain::{Label, Role};
 
 /// A workflow state.
@@ -32,6 +33,10 @@ pub enum Requirement {
     Reason,
     /// The customer's acceptance is recorded.
     Acceptance,
+    /// The move names a root cause from the desk's `[[cause]]` list.
+    Cause,
+    /// The move carries a prevention step.
+    Prevention,
 }
 
 impl Requirement {
@@ -41,6 +46,8 @@ impl Requirement {
             Requirement::Resolution => "resolution",
             Requirement::Reason => "reason",
             Requirement::Acceptance => "acceptance",
+            Requirement::Cause => "cause",
+            Requirement::Prevention => "prevention",
         }
     }
 
@@ -50,6 +57,8 @@ impl Requirement {
             Requirement::Resolution,
             Requirement::Reason,
             Requirement::Acceptance,
+            Requirement::Cause,
+            Requirement::Prevention,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)
@@ -90,6 +99,8 @@ pub struct Workflow {
     pub(super) categories: Vec<Term>,
     /// Labels of tags.
     pub(super) tags: Vec<Term>,
+    /// Root causes a resolution names, in the order forms offer them.
+    pub(super) causes: Vec<Term>,
     source: String,
 }
 
@@ -107,6 +118,8 @@ struct RawWorkflow {
     categories: Vec<RawType>,
     #[serde(default, rename = "tag")]
     tags: Vec<RawType>,
+    #[serde(default, rename = "cause")]
+    causes: Vec<RawType>,
 }
 
 #[derive(Deserialize)]
@@ -138,14 +151,14 @@ struct RawTransition {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawType {
-    id: Spanned<String>,
+pub(super) struct RawType {
+    pub(super) id: Spanned<String>,
     #[serde(default)]
-    label: BTreeMap<String, String>,
+    pub(super) label: BTreeMap<String, String>,
 }
 
 /// Turns byte offsets into 1-based line numbers.
-struct Lines<'a>(&'a str);
+pub(super) struct Lines<'a>(&'a str);
 
 impl Lines<'_> {
     fn at(&self, offset: usize) -> usize {
@@ -157,7 +170,7 @@ impl Lines<'_> {
             + 1
     }
 
-    fn err<T>(&self, spanned: &Spanned<T>, problem: Problem) -> DefinitionError {
+    pub(super) fn err<T>(&self, spanned: &Spanned<T>, problem: Problem) -> DefinitionError {
         DefinitionError {
             line: Some(self.at(spanned.span().start)),
             problem,
@@ -183,6 +196,7 @@ impl Workflow {
             types: Vec::new(),
             categories: Vec::new(),
             tags: Vec::new(),
+            causes: Vec::new(),
             source: String::new(),
         })
     }
@@ -225,6 +239,13 @@ impl Workflow {
         let types = collect_types(&raw, &lines, &mut errors);
         let categories = collect_terms(&raw.categories, TermKind::Category, &lines, &mut errors);
         let tags = collect_terms(&raw.tags, TermKind::Tag, &lines, &mut errors);
+        let causes = collect_terms(&raw.causes, TermKind::Cause, &lines, &mut errors);
+        if causes.is_empty() {
+            let needs_cause = raw.transitions.iter().flat_map(|t| &t.requires);
+            if let Some(at) = needs_cause.into_iter().find(|r| r.get_ref() == "cause") {
+                errors.push(lines.err(at, Problem::NoCauses));
+            }
+        }
         if errors.is_empty() {
             check_graph(&raw, &states, &transitions, &lines, &mut errors);
         }
@@ -239,6 +260,7 @@ impl Workflow {
             types,
             categories,
             tags,
+            causes,
             source: source.to_string(),
         })
     }
@@ -456,62 +478,6 @@ fn collect_types(
         });
     }
     types
-}
-
-/// A label map with an English label that says something (not blank).
-fn has_english(label: &BTreeMap<String, String>) -> bool {
-    label.get("en").is_some_and(|en| !en.trim().is_empty())
-}
-
-#[derive(Clone, Copy)]
-enum TermKind {
-    Category,
-    Tag,
-}
-
-/// Labelled categories and tags: optional, each named once, with an English
-/// label; a category is a path of one to three levels.
-fn collect_terms(
-    raw: &[RawType],
-    kind: TermKind,
-    lines: &Lines,
-    errors: &mut Vec<DefinitionError>,
-) -> Vec<Term> {
-    let mut seen = HashSet::new();
-    let mut terms = Vec::new();
-    for t in raw {
-        let id = match kind {
-            TermKind::Category => match crate::domain::Category::parse(t.id.get_ref())
-                .ok()
-                .filter(|c| !c.as_str().chars().any(char::is_control))
-            {
-                Some(c) => c.as_str().to_string(),
-                None => {
-                    errors.push(lines.err(&t.id, Problem::BadCategory(t.id.get_ref().clone())));
-                    continue;
-                }
-            },
-            TermKind::Tag => match crate::domain::normalize_tag(t.id.get_ref()) {
-                Some(tag) => tag,
-                None => {
-                    errors.push(lines.err(&t.id, Problem::BadTag(t.id.get_ref().clone())));
-                    continue;
-                }
-            },
-        };
-        if !seen.insert(id.clone()) {
-            errors.push(lines.err(&t.id, Problem::DuplicateTerm(id)));
-            continue;
-        }
-        if !has_english(&t.label) {
-            errors.push(lines.err(&t.id, Problem::MissingEnglishLabel(id.clone())));
-        }
-        terms.push(Term {
-            id,
-            label: Label::new(t.label.clone()),
-        });
-    }
-    terms
 }
 
 /// Every state must be reachable from the initial one, and every non-final

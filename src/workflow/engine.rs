@@ -11,6 +11,10 @@ pub struct MoveFacts<'a> {
     pub accepted: bool,
     /// The note given with the move (resolution or reason), if any.
     pub note: Option<&'a str>,
+    /// The root cause the move names (a resolution record), if any.
+    pub cause: Option<&'a str>,
+    /// The prevention step the move carries, if any.
+    pub prevention: Option<&'a str>,
     pub role: Role,
     /// The actor asks to skip the requirements (supervisor override).
     pub override_requested: bool,
@@ -140,6 +144,8 @@ impl Workflow {
             Requirement::Assignee => !facts.has_assignee,
             Requirement::Resolution | Requirement::Reason => !has_text(facts.note),
             Requirement::Acceptance => !facts.accepted,
+            Requirement::Cause => !has_text(facts.cause),
+            Requirement::Prevention => !has_text(facts.prevention),
         });
         // An override is for a step that lacks something; asked for on a
         // move that needs none, the move is simply taken.

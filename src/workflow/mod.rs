@@ -5,6 +5,7 @@
 mod definition;
 mod engine;
 mod problem;
+mod terms;
 
 pub use definition::{Requirement, State, Term, TicketType, Transition, Workflow};
 pub use engine::{MoveDecision, MoveFacts, MoveRefused, NoteUse, Refusal};

@@ -14,6 +14,10 @@ pub enum Problem {
     DuplicateTerm(String),
     BadCategory(String),
     BadTag(String),
+    /// A root cause id that is not a lower-case slug (`product-defect`).
+    BadCause(String),
+    /// A transition requires a cause but the file lists none.
+    NoCauses,
     UnknownState(String),
     UnknownRequirement(String),
     UnknownRole(String),
@@ -41,6 +45,8 @@ impl Problem {
             Problem::DuplicateTerm(_) => "workflow.duplicate_term",
             Problem::BadCategory(_) => "workflow.bad_category",
             Problem::BadTag(_) => "workflow.bad_tag",
+            Problem::BadCause(_) => "workflow.bad_cause",
+            Problem::NoCauses => "workflow.no_causes",
             Problem::UnknownState(_) => "workflow.unknown_state",
             Problem::UnknownRequirement(_) => "workflow.unknown_requirement",
             Problem::UnknownRole(_) => "workflow.unknown_role",
@@ -63,6 +69,7 @@ impl Problem {
             | Problem::DuplicateTerm(s)
             | Problem::BadCategory(s)
             | Problem::BadTag(s)
+            | Problem::BadCause(s)
             | Problem::UnknownState(s)
             | Problem::UnknownRequirement(s)
             | Problem::UnknownRole(s)
@@ -73,7 +80,7 @@ impl Problem {
             Problem::DuplicateTransition(a, b) | Problem::NoSuchTransition(a, b) => {
                 format!("{a} → {b}")
             }
-            Problem::NoStates | Problem::NoTypes => String::new(),
+            Problem::NoStates | Problem::NoTypes | Problem::NoCauses => String::new(),
         }
     }
 }

@@ -49,6 +49,8 @@ fn a_ticket_goes_through_the_whole_workflow_and_history_shows_actor_and_time() {
             "resolved",
             "--note",
             "Invoice re-sent; parcel released",
+            "--cause",
+            "logistics",
         ],
     ] {
         let out = s.tdesk(&args);
@@ -64,14 +66,17 @@ fn a_ticket_goes_through_the_whole_workflow_and_history_shows_actor_and_time() {
         "{}",
         stderr(&refused)
     );
-    for args in [
-        vec!["accept", "1", "--rating", "5"],
-        vec!["move", "1", "closed"],
-        vec!["move", "1", "archived"],
-    ] {
-        let out = s.tdesk(&args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    }
+    // The desk's admin records it without the customer's words (a
+    // supervisor's acceptance); a good rating closes the ticket.
+    let accepted = s.tdesk(&["accept", "1", "--rating", "5"]);
+    assert!(accepted.status.success(), "{}", stderr(&accepted));
+    assert!(
+        stdout(&accepted).contains("#1 is now Closed"),
+        "{}",
+        stdout(&accepted)
+    );
+    let out = s.tdesk(&["move", "1", "archived"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let refused = s.tdesk(&["move", "1", "in_progress", "--note", "again"]);
     assert_eq!(code(&refused), 4);
     assert!(
@@ -426,7 +431,18 @@ fn a_chinese_screen_shows_the_desks_labels_for_categories_tags_and_automations()
         ],
     );
     ok(&s, &["assign", "1", &me]); // assigning starts the work
-    ok(&s, &["move", "1", "resolved", "--note", "Released"]);
+    ok(
+        &s,
+        &[
+            "move",
+            "1",
+            "resolved",
+            "--note",
+            "Released",
+            "--cause",
+            "logistics",
+        ],
+    );
     let zh = [("LANG", "zh_CN.UTF-8")];
     let shown = stdout(&s.tdesk_with(&["show", "1"], &zh, None));
     assert!(shown.contains("物流/清关"), "{shown}");
@@ -671,7 +687,18 @@ fn a_reply_given_by_phone_is_a_response_at_once_and_not_mailed() {
 fn an_automated_satisfaction_request_is_no_first_response() {
     let s = Scratch::with_desk();
     ok(&s, &["add", "--title", "Wrong size", "--assignee", "me"]);
-    ok(&s, &["move", "1", "resolved", "--note", "Exchanged"]);
+    ok(
+        &s,
+        &[
+            "move",
+            "1",
+            "resolved",
+            "--note",
+            "Exchanged",
+            "--cause",
+            "描述不符",
+        ],
+    );
     let json: serde_json::Value =
         serde_json::from_str(&ok(&s, &["show", "1", "--json"])).expect("json");
     let authors: Vec<&str> = json["comments"]
@@ -889,6 +916,8 @@ fn an_override_on_a_move_that_lacks_nothing_is_just_the_move_and_automations_are
             "--override",
             "--note",
             "Replaced the zip",
+            "--cause",
+            "product-defect",
         ],
     );
     assert!(out.contains("#1 is now Resolved."), "{out}");

@@ -38,7 +38,15 @@ fn csv_for_excel_starts_with_a_bom_and_carries_the_customers_verdict() {
     for args in [
         vec!["add", "--title", "包裹卡在海关"],
         vec!["assign", "1", &me],
-        vec!["move", "1", "resolved", "--note", "Released by customs"],
+        vec![
+            "move",
+            "1",
+            "resolved",
+            "--note",
+            "Released by customs",
+            "--cause",
+            "logistics",
+        ],
         vec!["accept", "1", "--rating", "4"],
     ] {
         let out = s.tdesk(&args);

@@ -408,6 +408,7 @@ fn resolve(desk: &mut Desk, id: i64) {
         "resolved",
         &MoveOptions {
             note: Some("Customs released the parcel.".into()),
+            cause: Some("logistics".into()),
             ..Default::default()
         },
     )
@@ -425,15 +426,27 @@ fn default_automations_close_the_loop_with_the_customer() {
         d.ticket.status, "pending_acceptance",
         "asked for acceptance at once"
     );
+    // The ticket does not talk by mail: the request is a note for the
+    // agent to pass on (in English: the ticket has no customer).
+    let asked = d
+        .comments
+        .iter()
+        .find(|c| c.author == "automation:ask for acceptance")
+        .expect("asked");
     assert!(
-        d.comments
-            .iter()
-            .any(|c| !c.internal && c.author == "automation:ask for acceptance")
+        asked.internal && asked.body.contains("from 1 (not at all) to 5"),
+        "{}",
+        asked.body
     );
     // A week without an answer: closed; a month later: archived.
     clock.advance(Duration::days(7) + Duration::minutes(1));
     desk.sweep().expect("sweep");
-    assert_eq!(desk.detail(id).expect("detail").ticket.status, "closed");
+    let closed = desk.detail(id).expect("detail").ticket;
+    assert_eq!(closed.status, "closed");
+    assert_eq!(
+        closed.closure.accepted_by,
+        Some(tdesk::domain::AcceptedBy::Silence)
+    );
     desk.sweep().expect("sweep again");
     clock.advance(Duration::days(30) + Duration::minutes(1));
     desk.sweep().expect("sweep");

@@ -130,6 +130,8 @@ fn stress_worker() {
                             to.into(),
                             "--note".into(),
                             format!("Done {token}"),
+                            "--cause".into(),
+                            "other".into(),
                         ],
                     )
                 }

@@ -33,6 +33,9 @@ pub struct DemoAgent {
     pub name: String,
     pub team: String,
     pub role: String,
+    /// Seniority (junior, regular, senior); regular when left out.
+    #[serde(default)]
+    pub level: Option<String>,
 }
 
 #[derive(Deserialize)]

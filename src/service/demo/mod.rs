@@ -4,6 +4,8 @@
 //! bulk loader, so a million tickets load in seconds with valid histories.
 
 mod data;
+mod kb;
+pub use kb::DEMO_ARTICLES;
 mod plan;
 pub(super) mod rng;
 
@@ -170,6 +172,8 @@ fn ensure_agents(
             role: Role::parse(&a.role).unwrap_or(Role::Agent),
             team: Some(a.team.clone()),
             active: true,
+            level: crate::domain::Level::parse(a.level.as_deref().unwrap_or("regular"))
+                .unwrap_or_default(),
         })
         .collect();
     if count >= 1000 {
@@ -198,6 +202,7 @@ fn ensure_agents(
                 role: Role::Agent,
                 team: Some(team.into()),
                 active: true,
+                level: crate::domain::Level::default(),
             });
             i += 1;
         }

@@ -98,6 +98,8 @@ impl Life<'_> {
             has_assignee: self.ticket.assignee.is_some(),
             accepted: self.ticket.accepted_at.is_some(),
             note,
+            cause: Some(demo_cause(&self.ticket)),
+            prevention: None,
             role: Role::Agent,
             override_requested: false,
         };
@@ -166,6 +168,7 @@ pub fn plan(
         resolution: None,
         accepted_at: None,
         rating: None,
+        closure: Default::default(),
         created_at: created,
         updated_at: created,
         first_response_at: None,
@@ -242,6 +245,9 @@ fn walk(
         None,
         Some(&tpl.resolution),
     );
+    let cause = demo_cause(&life.ticket);
+    life.event(agent, EventKind::Field, Some("cause"), None, Some(cause));
+    life.ticket.closure.cause = Some(cause.to_string());
     if stage < Stage::Pending {
         return;
     }
@@ -252,6 +258,7 @@ fn walk(
     life.tick(rng);
     life.ticket.accepted_at = Some(life.clock);
     life.ticket.rating = Some(rating);
+    life.ticket.closure.accepted_by = Some(crate::domain::AcceptedBy::Customer);
     life.event(
         agent,
         EventKind::Accepted,
@@ -264,4 +271,19 @@ fn walk(
     }
     life.tick(rng);
     life.step(agent, "archived", None);
+}
+
+/// The root cause a demo ticket's resolution names, read from its category
+/// (the default workflow's `[[cause]]` ids).
+fn demo_cause(ticket: &Ticket) -> &'static str {
+    let category = ticket.category.as_ref().map_or("", |c| c.as_str());
+    match category.split('/').collect::<Vec<_>>().as_slice() {
+        ["logistics", ..] | ["product", "damaged"] => "logistics",
+        ["payment", ..] => "payment",
+        ["product", "defect", ..] => "product-defect",
+        ["product", "sizing" | "quality"] => "description-mismatch",
+        ["order", ..] | ["account", ..] => "platform",
+        ["service", ..] => "customer-misunderstanding",
+        _ => "other",
+    }
 }

@@ -143,6 +143,7 @@ impl Desk {
             let (ticket, comment, outcome) = match target {
                 Some(id) => {
                     let cid = customer_message(w, &ctx, id, &msg.from_address, &text)?;
+                    verdict_in_reply(w, &ctx, id, &msg.text)?;
                     (
                         id,
                         Some(cid),
@@ -251,6 +252,26 @@ fn with_dropped(text: &str, dropped: &[String]) -> String {
         out.push_str(&line);
     }
     out
+}
+
+/// A reply to the satisfaction request: when the ticket awaits the
+/// customer's acceptance and the top of the message gives a rating or a
+/// yes/no, that is their verdict (the message itself is the evidence).
+fn verdict_in_reply(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, id: i64, text: &str) -> Result<()> {
+    let ticket = ops::reload(w, id)?;
+    if ops::verdict::awaiting_acceptance(ctx.workflow, &ticket).is_err() {
+        return Ok(());
+    }
+    let Some(v) = crate::interchange::verdict::parse_verdict(text) else {
+        return Ok(());
+    };
+    let input = ops::verdict::VerdictInput {
+        rating: v.rating,
+        satisfied: v.satisfied,
+        words: None,
+    };
+    ops::verdict::record(w, ctx, id, &input, ops::verdict::VerdictSource::Mail, None)?;
+    Ok(())
 }
 
 /// A public comment by the customer: no first response (that is ours to

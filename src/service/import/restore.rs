@@ -173,6 +173,7 @@ fn restore_ticket(
                 role: Role::Agent,
                 team: ticket.team.clone(),
                 active: false,
+                level: crate::domain::Level::default(),
             },
             now,
         )?;

@@ -2,7 +2,7 @@
 
 use super::super::mail_out::Route;
 use crate::domain::{
-    Comment, CommentKind, EventKind, InvalidValue, Role, Ticket, TicketChanges, User, normalize_tag,
+    Comment, CommentKind, EventKind, Role, Ticket, TicketChanges, User, normalize_tag,
 };
 use crate::error::{Error, Result};
 use crate::store::{TicketUpdate, Writer};
@@ -299,43 +299,5 @@ pub fn edit(
             new.as_deref(),
         )?;
     }
-    reload(w, id)
-}
-
-/// Records that the customer confirmed the fix, with an optional 1–5 rating.
-pub fn accept(
-    w: &mut Writer<'_>,
-    ctx: &Ctx<'_>,
-    id: i64,
-    rating: Option<u8>,
-    expected_version: Option<i64>,
-) -> Result<Ticket> {
-    let ticket = load(w, ctx, id, expected_version)?;
-    let state = ctx.workflow.state(&ticket.status);
-    if !state.is_some_and(|s| s.is_resolved && !s.is_final) {
-        return Err(Error::NotAwaitingAcceptance(id));
-    }
-    if let Some(r) = rating.filter(|r| !(1..=5).contains(r)) {
-        return Err(Error::Invalid(InvalidValue {
-            field: "rating",
-            value: r.to_string(),
-            expected: "1..5".into(),
-        }));
-    }
-    let update = TicketUpdate {
-        accepted_at: Some(Some(ctx.now)),
-        rating: Some(rating),
-        ..TicketUpdate::default()
-    };
-    save(w, ctx, &ticket, &update)?;
-    let shown = rating.map(|r| r.to_string());
-    ctx.log(
-        w,
-        id,
-        EventKind::Accepted,
-        Some("rating"),
-        None,
-        shown.as_deref(),
-    )?;
     reload(w, id)
 }

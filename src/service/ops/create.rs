@@ -58,6 +58,7 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         resolution: None,
         accepted_at: None,
         rating: None,
+        closure: Default::default(),
         created_at: ctx.now,
         updated_at: ctx.now,
         first_response_at: None,

@@ -5,6 +5,7 @@
 mod change;
 mod create;
 mod transition;
+pub mod verdict;
 
 use chrono::{DateTime, Utc};
 
@@ -14,7 +15,7 @@ use crate::store::{NewEvent, TicketUpdate, Writer};
 use crate::workflow::Workflow;
 
 pub use change::{
-    accept, add_comment, assign, assign_plain, comment, counts_as_response, edit, may_assign,
+    add_comment, assign, assign_plain, comment, counts_as_response, edit, may_assign,
 };
 pub use create::{create, require_active_user, resolve_type};
 pub use transition::{MoveOptions, transition};

@@ -12,6 +12,10 @@ use super::{Ctx, check_body, load, reload, save};
 pub struct MoveOptions {
     /// Resolution note or reason, as the transition requires.
     pub note: Option<String>,
+    /// Root cause (id or label from the workflow's list), for a resolution.
+    pub cause: Option<String>,
+    /// Prevention step, for a resolution.
+    pub prevention: Option<String>,
     /// Ask to skip the requirements (supervisor override); needs a note.
     pub override_requirements: bool,
     /// The version the caller saw; a mismatch is a conflict.
@@ -30,10 +34,21 @@ pub fn transition(
     if let Some(note) = &opts.note {
         check_body("field.note", note)?;
     }
+    if let Some(p) = &opts.prevention {
+        check_body("field.prevention", p)?;
+    }
+    let cause = cause_id(ctx, opts.cause.as_deref())?;
+    let record = Record {
+        note: opts.note.as_deref(),
+        cause: cause.as_deref(),
+        prevention: opts.prevention.as_deref(),
+    };
     let facts = MoveFacts {
         has_assignee: ticket.assignee.is_some(),
         accepted: ticket.accepted_at.is_some(),
         note: opts.note.as_deref(),
+        cause: record.cause,
+        prevention: record.prevention,
         role: ctx.actor.role,
         override_requested: opts.override_requirements,
     };
@@ -49,8 +64,44 @@ pub fn transition(
                 refused,
             )))
         })?;
-    apply(w, ctx, &ticket, to, decision, opts.note.as_deref())?;
+    apply(w, ctx, &ticket, to, decision, record)?;
     reload(w, id)
+}
+
+/// What a move carries: its note and, for a resolution, the record.
+#[derive(Debug, Clone, Copy, Default)]
+struct Record<'a> {
+    note: Option<&'a str>,
+    cause: Option<&'a str>,
+    prevention: Option<&'a str>,
+}
+
+/// The cause's id in the workflow's list; a cause it does not list is
+/// refused with the ones it does.
+fn cause_id(ctx: &Ctx<'_>, cause: Option<&str>) -> Result<Option<String>> {
+    let Some(text) = cause.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    match ctx.workflow.cause(text) {
+        Some(term) => Ok(Some(term.id.clone())),
+        None => Err(Error::Invalid(crate::domain::InvalidValue {
+            field: "cause",
+            value: text.to_string(),
+            expected: ctx
+                .workflow
+                .causes()
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })),
+    }
+}
+
+fn some_text(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from)
 }
 
 /// Writes an accepted move: status, timestamps, note, events.
@@ -60,8 +111,9 @@ fn apply(
     ticket: &Ticket,
     to: &str,
     decision: MoveDecision,
-    note: Option<&str>,
+    record: Record<'_>,
 ) -> Result<()> {
+    let note = record.note;
     let (Some(from_state), Some(to_state)) =
         (ctx.workflow.state(&ticket.status), ctx.workflow.state(to))
     else {
@@ -81,6 +133,11 @@ fn apply(
         update.accepted_at = Some(None);
         update.rating = Some(None);
         update.resolution = Some(None);
+        update.cause = Some(None);
+        update.prevention = Some(None);
+        update.accepted_by = Some(None);
+        update.solved_by = Some(None);
+        update.reopens = Some(ticket.closure.reopens.saturating_add(1));
     }
     if to_state.is_final && !from_state.is_final {
         update.closed_at = Some(Some(ctx.now));
@@ -88,8 +145,11 @@ fn apply(
         update.closed_at = Some(None);
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let (cause, prevention) = (some_text(record.cause), some_text(record.prevention));
     if decision.note_use == NoteUse::Resolution {
         update.resolution = Some(note.map(String::from));
+        update.cause = Some(cause.clone());
+        update.prevention = Some(prevention.clone());
     }
     save(w, ctx, ticket, &update)?;
     ctx.log(
@@ -110,6 +170,11 @@ fn apply(
                 None,
                 Some(text),
             )?;
+            for (field, value) in [("cause", &cause), ("prevention", &prevention)] {
+                if let Some(v) = value {
+                    ctx.log(w, ticket.id, EventKind::Field, Some(field), None, Some(v))?;
+                }
+            }
         }
         (NoteUse::Reason, Some(text)) => {
             let cid = w.insert_comment(ticket.id, &ctx.actor.login, text, true, ctx.now)?;
@@ -152,11 +217,13 @@ pub fn follow_on_assign(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64) -> Result<()
         has_assignee: ticket.assignee.is_some(),
         accepted: ticket.accepted_at.is_some(),
         note: None,
+        cause: None,
+        prevention: None,
         role: ctx.actor.role,
         override_requested: false,
     };
     if let Ok(decision) = ctx.workflow.check_move(&ticket.status, &target, facts) {
-        apply(w, ctx, &ticket, &target, decision, None)?;
+        apply(w, ctx, &ticket, &target, decision, Record::default())?;
     }
     Ok(())
 }

@@ -177,9 +177,9 @@ fn insert_rows(
         "INSERT INTO tickets (title, description, status, priority, type, category, channel, \
          customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, \
          updated_at, first_response_at, resolved_at, closed_at, version, due_at, risk_at, title_pinyin, \
-         search_initials, customer_keys, comment_text) \
+         search_initials, customer_keys, comment_text, cause, prevention, accepted_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '{}', ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
     )?;
     let mut tag_stmt =
         tx.prepare("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)")?;
@@ -224,6 +224,9 @@ fn insert_rows(
             b.search_initials,
             b.customer_keys,
             b.comment_text,
+            t.closure.cause,
+            t.closure.prevention,
+            t.closure.accepted_by.map(crate::domain::AcceptedBy::as_str),
         ])?;
         let id = tx.last_insert_rowid();
         for tag in &t.tags {

@@ -64,13 +64,18 @@ impl App {
             Command::MovePrev => self.step_state(-1),
             Command::MoveNext => self.step_state(1),
             Command::Edit => self.open_edit(),
-            Command::Accept => match self.selected() {
-                Some(sel) => vec![Effect::Accept {
-                    id: sel.id,
-                    version: sel.version,
-                }],
-                None => Vec::new(),
-            },
+            Command::Accept => {
+                if let Some(sel) = self.selected() {
+                    self.overlay = Some(Overlay::Prompt {
+                        purpose: super::overlay::Prompt::Verdict {
+                            id: sel.id,
+                            version: sel.version,
+                        },
+                        input: text_input(""),
+                    });
+                }
+                Vec::new()
+            }
             Command::SortNext | Command::SortReverse if self.pane == Pane::List => {
                 self.sort(cmd == Command::SortReverse)
             }

@@ -79,6 +79,11 @@ pub enum Prompt {
     MergeInto {
         src: i64,
     },
+    /// The customer's verdict on ticket `id`: a rating and their words.
+    Verdict {
+        id: i64,
+        version: i64,
+    },
     /// A file for the reply being written on ticket `id` (`internal`: a note).
     AttachFile {
         id: i64,
@@ -96,6 +101,7 @@ impl Prompt {
             Prompt::BulkNote { .. } => "prompt.bulk_note",
             Prompt::MergeInto { .. } => "prompt.merge_into",
             Prompt::AttachFile { .. } => "prompt.attach_file",
+            Prompt::Verdict { .. } => "prompt.verdict",
         }
     }
 }
@@ -410,6 +416,7 @@ impl App {
                     note: Some(note),
                     override_requirements: kind == NoteKind::Override,
                     expected_version: Some(version),
+                    ..MoveOptions::default()
                 };
                 let keep = Overlay::Note {
                     id,

@@ -25,6 +25,23 @@ impl App {
             self.open_reply(id, "", internal);
             return (self.overlay.take(), Vec::new());
         }
+        if let Prompt::Verdict { id, version } = purpose
+            && key.code == KeyCode::Enter
+        {
+            // Empty is a plain acceptance (a supervisor's, or refused).
+            let (v, words) = crate::interchange::verdict::parse_entered(&text_of(&input));
+            let verdict = crate::service::VerdictInput {
+                rating: v.rating,
+                satisfied: v.satisfied,
+                words,
+            };
+            let effect = Effect::Accept {
+                id,
+                version,
+                verdict: Box::new(verdict),
+            };
+            return (None, vec![effect]);
+        }
         match key.code {
             KeyCode::Esc => (None, Vec::new()),
             KeyCode::Enter => {

@@ -212,13 +212,23 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     if let Some(at) = t.accepted_at {
         let stars = t
             .rating
-            .map(|r| format!(" · {}", "★".repeat(r.into())))
+            .map(|r| format!(" · {}", crate::present::stars(r)))
+            .unwrap_or_default();
+        let by = t
+            .closure
+            .accepted_by
+            .map(|b| format!(" · {}", cat.t(&format!("accepted_by.{}", b.as_str()))))
             .unwrap_or_default();
         field(
             "col.accepted",
-            format!("{}{stars}", time(Some(at))),
+            format!("{}{stars}{by}", time(Some(at))),
             app.theme.ok,
         );
+    } else if let Some(r) = t.rating {
+        field("col.rating", crate::present::stars(r), app.theme.error);
+    }
+    if t.closure.reopens > 0 {
+        field("col.reopens", t.closure.reopens.to_string(), app.theme.text);
     }
     // Possible duplicates: one line under the fields, never pushing them
     // (the status above all) off a small screen.
@@ -236,6 +246,15 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     if let Some(r) = &t.resolution {
         heading(app, &mut out, cat.t("col.resolution").to_string(), cols);
         wrapped(&mut out, r, cols, "  ", app.theme.text);
+        if let Some(c) = &t.closure.cause {
+            let label = crate::present::cause_label(&app.workflow, cat, c);
+            let text = format!("{}: {label}", cat.t("col.cause"));
+            wrapped(&mut out, &text, cols, "  ", app.theme.dim);
+        }
+        if let Some(p) = &t.closure.prevention {
+            let text = format!("{}: {p}", cat.t("col.prevention"));
+            wrapped(&mut out, &text, cols, "  ", app.theme.dim);
+        }
     }
     heading(app, &mut out, cat.t("detail.description").to_string(), cols);
     if t.description.trim().is_empty() {

@@ -17,6 +17,8 @@ fn facts() -> MoveFacts<'static> {
         has_assignee: false,
         accepted: false,
         note: None,
+        cause: None,
+        prevention: None,
         role: Role::Agent,
         override_requested: false,
     }
@@ -88,15 +90,29 @@ fn taking_a_ticket_needs_an_assignee() {
 }
 
 #[test]
-fn resolving_needs_a_resolution_note() {
+fn resolving_needs_a_resolution_note_and_a_root_cause() {
     let w = wf();
     let blank = MoveFacts {
         note: Some("  "),
+        cause: Some("logistics"),
         ..facts()
     };
     assert!(w.check_move("in_progress", "resolved", blank).is_err());
+    let no_cause = MoveFacts {
+        note: Some("Refund issued"),
+        ..facts()
+    };
+    assert_eq!(
+        w.check_move("in_progress", "resolved", no_cause)
+            .map_err(|r| r.refusal),
+        Err(Refusal::Missing {
+            requirement: Requirement::Cause,
+            override_role: None
+        })
+    );
     let with_note = MoveFacts {
         note: Some("Refund issued"),
+        cause: Some("payment"),
         ..facts()
     };
     assert_eq!(
@@ -384,6 +400,8 @@ struct Attempt {
     has_assignee: bool,
     accepted: bool,
     note: Option<&'static str>,
+    cause: Option<&'static str>,
+    prevention: Option<&'static str>,
     role: Role,
     override_requested: bool,
 }
@@ -394,17 +412,32 @@ fn attempt() -> impl Strategy<Value = Attempt> {
         any::<bool>(),
         any::<bool>(),
         prop_oneof![Just(None), Just(Some("")), Just(Some("because"))],
+        prop_oneof![Just(None), Just(Some(" ")), Just(Some("logistics"))],
+        prop_oneof![Just(None), Just(Some("")), Just(Some("new carrier"))],
         prop_oneof![Just(Role::Agent), Just(Role::Supervisor), Just(Role::Admin)],
         any::<bool>(),
     )
         .prop_map(
-            |(target, has_assignee, accepted, note, role, override_requested)| Attempt {
+            |(
                 target,
                 has_assignee,
                 accepted,
                 note,
+                cause,
+                prevention,
                 role,
                 override_requested,
+            )| {
+                Attempt {
+                    target,
+                    has_assignee,
+                    accepted,
+                    note,
+                    cause,
+                    prevention,
+                    role,
+                    override_requested,
+                }
             },
         )
 }
@@ -433,6 +466,8 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
             has_assignee: a.has_assignee,
             accepted: a.accepted,
             note: a.note,
+            cause: a.cause,
+            prevention: a.prevention,
             role: a.role,
             override_requested: a.override_requested,
         };
@@ -454,6 +489,8 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
                             Requirement::Assignee => a.has_assignee,
                             Requirement::Resolution | Requirement::Reason => has_text(a.note),
                             Requirement::Acceptance => a.accepted,
+                            Requirement::Cause => has_text(a.cause),
+                            Requirement::Prevention => has_text(a.prevention),
                         };
                         prop_assert!(holds, "guard {:?} did not hold", req);
                     }

@@ -8,6 +8,9 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+mod closure;
+use closure::V18_CLOSURE;
+
 /// Version 1: the core tables. Times are UTC milliseconds since the epoch.
 const V1_CORE: &str = r#"
 CREATE TABLE users (
@@ -570,6 +573,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Code(normalise_phones)],
     &[Step::Sql(V16_DRAFT_KINDS)],
     &[Step::Code(backfill_handles)],
+    &[Step::Sql(V18_CLOSURE)],
 ];
 
 /// The schema version this build writes.
