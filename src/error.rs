@@ -16,6 +16,20 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     TicketNotFound(i64),
+    /// No knowledge-base article has this id.
+    ArticleNotFound(String),
+    /// An article file has a problem on a line.
+    ArticleFile {
+        file: String,
+        line: usize,
+        key: &'static str,
+        value: String,
+    },
+    /// Two files of one import hold the same article and language.
+    DuplicateArticle {
+        id: String,
+        files: String,
+    },
     UserNotFound(String),
     /// The Unix user is not a member of this desk.
     NotMember(String),
@@ -247,8 +261,11 @@ impl Error {
             | Error::MailCommandNotAbsolute(_)
             | Error::Import { .. }
             | Error::DemoIntoRealDesk(_)
+            | Error::ArticleFile { .. }
+            | Error::DuplicateArticle { .. }
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
+            | Error::ArticleNotFound(_)
             | Error::UserNotFound(_)
             | Error::ViewNotFound(_)
             | Error::CustomerNotFound(_)
@@ -304,6 +321,22 @@ impl Error {
     ) -> String {
         match self {
             Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
+            Error::ArticleNotFound(id) => cat.f("error.article_not_found", &[("id", id)]),
+            Error::ArticleFile {
+                file,
+                line,
+                key,
+                value,
+            } => {
+                let what = cat.f(key, &[("value", value)]);
+                cat.f(
+                    "error.workflow_line",
+                    &[("file", file), ("line", line), ("problem", &what)],
+                )
+            }
+            Error::DuplicateArticle { id, files } => {
+                cat.f("error.duplicate_article", &[("id", id), ("files", files)])
+            }
             Error::UserNotFound(login) => cat.f("error.user_not_found", &[("login", login)]),
             Error::NotMember(login) => cat.f("error.not_member", &[("login", login)]),
             Error::Refused(r) => {

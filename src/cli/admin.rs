@@ -88,6 +88,7 @@ pub fn demo(desk: &mut Desk, a: DemoArgs, s: &Session, io: &mut Streams<'_>) -> 
             ("tickets", &summary.tickets),
             ("agents", &summary.agents),
             ("customers", &summary.customers),
+            ("articles", &summary.articles),
         ],
     );
     line(io.out, &msg)

@@ -80,6 +80,9 @@ pub enum Command {
     /// Record the customer's satisfaction rating (1–5) and act on it: 4–5
     /// with the customer's words closes, below 3 reopens to a senior agent.
     Csat(CsatArgs),
+    /// The knowledge base: articles that answer the next problem faster.
+    #[command(subcommand)]
+    Kb(KbCommand),
     /// Show a ticket's audit log.
     History(ShowArgs),
     /// Load demo agents, customers and tickets into the desk (an empty one,
@@ -940,4 +943,100 @@ mod tests {
         );
         assert_eq!(join_query(&v(&["where is it"])), "\"where is it\"");
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Write an article: in your editor (drafted from a resolved ticket
+    /// with --from), from a Markdown file (--file), or from flags (--body).
+    Add(Box<KbAddArgs>),
+    /// List articles, by category.
+    List {
+        /// Only this category and those under it (e.g. logistics).
+        #[arg(long)]
+        category: Option<String>,
+        /// Only this language (en, zh-CN).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read an article.
+    Show {
+        /// The article's id.
+        id: String,
+        /// The language to read it in (default: English, else the first).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print the Markdown file (front matter and body) as stored.
+        #[arg(long)]
+        raw: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search titles, bodies, categories and tags (Chinese, pinyin, words).
+    Search {
+        #[arg(required = true)]
+        text: Vec<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an article in your editor, or replace it with a file.
+    Edit {
+        id: String,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Remove an article (supervisors and admins): one language, or all.
+    Rm {
+        id: String,
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// The three articles that best answer a ticket, in its customer's language.
+    Suggest {
+        id: TicketNumber,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that an article solved a ticket.
+    Solved { ticket: TicketNumber, id: String },
+    /// Write every article as `<id>.<lang>.md` into a folder (keep it in git).
+    Export { dir: PathBuf },
+    /// Read article files or folders of them; an article already there
+    /// with the same id and language is updated, an unchanged one skipped.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct KbAddArgs {
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The article's language (default: the interface language).
+    #[arg(long)]
+    pub lang: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Tags, separated by commas.
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// May be sent to customers as it is (default: internal).
+    #[arg(long)]
+    pub shareable: bool,
+    /// Draft it from a resolved ticket: title, category, resolution record.
+    #[arg(long, value_name = "TICKET")]
+    pub from: Option<TicketNumber>,
+    /// A Markdown file with TOML front matter (as `kb export` writes).
+    #[arg(long, value_name = "FILE", conflicts_with = "body")]
+    pub file: Option<PathBuf>,
+    /// The body in Markdown, or `-` for standard input (needs --title).
+    #[arg(long)]
+    pub body: Option<String>,
 }

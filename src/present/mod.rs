@@ -5,6 +5,7 @@
 mod closure;
 mod explain;
 mod mail;
+pub mod markdown;
 
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -12,6 +12,7 @@ pub use inbox::{NewNotice, NoticeAbout};
 mod filter_sql;
 mod inbox;
 mod interchange;
+mod kb;
 pub use interchange::NewAttachment;
 mod list_sql;
 mod migrations;

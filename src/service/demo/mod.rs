@@ -33,6 +33,8 @@ pub struct DemoSummary {
     pub tickets: usize,
     pub agents: usize,
     pub customers: usize,
+    /// Knowledge-base articles (each language counted).
+    pub articles: usize,
 }
 
 /// A customer tickets can be drawn for.
@@ -149,11 +151,36 @@ impl Desk {
             // first sweep.
             self.sweep()?;
         }
+        let articles = self.load_demo_articles()?;
         Ok(DemoSummary {
             tickets: loaded,
             agents: agents.len(),
             customers: zh.len() + other.len(),
+            articles,
         })
+    }
+
+    /// The demo knowledge base, each article linked to a few solved
+    /// tickets of its category (as if written from them).
+    fn load_demo_articles(&mut self) -> Result<usize> {
+        let mut files = Vec::new();
+        for (name, text) in DEMO_ARTICLES {
+            let mut text = text.to_string();
+            let category = crate::interchange::kb::parse_article(&text)
+                .ok()
+                .and_then(|d| d.category);
+            if let Some(c) = category {
+                let from = self.store.reader().solved_in_category(&c, 3)?;
+                if !from.is_empty() {
+                    let list: Vec<String> = from.iter().map(i64::to_string).collect();
+                    let line = format!("tickets = [{}]\n+++\n", list.join(", "));
+                    text = text.replacen("\n+++\n", &format!("\n{line}"), 1);
+                }
+            }
+            files.push((name.to_string(), text));
+        }
+        let report = self.kb_import(&files)?;
+        Ok(report.added + report.updated + report.unchanged)
     }
 }
 

@@ -198,6 +198,9 @@ pub fn write_acceptance(
         ..TicketUpdate::default()
     };
     save(w, ctx, &ticket, &update)?;
+    if let Some(slug) = &ticket.closure.solved_by {
+        w.article_helped(slug)?;
+    }
     let shown = rating.map(|r| r.to_string());
     ctx.log(
         w,

@@ -1,0 +1,474 @@
+//! The knowledge base: articles drafted from solved tickets or written from
+//! scratch, searched like tickets (Chinese, pinyin, words), suggested for a
+//! ticket in its customer's language, and kept in git as Markdown files.
+//! Any member reads and writes articles; removing one takes a supervisor.
+
+use std::collections::HashMap;
+
+use super::Desk;
+use crate::domain::{Article, Category, Role, Ticket, Visibility, article_slug, same_language};
+use crate::error::{Error, Result};
+use crate::interchange::kb::{
+    ArticleDoc, ArticleFileError, file_name, parse_article, write_article,
+};
+use crate::text::relevance::{Corpus, query, terms};
+
+/// Suggestions shown for a ticket.
+pub const SUGGESTIONS: usize = 3;
+
+/// An article found by a search or suggested for a ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KbHit {
+    pub article: Article,
+    pub score: f64,
+}
+
+/// What an import of article files did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KbImportReport {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// A ticket's text as the suggester reads it.
+#[derive(Debug, Clone, Default)]
+pub struct TicketText<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub category: Option<&'a str>,
+    /// The customer's language, when known.
+    pub language: Option<&'a str>,
+}
+
+impl TicketText<'_> {
+    /// The language to suggest in: the customer's, else Chinese for a
+    /// ticket written in Chinese, else English.
+    fn language(&self) -> &str {
+        if let Some(l) = self.language.filter(|l| !l.trim().is_empty()) {
+            return l;
+        }
+        let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        if self.title.chars().chain(self.description.chars()).any(cjk) {
+            "zh-CN"
+        } else {
+            "en"
+        }
+    }
+}
+
+/// The articles in `lang`, else in English, else none.
+fn in_language<'a>(articles: &'a [Article], lang: &str) -> Vec<&'a Article> {
+    let pick = |l: &str| -> Vec<&Article> {
+        articles
+            .iter()
+            .filter(|a| same_language(&a.lang, l))
+            .collect()
+    };
+    let found = pick(lang);
+    if found.is_empty() { pick("en") } else { found }
+}
+
+/// The `limit` articles that best answer a ticket: words and character
+/// pairs its title and description share with each article (title and tags
+/// count more than the body), lifted when the article is filed under the
+/// ticket's category (most) or the same top-level category.
+pub fn rank(articles: &[Article], ticket: &TicketText<'_>, limit: usize) -> Vec<KbHit> {
+    let candidates = in_language(articles, ticket.language());
+    let mut corpus = Corpus::default();
+    for a in &candidates {
+        let category = a.category.as_ref().map_or("", |c| c.as_str());
+        let tags = a.tags.join(" ");
+        corpus.add(&[
+            (a.title.as_str(), 3.0),
+            (&tags, 2.0),
+            (&category.replace(['/', '-'], " "), 2.0),
+            (a.body.as_str(), 1.0),
+        ]);
+    }
+    let q = query(&[(ticket.title, 2.0), (ticket.description, 1.0)]);
+    let scores: Vec<f64> = (0..corpus.len()).map(|i| corpus.score(i, &q)).collect();
+    let best = scores.iter().copied().fold(0.0, f64::max).max(1.0);
+    // A ticket titled like an article is most likely about it.
+    let asked: std::collections::HashSet<String> = terms(ticket.title).into_iter().collect();
+    let title_share = |a: &Article| {
+        let have: std::collections::HashSet<String> = terms(&a.title).into_iter().collect();
+        asked.intersection(&have).count() as f64 / asked.len().max(1) as f64
+    };
+    let top = |c: &str| c.split('/').next().unwrap_or(c).to_string();
+    let mut hits: Vec<KbHit> = candidates
+        .iter()
+        .zip(scores)
+        .map(|(a, score)| {
+            let lift = match (ticket.category, a.category.as_ref()) {
+                (Some(t), Some(c)) if t == c.as_str() => 0.6 * best,
+                (Some(t), Some(c)) if top(t) == top(c.as_str()) => 0.15 * best,
+                _ => 0.0,
+            };
+            let titled = if score > 0.0 {
+                0.5 * best * title_share(a)
+            } else {
+                0.0
+            };
+            KbHit {
+                article: (*a).clone(),
+                score: score + lift + titled,
+            }
+        })
+        .filter(|h| h.score > 0.0)
+        .collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    hits.truncate(limit);
+    hits
+}
+
+/// Whether every term of a search appears in the article: its title, body,
+/// category, tags or (for a pinyin term) its title's pinyin.
+fn matches(a: &Article, terms: &[String]) -> bool {
+    let hay = format!(
+        "{} {} {} {} {}",
+        a.title,
+        a.body,
+        a.category.as_ref().map_or("", |c| c.as_str()),
+        a.tags.join(" "),
+        crate::text::pinyin_keys(&a.title)
+    )
+    .to_lowercase();
+    terms.iter().all(|t| hay.contains(t.as_str()))
+}
+
+impl Desk {
+    /// Every article, or those under `category` and in `lang`.
+    pub fn kb_list(&self, category: Option<&str>, lang: Option<&str>) -> Result<Vec<Article>> {
+        self.me()?;
+        let under = |a: &Article| {
+            category.is_none_or(|c| {
+                a.category
+                    .as_ref()
+                    .is_some_and(|ac| ac.as_str() == c || ac.as_str().starts_with(&format!("{c}/")))
+            })
+        };
+        Ok(self
+            .store
+            .reader()
+            .kb_articles()?
+            .into_iter()
+            .filter(|a| under(a) && lang.is_none_or(|l| same_language(&a.lang, l)))
+            .collect())
+    }
+
+    /// One article in `lang` (or its first language), with the tickets it
+    /// is linked to that this member may see.
+    pub fn kb_article(&self, slug: &str, lang: Option<&str>) -> Result<Article> {
+        self.me()?;
+        let reader = self.store.reader();
+        let langs = reader.kb_languages(slug)?;
+        let pick = lang
+            .and_then(|l| langs.iter().find(|x| same_language(x, l)))
+            .or_else(|| langs.iter().find(|x| same_language(x, "en")))
+            .or(langs.first())
+            .ok_or_else(|| Error::ArticleNotFound(slug.to_string()))?;
+        let mut a = reader
+            .kb_article(slug, pick)?
+            .ok_or_else(|| Error::ArticleNotFound(slug.to_string()))?;
+        a.tickets
+            .retain(|id| self.visible_ticket(&reader, *id).is_ok());
+        Ok(a)
+    }
+
+    /// Articles where every word of `text` appears (Chinese, pinyin and
+    /// words as in ticket search), best first.
+    pub fn kb_search(&self, text: &str, lang: Option<&str>) -> Result<Vec<KbHit>> {
+        let terms: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+        let articles: Vec<Article> = self
+            .kb_list(None, lang)?
+            .into_iter()
+            .filter(|a| matches(a, &terms))
+            .collect();
+        if terms.is_empty() {
+            return Ok(articles
+                .into_iter()
+                .map(|article| KbHit {
+                    article,
+                    score: 0.0,
+                })
+                .collect());
+        }
+        let mut corpus = Corpus::default();
+        for a in &articles {
+            corpus.add(&[(a.title.as_str(), 3.0), (a.body.as_str(), 1.0)]);
+        }
+        let q = query(&[(text, 1.0)]);
+        let mut hits: Vec<KbHit> = articles
+            .into_iter()
+            .enumerate()
+            .map(|(i, article)| KbHit {
+                score: corpus.score(i, &q),
+                article,
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ok(hits)
+    }
+
+    /// The articles that best answer ticket `id`, in its customer's language.
+    pub fn kb_suggest(&self, id: i64) -> Result<Vec<KbHit>> {
+        let detail = self.detail(id)?;
+        let t = &detail.ticket;
+        let language = detail.customer.as_ref().and_then(|c| c.language.clone());
+        let text = TicketText {
+            title: &t.title,
+            description: &t.description,
+            category: t.category.as_ref().map(Category::as_str),
+            language: language.as_deref(),
+        };
+        Ok(rank(
+            &self.store.reader().kb_articles()?,
+            &text,
+            SUGGESTIONS,
+        ))
+    }
+
+    /// Writes an article from its file text (new, or over the same id and
+    /// language); `author` is this member when the file names nobody.
+    pub fn kb_put(&mut self, text: &str, source: &str) -> Result<Article> {
+        let me = self.me()?;
+        let doc = parse_article(text).map_err(|e| file_error(source, e))?;
+        let article = self.article_from(doc, &me.login)?;
+        let saved = article.clone();
+        self.store.write(|w| {
+            w.put_article(&saved)?;
+            for t in &saved.tickets {
+                w.link_article(&saved.slug, *t)?;
+            }
+            Ok(())
+        })?;
+        Ok(article)
+    }
+
+    fn article_from(&self, doc: ArticleDoc, login: &str) -> Result<Article> {
+        let now = self.clock.now();
+        let existing = self.store.reader().kb_article(&doc.id, &doc.lang)?;
+        let category = match doc.category.as_deref() {
+            Some(c) => Some(Category::parse(c)?),
+            None => None,
+        };
+        let visibility = match doc.visibility.as_deref() {
+            Some(v) => Visibility::parse(v)?,
+            None => existing
+                .as_ref()
+                .map_or(Visibility::Internal, |e| e.visibility),
+        };
+        let reader = self.store.reader();
+        let tickets = doc
+            .tickets
+            .iter()
+            .copied()
+            .filter(|id| self.visible_ticket(&reader, *id).is_ok())
+            .collect();
+        Ok(Article {
+            slug: doc.id,
+            lang: doc.lang,
+            title: doc.title,
+            body: doc.body,
+            category,
+            tags: doc
+                .tags
+                .iter()
+                .filter_map(|t| crate::domain::normalize_tag(t))
+                .collect(),
+            visibility,
+            author: doc
+                .author
+                .filter(|a| !a.trim().is_empty())
+                .unwrap_or_else(|| login.to_string()),
+            created_at: existing.as_ref().map_or(now, |e| e.created_at),
+            updated_at: doc.updated.unwrap_or(now),
+            helpful: doc
+                .helpful
+                .or(existing.as_ref().map(|e| e.helpful))
+                .unwrap_or(0),
+            tickets,
+        })
+    }
+
+    /// The file text of a new article: blank, or drafted from ticket
+    /// `from` (its title, category, and resolution record as the body).
+    pub fn kb_draft(&self, title: Option<&str>, lang: &str, from: Option<i64>) -> Result<String> {
+        let me = self.me()?;
+        let now = self.clock.now();
+        let ticket = from.map(|id| self.detail(id)).transpose()?;
+        let t = ticket.as_ref().map(|d| &d.ticket);
+        let title = title
+            .map(String::from)
+            .or_else(|| t.map(|t| t.title.clone()))
+            .unwrap_or_default();
+        let mut slug = article_slug(&title);
+        if slug.is_empty() || !slug.is_ascii() {
+            slug = t.map_or_else(|| "new-article".into(), |t| format!("ticket-{}", t.id));
+        }
+        let article = Article {
+            slug,
+            lang: lang.to_string(),
+            title: if title.is_empty() {
+                "…".into()
+            } else {
+                title
+            },
+            body: t.map(|t| self.draft_body(t, lang)).unwrap_or_default(),
+            category: t.and_then(|t| t.category.clone()),
+            tags: t.map(|t| t.tags.clone()).unwrap_or_default(),
+            visibility: Visibility::Internal,
+            author: me.login,
+            created_at: now,
+            updated_at: now,
+            helpful: 0,
+            tickets: t.map(|t| vec![t.id]).unwrap_or_default(),
+        };
+        Ok(write_article(&article))
+    }
+
+    /// A body drafted from a ticket's resolution record.
+    fn draft_body(&self, t: &Ticket, lang: &str) -> String {
+        let mut out = format!("## {}\n\n{}\n", t.title, t.description.trim());
+        if let Some(r) = &t.resolution {
+            out.push_str(&format!("\n## Resolution\n\n{}\n", r.trim()));
+        }
+        if let Some(c) = &t.closure.cause {
+            out.push_str(&format!(
+                "\n**Root cause:** {}\n",
+                self.workflow.cause_label(c, lang)
+            ));
+        }
+        if let Some(p) = &t.closure.prevention {
+            out.push_str(&format!("\n## Prevention\n\n{}\n", p.trim()));
+        }
+        out
+    }
+
+    /// Records that article `slug` solved ticket `id` (one key in the
+    /// reply, or `tdesk kb solved`): linked both ways; when the customer
+    /// accepts, the article counts one more helpful answer.
+    pub fn kb_solved(&mut self, id: i64, slug: &str) -> Result<()> {
+        if self.store.reader().kb_languages(slug)?.is_empty() {
+            return Err(Error::ArticleNotFound(slug.to_string()));
+        }
+        self.write_as(
+            crate::domain::ChangeKind::Edit,
+            &format!("#{id}"),
+            |w, ctx| {
+                let ticket = super::ops::load(w, ctx, id, None)?;
+                let update = crate::store::TicketUpdate {
+                    solved_by: Some(Some(slug.to_string())),
+                    ..Default::default()
+                };
+                super::ops::save(w, ctx, &ticket, &update)?;
+                ctx.log(
+                    w,
+                    id,
+                    crate::domain::EventKind::Field,
+                    Some("solved_by"),
+                    ticket.closure.solved_by.as_deref(),
+                    Some(slug),
+                )?;
+                w.link_article(slug, id)
+            },
+        )
+    }
+
+    /// Removes an article (one language, or all); supervisors and admins.
+    pub fn kb_remove(&mut self, slug: &str, lang: Option<&str>) -> Result<usize> {
+        self.require("action.kb_remove", Role::Supervisor)?;
+        let n = self.store.write(|w| w.delete_article(slug, lang))?;
+        if n == 0 {
+            return Err(Error::ArticleNotFound(slug.to_string()));
+        }
+        Ok(n)
+    }
+
+    /// Every article as (file name, file text), for a folder kept in git.
+    pub fn kb_export(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for a in self.kb_list(None, None)? {
+            let full = self.kb_article(&a.slug, Some(&a.lang))?;
+            out.push((file_name(&a.slug, &a.lang), write_article(&full)));
+        }
+        Ok(out)
+    }
+
+    /// Imports article files: all are checked before any is written; an
+    /// article already there with the same content is left alone, so a
+    /// second import of the same folder changes nothing.
+    pub fn kb_import(&mut self, files: &[(String, String)]) -> Result<KbImportReport> {
+        let me = self.me()?;
+        let mut docs = Vec::new();
+        let mut seen = HashMap::new();
+        for (name, text) in files {
+            let doc = parse_article(text).map_err(|e| file_error(name, e))?;
+            if let Some(other) = seen.insert((doc.id.clone(), doc.lang.clone()), name.clone()) {
+                return Err(Error::DuplicateArticle {
+                    id: format!("{} ({})", doc.id, doc.lang),
+                    files: format!("{other}, {name}"),
+                });
+            }
+            docs.push(doc);
+        }
+        let mut report = KbImportReport::default();
+        let mut articles = Vec::new();
+        for doc in docs {
+            let existing = self.store.reader().kb_article(&doc.id, &doc.lang)?;
+            let a = self.article_from(doc, &me.login)?;
+            match existing {
+                Some(e) if same_content(&e, &a) => report.unchanged += 1,
+                Some(_) => {
+                    report.updated += 1;
+                    articles.push(a);
+                }
+                None => {
+                    report.added += 1;
+                    articles.push(a);
+                }
+            }
+        }
+        self.store.write(|w| {
+            for a in &articles {
+                w.put_article(a)?;
+                for t in &a.tickets {
+                    w.link_article(&a.slug, *t)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(report)
+    }
+}
+
+fn same_content(a: &Article, b: &Article) -> bool {
+    (
+        &a.title,
+        &a.body,
+        &a.category,
+        &a.tags,
+        a.visibility,
+        &a.author,
+    ) == (
+        &b.title,
+        &b.body,
+        &b.category,
+        &b.tags,
+        b.visibility,
+        &b.author,
+    )
+}
+
+fn file_error(file: &str, e: ArticleFileError) -> Error {
+    Error::ArticleFile {
+        file: file.to_string(),
+        line: e.line,
+        key: e.key,
+        value: e.value,
+    }
+}
+
+#[cfg(test)]
+mod tests;
