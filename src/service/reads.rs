@@ -268,6 +268,7 @@ impl Desk {
             attachments: self.attachments(id)?,
             outgoing: self.mail_queue(Some(id))?,
             mail_ready: self.mail_ready()?,
+            suggestions: self.kb_suggest_for(&detail).unwrap_or_default(),
             detail,
         })
     }
@@ -304,4 +305,6 @@ pub struct TicketView {
     pub outgoing: Vec<crate::domain::OutgoingMail>,
     /// Whether the desk can send mail (queued replies say so when not).
     pub mail_ready: bool,
+    /// Knowledge-base articles that may answer it, best first.
+    pub suggestions: Vec<super::KbHit>,
 }

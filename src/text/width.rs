@@ -87,11 +87,31 @@ pub fn wrap(text: &str, cols: usize) -> Vec<String> {
 
 /// Splits into break units: runs of Latin non-space text, single spaces,
 /// and single wide (CJK) characters.
+/// Punctuation a line must not start with (Chinese and Japanese line
+/// breaking): it stays with the character before it.
+fn closes(c: char) -> bool {
+    "，。、；：？！）」』】》〉”’…·%,.;:?!)".contains(c)
+}
+
 fn split_words(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+    let mut out: Vec<&str> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
         let wide = char_width(c) > 1;
+        if wide && closes(c) {
+            // Glue it to the word before: "款，" and "PayPal，" break as one.
+            let end = i + c.len_utf8();
+            if let Some(s) = start.take() {
+                out.push(&text[s..end]);
+                continue;
+            }
+            if let Some(last) = out.last().copied().filter(|w| *w != " ") {
+                out.pop();
+                let begin = last.as_ptr() as usize - text.as_ptr() as usize;
+                out.push(&text[begin..end]);
+                continue;
+            }
+        }
         if c == ' ' || wide {
             if let Some(s) = start.take() {
                 out.push(&text[s..i]);
@@ -110,6 +130,17 @@ fn split_words(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_punctuation_never_starts_a_line() {
+        let lines = wrap("我们发起退款，然后银行入账。", 12);
+        assert!(
+            lines.iter().all(|l| !l.starts_with(['，', '。'])),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| width(l) <= 12), "{lines:?}");
+        assert_eq!(lines.concat(), "我们发起退款，然后银行入账。");
+    }
 
     #[test]
     fn cjk_counts_double() {

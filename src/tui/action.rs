@@ -129,6 +129,20 @@ pub enum Action {
         generation: u64,
         error: Error,
     },
+    /// Knowledge-base articles for the pane's search `generation`.
+    KbLoaded {
+        generation: u64,
+        hits: Vec<crate::service::KbHit>,
+    },
+    /// A new article's file text, to open in the editor.
+    ArticleDrafted(String),
+    /// A ticket now records the article put into its reply.
+    ArticleLinked,
+    /// An article was saved.
+    ArticleSaved {
+        slug: String,
+        lang: String,
+    },
     /// A load or write failed.
     Failed(Error),
 }
@@ -299,6 +313,12 @@ pub enum Command {
     Previous,
     /// Ctrl+Z: hand the terminal back to the shell.
     Suspend,
+    /// The knowledge base: browse, search, read, edit articles.
+    ShowKb,
+    /// Put one of the suggested articles into a reply to the customer.
+    InsertArticle,
+    /// Write a knowledge-base article from this ticket's resolution.
+    DraftArticle,
 }
 
 /// Work that may take long at a million tickets: runs off the input path on
@@ -347,6 +367,11 @@ pub enum Job {
     /// Send due replies, when this account is the desk's mail sender and
     /// has a command (from the configs here).
     SendMail(crate::mailer::MailCommands),
+    /// Knowledge-base articles matching `text` (all when empty).
+    Kb {
+        generation: u64,
+        text: String,
+    },
     /// Hand pending notices to the member's notify hook.
     Deliver {
         command: String,
@@ -463,6 +488,21 @@ pub enum Effect {
     Editor {
         text: String,
     },
+    /// The file text of a new article (drafted from ticket `from`).
+    DraftArticle {
+        from: Option<i64>,
+        /// The article's language (the interface's).
+        lang: String,
+    },
+    /// Save an article from its file text.
+    PutArticle {
+        text: String,
+    },
+    /// Article `slug` answered ticket `ticket` (it was put in a reply).
+    ArticleUsed {
+        ticket: i64,
+        slug: String,
+    },
     Quit,
 }
 
@@ -528,6 +568,9 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Spam, "spam"),
     (Command::Skip, "skip"),
     (Command::Previous, "previous"),
+    (Command::ShowKb, "show_kb"),
+    (Command::InsertArticle, "insert_article"),
+    (Command::DraftArticle, "draft_article"),
 ];
 
 impl Command {

@@ -163,6 +163,7 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "1", Command::ShowList),
     (Scope::Global, "2", Command::ShowBoard),
     (Scope::Global, "3", Command::ShowDetail),
+    (Scope::Global, "4", Command::ShowKb),
     (Scope::Global, "j", Command::Down),
     (Scope::Global, "down", Command::Down),
     (Scope::Global, "k", Command::Up),
@@ -218,6 +219,8 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "C", Command::Customer),
     (Scope::Global, "M", Command::Merge),
     (Scope::Global, "w", Command::Watch),
+    (Scope::Global, "I", Command::InsertArticle),
+    (Scope::Global, "K", Command::DraftArticle),
     (Scope::Pane(Pane::Triage), "t", Command::Take),
     (Scope::Pane(Pane::Triage), "enter", Command::Take),
     (Scope::Pane(Pane::Triage), "0", Command::Priority0),
@@ -259,6 +262,7 @@ fn pane_named(name: &str) -> Option<Pane> {
         "board" => Some(Pane::Board),
         "detail" => Some(Pane::Detail),
         "triage" => Some(Pane::Triage),
+        "kb" => Some(Pane::Kb),
         _ => None,
     }
 }
@@ -270,6 +274,7 @@ fn scope_name(scope: Scope) -> Option<&'static str> {
         Scope::Pane(Pane::Board) => Some("board"),
         Scope::Pane(Pane::Detail) => Some("detail"),
         Scope::Pane(Pane::Triage) => Some("triage"),
+        Scope::Pane(Pane::Kb) => Some("kb"),
     }
 }
 

@@ -180,6 +180,18 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         } => desk
             .edit(id, &changes, Some(version))
             .map(|t| saved(t.id, SavedKind::Edited)),
+        Effect::DraftArticle { from, lang } => {
+            desk.kb_draft(None, &lang, from).map(Action::ArticleDrafted)
+        }
+        Effect::PutArticle { text } => {
+            desk.kb_put(&text, "article").map(|a| Action::ArticleSaved {
+                slug: a.slug,
+                lang: a.lang,
+            })
+        }
+        Effect::ArticleUsed { ticket, slug } => desk
+            .kb_solved(ticket, &slug)
+            .map(|()| Action::ArticleLinked),
         Effect::Accept {
             id,
             version,

@@ -73,6 +73,10 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(hits) => Action::SearchLoaded { generation, hits },
             Err(error) => Action::SearchFailed { generation, error },
         },
+        Job::Kb { generation, text } => match desk.kb_search(&text, None) {
+            Ok(hits) => Action::KbLoaded { generation, hits },
+            Err(e) => Action::Failed(e),
+        },
         Job::Sweep => match desk.sweep() {
             Ok(fired) => Action::Swept(fired.len()),
             Err(e) => Action::Failed(e),

@@ -5,6 +5,7 @@
 mod access;
 mod architecture;
 mod cli;
+mod closure;
 mod common;
 mod export;
 mod import;

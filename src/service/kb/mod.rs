@@ -213,7 +213,14 @@ impl Desk {
 
     /// The articles that best answer ticket `id`, in its customer's language.
     pub fn kb_suggest(&self, id: i64) -> Result<Vec<KbHit>> {
-        let detail = self.detail(id)?;
+        self.kb_suggest_for(&self.detail(id)?)
+    }
+
+    /// The suggestions for a ticket already read.
+    pub(crate) fn kb_suggest_for(
+        &self,
+        detail: &crate::domain::TicketDetail,
+    ) -> Result<Vec<KbHit>> {
         let t = &detail.ticket;
         let language = detail.customer.as_ref().and_then(|c| c.language.clone());
         let text = TicketText {

@@ -13,6 +13,11 @@ impl App {
         {
             return effects;
         }
+        if self.pane == Pane::Kb
+            && let Some(effects) = self.kb_command(cmd)
+        {
+            return effects;
+        }
         match cmd {
             Command::Quit if matches!(self.pane, Pane::Detail | Pane::Triage) => self.back(),
             Command::Quit => {
@@ -24,6 +29,9 @@ impl App {
             Command::ShowList => self.show(Pane::List),
             Command::ShowBoard => self.show(Pane::Board),
             Command::ShowDetail => self.show(Pane::Detail),
+            Command::ShowKb => self.show_kb(),
+            Command::InsertArticle => self.open_article_menu(),
+            Command::DraftArticle => self.draft_from_ticket(),
             Command::Up
             | Command::Down
             | Command::Left
@@ -387,9 +395,16 @@ impl App {
     pub(super) fn request_move(&mut self, sel: &Selected, to: &str) -> Vec<Effect> {
         let (id, version, from) = (sel.id, sel.version, sel.status.as_str());
         let needs = self.workflow.requirements(from, to).unwrap_or(&[]);
-        let kind = if needs.contains(&Requirement::Resolution) {
-            Some(NoteKind::Resolution)
-        } else if needs.contains(&Requirement::Reason) {
+        if needs.iter().any(|r| {
+            matches!(
+                r,
+                Requirement::Resolution | Requirement::Cause | Requirement::Prevention
+            )
+        }) {
+            self.open_resolve(id, version, to);
+            return Vec::new();
+        }
+        let kind = if needs.contains(&Requirement::Reason) {
             Some(NoteKind::Reason)
         } else if needs.contains(&Requirement::Acceptance)
             && !sel.accepted

@@ -38,6 +38,7 @@ impl App {
                             .map(|a| vec![Effect::OpenAttachment(a)])
                             .unwrap_or_default(),
                     ),
+                    MenuKind::Article { id } => (None, self.insert_article(id, &item.value)),
                     MenuKind::Reply { id } => (
                         None,
                         vec![Effect::FillReply {

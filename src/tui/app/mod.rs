@@ -7,6 +7,7 @@ mod commands;
 mod customer;
 mod form;
 mod inbox;
+pub mod kb;
 mod list;
 mod menu;
 mod mouse;
@@ -15,6 +16,7 @@ mod palette;
 mod panes;
 mod presence;
 mod prompt;
+pub mod resolve;
 mod results;
 mod search;
 mod select;
@@ -55,6 +57,8 @@ pub enum Pane {
     Detail,
     /// One ticket at a time (not a tab; entered with `t`).
     Triage,
+    /// The knowledge base (`4`).
+    Kb,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -79,6 +83,8 @@ pub struct DetailState {
     pub similar: Option<(i64, Vec<TicketRow>)>,
     /// A ticket's attachments and the mail state of its replies, by number.
     pub mail: Option<(i64, crate::tui::action::MailInfo)>,
+    /// Knowledge-base articles suggested for a ticket, by number.
+    pub suggestions: Option<(i64, Vec<crate::service::KbHit>)>,
     /// The ticket last asked for: an answer for any other is stale.
     pub wanted: Option<i64>,
     /// A ticket whose reading failed (the status line says why).
@@ -117,6 +123,7 @@ pub struct App {
     pub list: ListState,
     pub board: BoardState,
     pub detail: DetailState,
+    pub kb: kb::KbState,
     pub filter: Filter,
     /// The list's columns (from the view, or the default set).
     pub columns: Vec<Column>,
@@ -198,6 +205,7 @@ impl App {
             prev_pane: Pane::List,
             list: ListState::default(),
             board: BoardState::default(),
+            kb: kb::KbState::default(),
             detail: DetailState::default(),
             filter: Filter::default(),
             columns: Column::DEFAULT.to_vec(),
@@ -426,6 +434,13 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::KbLoaded { generation, hits } => {
+                self.kb_loaded(generation, hits);
+                Vec::new()
+            }
+            Action::ArticleDrafted(text) => self.article_drafted(text),
+            Action::ArticleLinked => Vec::new(),
+            Action::ArticleSaved { slug, lang } => self.article_saved(&slug, &lang),
             Action::ViewLoaded(view) => {
                 self.view_loaded(*view);
                 Vec::new()
@@ -585,6 +600,7 @@ impl App {
                 .get(self.board.col)
                 .and_then(|c| c.rows.get(self.board.row))
                 .map(from_row),
+            Pane::Kb => None,
             Pane::Detail => self.detail.ticket.as_ref().map(|d| Selected {
                 id: d.ticket.id,
                 status: d.ticket.status.clone(),

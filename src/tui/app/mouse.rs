@@ -9,10 +9,11 @@ use crate::tui::action::{Command, Effect};
 use crate::tui::layout;
 
 /// Tab labels' catalog keys in header order.
-pub const TABS: [(Pane, &str); 3] = [
+pub const TABS: [(Pane, &str); 4] = [
     (Pane::List, "tab.list"),
     (Pane::Board, "tab.board"),
     (Pane::Detail, "tab.detail"),
+    (Pane::Kb, "tab.kb"),
 ];
 
 /// The header's tab texts and where each starts, as drawn by the view.
@@ -106,6 +107,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Pane::Kb => self.kb_click(y.saturating_sub(body.y)),
             Pane::Detail | Pane::Triage => Vec::new(),
         }
     }

@@ -35,6 +35,8 @@ pub enum Overlay {
         input: TextArea<'static>,
     },
     Form(Box<TicketForm>),
+    /// The resolution record for a move that needs one.
+    Resolve(Box<super::resolve::ResolveForm>),
     /// A result to read (bulk refusals, undo refusals).
     Summary {
         title: String,
@@ -79,6 +81,8 @@ pub enum Prompt {
     MergeInto {
         src: i64,
     },
+    /// Search the knowledge base as you type.
+    KbSearch,
     /// The customer's verdict on ticket `id`: a rating and their words.
     Verdict {
         id: i64,
@@ -102,6 +106,7 @@ impl Prompt {
             Prompt::MergeInto { .. } => "prompt.merge_into",
             Prompt::AttachFile { .. } => "prompt.attach_file",
             Prompt::Verdict { .. } => "prompt.verdict",
+            Prompt::KbSearch => "prompt.kb_search",
         }
     }
 }
@@ -168,6 +173,10 @@ pub enum MenuKind {
     /// Assign or move the selection.
     BulkAssign,
     BulkMove,
+    /// Items are `slug\u{1f}lang` of articles suggested for ticket `id`.
+    Article {
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,6 +247,7 @@ impl App {
                 input,
             } => self.comment_key(id, internal, input, key),
             Overlay::Form(form) => self.form_key(form, key),
+            Overlay::Resolve(form) => self.resolve_key(form, key),
             Overlay::Summary {
                 title,
                 lines,
@@ -527,6 +537,9 @@ impl App {
 
     /// Text saved in the editor replaces the text it was opened on.
     pub(super) fn editor_done(&mut self, text: &str) -> Vec<Effect> {
+        if self.kb.editing && self.overlay.is_none() {
+            return self.article_edited(text);
+        }
         match &mut self.overlay {
             Some(Overlay::Comment { input, .. }) => *input = text_input(text),
             Some(Overlay::Form(form)) => form.replace_long_text(text),
@@ -550,6 +563,13 @@ impl App {
             | Some(Overlay::Note { input, .. })
             | Some(Overlay::Prompt { input, .. })
             | Some(Overlay::Palette { input, .. }) => paste_into(input, text, false),
+            Some(Overlay::Resolve(form)) => match form.focus {
+                super::resolve::ResolveField::Summary => paste_into(&mut form.summary, text, false),
+                super::resolve::ResolveField::Prevention => {
+                    paste_into(&mut form.prevention, text, false)
+                }
+                super::resolve::ResolveField::Cause => {}
+            },
             Some(Overlay::Comment { input, .. }) => paste_into(input, text, true),
             Some(Overlay::Form(form)) => form.paste(text),
             _ => {}

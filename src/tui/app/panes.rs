@@ -14,7 +14,7 @@ impl App {
                 self.extend_range();
                 return self.ensure_window();
             }
-            Pane::Triage => return Vec::new(),
+            Pane::Triage | Pane::Kb => return Vec::new(),
             Pane::Board => self.navigate_board(cmd),
             Pane::Detail => self.scroll_detail(cmd),
         }
@@ -101,6 +101,7 @@ impl App {
         match pane {
             Pane::Detail if self.pane != Pane::Detail => self.open_selected(),
             Pane::Detail => Vec::new(),
+            Pane::Kb => self.show_kb(),
             other => {
                 self.pane = other;
                 self.clamp();
@@ -109,7 +110,7 @@ impl App {
         }
     }
 
-    /// Tab: list → board → detail → list.
+    /// Tab: list → board → detail → knowledge base → list.
     pub(super) fn next_pane(&mut self) -> Vec<Effect> {
         match self.pane {
             Pane::List => self.show(Pane::Board),
@@ -121,7 +122,8 @@ impl App {
                     effects
                 }
             }
-            Pane::Detail | Pane::Triage => self.show(Pane::List),
+            Pane::Detail => self.show_kb(),
+            Pane::Kb | Pane::Triage => self.show(Pane::List),
         }
     }
 

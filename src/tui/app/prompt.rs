@@ -25,6 +25,17 @@ impl App {
             self.open_reply(id, "", internal);
             return (self.overlay.take(), Vec::new());
         }
+        if purpose == Prompt::KbSearch {
+            return match key.code {
+                KeyCode::Esc => (None, self.kb_search_typed(String::new())),
+                KeyCode::Enter => (None, Vec::new()),
+                _ => {
+                    input.input(key);
+                    let effects = self.kb_search_typed(text_of(&input));
+                    (Some(Overlay::Prompt { purpose, input }), effects)
+                }
+            };
+        }
         if let Prompt::Verdict { id, version } = purpose
             && key.code == KeyCode::Enter
         {

@@ -28,7 +28,10 @@ impl App {
         self.status = Some(Status {
             text: self.cat.f(kind.key(), &[("id", &id)]),
             // A reply that cannot go out is not a plain success.
-            error: matches!(kind, SavedKind::ReplyWaiting | SavedKind::ReplyNoAddress),
+            error: matches!(
+                kind,
+                SavedKind::ReplyWaiting | SavedKind::ReplyNoAddress | SavedKind::VerdictNeedsWords
+            ),
         });
         if kind == SavedKind::Created {
             self.prev_pane = self.pane;
@@ -74,6 +77,7 @@ impl App {
         self.detail.failed = None;
         self.detail.clocks = view.clocks.map(|c| (id, c));
         self.detail.similar = Some((id, view.similar));
+        self.detail.suggestions = Some((id, view.suggestions));
         self.detail.mail = Some((
             id,
             crate::tui::action::MailInfo {

@@ -144,7 +144,7 @@ fn enter_opens_the_detail_and_q_goes_back_then_quits() {
 }
 
 #[test]
-fn move_menu_lists_allowed_states_and_asks_for_a_resolution_note() {
+fn move_menu_lists_allowed_states_and_asks_for_the_resolution_record() {
     let mut app = app_with(vec![row(5, "in_progress")]);
     ch(&mut app, 'm');
     let Some(Overlay::Menu(menu)) = &app.overlay else {
@@ -157,25 +157,29 @@ fn move_menu_lists_allowed_states_and_asks_for_a_resolution_note() {
         key(&mut app, KeyCode::Enter).is_empty(),
         "no move before the note"
     );
-    assert!(matches!(
-        app.overlay,
-        Some(Overlay::Note {
-            kind: NoteKind::Resolution,
-            ..
-        })
-    ));
+    assert!(matches!(app.overlay, Some(Overlay::Resolve(_))));
     assert!(
         key(&mut app, KeyCode::Enter).is_empty(),
-        "an empty note is refused"
+        "an empty summary is refused"
     );
     assert!(app.status.as_ref().is_some_and(|s| s.error));
     typed(&mut app, "Refund issued");
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "a resolution without a root cause is refused"
+    );
+    // The cursor went to the cause; → picks the first one.
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "Checklist for refunds");
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Move { id, to, opts }] = effects.as_slice() else {
         return assert_eq!(effects.len(), 1);
     };
     assert_eq!((*id, to.as_str()), (5, "resolved"));
     assert_eq!(opts.note.as_deref(), Some("Refund issued"));
+    assert_eq!(opts.cause.as_deref(), Some("product-defect"));
+    assert_eq!(opts.prevention.as_deref(), Some("Checklist for refunds"));
     assert_eq!(opts.expected_version, Some(3));
     app.update(Action::Saved {
         id: 5,
@@ -489,7 +493,7 @@ fn sorting_cycles_columns_and_reloads() {
 }
 
 #[test]
-fn tab_cycles_list_board_detail() {
+fn tab_cycles_list_board_detail_knowledge() {
     let mut app = app_with(vec![row(1, "new")]);
     let generation = app.board.generation;
     app.update(Action::BoardLoaded {
@@ -508,6 +512,8 @@ fn tab_cycles_list_board_detail() {
         effects.as_slice(),
         [Effect::Background(Job::View(1))]
     ));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.pane, Pane::Kb);
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.pane, Pane::List);
 }
@@ -782,6 +788,7 @@ fn view_of(id: i64) -> crate::service::TicketView {
         attachments: Vec::new(),
         outgoing: Vec::new(),
         mail_ready: true,
+        suggestions: Vec::new(),
     }
 }
 

@@ -88,6 +88,15 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (Command::Help, "hint.help"),
             (Command::Back, "hint.back"),
         ],
+        Pane::Kb => &[
+            (Command::Down, "hint.move"),
+            (Command::Open, "hint.read"),
+            (Command::Search, "hint.search"),
+            (Command::Edit, "hint.edit"),
+            (Command::NewTicket, "hint.new_article"),
+            (Command::Back, "hint.back"),
+            (Command::Help, "hint.help"),
+        ],
         Pane::Detail => &[
             (Command::Down, "hint.scroll"),
             (Command::Reply, "hint.reply"),

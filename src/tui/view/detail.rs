@@ -31,6 +31,32 @@ fn heading(app: &App, lines: &mut Vec<Line<'static>>, text: String, cols: usize)
     lines.push(Line::styled(format!("── {text} {rule}"), app.theme.heading));
 }
 
+/// The knowledge-base articles that may answer the ticket, a line each.
+fn suggestions(app: &App, id: i64, out: &mut Vec<Line<'static>>, cols: usize) {
+    let Some((_, hits)) = app
+        .detail
+        .suggestions
+        .as_ref()
+        .filter(|(at, hits)| *at == id && !hits.is_empty())
+    else {
+        return;
+    };
+    let key = app
+        .keymap
+        .first_key(app.pane, crate::tui::action::Command::InsertArticle);
+    let title = app.cat.f("kb.suggested_key", &[("key", &key)]);
+    heading(app, out, title, cols);
+    for h in hits {
+        let a = &h.article;
+        let text = format!(
+            "  • {} · {}",
+            sanitize_line(&a.title),
+            app.cat.t(&format!("visibility.{}", a.visibility.as_str()))
+        );
+        out.push(Line::styled(truncate(&text, cols.max(1)), app.theme.text));
+    }
+}
+
 /// All lines of the detail view for a width.
 pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     let t = &d.ticket;
@@ -248,11 +274,13 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
         wrapped(&mut out, r, cols, "  ", app.theme.text);
         if let Some(c) = &t.closure.cause {
             let label = crate::present::cause_label(&app.workflow, cat, c);
-            let text = format!("{}: {label}", cat.t("col.cause"));
+            let (name, value) = (cat.t("col.cause"), label.as_str());
+            let text = cat.f("detail.labelled", &[("label", &name), ("value", &value)]);
             wrapped(&mut out, &text, cols, "  ", app.theme.dim);
         }
         if let Some(p) = &t.closure.prevention {
-            let text = format!("{}: {p}", cat.t("col.prevention"));
+            let (name, value) = (cat.t("col.prevention"), p.as_str());
+            let text = cat.f("detail.labelled", &[("label", &name), ("value", &value)]);
             wrapped(&mut out, &text, cols, "  ", app.theme.dim);
         }
     }
@@ -265,6 +293,7 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     } else {
         wrapped(&mut out, &t.description, cols, "  ", app.theme.text);
     }
+    suggestions(app, t.id, &mut out, cols);
     let mail = app
         .detail
         .mail

@@ -4,6 +4,7 @@
 mod board;
 pub(crate) mod chrome;
 pub(crate) mod detail;
+pub(crate) mod kb;
 mod list;
 mod overlay;
 mod search;
@@ -33,6 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Pane::Board => board::draw(frame, app, body),
         Pane::Detail => detail::draw(frame, app, body, true),
         Pane::Triage => detail::draw_triage(frame, app, body),
+        Pane::Kb => kb::draw(frame, app, body),
     }
     chrome::footer(frame, app, footer);
     overlay::draw(frame, app, area, footer);

@@ -27,6 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, footer: Rect) {
             input: text,
         }) => comment(frame, app, area, (*id, *internal), text),
         Some(Overlay::Form(form)) => self::form(frame, app, area, form),
+        Some(Overlay::Resolve(form)) => resolve(frame, app, area, form),
         Some(Overlay::Summary {
             title,
             lines,
@@ -296,6 +297,7 @@ fn menu(frame: &mut Frame, app: &App, area: Rect, menu: &Menu) {
         MenuKind::Undo => app.cat.t("menu.undo").to_string(),
         MenuKind::Inbox => app.cat.t("menu.inbox").to_string(),
         MenuKind::Reply { id } => app.cat.f("menu.reply", &[("id", id)]),
+        MenuKind::Article { id } => app.cat.f("menu.article", &[("id", id)]),
         MenuKind::Attachment { id } => app.cat.f("menu.attachments", &[("id", id)]),
         MenuKind::Priority { .. } => app.cat.t("menu.priority").to_string(),
         MenuKind::BulkAssign => app.cat.f(
@@ -370,6 +372,90 @@ fn note(
     input(frame, text, field, true);
     frame.render_widget(
         Paragraph::new(app.cat.t("note.hint")).style(app.theme.dim),
+        hint,
+    );
+}
+
+/// The resolution dialog: summary, root cause, prevention.
+fn resolve(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::app::resolve::ResolveForm) {
+    use crate::tui::app::resolve::ResolveField;
+    let cat = &app.cat;
+    let popup = centered(area, 72, 14);
+    frame.render_widget(Clear, popup);
+    let outer = block(
+        app,
+        format!(" {} ", cat.f("resolve.title", &[("id", &form.id)])),
+        true,
+    );
+    let inner = outer.inner(popup);
+    frame.render_widget(outer, popup);
+    let [l1, summary, l2, cause, l3, prevention, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let label = |field: ResolveField, key: &str| {
+        let style = if form.focus == field {
+            app.theme.key
+        } else {
+            app.theme.dim
+        };
+        Paragraph::new(truncate(cat.t(key), usize::from(inner.width))).style(style)
+    };
+    frame.render_widget(label(ResolveField::Summary, "resolve.summary"), l1);
+    input(
+        frame,
+        &form.summary,
+        summary,
+        form.focus == ResolveField::Summary,
+    );
+    frame.render_widget(label(ResolveField::Cause, "resolve.cause"), l2);
+    let lang = cat.lang().code();
+    let picked = form
+        .cause
+        .and_then(|i| app.workflow.causes().get(i))
+        .map_or_else(
+            || cat.t("resolve.pick").to_string(),
+            |c| c.label.get(lang).to_string(),
+        );
+    let style = if form.focus == ResolveField::Cause {
+        app.theme.selected
+    } else {
+        app.theme.text
+    };
+    frame.render_widget(
+        Paragraph::new(truncate(&format!("◀ {picked} ▶"), usize::from(inner.width))).style(style),
+        cause,
+    );
+    let needs_prevention = app
+        .selected()
+        .filter(|s| s.id == form.id)
+        .and_then(|s| {
+            app.workflow
+                .requirements(&s.status, &form.to)
+                .map(<[_]>::to_vec)
+        })
+        .is_some_and(|r| r.contains(&crate::workflow::Requirement::Prevention));
+    let key = if needs_prevention {
+        "resolve.prevention_needed"
+    } else {
+        "resolve.prevention"
+    };
+    frame.render_widget(label(ResolveField::Prevention, key), l3);
+    input(
+        frame,
+        &form.prevention,
+        prevention,
+        form.focus == ResolveField::Prevention,
+    );
+    frame.render_widget(
+        Paragraph::new(truncate(cat.t("resolve.hint"), usize::from(inner.width)))
+            .style(app.theme.dim),
         hint,
     );
 }
