@@ -18,8 +18,8 @@ pub enum Error {
     TicketNotFound(i64),
     /// No knowledge-base article has this id.
     ArticleNotFound(String),
-    /// An article file has a problem on a line.
-    ArticleFile {
+    /// A file (an article, a survey) has a problem on a line.
+    FileLine {
         file: String,
         line: usize,
         key: &'static str,
@@ -261,7 +261,7 @@ impl Error {
             | Error::MailCommandNotAbsolute(_)
             | Error::Import { .. }
             | Error::DemoIntoRealDesk(_)
-            | Error::ArticleFile { .. }
+            | Error::FileLine { .. }
             | Error::DuplicateArticle { .. }
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
@@ -322,7 +322,7 @@ impl Error {
         match self {
             Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
             Error::ArticleNotFound(id) => cat.f("error.article_not_found", &[("id", id)]),
-            Error::ArticleFile {
+            Error::FileLine {
                 file,
                 line,
                 key,

@@ -83,6 +83,9 @@ pub enum Command {
     /// The knowledge base: articles that answer the next problem faster.
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Reports: one ticket's resolution report.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Show a ticket's audit log.
     History(ShowArgs),
     /// Load demo agents, customers and tickets into the desk (an empty one,
@@ -616,6 +619,17 @@ pub enum ImportCommand {
         #[command(flatten)]
         flags: ImportFlags,
     },
+    /// A satisfaction survey (CSV: ticket, rating, and optionally comment
+    /// and solved): each answer is the customer's verdict on their ticket.
+    Survey {
+        file: PathBuf,
+        /// The file's encoding when the guess is wrong.
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Say what would be recorded and skipped; record nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// A tdesk JSON export (admins): tickets, comments, history, customers.
     Json {
         file: PathBuf,
@@ -1039,4 +1053,20 @@ pub struct KbAddArgs {
     /// The body in Markdown, or `-` for standard input (needs --title).
     #[arg(long)]
     pub body: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// A ticket's resolution report: timeline, who did what, first
+    /// response and resolution against the SLA, root cause, prevention,
+    /// the customer's verdict.
+    Ticket {
+        id: TicketNumber,
+        /// md (Markdown, for chat tools and wikis) or html (one page).
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write it to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::args::{KbAddArgs, KbCommand};
+use super::args::{KbAddArgs, KbCommand, ReportCommand};
 use super::output::{self, Table, block, line};
 use super::{Session, Streams, text_arg};
 use crate::domain::{Article, Category, Visibility};
@@ -167,7 +167,7 @@ pub fn run(desk: &mut Desk, c: KbCommand, s: &Session, io: &mut Streams<'_>) -> 
 fn flags_article(desk: &Desk, a: &KbAddArgs, lang: &str, body: &str) -> Result<String> {
     let title = a.title.as_deref().ok_or(Error::Empty("field.title"))?;
     let draft = desk.kb_draft(Some(title), lang, a.from.map(|n| n.0))?;
-    let doc = crate::interchange::kb::parse_article(&draft).map_err(|e| Error::ArticleFile {
+    let doc = crate::interchange::kb::parse_article(&draft).map_err(|e| Error::FileLine {
         file: "draft".into(),
         line: e.line,
         key: e.key,
@@ -327,4 +327,49 @@ fn show(desk: &Desk, a: &Article, s: &Session, io: &mut Streams<'_>) -> Result<(
         line(io.out, &l.text)?;
     }
     Ok(())
+}
+
+/// `tdesk report ticket N`: the resolution report, to standard output or a file.
+pub fn report(desk: &mut Desk, c: ReportCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let ReportCommand::Ticket { id, format, out } = c;
+    let detail = desk.detail(id.0)?;
+    let clocks = desk.sla_clocks(id.0).ok();
+    let article = detail
+        .ticket
+        .closure
+        .solved_by
+        .as_deref()
+        .and_then(|slug| desk.kb_article(slug, Some(s.cat.lang().code())).ok());
+    let automations = desk.automation_labels();
+    let report = crate::present::ticket_report::TicketReport {
+        detail: &detail,
+        clocks: clocks.as_ref(),
+        article: article.as_ref(),
+        automations: &automations,
+        now: desk.now(),
+    };
+    let wf = desk.workflow();
+    let text = match format.trim().to_ascii_lowercase().as_str() {
+        "md" | "markdown" => {
+            crate::present::ticket_report::markdown(wf, &s.cat, &report, &chrono::Local)
+        }
+        "html" => crate::present::ticket_report::html(wf, &s.cat, &report, &chrono::Local),
+        other => {
+            return Err(Error::UnknownValue {
+                field: "format",
+                value: other.to_string(),
+                known: "md, html".into(),
+            });
+        }
+    };
+    match out {
+        Some(path) => {
+            crate::userfile::write(&path, text.as_bytes(), crate::userfile::Overwrite::Replace)?;
+            line(
+                io.out,
+                &s.cat.f("report.written", &[("file", &path.display())]),
+            )
+        }
+        None => io.out.write_all(text.as_bytes()).map_err(output::io),
+    }
 }

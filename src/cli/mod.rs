@@ -104,6 +104,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Accept(a) => tickets::accept(desk, a, s, io),
         Command::Csat(a) => tickets::csat(desk, a, s, io),
         Command::Kb(c) => kb::run(desk, c, s, io),
+        Command::Report(c) => kb::report(desk, c, s, io),
         Command::History(a) => tickets::history(desk, a, s, io),
         Command::Demo(a) => admin::demo(desk, a, s, io),
         Command::User(c) => admin::user(desk, c, s, io),

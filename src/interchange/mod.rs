@@ -8,6 +8,7 @@ pub mod json;
 pub mod kb;
 pub mod mail;
 pub mod mapping;
+pub mod survey;
 pub mod verdict;
 
 use crate::error::Error;

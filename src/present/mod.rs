@@ -6,6 +6,7 @@ mod closure;
 mod explain;
 mod mail;
 pub mod markdown;
+pub mod ticket_report;
 
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -301,6 +302,14 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
                     "event.tag_removed",
                     &[("tag", &tags_label(wf, cat, &[old.unwrap_or("").into()]))],
                 ),
+                "cause" => {
+                    let shown =
+                        |v: Option<&str>| v.map_or_else(|| "–".into(), |v| cause_label(wf, cat, v));
+                    cat.f(
+                        "event.field",
+                        &[("field", &name), ("from", &shown(old)), ("to", &shown(new))],
+                    )
+                }
                 "category" => cat.f(
                     "event.field",
                     &[
@@ -341,10 +350,18 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
             ),
             None => cat.t("event.reply").to_string(),
         },
-        EventKind::Accepted => match new {
-            Some(r) => cat.f("event.accepted_rating", &[("rating", &or_dash(Some(r)))]),
-            None => cat.t("event.accepted").to_string(),
-        },
+        EventKind::Accepted => {
+            let said = match new {
+                Some(r) => cat.f("event.accepted_rating", &[("rating", &or_dash(Some(r)))]),
+                None => cat.t("event.accepted").to_string(),
+            };
+            match e.field.as_deref() {
+                Some(by @ ("supervisor" | "silence")) => {
+                    format!("{said} ({})", cat.t(&format!("accepted_by.{by}")))
+                }
+                _ => said,
+            }
+        }
         EventKind::Override => cat.f("event.override", &[("reason", &or_dash(new))]),
         EventKind::User => cat.f(
             "event.user",

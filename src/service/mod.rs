@@ -28,6 +28,7 @@ mod routing;
 mod search;
 mod simulate;
 mod sla;
+mod survey;
 mod undo;
 mod views;
 
@@ -56,6 +57,7 @@ pub use reads::{BoardColumn, ListPage, TicketView};
 pub use search::{Interrupter, SearchHit};
 pub use simulate::Simulation;
 pub use sla::{SlaClocks, StatusSummary};
+pub use survey::SurveyReport;
 pub use undo::{UndoOutcome, UndoRefusal};
 
 /// Settings key holding a desk's own workflow definition.

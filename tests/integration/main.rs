@@ -6,6 +6,7 @@ mod access;
 mod architecture;
 mod cli;
 mod closure;
+mod closure_cli;
 mod common;
 mod export;
 mod import;

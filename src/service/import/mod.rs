@@ -58,7 +58,7 @@ pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 
 impl Desk {
     /// Imports need a supervisor: they create many tickets at once.
-    fn require_import(&self) -> Result<()> {
+    pub(super) fn require_import(&self) -> Result<()> {
         self.require("action.import", Role::Supervisor).map(|_| ())
     }
 }

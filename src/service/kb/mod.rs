@@ -469,7 +469,7 @@ fn same_content(a: &Article, b: &Article) -> bool {
 }
 
 fn file_error(file: &str, e: ArticleFileError) -> Error {
-    Error::ArticleFile {
+    Error::FileLine {
         file: file.to_string(),
         line: e.line,
         key: e.key,

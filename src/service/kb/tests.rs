@@ -159,7 +159,7 @@ fn export_then_import_changes_nothing_and_bad_files_write_nothing() {
     ));
     broken.push(("bad.md".into(), "no front matter".into()));
     let err = d.kb_import(&broken).expect_err("a bad file");
-    assert!(matches!(err, Error::ArticleFile { line: 1, .. }), "{err:?}");
+    assert!(matches!(err, Error::FileLine { line: 1, .. }), "{err:?}");
     assert!(d.kb_article("new", None).is_err(), "nothing written");
 }
 
