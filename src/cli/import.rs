@@ -100,7 +100,7 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
             file,
             encoding,
             dry_run,
-        } => survey(desk, &file, encoding.as_deref(), dry_run, s, io),
+        } => super::survey::run(desk, &file, encoding.as_deref(), dry_run, s, io),
         ImportCommand::Json { file, flags } => {
             let name = file.display().to_string();
             let bytes = read(&file, userfile::TABLE_LIMIT)?;
@@ -502,57 +502,4 @@ mod tests {
         let zero = std::io::BufReader::new(std::io::Read::take(std::io::repeat(b'F'), 1 << 24));
         assert!(split_mbox(zero, 1 << 16, 1 << 20).is_err());
     }
-}
-
-/// `tdesk import survey FILE`: answers of a satisfaction survey, each the
-/// customer's verdict on a ticket. The whole file is read first: a row that
-/// does not read stops it before anything is recorded.
-fn survey(
-    desk: &mut Desk,
-    file: &Path,
-    encoding: Option<&str>,
-    dry_run: bool,
-    s: &Session,
-    io: &mut Streams<'_>,
-) -> Result<()> {
-    let name = file.display().to_string();
-    let bytes = read(file, userfile::TABLE_LIMIT)?;
-    let table = csv::parse_as(&bytes, encoding).map_err(|e| Error::Import {
-        file: name.clone(),
-        problems: vec![Problem::new(e.line, Issue::Csv(e.kind))],
-    })?;
-    let answers =
-        crate::interchange::survey::parse_survey(&table).map_err(|e| Error::FileLine {
-            file: name.clone(),
-            line: e.line,
-            key: e.key,
-            value: e.value,
-        })?;
-    let report = desk.import_survey(&answers, dry_run)?;
-    let cat = &s.cat;
-    let key = if dry_run {
-        "survey.would"
-    } else {
-        "survey.done"
-    };
-    line(
-        io.out,
-        &cat.f(
-            key,
-            &[
-                ("closed", &report.closed),
-                ("reopened", &report.reopened),
-                ("recorded", &report.recorded),
-                ("skipped", &report.skipped.len()),
-            ],
-        ),
-    )?;
-    for (l, ticket, why) in &report.skipped {
-        let text = cat.f(
-            "survey.skipped",
-            &[("line", l), ("id", ticket), ("why", &why.message(cat))],
-        );
-        line(io.out, &text)?;
-    }
-    Ok(())
 }

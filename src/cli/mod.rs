@@ -16,6 +16,7 @@ mod output;
 mod rules;
 mod setup;
 mod sla;
+mod survey;
 mod tickets;
 mod views;
 
