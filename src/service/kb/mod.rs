@@ -241,7 +241,7 @@ impl Desk {
     pub fn kb_put(&mut self, text: &str, source: &str) -> Result<Article> {
         let me = self.me()?;
         let doc = parse_article(text).map_err(|e| file_error(source, e))?;
-        let article = self.article_from(doc, &me.login)?;
+        let article = self.article_from(doc, &me, false)?;
         let saved = article.clone();
         self.store.write(|w| {
             w.put_article(&saved)?;
@@ -253,9 +253,29 @@ impl Desk {
         Ok(article)
     }
 
-    fn article_from(&self, doc: ArticleDoc, login: &str) -> Result<Article> {
+    /// The article a file describes. Who wrote it and how often it helped
+    /// are the desk's record: kept from the stored article (or this member
+    /// for a new one); a file's own values count only in an import by a
+    /// supervisor or admin (a team's folder restored from git).
+    fn article_from(
+        &self,
+        doc: ArticleDoc,
+        me: &crate::domain::User,
+        import: bool,
+    ) -> Result<Article> {
         let now = self.clock.now();
         let existing = self.store.reader().kb_article(&doc.id, &doc.lang)?;
+        let trusted = import && me.role.at_least(Role::Supervisor);
+        let author = match (&existing, doc.author.filter(|a| !a.trim().is_empty())) {
+            (_, Some(a)) if trusted => a,
+            (Some(e), _) => e.author.clone(),
+            (None, _) => me.login.clone(),
+        };
+        let helpful = match (&existing, doc.helpful) {
+            (_, Some(h)) if trusted => h.max(0),
+            (Some(e), _) => e.helpful,
+            (None, _) => 0,
+        };
         let category = match doc.category.as_deref() {
             Some(c) => Some(Category::parse(c)?),
             None => None,
@@ -285,16 +305,10 @@ impl Desk {
                 .filter_map(|t| crate::domain::normalize_tag(t))
                 .collect(),
             visibility,
-            author: doc
-                .author
-                .filter(|a| !a.trim().is_empty())
-                .unwrap_or_else(|| login.to_string()),
+            author,
             created_at: existing.as_ref().map_or(now, |e| e.created_at),
             updated_at: doc.updated.unwrap_or(now),
-            helpful: doc
-                .helpful
-                .or(existing.as_ref().map(|e| e.helpful))
-                .unwrap_or(0),
+            helpful,
             tickets,
         })
     }
@@ -424,7 +438,7 @@ impl Desk {
         let mut articles = Vec::new();
         for doc in docs {
             let existing = self.store.reader().kb_article(&doc.id, &doc.lang)?;
-            let a = self.article_from(doc, &me.login)?;
+            let a = self.article_from(doc, &me, true)?;
             match existing {
                 Some(e) if same_content(&e, &a) => report.unchanged += 1,
                 Some(_) => {

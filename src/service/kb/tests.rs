@@ -227,3 +227,37 @@ fn suggestions_follow_the_customers_language() {
             .all(|h| h.article.lang == "en")
     );
 }
+
+#[test]
+fn an_agent_cannot_sign_an_article_as_someone_else_or_inflate_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
+    let who = |l: &str| Identity {
+        login: l.into(),
+        display_name: l.into(),
+    };
+    let (mut alice, _) = Desk::create(&path, &who("alice"), clock.clone()).expect("alice");
+    alice.add_user("bob", None, Role::Agent, None).expect("bob");
+    let (mut bob, _) = Desk::open(&path, &who("bob"), clock).expect("bob");
+    let file = "+++\nid = \"refund-rules\"\nlang = \"en\"\ntitle = \"Refund rules\"\nauthor = \"alice\"\nhelpful = 99\n+++\nBody";
+    let a = bob.kb_put(file, "file").expect("put");
+    assert_eq!((a.author.as_str(), a.helpful), ("bob", 0));
+    bob.kb_import(&[("f.md".into(), file.replace("Body", "New body"))])
+        .expect("import");
+    let a = bob.kb_article("refund-rules", None).expect("article");
+    assert_eq!(
+        (a.author.as_str(), a.helpful, a.body.as_str()),
+        ("bob", 0, "New body")
+    );
+    // A supervisor's import restores a team's folder as it was.
+    alice
+        .kb_import(&[("f.md".into(), file.to_string())])
+        .expect("import");
+    let a = alice.kb_article("refund-rules", None).expect("article");
+    assert_eq!((a.author.as_str(), a.helpful), ("alice", 99));
+    assert!(matches!(
+        bob.kb_remove("refund-rules", None),
+        Err(Error::Forbidden { .. })
+    ));
+}
