@@ -289,31 +289,8 @@ fn print_hits(
 fn show(desk: &Desk, a: &Article, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let cat = &s.cat;
     line(io.out, &sanitize_line(&a.title))?;
-    let mut facts = vec![
-        a.slug.clone(),
-        a.lang.clone(),
-        cat.t(&format!("visibility.{}", a.visibility.as_str()))
-            .to_string(),
-    ];
-    if let Some(c) = &a.category {
-        facts.push(crate::present::category_label(
-            desk.workflow(),
-            cat,
-            Some(c.as_str()),
-        ));
-    }
-    facts.push(cat.f(
-        "kb.byline",
-        &[
-            ("author", &a.author),
-            (
-                "at",
-                &crate::present::local_time(a.updated_at, &chrono::Local),
-            ),
-            ("helpful", &a.helpful),
-        ],
-    ));
-    line(io.out, &facts.join(" · "))?;
+    let facts = markdown::article_facts(desk.workflow(), cat, a, &chrono::Local);
+    line(io.out, &facts)?;
     if !a.tickets.is_empty() {
         let list: Vec<String> = a.tickets.iter().map(|t| format!("#{t}")).collect();
         line(

@@ -134,6 +134,37 @@ pub fn render(markdown: &str, cols: usize) -> Vec<MdLine> {
     out
 }
 
+/// An article's facts in one line: id · language · visibility · category ·
+/// author, updated · how often it helped (sanitised).
+pub fn article_facts<Tz: chrono::TimeZone>(
+    wf: &crate::workflow::Workflow,
+    cat: &crate::i18n::Catalog,
+    a: &crate::domain::Article,
+    tz: &Tz,
+) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let mut facts = vec![
+        a.slug.clone(),
+        a.lang.clone(),
+        cat.t(&format!("visibility.{}", a.visibility.as_str()))
+            .to_string(),
+    ];
+    if let Some(c) = &a.category {
+        facts.push(super::category_label(wf, cat, Some(c.as_str())));
+    }
+    facts.push(cat.f(
+        "kb.byline",
+        &[
+            ("author", &a.author),
+            ("at", &super::local_time(a.updated_at, tz)),
+            ("helpful", &a.helpful),
+        ],
+    ));
+    sanitize_line(&facts.join(" · ")).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

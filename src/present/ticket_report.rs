@@ -97,33 +97,22 @@ where
             format!("{} ({})", a.title, a.slug),
         ));
     }
+    let event_line = |e: &crate::domain::Event| {
+        format!(
+            "{} · {} · {}",
+            local_time(e.at, tz),
+            actor_label(cat, r.automations, &e.actor),
+            describe_event(wf, cat, e)
+        )
+    };
     let verdicts: Vec<String> = r
         .detail
         .events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::Verdict | EventKind::Accepted))
-        .map(|e| {
-            format!(
-                "{} · {} · {}",
-                local_time(e.at, tz),
-                actor_label(cat, r.automations, &e.actor),
-                describe_event(wf, cat, e)
-            )
-        })
+        .map(event_line)
         .collect();
-    let timeline: Vec<String> = r
-        .detail
-        .events
-        .iter()
-        .map(|e| {
-            format!(
-                "{} · {} · {}",
-                local_time(e.at, tz),
-                actor_label(cat, r.automations, &e.actor),
-                describe_event(wf, cat, e)
-            )
-        })
-        .collect();
+    let timeline: Vec<String> = r.detail.events.iter().map(event_line).collect();
     let mut out = vec![
         Section {
             title: cat.t("report.about").to_string(),

@@ -33,6 +33,13 @@ fn desk_with_ticket() -> Scratch {
     s
 }
 
+/// Ticket `id` as `show --json` gives it.
+fn ticket(s: &Scratch, id: &str) -> serde_json::Value {
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(s, &["show", id, "--json"])).expect("json");
+    json["ticket"].clone()
+}
+
 fn resolve(s: &Scratch) {
     ok(
         s,
@@ -98,10 +105,9 @@ fn a_good_rating_with_the_customers_words_closes_and_a_bad_one_reopens() {
     // The default automation asked for the verdict: pending acceptance.
     let bad = ok(&s, &["csat", "1", "2", "--comment", "Still no parcel"]);
     assert!(bad.contains("not satisfied"), "{bad}");
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&s, &["show", "1", "--json"])).expect("json");
-    assert_eq!(json["ticket"]["status"], "in_progress");
-    assert_eq!(json["ticket"]["reopens"], 1);
+    let json = ticket(&s, "1");
+    assert_eq!(json["status"], "in_progress");
+    assert_eq!(json["reopens"], 1);
     resolve(&s);
     let good = ok(&s, &["csat", "1", "5", "--comment", "Arrived, thanks!"]);
     assert!(good.contains("#1 is now Closed"), "{good}");
@@ -178,9 +184,8 @@ fn a_survey_records_every_answer_and_names_what_it_skipped() {
         done.contains("1 closed") && done.contains("line 3: #2 skipped"),
         "{done}"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&s, &["show", "1", "--json"])).expect("json");
-    assert_eq!(json["ticket"]["accepted_by"], "customer");
+    let json = ticket(&s, "1");
+    assert_eq!(json["accepted_by"], "customer");
     std::fs::write(&file, "Ticket,Rating\n1,5\nx,4\n").expect("write");
     let out = s.tdesk(&["import", "survey", file.to_str().expect("p")]);
     assert_eq!(code(&out), 2);
@@ -276,13 +281,9 @@ fn the_customers_mail_reply_is_their_verdict() {
     )
     .expect("eml");
     ok(&s, &["import", "eml", no.to_str().expect("p")]);
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&s, &["show", "1", "--json"])).expect("json");
+    let json = ticket(&s, "1");
     assert_eq!(
-        (
-            json["ticket"]["status"].as_str(),
-            json["ticket"]["reopens"].as_i64()
-        ),
+        (json["status"].as_str(), json["reopens"].as_i64()),
         (Some("in_progress"), Some(1))
     );
     resolve(&s);
@@ -298,9 +299,8 @@ fn the_customers_mail_reply_is_their_verdict() {
     )
     .expect("eml");
     ok(&s, &["import", "eml", yes.to_str().expect("p")]);
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&s, &["show", "1", "--json"])).expect("json");
-    assert_eq!(json["ticket"]["status"], "closed");
-    assert_eq!(json["ticket"]["rating"], 5);
-    assert_eq!(json["ticket"]["accepted_by"], "customer");
+    let json = ticket(&s, "1");
+    assert_eq!(json["status"], "closed");
+    assert_eq!(json["rating"], 5);
+    assert_eq!(json["accepted_by"], "customer");
 }

@@ -125,22 +125,8 @@ fn article_lines(app: &App, a: &Article, cols: usize) -> Vec<Line<'static>> {
         truncate(&sanitize_line(&a.title), cols),
         app.theme.heading,
     )];
-    let mut facts = vec![
-        a.slug.clone(),
-        a.lang.clone(),
-        cat.t(&format!("visibility.{}", a.visibility.as_str()))
-            .to_string(),
-    ];
-    if let Some(c) = &a.category {
-        facts.push(crate::present::category_label(
-            &app.workflow,
-            cat,
-            Some(c.as_str()),
-        ));
-    }
-    facts.push(sanitize_line(&a.author).into_owned());
-    facts.push(cat.f("kb.helped", &[("n", &a.helpful)]));
-    for l in crate::text::wrap(&sanitize_line(&facts.join(" · ")), cols.max(1)) {
+    let facts = crate::present::markdown::article_facts(&app.workflow, cat, a, &app.tz);
+    for l in crate::text::wrap(&facts, cols.max(1)) {
         out.push(Line::styled(l, app.theme.dim));
     }
     out.push(Line::raw(""));
