@@ -25,6 +25,18 @@ pub enum Error {
         key: &'static str,
         value: String,
     },
+    /// `kb add` with an id and language already taken.
+    ArticleExists(String),
+    /// `kb edit ID` with a file that is another article.
+    ArticleIdChanged {
+        from: String,
+        to: String,
+    },
+    /// A problem with a value in a file of an import, named with the file.
+    InFile {
+        file: String,
+        error: Box<Error>,
+    },
     /// Two files of one import hold the same article and language.
     DuplicateArticle {
         id: String,
@@ -249,6 +261,7 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::InFile { error, .. } => error.exit_code(),
             Error::Invalid(_)
             | Error::ViewExists(_)
             | Error::Empty(_)
@@ -262,6 +275,8 @@ impl Error {
             | Error::Import { .. }
             | Error::DemoIntoRealDesk(_)
             | Error::FileLine { .. }
+            | Error::ArticleExists(_)
+            | Error::ArticleIdChanged { .. }
             | Error::DuplicateArticle { .. }
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
@@ -334,6 +349,11 @@ impl Error {
                     &[("file", file), ("line", line), ("problem", &what)],
                 )
             }
+            Error::ArticleExists(id) => cat.f("error.article_exists", &[("id", id)]),
+            Error::ArticleIdChanged { from, to } => {
+                cat.f("error.article_id_changed", &[("from", from), ("to", to)])
+            }
+            Error::InFile { file, error } => format!("{file}: {}", error.message(cat)),
             Error::DuplicateArticle { id, files } => {
                 cat.f("error.duplicate_article", &[("id", id), ("files", files)])
             }

@@ -92,10 +92,13 @@ pub fn run(desk: &mut Desk, c: KbCommand, s: &Session, io: &mut Streams<'_>) -> 
                 }
                 (None, None) => {
                     let draft = desk.kb_draft(a.title.as_deref(), &lang, a.from.map(|n| n.0))?;
-                    edit(&draft, s)?
+                    match edit(&draft, s)? {
+                        Some(text) => text,
+                        None => return line(io.out, s.cat.t("kb.not_saved")),
+                    }
                 }
             };
-            let a = desk.kb_put(&text, "article")?;
+            let a = desk.kb_add(&text, "article")?;
             line(
                 io.out,
                 &s.cat.f("kb.saved", &[("id", &a.slug), ("lang", &a.lang)]),
@@ -105,9 +108,12 @@ pub fn run(desk: &mut Desk, c: KbCommand, s: &Session, io: &mut Streams<'_>) -> 
             let current = desk.kb_article(&id, lang.as_deref())?;
             let text = match file {
                 Some(f) => crate::userfile::read_text(&f)?,
-                None => edit(&write_article(&current), s)?,
+                None => match edit(&write_article(&current), s)? {
+                    Some(text) => text,
+                    None => return line(io.out, s.cat.t("kb.not_saved")),
+                },
             };
-            let a = desk.kb_put(&text, &id)?;
+            let a = desk.kb_edit(&id, &text, &id)?;
             line(
                 io.out,
                 &s.cat.f("kb.saved", &[("id", &a.slug), ("lang", &a.lang)]),
@@ -202,21 +208,20 @@ fn flags_article(desk: &Desk, a: &KbAddArgs, lang: &str, body: &str) -> Result<S
         author: doc.author.unwrap_or_default(),
         created_at: now,
         updated_at: now,
+        updated_by: String::new(),
         helpful: 0,
         tickets: doc.tickets,
     };
     Ok(write_article(&article))
 }
 
-/// The member's editor on an article file; saving it unchanged or empty
-/// stores nothing.
-fn edit(text: &str, s: &Session) -> Result<String> {
+/// The member's editor on an article file; `None` when it comes back
+/// unchanged or empty (nothing to store).
+fn edit(text: &str, s: &Session) -> Result<Option<String>> {
     let command = crate::editor::editor_command(s.config.editor.as_deref());
     let edited = crate::editor::edit(text, &command)?;
-    if edited.trim().is_empty() || edited.trim() == text.trim() {
-        return Err(Error::Empty("field.body"));
-    }
-    Ok(edited)
+    let changed = !edited.trim().is_empty() && edited.trim() != text.trim();
+    Ok(changed.then_some(edited))
 }
 
 /// Markdown files named on the command line, or found in a folder.
@@ -226,9 +231,12 @@ fn read_article_files(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
         if crate::userfile::is_plain_file(p) {
             found.push(p.clone());
         } else {
+            // In a folder, plain files only: a link planted there could
+            // point at any file of the member's.
             let mut in_dir: Vec<PathBuf> = crate::userfile::list_dir(p)?
                 .into_iter()
                 .filter(|f| f.extension().is_some_and(|e| e == "md"))
+                .filter(|f| crate::userfile::is_plain_file(f))
                 .collect();
             in_dir.sort();
             found.extend(in_dir);

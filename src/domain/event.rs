@@ -28,10 +28,13 @@ pub enum EventKind {
     /// The customer's verdict on the fix; `field` says where it came from
     /// (mail, agent, survey), `new` holds the rating and yes/no (`4 yes`).
     Verdict,
+    /// A knowledge-base article was added, edited, imported or removed (no
+    /// ticket); `field` is `<id> <lang>`, `new` what happened.
+    Article,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 10] = [
+    const ALL: [EventKind; 11] = [
         EventKind::Created,
         EventKind::Status,
         EventKind::Assigned,
@@ -42,6 +45,7 @@ impl EventKind {
         EventKind::User,
         EventKind::Workflow,
         EventKind::Verdict,
+        EventKind::Article,
     ];
 
     /// Stable id used in storage.
@@ -57,6 +61,7 @@ impl EventKind {
             EventKind::User => "user",
             EventKind::Workflow => "workflow",
             EventKind::Verdict => "verdict",
+            EventKind::Article => "article",
         }
     }
 

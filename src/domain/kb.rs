@@ -54,7 +54,9 @@ pub struct Article {
     pub author: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// Tickets it solved that the customer accepted.
+    /// Login of who changed it last.
+    pub updated_by: String,
+    /// Tickets it solved that the customer accepted (those the reader may see).
     pub helpful: i64,
     /// Tickets it came from or solved.
     pub tickets: Vec<i64>,

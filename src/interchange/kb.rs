@@ -70,6 +70,34 @@ struct Front {
     tickets: Vec<i64>,
 }
 
+/// Longest article id: it names a file (`<id>.<lang>.md`).
+const MAX_ID: usize = 64;
+
+/// A language tag in its usual case (`EN` → `en`, `zh-cn` → `zh-CN`,
+/// `zh-hant` → `zh-Hant`), or `None` when it is not one.
+fn language_tag(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.trim().split(['-', '_']).collect();
+    let ok =
+        |p: &&str| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric());
+    if parts.len() > 3 || !parts.iter().all(ok) || parts[0].len() > 3 {
+        return None;
+    }
+    let shaped: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match (i, p.len()) {
+            (0, _) => p.to_ascii_lowercase(),
+            (_, 2) => p.to_ascii_uppercase(),
+            (_, 4) => {
+                let lower = p.to_ascii_lowercase();
+                lower[..1].to_ascii_uppercase() + &lower[1..]
+            }
+            _ => p.to_ascii_lowercase(),
+        })
+        .collect();
+    Some(shaped.join("-"))
+}
+
 /// Reads an article file.
 pub fn parse_article(text: &str) -> Result<ArticleDoc, ArticleFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -81,7 +109,8 @@ pub fn parse_article(text: &str) -> Result<ArticleDoc, ArticleFileError> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != FENCE {
-        return Err(err(1, "kb.no_front_matter", first.trim_end()));
+        // Not quoted: the file may be anything (a link to a private file).
+        return Err(err(1, "kb.no_front_matter", ""));
     }
     let mut front = String::new();
     let mut closed_at = None;
@@ -111,17 +140,15 @@ pub fn parse_article(text: &str) -> Result<ArticleDoc, ArticleFileError> {
             .position(|l| l.trim_start().starts_with(field))
             .map_or(fence_line, |i| i + 2)
     };
-    if crate::domain::article_slug(&raw.id) != raw.id {
+    let id_ok = raw.id.len() <= MAX_ID
+        && raw.id.is_ascii()
+        && crate::domain::article_slug(&raw.id) == raw.id;
+    if !id_ok {
         return Err(err(at_front("id"), "kb.bad_id", &raw.id));
     }
-    if raw.lang.trim().is_empty()
-        || raw
-            .lang
-            .chars()
-            .any(|c| !c.is_ascii_alphanumeric() && c != '-')
-    {
+    let Some(lang) = language_tag(&raw.lang) else {
         return Err(err(at_front("lang"), "kb.bad_lang", &raw.lang));
-    }
+    };
     if raw.title.trim().is_empty() {
         return Err(err(at_front("title"), "kb.empty_title", ""));
     }
@@ -135,7 +162,7 @@ pub fn parse_article(text: &str) -> Result<ArticleDoc, ArticleFileError> {
     };
     Ok(ArticleDoc {
         id: raw.id,
-        lang: raw.lang,
+        lang,
         title: raw.title.trim().to_string(),
         category: raw.category.filter(|c| !c.trim().is_empty()),
         tags: raw.tags,
@@ -191,6 +218,7 @@ mod tests {
             author: "li.na".into(),
             created_at: DateTime::UNIX_EPOCH,
             updated_at: DateTime::UNIX_EPOCH,
+            updated_by: "li.na".into(),
             helpful: 3,
             tickets: vec![12, 40],
         }
@@ -208,6 +236,34 @@ mod tests {
         assert_eq!(doc.tickets, [12, 40]);
         assert_eq!(doc.helpful, Some(3));
         assert_eq!(doc.category.as_deref(), Some("logistics/customs"));
+    }
+
+    #[test]
+    fn ids_are_short_ascii_slugs_and_languages_take_their_usual_case() {
+        let file = |id: &str, lang: &str| {
+            format!("+++\nid = \"{id}\"\nlang = \"{lang}\"\ntitle = \"T\"\n+++\nx")
+        };
+        assert_eq!(
+            parse_article(&file("a-b", "EN")).map(|d| d.lang),
+            Ok("en".into())
+        );
+        assert_eq!(
+            parse_article(&file("a", "zh-cn")).map(|d| d.lang),
+            Ok("zh-CN".into())
+        );
+        assert_eq!(
+            parse_article(&file("a", "zh_hant")).map(|d| d.lang),
+            Ok("zh-Hant".into())
+        );
+        let long = "x".repeat(65);
+        for (id, lang) in [
+            ("раrcel", "en"),
+            (long.as_str(), "en"),
+            ("a", "e n"),
+            ("a", "english-language"),
+        ] {
+            assert!(parse_article(&file(id, lang)).is_err(), "{id} {lang}");
+        }
     }
 
     #[test]

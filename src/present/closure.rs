@@ -84,7 +84,6 @@ pub fn verdict_line(
         O::Closed { state: s } => cat.f("verdict.closed", &[("id", &id), ("state", &state(s))]),
         O::Accepted => cat.f("cli.accepted", &[("id", &id)]),
         O::Recorded => cat.f("verdict.recorded", &[("id", &id)]),
-        O::NeedsWords => cat.f("verdict.needs_words", &[("id", &id)]),
         O::Reopened {
             state: s,
             assignee,

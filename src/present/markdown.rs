@@ -162,6 +162,9 @@ where
             ("helpful", &a.helpful),
         ],
     ));
+    if !a.updated_by.is_empty() && a.updated_by != a.author {
+        facts.push(cat.f("kb.changed_by", &[("login", &a.updated_by)]));
+    }
     sanitize_line(&facts.join(" · ")).into_owned()
 }
 

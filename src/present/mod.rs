@@ -373,6 +373,16 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
         ),
         EventKind::Workflow => cat.f("event.workflow", &[("source", &or_dash(new))]),
         EventKind::Verdict => verdict_text(cat, e.field.as_deref(), new),
+        EventKind::Article => cat.f(
+            "event.article",
+            &[
+                ("article", &or_dash(e.field.as_deref())),
+                (
+                    "what",
+                    &cat.t(&format!("kb.did_{}", new.unwrap_or("edited"))),
+                ),
+            ],
+        ),
     }
 }
 

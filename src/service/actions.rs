@@ -98,7 +98,7 @@ impl Desk {
     /// Records the customer's acceptance of the fix (a "yes" verdict a
     /// member enters): with the customer's words, a message from them
     /// since the fix, or by a supervisor it closes the ticket; otherwise
-    /// the rating is kept and [`VerdictOutcome::NeedsWords`] says why not.
+    /// it is refused (nothing is written).
     pub fn accept(
         &mut self,
         id: i64,

@@ -116,14 +116,18 @@ fn a_good_rating_with_the_customers_words_closes_the_ticket() {
 fn an_agents_acceptance_without_the_customers_words_is_not_recorded() {
     let (_dir, mut alice, mut zhang, _) = team();
     let id = resolved(&mut alice);
-    let outcome = zhang.accept(id, Some(5), None, None).expect("recorded");
-    assert_eq!(outcome, VerdictOutcome::NeedsWords);
+    let before = zhang.history(id).expect("history").len();
+    for words in [None, Some(" "), Some("\u{200b}"), Some("\u{1b}")] {
+        let err = zhang.accept(id, Some(5), words, None).expect_err("refused");
+        assert!(matches!(err, Error::Forbidden { .. }), "{words:?}: {err:?}");
+    }
     let t = zhang.detail(id).expect("detail").ticket;
     assert_eq!(
         (t.status.as_str(), t.accepted_at, t.rating),
-        ("pending_acceptance", None, Some(5)),
-        "the rating is kept, the acceptance is not"
+        ("pending_acceptance", None, None),
+        "nothing of a refused acceptance is written"
     );
+    assert_eq!(zhang.history(id).expect("history").len(), before);
     // A supervisor may, and the record says it was the supervisor's word.
     let outcome = alice.accept(id, Some(5), None, None).expect("supervisor");
     assert!(matches!(outcome, VerdictOutcome::Closed { .. }));

@@ -8,8 +8,7 @@ use super::{Reader, Writer};
 use crate::domain::{Article, Category, Visibility};
 use crate::error::Result;
 
-const COLUMNS: &str =
-    "slug, lang, title, body, category, tags, visibility, author, created_at, updated_at, helpful";
+const COLUMNS: &str = "slug, lang, title, body, category, tags, visibility, author, created_at, updated_at, updated_by";
 
 fn article(r: &Row) -> rusqlite::Result<Article> {
     let category: Option<String> = r.get(4)?;
@@ -26,10 +25,15 @@ fn article(r: &Row) -> rusqlite::Result<Article> {
         author: r.get(7)?,
         created_at: from_ms(r.get(8)?),
         updated_at: from_ms(r.get(9)?),
-        helpful: r.get(10)?,
+        updated_by: r.get(10)?,
+        helpful: 0,
         tickets: Vec::new(),
     })
 }
+
+/// An article that helped with a ticket: (article id, the ticket's
+/// assignee, the ticket's team).
+pub type Helped = (String, Option<String>, Option<String>);
 
 impl Reader<'_> {
     /// Every article (every language), by category then title; without
@@ -77,6 +81,16 @@ impl Reader<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every (article, ticket's assignee, ticket's team) an article helped
+    /// with, for counting what a member may see.
+    pub fn kb_helped(&self) -> Result<Vec<Helped>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.slug, t.assignee, t.team FROM kb_helped h JOIN tickets t ON t.id = h.ticket_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Tickets linked to an article, by number.
     pub fn kb_tickets(&self, slug: &str) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare_cached(
@@ -94,10 +108,11 @@ impl Writer<'_> {
         let existed = self.reader().kb_article(&a.slug, &a.lang)?.is_some();
         self.tx.execute(
             "INSERT INTO kb_articles (slug, lang, title, body, category, tags, visibility, author, \
-             created_at, updated_at, helpful) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             created_at, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
              ON CONFLICT (slug, lang) DO UPDATE SET title = excluded.title, body = excluded.body, \
              category = excluded.category, tags = excluded.tags, visibility = excluded.visibility, \
-             author = excluded.author, updated_at = excluded.updated_at, helpful = excluded.helpful",
+             author = excluded.author, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by",
             params![
                 a.slug,
                 a.lang,
@@ -109,7 +124,7 @@ impl Writer<'_> {
                 a.author,
                 to_ms(a.created_at),
                 to_ms(a.updated_at),
-                a.helpful,
+                a.updated_by,
             ],
         )?;
         Ok(!existed)
@@ -148,11 +163,12 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// One more accepted ticket solved with this article (every language).
-    pub fn article_helped(&mut self, slug: &str) -> Result<()> {
+    /// Ticket `ticket`, solved with this article, was accepted (once per
+    /// ticket, however often it is accepted again).
+    pub fn article_helped(&mut self, slug: &str, ticket: i64) -> Result<()> {
         self.tx.execute(
-            "UPDATE kb_articles SET helpful = helpful + 1 WHERE slug = ?1",
-            [slug],
+            "INSERT OR IGNORE INTO kb_helped (slug, ticket_id) VALUES (?1, ?2)",
+            params![slug, ticket],
         )?;
         Ok(())
     }

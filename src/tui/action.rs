@@ -179,8 +179,6 @@ pub enum SavedKind {
     VerdictClosed,
     /// A verdict recorded for the agent to follow up (a 3).
     VerdictRecorded,
-    /// A good verdict without the customer's words: acceptance not recorded.
-    VerdictNeedsWords,
     /// A bad verdict reopened the ticket to a senior member.
     VerdictReopened,
     Merged,
@@ -202,7 +200,6 @@ impl SavedKind {
             SavedKind::Accepted => "status.accepted",
             SavedKind::VerdictClosed => "status.verdict_closed",
             SavedKind::VerdictRecorded => "status.verdict_recorded",
-            SavedKind::VerdictNeedsWords => "status.verdict_needs_words",
             SavedKind::VerdictReopened => "status.verdict_reopened",
             SavedKind::Merged => "status.merged",
         }
@@ -494,9 +491,10 @@ pub enum Effect {
         /// The article's language (the interface's).
         lang: String,
     },
-    /// Save an article from its file text.
+    /// Save an article from its file text: a new one, or article `slug`.
     PutArticle {
         text: String,
+        slug: Option<String>,
     },
     /// Article `slug` answered ticket `ticket` (it was put in a reply).
     ArticleUsed {

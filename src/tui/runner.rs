@@ -183,12 +183,14 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::DraftArticle { from, lang } => {
             desk.kb_draft(None, &lang, from).map(Action::ArticleDrafted)
         }
-        Effect::PutArticle { text } => {
-            desk.kb_put(&text, "article").map(|a| Action::ArticleSaved {
-                slug: a.slug,
-                lang: a.lang,
-            })
+        Effect::PutArticle { text, slug } => match slug {
+            Some(slug) => desk.kb_edit(&slug, &text, &slug),
+            None => desk.kb_add(&text, "article"),
         }
+        .map(|a| Action::ArticleSaved {
+            slug: a.slug,
+            lang: a.lang,
+        }),
         Effect::ArticleUsed { ticket, slug } => desk
             .kb_solved(ticket, &slug)
             .map(|()| Action::ArticleLinked),
@@ -203,7 +205,6 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                     VerdictOutcome::Closed { .. } => SavedKind::VerdictClosed,
                     VerdictOutcome::Accepted => SavedKind::Accepted,
                     VerdictOutcome::Recorded => SavedKind::VerdictRecorded,
-                    VerdictOutcome::NeedsWords => SavedKind::VerdictNeedsWords,
                     VerdictOutcome::Reopened { .. } => SavedKind::VerdictReopened,
                 };
                 saved(id, kind)

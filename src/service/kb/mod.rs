@@ -6,11 +6,9 @@
 use std::collections::HashMap;
 
 use super::Desk;
-use crate::domain::{Article, Category, Role, Ticket, Visibility, article_slug, same_language};
+use crate::domain::{Article, Category, Ticket, Visibility, article_slug, same_language};
 use crate::error::{Error, Result};
-use crate::interchange::kb::{
-    ArticleDoc, ArticleFileError, file_name, parse_article, write_article,
-};
+use crate::interchange::kb::{file_name, write_article};
 use crate::text::relevance::{Corpus, query, terms};
 
 /// Suggestions shown for a ticket.
@@ -21,14 +19,6 @@ pub const SUGGESTIONS: usize = 3;
 pub struct KbHit {
     pub article: Article,
     pub score: f64,
-}
-
-/// What an import of article files did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KbImportReport {
-    pub added: usize,
-    pub updated: usize,
-    pub unchanged: usize,
 }
 
 /// A ticket's text as the suggester reads it.
@@ -148,13 +138,31 @@ impl Desk {
                     .is_some_and(|ac| ac.as_str() == c || ac.as_str().starts_with(&format!("{c}/")))
             })
         };
-        Ok(self
+        let mut list: Vec<Article> = self
             .store
             .reader()
             .kb_articles()?
             .into_iter()
             .filter(|a| under(a) && lang.is_none_or(|l| same_language(&a.lang, l)))
-            .collect())
+            .collect();
+        let helped = self.helped_counts()?;
+        for a in &mut list {
+            a.helpful = helped.get(&a.slug).copied().unwrap_or(0);
+        }
+        Ok(list)
+    }
+
+    /// Per article, the accepted tickets it solved that this member may see
+    /// (a hidden ticket counts for nothing, as if it were not there).
+    fn helped_counts(&self) -> Result<HashMap<String, i64>> {
+        let scope = self.me()?.scope();
+        let mut counts = HashMap::new();
+        for (slug, assignee, team) in self.store.reader().kb_helped()? {
+            if scope.allows(assignee.as_deref(), team.as_deref()) {
+                *counts.entry(slug).or_insert(0) += 1;
+            }
+        }
+        Ok(counts)
     }
 
     /// One article in `lang` (or its first language), with the tickets it
@@ -236,83 +244,6 @@ impl Desk {
         ))
     }
 
-    /// Writes an article from its file text (new, or over the same id and
-    /// language); `author` is this member when the file names nobody.
-    pub fn kb_put(&mut self, text: &str, source: &str) -> Result<Article> {
-        let me = self.me()?;
-        let doc = parse_article(text).map_err(|e| file_error(source, e))?;
-        let article = self.article_from(doc, &me, false)?;
-        let saved = article.clone();
-        self.store.write(|w| {
-            w.put_article(&saved)?;
-            for t in &saved.tickets {
-                w.link_article(&saved.slug, *t)?;
-            }
-            Ok(())
-        })?;
-        Ok(article)
-    }
-
-    /// The article a file describes. Who wrote it and how often it helped
-    /// are the desk's record: kept from the stored article (or this member
-    /// for a new one); a file's own values count only in an import by a
-    /// supervisor or admin (a team's folder restored from git).
-    fn article_from(
-        &self,
-        doc: ArticleDoc,
-        me: &crate::domain::User,
-        import: bool,
-    ) -> Result<Article> {
-        let now = self.clock.now();
-        let existing = self.store.reader().kb_article(&doc.id, &doc.lang)?;
-        let trusted = import && me.role.at_least(Role::Supervisor);
-        let author = match (&existing, doc.author.filter(|a| !a.trim().is_empty())) {
-            (_, Some(a)) if trusted => a,
-            (Some(e), _) => e.author.clone(),
-            (None, _) => me.login.clone(),
-        };
-        let helpful = match (&existing, doc.helpful) {
-            (_, Some(h)) if trusted => h.max(0),
-            (Some(e), _) => e.helpful,
-            (None, _) => 0,
-        };
-        let category = match doc.category.as_deref() {
-            Some(c) => Some(Category::parse(c)?),
-            None => None,
-        };
-        let visibility = match doc.visibility.as_deref() {
-            Some(v) => Visibility::parse(v)?,
-            None => existing
-                .as_ref()
-                .map_or(Visibility::Internal, |e| e.visibility),
-        };
-        let reader = self.store.reader();
-        let tickets = doc
-            .tickets
-            .iter()
-            .copied()
-            .filter(|id| self.visible_ticket(&reader, *id).is_ok())
-            .collect();
-        Ok(Article {
-            slug: doc.id,
-            lang: doc.lang,
-            title: doc.title,
-            body: doc.body,
-            category,
-            tags: doc
-                .tags
-                .iter()
-                .filter_map(|t| crate::domain::normalize_tag(t))
-                .collect(),
-            visibility,
-            author,
-            created_at: existing.as_ref().map_or(now, |e| e.created_at),
-            updated_at: doc.updated.unwrap_or(now),
-            helpful,
-            tickets,
-        })
-    }
-
     /// The file text of a new article: blank, or drafted from ticket
     /// `from` (its title, category, and resolution record as the body).
     pub fn kb_draft(&self, title: Option<&str>, lang: &str, from: Option<i64>) -> Result<String> {
@@ -340,9 +271,10 @@ impl Desk {
             category: t.and_then(|t| t.category.clone()),
             tags: t.map(|t| t.tags.clone()).unwrap_or_default(),
             visibility: Visibility::Internal,
-            author: me.login,
+            author: me.login.clone(),
             created_at: now,
             updated_at: now,
+            updated_by: me.login,
             helpful: 0,
             tickets: t.map(|t| vec![t.id]).unwrap_or_default(),
         };
@@ -397,16 +329,6 @@ impl Desk {
         )
     }
 
-    /// Removes an article (one language, or all); supervisors and admins.
-    pub fn kb_remove(&mut self, slug: &str, lang: Option<&str>) -> Result<usize> {
-        self.require("action.kb_remove", Role::Supervisor)?;
-        let n = self.store.write(|w| w.delete_article(slug, lang))?;
-        if n == 0 {
-            return Err(Error::ArticleNotFound(slug.to_string()));
-        }
-        Ok(n)
-    }
-
     /// Every article as (file name, file text), for a folder kept in git.
     pub fn kb_export(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
@@ -416,80 +338,10 @@ impl Desk {
         }
         Ok(out)
     }
-
-    /// Imports article files: all are checked before any is written; an
-    /// article already there with the same content is left alone, so a
-    /// second import of the same folder changes nothing.
-    pub fn kb_import(&mut self, files: &[(String, String)]) -> Result<KbImportReport> {
-        let me = self.me()?;
-        let mut docs = Vec::new();
-        let mut seen = HashMap::new();
-        for (name, text) in files {
-            let doc = parse_article(text).map_err(|e| file_error(name, e))?;
-            if let Some(other) = seen.insert((doc.id.clone(), doc.lang.clone()), name.clone()) {
-                return Err(Error::DuplicateArticle {
-                    id: format!("{} ({})", doc.id, doc.lang),
-                    files: format!("{other}, {name}"),
-                });
-            }
-            docs.push(doc);
-        }
-        let mut report = KbImportReport::default();
-        let mut articles = Vec::new();
-        for doc in docs {
-            let existing = self.store.reader().kb_article(&doc.id, &doc.lang)?;
-            let a = self.article_from(doc, &me, true)?;
-            match existing {
-                Some(e) if same_content(&e, &a) => report.unchanged += 1,
-                Some(_) => {
-                    report.updated += 1;
-                    articles.push(a);
-                }
-                None => {
-                    report.added += 1;
-                    articles.push(a);
-                }
-            }
-        }
-        self.store.write(|w| {
-            for a in &articles {
-                w.put_article(a)?;
-                for t in &a.tickets {
-                    w.link_article(&a.slug, *t)?;
-                }
-            }
-            Ok(())
-        })?;
-        Ok(report)
-    }
 }
 
-fn same_content(a: &Article, b: &Article) -> bool {
-    (
-        &a.title,
-        &a.body,
-        &a.category,
-        &a.tags,
-        a.visibility,
-        &a.author,
-    ) == (
-        &b.title,
-        &b.body,
-        &b.category,
-        &b.tags,
-        b.visibility,
-        &b.author,
-    )
-}
-
-fn file_error(file: &str, e: ArticleFileError) -> Error {
-    Error::FileLine {
-        file: file.to_string(),
-        line: e.line,
-        key: e.key,
-        value: e.value,
-    }
-}
+mod write;
+pub use write::KbImportReport;
 
 #[cfg(test)]
 mod tests;

@@ -92,6 +92,7 @@ fn the_right_article_is_in_the_top_three_for_most_labelled_tickets() {
                 author: String::new(),
                 created_at: chrono::DateTime::UNIX_EPOCH,
                 updated_at: chrono::DateTime::UNIX_EPOCH,
+                updated_by: String::new(),
                 helpful: 0,
                 tickets: Vec::new(),
             }
@@ -187,7 +188,7 @@ fn drafting_from_a_ticket_carries_its_resolution_record() {
     assert_eq!(doc.tickets, [id]);
     assert!(doc.body.contains("Sent the invoice") && doc.body.contains("Invoice attached"));
     assert!(doc.body.contains("Logistics"), "{}", doc.body);
-    let saved = d.kb_put(&draft, "draft").expect("saved");
+    let saved = d.kb_add(&draft, "draft").expect("saved");
     assert_eq!(
         saved.category.as_ref().map(Category::as_str),
         Some("logistics/customs")
@@ -229,7 +230,8 @@ fn suggestions_follow_the_customers_language() {
 }
 
 #[test]
-fn an_agent_cannot_sign_an_article_as_someone_else_or_inflate_it() {
+fn members_write_their_own_internal_articles_and_supervisors_the_rest() {
+    use crate::domain::Role;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
@@ -240,24 +242,50 @@ fn an_agent_cannot_sign_an_article_as_someone_else_or_inflate_it() {
     let (mut alice, _) = Desk::create(&path, &who("alice"), clock.clone()).expect("alice");
     alice.add_user("bob", None, Role::Agent, None).expect("bob");
     let (mut bob, _) = Desk::open(&path, &who("bob"), clock).expect("bob");
-    let file = "+++\nid = \"refund-rules\"\nlang = \"en\"\ntitle = \"Refund rules\"\nauthor = \"alice\"\nhelpful = 99\n+++\nBody";
-    let a = bob.kb_put(file, "file").expect("put");
+    let file = |id: &str, extra: &str| {
+        format!(
+            "+++\nid = \"{id}\"\nlang = \"en\"\ntitle = \"Refund rules\"\nauthor = \"alice\"\nhelpful = 99\nupdated = \"2019-05-05T00:00:00Z\"\n{extra}+++\nBody"
+        )
+    };
+    // Bob's own article: his name, no borrowed count, today's date.
+    let a = bob.kb_add(&file("bobs", ""), "f").expect("add");
     assert_eq!((a.author.as_str(), a.helpful), ("bob", 0));
-    bob.kb_import(&[("f.md".into(), file.replace("Body", "New body"))])
-        .expect("import");
-    let a = bob.kb_article("refund-rules", None).expect("article");
-    assert_eq!(
-        (a.author.as_str(), a.helpful, a.body.as_str()),
-        ("bob", 0, "New body")
-    );
-    // A supervisor's import restores a team's folder as it was.
-    alice
-        .kb_import(&[("f.md".into(), file.to_string())])
-        .expect("import");
-    let a = alice.kb_article("refund-rules", None).expect("article");
-    assert_eq!((a.author.as_str(), a.helpful), ("alice", 99));
+    assert_ne!(a.updated_at.format("%Y").to_string(), "2019");
     assert!(matches!(
-        bob.kb_remove("refund-rules", None),
+        bob.kb_add(&file("bobs", ""), "f"),
+        Err(Error::ArticleExists(_))
+    ));
+    bob.kb_edit("bobs", &file("bobs", "").replace("Body", "New body"), "f")
+        .expect("his own");
+    let wrong = bob.kb_edit("bobs", &file("other", ""), "f");
+    assert!(
+        matches!(wrong, Err(Error::ArticleIdChanged { .. })),
+        "{wrong:?}"
+    );
+    let blank = bob.kb_edit("bobs", &file("bobs", "").replace("Body", " "), "f");
+    assert!(matches!(blank, Err(Error::Empty(_))), "{blank:?}");
+    // Alice's article, anything shareable, imports and removal: supervisors.
+    alice.kb_add(&file("alices", ""), "f").expect("alice adds");
+    let forbidden = |r: Result<Article>| matches!(r, Err(Error::Forbidden { .. }));
+    assert!(forbidden(bob.kb_edit("alices", &file("alices", ""), "f")));
+    assert!(forbidden(
+        bob.kb_add(&file("shared", "visibility = \"shareable\"\n"), "f")
+    ));
+    assert!(matches!(
+        bob.kb_import(&[("f.md".into(), file("imp", ""))]),
         Err(Error::Forbidden { .. })
     ));
+    assert!(matches!(
+        bob.kb_remove("bobs", None),
+        Err(Error::Forbidden { .. })
+    ));
+    // A supervisor's import restores a team's folder: authors and times as
+    // filed; how often an article helped is this desk's own count.
+    alice
+        .kb_import(&[("f.md".into(), file("imp", ""))])
+        .expect("import");
+    let a = alice.kb_article("imp", None).expect("article");
+    assert_eq!((a.author.as_str(), a.helpful), ("alice", 0));
+    assert_eq!(a.updated_at.format("%Y").to_string(), "2019");
+    assert_eq!(a.updated_by, "alice");
 }

@@ -54,9 +54,6 @@ pub enum VerdictOutcome {
     Accepted,
     /// Recorded (a 3, say); the ticket waits for the agent.
     Recorded,
-    /// A good verdict a member entered without the customer's words:
-    /// recorded, not accepted.
-    NeedsWords,
     /// Reopened and handed to `assignee` (a senior member, or the
     /// supervisor after three reopens).
     Reopened {
@@ -78,11 +75,26 @@ pub fn record(
     let ticket = load(w, ctx, id, expected_version)?;
     awaiting_acceptance(ctx.workflow, &ticket)?;
     check_rating(input.rating)?;
+    // Words are words: a zero-width space or an escape is not the
+    // customer saying anything.
     let words = input
         .words
         .as_deref()
         .map(str::trim)
-        .filter(|w| !w.is_empty());
+        .filter(|w| w.chars().any(char::is_alphanumeric));
+    let decision = decide(input.rating, input.satisfied);
+    // A member's "the customer is happy" without the customer's words is
+    // refused before anything is written: no verdict, no rating.
+    let accepted_by = match (decision, source) {
+        (Decision::Accept, VerdictSource::Agent) => Some(
+            evidence(w, ctx, &ticket, words.is_some())?.ok_or(Error::Forbidden {
+                action: "action.accept_without_words",
+                needs: Role::Supervisor,
+            })?,
+        ),
+        (Decision::Accept, _) => Some(AcceptedBy::Customer),
+        _ => None,
+    };
     if let Some(text) = words {
         check_body("field.comment", text)?;
         let cid = w.insert_comment(id, &ctx.actor.login, text, true, ctx.now)?;
@@ -120,19 +132,10 @@ pub fn record(
         None,
         Some(&shown),
     )?;
-    match decide(input.rating, input.satisfied) {
-        Decision::Record => Ok(VerdictOutcome::Recorded),
-        Decision::Accept => {
-            let by = match source {
-                VerdictSource::Mail | VerdictSource::Survey => Some(AcceptedBy::Customer),
-                VerdictSource::Agent => evidence(w, ctx, &ticket, words.is_some())?,
-            };
-            match by {
-                Some(by) => accept_and_close(w, ctx, id, input.rating, by),
-                None => Ok(VerdictOutcome::NeedsWords),
-            }
-        }
-        Decision::Reopen => reopen(w, ctx, id, input.rating, words),
+    match (decision, accepted_by) {
+        (Decision::Accept, Some(by)) => accept_and_close(w, ctx, id, input.rating, by),
+        (Decision::Reopen, _) => reopen(w, ctx, id, input.rating, words),
+        _ => Ok(VerdictOutcome::Recorded),
     }
 }
 
@@ -199,7 +202,7 @@ pub fn write_acceptance(
     };
     save(w, ctx, &ticket, &update)?;
     if let Some(slug) = &ticket.closure.solved_by {
-        w.article_helped(slug)?;
+        w.article_helped(slug, id)?;
     }
     let shown = rating.map(|r| r.to_string());
     ctx.log(
@@ -287,8 +290,16 @@ fn reopen(
     };
     let moved = transition(w, &rctx, id, &to, &opts)?;
     let to_supervisor = moved.closure.reopens >= REOPENS_TO_SUPERVISOR;
-    let team = moved.team.clone();
+    // A ticket of no team stays with the team of who recorded the verdict.
+    let team = moved.team.clone().or_else(|| ctx.actor.team.clone());
     let members = w.reader().users()?;
+    let senior = senior(&members, team.as_deref(), moved.assignee.as_deref());
+    // Still no team: the supervisor of the senior's, so the one told is
+    // the one who leads whoever takes it.
+    let team = team.or_else(|| {
+        let login = senior.as_deref()?;
+        members.iter().find(|u| u.login == login)?.team.clone()
+    });
     let supervisor = pick(&members, team.as_deref(), |u| {
         u.role.at_least(Role::Supervisor) && !u.role.at_least(Role::Admin)
     })
@@ -300,7 +311,7 @@ fn reopen(
     let next = if to_supervisor {
         supervisor.clone()
     } else {
-        senior(&members, team.as_deref(), moved.assignee.as_deref())
+        senior
     };
     if let Some(login) = next.as_deref()
         && moved.assignee.as_deref() != Some(login)

@@ -28,9 +28,17 @@ CREATE TABLE kb_articles (
     author     TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
-    helpful    INTEGER NOT NULL DEFAULT 0,
+    updated_by TEXT NOT NULL,
     UNIQUE (slug, lang)
 );
+-- Tickets an article solved that the customer accepted: how often it
+-- helped is how many of them a member may see (never a bare counter
+-- that a loop of accept and undo could raise).
+CREATE TABLE kb_helped (
+    slug      TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    PRIMARY KEY (slug, ticket_id)
+) WITHOUT ROWID;
 -- The tickets an article came from, or that it solved.
 CREATE TABLE kb_tickets (
     slug      TEXT NOT NULL,

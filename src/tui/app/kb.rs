@@ -22,10 +22,19 @@ pub struct KbState {
     pub scroll: u16,
     pub generation: u64,
     pub loaded: bool,
-    /// An article is open in the editor: save what comes back.
-    pub editing: bool,
+    /// An article is open in the editor: save what comes back changed.
+    pub editing: Option<ArticleEdit>,
     /// The search changed: the next answer starts at its top.
     pub fresh: bool,
+}
+
+/// An article in the member's editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleEdit {
+    /// The article being changed; `None` for a new one.
+    pub slug: Option<String>,
+    /// The text the editor started with.
+    pub original: String,
 }
 
 impl KbState {
@@ -178,10 +187,17 @@ impl App {
     }
 
     fn edit_article(&mut self) -> Vec<Effect> {
-        let Some(text) = self.kb.current().map(|h| write_article(&h.article)) else {
+        let Some((text, slug)) = self
+            .kb
+            .current()
+            .map(|h| (write_article(&h.article), h.article.slug.clone()))
+        else {
             return Vec::new();
         };
-        self.kb.editing = true;
+        self.kb.editing = Some(ArticleEdit {
+            slug: Some(slug),
+            original: text.clone(),
+        });
         vec![Effect::Editor { text }]
     }
 
@@ -200,19 +216,26 @@ impl App {
 
     /// A drafted article goes to the editor; what is saved is stored.
     pub(super) fn article_drafted(&mut self, text: String) -> Vec<Effect> {
-        self.kb.editing = true;
+        self.kb.editing = Some(ArticleEdit {
+            slug: None,
+            original: text.clone(),
+        });
         vec![Effect::Editor { text }]
     }
 
     /// The editor returned an article: store it, unless it came back empty.
     pub(super) fn article_edited(&mut self, text: &str) -> Vec<Effect> {
-        self.kb.editing = false;
-        if text.trim().is_empty() {
+        let Some(edit) = self.kb.editing.take() else {
+            return Vec::new();
+        };
+        let slug = edit.slug;
+        if text.trim().is_empty() || text.trim() == edit.original.trim() {
             self.info("kb.not_saved", &[]);
             return Vec::new();
         }
         vec![Effect::PutArticle {
             text: text.to_string(),
+            slug,
         }]
     }
 

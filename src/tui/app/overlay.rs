@@ -537,7 +537,7 @@ impl App {
 
     /// Text saved in the editor replaces the text it was opened on.
     pub(super) fn editor_done(&mut self, text: &str) -> Vec<Effect> {
-        if self.kb.editing && self.overlay.is_none() {
+        if self.kb.editing.is_some() && self.overlay.is_none() {
             return self.article_edited(text);
         }
         match &mut self.overlay {

@@ -28,10 +28,7 @@ impl App {
         self.status = Some(Status {
             text: self.cat.f(kind.key(), &[("id", &id)]),
             // A reply that cannot go out is not a plain success.
-            error: matches!(
-                kind,
-                SavedKind::ReplyWaiting | SavedKind::ReplyNoAddress | SavedKind::VerdictNeedsWords
-            ),
+            error: matches!(kind, SavedKind::ReplyWaiting | SavedKind::ReplyNoAddress),
         });
         if kind == SavedKind::Created {
             self.prev_pane = self.pane;
