@@ -37,6 +37,10 @@ pub enum Error {
         file: String,
         error: Box<Error>,
     },
+    /// The editor needs a terminal and there is none (a script, a pipe).
+    NoEditorTerminal,
+    /// The customer's acceptance of this ticket is recorded already.
+    AlreadyAccepted(i64),
     /// Two files of one import hold the same article and language.
     DuplicateArticle {
         id: String,
@@ -276,6 +280,7 @@ impl Error {
             | Error::DemoIntoRealDesk(_)
             | Error::FileLine { .. }
             | Error::ArticleExists(_)
+            | Error::NoEditorTerminal
             | Error::ArticleIdChanged { .. }
             | Error::DuplicateArticle { .. }
             | Error::UnknownValue { .. } => 2,
@@ -293,6 +298,7 @@ impl Error {
             | Error::Forbidden { .. }
             | Error::LastAdmin
             | Error::NotAwaitingAcceptance(_)
+            | Error::AlreadyAccepted(_)
             | Error::NothingToUndo
             | Error::CannotUndoCreate
             | Error::CannotUndoMerge
@@ -349,6 +355,8 @@ impl Error {
                     &[("file", file), ("line", line), ("problem", &what)],
                 )
             }
+            Error::NoEditorTerminal => cat.t("error.no_editor_terminal").to_string(),
+            Error::AlreadyAccepted(id) => cat.f("error.already_accepted", &[("id", id)]),
             Error::ArticleExists(id) => cat.f("error.article_exists", &[("id", id)]),
             Error::ArticleIdChanged { from, to } => {
                 cat.f("error.article_id_changed", &[("from", from), ("to", to)])
@@ -632,9 +640,8 @@ fn refusal_reason(
                     ],
                 ),
                 (Requirement::Acceptance, Remedy::Flags) => with_how(need, "refusal.flags_accept"),
-                (Requirement::Resolution | Requirement::Reason, _) => {
-                    with_how(need, "refusal.flags_note")
-                }
+                (Requirement::Resolution, _) => with_how(need, "refusal.flags_resolution"),
+                (Requirement::Reason, _) => with_how(need, "refusal.flags_note"),
                 (Requirement::Cause, _) => with_how(need, "refusal.flags_cause"),
                 (Requirement::Prevention, _) => with_how(need, "refusal.flags_prevention"),
             };

@@ -131,10 +131,19 @@ pub fn user(desk: &mut Desk, c: UserCommand, s: &Session, io: &mut Streams<'_>) 
             shift,
             level,
         } => {
+            let profile = languages.is_some() || timezone.is_some() || shift.is_some();
             if let Some(level) = level {
-                desk.set_level(&login, crate::domain::Level::parse(&level)?)?;
+                let u = desk.set_level(&login, crate::domain::Level::parse(&level)?)?;
+                let name = cat.t(&format!("level.{}", u.level.as_str())).to_string();
+                line(
+                    io.out,
+                    &cat.f("cli.level_set", &[("login", &u.login), ("level", &name)]),
+                )?;
+                if !profile {
+                    return Ok(());
+                }
             }
-            if languages.is_some() || timezone.is_some() || shift.is_some() {
+            if profile {
                 desk.set_agent_profile(
                     &login,
                     languages.as_deref().unwrap_or(""),

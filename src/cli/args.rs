@@ -396,8 +396,8 @@ pub struct AcceptArgs {
 #[derive(Debug, Args)]
 pub struct CsatArgs {
     pub id: TicketNumber,
-    /// The customer's rating, 1–5.
-    pub rating: u8,
+    /// The customer's rating, 1–5 (also `4/5` or ★★★★).
+    pub rating: String,
     /// What the customer said, in their words.
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
@@ -970,7 +970,7 @@ pub enum KbCommand {
         #[arg(long)]
         category: Option<String>,
         /// Only this language (en, zh-CN).
-        #[arg(long)]
+        #[arg(long = "language", value_name = "LANG")]
         lang: Option<String>,
         #[arg(long)]
         json: bool,
@@ -980,7 +980,7 @@ pub enum KbCommand {
         /// The article's id.
         id: String,
         /// The language to read it in (default: English, else the first).
-        #[arg(long)]
+        #[arg(long = "language", value_name = "LANG")]
         lang: Option<String>,
         /// Print the Markdown file (front matter and body) as stored.
         #[arg(long)]
@@ -992,7 +992,7 @@ pub enum KbCommand {
     Search {
         #[arg(required = true)]
         text: Vec<String>,
-        #[arg(long)]
+        #[arg(long = "language", value_name = "LANG")]
         lang: Option<String>,
         #[arg(long)]
         json: bool,
@@ -1000,7 +1000,7 @@ pub enum KbCommand {
     /// Change an article in your editor, or replace it with a file.
     Edit {
         id: String,
-        #[arg(long)]
+        #[arg(long = "language", value_name = "LANG")]
         lang: Option<String>,
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
@@ -1008,7 +1008,7 @@ pub enum KbCommand {
     /// Remove an article (supervisors and admins): one language, or all.
     Rm {
         id: String,
-        #[arg(long)]
+        #[arg(long = "language", value_name = "LANG")]
         lang: Option<String>,
     },
     /// The three articles that best answer a ticket, in its customer's language.
@@ -1033,8 +1033,9 @@ pub enum KbCommand {
 pub struct KbAddArgs {
     #[arg(long)]
     pub title: Option<String>,
-    /// The article's language (default: the interface language).
-    #[arg(long)]
+    /// The article's language (default: Chinese for a Chinese title, else
+    /// English). `--lang` is the interface's language.
+    #[arg(long = "language", value_name = "LANG")]
     pub lang: Option<String>,
     #[arg(long)]
     pub category: Option<String>,

@@ -80,10 +80,17 @@ pub fn run(desk: &mut Desk, c: KbCommand, s: &Session, io: &mut Streams<'_>) -> 
             show(desk, &a, s, io)
         }
         KbCommand::Add(a) => {
-            let lang = a
-                .lang
-                .clone()
-                .unwrap_or_else(|| s.cat.lang().code().to_string());
+            // Chinese for a Chinese title, else English: an article's
+            // language is what it is written in, not the interface's.
+            let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let lang = a.lang.clone().unwrap_or_else(|| {
+                if a.title.as_deref().is_some_and(cjk) {
+                    "zh-CN"
+                } else {
+                    "en"
+                }
+                .to_string()
+            });
             let text = match (&a.file, &a.body) {
                 (Some(f), _) => crate::userfile::read_text(f)?,
                 (None, Some(body)) => {
@@ -171,7 +178,11 @@ pub fn run(desk: &mut Desk, c: KbCommand, s: &Session, io: &mut Streams<'_>) -> 
 
 /// An article file made from `kb add` flags.
 fn flags_article(desk: &Desk, a: &KbAddArgs, lang: &str, body: &str) -> Result<String> {
-    let title = a.title.as_deref().ok_or(Error::Empty("field.title"))?;
+    let title = a
+        .title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or(Error::Empty("field.title"))?;
     let draft = desk.kb_draft(Some(title), lang, a.from.map(|n| n.0))?;
     let doc = crate::interchange::kb::parse_article(&draft).map_err(|e| Error::FileLine {
         file: "draft".into(),
@@ -218,6 +229,11 @@ fn flags_article(desk: &Desk, a: &KbAddArgs, lang: &str, body: &str) -> Result<S
 /// The member's editor on an article file; `None` when it comes back
 /// unchanged or empty (nothing to store).
 fn edit(text: &str, s: &Session) -> Result<Option<String>> {
+    use std::io::IsTerminal;
+    // No terminal to edit in (a script, a pipe): say what to give instead.
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::NoEditorTerminal);
+    }
     let command = crate::editor::editor_command(s.config.editor.as_deref());
     let edited = crate::editor::edit(text, &command)?;
     let changed = !edited.trim().is_empty() && edited.trim() != text.trim();

@@ -415,8 +415,17 @@ pub fn csat(desk: &mut Desk, a: CsatArgs, s: &Session, io: &mut Streams<'_>) -> 
             .and_then(crate::interchange::verdict::parse_verdict)
             .and_then(|v| v.satisfied),
     };
+    let rating = crate::interchange::verdict::parse_verdict(&a.rating)
+        .and_then(|v| v.rating)
+        .ok_or_else(|| {
+            Error::Invalid(crate::domain::InvalidValue {
+                field: "rating",
+                value: a.rating.clone(),
+                expected: "1..5".into(),
+            })
+        })?;
     let input = VerdictInput {
-        rating: Some(a.rating),
+        rating: Some(rating),
         satisfied,
         words: a.comment,
     };

@@ -41,6 +41,7 @@ impl Visibility {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
     /// The article's id, shared by its language variants (`customs-delay`).
+    #[serde(rename = "id")]
     pub slug: String,
     /// Language tag (`en`, `zh-CN`).
     pub lang: String,

@@ -88,6 +88,7 @@ pub fn verdict_line(
             state: s,
             assignee,
             to_supervisor,
+            reopens,
         } => {
             let key = if *to_supervisor {
                 "verdict.reopened_supervisor"
@@ -97,7 +98,15 @@ pub fn verdict_line(
             let who = assignee
                 .as_deref()
                 .map_or_else(|| "–".into(), sanitize_line);
-            cat.f(key, &[("id", &id), ("state", &state(s)), ("who", &who)])
+            cat.f(
+                key,
+                &[
+                    ("id", &id),
+                    ("state", &state(s)),
+                    ("who", &who),
+                    ("n", reopens),
+                ],
+            )
         }
     }
 }

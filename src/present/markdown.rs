@@ -134,6 +134,44 @@ pub fn render(markdown: &str, cols: usize) -> Vec<MdLine> {
     out
 }
 
+/// Headings of the parts of an article that are for agents only.
+const AGENTS_ONLY: &[&str] = &[
+    "for agents",
+    "agents only",
+    "internal",
+    "internal notes",
+    "客服须知",
+    "仅限客服",
+    "内部",
+    "内部说明",
+];
+
+/// What of an article may go to a customer: everything but the sections
+/// headed "For agents" / "客服须知" (down to the next heading of the same
+/// or a higher level).
+pub fn for_customers(markdown: &str) -> String {
+    let level = |line: &str| line.chars().take_while(|c| *c == '#').count();
+    let mut skipping: Option<usize> = None;
+    let mut out = Vec::new();
+    for line in markdown.lines() {
+        let l = level(line.trim_start());
+        if l > 0 {
+            if skipping.is_some_and(|s| l <= s) {
+                skipping = None;
+            }
+            let title = line.trim_start().trim_start_matches('#').trim();
+            let title = title.trim_end_matches([':', '：']).to_lowercase();
+            if skipping.is_none() && AGENTS_ONLY.contains(&title.as_str()) {
+                skipping = Some(l);
+            }
+        }
+        if skipping.is_none() {
+            out.push(line);
+        }
+    }
+    out.join("\n").trim_end().to_string()
+}
+
 /// An article's facts in one line: id · language · visibility · category ·
 /// author, updated · how often it helped (sanitised).
 pub fn article_facts<Tz: chrono::TimeZone>(
@@ -202,6 +240,16 @@ mod tests {
             lines[0].starts_with("• ") && lines[1].starts_with("  "),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn the_agents_part_never_goes_to_a_customer() {
+        let md = "Intro\n\n## Steps\n\n1. Do it\n\n## For agents\n\n- VIP may skip\n### Detail\nmore\n\n## Contact\n\nMail us";
+        assert_eq!(
+            for_customers(md),
+            "Intro\n\n## Steps\n\n1. Do it\n\n## Contact\n\nMail us"
+        );
+        assert_eq!(for_customers("说明\n## 客服须知：\n内部"), "说明");
     }
 
     #[test]

@@ -395,19 +395,20 @@ fn verdict_text(cat: &Catalog, source: Option<&str>, value: Option<&str>) -> Str
         .map(stars)
         .unwrap_or_default();
     let said = match parts.next() {
-        Some("yes") => format!(" · {}", cat.t("verdict.satisfied")),
-        Some("no") => format!(" · {}", cat.t("verdict.unsatisfied")),
+        Some("yes") => cat.t("verdict.satisfied").to_string(),
+        Some("no") => cat.t("verdict.unsatisfied").to_string(),
         _ => String::new(),
     };
+    let what: Vec<String> = [rating, said]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
     let source = source.map_or_else(String::new, |s| {
         format!(" ({})", cat.t(&format!("verdict.via_{}", sanitize_line(s))))
     });
     cat.f(
         "event.verdict",
-        &[(
-            "verdict",
-            &format!("{rating}{said}{source}").trim().to_string(),
-        )],
+        &[("verdict", &format!("{}{source}", what.join(" · ")))],
     )
 }
 

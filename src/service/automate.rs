@@ -266,19 +266,24 @@ impl Desk {
 /// given when nobody gave it.
 fn ask_customer(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, id: i64, name: &str) -> Result<()> {
     let ticket = ops::reload(w, id)?;
-    let Some(text) = super::replies::filled_in_write(&w.reader(), name, &ticket)? else {
+    let Some((text, language)) = super::replies::filled_in_write(&w.reader(), name, &ticket)?
+    else {
         return Ok(());
     };
     let by_mail = w.reader().has_mail(id)? || ticket.channel == crate::domain::Channel::Email;
     if by_mail {
         ops::comment(w, ctx, id, &text, false)?;
     } else {
-        let note = format!("{ASK_BY_HAND}\n\n{text}");
+        // The heading in the customer's language, like the text under it.
+        let chinese = language.is_some_and(|l| l.to_ascii_lowercase().starts_with("zh"));
+        let heading = if chinese { ASK_BY_HAND_ZH } else { ASK_BY_HAND };
+        let note = format!("{heading}\n\n{text}");
         ops::comment(w, ctx, id, &note, true)?;
     }
     Ok(())
 }
 
 /// Heads the note that carries a satisfaction request to pass on by hand.
-pub const ASK_BY_HAND: &str =
-    "Ask the customer (this ticket does not go by mail) / 请通过原渠道询问客户:";
+pub const ASK_BY_HAND: &str = "Ask the customer (this ticket does not go by mail):";
+/// The same for a Chinese-speaking customer.
+pub const ASK_BY_HAND_ZH: &str = "请通过原渠道询问客户(此工单不经邮件往来):";

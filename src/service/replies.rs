@@ -133,7 +133,7 @@ pub(super) fn filled_in_write(
     reader: &crate::store::Reader<'_>,
     name: &str,
     ticket: &crate::domain::Ticket,
-) -> Result<Option<String>> {
+) -> Result<Option<(String, Option<String>)>> {
     let source = reader
         .setting(REPLIES_SETTING)?
         .unwrap_or_else(|| canned::DEFAULT_REPLIES.to_string());
@@ -182,8 +182,6 @@ pub(super) fn filled_in_write(
     ]
     .into();
     let language = customer.and_then(|c| c.language);
-    Ok(Some(canned::fill(
-        reply.text_for(language.as_deref()),
-        &values,
-    )))
+    let text = canned::fill(reply.text_for(language.as_deref()), &values);
+    Ok(Some((text, language)))
 }

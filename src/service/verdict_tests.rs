@@ -152,7 +152,8 @@ fn a_bad_rating_reopens_to_a_senior_member_and_tells_the_supervisor() {
         VerdictOutcome::Reopened {
             state: "in_progress".into(),
             assignee: Some("wang".into()),
-            to_supervisor: false
+            to_supervisor: false,
+            reopens: 1
         }
     );
     let t = alice.detail(id).expect("detail").ticket;

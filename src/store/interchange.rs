@@ -275,6 +275,20 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Holds back the unsent letters an automation wrote on ticket `ticket`
+    /// (a satisfaction request): it was reopened, and "we believe it is
+    /// solved" must not reach the customer now. Kept in the queue, failed
+    /// with the reason, for `mail retry` if someone wants it sent after all.
+    pub fn withdraw_automation_mail(&mut self, ticket: i64) -> Result<usize> {
+        Ok(self.tx.execute(
+            "UPDATE outbox SET next_at = ?2, error = 'withdrawn: the ticket was reopened' \
+             WHERE ticket_id = ?1 AND sent_at IS NULL AND comment_id IN \
+             (SELECT id FROM comments WHERE ticket_id = ?1 AND author LIKE 'automation:%')",
+            // The last moment a date can name: never due.
+            params![ticket, 253_402_300_799_000_i64],
+        )?)
+    }
+
     /// Queues a reply for the mail command.
     pub fn queue_mail(
         &mut self,

@@ -11,6 +11,6 @@ mod sanitize;
 mod width;
 
 pub use highlight::{match_ranges, snippet};
-pub use pinyin::{initial_pairs, looks_like_pinyin, pinyin_keys};
+pub use pinyin::{initial_pairs, looks_like_pinyin, pinyin_keys, pinyin_words};
 pub use sanitize::{escape_json, is_bidi_control, sanitize_block, sanitize_line};
 pub use width::{pad_right, truncate, width, wrap};

@@ -21,6 +21,23 @@ pub fn pinyin_keys(text: &str) -> String {
     }
 }
 
+/// The text with each Han character as its pinyin syllable between spaces,
+/// for ids made from Chinese titles: `退货政策 EU` → ` tui  huo  zheng  ce  EU`.
+pub fn pinyin_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                out.push(' ');
+                out.push_str(p.plain());
+                out.push(' ');
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Every pair of neighbouring pinyin initials, space-separated, so a
 /// two-letter query like `tk` is a whole-token lookup: `退款申请` → `tk ks sq`.
 pub fn initial_pairs(text: &str) -> String {

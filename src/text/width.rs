@@ -98,7 +98,14 @@ fn split_words(text: &str) -> Vec<&str> {
     let mut start = None;
     for (i, c) in text.char_indices() {
         let wide = char_width(c) > 1;
-        if wide && closes(c) {
+        // Half-width punctuation right after a Chinese character is glued
+        // too ("撰写," must not start a line with ",").
+        let after_wide = start.is_none()
+            && out
+                .last()
+                .and_then(|w| w.chars().last())
+                .is_some_and(|l| char_width(l) > 1);
+        if closes(c) && (wide || after_wide) {
             // Glue it to the word before: "款，" and "PayPal，" break as one.
             let end = i + c.len_utf8();
             if let Some(s) = start.take() {
@@ -140,6 +147,8 @@ mod tests {
         );
         assert!(lines.iter().all(|l| width(l) <= 12), "{lines:?}");
         assert_eq!(lines.concat(), "我们发起退款，然后银行入账。");
+        let lines = wrap("张伟撰写,2026-11-20", 8);
+        assert!(lines.iter().all(|l| !l.starts_with(',')), "{lines:?}");
     }
 
     #[test]

@@ -252,16 +252,30 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
             .position(|e| matches!(e, Effect::Editor { .. }))
             && let Effect::Editor { text } = effects.remove(i)
         {
-            let command = crate::editor::editor_command(s.config.editor.as_deref());
             guard.pause();
-            let result = crate::editor::edit(&text, &command);
+            let result = run_editor(&text, s);
             guard.resume()?;
             quiet.forget();
-            effects.extend(app.update(match result {
-                Ok(text) => Action::EditorDone(text),
-                Err(e) => Action::Failed(e),
-            }));
+            effects.extend(app.update(result));
         }
         runner.settle(&mut desk, &mut app, effects);
+        // An answer may ask for the editor too (a drafted article).
+        while let Some(text) = runner.take_editor() {
+            guard.pause();
+            let result = run_editor(&text, s);
+            guard.resume()?;
+            quiet.forget();
+            let effects = app.update(result);
+            runner.settle(&mut desk, &mut app, effects);
+        }
+    }
+}
+
+/// Edits `text` in the member's editor; the outcome as an action.
+fn run_editor(text: &str, s: &Session) -> Action {
+    let command = crate::editor::editor_command(s.config.editor.as_deref());
+    match crate::editor::edit(text, &command) {
+        Ok(text) => Action::EditorDone(text),
+        Err(e) => Action::Failed(e),
     }
 }

@@ -20,6 +20,9 @@ pub struct Runner {
     lists: Option<Worker>,
     /// The detail pane's ticket, so a cursor move never waits for it.
     details: Option<Worker>,
+    /// Text an answer asked to edit in the member's editor (a drafted
+    /// article): the event loop hands the terminal over for it.
+    editor: Option<String>,
 }
 
 impl Runner {
@@ -28,12 +31,18 @@ impl Runner {
             worker,
             lists,
             details,
+            editor: None,
         }
     }
 
     /// From now on, list windows load on `lists`.
     pub fn set_lists(&mut self, lists: Option<Worker>) {
         self.lists = lists;
+    }
+
+    /// Text waiting for the member's editor, if an answer asked for it.
+    pub fn take_editor(&mut self) -> Option<String> {
+        self.editor.take()
     }
 
     /// Whether a worker still owes results.
@@ -69,6 +78,10 @@ impl Runner {
                         }
                         None => vec![worker::run(desk, job)],
                     }
+                }
+                Effect::Editor { text } => {
+                    self.editor = Some(text);
+                    Vec::new()
                 }
                 effect => execute(desk, effect),
             };

@@ -196,7 +196,7 @@ fn a_survey_records_every_answer_and_names_what_it_skipped() {
 fn the_knowledge_base_goes_to_files_and_back_without_changes() {
     let s = Scratch::with_desk();
     ok(&s, &["demo", "--tickets", "30"]);
-    let listed = ok(&s, &["kb", "list", "--lang", "en"]);
+    let listed = ok(&s, &["kb", "list", "--language", "en"]);
     assert!(listed.contains("customs-delay"), "{listed}");
     let found = ok(&s, &["kb", "search", "清关"]);
     assert!(found.contains("customs-delay"), "{found}");

@@ -116,12 +116,13 @@ pub fn rank(articles: &[Article], ticket: &TicketText<'_>, limit: usize) -> Vec<
 /// category, tags or (for a pinyin term) its title's pinyin.
 fn matches(a: &Article, terms: &[String]) -> bool {
     let hay = format!(
-        "{} {} {} {} {}",
+        "{} {} {} {} {} {}",
         a.title,
         a.body,
         a.category.as_ref().map_or("", |c| c.as_str()),
         a.tags.join(" "),
-        crate::text::pinyin_keys(&a.title)
+        crate::text::pinyin_keys(&a.title),
+        crate::text::pinyin_keys(&a.body)
     )
     .to_lowercase();
     terms.iter().all(|t| hay.contains(t.as_str()))
@@ -207,11 +208,17 @@ impl Desk {
             corpus.add(&[(a.title.as_str(), 3.0), (a.body.as_str(), 1.0)]);
         }
         let q = query(&[(text, 1.0)]);
+        // An article whose title (or its pinyin) has every term comes
+        // first: pinyin and short Chinese terms give BM25 nothing to weigh.
+        let in_title = |a: &Article| {
+            let t = format!("{} {}", a.title, crate::text::pinyin_keys(&a.title)).to_lowercase();
+            terms.iter().all(|term| t.contains(term.as_str()))
+        };
         let mut hits: Vec<KbHit> = articles
             .into_iter()
             .enumerate()
             .map(|(i, article)| KbHit {
-                score: corpus.score(i, &q),
+                score: corpus.score(i, &q) + if in_title(&article) { 10.0 } else { 0.0 },
                 article,
             })
             .collect();
@@ -255,10 +262,7 @@ impl Desk {
             .map(String::from)
             .or_else(|| t.map(|t| t.title.clone()))
             .unwrap_or_default();
-        let mut slug = article_slug(&title);
-        if slug.is_empty() || !slug.is_ascii() {
-            slug = t.map_or_else(|| "new-article".into(), |t| format!("ticket-{}", t.id));
-        }
+        let slug = self.free_slug(&title, lang, t.map(|t| t.id))?;
         let article = Article {
             slug,
             lang: lang.to_string(),
@@ -279,6 +283,32 @@ impl Desk {
             tickets: t.map(|t| vec![t.id]).unwrap_or_default(),
         };
         Ok(write_article(&article))
+    }
+
+    /// An id for a new article from its title (Chinese by its pinyin:
+    /// 退货政策 → `tui-huo-zheng-ce`), at most 64 characters, not taken in
+    /// `lang` (`-2`, `-3`, … when it is).
+    fn free_slug(&self, title: &str, lang: &str, ticket: Option<i64>) -> Result<String> {
+        let mut base = article_slug(&crate::text::pinyin_words(title));
+        if !base.is_ascii() || base.is_empty() {
+            base = ticket.map_or_else(|| "article".to_string(), |id| format!("ticket-{id}"));
+        }
+        while base.len() > 56 {
+            match base.rfind('-') {
+                Some(cut) => base.truncate(cut),
+                None => base.truncate(56),
+            }
+        }
+        let reader = self.store.reader();
+        let taken =
+            |s: &str| -> Result<bool> { Ok(reader.kb_languages(s)?.iter().any(|l| l == lang)) };
+        let mut slug = base.clone();
+        let mut n = 1;
+        while taken(&slug)? {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        Ok(slug)
     }
 
     /// A body drafted from a ticket's resolution record.

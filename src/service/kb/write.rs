@@ -207,6 +207,11 @@ impl Desk {
             .copied()
             .filter(|id| self.visible_ticket(&reader, *id).is_ok())
             .collect();
+        let updated_by = if filed {
+            author.clone()
+        } else {
+            me.login.clone()
+        };
         Ok(Article {
             slug: doc.id,
             lang: doc.lang,
@@ -218,7 +223,8 @@ impl Desk {
             author,
             created_at: existing.map_or(now, |e| e.created_at),
             updated_at: doc.updated.filter(|_| filed).unwrap_or(now),
-            updated_by: me.login.clone(),
+            // An import restores the file's article as its author left it.
+            updated_by,
             helpful: 0,
             tickets,
         })

@@ -152,6 +152,9 @@ fn apply(
         update.prevention = Some(prevention.clone());
     }
     save(w, ctx, ticket, &update)?;
+    if from_state.is_resolved && !to_state.is_resolved {
+        w.withdraw_automation_mail(ticket.id)?;
+    }
     ctx.log(
         w,
         ticket.id,

@@ -60,6 +60,8 @@ pub enum VerdictOutcome {
         state: String,
         assignee: Option<String>,
         to_supervisor: bool,
+        /// How often the ticket has been reopened now.
+        reopens: u32,
     },
 }
 
@@ -74,6 +76,9 @@ pub fn record(
 ) -> Result<VerdictOutcome> {
     let ticket = load(w, ctx, id, expected_version)?;
     awaiting_acceptance(ctx.workflow, &ticket)?;
+    if ticket.accepted_at.is_some() {
+        return Err(Error::AlreadyAccepted(id));
+    }
     check_rating(input.rating)?;
     // Words are words: a zero-width space or an escape is not the
     // customer saying anything.
@@ -224,17 +229,22 @@ fn accept_and_close(
     by: AcceptedBy,
 ) -> Result<VerdictOutcome> {
     let ticket = write_acceptance(w, ctx, id, rating, by)?;
-    match closing_state(ctx.workflow, &ticket, ctx.actor) {
-        Some(to) => {
-            transition(w, ctx, id, &to, &MoveOptions::default())?;
-            Ok(VerdictOutcome::Closed { state: to })
-        }
+    let path = closing_path(ctx.workflow, &ticket, ctx.actor);
+    for to in &path {
+        transition(w, ctx, id, to, &MoveOptions::default())?;
+    }
+    match path.last() {
+        Some(to) => Ok(VerdictOutcome::Closed { state: to.clone() }),
         None => Ok(VerdictOutcome::Accepted),
     }
 }
 
-/// The final state an accepted ticket may move to from here, if any.
-fn closing_state(wf: &Workflow, ticket: &Ticket, actor: &User) -> Option<String> {
+/// The steps to a final state an accepted ticket may take from here: one
+/// (pending acceptance → closed), or two through a resolved state that
+/// is not final (resolved → pending acceptance → closed, for a ticket
+/// whose verdict came before the request moved it); none when there is
+/// no such way.
+fn closing_path(wf: &Workflow, ticket: &Ticket, actor: &User) -> Vec<String> {
     let facts = MoveFacts {
         has_assignee: ticket.assignee.is_some(),
         accepted: true,
@@ -244,11 +254,23 @@ fn closing_state(wf: &Workflow, ticket: &Ticket, actor: &User) -> Option<String>
         role: actor.role,
         override_requested: false,
     };
+    let may = |from: &str, to: &str| wf.check_move(from, to, facts).is_ok();
+    let final_from = |from: &str| {
+        wf.next_states(from, actor.role)
+            .into_iter()
+            .filter(|s| wf.state(s).is_some_and(|st| st.is_final))
+            .find(|s| may(from, s))
+            .map(String::from)
+    };
+    if let Some(to) = final_from(&ticket.status) {
+        return vec![to];
+    }
     wf.next_states(&ticket.status, actor.role)
         .into_iter()
-        .filter(|s| wf.state(s).is_some_and(|st| st.is_final))
-        .find(|s| wf.check_move(&ticket.status, s, facts).is_ok())
-        .map(String::from)
+        .filter(|s| wf.state(s).is_some_and(|st| st.is_resolved && !st.is_final))
+        .filter(|mid| may(&ticket.status, mid))
+        .find_map(|mid| final_from(mid).map(|to| vec![mid.to_string(), to]))
+        .unwrap_or_default()
 }
 
 /// The open state a reopen goes to: the first non-resolved state reachable.
@@ -340,6 +362,7 @@ fn reopen(
         state: ticket.status,
         assignee: ticket.assignee,
         to_supervisor,
+        reopens: ticket.closure.reopens,
     })
 }
 

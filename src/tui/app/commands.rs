@@ -74,12 +74,14 @@ impl App {
             Command::Edit => self.open_edit(),
             Command::Accept => {
                 if let Some(sel) = self.selected() {
+                    let mut input = text_input("");
+                    input.set_placeholder_text(self.cat.t("prompt.verdict_example"));
                     self.overlay = Some(Overlay::Prompt {
                         purpose: super::overlay::Prompt::Verdict {
                             id: sel.id,
                             version: sel.version,
                         },
-                        input: text_input(""),
+                        input,
                     });
                 }
                 Vec::new()

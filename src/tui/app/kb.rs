@@ -26,6 +26,9 @@ pub struct KbState {
     pub editing: Option<ArticleEdit>,
     /// The search changed: the next answer starts at its top.
     pub fresh: bool,
+    /// Articles put into replies being written, by ticket: recorded as
+    /// what solved the ticket once the reply is sent.
+    pub used: std::collections::HashMap<i64, String>,
 }
 
 /// An article in the member's editor.
@@ -296,7 +299,8 @@ impl App {
         let a = &hit.article;
         let shareable = a.visibility == crate::domain::Visibility::Shareable;
         let text = if shareable {
-            crate::present::markdown::render(&a.body, 72)
+            let body = crate::present::markdown::for_customers(&a.body);
+            crate::present::markdown::render(&body, 72)
                 .into_iter()
                 .map(|l| l.text)
                 .collect::<Vec<_>>()
@@ -308,10 +312,8 @@ impl App {
             )
         };
         self.open_reply(id, &text, !shareable);
-        vec![Effect::ArticleUsed {
-            ticket: id,
-            slug: a.slug.clone(),
-        }]
+        self.kb.used.insert(id, a.slug.clone());
+        Vec::new()
     }
 
     fn draft_effect(&self, from: Option<i64>) -> Effect {

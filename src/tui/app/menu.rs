@@ -70,6 +70,21 @@ impl App {
                         (None, self.bulk(crate::service::BulkAction::Assign(login)))
                     }
                     MenuKind::BulkMove => {
+                        // A resolution record is one ticket's: never one for many.
+                        let needs_record = self.workflow.transitions().iter().any(|t| {
+                            t.to == item.value
+                                && t.requires.iter().any(|r| {
+                                    matches!(
+                                        r,
+                                        crate::workflow::Requirement::Cause
+                                            | crate::workflow::Requirement::Prevention
+                                    )
+                                })
+                        });
+                        if needs_record {
+                            self.error("status.bulk_resolution");
+                            return (None, Vec::new());
+                        }
                         if self.bulk_move_needs_note(&item.value) {
                             let prompt = Overlay::Prompt {
                                 purpose: Prompt::BulkNote { to: item.value },

@@ -439,7 +439,8 @@ impl App {
                 Vec::new()
             }
             Action::ArticleDrafted(text) => self.article_drafted(text),
-            Action::ArticleLinked => Vec::new(),
+            // The ticket's version moved: read it again.
+            Action::ArticleLinked => self.reload(self.shown_ticket()),
             Action::ArticleSaved { slug, lang } => self.article_saved(&slug, &lang),
             Action::ViewLoaded(view) => {
                 self.view_loaded(*view);
@@ -601,12 +602,21 @@ impl App {
                 .and_then(|c| c.rows.get(self.board.row))
                 .map(from_row),
             Pane::Kb => None,
-            Pane::Detail => self.detail.ticket.as_ref().map(|d| Selected {
-                id: d.ticket.id,
-                status: d.ticket.status.clone(),
-                version: d.ticket.version,
-                accepted: d.ticket.accepted_at.is_some(),
-            }),
+            // What the pane shows: the ticket asked for last — from its
+            // list row until it arrives — never the one before it.
+            Pane::Detail => match self.detail.ticket.as_ref() {
+                Some(d) if self.detail.wanted.is_none_or(|w| w == d.ticket.id) => Some(Selected {
+                    id: d.ticket.id,
+                    status: d.ticket.status.clone(),
+                    version: d.ticket.version,
+                    accepted: d.ticket.accepted_at.is_some(),
+                }),
+                _ => self
+                    .list
+                    .selected_row()
+                    .filter(|r| self.detail.wanted == Some(r.id))
+                    .map(from_row),
+            },
         }
     }
 

@@ -112,7 +112,7 @@ impl App {
         let prevention = text_of(&form.prevention).trim().to_string();
         use crate::workflow::Requirement;
         let missing = if summary.is_empty() {
-            Some(("status.note_required", ResolveField::Summary))
+            Some(("status.summary_required", ResolveField::Summary))
         } else if cause.is_none() && needs.contains(&Requirement::Cause) {
             Some(("status.cause_required", ResolveField::Cause))
         } else if prevention.is_empty() && needs.contains(&Requirement::Prevention) {

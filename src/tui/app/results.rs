@@ -16,6 +16,9 @@ impl App {
         }
         let mut effects = Vec::new();
         if kind.posted() {
+            if let Some(slug) = self.kb.used.remove(&id) {
+                effects.push(Effect::ArticleUsed { ticket: id, slug });
+            }
             let internal = kind == SavedKind::Noted;
             self.drafts.remove(&(id, internal));
             self.reply_files.remove(&id);
@@ -95,6 +98,13 @@ impl App {
         }
         if self.detail_id() != Some(detail.ticket.id) {
             self.detail.scroll = 0;
+        }
+        // A resolution being written keeps up with the ticket's version:
+        // the engine checks the move against the state it is in now.
+        if let Some(Overlay::Resolve(form)) = &mut self.overlay
+            && form.id == detail.ticket.id
+        {
+            form.version = detail.ticket.version;
         }
         self.detail.ticket = Some(detail);
     }

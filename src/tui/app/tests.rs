@@ -822,6 +822,41 @@ fn a_detail_for_a_ticket_the_cursor_left_is_dropped() {
 }
 
 #[test]
+fn keys_in_the_detail_pane_act_on_the_ticket_shown_not_the_one_before() {
+    let mut app = app_with(vec![row(7, "in_progress"), row(8, "in_progress")]);
+    key(&mut app, KeyCode::Enter);
+    app.update(Action::ViewLoaded(Box::new(view_of(7))));
+    // Back to the list, on to #8, opened: its detail is still on the way.
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!((app.pane, app.detail_id()), (Pane::Detail, Some(7)));
+    assert_eq!(app.selected().map(|s| s.id), Some(8));
+    ch(&mut app, 'm');
+    let Some(Overlay::Menu(menu)) = &app.overlay else {
+        return assert!(app.overlay.is_some(), "menu open");
+    };
+    assert!(
+        matches!(menu.kind, MenuKind::Move { id: 8, .. }),
+        "{:?}",
+        menu.kind
+    );
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'A');
+    assert!(
+        matches!(
+            app.overlay,
+            Some(Overlay::Prompt {
+                purpose: Prompt::Verdict { id: 8, .. },
+                ..
+            })
+        ),
+        "{:?}",
+        app.overlay
+    );
+}
+
+#[test]
 fn triage_works_on_open_tickets_and_moves_on_after_take_and_spam() {
     let mut app = app_with(vec![row(7, "new"), row(8, "new"), row(9, "new")]);
     ch(&mut app, 't');

@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, footer: Rect) {
         Some(Overlay::Prompt {
             purpose,
             input: text,
-        }) => prompt(frame, app, area, purpose.title_key(), text),
+        }) => prompt(frame, app, area, purpose, text),
         Some(Overlay::Palette {
             input: text,
             selected,
@@ -140,18 +140,27 @@ fn prompt(
     frame: &mut Frame,
     app: &App,
     area: Rect,
-    title_key: &str,
+    purpose: &crate::tui::app::Prompt,
     text: &ratatui_textarea::TextArea<'static>,
 ) {
     let popup = centered(area, 60, 5);
     frame.render_widget(Clear, popup);
-    let outer = block(app, format!(" {} ", app.cat.t(title_key)), true);
+    let title = match purpose {
+        crate::tui::app::Prompt::Verdict { id, .. } => app.cat.f("prompt.verdict", &[("id", id)]),
+        other => app.cat.t(other.title_key()).to_string(),
+    };
+    let room = usize::from(popup.width.saturating_sub(4));
+    let outer = block(app, format!(" {} ", truncate(&title, room)), true);
     let inner = outer.inner(popup);
     frame.render_widget(outer, popup);
     let [field, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     input(frame, text, field, true);
+    let hint_key = match purpose {
+        crate::tui::app::Prompt::KbSearch => "kb.search_hint",
+        _ => "note.hint",
+    };
     frame.render_widget(
-        Paragraph::new(app.cat.t("note.hint")).style(app.theme.dim),
+        Paragraph::new(app.cat.t(hint_key)).style(app.theme.dim),
         hint,
     );
 }
