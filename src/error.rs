@@ -25,6 +25,11 @@ pub enum Error {
         key: &'static str,
         value: String,
     },
+    /// Rows of a file with problems, each on its line.
+    FileLines {
+        file: String,
+        problems: Vec<(usize, &'static str, String)>,
+    },
     /// `kb add` with an id and language already taken.
     ArticleExists(String),
     /// `kb edit ID` with a file that is another article.
@@ -280,6 +285,7 @@ impl Error {
             | Error::DemoIntoRealDesk(_)
             | Error::FileLine { .. }
             | Error::ArticleExists(_)
+            | Error::FileLines { .. }
             | Error::NoEditorTerminal
             | Error::ArticleIdChanged { .. }
             | Error::DuplicateArticle { .. }
@@ -355,6 +361,12 @@ impl Error {
                     &[("file", file), ("line", line), ("problem", &what)],
                 )
             }
+            Error::FileLines { file, problems } => file_problems(
+                cat,
+                "error.file_invalid",
+                file,
+                problems.iter().map(|(l, k, v)| (*l, *k, v.as_str())),
+            ),
             Error::NoEditorTerminal => cat.t("error.no_editor_terminal").to_string(),
             Error::AlreadyAccepted(id) => cat.f("error.already_accepted", &[("id", id)]),
             Error::ArticleExists(id) => cat.f("error.article_exists", &[("id", id)]),

@@ -629,6 +629,10 @@ pub enum ImportCommand {
         /// Say what would be recorded and skipped; record nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Record the rows that read and name those that do not (without
+        /// it, one bad row stops the import before anything is recorded).
+        #[arg(long)]
+        skip_bad: bool,
     },
     /// A tdesk JSON export (admins): tickets, comments, history, customers.
     Json {

@@ -100,7 +100,11 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
             file,
             encoding,
             dry_run,
-        } => super::survey::run(desk, &file, encoding.as_deref(), dry_run, s, io),
+            skip_bad,
+        } => {
+            let how = super::survey::How { dry_run, skip_bad };
+            super::survey::run(desk, &file, encoding.as_deref(), how, s, io)
+        }
         ImportCommand::Json { file, flags } => {
             let name = file.display().to_string();
             let bytes = read(&file, userfile::TABLE_LIMIT)?;

@@ -11,6 +11,13 @@ use crate::interchange::{Issue, Problem};
 use crate::service::Desk;
 use crate::userfile;
 
+/// How to take a survey file.
+#[derive(Debug, Clone, Copy)]
+pub struct How {
+    pub dry_run: bool,
+    pub skip_bad: bool,
+}
+
 /// `tdesk import survey FILE`: answers of a satisfaction survey, each the
 /// customer's verdict on a ticket. The whole file is read first: a row that
 /// does not read stops it before anything is recorded.
@@ -18,7 +25,7 @@ pub fn run(
     desk: &mut Desk,
     file: &Path,
     encoding: Option<&str>,
-    dry_run: bool,
+    how: How,
     s: &Session,
     io: &mut Streams<'_>,
 ) -> Result<()> {
@@ -28,13 +35,20 @@ pub fn run(
         file: name.clone(),
         problems: vec![Problem::new(e.line, Issue::Csv(e.kind))],
     })?;
-    let answers =
+    let (answers, bad) =
         crate::interchange::survey::parse_survey(&table).map_err(|e| Error::FileLine {
             file: name.clone(),
             line: e.line,
             key: e.key,
             value: e.value,
         })?;
+    if !bad.is_empty() && !how.skip_bad {
+        return Err(Error::FileLines {
+            file: name,
+            problems: bad.into_iter().map(|e| (e.line, e.key, e.value)).collect(),
+        });
+    }
+    let dry_run = how.dry_run;
     let report = desk.import_survey(&answers, dry_run)?;
     let cat = &s.cat;
     let key = if dry_run {
@@ -54,6 +68,13 @@ pub fn run(
             ],
         ),
     )?;
+    for e in &bad {
+        let why = cat.f(e.key, &[("value", &e.value)]);
+        line(
+            io.out,
+            &cat.f("survey.bad_row", &[("line", &e.line), ("why", &why)]),
+        )?;
+    }
     for (l, ticket, why) in &report.skipped {
         let text = cat.f(
             "survey.skipped",

@@ -67,9 +67,13 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
         .position(|h| names.contains(&norm(h).as_str()))
 }
 
-/// The answers in a survey table; the first problem stops the reading
-/// (nothing is recorded from a file that does not read whole).
-pub fn parse_survey(table: &CsvTable) -> Result<Vec<SurveyAnswer>, SurveyError> {
+/// The answers of a survey table, and every row that does not read. A
+/// header without the columns needed is an error for the whole file.
+pub type SurveyRows = (Vec<SurveyAnswer>, Vec<SurveyError>);
+
+/// Reads a survey table: the answers, and a problem for each row that
+/// does not read (the caller decides whether they stop the import).
+pub fn parse_survey(table: &CsvTable) -> Result<SurveyRows, SurveyError> {
     let err = |line, key, value: &str| SurveyError {
         line,
         key,
@@ -89,27 +93,34 @@ pub fn parse_survey(table: &CsvTable) -> Result<Vec<SurveyAnswer>, SurveyError> 
             .filter(|c| !c.is_empty())
     };
     let mut out = Vec::new();
+    let mut bad = Vec::new();
     for row in &table.rows {
         let number = cell(&row.cells, Some(ticket)).unwrap_or_default();
-        let id = number
+        let Some(id) = number
             .trim_start_matches('#')
             .parse::<i64>()
             .ok()
             .filter(|n| *n > 0)
-            .ok_or_else(|| err(row.line, "survey.bad_ticket", &number))?;
+        else {
+            bad.push(err(row.line, "survey.bad_ticket", &number));
+            continue;
+        };
         let rating = match cell(&row.cells, rating) {
-            Some(r) => Some(
-                parse_verdict(&r)
-                    .and_then(|v| v.rating)
-                    .ok_or_else(|| err(row.line, "survey.bad_rating", &r))?,
-            ),
+            Some(r) => match parse_verdict(&r).and_then(|v| v.rating) {
+                Some(r) => Some(r),
+                None => {
+                    bad.push(err(row.line, "survey.bad_rating", &r));
+                    continue;
+                }
+            },
             None => None,
         };
         let satisfied = cell(&row.cells, solved)
             .and_then(|s| parse_verdict(&s))
             .and_then(|v| v.satisfied);
         if rating.is_none() && satisfied.is_none() {
-            return Err(err(row.line, "survey.no_answer", &number));
+            bad.push(err(row.line, "survey.no_answer", &number));
+            continue;
         }
         out.push(SurveyAnswer {
             line: row.line,
@@ -119,7 +130,7 @@ pub fn parse_survey(table: &CsvTable) -> Result<Vec<SurveyAnswer>, SurveyError> 
             comment: cell(&row.cells, comment),
         });
     }
-    Ok(out)
+    Ok((out, bad))
 }
 
 #[cfg(test)]
@@ -132,12 +143,13 @@ mod tests {
         let t =
             parse("Ticket,Rating,Comment\n#12,5,Great service\n13,★★,still broken\n".as_bytes())
                 .expect("csv");
-        let answers = parse_survey(&t).expect("survey");
+        let (answers, bad) = parse_survey(&t).expect("survey");
+        assert!(bad.is_empty());
         assert_eq!(answers.len(), 2);
         assert_eq!((answers[0].ticket, answers[0].rating), (12, Some(5)));
         assert_eq!((answers[1].ticket, answers[1].rating), (13, Some(2)));
         let t = parse("工单号,评分,是否解决,留言\n7,4,是的,谢谢\n".as_bytes()).expect("csv");
-        let a = &parse_survey(&t).expect("survey")[0];
+        let a = &parse_survey(&t).expect("survey").0[0];
         assert_eq!((a.ticket, a.rating, a.satisfied), (7, Some(4), Some(true)));
         assert_eq!(a.comment.as_deref(), Some("谢谢"));
     }
@@ -149,13 +161,10 @@ mod tests {
             parse_survey(&t).map_err(|e| e.key),
             Err("survey.no_ticket_column")
         );
-        let t = parse("Ticket,Rating\n12,5\nabc,4\n".as_bytes()).expect("csv");
-        let e = parse_survey(&t).expect_err("bad ticket");
-        assert_eq!((e.line, e.key), (3, "survey.bad_ticket"));
-        let t = parse("Ticket,Rating\n12,excellent!!\n".as_bytes()).expect("csv");
-        assert_eq!(
-            parse_survey(&t).map_err(|e| e.key),
-            Err("survey.bad_rating")
-        );
+        let t = parse("Ticket,Rating\n12,5\nabc,4\n14,excellent!!\n".as_bytes()).expect("csv");
+        let (answers, bad) = parse_survey(&t).expect("rows");
+        assert_eq!(answers.len(), 1);
+        let got: Vec<(usize, &str)> = bad.iter().map(|e| (e.line, e.key)).collect();
+        assert_eq!(got, [(3, "survey.bad_ticket"), (4, "survey.bad_rating")]);
     }
 }

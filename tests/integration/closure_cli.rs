@@ -186,10 +186,22 @@ fn a_survey_records_every_answer_and_names_what_it_skipped() {
     );
     let json = ticket(&s, "1");
     assert_eq!(json["accepted_by"], "customer");
-    std::fs::write(&file, "Ticket,Rating\n1,5\nx,4\n").expect("write");
+    std::fs::write(&file, "Ticket,Rating\n1,5\nx,4\n2,great!!\n").expect("write");
     let out = s.tdesk(&["import", "survey", file.to_str().expect("p")]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains(":3:"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(":3:") && err.contains(":4:"),
+        "every bad row at once: {err}"
+    );
+    let out = ok(
+        &s,
+        &["import", "survey", "--skip-bad", file.to_str().expect("p")],
+    );
+    assert!(
+        out.contains("line 3: not read") && out.contains("line 4: not read"),
+        "{out}"
+    );
 }
 
 #[test]
