@@ -256,6 +256,14 @@ fn mail(from: &str, subject: &str, id: &str, body: &str) -> String {
     )
 }
 
+/// Lena answers ticket #1 by mail (message `id`).
+fn customer_writes(s: &Scratch, id: &str, body: &str) {
+    let file = s.dir.path().join(format!("{id}.eml"));
+    let text = mail("lena@example.de", "Re: [#1] Parcel missing", id, body);
+    std::fs::write(&file, text).expect("eml");
+    ok(s, &["import", "eml", file.to_str().expect("p")]);
+}
+
 #[test]
 fn the_customers_mail_reply_is_their_verdict() {
     let s = Scratch::with_desk();
@@ -281,36 +289,18 @@ fn the_customers_mail_reply_is_their_verdict() {
     // The satisfaction request went into the mail queue, in English.
     let queue = ok(&s, &["mail", "queue"]);
     assert!(queue.contains("#1"), "{queue}");
-    let no = dir.join("2.eml");
-    std::fs::write(
-        &no,
-        mail(
-            "lena@example.de",
-            "Re: [#1] Parcel missing",
-            "a2",
-            "No, still nothing. 1/5\n\nOn Fri, Desk wrote:\n> rate 1-5",
-        ),
-    )
-    .expect("eml");
-    ok(&s, &["import", "eml", no.to_str().expect("p")]);
+    customer_writes(
+        &s,
+        "a2",
+        "No, still nothing. 1/5\n\nOn Fri, Desk wrote:\n> rate 1-5",
+    );
     let json = ticket(&s, "1");
     assert_eq!(
         (json["status"].as_str(), json["reopens"].as_i64()),
         (Some("in_progress"), Some(1))
     );
     resolve(&s);
-    let yes = dir.join("3.eml");
-    std::fs::write(
-        &yes,
-        mail(
-            "lena@example.de",
-            "Re: [#1] Parcel missing",
-            "a3",
-            "Ja, angekommen. 5 Sterne!",
-        ),
-    )
-    .expect("eml");
-    ok(&s, &["import", "eml", yes.to_str().expect("p")]);
+    customer_writes(&s, "a3", "Ja, angekommen. 5 Sterne!");
     let json = ticket(&s, "1");
     assert_eq!(json["status"], "closed");
     assert_eq!(json["rating"], 5);
