@@ -974,7 +974,7 @@ pub enum KbCommand {
         #[arg(long)]
         category: Option<String>,
         /// Only this language (en, zh-CN).
-        #[arg(long = "language", value_name = "LANG")]
+        #[arg(long = "language", id = "article_lang", value_name = "LANG")]
         lang: Option<String>,
         #[arg(long)]
         json: bool,
@@ -984,7 +984,7 @@ pub enum KbCommand {
         /// The article's id.
         id: String,
         /// The language to read it in (default: English, else the first).
-        #[arg(long = "language", value_name = "LANG")]
+        #[arg(long = "language", id = "article_lang", value_name = "LANG")]
         lang: Option<String>,
         /// Print the Markdown file (front matter and body) as stored.
         #[arg(long)]
@@ -996,7 +996,7 @@ pub enum KbCommand {
     Search {
         #[arg(required = true)]
         text: Vec<String>,
-        #[arg(long = "language", value_name = "LANG")]
+        #[arg(long = "language", id = "article_lang", value_name = "LANG")]
         lang: Option<String>,
         #[arg(long)]
         json: bool,
@@ -1004,7 +1004,7 @@ pub enum KbCommand {
     /// Change an article in your editor, or replace it with a file.
     Edit {
         id: String,
-        #[arg(long = "language", value_name = "LANG")]
+        #[arg(long = "language", id = "article_lang", value_name = "LANG")]
         lang: Option<String>,
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
@@ -1012,7 +1012,7 @@ pub enum KbCommand {
     /// Remove an article (supervisors and admins): one language, or all.
     Rm {
         id: String,
-        #[arg(long = "language", value_name = "LANG")]
+        #[arg(long = "language", id = "article_lang", value_name = "LANG")]
         lang: Option<String>,
     },
     /// The three articles that best answer a ticket, in its customer's language.
@@ -1039,7 +1039,7 @@ pub struct KbAddArgs {
     pub title: Option<String>,
     /// The article's language (default: Chinese for a Chinese title, else
     /// English). `--lang` is the interface's language.
-    #[arg(long = "language", value_name = "LANG")]
+    #[arg(long = "language", id = "article_lang", value_name = "LANG")]
     pub lang: Option<String>,
     #[arg(long)]
     pub category: Option<String>,

@@ -24,6 +24,7 @@ struct HitJson<'a> {
     title: &'a str,
     category: Option<&'a str>,
     visibility: &'a str,
+    helpful: i64,
     score: f64,
 }
 
@@ -35,6 +36,7 @@ fn hit_json(h: &KbHit) -> HitJson<'_> {
         title: &a.title,
         category: a.category.as_ref().map(Category::as_str),
         visibility: a.visibility.as_str(),
+        helpful: a.helpful,
         score: (h.score * 100.0).round() / 100.0,
     }
 }
@@ -80,25 +82,17 @@ pub fn run(desk: &mut Desk, c: KbCommand, s: &Session, io: &mut Streams<'_>) -> 
             show(desk, &a, s, io)
         }
         KbCommand::Add(a) => {
-            // Chinese for a Chinese title, else English: an article's
-            // language is what it is written in, not the interface's.
-            let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-            let lang = a.lang.clone().unwrap_or_else(|| {
-                if a.title.as_deref().is_some_and(cjk) {
-                    "zh-CN"
-                } else {
-                    "en"
-                }
-                .to_string()
-            });
+            // Without --language, the language the title (or the
+            // ticket it comes from) is written in, not the interface's.
+            let lang = a.lang.as_deref();
             let text = match (&a.file, &a.body) {
                 (Some(f), _) => crate::userfile::read_text(f)?,
                 (None, Some(body)) => {
                     let body = text_arg(body, io)?;
-                    flags_article(desk, &a, &lang, &body)?
+                    flags_article(desk, &a, lang, &body)?
                 }
                 (None, None) => {
-                    let draft = desk.kb_draft(a.title.as_deref(), &lang, a.from.map(|n| n.0))?;
+                    let draft = desk.kb_draft(a.title.as_deref(), lang, a.from.map(|n| n.0))?;
                     match edit(&draft, s)? {
                         Some(text) => text,
                         None => return line(io.out, s.cat.t("kb.not_saved")),
@@ -177,7 +171,7 @@ pub fn run(desk: &mut Desk, c: KbCommand, s: &Session, io: &mut Streams<'_>) -> 
 }
 
 /// An article file made from `kb add` flags.
-fn flags_article(desk: &Desk, a: &KbAddArgs, lang: &str, body: &str) -> Result<String> {
+fn flags_article(desk: &Desk, a: &KbAddArgs, lang: Option<&str>, body: &str) -> Result<String> {
     let title = a
         .title
         .as_deref()

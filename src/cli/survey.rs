@@ -56,6 +56,7 @@ pub fn run(
     } else {
         "survey.done"
     };
+    let skipped = report.skipped.len() + bad.len();
     line(
         io.out,
         &cat.f(
@@ -64,22 +65,30 @@ pub fn run(
                 ("closed", &report.closed),
                 ("reopened", &report.reopened),
                 ("recorded", &report.recorded),
-                ("skipped", &report.skipped.len()),
+                ("skipped", &skipped),
             ],
         ),
     )?;
-    for e in &bad {
-        let why = cat.f(e.key, &[("value", &e.value)]);
-        line(
-            io.out,
-            &cat.f("survey.bad_row", &[("line", &e.line), ("why", &why)]),
-        )?;
-    }
+    // Every row not recorded, in file order.
+    let mut notes: Vec<(usize, String)> = bad
+        .iter()
+        .map(|e| {
+            let why = cat.f(e.key, &[("value", &e.value)]);
+            (
+                e.line,
+                cat.f("survey.bad_row", &[("line", &e.line), ("why", &why)]),
+            )
+        })
+        .collect();
     for (l, ticket, why) in &report.skipped {
         let text = cat.f(
             "survey.skipped",
             &[("line", l), ("id", ticket), ("why", &why.message(cat))],
         );
+        notes.push((*l, text));
+    }
+    notes.sort_by_key(|(l, _)| *l);
+    for (_, text) in notes {
         line(io.out, &text)?;
     }
     Ok(())

@@ -111,6 +111,15 @@ pub fn is_customer_author(author: &str) -> bool {
     author.contains('@')
 }
 
+/// Why an unsent letter is held back when its ticket was reopened (a
+/// satisfaction request that no longer holds).
+pub const WITHDRAWN: &str = "withdrawn: the ticket was reopened";
+
+/// Whether a letter's error says it was withdrawn rather than failed.
+pub fn is_withdrawn(error: &str) -> bool {
+    error == WITHDRAWN
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

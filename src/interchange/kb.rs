@@ -140,9 +140,11 @@ pub fn parse_article(text: &str) -> Result<ArticleDoc, ArticleFileError> {
             .position(|l| l.trim_start().starts_with(field))
             .map_or(fence_line, |i| i + 2)
     };
-    let id_ok = raw.id.len() <= MAX_ID
-        && raw.id.is_ascii()
-        && crate::domain::article_slug(&raw.id) == raw.id;
+    // An empty id: a new article whose id the desk makes from its title.
+    let id_ok = raw.id.is_empty()
+        || raw.id.len() <= MAX_ID
+            && raw.id.is_ascii()
+            && crate::domain::article_slug(&raw.id) == raw.id;
     if !id_ok {
         return Err(err(at_front("id"), "kb.bad_id", &raw.id));
     }

@@ -31,9 +31,24 @@ pub fn parse_verdict(text: &str) -> Option<Verdict> {
 /// rating, then the customer's words (`4 works now, thanks`). Yes or no
 /// comes from the words when they say it; an empty entry is a plain yes
 /// (the member records an acceptance).
-pub fn parse_entered(text: &str) -> (Verdict, Option<String>) {
+///
+/// `None` when the entry says nothing to go by: a number that is no
+/// rating (`0 terrible`, `9`), or words that are neither a rating nor a
+/// yes or no — never taken for a yes.
+pub fn parse_entered(text: &str) -> Option<(Verdict, Option<String>)> {
     let text = text.trim();
+    if text.is_empty() {
+        let yes = Verdict {
+            rating: None,
+            satisfied: Some(true),
+        };
+        return Some((yes, None));
+    }
     let mut chars = text.chars();
+    let first = chars.clone().next();
+    if first.and_then(digit).is_some_and(|d| !(1..=5).contains(&d)) {
+        return None;
+    }
     let lead = chars.next().and_then(digit).filter(|d| (1..=5).contains(d));
     let rest = chars.as_str();
     let (rating, words) = match lead {
@@ -46,14 +61,15 @@ pub fn parse_entered(text: &str) -> (Verdict, Option<String>) {
         }
         _ => (None, text),
     };
-    let said = parse_verdict(words).and_then(|v| v.satisfied);
-    let satisfied = match (rating, said) {
-        (_, Some(s)) => Some(s),
-        (None, None) => Some(true),
-        (Some(_), None) => None,
-    };
+    let said = parse_verdict(words);
+    let satisfied = said.and_then(|v| v.satisfied);
+    // Words alone may carry the rating too ("五分", "★★★★ great").
+    let rating = rating.or(said.and_then(|v| v.rating));
+    if rating.is_none() && satisfied.is_none() {
+        return None;
+    }
     let words = (!words.is_empty()).then(|| words.to_string());
-    (Verdict { rating, satisfied }, words)
+    Some((Verdict { rating, satisfied }, words))
 }
 
 fn parse_line(line: &str) -> Option<Verdict> {
@@ -415,22 +431,27 @@ mod tests {
 
     #[test]
     fn an_entered_verdict_reads_a_leading_rating_and_the_words() {
-        let (v, w) = parse_entered("4 works now, thanks");
+        let entered = |t: &str| parse_entered(t).expect("a verdict");
+        let (v, w) = entered("4 works now, thanks");
         assert_eq!(
             (v.rating, v.satisfied, w.as_deref()),
             (Some(4), Some(true), Some("works now, thanks"))
         );
-        let (v, w) = parse_entered("2/5 still waiting for the refund");
+        let (v, w) = entered("2/5 still waiting for the refund");
         assert_eq!(
             (v.rating, w.as_deref()),
             (Some(2), Some("still waiting for the refund"))
         );
-        let (v, w) = parse_entered("");
+        let (v, w) = entered("");
         assert_eq!((v.rating, v.satisfied, w), (None, Some(true), None));
-        let (v, _) = parse_entered("不满意，没收到");
+        let (v, _) = entered("不满意，没收到");
         assert_eq!((v.rating, v.satisfied), (None, Some(false)));
-        let (v, w) = parse_entered("12 days late");
-        assert_eq!((v.rating, w.as_deref()), (None, Some("12 days late")));
+        assert_eq!(parse_entered("12 days late"), None);
+        assert_eq!(parse_entered("0 terrible"), None);
+        assert_eq!(parse_entered("9 fine"), None);
+        assert_eq!(parse_entered("abc"), None);
+        let (v, _) = entered("no, still charged twice");
+        assert_eq!(v.satisfied, Some(false));
     }
 
     #[test]

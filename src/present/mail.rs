@@ -48,6 +48,9 @@ where
             ),
             false,
         ),
+        (None, Some(error)) if crate::domain::is_withdrawn(error) => {
+            (cat.f("detail.mail_withdrawn", &[("to", &to)]), false)
+        }
         (None, Some(error)) => (
             cat.f(
                 "detail.mail_failed",

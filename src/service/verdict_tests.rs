@@ -232,3 +232,56 @@ fn a_verdict_on_a_ticket_not_awaiting_one_is_refused() {
         .expect_err("rating out of range");
     assert_eq!(err.exit_code(), 2);
 }
+
+#[test]
+fn a_verdict_on_a_ticket_still_in_resolved_closes_it_in_order() {
+    let (_dir, mut alice, mut zhang, _) = team();
+    alice.set_automations("", "none").expect("no automations");
+    let id = alice
+        .create_ticket(NewTicket {
+            title: "Late parcel".into(),
+            team: Some("cn".into()),
+            ..NewTicket::default()
+        })
+        .expect("create");
+    alice.assign(id, Some("zhang"), None).expect("assign");
+    let opts = MoveOptions {
+        note: Some("Found".into()),
+        cause: Some("logistics".into()),
+        ..MoveOptions::default()
+    };
+    alice.move_ticket(id, "resolved", &opts).expect("resolve");
+    let outcome = zhang
+        .record_verdict(id, &rated(5, Some("arrived")), VerdictSource::Agent, None)
+        .expect("verdict");
+    assert_eq!(
+        outcome,
+        VerdictOutcome::Closed {
+            state: "closed".into()
+        }
+    );
+    let kinds: Vec<String> = zhang
+        .history(id)
+        .expect("history")
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Status | EventKind::Accepted))
+        .map(|e| match e.kind {
+            EventKind::Accepted => "accepted".to_string(),
+            _ => e.new.clone().unwrap_or_default(),
+        })
+        .collect();
+    let tail: Vec<&str> = kinds
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        ["pending_acceptance", "accepted", "closed"],
+        "{kinds:?}"
+    );
+    let again = zhang.record_verdict(id, &rated(5, Some("yes")), VerdictSource::Agent, None);
+    assert!(again.is_err(), "a closed ticket awaits no verdict");
+}

@@ -281,11 +281,11 @@ impl Writer<'_> {
     /// with the reason, for `mail retry` if someone wants it sent after all.
     pub fn withdraw_automation_mail(&mut self, ticket: i64) -> Result<usize> {
         Ok(self.tx.execute(
-            "UPDATE outbox SET next_at = ?2, error = 'withdrawn: the ticket was reopened' \
+            "UPDATE outbox SET next_at = ?2, error = ?3 \
              WHERE ticket_id = ?1 AND sent_at IS NULL AND comment_id IN \
              (SELECT id FROM comments WHERE ticket_id = ?1 AND author LIKE 'automation:%')",
             // The last moment a date can name: never due.
-            params![ticket, 253_402_300_799_000_i64],
+            params![ticket, 253_402_300_799_000_i64, crate::domain::WITHDRAWN],
         )?)
     }
 

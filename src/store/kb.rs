@@ -82,10 +82,12 @@ impl Reader<'_> {
     }
 
     /// Every (article, ticket's assignee, ticket's team) an article helped
-    /// with, for counting what a member may see.
+    /// with and that is still accepted (an undone acceptance does not
+    /// count), for counting what a member may see.
     pub fn kb_helped(&self) -> Result<Vec<Helped>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT h.slug, t.assignee, t.team FROM kb_helped h JOIN tickets t ON t.id = h.ticket_id",
+            "SELECT h.slug, t.assignee, t.team FROM kb_helped h JOIN tickets t ON t.id = h.ticket_id \
+             WHERE t.accepted_at IS NOT NULL",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -488,8 +488,8 @@ pub enum Effect {
     /// The file text of a new article (drafted from ticket `from`).
     DraftArticle {
         from: Option<i64>,
-        /// The article's language (the interface's).
-        lang: String,
+        /// The article's language; `None`: the language of the ticket.
+        lang: Option<String>,
     },
     /// Save an article from its file text: a new one, or article `slug`.
     PutArticle {

@@ -193,9 +193,9 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         } => desk
             .edit(id, &changes, Some(version))
             .map(|t| saved(t.id, SavedKind::Edited)),
-        Effect::DraftArticle { from, lang } => {
-            desk.kb_draft(None, &lang, from).map(Action::ArticleDrafted)
-        }
+        Effect::DraftArticle { from, lang } => desk
+            .kb_draft(None, lang.as_deref(), from)
+            .map(Action::ArticleDrafted),
         Effect::PutArticle { text, slug } => match slug {
             Some(slug) => desk.kb_edit(&slug, &text, &slug),
             None => desk.kb_add(&text, "article"),

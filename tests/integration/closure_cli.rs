@@ -210,6 +210,12 @@ fn the_knowledge_base_goes_to_files_and_back_without_changes() {
     ok(&s, &["demo", "--tickets", "30"]);
     let listed = ok(&s, &["kb", "list", "--language", "en"]);
     assert!(listed.contains("customs-delay"), "{listed}");
+    // The articles' language, not the interface's.
+    let zh = ok(&s, &["kb", "list", "--language", "zh-CN"]);
+    assert!(
+        zh.starts_with("Article") && zh.contains("包裹卡在海关"),
+        "{zh}"
+    );
     let found = ok(&s, &["kb", "search", "清关"]);
     assert!(found.contains("customs-delay"), "{found}");
     let dir = s.dir.path().join("kb");
@@ -299,6 +305,9 @@ fn the_customers_mail_reply_is_their_verdict() {
         (json["status"].as_str(), json["reopens"].as_i64()),
         (Some("in_progress"), Some(1))
     );
+    // "We believe it is solved" no longer holds: held back, not sent.
+    let queue = ok(&s, &["mail", "queue"]);
+    assert!(queue.contains("withdrawn"), "{queue}");
     resolve(&s);
     customer_writes(&s, "a3", "Ja, angekommen. 5 Sterne!");
     let json = ticket(&s, "1");

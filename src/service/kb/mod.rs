@@ -112,6 +112,16 @@ pub fn rank(articles: &[Article], ticket: &TicketText<'_>, limit: usize) -> Vec<
     hits
 }
 
+/// The language a text is written in, as far as articles go: Chinese when
+/// it has Chinese characters, else English.
+pub fn written_in(text: &str) -> &'static str {
+    if text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        "zh-CN"
+    } else {
+        "en"
+    }
+}
+
 /// Whether every term of a search appears in the article: its title, body,
 /// category, tags or (for a pinyin term) its title's pinyin.
 fn matches(a: &Article, terms: &[String]) -> bool {
@@ -182,6 +192,7 @@ impl Desk {
             .ok_or_else(|| Error::ArticleNotFound(slug.to_string()))?;
         a.tickets
             .retain(|id| self.visible_ticket(&reader, *id).is_ok());
+        a.helpful = self.helped_counts()?.get(slug).copied().unwrap_or(0);
         Ok(a)
     }
 
@@ -244,16 +255,17 @@ impl Desk {
             category: t.category.as_ref().map(Category::as_str),
             language: language.as_deref(),
         };
-        Ok(rank(
-            &self.store.reader().kb_articles()?,
-            &text,
-            SUGGESTIONS,
-        ))
+        Ok(rank(&self.kb_list(None, None)?, &text, SUGGESTIONS))
     }
 
     /// The file text of a new article: blank, or drafted from ticket
     /// `from` (its title, category, and resolution record as the body).
-    pub fn kb_draft(&self, title: Option<&str>, lang: &str, from: Option<i64>) -> Result<String> {
+    pub fn kb_draft(
+        &self,
+        title: Option<&str>,
+        lang: Option<&str>,
+        from: Option<i64>,
+    ) -> Result<String> {
         let me = self.me()?;
         let now = self.clock.now();
         let ticket = from.map(|id| self.detail(id)).transpose()?;
@@ -262,7 +274,19 @@ impl Desk {
             .map(String::from)
             .or_else(|| t.map(|t| t.title.clone()))
             .unwrap_or_default();
-        let slug = self.free_slug(&title, lang, t.map(|t| t.id))?;
+        // The language it is written in: as given, else that of the title
+        // (and the ticket's text).
+        let text = format!("{title} {}", t.map_or("", |t| t.description.as_str()));
+        let lang = lang
+            .map(String::from)
+            .unwrap_or_else(|| written_in(&text).to_string());
+        let lang = lang.as_str();
+        // No title yet: the id comes from the one written in the editor.
+        let slug = if title.trim().is_empty() {
+            String::new()
+        } else {
+            self.free_slug(&title, lang, t.map(|t| t.id))?
+        };
         let article = Article {
             slug,
             lang: lang.to_string(),
@@ -283,6 +307,12 @@ impl Desk {
             tickets: t.map(|t| vec![t.id]).unwrap_or_default(),
         };
         Ok(write_article(&article))
+    }
+
+    /// An id for a new article from its title (Chinese by its pinyin:
+    /// see [`free_slug`]); public to the writing path.
+    pub(super) fn slug_for(&self, title: &str, lang: &str) -> Result<String> {
+        self.free_slug(title, lang, None)
     }
 
     /// An id for a new article from its title (Chinese by its pinyin:

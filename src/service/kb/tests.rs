@@ -183,7 +183,7 @@ fn drafting_from_a_ticket_carries_its_resolution_record() {
         ..Default::default()
     };
     d.move_ticket(id, "resolved", &opts).expect("resolve");
-    let draft = d.kb_draft(None, "en", Some(id)).expect("draft");
+    let draft = d.kb_draft(None, None, Some(id)).expect("draft");
     let doc = parse_article(&draft).expect("reads");
     assert_eq!(doc.tickets, [id]);
     assert!(doc.body.contains("Sent the invoice") && doc.body.contains("Invoice attached"));
@@ -288,4 +288,40 @@ fn members_write_their_own_internal_articles_and_supervisors_the_rest() {
     assert_eq!((a.author.as_str(), a.helpful), ("alice", 0));
     assert_eq!(a.updated_at.format("%Y").to_string(), "2019");
     assert_eq!(a.updated_by, "alice");
+}
+
+#[test]
+fn an_article_helped_with_each_accepted_ticket_once() {
+    let mut d = desk();
+    d.set_automations("", "none").expect("no automations");
+    let id = d
+        .create_ticket(crate::domain::NewTicket {
+            title: "Refund missing".into(),
+            ..Default::default()
+        })
+        .expect("ticket");
+    d.assign(id, Some("alice"), None).expect("take");
+    let resolve = |d: &mut Desk| {
+        let opts = crate::service::MoveOptions {
+            note: Some("Refunded".into()),
+            cause: Some("payment".into()),
+            ..Default::default()
+        };
+        d.move_ticket(id, "resolved", &opts).expect("resolve");
+        d.move_ticket(id, "pending_acceptance", &Default::default())
+            .expect("ask");
+    };
+    let helped = |d: &Desk| {
+        d.kb_article("refund-timing", Some("en"))
+            .expect("a")
+            .helpful
+    };
+    resolve(&mut d);
+    d.kb_solved(id, "refund-timing").expect("solved");
+    d.accept(id, Some(5), Some("thanks"), None).expect("accept");
+    assert_eq!(helped(&d), 1);
+    d.undo(None).expect("undo the acceptance");
+    assert_eq!(helped(&d), 0, "no longer accepted");
+    d.accept(id, Some(5), Some("thanks"), None).expect("again");
+    assert_eq!(helped(&d), 1, "the same ticket counts once");
 }

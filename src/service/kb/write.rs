@@ -57,7 +57,22 @@ impl Desk {
         slug: Option<&str>,
     ) -> Result<Article> {
         let me = self.me()?;
-        let doc = parse_article(text).map_err(|e| file_error(source, e))?;
+        let mut doc = parse_article(text).map_err(|e| file_error(source, e))?;
+        // A new article drafted without a title takes its id from the
+        // title written in the editor.
+        if doc.id.is_empty() {
+            if way != Way::Add {
+                return Err(file_error(
+                    source,
+                    ArticleFileError {
+                        line: 2,
+                        key: "kb.bad_id",
+                        value: String::new(),
+                    },
+                ));
+            }
+            doc.id = self.slug_for(&doc.title, &doc.lang)?;
+        }
         if let Some(slug) = slug.filter(|s| *s != doc.id) {
             return Err(Error::ArticleIdChanged {
                 from: slug.to_string(),
@@ -95,6 +110,14 @@ impl Desk {
         let mut seen = HashMap::new();
         for (name, text) in files {
             let doc = parse_article(text).map_err(|e| file_error(name, e))?;
+            if doc.id.is_empty() {
+                let e = ArticleFileError {
+                    line: 2,
+                    key: "kb.bad_id",
+                    value: String::new(),
+                };
+                return Err(file_error(name, e));
+            }
             if let Some(other) = seen.insert((doc.id.clone(), doc.lang.clone()), name.clone()) {
                 return Err(Error::DuplicateArticle {
                     id: format!("{} ({})", doc.id, doc.lang),

@@ -228,15 +228,21 @@ fn accept_and_close(
     rating: Option<u8>,
     by: AcceptedBy,
 ) -> Result<VerdictOutcome> {
-    let ticket = write_acceptance(w, ctx, id, rating, by)?;
+    let ticket = reload(w, id)?;
     let path = closing_path(ctx.workflow, &ticket, ctx.actor);
-    for to in &path {
+    // The history reads in order: on to Pending acceptance, accepted, closed.
+    let Some((last, before)) = path.split_last() else {
+        write_acceptance(w, ctx, id, rating, by)?;
+        return Ok(VerdictOutcome::Accepted);
+    };
+    for to in before {
         transition(w, ctx, id, to, &MoveOptions::default())?;
     }
-    match path.last() {
-        Some(to) => Ok(VerdictOutcome::Closed { state: to.clone() }),
-        None => Ok(VerdictOutcome::Accepted),
-    }
+    write_acceptance(w, ctx, id, rating, by)?;
+    transition(w, ctx, id, last, &MoveOptions::default())?;
+    Ok(VerdictOutcome::Closed {
+        state: last.clone(),
+    })
 }
 
 /// The steps to a final state an accepted ticket may take from here: one

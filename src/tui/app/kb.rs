@@ -316,10 +316,12 @@ impl App {
         Vec::new()
     }
 
+    /// A new article in the interface's language, or one drafted from a
+    /// ticket in the language the ticket is written in.
     fn draft_effect(&self, from: Option<i64>) -> Effect {
         Effect::DraftArticle {
             from,
-            lang: self.cat.lang().code().to_string(),
+            lang: from.is_none().then(|| self.cat.lang().code().to_string()),
         }
     }
 

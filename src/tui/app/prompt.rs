@@ -39,8 +39,13 @@ impl App {
         if let Prompt::Verdict { id, version } = purpose
             && key.code == KeyCode::Enter
         {
-            // Empty is a plain acceptance (a supervisor's, or refused).
-            let (v, words) = crate::interchange::verdict::parse_entered(&text_of(&input));
+            // Empty is a plain acceptance (a supervisor's, or refused); an
+            // entry with no rating and no yes or no is asked for again.
+            let Some((v, words)) = crate::interchange::verdict::parse_entered(&text_of(&input))
+            else {
+                self.error("status.verdict_unclear");
+                return (Some(Overlay::Prompt { purpose, input }), Vec::new());
+            };
             let verdict = crate::service::VerdictInput {
                 rating: v.rating,
                 satisfied: v.satisfied,

@@ -857,6 +857,30 @@ fn keys_in_the_detail_pane_act_on_the_ticket_shown_not_the_one_before() {
 }
 
 #[test]
+fn a_verdict_that_says_nothing_is_asked_for_again_not_taken_for_a_yes() {
+    let mut app = app_with(vec![row(5, "pending_acceptance")]);
+    for entry in ["0 terrible", "9 fine", "abc"] {
+        ch(&mut app, 'A');
+        typed(&mut app, entry);
+        let effects = key(&mut app, KeyCode::Enter);
+        assert!(effects.is_empty(), "{entry}: {effects:?}");
+        assert!(app.status.as_ref().is_some_and(|s| s.error), "{entry}");
+        assert!(
+            matches!(app.overlay, Some(Overlay::Prompt { .. })),
+            "{entry}"
+        );
+        key(&mut app, KeyCode::Esc);
+    }
+    ch(&mut app, 'A');
+    typed(&mut app, "2 still broken");
+    let effects = key(&mut app, KeyCode::Enter);
+    let [Effect::Accept { id: 5, verdict, .. }] = effects.as_slice() else {
+        return assert_eq!(effects.len(), 1, "{effects:?}");
+    };
+    assert_eq!(verdict.rating, Some(2));
+}
+
+#[test]
 fn triage_works_on_open_tickets_and_moves_on_after_take_and_spam() {
     let mut app = app_with(vec![row(7, "new"), row(8, "new"), row(9, "new")]);
     ch(&mut app, 't');
