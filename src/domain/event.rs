@@ -26,7 +26,8 @@ pub enum EventKind {
     /// The desk's workflow definition was replaced (no ticket).
     Workflow,
     /// The customer's verdict on the fix; `field` says where it came from
-    /// (mail, agent, survey), `new` holds the rating and yes/no (`4 yes`).
+    /// (mail, agent, survey), `new` holds the rating and yes/no (`4 yes`),
+    /// `old` the number of the note with the customer's words, if any.
     Verdict,
     /// A knowledge-base article was added, edited, imported or removed (no
     /// ticket); `field` is `<id> <lang>`, `new` what happened.

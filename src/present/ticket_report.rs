@@ -105,12 +105,25 @@ where
             describe_event(wf, cat, e)
         )
     };
+    // A verdict with the customer's own words, where they gave any.
+    let words = |e: &crate::domain::Event| {
+        let id = e.old.as_deref()?.parse::<i64>().ok()?;
+        let c = r.detail.comments.iter().find(|c| c.id == id)?;
+        Some(format!(" — “{}”", sanitize_line(c.body.trim())))
+    };
     let verdicts: Vec<String> = r
         .detail
         .events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::Verdict | EventKind::Accepted))
-        .map(event_line)
+        .map(|e| {
+            let quoted = if e.kind == EventKind::Verdict {
+                words(e)
+            } else {
+                None
+            };
+            format!("{}{}", event_line(e), quoted.unwrap_or_default())
+        })
         .collect();
     let timeline: Vec<String> = r.detail.events.iter().map(event_line).collect();
     let mut out = vec![

@@ -131,6 +131,7 @@ fn the_ticket_report_tells_the_whole_story_in_markdown_and_html() {
     ok(&s, &["csat", "1", "5", "--comment", "Arrived"]);
     let md = ok(&s, &["report", "ticket", "1"]);
     for part in [
+        "“Arrived”",
         "resolution report",
         "## Timeline",
         "Root cause:** Logistics",

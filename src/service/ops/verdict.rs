@@ -100,6 +100,7 @@ pub fn record(
         (Decision::Accept, _) => Some(AcceptedBy::Customer),
         _ => None,
     };
+    let mut words_note = None;
     if let Some(text) = words {
         check_body("field.comment", text)?;
         let cid = w.insert_comment(id, &ctx.actor.login, text, true, ctx.now)?;
@@ -111,6 +112,7 @@ pub fn record(
             None,
             Some(&cid.to_string()),
         )?;
+        words_note = Some(cid.to_string());
     }
     let ticket = reload(w, id)?;
     if input.rating.is_some() {
@@ -134,7 +136,8 @@ pub fn record(
         id,
         EventKind::Verdict,
         Some(source.as_str()),
-        None,
+        // The note holding the customer's words, so a report can quote them.
+        words_note.as_deref(),
         Some(&shown),
     )?;
     match (decision, accepted_by) {
