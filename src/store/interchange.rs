@@ -182,11 +182,13 @@ impl Reader<'_> {
         Ok(list)
     }
 
-    /// Unsent mail of the whole desk: (waiting, failed at least once).
+    /// Unsent mail of the whole desk: (waiting, failed at least once);
+    /// withdrawn letters wait for nothing and count in neither.
     pub fn mail_backlog(&self) -> Result<(i64, i64)> {
         Ok(self.conn.query_row(
-            "SELECT count(*), coalesce(sum(attempts > 0), 0) FROM outbox WHERE sent_at IS NULL",
-            [],
+            "SELECT count(*), coalesce(sum(attempts > 0), 0) FROM outbox \
+             WHERE sent_at IS NULL AND error IS NOT ?1",
+            [crate::domain::WITHDRAWN],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
     }
