@@ -35,14 +35,9 @@ impl TicketText<'_> {
     /// The language to suggest in: the customer's, else Chinese for a
     /// ticket written in Chinese, else English.
     fn language(&self) -> &str {
-        if let Some(l) = self.language.filter(|l| !l.trim().is_empty()) {
-            return l;
-        }
-        let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-        if self.title.chars().chain(self.description.chars()).any(cjk) {
-            "zh-CN"
-        } else {
-            "en"
+        match self.language.filter(|l| !l.trim().is_empty()) {
+            Some(l) => l,
+            None => written_in(&format!("{} {}", self.title, self.description)),
         }
     }
 }
@@ -238,8 +233,14 @@ impl Desk {
     }
 
     /// The articles that best answer ticket `id`, in its customer's language.
+    /// With how often each helped (what `kb suggest` prints).
     pub fn kb_suggest(&self, id: i64) -> Result<Vec<KbHit>> {
-        self.kb_suggest_for(&self.detail(id)?)
+        let mut hits = self.kb_suggest_for(&self.detail(id)?)?;
+        let helped = self.helped_counts()?;
+        for h in &mut hits {
+            h.article.helpful = helped.get(&h.article.slug).copied().unwrap_or(0);
+        }
+        Ok(hits)
     }
 
     /// The suggestions for a ticket already read.
@@ -255,7 +256,12 @@ impl Desk {
             category: t.category.as_ref().map(Category::as_str),
             language: language.as_deref(),
         };
-        Ok(rank(&self.kb_list(None, None)?, &text, SUGGESTIONS))
+        // On the detail pane's way: the articles alone, no counts to join.
+        Ok(rank(
+            &self.store.reader().kb_articles()?,
+            &text,
+            SUGGESTIONS,
+        ))
     }
 
     /// The file text of a new article: blank, or drafted from ticket
@@ -310,15 +316,9 @@ impl Desk {
     }
 
     /// An id for a new article from its title (Chinese by its pinyin:
-    /// see [`free_slug`]); public to the writing path.
-    pub(super) fn slug_for(&self, title: &str, lang: &str) -> Result<String> {
-        self.free_slug(title, lang, None)
-    }
-
-    /// An id for a new article from its title (Chinese by its pinyin:
     /// 退货政策 → `tui-huo-zheng-ce`), at most 64 characters, not taken in
     /// `lang` (`-2`, `-3`, … when it is).
-    fn free_slug(&self, title: &str, lang: &str, ticket: Option<i64>) -> Result<String> {
+    pub(super) fn free_slug(&self, title: &str, lang: &str, ticket: Option<i64>) -> Result<String> {
         let mut base = article_slug(&crate::text::pinyin_words(title));
         if !base.is_ascii() || base.is_empty() {
             base = ticket.map_or_else(|| "article".to_string(), |id| format!("ticket-{id}"));

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::super::Desk;
-use super::super::ops::{BODY_MAX_BYTES, TITLE_MAX_CHARS};
+use super::super::ops::{TITLE_MAX_CHARS, check_body};
 use crate::domain::{Article, Category, EventKind, Role, User, Visibility};
 use crate::error::{Error, Result};
 use crate::interchange::kb::{ArticleDoc, ArticleFileError, parse_article};
@@ -71,7 +71,7 @@ impl Desk {
                     },
                 ));
             }
-            doc.id = self.slug_for(&doc.title, &doc.lang)?;
+            doc.id = self.free_slug(&doc.title, &doc.lang, None)?;
         }
         if let Some(slug) = slug.filter(|s| *s != doc.id) {
             return Err(Error::ArticleIdChanged {
@@ -193,12 +193,7 @@ impl Desk {
                 max: TITLE_MAX_CHARS,
             });
         }
-        if doc.body.len() > BODY_MAX_BYTES {
-            return Err(Error::TooLong {
-                field: "field.body",
-                max: BODY_MAX_BYTES,
-            });
-        }
+        check_body("field.body", &doc.body)?;
         if !doc.body.chars().any(char::is_alphanumeric) {
             return Err(Error::Empty("field.body"));
         }
