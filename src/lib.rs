@@ -26,6 +26,7 @@ pub mod error;
 pub mod hook;
 pub mod i18n;
 pub mod interchange;
+pub mod metrics;
 pub mod mailer;
 pub mod present;
 pub mod privilege;

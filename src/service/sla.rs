@@ -8,15 +8,13 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{EventKind, Ticket};
 use crate::error::{Error, Result};
-use crate::sla::{ClockInput, ClockState, Policy, TicketFacts, evaluate};
+use crate::sla::{ClockInput, ClockState, Outcome, Policy, Stops, TicketFacts, evaluate};
 use crate::store::{Reader, Writer};
 
 use super::Desk;
 
 /// Settings key holding a desk's own SLA policy.
 const SLA_SETTING: &str = "sla";
-/// While a ticket is in one of these states its clocks stop.
-const PAUSE_STATES: [&str; 1] = ["waiting_customer"];
 
 /// Both clocks of a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +25,8 @@ pub struct SlaClocks {
     pub calendar: String,
     /// Its name per UI language, where the policy gives one.
     pub calendar_label: Option<crate::domain::Label>,
+    /// What each stopped clock came to (response, resolution), for reports.
+    pub outcomes: [Option<Outcome>; 2],
 }
 
 /// `tdesk status`: what needs attention, for the member.
@@ -68,22 +68,7 @@ pub(super) fn clocks(
     };
     let targets = policy.targets_for(&facts);
     let (calendar_name, calendar) = policy.calendar_of(&facts);
-    let mut pauses: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::new();
-    for e in r.events(ticket.id)? {
-        if !matches!(e.kind, EventKind::Status | EventKind::Created) {
-            continue;
-        }
-        let to = e.new.as_deref().unwrap_or("");
-        let open = pauses.last().is_some_and(|p| p.1.is_none());
-        if PAUSE_STATES.contains(&to) && !open {
-            pauses.push((e.at, None));
-        } else if !PAUSE_STATES.contains(&to)
-            && open
-            && let Some(last) = pauses.last_mut()
-        {
-            last.1 = Some(e.at);
-        }
-    }
+    let pauses = ticket_pauses(r, ticket.id)?;
     let clock = |target, stopped| {
         evaluate(
             &calendar,
@@ -97,13 +82,48 @@ pub(super) fn clocks(
             now,
         )
     };
+    let (response_outcome, resolve_outcome) =
+        crate::sla::outcomes(policy, &facts, stops_of(ticket), &pauses);
     Ok(SlaClocks {
         calendar_label: policy.calendar_labels.get(&calendar_name).cloned(),
         calendar: calendar_name,
         response: clock(targets.response, ticket.first_response_at),
         // A closed ticket's resolution clock stops at its close at the latest.
         resolve: clock(targets.resolve, ticket.resolved_at.or(ticket.closed_at)),
+        outcomes: [response_outcome, resolve_outcome],
     })
+}
+
+/// When a ticket's clocks started and stopped.
+fn stops_of(ticket: &Ticket) -> Stops {
+    Stops {
+        created: ticket.created_at,
+        first_response: ticket.first_response_at,
+        resolved: ticket.resolved_at.or(ticket.closed_at),
+    }
+}
+
+/// The stretches a ticket waited on the customer, from its history.
+fn ticket_pauses(r: &Reader<'_>, id: i64) -> Result<Vec<crate::sla::Pause>> {
+    let events = r.events(id)?;
+    Ok(crate::sla::pauses(
+        events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Status | EventKind::Created))
+            .map(|e| (e.at, e.new.as_deref().unwrap_or(""))),
+    ))
+}
+
+/// The stored form of both clocks' outcomes: business seconds of each
+/// stopped clock and the lateness bits (1: response, 2: resolution).
+pub(crate) fn stored_outcomes(outcomes: &[Option<Outcome>; 2]) -> (Option<i64>, Option<i64>, i64) {
+    let secs = |o: &Option<Outcome>| o.map(|o| o.spent.num_seconds());
+    let late = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| if o.is_some_and(|o| o.late) { 1 << i } else { 0 })
+        .sum();
+    (secs(&outcomes[0]), secs(&outcomes[1]), late)
 }
 
 /// The deadline to store: the first clock still running (or breached).
@@ -135,6 +155,8 @@ pub(super) fn refresh_deadlines(
         if (due, risk) != (ticket.due_at, ticket.risk_at) {
             w.set_deadline(id, due, risk)?;
         }
+        let (response, resolve, late) = stored_outcomes(&c.outcomes);
+        w.set_clock_outcomes(id, response, resolve, late)?;
     }
     Ok(())
 }

@@ -5,10 +5,12 @@
 
 mod calendar;
 mod clock;
+mod outcome;
 mod policy;
 
 pub use calendar::{Calendar, Opening};
 pub use clock::{ClockInput, ClockState, elapsed, evaluate};
+pub use outcome::{Outcome, PAUSE_STATES, Pause, Stops, outcomes, pauses};
 pub use policy::{
     DEFAULT_POLICY, Escalation, Match, Notify, Override, Policy, PolicyError, Targets, TicketFacts,
     Trigger, shift_calendar,

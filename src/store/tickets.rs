@@ -441,6 +441,22 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Stores what a ticket's SLA clocks came to (written only when it differs).
+    pub fn set_clock_outcomes(
+        &mut self,
+        id: i64,
+        response_secs: Option<i64>,
+        resolve_secs: Option<i64>,
+        late: i64,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE tickets SET response_secs = ?2, resolve_secs = ?3, sla_late = ?4 \
+             WHERE id = ?1 AND (response_secs IS NOT ?2 OR resolve_secs IS NOT ?3 OR sla_late IS NOT ?4)",
+            params![id, response_secs, resolve_secs, late],
+        )?;
+        Ok(())
+    }
+
     /// Marks a ticket's deadline as set by hand (kept) or not (the SLA's).
     pub fn set_due_manual(&mut self, id: i64, manual: bool) -> Result<()> {
         self.tx.execute(

@@ -85,6 +85,7 @@ impl Desk {
             .collect();
         ages.sort_unstable_by(|a, b| b.cmp(a));
         let workflow = self.workflow.clone();
+        let policy = self.sla.clone();
         let tickets = ages.into_iter().filter_map(|age| {
             let created = now - Duration::minutes(age);
             let tpl = rng.pick(&data.tickets)?;
@@ -118,7 +119,7 @@ impl Desk {
                 team: TEAMS[customer.team],
                 note,
             };
-            Some(plan(&workflow, &mut rng, now, created, stage, cast))
+            Some(plan(&workflow, &policy, &mut rng, now, created, stage, cast))
         });
         // Plan on one core while SQLite writes on the other.
         let store = &mut self.store;

@@ -8,6 +8,7 @@ use super::data::DemoTicket;
 use super::rng::Rng;
 use crate::domain::{Category, Channel, EventKind, Priority, Role, Ticket, Tier};
 use crate::store::{BulkComment, BulkEvent, BulkTicket};
+use crate::sla::{Policy, Stops, TicketFacts};
 use crate::workflow::{MoveFacts, Workflow};
 
 /// How far through the workflow a demo ticket gets.
@@ -140,6 +141,7 @@ impl Life<'_> {
 /// Plans a ticket created at `created` and carried to `stage`.
 pub fn plan(
     workflow: &Workflow,
+    policy: &Policy,
     rng: &mut Rng,
     now: DateTime<Utc>,
     created: DateTime<Utc>,
@@ -209,12 +211,41 @@ pub fn plan(
         walk(&mut life, rng, agent, stage, tpl, rating);
     }
     life.ticket.version = life.ticket.version.max(1);
-    BulkTicket::new(
+    let outcomes = clock_outcomes(policy, &life, cast.customer.1);
+    let mut bulk = BulkTicket::new(
         life.ticket,
         life.events,
         life.comments,
         Some(cast.customer_name),
-    )
+    );
+    bulk.clock_outcomes = outcomes;
+    bulk
+}
+
+/// What the planned ticket's SLA clocks came to, as the desk stores it.
+fn clock_outcomes(policy: &Policy, life: &Life<'_>, tier: Tier) -> (Option<i64>, Option<i64>, i64) {
+    let t = &life.ticket;
+    let facts = TicketFacts {
+        priority: t.priority,
+        tier: Some(tier),
+        kind: &t.kind,
+        channel: t.channel,
+        team: t.team.as_deref(),
+        tags: &t.tags,
+    };
+    let pauses = crate::sla::pauses(
+        life.events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Status | EventKind::Created))
+            .map(|e| (e.at, e.new.as_deref().unwrap_or(""))),
+    );
+    let stops = Stops {
+        created: t.created_at,
+        first_response: t.first_response_at,
+        resolved: t.resolved_at.or(t.closed_at),
+    };
+    let (response, resolve) = crate::sla::outcomes(policy, &facts, stops, &pauses);
+    super::super::sla::stored_outcomes(&[response, resolve])
 }
 
 fn walk(

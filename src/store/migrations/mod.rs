@@ -9,7 +9,9 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{Error, Result};
 
 mod closure;
+mod metrics;
 use closure::V18_CLOSURE;
+use metrics::V19_METRICS;
 
 /// Version 1: the core tables. Times are UTC milliseconds since the epoch.
 const V1_CORE: &str = r#"
@@ -574,6 +576,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V16_DRAFT_KINDS)],
     &[Step::Code(backfill_handles)],
     &[Step::Sql(V18_CLOSURE)],
+    &[Step::Sql(V19_METRICS)],
 ];
 
 /// The schema version this build writes.
