@@ -772,6 +772,9 @@ pub enum SlaCommand {
     Check { file: PathBuf },
     /// Install a policy file for this desk (admin only).
     Set { file: PathBuf },
+    /// Work out every ticket's deadlines and clock outcomes again under the
+    /// policy (admin only): after upgrading a desk from before reports.
+    Recompute,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1074,4 +1077,53 @@ pub enum ReportCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// The problem-resolution efficiency report: headline figures against
+    /// the period before, SLA attainment, Pareto of categories and root
+    /// causes, CSAT, per agent and team, the ten worst open tickets. Your
+    /// own tickets for an agent, your team for a supervisor, the desk for
+    /// an admin. Default period: last week (Monday to Sunday).
+    Weekly {
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// md (Markdown), html (one page with charts), csv (one table per
+        /// section) or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write it to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Per-ticket metrics for BI tools: one row per ticket created or
+    /// solved in the period (business seconds to respond and to solve,
+    /// SLA misses, replies, reopens, rating, cause).
+    Tickets {
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// csv or json (one object per line).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write it to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Which period a report covers (one of them; default: last week).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PeriodArgs {
+    /// An ISO week: 2026-W47.
+    #[arg(long, value_name = "YYYY-Www", conflicts_with_all = ["month", "since", "days"])]
+    pub week: Option<String>,
+    /// A calendar month: 2026-11.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["since", "days"])]
+    pub month: Option<String>,
+    /// From this date (YYYY-MM-DD) …
+    #[arg(long, value_name = "DATE", conflicts_with = "days")]
+    pub since: Option<String>,
+    /// … to this date, included (default: now).
+    #[arg(long, value_name = "DATE", requires = "since")]
+    pub until: Option<String>,
+    /// The last N days up to now.
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
 }

@@ -5,6 +5,7 @@
 //! leaves half a file; in enforced team mode it belongs to the member's own
 //! group, not the data group.
 
+use crate::text::csv_cell;
 use std::io::Write;
 use std::path::Path;
 
@@ -43,37 +44,6 @@ const HEADER: [&str; 26] = [
     "reopens",
     "description",
 ];
-
-/// Whether a spreadsheet could take a cell as a formula: its first
-/// character that is not blank (spaces, no-break and ideographic spaces,
-/// a BOM, line breaks — spreadsheets skip them) starts one, in ASCII or
-/// full width (＝＋－＠ are read as = + - @), or it starts with a control.
-fn formula_like(text: &str) -> bool {
-    if text.starts_with(['\t', '\r', '\n']) {
-        return true;
-    }
-    let first = text
-        .chars()
-        .find(|&c| !(c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'));
-    matches!(
-        first,
-        Some('=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}')
-    )
-}
-
-/// A CSV cell: neutralised against formulas, quoted where it must be.
-pub fn csv_cell(text: &str) -> String {
-    let safe = if formula_like(text) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if safe.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", safe.replace('"', "\"\""))
-    } else {
-        safe
-    }
-}
 
 fn csv_row(d: &ExportedTicket) -> String {
     let t = &d.ticket;

@@ -326,7 +326,19 @@ fn show(desk: &Desk, a: &Article, s: &Session, io: &mut Streams<'_>) -> Result<(
 
 /// `tdesk report ticket N`: the resolution report, to standard output or a file.
 pub fn report(desk: &mut Desk, c: ReportCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
-    let ReportCommand::Ticket { id, format, out } = c;
+    let (id, format, out) = match c {
+        ReportCommand::Ticket { id, format, out } => (id, format, out),
+        ReportCommand::Weekly {
+            period,
+            format,
+            out,
+        } => return super::report::weekly(desk, &period, &format, out.as_deref(), s, io),
+        ReportCommand::Tickets {
+            period,
+            format,
+            out,
+        } => return super::report::tickets(desk, &period, &format, out.as_deref(), s, io),
+    };
     let detail = desk.detail(id.0)?;
     let clocks = desk.sla_clocks(id.0).ok();
     let article = detail

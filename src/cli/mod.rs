@@ -13,6 +13,7 @@ mod install;
 mod kb;
 mod mail;
 mod output;
+mod report;
 mod rules;
 mod setup;
 mod sla;

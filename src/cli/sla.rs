@@ -94,5 +94,9 @@ pub fn run(desk: &mut Desk, c: SlaCommand, s: &Session, io: &mut Streams<'_>) ->
                 &s.cat.f("cli.sla_set", &[("file", &file.display())]),
             )
         }
+        SlaCommand::Recompute => {
+            let n = desk.recompute_sla()?;
+            line(io.out, &s.cat.f("cli.sla_recomputed", &[("n", &n)]))
+        }
     }
 }

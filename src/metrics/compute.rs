@@ -330,7 +330,15 @@ impl PersonAcc {
 
 /// The dimensions of the breakdown tables, in order.
 const DIMENSIONS: [&str; 9] = [
-    "channel", "type", "category", "category_top", "priority", "team", "agent", "country", "tier",
+    "channel",
+    "type",
+    "category",
+    "category_top",
+    "priority",
+    "team",
+    "agent",
+    "country",
+    "tier",
 ];
 
 /// The figures of `facts` as `spec` asks; names resolve the facts' numbers.

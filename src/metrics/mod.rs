@@ -6,6 +6,7 @@
 
 mod compute;
 mod period;
+mod rows;
 mod stats;
 #[cfg(test)]
 mod tests;
@@ -17,6 +18,7 @@ pub use compute::{
     TicketRow, compute,
 };
 pub use period::{Period, PeriodError, PeriodKind};
+pub use rows::{TICKET_METRICS_HEADER, TicketMetrics, ticket_metrics_csv, ticket_rows};
 pub use stats::{Dist, share};
 
 /// The strings facts refer to by number (states, teams, agents, …), so a

@@ -30,16 +30,17 @@ pub struct Period {
     pub offset: FixedOffset,
 }
 
-/// Why a period could not be read; the catalog key says it to the user.
+/// Why a period could not be read: the field (`week`, `month`, `date`,
+/// `range`) and the text given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodError {
-    pub key: &'static str,
+    pub field: &'static str,
     pub value: String,
 }
 
-fn bad(key: &'static str, value: &str) -> PeriodError {
+fn bad(field: &'static str, value: &str) -> PeriodError {
     PeriodError {
-        key,
+        field,
         value: value.to_string(),
     }
 }
@@ -81,9 +82,9 @@ impl Period {
                 let w = w.trim_start_matches(['W', 'w']);
                 Some((y.parse::<i32>().ok()?, w.parse::<u32>().ok()?))
             })
-            .ok_or_else(|| bad("report.bad_week", text))?;
+            .ok_or_else(|| bad("week", text))?;
         let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
-            .ok_or_else(|| bad("report.bad_week", text))?;
+            .ok_or_else(|| bad("week", text))?;
         Ok(Self::week_of(monday, offset))
     }
 
@@ -109,7 +110,7 @@ impl Period {
             .trim()
             .split_once('-')
             .and_then(|(y, m)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1))
-            .ok_or_else(|| bad("report.bad_month", text))?;
+            .ok_or_else(|| bad("month", text))?;
         Ok(Self::month_of(first, offset))
     }
 
@@ -126,6 +127,11 @@ impl Period {
         }
     }
 
+    /// The calendar month holding `now`.
+    pub fn this_month(now: i64, offset: FixedOffset) -> Self {
+        Self::month_of(local_date(now, offset), offset)
+    }
+
     /// From the first instant of `since` to the end of `until` (inclusive
     /// dates, `YYYY-MM-DD`); without `until`, up to `now`.
     pub fn parse_range(
@@ -134,16 +140,15 @@ impl Period {
         now: i64,
         offset: FixedOffset,
     ) -> Result<Self, PeriodError> {
-        let date = |t: &str| {
-            NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| bad("report.bad_date", t))
-        };
+        let date =
+            |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| bad("date", t));
         let start = midnight(date(since)?, offset);
         let end = match until {
             Some(u) => midnight(date(u)? + Duration::days(1), offset),
             None => now,
         };
         if end <= start {
-            return Err(bad("report.empty_range", since));
+            return Err(bad("range", since));
         }
         Ok(Self {
             start,
@@ -219,7 +224,10 @@ impl Period {
 
     /// The first instant of the day `days` before the day holding `t`.
     pub fn days_before(&self, t: i64, days: i64) -> i64 {
-        midnight(local_date(t, self.offset) - Duration::days(days), self.offset)
+        midnight(
+            local_date(t, self.offset) - Duration::days(days),
+            self.offset,
+        )
     }
 
     /// The local date of `t`, as `YYYY-MM-DD`.
@@ -235,7 +243,9 @@ mod tests {
     use super::*;
 
     fn ms(y: i32, m: u32, d: u32) -> i64 {
-        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap().timestamp_millis()
+        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
+            .unwrap()
+            .timestamp_millis()
     }
 
     fn utc() -> FixedOffset {

@@ -141,7 +141,14 @@ fn volume_counts_what_happened_in_the_week_and_the_backlog_at_its_end() {
     // Created 1, 2, 3, 6; answered 1, 2, 3; solved 1, 2, 4; closed 1, 2;
     // reopened 2; open at the end: 3, 5, 6.
     assert_eq!(
-        (c.created, c.first_responded, c.solved, c.closed, c.reopened, c.backlog_end),
+        (
+            c.created,
+            c.first_responded,
+            c.solved,
+            c.closed,
+            c.reopened,
+            c.backlog_end
+        ),
         (4, 3, 3, 2, 1, 3)
     );
     // Week 46: created 4 and 5, answered 4, nothing solved; open at its end 4 and 5.
@@ -261,7 +268,10 @@ fn breakdowns_series_and_ticket_lists() {
     let last = m.daily.last().expect("days");
     assert_eq!((last.date.as_str(), last.created), ("2026-11-22", 1));
     let day = |d: &str| m.daily.iter().find(|r| r.date == d).expect("day");
-    assert_eq!((day("2026-11-16").created, day("2026-11-16").solved), (1, 1));
+    assert_eq!(
+        (day("2026-11-16").created, day("2026-11-16").solved),
+        (1, 1)
+    );
     assert_eq!(day("2026-11-17").csat, Some(5.0));
     let worst: Vec<(i64, bool)> = m.worst.iter().map(|t| (t.id, t.breached)).collect();
     assert_eq!(worst, [(3, true), (5, false), (6, false)]);

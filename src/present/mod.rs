@@ -6,6 +6,7 @@ mod closure;
 mod explain;
 mod mail;
 pub mod markdown;
+pub mod service_report;
 pub mod ticket_report;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -15,6 +15,8 @@ mod interchange;
 mod kb;
 pub use interchange::NewAttachment;
 mod list_sql;
+mod metrics;
+pub use metrics::FactScan;
 mod migrations;
 mod order_sql;
 mod presence;

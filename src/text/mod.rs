@@ -12,5 +12,7 @@ mod width;
 
 pub use highlight::{match_ranges, snippet};
 pub use pinyin::{initial_pairs, looks_like_pinyin, pinyin_keys, pinyin_words};
+mod spreadsheet;
 pub use sanitize::{escape_json, is_bidi_control, sanitize_block, sanitize_line};
+pub use spreadsheet::{csv_cell, formula_like};
 pub use width::{pad_right, truncate, width, wrap};

@@ -129,6 +129,15 @@ pub enum Action {
         generation: u64,
         error: Error,
     },
+    /// The dashboard's figures for its request `generation`.
+    DashboardLoaded {
+        generation: u64,
+        report: Box<crate::service::DeskReport>,
+    },
+    DashboardFailed {
+        generation: u64,
+        error: Error,
+    },
     /// Knowledge-base articles for the pane's search `generation`.
     KbLoaded {
         generation: u64,
@@ -312,6 +321,12 @@ pub enum Command {
     Suspend,
     /// The knowledge base: browse, search, read, edit articles.
     ShowKb,
+    /// The dashboard pane.
+    ShowDashboard,
+    /// The dashboard's period before / after / of another length.
+    PeriodBack,
+    PeriodForward,
+    PeriodLength,
     /// Put one of the suggested articles into a reply to the customer.
     InsertArticle,
     /// Write a knowledge-base article from this ticket's resolution.
@@ -369,6 +384,11 @@ pub enum Job {
         generation: u64,
         text: String,
     },
+    /// The dashboard's figures for `period`.
+    Dashboard {
+        generation: u64,
+        period: crate::metrics::Period,
+    },
     /// Hand pending notices to the member's notify hook.
     Deliver {
         command: String,
@@ -382,6 +402,9 @@ pub enum Job {
 pub enum Lane {
     Lists,
     Details,
+    /// Reports: a dashboard that takes a second on a big desk never holds
+    /// up the counts and boards of the other lane.
+    Reports,
     Other,
 }
 
@@ -390,6 +413,7 @@ impl Job {
         match self {
             Job::Window { .. } => Lane::Lists,
             Job::View(_) => Lane::Details,
+            Job::Dashboard { .. } => Lane::Reports,
             _ => Lane::Other,
         }
     }
@@ -567,6 +591,10 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::Skip, "skip"),
     (Command::Previous, "previous"),
     (Command::ShowKb, "show_kb"),
+    (Command::ShowDashboard, "show_dashboard"),
+    (Command::PeriodBack, "period_back"),
+    (Command::PeriodForward, "period_forward"),
+    (Command::PeriodLength, "period_length"),
     (Command::InsertArticle, "insert_article"),
     (Command::DraftArticle, "draft_article"),
 ];

@@ -43,8 +43,12 @@ impl Harness {
         let clock = std::sync::Arc::new(crate::service::SystemClock);
         let worker = super::worker::Worker::spawn(&desk, clock.clone())?;
         let lists = super::worker::Worker::spawn(&desk, clock.clone())?;
-        let details = super::worker::Worker::spawn(&desk, clock)?;
-        Self::start(desk, init, Runner::new(worker, lists, details))
+        let details = super::worker::Worker::spawn(&desk, clock.clone())?;
+        Self::start(
+            desk,
+            init,
+            Runner::new(worker, lists, details).with_reports(clock),
+        )
     }
 
     fn init(desk: &Desk, cat: Catalog, size: (u16, u16), now: DateTime<Utc>) -> Result<AppInit> {

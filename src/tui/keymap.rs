@@ -164,6 +164,10 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "2", Command::ShowBoard),
     (Scope::Global, "3", Command::ShowDetail),
     (Scope::Global, "4", Command::ShowKb),
+    (Scope::Global, "5", Command::ShowDashboard),
+    (Scope::Pane(Pane::Dashboard), "[", Command::PeriodBack),
+    (Scope::Pane(Pane::Dashboard), "]", Command::PeriodForward),
+    (Scope::Pane(Pane::Dashboard), "p", Command::PeriodLength),
     (Scope::Global, "j", Command::Down),
     (Scope::Global, "down", Command::Down),
     (Scope::Global, "k", Command::Up),
@@ -263,6 +267,7 @@ fn pane_named(name: &str) -> Option<Pane> {
         "detail" => Some(Pane::Detail),
         "triage" => Some(Pane::Triage),
         "kb" => Some(Pane::Kb),
+        "dashboard" => Some(Pane::Dashboard),
         _ => None,
     }
 }
@@ -275,6 +280,7 @@ fn scope_name(scope: Scope) -> Option<&'static str> {
         Scope::Pane(Pane::Detail) => Some("detail"),
         Scope::Pane(Pane::Triage) => Some("triage"),
         Scope::Pane(Pane::Kb) => Some("kb"),
+        Scope::Pane(Pane::Dashboard) => Some("dashboard"),
     }
 }
 

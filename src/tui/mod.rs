@@ -149,7 +149,7 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
     let details = worker::Worker::spawn(&desk, s.clock.clone())?;
     // The first page is read in line, so the first frame is a full one; the
     // detail beside it arrives from its lane.
-    let mut runner = runner::Runner::new(worker, None, details);
+    let mut runner = runner::Runner::new(worker, None, details).with_reports(s.clock.clone());
     runner.settle(&mut desk, &mut app, effects);
     runner.set_lists(lists);
     let mut trace = trace::Trace::from_env();

@@ -20,6 +20,10 @@ pub struct Runner {
     lists: Option<Worker>,
     /// The detail pane's ticket, so a cursor move never waits for it.
     details: Option<Worker>,
+    /// The dashboard's figures; started the first time one is asked for.
+    reports: Option<Worker>,
+    /// The clock the reports worker is started with (none: run in line).
+    reports_clock: Option<std::sync::Arc<dyn crate::service::Clock>>,
     /// Text an answer asked to edit in the member's editor (a drafted
     /// article): the event loop hands the terminal over for it.
     editor: Option<String>,
@@ -31,8 +35,16 @@ impl Runner {
             worker,
             lists,
             details,
+            reports: None,
+            reports_clock: None,
             editor: None,
         }
+    }
+
+    /// Reports get their own worker, started with `clock` when first needed.
+    pub fn with_reports(mut self, clock: std::sync::Arc<dyn crate::service::Clock>) -> Self {
+        self.reports_clock = Some(clock);
+        self
     }
 
     /// From now on, list windows load on `lists`.
@@ -51,6 +63,7 @@ impl Runner {
             .iter()
             .chain(&self.lists)
             .chain(&self.details)
+            .chain(&self.reports)
             .any(Worker::busy)
     }
 
@@ -66,9 +79,16 @@ impl Runner {
             budget -= 1;
             let actions = match effect {
                 Effect::Background(job) => {
+                    if job.lane() == Lane::Reports
+                        && self.reports.is_none()
+                        && let Some(clock) = self.reports_clock.take()
+                    {
+                        self.reports = Worker::spawn(desk, clock).ok().flatten();
+                    }
                     let lane = match job.lane() {
                         Lane::Lists => &mut self.lists,
                         Lane::Details => &mut self.details,
+                        Lane::Reports => &mut self.reports,
                         Lane::Other => &mut self.worker,
                     };
                     match lane {
@@ -99,6 +119,7 @@ impl Runner {
             .as_mut()
             .and_then(Worker::try_recv)
             .or_else(|| self.details.as_mut().and_then(Worker::try_recv))
+            .or_else(|| self.reports.as_mut().and_then(Worker::try_recv))
             .or_else(|| self.worker.as_mut().and_then(Worker::try_recv))
         {
             any = true;

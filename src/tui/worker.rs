@@ -77,6 +77,13 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(hits) => Action::KbLoaded { generation, hits },
             Err(e) => Action::Failed(e),
         },
+        Job::Dashboard { generation, period } => match desk.report(period) {
+            Ok(report) => Action::DashboardLoaded {
+                generation,
+                report: Box::new(report),
+            },
+            Err(error) => Action::DashboardFailed { generation, error },
+        },
         Job::Sweep => match desk.sweep() {
             Ok(fired) => Action::Swept(fired.len()),
             Err(e) => Action::Failed(e),

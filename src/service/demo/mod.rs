@@ -119,7 +119,9 @@ impl Desk {
                 team: TEAMS[customer.team],
                 note,
             };
-            Some(plan(&workflow, &policy, &mut rng, now, created, stage, cast))
+            Some(plan(
+                &workflow, &policy, &mut rng, now, created, stage, cast,
+            ))
         });
         // Plan on one core while SQLite writes on the other.
         let store = &mut self.store;

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::data::DemoTicket;
 use super::rng::Rng;
 use crate::domain::{Category, Channel, EventKind, Priority, Role, Ticket, Tier};
-use crate::store::{BulkComment, BulkEvent, BulkTicket};
 use crate::sla::{Policy, Stops, TicketFacts};
+use crate::store::{BulkComment, BulkEvent, BulkTicket};
 use crate::workflow::{MoveFacts, Workflow};
 
 /// How far through the workflow a demo ticket gets.

@@ -37,6 +37,6 @@ END;
 CREATE INDEX tickets_metrics ON tickets(
     created_at, status, priority, type, category, channel, customer_id, assignee, team,
     first_response_at, resolved_at, closed_at, response_secs, resolve_secs, sla_late,
-    replies, reopens, reopened_at, rating, accepted_by, solved_by, cause, due_at
+    replies, reopens, reopened_at, rating, accepted_at, accepted_by, solved_by, cause, due_at
 );
 "#;

@@ -18,6 +18,11 @@ impl App {
         {
             return effects;
         }
+        if self.pane == Pane::Dashboard
+            && let Some(effects) = self.dashboard_command(cmd)
+        {
+            return effects;
+        }
         match cmd {
             Command::Quit if matches!(self.pane, Pane::Detail | Pane::Triage) => self.back(),
             Command::Quit => {
@@ -30,6 +35,7 @@ impl App {
             Command::ShowBoard => self.show(Pane::Board),
             Command::ShowDetail => self.show(Pane::Detail),
             Command::ShowKb => self.show_kb(),
+            Command::ShowDashboard => self.show_dashboard(),
             Command::InsertArticle => self.open_article_menu(),
             Command::DraftArticle => self.draft_from_ticket(),
             Command::Up
@@ -147,6 +153,8 @@ impl App {
             | Command::Spam
             | Command::Skip
             | Command::Previous => Vec::new(),
+            // Period keys belong to the dashboard.
+            Command::PeriodBack | Command::PeriodForward | Command::PeriodLength => Vec::new(),
         }
     }
 

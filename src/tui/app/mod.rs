@@ -5,6 +5,7 @@
 
 mod commands;
 mod customer;
+pub mod dashboard;
 mod form;
 mod inbox;
 pub mod kb;
@@ -59,6 +60,8 @@ pub enum Pane {
     Triage,
     /// The knowledge base (`4`).
     Kb,
+    /// Figures for a period (`5`).
+    Dashboard,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -124,6 +127,7 @@ pub struct App {
     pub board: BoardState,
     pub detail: DetailState,
     pub kb: kb::KbState,
+    pub dashboard: dashboard::DashboardState,
     pub filter: Filter,
     /// The list's columns (from the view, or the default set).
     pub columns: Vec<Column>,
@@ -206,6 +210,7 @@ impl App {
             list: ListState::default(),
             board: BoardState::default(),
             kb: kb::KbState::default(),
+            dashboard: dashboard::DashboardState::default(),
             detail: DetailState::default(),
             filter: Filter::default(),
             columns: Column::DEFAULT.to_vec(),
@@ -373,6 +378,7 @@ impl App {
             }
             Action::DeskChanged => {
                 let mut effects = self.reload(self.shown_ticket());
+                effects.extend(self.dashboard_changed());
                 effects.push(Effect::LoadUsers);
                 effects.push(Effect::LoadUnread);
                 effects
@@ -433,6 +439,16 @@ impl App {
                     self.drafts.entry((id, internal)).or_insert(body);
                 }
                 Vec::new()
+            }
+            Action::DashboardLoaded { generation, report } => {
+                self.dashboard_loaded(generation, Some(report))
+            }
+            Action::DashboardFailed { generation, error } => {
+                let mut effects = self.dashboard_loaded(generation, None);
+                if generation == self.dashboard.generation {
+                    effects.extend(self.failed(error));
+                }
+                effects
             }
             Action::KbLoaded { generation, hits } => {
                 self.kb_loaded(generation, hits);
@@ -601,7 +617,7 @@ impl App {
                 .get(self.board.col)
                 .and_then(|c| c.rows.get(self.board.row))
                 .map(from_row),
-            Pane::Kb => None,
+            Pane::Kb | Pane::Dashboard => None,
             // What the pane shows: the ticket asked for last — from its
             // list row until it arrives — never the one before it.
             Pane::Detail => match self.detail.ticket.as_ref() {

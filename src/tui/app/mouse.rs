@@ -9,11 +9,12 @@ use crate::tui::action::{Command, Effect};
 use crate::tui::layout;
 
 /// Tab labels' catalog keys in header order.
-pub const TABS: [(Pane, &str); 4] = [
+pub const TABS: [(Pane, &str); 5] = [
     (Pane::List, "tab.list"),
     (Pane::Board, "tab.board"),
     (Pane::Detail, "tab.detail"),
     (Pane::Kb, "tab.kb"),
+    (Pane::Dashboard, "tab.dashboard"),
 ];
 
 /// The header's tab texts and where each starts, as drawn by the view.
@@ -108,7 +109,7 @@ impl App {
                 Vec::new()
             }
             Pane::Kb => self.kb_click(y.saturating_sub(body.y)),
-            Pane::Detail | Pane::Triage => Vec::new(),
+            Pane::Detail | Pane::Triage | Pane::Dashboard => Vec::new(),
         }
     }
 }

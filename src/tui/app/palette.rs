@@ -46,6 +46,7 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::Edit, "help.edit"),
     (Command::Accept, "help.accept"),
     (Command::ShowKb, "help.show_kb"),
+    (Command::ShowDashboard, "help.show_dashboard"),
     (Command::InsertArticle, "help.insert_article"),
     (Command::DraftArticle, "help.draft_article"),
     (Command::SetPriority, "help.set_priority"),

@@ -14,7 +14,7 @@ impl App {
                 self.extend_range();
                 return self.ensure_window();
             }
-            Pane::Triage | Pane::Kb => return Vec::new(),
+            Pane::Triage | Pane::Kb | Pane::Dashboard => return Vec::new(),
             Pane::Board => self.navigate_board(cmd),
             Pane::Detail => self.scroll_detail(cmd),
         }
@@ -102,6 +102,7 @@ impl App {
             Pane::Detail if self.pane != Pane::Detail => self.open_selected(),
             Pane::Detail => Vec::new(),
             Pane::Kb => self.show_kb(),
+            Pane::Dashboard => self.show_dashboard(),
             other => {
                 self.pane = other;
                 self.clamp();
@@ -123,7 +124,8 @@ impl App {
                 }
             }
             Pane::Detail => self.show_kb(),
-            Pane::Kb | Pane::Triage => self.show(Pane::List),
+            Pane::Kb => self.show_dashboard(),
+            Pane::Dashboard | Pane::Triage => self.show(Pane::List),
         }
     }
 

@@ -88,6 +88,14 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (Command::Help, "hint.help"),
             (Command::Back, "hint.back"),
         ],
+        Pane::Dashboard => &[
+            (Command::PeriodBack, "hint.period_back"),
+            (Command::PeriodForward, "hint.period_forward"),
+            (Command::PeriodLength, "hint.period_length"),
+            (Command::Down, "hint.scroll"),
+            (Command::Back, "hint.back"),
+            (Command::Help, "hint.help"),
+        ],
         Pane::Kb => &[
             (Command::Down, "hint.move"),
             (Command::Open, "hint.read"),

@@ -3,6 +3,7 @@
 
 mod board;
 pub(crate) mod chrome;
+mod dashboard;
 pub(crate) mod detail;
 pub(crate) mod kb;
 mod list;
@@ -35,6 +36,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Pane::Detail => detail::draw(frame, app, body, true),
         Pane::Triage => detail::draw_triage(frame, app, body),
         Pane::Kb => kb::draw(frame, app, body),
+        Pane::Dashboard => dashboard::draw(frame, app, body),
     }
     chrome::footer(frame, app, footer);
     overlay::draw(frame, app, area, footer);
