@@ -8,6 +8,7 @@ mod cli;
 mod closure;
 mod closure_cli;
 mod common;
+mod dashboard;
 mod export;
 mod import;
 mod inbox;

@@ -23,7 +23,7 @@ use crate::tui::app::App;
 /// From this width the sections sit in two columns.
 const TWO_COLUMNS: u16 = 120;
 /// Width of one headline figure.
-const HEADLINE_W: usize = 40;
+const HEADLINE_W: usize = 38;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
@@ -108,7 +108,7 @@ fn column(frame: &mut Frame, app: &App, report: &DeskReport, area: Rect, section
         if y >= bottom {
             break;
         }
-        let wanted = height(s, &report.metrics, inner_w);
+        let wanted = height(s, &report.metrics, inner_w, area.width >= TWO_COLUMNS / 2);
         let h = if i + 1 == sections.len() {
             bottom - y
         } else {
@@ -120,13 +120,14 @@ fn column(frame: &mut Frame, app: &App, report: &DeskReport, area: Rect, section
     }
 }
 
-fn height(s: Section, m: &Metrics, inner_w: usize) -> u16 {
+fn height(s: Section, m: &Metrics, inner_w: usize, wide: bool) -> u16 {
+    let list = if wide { 20 } else { 8 };
     let rows = match s {
         Section::Headlines => 14usize.div_ceil((inner_w / HEADLINE_W).max(1)),
         Section::Backlog => m.backlog_states.len().max(1) + 1,
-        Section::Daily => 6,
+        Section::Daily => 2 + 2 * sparkline_rows(wide),
         Section::Pareto => m.pareto_categories.len().clamp(1, 6) + 1,
-        Section::Agents => m.agents.len().clamp(1, 8) + 1,
+        Section::Agents => m.agents.len().clamp(1, list) + 1,
         Section::AtRisk => m.at_risk.len().clamp(1, 10),
     };
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
@@ -152,7 +153,7 @@ fn draw_section(frame: &mut Frame, app: &App, report: &DeskReport, s: Section, a
     let m = &report.metrics;
     let w = usize::from(inner.width);
     match s {
-        Section::Daily => return draw_daily(frame, app, m, inner),
+        Section::Daily => return draw_daily(frame, app, m, inner, area.width >= TWO_COLUMNS / 2),
         Section::Headlines => frame.render_widget(Paragraph::new(headline_lines(app, m, w)), inner),
         Section::Backlog => frame.render_widget(Paragraph::new(backlog_lines(app, m, w)), inner),
         Section::Pareto => frame.render_widget(Paragraph::new(pareto_lines(app, m, w)), inner),
@@ -175,8 +176,8 @@ fn headline_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
     let cat = &app.cat;
     let per_row = (w / HEADLINE_W).max(1);
     let cell = (w / per_row).max(10);
-    let value_w = 9;
-    let change_w = 10;
+    let value_w = 10;
+    let change_w = 11;
     let label_w = cell.saturating_sub(value_w + change_w + 2).max(4);
     let cells: Vec<Vec<Span<'static>>> = headlines(cat, m)
         .into_iter()
@@ -184,7 +185,10 @@ fn headline_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
             let (change, trend) = h.change(cat);
             vec![
                 Span::styled(
-                    pad_right(&truncate(&h.label, label_w), label_w),
+                    pad_right(
+                        &truncate(cat.t(&format!("metrics.short.{}", h.id)), label_w),
+                        label_w,
+                    ),
                     app.theme.dim,
                 ),
                 Span::styled(
@@ -274,20 +278,32 @@ fn backlog_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_daily(frame: &mut Frame, app: &App, m: &Metrics, area: Rect) {
+/// Rows of each sparkline: more where the screen has room.
+fn sparkline_rows(wide: bool) -> usize {
+    if wide { 5 } else { 2 }
+}
+
+fn draw_daily(frame: &mut Frame, app: &App, m: &Metrics, area: Rect, wide: bool) {
     let cat = &app.cat;
     let w = usize::from(area.width);
-    // The newest days that fit, one column each.
+    // The newest days that fit, each as many columns wide as the width allows.
     let days = &m.daily[m.daily.len().saturating_sub(w)..];
-    let created: Vec<u64> = days.iter().map(|d| d.created).collect();
-    let solved: Vec<u64> = days.iter().map(|d| d.solved).collect();
+    let each = (w / days.len().max(1)).max(1);
+    let spread = |f: fn(&crate::metrics::DayRow) -> u64| -> Vec<u64> {
+        days.iter()
+            .flat_map(|d| std::iter::repeat_n(f(d), each))
+            .collect()
+    };
+    let created = spread(|d| d.created);
+    let solved = spread(|d| d.solved);
+    let spark = u16::try_from(sparkline_rows(wide)).unwrap_or(2);
     let max = created.iter().chain(&solved).copied().max().unwrap_or(0);
-    let total = |v: &[u64]| v.iter().sum::<u64>();
+    let total = |f: fn(&crate::metrics::DayRow) -> u64| days.iter().map(f).sum::<u64>();
     let rows = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(2),
+        Constraint::Length(spark),
         Constraint::Length(1),
-        Constraint::Length(2),
+        Constraint::Length(spark),
     ])
     .split(area);
     let label = |key: &str, n: u64| {
@@ -297,7 +313,7 @@ fn draw_daily(frame: &mut Frame, app: &App, m: &Metrics, area: Rect) {
         )
     };
     frame.render_widget(
-        Paragraph::new(label("dashboard.created_days", total(&created))),
+        Paragraph::new(label("dashboard.created_days", total(|d| d.created))),
         rows[0],
     );
     frame.render_widget(
@@ -308,7 +324,7 @@ fn draw_daily(frame: &mut Frame, app: &App, m: &Metrics, area: Rect) {
         rows[1],
     );
     frame.render_widget(
-        Paragraph::new(label("dashboard.solved_days", total(&solved))),
+        Paragraph::new(label("dashboard.solved_days", total(|d| d.solved))),
         rows[2],
     );
     frame.render_widget(
