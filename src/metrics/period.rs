@@ -67,7 +67,8 @@ impl Period {
         let first = today - Duration::days(i64::from(days.max(1)) - 1);
         Self {
             start: midnight(first, offset),
-            end: now,
+            // Up to and including now.
+            end: now + 1,
             kind: PeriodKind::Days(days.max(1)),
             offset,
         }
@@ -145,7 +146,7 @@ impl Period {
         let start = midnight(date(since)?, offset);
         let end = match until {
             Some(u) => midnight(date(u)? + Duration::days(1), offset),
-            None => now,
+            None => now + 1,
         };
         if end <= start {
             return Err(bad("range", since));
@@ -295,7 +296,7 @@ mod tests {
     fn the_last_days_end_now_and_never_step_into_the_future() {
         let now = ms(2026, 11, 29) + 10 * 3_600_000;
         let p = Period::last_days(now, 7, utc());
-        assert_eq!((p.start, p.end), (ms(2026, 11, 23), now));
+        assert_eq!((p.start, p.end), (ms(2026, 11, 23), now + 1));
         assert_eq!(p.next(now), p);
         let back = p.previous();
         assert_eq!(back.end, p.start);

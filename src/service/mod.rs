@@ -418,3 +418,5 @@ fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
 mod tests;
 #[cfg(test)]
 mod verdict_tests;
+#[cfg(test)]
+mod report_tests;

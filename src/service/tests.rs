@@ -20,13 +20,13 @@ fn who(login: &str) -> Identity {
     }
 }
 
-fn desk() -> (Desk, Arc<FixedClock>) {
+pub(super) fn desk() -> (Desk, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(t0()));
     let desk = Desk::open_in_memory(&who("alice"), clock.clone()).expect("open");
     (desk, clock)
 }
 
-fn new_ticket(title: &str) -> NewTicket {
+pub(super) fn new_ticket(title: &str) -> NewTicket {
     NewTicket {
         title: title.into(),
         ..NewTicket::default()
@@ -788,7 +788,7 @@ fn the_detail_pane_reads_only_index_ranges_at_a_million_tickets() {
 
 /// One thing a member does to a ticket, for the undo property.
 #[derive(Debug, Clone)]
-enum Act {
+pub(super) enum Act {
     Title(u8),
     Priority(u8),
     Tag(u8),
@@ -803,7 +803,7 @@ enum Act {
     Due(Option<u8>),
 }
 
-fn act_strategy() -> impl proptest::strategy::Strategy<Value = Act> {
+pub(super) fn act_strategy() -> impl proptest::strategy::Strategy<Value = Act> {
     use proptest::prelude::*;
     prop_oneof![
         (0u8..3).prop_map(Act::Title),
@@ -821,7 +821,7 @@ fn act_strategy() -> impl proptest::strategy::Strategy<Value = Act> {
     ]
 }
 
-fn perform(desk: &mut Desk, id: i64, act: &Act) -> Result<()> {
+pub(super) fn perform(desk: &mut Desk, id: i64, act: &Act) -> Result<()> {
     let tags = ["refund", "vip", "customs"];
     let edit = |desk: &mut Desk, c: TicketChanges| desk.edit(id, &c, None).map(drop);
     match act {

@@ -143,3 +143,15 @@ impl Reader<'_> {
         Ok(out)
     }
 }
+
+impl Reader<'_> {
+    /// A ticket's stored clock outcomes: business seconds to the first
+    /// response and to the solution, and the lateness bits.
+    pub fn stored_outcomes(&self, id: i64) -> Result<(Option<i64>, Option<i64>, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT response_secs, resolve_secs, sla_late FROM tickets WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+}

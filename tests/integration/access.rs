@@ -430,3 +430,51 @@ fn an_open_tui_shows_a_demotion_at_the_next_refresh() {
     assert!(h.render().contains("sue · agent"), "{}", h.render());
     assert_eq!(listed(&h), 1, "only the team's unassigned ticket now");
 }
+
+/// Reports are scoped like everything else: an agent's own tickets (not the
+/// unassigned ones of their team), a supervisor's team and the tickets of
+/// no team, the whole desk for an admin or a supervisor without a team.
+/// Nothing outside the scope shows up anywhere in the report — counts,
+/// per-agent rows, per-team rows or the ticket lists.
+#[test]
+fn reports_hold_only_what_the_role_may_measure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let template = template(dir.path());
+    let expected: [(&str, &[i64]); 6] = [
+        ("ann", &[1, 7]),
+        ("bob", &[2, 8]),
+        ("lone", &[]),
+        ("sue", &[1, 2, 3, 6, 8]),
+        ("sam", &[1, 2, 3, 4, 5, 6, 7, 8]),
+        ("root", &[1, 2, 3, 4, 5, 6, 7, 8]),
+    ];
+    let utc = chrono::FixedOffset::east_opt(0).expect("utc");
+    let period = tdesk::metrics::Period::last_days(now().timestamp_millis(), 7, utc);
+    for (login, ids) in expected {
+        let path = copy(&template, dir.path(), &format!("report-{login}"));
+        let desk = open(&path, login);
+        let report = desk.report(period).expect("report");
+        let m = &report.metrics;
+        assert_eq!(m.current.created, ids.len() as u64, "{login} created");
+        let (_, rows) = desk.report_tickets(period).expect("rows");
+        let mut seen: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, ids, "{login} per-ticket rows");
+        let mut listed: Vec<i64> = m.worst.iter().map(|t| t.id).collect();
+        listed.sort_unstable();
+        assert_eq!(listed, ids, "{login} worst tickets");
+        let visible_agents: Vec<&str> = TICKETS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| ids.contains(&(*i as i64 + 1)))
+            .filter_map(|(_, t)| t.1)
+            .collect();
+        for row in &m.agents {
+            assert!(
+                visible_agents.contains(&row.key.as_str()),
+                "{login} sees agent {}",
+                row.key
+            );
+        }
+    }
+}

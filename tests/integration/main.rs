@@ -13,6 +13,7 @@ mod export;
 mod import;
 mod inbox;
 mod pty;
+mod reports;
 mod sla;
 mod store;
 mod stress;
