@@ -345,17 +345,20 @@ const DIMENSIONS: [&str; 9] = [
 pub fn compute(facts: &[Fact], names: &Names, spec: &Spec) -> Metrics {
     let period = spec.period;
     let previous = period.previous();
-    let lookup = |name: &str| names.index.get(name).copied();
+    let lookup = |name: &str| names.find(name);
     let accepted_by = [lookup("customer"), lookup("silence"), lookup("supervisor")];
     let (mut now_acc, mut before_acc) = (Acc::default(), Acc::default());
-    let mut states: HashMap<u32, u64> = HashMap::new();
+    // Counters indexed by name number (slot 0: none), not hashed: a
+    // million facts make ten million of these steps.
+    let slots = names.len().max(4) + 1;
+    let slot = |id: Option<u32>| id.map_or(0, |i| i as usize + 1);
+    let mut states = vec![0u64; slots];
     let mut ages = [0u64; 5];
-    let mut dims: Vec<HashMap<Option<u32>, (u64, u64, u64)>> =
-        vec![HashMap::new(); DIMENSIONS.len()];
-    let mut categories: HashMap<Option<u32>, u64> = HashMap::new();
-    let mut causes: HashMap<u32, u64> = HashMap::new();
-    let mut agents: HashMap<u32, PersonAcc> = HashMap::new();
-    let mut teams: HashMap<u32, PersonAcc> = HashMap::new();
+    let mut dims = vec![vec![(0u64, 0u64, 0u64); slots]; DIMENSIONS.len()];
+    let mut categories = vec![0u64; slots];
+    let mut causes = vec![0u64; slots];
+    let mut agents: Vec<Option<PersonAcc>> = (0..slots).map(|_| None).collect();
+    let mut teams: Vec<Option<PersonAcc>> = (0..slots).map(|_| None).collect();
     let series_start = period.days_before(period.end - 1, i64::from(spec.days) - 1);
     let days = spec.days as usize;
     let mut daily = vec![(0u64, 0u64, [0u64; 5]); days];
@@ -369,7 +372,7 @@ pub fn compute(facts: &[Fact], names: &Names, spec: &Spec) -> Metrics {
         before_acc.add(f, &previous, &spec.goals, &accepted_by);
         let open = f.standing == Standing::Open;
         if open {
-            *states.entry(f.status).or_default() += 1;
+            states[slot(Some(f.status))] += 1;
             let hours = (spec.now - f.created).max(0) / 3_600_000;
             ages[AGE_LIMITS_H.iter().take_while(|&&l| hours >= l).count()] += 1;
         }
@@ -388,22 +391,26 @@ pub fn compute(facts: &[Fact], names: &Names, spec: &Spec) -> Metrics {
                 f.tier,
             ];
             for (dim, key) in dims.iter_mut().zip(keys) {
-                let row = dim.entry(key).or_default();
+                let row = &mut dim[slot(key)];
                 row.0 += u64::from(created);
                 row.1 += u64::from(solved);
                 row.2 += u64::from(open);
             }
             if created {
-                *categories.entry(f.category).or_default() += 1;
+                categories[slot(f.category)] += 1;
             }
             if solved && let Some(c) = f.cause {
-                *causes.entry(c).or_default() += 1;
+                causes[slot(Some(c))] += 1;
             }
             if let Some(a) = f.assignee {
-                agents.entry(a).or_default().add(f, &period);
+                agents[slot(Some(a))]
+                    .get_or_insert_with(PersonAcc::default)
+                    .add(f, &period);
             }
             if let Some(t) = f.team {
-                teams.entry(t).or_default().add(f, &period);
+                teams[slot(Some(t))]
+                    .get_or_insert_with(PersonAcc::default)
+                    .add(f, &period);
             }
         }
         if let Some(i) = day_of(f.created) {
@@ -431,7 +438,7 @@ pub fn compute(facts: &[Fact], names: &Names, spec: &Spec) -> Metrics {
         goals: spec.goals,
         current: now_acc.finish(),
         before: before_acc.finish(),
-        backlog_states: sorted_counts(states.into_iter().map(|(s, n)| (names.get(s).into(), n))),
+        backlog_states: sorted_counts(used(states).map(|(s, n)| (name_or_none(s, names), n))),
         backlog_ages: AGE_BUCKETS
             .iter()
             .zip(ages)
@@ -443,14 +450,17 @@ pub fn compute(facts: &[Fact], names: &Names, spec: &Spec) -> Metrics {
         breakdowns: DIMENSIONS
             .iter()
             .zip(dims)
-            .map(|(&dimension, rows)| breakdown(dimension, rows, names))
+            .map(|(&dimension, rows)| {
+                let rows = rows
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, r)| *r != (0, 0, 0))
+                    .map(|(i, r)| (unslot(i), r));
+                breakdown(dimension, rows, names)
+            })
             .collect(),
-        pareto_categories: pareto(
-            categories
-                .into_iter()
-                .map(|(c, n)| (top_category(c, names), n)),
-        ),
-        pareto_causes: pareto(causes.into_iter().map(|(c, n)| (names.get(c).into(), n))),
+        pareto_categories: pareto(used(categories).map(|(c, n)| (top_category(c, names), n))),
+        pareto_causes: pareto(used(causes).map(|(c, n)| (name_or_none(c, names), n))),
         agents: people(agents, names),
         teams: people(teams, names),
         daily: daily
@@ -484,6 +494,20 @@ fn count_repeats(tickets: &[(i64, u32, i64)], period: &Period, acc: &mut Acc) {
     }
 }
 
+/// The name number a counter slot stands for (slot 0: none).
+fn unslot(i: usize) -> Option<u32> {
+    i.checked_sub(1).map(|i| i as u32)
+}
+
+/// The counters that counted something, by name number.
+fn used(counts: Vec<u64>) -> impl Iterator<Item = (Option<u32>, u64)> {
+    counts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .map(|(i, n)| (unslot(i), n))
+}
+
 fn name_or_none(id: Option<u32>, names: &Names) -> String {
     id.map_or_else(|| "none".to_string(), |i| names.get(i).to_string())
 }
@@ -498,7 +522,7 @@ fn top_category(category: Option<u32>, names: &Names) -> String {
 /// created first.
 fn breakdown(
     dimension: &'static str,
-    rows: HashMap<Option<u32>, (u64, u64, u64)>,
+    rows: impl Iterator<Item = (Option<u32>, (u64, u64, u64))>,
     names: &Names,
 ) -> Breakdown {
     let mut merged: HashMap<String, BreakdownRow> = HashMap::new();
@@ -550,10 +574,11 @@ fn pareto(counts: impl Iterator<Item = (String, u64)>) -> Vec<ParetoRow> {
         .collect()
 }
 
-fn people(accs: HashMap<u32, PersonAcc>, names: &Names) -> Vec<PersonRow> {
+fn people(accs: Vec<Option<PersonAcc>>, names: &Names) -> Vec<PersonRow> {
     let mut rows: Vec<PersonRow> = accs
         .into_iter()
-        .map(|(k, acc)| acc.finish(names.get(k).into()))
+        .enumerate()
+        .filter_map(|(i, acc)| Some(acc?.finish(name_or_none(unslot(i), names))))
         .collect();
     rows.sort_by(|a, b| (b.handled, b.open, &a.key).cmp(&(a.handled, a.open, &b.key)));
     rows

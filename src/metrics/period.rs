@@ -245,12 +245,13 @@ mod tests {
 
     fn ms(y: i32, m: u32, d: u32) -> i64 {
         Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
-            .unwrap()
+            .single()
+            .expect("valid")
             .timestamp_millis()
     }
 
     fn utc() -> FixedOffset {
-        FixedOffset::east_opt(0).unwrap()
+        FixedOffset::east_opt(0).expect("valid")
     }
 
     #[test]
@@ -267,7 +268,7 @@ mod tests {
 
     #[test]
     fn a_week_begins_at_the_readers_midnight() {
-        let beijing = FixedOffset::east_opt(8 * 3600).unwrap();
+        let beijing = FixedOffset::east_opt(8 * 3600).expect("valid");
         let w = Period::parse_week("2026-W47", beijing).expect("week");
         assert_eq!(w.start, ms(2026, 11, 16) - 8 * 3_600_000);
     }

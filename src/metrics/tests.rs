@@ -7,7 +7,8 @@ use super::*;
 
 fn h(day: u32, hour: u32) -> i64 {
     Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0)
-        .unwrap()
+        .single()
+        .expect("valid")
         .timestamp_millis()
 }
 
@@ -129,8 +130,8 @@ fn desk() -> Desk {
 
 fn metrics() -> Metrics {
     let d = desk();
-    let utc = FixedOffset::east_opt(0).unwrap();
-    let period = Period::parse_week("2026-W47", utc).unwrap();
+    let utc = FixedOffset::east_opt(0).expect("valid");
+    let period = Period::parse_week("2026-W47", utc).expect("valid");
     compute(&d.facts, &d.names, &Spec::new(period, h(25, 12)))
 }
 

@@ -415,8 +415,8 @@ fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
 }
 
 #[cfg(test)]
+mod report_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod verdict_tests;
-#[cfg(test)]
-mod report_tests;

@@ -92,7 +92,10 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(h: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap() + Duration::hours(h)
+        Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0)
+            .single()
+            .expect("valid")
+            + Duration::hours(h)
     }
 
     #[test]

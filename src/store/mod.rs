@@ -222,6 +222,20 @@ impl Store {
         Ok(())
     }
 
+    /// Another connection to the same desk file, for reading beside this
+    /// one on a second thread; `None` for an in-memory desk.
+    pub fn second(&self) -> Result<Option<Store>> {
+        match &self.path {
+            Some(path) => {
+                let mut other = Self::setup(Self::connect(path, OpenMode::Existing)?, true)?;
+                other.path = Some(path.clone());
+                other.mode = self.mode;
+                Ok(Some(other))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Creates a database file migrated only up to `version`: how older
     /// tdesk releases left it. For migration tests and tools.
     pub fn create_at_version(path: &Path, version: i64) -> Result<()> {

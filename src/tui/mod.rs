@@ -168,7 +168,14 @@ pub fn run(mut desk: Desk, s: &Session) -> Result<()> {
                 .draw(|f| view::draw(f, &app))
                 .map_err(|e| Error::Terminal(e.to_string()))?;
             quiet.shown(frame.buffer);
-            trace.frame(app.list.loaded, app.list.waiting(), app.detail_waiting());
+            trace.frame(
+                app.list.loaded,
+                trace::Waiting {
+                    list: app.list.waiting(),
+                    detail: app.detail_waiting(),
+                    dashboard: app.dashboard_waiting(),
+                },
+            );
         }
         draw_next = false;
         if app.quit || terminal::stop_requested() {

@@ -2,7 +2,8 @@
 //! One line per measurement: `first_frame MS` (process start to the first
 //! frame that shows tickets), `input KIND MS` (an input event to the next
 //! frame), `list_ready MS` (an input to the frame with the list rows it
-//! asked for, when they load in the background) and, at exit,
+//! asked for, when they load in the background), `dashboard_ready MS` (an
+//! input to the frame with the dashboard's figures) and, at exit,
 //! `rss_kb`/`hwm_kb` from /proc. Off unless asked for.
 
 use std::fs::File;
@@ -19,6 +20,14 @@ pub fn mark_process_start() {
     STARTED.get_or_init(Instant::now);
 }
 
+/// What a frame still waits for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Waiting {
+    pub list: bool,
+    pub detail: bool,
+    pub dashboard: bool,
+}
+
 /// The trace file, if tracing.
 pub struct Trace {
     out: Option<BufWriter<File>>,
@@ -29,6 +38,8 @@ pub struct Trace {
     list_since: Option<Instant>,
     /// When the input came that the detail pane is still loading for.
     detail_since: Option<Instant>,
+    /// When the input came that the dashboard is still working out.
+    dashboard_since: Option<Instant>,
 }
 
 impl Trace {
@@ -45,6 +56,7 @@ impl Trace {
             pending: None,
             list_since: None,
             detail_since: None,
+            dashboard_since: None,
         }
     }
 
@@ -65,7 +77,12 @@ impl Trace {
     /// A frame was drawn; `full` when it shows the list's first page,
     /// `list_waiting` while the list waits for rows it asked for,
     /// `detail_waiting` while the detail pane waits for its ticket.
-    pub fn frame(&mut self, full: bool, list_waiting: bool, detail_waiting: bool) {
+    pub fn frame(&mut self, full: bool, waiting: Waiting) {
+        let Waiting {
+            list: list_waiting,
+            detail: detail_waiting,
+            dashboard: dashboard_waiting,
+        } = waiting;
         let Some(out) = self.out.as_mut() else {
             return;
         };
@@ -82,6 +99,12 @@ impl Trace {
             if detail_waiting {
                 self.detail_since = Some(at);
             }
+            if dashboard_waiting {
+                self.dashboard_since = Some(at);
+            }
+        }
+        if !dashboard_waiting && let Some(at) = self.dashboard_since.take() {
+            let _ = writeln!(out, "dashboard_ready {:.3}", ms(now - at));
         }
         // The frame that fills the detail pane (beside the list, or opened).
         if !detail_waiting && let Some(at) = self.detail_since.take() {

@@ -16,13 +16,43 @@ fn ok(s: &Scratch, args: &[&str]) -> String {
 /// A desk with one hostile open ticket and one answered and resolved.
 fn desk() -> Scratch {
     let s = Scratch::with_desk();
-    ok(&s, &["add", "--title", EVIL, "--category", "logistics/customs"]);
-    ok(&s, &["add", "--title", "Refund not received", "--category", "payment/refund"]);
-    ok(&s, &["comment", "2", "--body", "Refunded today.", "--via", "phone"]);
+    ok(
+        &s,
+        &["add", "--title", EVIL, "--category", "logistics/customs"],
+    );
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "Refund not received",
+            "--category",
+            "payment/refund",
+        ],
+    );
+    ok(
+        &s,
+        &[
+            "comment",
+            "2",
+            "--body",
+            "Refunded today.",
+            "--via",
+            "phone",
+        ],
+    );
     ok(&s, &["assign", "2", "me"]);
     ok(
         &s,
-        &["move", "2", "resolved", "--resolution", "Refunded", "--cause", "payment"],
+        &[
+            "move",
+            "2",
+            "resolved",
+            "--resolution",
+            "Refunded",
+            "--cause",
+            "payment",
+        ],
     );
     s
 }
@@ -31,8 +61,16 @@ fn desk() -> Scratch {
 fn the_weekly_report_in_markdown_keeps_its_tables_whole() {
     let s = desk();
     let md = ok(&s, &["report", "weekly", "--days", "7"]);
-    assert!(md.starts_with("# Problem-resolution efficiency report"), "{md}");
-    for section in ["## Headline figures", "## Pareto of root causes", "## Per agent", "## The ten worst open tickets"] {
+    assert!(
+        md.starts_with("# Problem-resolution efficiency report"),
+        "{md}"
+    );
+    for section in [
+        "## Headline figures",
+        "## Pareto of root causes",
+        "## Per agent",
+        "## The ten worst open tickets",
+    ] {
         assert!(md.contains(section), "{section} missing:\n{md}");
     }
     let row = md
@@ -40,7 +78,10 @@ fn the_weekly_report_in_markdown_keeps_its_tables_whole() {
         .find(|l| l.contains("HYPERLINK"))
         .expect("the open ticket is listed");
     assert!(row.contains("\\|") && row.contains("\\<script\\>"), "{row}");
-    assert!(!md.contains('\u{1b}'), "no escape sequence reaches the output");
+    assert!(
+        !md.contains('\u{1b}'),
+        "no escape sequence reaches the output"
+    );
     // Created 2, solved 1 in the last 7 days.
     assert!(md.contains("| Created | 2 |"), "{md}");
     assert!(md.contains("| Solved | 1 |"), "{md}");
@@ -52,7 +93,16 @@ fn the_html_report_is_one_page_with_charts_and_nothing_to_run() {
     let out = s.dir.path().join("week.html");
     let said = ok(
         &s,
-        &["report", "weekly", "--days", "7", "--format", "html", "--out", out.to_str().expect("utf-8")],
+        &[
+            "report",
+            "weekly",
+            "--days",
+            "7",
+            "--format",
+            "html",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
     );
     assert!(said.contains("week.html"), "{said}");
     let html = std::fs::read_to_string(&out).expect("written");
@@ -61,7 +111,10 @@ fn the_html_report_is_one_page_with_charts_and_nothing_to_run() {
     assert!(!html.contains("<script>"), "the title is escaped");
     assert!(html.contains("&lt;script&gt;"));
     for outside in ["src=", "href=", "@import", "url("] {
-        assert!(!html.contains(outside), "nothing loaded from outside: {outside}");
+        assert!(
+            !html.contains(outside),
+            "nothing loaded from outside: {outside}"
+        );
     }
 }
 
@@ -81,7 +134,10 @@ fn csv_sections_are_tidy_and_formula_proof() {
         }
     }
     assert!(csv.contains("headline,created,2,"), "{csv}");
-    let worst = csv.lines().find(|l| l.starts_with("worst,")).expect("worst row");
+    let worst = csv
+        .lines()
+        .find(|l| l.starts_with("worst,"))
+        .expect("worst row");
     assert!(worst.contains("\"'=HYPERLINK"), "neutralised: {worst}");
 }
 
@@ -107,13 +163,26 @@ fn per_ticket_metrics_come_as_csv_or_json_lines() {
     let s = desk();
     let csv = ok(&s, &["report", "tickets", "--days", "7"]);
     let mut lines = csv.lines();
-    assert!(lines.next().expect("header").starts_with("id,status,open,priority"));
+    assert!(
+        lines
+            .next()
+            .expect("header")
+            .starts_with("id,status,open,priority")
+    );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(rows[0].starts_with("1,new,true,"), "{}", rows[0]);
-    assert!(rows[1].starts_with("2,resolved,false,") || rows[1].starts_with("2,pending_acceptance,false,"), "{}", rows[1]);
+    assert!(
+        rows[1].starts_with("2,resolved,false,")
+            || rows[1].starts_with("2,pending_acceptance,false,"),
+        "{}",
+        rows[1]
+    );
     assert!(rows[1].contains(",payment,"), "the cause: {}", rows[1]);
-    let json = ok(&s, &["report", "tickets", "--days", "7", "--format", "json"]);
+    let json = ok(
+        &s,
+        &["report", "tickets", "--days", "7", "--format", "json"],
+    );
     let second: serde_json::Value =
         serde_json::from_str(json.lines().nth(1).expect("two rows")).expect("json line");
     assert_eq!(second["id"], 2);
@@ -127,9 +196,25 @@ fn periods_and_formats_are_checked_with_a_clear_sentence() {
     for (args, says) in [
         (vec!["report", "weekly", "--week", "2026-W60"], "2026-W47"),
         (vec!["report", "weekly", "--month", "2026-13"], "2026-11"),
-        (vec!["report", "weekly", "--since", "yesterday"], "2026-11-01"),
-        (vec!["report", "weekly", "--since", "2026-11-09", "--until", "2026-11-01"], "--since"),
-        (vec!["report", "weekly", "--format", "pdf"], "md, html, csv, json"),
+        (
+            vec!["report", "weekly", "--since", "yesterday"],
+            "2026-11-01",
+        ),
+        (
+            vec![
+                "report",
+                "weekly",
+                "--since",
+                "2026-11-09",
+                "--until",
+                "2026-11-01",
+            ],
+            "--since",
+        ),
+        (
+            vec!["report", "weekly", "--format", "pdf"],
+            "md, html, csv, json",
+        ),
         (vec!["report", "tickets", "--format", "xlsx"], "csv, json"),
     ] {
         let out = s.tdesk(&args);
@@ -138,7 +223,10 @@ fn periods_and_formats_are_checked_with_a_clear_sentence() {
         assert!(err.contains(says), "{args:?}: {err}");
         assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
     }
-    let week = ok(&s, &["report", "weekly", "--week", "2026-W47", "--format", "json"]);
+    let week = ok(
+        &s,
+        &["report", "weekly", "--week", "2026-W47", "--format", "json"],
+    );
     let json: serde_json::Value = serde_json::from_str(&week).expect("json");
     assert_eq!(json["period_label"], "2026-W47");
     assert_eq!(json["previous_label"], "2026-W46");

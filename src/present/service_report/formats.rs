@@ -458,7 +458,7 @@ pub fn csv(c: &ReportContext<'_>) -> String {
         ("pareto_categories", &m.pareto_categories, "category_top"),
         ("pareto_causes", &m.pareto_causes, "cause"),
     ] {
-        out.push_str(&format!("\nsection,key,label,count,share,cumulative\n"));
+        out.push_str("\nsection,key,label,count,share,cumulative\n");
         for r in rows {
             out.push_str(&format!(
                 "{name},{},{},{},{:.4},{:.4}\n",

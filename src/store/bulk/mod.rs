@@ -248,7 +248,7 @@ fn insert_rows(
             b.clock_outcomes.0,
             b.clock_outcomes.1,
             b.clock_outcomes.2,
-            replies(&tx, &b.comments)?,
+            replies(tx, &b.comments)?,
         ])?;
         let id = tx.last_insert_rowid();
         for tag in &t.tags {

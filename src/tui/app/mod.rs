@@ -584,6 +584,11 @@ impl App {
     }
 
     /// Whether the detail pane waits for the ticket it asked for.
+    /// The dashboard is showing and its figures are being worked out.
+    pub fn dashboard_waiting(&self) -> bool {
+        self.pane == Pane::Dashboard && self.dashboard.loading
+    }
+
     pub fn detail_waiting(&self) -> bool {
         self.detail.wanted.is_some()
             && self.detail.wanted != self.detail_id()

@@ -153,7 +153,7 @@ fn draw_section(frame: &mut Frame, app: &App, report: &DeskReport, s: Section, a
     let m = &report.metrics;
     let w = usize::from(inner.width);
     match s {
-        Section::Daily => return draw_daily(frame, app, m, inner, area.width >= TWO_COLUMNS / 2),
+        Section::Daily => draw_daily(frame, app, m, inner, area.width >= TWO_COLUMNS / 2),
         Section::Headlines => frame.render_widget(Paragraph::new(headline_lines(app, m, w)), inner),
         Section::Backlog => frame.render_widget(Paragraph::new(backlog_lines(app, m, w)), inner),
         Section::Pareto => frame.render_widget(Paragraph::new(pareto_lines(app, m, w)), inner),
