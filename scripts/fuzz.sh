@@ -10,7 +10,7 @@ root="$PWD"
 seconds="${1:-20}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv mapping json mail canned closure)
+[ ${#targets[@]} -gt 0 ] || targets=(csv mapping json mail canned closure period)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzz: SKIPPED: no nightly toolchain here (cargo-fuzz needs one)"

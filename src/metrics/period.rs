@@ -305,3 +305,37 @@ mod tests {
         assert_eq!(Period::last_week(now, utc()).label(), "2026-W47");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whatever a member types, parsing never panics, and a period that
+        /// parses is non-empty and meets the one before and after it.
+        #[test]
+        fn typed_periods_never_panic_and_touch_their_neighbours(
+            a in "\\PC{0,12}|[0-9]{4}-W?[0-9]{1,2}|[0-9]{4}-[0-9]{2}(-[0-9]{2})?",
+            b in "\\PC{0,12}|[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            hours in -12i32..14,
+        ) {
+            let offset = FixedOffset::east_opt(hours * 3600).expect("offset");
+            let now = 1_795_000_000_000;
+            for p in [
+                Period::parse_week(&a, offset),
+                Period::parse_month(&a, offset),
+                Period::parse_range(&a, Some(&b), now, offset),
+                Period::parse_range(&a, None, now, offset),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                proptest::prop_assert!(p.start < p.end);
+                proptest::prop_assert_eq!(p.previous().end, p.start);
+                if p.end < now {
+                    proptest::prop_assert_eq!(p.next(now).start, p.end);
+                }
+            }
+        }
+    }
+}

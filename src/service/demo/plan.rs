@@ -64,6 +64,8 @@ struct Life<'a> {
     ticket: Ticket,
     events: Vec<BulkEvent>,
     comments: Vec<BulkComment>,
+    /// When the customer last sent it back.
+    reopened: Option<DateTime<Utc>>,
 }
 
 impl Life<'_> {
@@ -187,6 +189,7 @@ pub fn plan(
         ticket,
         events: Vec::new(),
         comments: Vec::new(),
+        reopened: None,
     };
     let agent = cast.agent;
     let initial = life.ticket.status.clone();
@@ -207,11 +210,19 @@ pub fn plan(
             life.tick(rng);
             life.comment(agent, &tpl.answer, false);
         }
-        let rating = 3 + rng.below(3) as u8;
+        // Mostly content customers, some not: 40 % fives down to 4 % ones.
+        let rating = match rng.below(100) {
+            0..4 => 1,
+            4..10 => 2,
+            10..25 => 3,
+            25..60 => 4,
+            _ => 5,
+        };
         walk(&mut life, rng, agent, stage, tpl, rating);
     }
     life.ticket.version = life.ticket.version.max(1);
     let outcomes = clock_outcomes(policy, &life, cast.customer.1);
+    let reopened = life.reopened;
     let mut bulk = BulkTicket::new(
         life.ticket,
         life.events,
@@ -219,6 +230,7 @@ pub fn plan(
         Some(cast.customer_name),
     );
     bulk.clock_outcomes = outcomes;
+    bulk.reopened_at = reopened;
     bulk
 }
 
@@ -286,22 +298,63 @@ fn walk(
     if !life.step(agent, "pending_acceptance", None) || stage < Stage::Closed {
         return;
     }
+    // About one customer in twelve says it is not fixed: reopened, answered
+    // again and resolved a second time.
+    let mut rating = rating;
+    if rng.below(12) == 0 {
+        life.tick(rng);
+        if life.step(agent, "in_progress", Some(follow_up(tpl))) {
+            life.ticket.closure.reopens += 1;
+            life.reopened = Some(life.clock);
+            life.ticket.resolved_at = None;
+            life.tick(rng);
+            life.comment(agent, follow_up(tpl), false);
+            life.tick(rng);
+            if !life.step(agent, "resolved", Some(&tpl.resolution))
+                || !life.step(agent, "pending_acceptance", None)
+            {
+                return;
+            }
+            rating = rating.min(3);
+        }
+    }
     life.tick(rng);
     life.ticket.accepted_at = Some(life.clock);
-    life.ticket.rating = Some(rating);
-    life.ticket.closure.accepted_by = Some(crate::domain::AcceptedBy::Customer);
-    life.event(
-        agent,
-        EventKind::Accepted,
-        Some("rating"),
-        None,
-        Some(&rating.to_string()),
-    );
+    // One in seven never answers: accepted by silence, without a rating.
+    if rng.below(7) == 0 {
+        life.ticket.closure.accepted_by = Some(crate::domain::AcceptedBy::Silence);
+        life.event(
+            "automation:close unanswered",
+            EventKind::Accepted,
+            Some("silence"),
+            None,
+            None,
+        );
+    } else {
+        life.ticket.rating = Some(rating);
+        life.ticket.closure.accepted_by = Some(crate::domain::AcceptedBy::Customer);
+        life.event(
+            agent,
+            EventKind::Accepted,
+            Some("rating"),
+            None,
+            Some(&rating.to_string()),
+        );
+    }
     if !life.step(agent, "closed", None) || stage < Stage::Archived {
         return;
     }
     life.tick(rng);
     life.step(agent, "archived", None);
+}
+
+/// A second answer, after the customer came back.
+fn follow_up(tpl: &DemoTicket) -> &'static str {
+    if tpl.lang == "zh" {
+        "已重新处理，请再确认一下问题是否解决。"
+    } else {
+        "We looked at it again: please check whether it works for you now."
+    }
 }
 
 /// The root cause a demo ticket's resolution names, read from its category

@@ -44,6 +44,8 @@ pub struct BulkTicket {
     /// What its SLA clocks came to: business seconds to the first response
     /// and to the resolution, and the lateness bits (as `set_clock_outcomes`).
     pub clock_outcomes: (Option<i64>, Option<i64>, i64),
+    /// When it was last reopened.
+    pub reopened_at: Option<DateTime<Utc>>,
     title_pinyin: String,
     search_initials: String,
     customer_keys: String,
@@ -72,6 +74,7 @@ impl BulkTicket {
             events,
             comments,
             clock_outcomes: (None, None, 0),
+            reopened_at: None,
             title_pinyin,
             search_initials,
             customer_keys,
@@ -195,9 +198,9 @@ fn insert_rows(
          customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, \
          updated_at, first_response_at, resolved_at, closed_at, version, due_at, risk_at, title_pinyin, \
          search_initials, customer_keys, comment_text, cause, prevention, accepted_by, \
-         response_secs, resolve_secs, sla_late, replies) \
+         response_secs, resolve_secs, sla_late, replies, reopens, reopened_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '{}', ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
     )?;
     let mut tag_stmt =
         tx.prepare("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)")?;
@@ -249,6 +252,8 @@ fn insert_rows(
             b.clock_outcomes.1,
             b.clock_outcomes.2,
             replies(tx, &b.comments)?,
+            t.closure.reopens,
+            b.reopened_at.map(to_ms),
         ])?;
         let id = tx.last_insert_rowid();
         for tag in &t.tags {
