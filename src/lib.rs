@@ -4,6 +4,7 @@
 //! - [`domain`]: pure types — tickets, priorities, customers, users, events, queries.
 //! - [`workflow`], [`sla`], [`rules`], [`text`]: pure engines — status changes; business-hours
 //!   calendars and SLA clocks; sanitising and CJK widths.
+//! - [`metrics`]: pure — report periods and a period's figures from ticket facts.
 //! - [`store`]: the only SQL — SQLite pragmas, migrations, typed reads and writes.
 //! - [`service`]: the use cases — a [`service::Desk`] joins store and engines;
 //!   every write is one transaction with its audit events.

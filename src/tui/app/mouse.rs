@@ -18,17 +18,59 @@ pub const TABS: [(Pane, &str); 5] = [
 ];
 
 /// The header's tab texts and where each starts, as drawn by the view.
+/// Where the room is short (a long login at 80 columns, say), tabs other
+/// than the current one show only their number, from the last one back
+/// until the rest fits, so who is signed in and the unread count stay in view.
 pub fn tab_spans(app: &App) -> Vec<(Pane, String, u16)> {
-    let mut x = crate::text::width(" tdesk ") as u16 + 1;
-    TABS.iter()
+    let full = |i: usize, key: &str| format!(" {} {} ", i + 1, app.cat.t(key));
+    let start = crate::text::width(" tdesk ") + 1;
+    let room =
+        usize::from(app.size.0).saturating_sub(start + crate::text::width(&header_me(app)) + 1);
+    let mut texts: Vec<String> = TABS
+        .iter()
         .enumerate()
-        .map(|(i, (pane, key))| {
-            let text = format!(" {} {} ", i + 1, app.cat.t(key));
+        .map(|(i, (_, key))| full(i, key))
+        .collect();
+    let used = |texts: &[String]| {
+        texts
+            .iter()
+            .map(|t| crate::text::width(t) + 1)
+            .sum::<usize>()
+    };
+    for i in (0..TABS.len()).rev() {
+        if used(&texts) <= room {
+            break;
+        }
+        if TABS[i].0 != app.pane {
+            texts[i] = format!(" {} ", i + 1);
+        }
+    }
+    let mut x = start as u16;
+    TABS.iter()
+        .zip(texts)
+        .map(|((pane, _), text)| {
             let start = x;
             x = x.saturating_add(crate::text::width(&text) as u16 + 1);
             (*pane, text, start)
         })
         .collect()
+}
+
+/// The header's right side: unread notices, who is signed in, their role.
+pub fn header_me(app: &App) -> String {
+    let inbox = if app.unread > 0 {
+        format!(
+            "{} · ",
+            app.cat.f("inbox.unread", &[("count", &app.unread)])
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{inbox}{} · {} ",
+        crate::text::sanitize_line(&app.me.login),
+        crate::present::role_label(&app.cat, app.me.role)
+    )
 }
 
 fn contains(r: Rect, x: u16, y: u16) -> bool {

@@ -493,7 +493,7 @@ fn sorting_cycles_columns_and_reloads() {
 }
 
 #[test]
-fn tab_cycles_list_board_detail_knowledge() {
+fn tab_cycles_list_board_detail_knowledge_dashboard() {
     let mut app = app_with(vec![row(1, "new")]);
     let generation = app.board.generation;
     app.update(Action::BoardLoaded {
@@ -514,6 +514,12 @@ fn tab_cycles_list_board_detail_knowledge() {
     ));
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.pane, Pane::Kb);
+    let effects = key(&mut app, KeyCode::Tab);
+    assert_eq!(app.pane, Pane::Dashboard);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Background(Job::Dashboard { .. })]
+    ));
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.pane, Pane::List);
 }

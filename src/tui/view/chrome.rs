@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::present::role_label;
 use crate::text::{sanitize_line, truncate, width};
 use crate::tui::action::Command;
 use crate::tui::app::{App, Pane};
@@ -28,19 +27,7 @@ pub fn header(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::raw(" "));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let inbox = if app.unread > 0 {
-        format!(
-            "{} · ",
-            app.cat.f("inbox.unread", &[("count", &app.unread)])
-        )
-    } else {
-        String::new()
-    };
-    let me = format!(
-        "{inbox}{} · {} ",
-        sanitize_line(&app.me.login),
-        role_label(&app.cat, app.me.role)
-    );
+    let me = crate::tui::app::header_me(app);
     let room = usize::from(area.width).saturating_sub(used);
     if width(&me) < room {
         spans.push(Span::raw(" ".repeat(room - width(&me))));
