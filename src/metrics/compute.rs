@@ -329,11 +329,12 @@ impl PersonAcc {
 }
 
 /// The dimensions of the breakdown tables, in order.
-const DIMENSIONS: [&str; 9] = [
+const DIMENSIONS: [&str; 10] = [
     "channel",
     "type",
     "category",
     "category_top",
+    "category_2",
     "priority",
     "team",
     "agent",
@@ -382,6 +383,7 @@ pub fn compute(facts: &[Fact], names: &Names, spec: &Spec) -> Metrics {
             let keys = [
                 Some(f.channel),
                 Some(f.kind),
+                f.category,
                 f.category,
                 f.category,
                 Some(u32::from(f.priority)),
@@ -530,6 +532,10 @@ fn breakdown(
         let key = match dimension {
             "priority" => key.map_or_else(|| "none".into(), |p| format!("P{p}")),
             "category_top" => top_category(key, names),
+            "category_2" => {
+                let path = name_or_none(key, names);
+                path.splitn(3, '/').take(2).collect::<Vec<_>>().join("/")
+            }
             _ => name_or_none(key, names),
         };
         let row = merged.entry(key.clone()).or_insert_with(|| BreakdownRow {

@@ -189,7 +189,7 @@ pub fn key_label(wf: &Workflow, cat: &Catalog, dimension: &str, key: &str) -> St
     }
     match dimension {
         "state" => state_label(wf, cat, key),
-        "category" | "category_top" => category_label(wf, cat, Some(key)),
+        "category" | "category_top" | "category_2" => category_label(wf, cat, Some(key)),
         "type" => type_label(wf, cat, key),
         "cause" => sanitize_line(wf.cause_label(key, cat.lang().code())).into_owned(),
         "channel" => {
