@@ -302,6 +302,24 @@ impl ReportContext<'_> {
         )
     }
 
+    /// What the report says about clock outcomes the desk had not stored.
+    pub fn outcomes_notice(&self) -> Option<String> {
+        let r = self.report;
+        if r.outcomes_missing > 0 {
+            Some(
+                self.cat
+                    .f("metrics.outcomes_missing", &[("n", &r.outcomes_missing)]),
+            )
+        } else if r.outcomes_computed > 0 {
+            Some(
+                self.cat
+                    .f("metrics.outcomes_computed", &[("n", &r.outcomes_computed)]),
+            )
+        } else {
+            None
+        }
+    }
+
     fn csv_key(&self, dimension: &str, key: &str) -> String {
         csv_cell(&key_label(self.wf, self.cat, dimension, key))
     }

@@ -35,13 +35,22 @@ pub struct DeskReport {
     /// Tickets whose clock outcomes were worked out now because the desk
     /// had not stored them (a desk from before they were kept).
     pub outcomes_computed: usize,
+    /// Tickets left out of the speed and SLA figures because more than
+    /// [`COMPUTE_AT_MOST`] lacked stored outcomes.
+    pub outcomes_missing: usize,
 }
+
+/// At most this many missing clock outcomes are worked out for one report
+/// (each reads the ticket's history); beyond, the report says how many it
+/// left out and that `tdesk sla recompute` stores them.
+pub const COMPUTE_AT_MOST: usize = 20_000;
 
 /// Facts read and where they came from.
 struct Read {
     facts: Vec<Fact>,
     names: Names,
     computed: usize,
+    missing: usize,
 }
 
 impl Desk {
@@ -142,24 +151,29 @@ impl Desk {
             })?,
             _ => reader.metric_facts(&scan((None, None), 1), &mut names)?,
         };
-        let computed = self.fill_outcomes(&reader, &mut facts)?;
+        let (computed, missing) = self.fill_outcomes(&reader, &mut facts)?;
         Ok(Read {
             facts,
             names,
             computed,
+            missing,
         })
     }
 
     /// Works out the clock outcomes a desk did not store yet (tickets from
     /// before they were kept): right numbers now, `tdesk sla recompute`
     /// stores them for next time.
-    fn fill_outcomes(&self, reader: &Reader<'_>, facts: &mut [Fact]) -> Result<usize> {
+    fn fill_outcomes(&self, reader: &Reader<'_>, facts: &mut [Fact]) -> Result<(usize, usize)> {
         let now = self.clock.now();
-        let mut computed = 0;
+        let (mut computed, mut missing) = (0, 0);
         for f in facts.iter_mut() {
             let response = f.first_response.is_some() && f.response_secs.is_none();
             let resolve = f.resolved.or(f.closed).is_some() && f.resolve_secs.is_none();
             if !response && !resolve {
+                continue;
+            }
+            if computed == COMPUTE_AT_MOST {
+                missing += 1;
                 continue;
             }
             let Some(ticket) = reader.ticket(f.id)? else {
@@ -173,7 +187,7 @@ impl Desk {
                 (s.map(|o| o.spent.num_seconds()), s.is_some_and(|o| o.late));
             computed += 1;
         }
-        Ok(computed)
+        Ok((computed, missing))
     }
 
     /// The member's figures for `period` and the one before it.
@@ -196,6 +210,7 @@ impl Desk {
             metrics,
             titles,
             outcomes_computed: read.computed,
+            outcomes_missing: read.missing,
         })
     }
 

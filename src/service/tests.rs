@@ -41,7 +41,7 @@ fn note(text: &str) -> MoveOptions {
 }
 
 /// A resolution record: the summary and a root cause.
-fn resolution(text: &str) -> MoveOptions {
+pub(super) fn resolution(text: &str) -> MoveOptions {
     MoveOptions {
         cause: Some("logistics".into()),
         ..note(text)

@@ -322,14 +322,8 @@ pub fn markdown(c: &ReportContext<'_>) -> String {
             .collect::<String>()
     };
     let mut out = format!("# {}\n\n{}\n", esc(&c.title()), esc(&c.subtitle()));
-    if c.report.outcomes_computed > 0 {
-        out.push_str(&format!(
-            "\n> {}\n",
-            esc(&c.cat.f(
-                "metrics.outcomes_computed",
-                &[("n", &c.report.outcomes_computed)]
-            ))
-        ));
+    if let Some(notice) = c.outcomes_notice() {
+        out.push_str(&format!("\n> {}\n", esc(&notice)));
     }
     for s in sections(c) {
         out.push_str(&format!("\n## {}\n\n", esc(&s.title)));
@@ -376,14 +370,8 @@ pub fn html(c: &ReportContext<'_>) -> String {
         esc(&c.title()),
         esc(&c.subtitle())
     );
-    if c.report.outcomes_computed > 0 {
-        out.push_str(&format!(
-            "<p>{}</p>\n",
-            esc(&c.cat.f(
-                "metrics.outcomes_computed",
-                &[("n", &c.report.outcomes_computed)]
-            ))
-        ));
+    if let Some(notice) = c.outcomes_notice() {
+        out.push_str(&format!("<p>{}</p>\n", esc(&notice)));
     }
     let trends: Vec<super::Trend> = headlines(c.cat, m)
         .iter()

@@ -93,6 +93,10 @@ fn title_line(app: &App, report: &DeskReport, w: u16) -> Line<'static> {
         text.push_str(" · ");
         text.push_str(cat.t("dashboard.working"));
     }
+    if report.outcomes_missing > 0 {
+        text.push_str(" · ");
+        text.push_str(&cat.f("dashboard.partial", &[("n", &report.outcomes_missing)]));
+    }
     Line::styled(
         format!(" {}", truncate(&text, usize::from(w.saturating_sub(2)))),
         app.theme.heading,
