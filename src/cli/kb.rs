@@ -332,12 +332,26 @@ pub fn report(desk: &mut Desk, c: ReportCommand, s: &Session, io: &mut Streams<'
             period,
             format,
             out,
-        } => return super::report::weekly(desk, &period, &format, out.as_deref(), s, io),
+        } => {
+            let asked = super::report::Asked {
+                period: &period,
+                format: &format,
+                out: out.as_deref(),
+            };
+            return super::report::weekly(desk, &asked, s, io);
+        }
         ReportCommand::Tickets {
             period,
             format,
             out,
-        } => return super::report::tickets(desk, &period, &format, out.as_deref(), s, io),
+        } => {
+            let asked = super::report::Asked {
+                period: &period,
+                format: &format,
+                out: out.as_deref(),
+            };
+            return super::report::tickets(desk, &asked, s, io);
+        }
     };
     let detail = desk.detail(id.0)?;
     let clocks = desk.sla_clocks(id.0).ok();

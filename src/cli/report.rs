@@ -65,16 +65,17 @@ fn emit(
     }
 }
 
+/// What both report commands are asked: the period, the format, the file.
+pub struct Asked<'a> {
+    pub period: &'a PeriodArgs,
+    pub format: &'a str,
+    pub out: Option<&'a std::path::Path>,
+}
+
 /// `tdesk report weekly`.
-pub fn weekly(
-    desk: &Desk,
-    p: &PeriodArgs,
-    format: &str,
-    out: Option<&std::path::Path>,
-    s: &Session,
-    io: &mut Streams<'_>,
-) -> Result<()> {
-    let format = format.trim().to_ascii_lowercase();
+pub fn weekly(desk: &Desk, a: &Asked<'_>, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let (p, out) = (a.period, a.out);
+    let format = a.format.trim().to_ascii_lowercase();
     let render: fn(&ReportContext<'_>) -> String = match format.as_str() {
         "md" | "markdown" => sr::markdown,
         "html" => sr::html,
@@ -96,15 +97,9 @@ pub fn weekly(
 }
 
 /// `tdesk report tickets`.
-pub fn tickets(
-    desk: &Desk,
-    p: &PeriodArgs,
-    format: &str,
-    out: Option<&std::path::Path>,
-    s: &Session,
-    io: &mut Streams<'_>,
-) -> Result<()> {
-    let format = format.trim().to_ascii_lowercase();
+pub fn tickets(desk: &Desk, a: &Asked<'_>, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let (p, out) = (a.period, a.out);
+    let format = a.format.trim().to_ascii_lowercase();
     if !matches!(format.as_str(), "csv" | "json") {
         return Err(unknown_format(&format, "csv, json"));
     }

@@ -192,17 +192,9 @@ pub fn key_label(wf: &Workflow, cat: &Catalog, dimension: &str, key: &str) -> St
         "category" | "category_top" | "category_2" => category_label(wf, cat, Some(key)),
         "type" => type_label(wf, cat, key),
         "cause" => sanitize_line(wf.cause_label(key, cat.lang().code())).into_owned(),
-        "channel" => {
-            let k = format!("channel.{key}");
-            let t = cat.t(&k);
-            if t == k {
-                sanitize_line(key).into_owned()
-            } else {
-                t.to_string()
-            }
-        }
-        "tier" => {
-            let k = format!("tier.{key}");
+        "channel" | "tier" => {
+            // The catalog's word for a known one, else the name as stored.
+            let k = format!("{dimension}.{key}");
             let t = cat.t(&k);
             if t == k {
                 sanitize_line(key).into_owned()

@@ -200,6 +200,12 @@ impl Desk {
                 }
             })?)?;
         let ids = self.store.reader().ids(&open)?;
+        self.refresh_in_chunks(&ids)
+    }
+
+    /// Refreshes the deadlines and clock outcomes of `ids`, a few hundred
+    /// per transaction so others keep writing.
+    fn refresh_in_chunks(&mut self, ids: &[i64]) -> Result<usize> {
         let now = self.clock.now();
         let policy = &self.sla;
         for chunk in ids.chunks(500) {
@@ -215,13 +221,7 @@ impl Desk {
     pub fn recompute_sla(&mut self) -> Result<usize> {
         self.require("action.sla_set", crate::domain::Role::Admin)?;
         let ids = self.store.reader().ids(&crate::domain::Query::default())?;
-        let now = self.clock.now();
-        let policy = &self.sla;
-        for chunk in ids.chunks(500) {
-            self.store
-                .write(|w| refresh_deadlines(w, policy, chunk, now))?;
-        }
-        Ok(ids.len())
+        self.refresh_in_chunks(&ids)
     }
 
     /// The policy's source text as the desk uses it.

@@ -85,14 +85,7 @@ pub fn daily(title: &str, legend: (&str, &str), days: &[DayRow]) -> String {
                 H - BOTTOM - y
             );
         }
-        if i % 5 == 0 {
-            let _ = write!(
-                out,
-                "<text x=\"{x:.1}\" y=\"{:.1}\" fill=\"#666\">{}</text>",
-                H - 10.0,
-                escape(d.date.get(5..).unwrap_or(&d.date))
-            );
-        }
+        date_label(&mut out, i, x, d);
     }
     legend_items(&mut out, &[(legend.0, CREATED), (legend.1, SOLVED)]);
     out.push_str("</svg>");
@@ -111,6 +104,18 @@ fn legend_items(out: &mut String, items: &[(&str, &str)]) {
             escape(label)
         );
         x += 24.0 + crate::text::width(label) as f64 * 7.0;
+    }
+}
+
+/// Every fifth day's date (month and day) under the x axis.
+fn date_label(out: &mut String, i: usize, x: f64, d: &DayRow) {
+    if i.is_multiple_of(5) {
+        let _ = write!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" fill=\"#666\">{}</text>",
+            H - 10.0,
+            escape(d.date.get(5..).unwrap_or(&d.date))
+        );
     }
 }
 
@@ -213,14 +218,7 @@ pub fn rating_line(title: &str, days: &[DayRow]) -> String {
             Some(v) => run.push(format!("{x:.1},{:.1}", y_of(v, 5.0))),
             None => flush(&mut run, &mut out),
         }
-        if i % 5 == 0 {
-            let _ = write!(
-                out,
-                "<text x=\"{x:.1}\" y=\"{:.1}\" fill=\"#666\">{}</text>",
-                H - 10.0,
-                escape(d.date.get(5..).unwrap_or(&d.date))
-            );
-        }
+        date_label(&mut out, i, x, d);
     }
     flush(&mut run, &mut out);
     out.push_str("</svg>");
