@@ -227,6 +227,8 @@ pub enum Error {
     ReplyHasGaps(Vec<String>),
     /// A member named one of the desk's own files.
     DeskFileNamed(String),
+    /// A member's file would land on the desk's files or in a team desk's directory.
+    DeskDirTarget(String),
     /// Enforced mode's desk directory is not as `install-setgid` makes it.
     DeskDirNotReady(String),
 }
@@ -316,6 +318,7 @@ impl Error {
             | Error::SenderNotAgreed(_)
             | Error::NotTheAdmin(_)
             | Error::DeskFileNamed(_)
+            | Error::DeskDirTarget(_)
             | Error::DeskDirNotReady(_)
             | Error::MailCommandNotInDesk => 4,
             Error::Conflict { .. } => 5,
@@ -585,6 +588,7 @@ impl Error {
                 cat.f("error.reply_gaps", &[("gaps", &list.join(", "))])
             }
             Error::DeskFileNamed(path) => cat.f("error.desk_file_named", &[("path", path)]),
+            Error::DeskDirTarget(path) => cat.f("error.desk_dir_target", &[("path", path)]),
             Error::DeskDirNotReady(path) => cat.f("error.desk_dir_not_ready", &[("path", path)]),
         }
     }

@@ -200,8 +200,63 @@ pub struct NewFile {
     overwrite: Overwrite,
 }
 
+/// The open desk's directory (device, inode), its database's file name,
+/// and whether the whole directory is the desk's (a team desk).
+static DESK: std::sync::Mutex<Option<(u64, u64, std::ffi::OsString, bool)>> =
+    std::sync::Mutex::new(None);
+
+/// Marks where the open desk lives, so no file a member writes lands on a
+/// desk file (`desk.db`, `desk.db-wal`, `-shm`, `-journal`, the presence
+/// file, attachments) — nor anywhere in a team desk's own directory, where
+/// a member's file could lock the others out.
+pub fn protect_desk(db: &Path, whole_dir: bool) {
+    let dir = match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let (Ok(meta), Some(name)) = (std::fs::metadata(dir), db.file_name()) {
+        let mut desk = DESK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *desk = Some((meta.dev(), meta.ino(), name.to_os_string(), whole_dir));
+    }
+}
+
+/// Refuses a target in the desk's directory that is (or could become) a
+/// desk file: in a team desk's directory, any target.
+fn refuse_desk_target(target: &Path) -> Result<()> {
+    let desk = DESK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let Some((dev, ino, db, whole_dir)) = desk else {
+        return Ok(());
+    };
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(meta) = as_member(|| std::fs::metadata(dir)) else {
+        return Ok(()); // the write itself will say why it cannot go there
+    };
+    if (meta.dev(), meta.ino()) != (dev, ino) {
+        return Ok(());
+    }
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let db = db.to_string_lossy();
+    let desk_file = name == *db || name.starts_with(&format!("{db}-")) || name == "attachments";
+    if whole_dir || desk_file {
+        return Err(Error::DeskDirTarget(target.display().to_string()));
+    }
+    Ok(())
+}
+
 /// Starts writing `target`.
 pub fn create(target: &Path, overwrite: Overwrite) -> Result<NewFile> {
+    refuse_desk_target(target)?;
     if overwrite == Overwrite::Never && exists(target) {
         return Err(Error::FileExists(target.display().to_string()));
     }

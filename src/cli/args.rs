@@ -83,7 +83,8 @@ pub enum Command {
     /// The knowledge base: articles that answer the next problem faster.
     #[command(subcommand)]
     Kb(KbCommand),
-    /// Reports: one ticket's resolution report.
+    /// Reports: a ticket's resolution report, the weekly efficiency report,
+    /// per-ticket metrics for BI tools.
     #[command(subcommand)]
     Report(ReportCommand),
     /// Show a ticket's audit log.

@@ -9,10 +9,23 @@ use crate::metrics::{Period, PeriodError};
 use crate::present::service_report::{self as sr, ReportContext};
 use crate::service::Desk;
 
+/// Longest run of days `--days` takes (ten years).
+const MAX_DAYS: u32 = 3660;
+
 /// The period the flags name (default: last week), in the member's zone.
-pub fn period(desk: &Desk, p: &PeriodArgs) -> Result<Period> {
+pub fn period(desk: &Desk, p: &PeriodArgs, cat: &crate::i18n::Catalog) -> Result<Period> {
     let tz = desk.timezone();
     let now = desk.now().timestamp_millis();
+    let invalid = |field, value: &str, expected: &str| {
+        Error::Invalid(crate::domain::InvalidValue::new(field, value, expected))
+    };
+    if let Some(days) = p.days.filter(|d| !(1..=MAX_DAYS).contains(d)) {
+        return Err(invalid(
+            "days",
+            &days.to_string(),
+            &format!("1 … {MAX_DAYS}"),
+        ));
+    }
     let read = if let Some(w) = &p.week {
         Period::parse_week(w, tz)
     } else if let Some(m) = &p.month {
@@ -24,14 +37,34 @@ pub fn period(desk: &Desk, p: &PeriodArgs) -> Result<Period> {
     } else {
         Ok(Period::last_week(now, tz))
     };
-    read.map_err(period_error)
+    let period = read.map_err(|e| period_error(e, cat))?;
+    let field = match (&p.week, &p.month) {
+        (Some(_), _) => "week",
+        (_, Some(_)) => "month",
+        _ => "date",
+    };
+    if period.start < 0 {
+        return Err(invalid(
+            field,
+            &period.label(),
+            cat.t("report.expected_epoch"),
+        ));
+    }
+    if period.in_future(now) {
+        return Err(invalid(
+            field,
+            &period.label(),
+            cat.t("report.expected_begun"),
+        ));
+    }
+    Ok(period)
 }
 
-fn period_error(e: PeriodError) -> Error {
+fn period_error(e: PeriodError, cat: &crate::i18n::Catalog) -> Error {
     let expected = match e.field {
         "week" => "2026-W47",
         "month" => "2026-11",
-        "range" => "--since 2026-11-01 --until 2026-11-07",
+        "range" => cat.t("report.expected_order"),
         _ => "2026-11-01",
     };
     Error::Invalid(crate::domain::InvalidValue::new(
@@ -83,7 +116,7 @@ pub fn weekly(desk: &Desk, a: &Asked<'_>, s: &Session, io: &mut Streams<'_>) -> 
         "json" => sr::json,
         other => return Err(unknown_format(other, "md, html, csv, json")),
     };
-    let period = period(desk, p)?;
+    let period = period(desk, p, &s.cat)?;
     let report = desk.report(period)?;
     let generated = crate::present::local_time(desk.now(), &desk.timezone());
     let context = ReportContext {
@@ -103,7 +136,7 @@ pub fn tickets(desk: &Desk, a: &Asked<'_>, s: &Session, io: &mut Streams<'_>) ->
     if !matches!(format.as_str(), "csv" | "json") {
         return Err(unknown_format(&format, "csv, json"));
     }
-    let period = period(desk, p)?;
+    let period = period(desk, p, &s.cat)?;
     let (_, rows) = desk.report_tickets(period)?;
     let mut text = String::new();
     if format == "csv" {

@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 pub use compute::{
-    AGE_BUCKETS, Breakdown, Count, DayRow, Figures, Goals, Metrics, ParetoRow, PersonRow, Spec,
-    TicketRow, compute,
+    AGE_BUCKETS, Breakdown, BreakdownRow, Count, DayRow, Figures, Goals, Metrics, ParetoRow,
+    PersonRow, Spec, TicketRow, compute,
 };
 pub use period::{Period, PeriodError, PeriodKind};
 pub use rows::{TICKET_METRICS_HEADER, TicketMetrics, ticket_metrics_csv, ticket_rows};

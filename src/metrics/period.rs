@@ -105,6 +105,11 @@ impl Period {
         Self::week_of(local_date(now, offset) - Duration::days(7), offset)
     }
 
+    /// Whether the period has not begun at `now` (nothing can be in it).
+    pub fn in_future(&self, now: i64) -> bool {
+        self.start > now
+    }
+
     /// Calendar month `2026-11`.
     pub fn parse_month(text: &str, offset: FixedOffset) -> Result<Self, PeriodError> {
         let first = text
@@ -149,7 +154,7 @@ impl Period {
             None => now + 1,
         };
         if end <= start {
-            return Err(bad("range", since));
+            return Err(bad("range", &format!("{since} – {}", until.unwrap_or(""))));
         }
         Ok(Self {
             start,
@@ -167,15 +172,23 @@ impl Period {
         t.is_some_and(|t| self.contains(t))
     }
 
+    /// Whole days the period spans (a run up to now counts today).
+    fn days(&self) -> i64 {
+        let first = local_date(self.start, self.offset);
+        let last = local_date((self.end - 1).max(self.start), self.offset);
+        (last - first).num_days() + 1
+    }
+
     /// The period just before this one, for comparison: the week or month
-    /// before, else as long again and ending where this one starts.
+    /// before, else as many whole days, midnight to midnight, ending where
+    /// this one starts (so its label says exactly what it holds).
     pub fn previous(&self) -> Self {
         let first = local_date(self.start, self.offset);
         match self.kind {
             PeriodKind::Week => Self::week_of(first - Duration::days(7), self.offset),
             PeriodKind::Month => Self::month_of(first - Duration::days(1), self.offset),
             PeriodKind::Days(_) | PeriodKind::Range => Self {
-                start: self.start - (self.end - self.start),
+                start: midnight(first - Duration::days(self.days()), self.offset),
                 end: self.start,
                 ..*self
             },
@@ -189,8 +202,8 @@ impl Period {
             PeriodKind::Week => Self::week_of(last + Duration::days(1), self.offset),
             PeriodKind::Month => Self::month_of(last + Duration::days(1), self.offset),
             PeriodKind::Days(_) | PeriodKind::Range => Self {
-                start: self.end,
-                end: self.end + (self.end - self.start),
+                start: midnight(last + Duration::days(1), self.offset),
+                end: midnight(last + Duration::days(1 + self.days()), self.offset),
                 ..*self
             },
         };
@@ -289,6 +302,7 @@ mod tests {
         assert_eq!((r.start, r.end), (ms(2026, 11, 1), ms(2026, 11, 8)));
         assert_eq!(r.label(), "2026-11-01 – 2026-11-07");
         assert_eq!(r.previous().start, ms(2026, 10, 25));
+        assert_eq!(r.previous().label(), "2026-10-25 – 2026-10-31");
         assert!(Period::parse_range("2026-11-07", Some("2026-11-01"), 0, utc()).is_err());
         assert!(Period::parse_range("1 Nov", None, 0, utc()).is_err());
     }
@@ -300,8 +314,12 @@ mod tests {
         assert_eq!((p.start, p.end), (ms(2026, 11, 23), now + 1));
         assert_eq!(p.next(now), p);
         let back = p.previous();
-        assert_eq!(back.end, p.start);
+        // Whole days before, midnight to midnight, as its label says.
+        assert_eq!((back.start, back.end), (ms(2026, 11, 16), ms(2026, 11, 23)));
+        assert_eq!(back.label(), "2026-11-16 – 2026-11-22");
         assert_eq!(back.next(now), p);
+        assert_eq!(back.previous().label(), "2026-11-09 – 2026-11-15");
+        assert_eq!(back.previous().next(now), back);
         assert_eq!(Period::last_week(now, utc()).label(), "2026-W47");
     }
 }

@@ -75,7 +75,7 @@ pub fn ticket_rows(facts: &[Fact], names: &Names, period: &Period) -> Vec<Ticket
 
 /// The CSV header of [`ticket_metrics_csv`].
 pub const TICKET_METRICS_HEADER: &str = "id,status,open,priority,type,category,channel,team,\
-assignee,customer,country,tier,created_ms,first_response_ms,solved_ms,response_secs,\
+assignee,customer,country,tier,created,first_response,solved,response_secs,\
 resolve_secs,response_late,resolve_late,replies,reopens,rating,accepted_by,cause,with_article";
 
 /// One ticket's row; names through the spreadsheet formula guard.

@@ -58,25 +58,40 @@ pub enum Trend {
 impl Headline {
     /// The change in words (`↑ 12`, `↓ 8m`, `↑ 3.5 pts`) and whether it is good.
     pub fn change(&self, cat: &Catalog) -> (String, Trend) {
+        self.change_in(cat, "metrics.points")
+    }
+
+    /// The change, with percentage points written by `points` (a catalog
+    /// key: the dashboard's is shorter).
+    pub fn change_in(&self, cat: &Catalog, points: &str) -> (String, Trend) {
+        // The change between the values as shown (minutes, tenths of a
+        // point, hundredths of a rating), so it adds up with what is read.
+        let shown = |v: f64, step: f64| (v / step).round() * step;
         let diff = match (self.now, self.before) {
             (Value::Count(a), Value::Count(b)) => Some((a as f64 - b as f64, None)),
-            (Value::Seconds(Some(a)), Value::Seconds(Some(b))) => Some(((a - b) as f64, None)),
-            (Value::Share(Some(a)), Value::Share(Some(b))) => Some(((a - b) * 100.0, Some("pts"))),
-            (Value::Rating(Some(a)), Value::Rating(Some(b))) => Some((a - b, Some("rating"))),
+            (Value::Seconds(Some(a)), Value::Seconds(Some(b))) => {
+                Some(((a / 60 - b / 60) as f64 * 60.0, None))
+            }
+            (Value::Share(Some(a)), Value::Share(Some(b))) => {
+                Some((shown(a * 100.0, 0.1) - shown(b * 100.0, 0.1), Some("pts")))
+            }
+            (Value::Rating(Some(a)), Value::Rating(Some(b))) => {
+                Some((shown(a, 0.01) - shown(b, 0.01), Some("rating")))
+            }
             _ => None,
         };
         let Some((d, unit)) = diff else {
             return ("–".into(), Trend::Flat);
         };
-        if d.abs() < 1e-9 {
+        if d.abs() < 0.005 {
             return ("=".into(), Trend::Flat);
         }
         let arrow = if d > 0.0 { "↑" } else { "↓" };
         let size = match (self.now, unit) {
             (Value::Seconds(_), _) => duration(cat, d.abs() as i64),
-            (_, Some("pts")) => cat.f("metrics.points", &[("n", &format!("{:.1}", d.abs()))]),
+            (_, Some("pts")) => cat.f(points, &[("n", &format!("{:.1}", d.abs()))]),
             (_, Some(_)) => format!("{:.2}", d.abs()),
-            _ => format!("{}", d.abs() as u64),
+            _ => count_text(d.abs() as u64),
         };
         let trend = match self.better {
             Better::Neutral => Trend::Flat,
@@ -106,10 +121,23 @@ pub fn duration(cat: &Catalog, secs: i64) -> String {
     }
 }
 
+/// A count with thousands separated: `201,806`.
+pub fn count_text(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A value in words ("–" when there is nothing to measure).
 pub fn value_text(cat: &Catalog, v: Value) -> String {
     match v {
-        Value::Count(n) => n.to_string(),
+        Value::Count(n) => count_text(n),
         Value::Seconds(s) => s.map_or_else(|| "–".into(), |s| duration(cat, s)),
         Value::Share(s) => percent(s),
         Value::Rating(r) => r.map_or_else(|| "–".into(), |r| format!("{r:.2}")),
@@ -134,6 +162,8 @@ pub fn headlines(cat: &Catalog, m: &Metrics) -> Vec<Headline> {
     vec![
         row("created", &|f| Value::Count(f.created), Neutral),
         row("solved", &|f| Value::Count(f.solved), Higher),
+        row("closed", &|f| Value::Count(f.closed), Neutral),
+        row("reopened", &|f| Value::Count(f.reopened), Lower),
         row("backlog", &|f| Value::Count(f.backlog_end), Lower),
         row(
             "response_median",
@@ -229,7 +259,7 @@ pub fn top_three(
     Some(cat.f(
         "metrics.top_three",
         &[
-            ("list", &names.join(", ")),
+            ("list", &names.join(cat.t("metrics.list_sep"))),
             ("total", &percent(Some(last.cumulative))),
         ],
     ))

@@ -193,6 +193,14 @@ impl Store {
         let mut store = Self::setup(conn, true)?;
         store.path = Some(path.to_path_buf());
         store.mode = mode;
+        // A team desk's directory is the desk's alone (sticky, group-shared).
+        let team = path
+            .parent()
+            .and_then(|d| std::fs::metadata(d).ok())
+            .is_some_and(|m| {
+                std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o1000 != 0
+            });
+        crate::userfile::protect_desk(path, team);
         Ok(store)
     }
 

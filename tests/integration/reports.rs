@@ -216,6 +216,10 @@ fn periods_and_formats_are_checked_with_a_clear_sentence() {
             "md, html, csv, json",
         ),
         (vec!["report", "tickets", "--format", "xlsx"], "csv, json"),
+        (vec!["report", "weekly", "--days", "0"], "1 … 3660"),
+        (vec!["report", "tickets", "--days", "99999999"], "1 … 3660"),
+        (vec!["report", "weekly", "--week", "2040-W10"], "begun"),
+        (vec!["report", "weekly", "--since", "1900-01-01"], "1970"),
     ] {
         let out = s.tdesk(&args);
         assert_ne!(code(&out), 0, "{args:?}");
@@ -237,4 +241,88 @@ fn an_admin_can_store_every_tickets_clock_outcomes_again() {
     let s = desk();
     let said = ok(&s, &["sla", "recompute"]);
     assert!(said.contains("2 tickets"), "{said}");
+}
+
+#[test]
+fn names_others_wrote_reach_the_csv_as_plain_one_line_cells() {
+    let s = desk();
+    ok(
+        &s,
+        &[
+            "add",
+            "--title",
+            "x",
+            "--category",
+            "x\u{1b}]52;c;SGVsbG8=\u{7}y\nheadline,solved,9999,0",
+        ],
+    );
+    ok(
+        &s,
+        &["add", "--title", "y", "--team", "\u{1b}]0;PWN\u{7}=cmd"],
+    );
+    let csv = ok(&s, &["report", "weekly", "--days", "7", "--format", "csv"]);
+    assert!(!csv.contains('\u{1b}') && !csv.contains('\u{7}'), "{csv:?}");
+    assert!(
+        !csv.lines().any(|l| l.starts_with("headline,solved,9999")),
+        "a name cannot add a row: {csv}"
+    );
+}
+
+#[test]
+fn a_report_is_never_written_over_the_desks_own_files() {
+    let s = desk();
+    let dir = s.db().parent().expect("dir").to_path_buf();
+    for name in [
+        "desk.db",
+        "desk.db-wal",
+        "desk.db-journal",
+        "desk.db-presence",
+    ] {
+        let target = dir.join(name);
+        let out = s.tdesk(&[
+            "report",
+            "weekly",
+            "--format",
+            "csv",
+            "--out",
+            target.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(code(&out), 4, "{name}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("desk's own files"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // The desk is as it was, and a file beside a personal desk is fine.
+    ok(&s, &["show", "1"]);
+    let beside = dir.join("week.md");
+    ok(
+        &s,
+        &["report", "weekly", "--out", beside.to_str().expect("utf-8")],
+    );
+}
+
+#[test]
+fn nothing_a_member_writes_lands_in_a_team_desks_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    let team = s.dir.path().join("team");
+    std::fs::create_dir(&team).expect("dir");
+    std::fs::set_permissions(&team, std::fs::Permissions::from_mode(0o1770)).expect("sticky");
+    let db = team.join("desk.db");
+    let db = db.to_str().expect("utf-8");
+    let out = s.tdesk(&["--db", db, "init"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let target = team.join("evil.csv");
+    let out = s.tdesk(&[
+        "--db",
+        db,
+        "export",
+        "csv",
+        "--out",
+        target.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(!target.exists());
 }

@@ -31,31 +31,57 @@ fn open(out: &mut String, title: &str) {
     );
 }
 
-/// A y axis from 0 to `max` with three grid lines.
-fn axis(out: &mut String, max: f64, suffix: &str) {
-    let plot = H - BOTTOM - TOP;
-    for i in 0..=3 {
-        let v = max * f64::from(i) / 3.0;
-        let y = TOP + plot - plot * f64::from(i) / 3.0;
-        let _ = write!(
-            out,
-            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#666\">{}{suffix}</text>",
-            W - 8.0,
-            LEFT - 4.0,
-            y + 4.0,
-            if max >= 10.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.1}")
-            }
-        );
+/// A round step for an axis up to `max`: 1, 2 or 5 times a power of ten,
+/// about four of them.
+fn nice_step(max: f64) -> f64 {
+    let raw = (max / 4.0).max(1.0);
+    let power = 10f64.powf(raw.log10().floor());
+    let unit = raw / power;
+    let nice = if unit <= 1.0 {
+        1.0
+    } else if unit <= 2.0 {
+        2.0
+    } else if unit <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * power
+}
+
+/// A y axis from 0 with round steps; returns its top, which the plot scales to.
+fn axis(out: &mut String, max: f64) -> f64 {
+    let step = nice_step(max);
+    let top = (max / step).ceil().max(1.0) * step;
+    let mut v = 0.0;
+    while v <= top + step / 2.0 {
+        grid_line(out, v, 0.0, top, &format!("{v:.0}"));
+        v += step;
     }
+    top
+}
+
+/// One grid line at `v` of an axis from `low` to `high`, labelled.
+fn grid_line(out: &mut String, v: f64, low: f64, high: f64, label: &str) {
+    let y = y_in(v, low, high);
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
+         <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#666\">{label}</text>",
+        W - 8.0,
+        LEFT - 4.0,
+        y + 4.0,
+    );
+}
+
+fn y_in(v: f64, low: f64, high: f64) -> f64 {
+    let plot = H - BOTTOM - TOP;
+    let span = (high - low).max(1e-9);
+    TOP + plot - plot * ((v - low) / span).clamp(0.0, 1.0)
 }
 
 fn y_of(v: f64, max: f64) -> f64 {
-    let plot = H - BOTTOM - TOP;
-    TOP + plot - plot * (v / max.max(1e-9)).min(1.0)
+    y_in(v, 0.0, max)
 }
 
 /// Created and solved per day, side by side, with every fifth date.
@@ -68,7 +94,7 @@ pub fn daily(title: &str, legend: (&str, &str), days: &[DayRow]) -> String {
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    axis(&mut out, max, "");
+    let max = axis(&mut out, max);
     let step = (W - LEFT - 8.0) / days.len().max(1) as f64;
     let bar = (step * 0.4).max(1.0);
     for (i, d) in days.iter().enumerate() {
@@ -124,7 +150,7 @@ pub fn pareto(title: &str, rows: &[(String, u64, f64)]) -> String {
     let mut out = String::new();
     open(&mut out, title);
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
-    axis(&mut out, max, "");
+    let max = axis(&mut out, max);
     let shown = &rows[..rows.len().min(10)];
     let step = (W - LEFT - 40.0) / shown.len().max(1) as f64;
     let mut points = Vec::new();
@@ -193,7 +219,10 @@ pub fn bars(title: &str, rows: &[(String, u64)]) -> String {
 pub fn rating_line(title: &str, days: &[DayRow]) -> String {
     let mut out = String::new();
     open(&mut out, title);
-    axis(&mut out, 5.0, "");
+    // Ratings run from 1 to 5.
+    for v in 1..=5 {
+        grid_line(&mut out, f64::from(v), 1.0, 5.0, &v.to_string());
+    }
     let step = (W - LEFT - 8.0) / days.len().max(1) as f64;
     let mut run: Vec<String> = Vec::new();
     let flush = |run: &mut Vec<String>, out: &mut String| {
@@ -215,7 +244,7 @@ pub fn rating_line(title: &str, days: &[DayRow]) -> String {
     for (i, d) in days.iter().enumerate() {
         let x = LEFT + step * (i as f64 + 0.5);
         match d.csat {
-            Some(v) => run.push(format!("{x:.1},{:.1}", y_of(v, 5.0))),
+            Some(v) => run.push(format!("{x:.1},{:.1}", y_in(v, 1.0, 5.0))),
             None => flush(&mut run, &mut out),
         }
         date_label(&mut out, i, x, d);

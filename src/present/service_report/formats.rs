@@ -2,8 +2,8 @@
 
 use super::charts;
 use super::{
-    ReportContext, Value, headlines, key_label, percent, person_cells, person_heads, top_three,
-    value_text,
+    ReportContext, Value, count_text, headlines, key_label, percent, person_cells, person_heads,
+    top_three, value_text,
 };
 use crate::text::{csv_cell, sanitize_line};
 
@@ -23,6 +23,8 @@ struct Section {
     chart: Option<Chart>,
     heads: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// What an empty table says (catalog key).
+    empty: &'static str,
 }
 
 fn section(title: String, heads: Vec<String>, rows: Vec<Vec<String>>) -> Section {
@@ -32,6 +34,7 @@ fn section(title: String, heads: Vec<String>, rows: Vec<Vec<String>>) -> Section
         chart: None,
         heads,
         rows,
+        empty: "metrics.nothing",
     }
 }
 
@@ -75,7 +78,7 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
             t("metrics.col.metric"),
             t("metrics.col.value"),
             t("metrics.col.goal"),
-            String::new(),
+            t("metrics.col.result"),
         ],
         vec![
             vec![
@@ -142,7 +145,7 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
                 .map(|(r, l)| {
                     vec![
                         l.0.clone(),
-                        r.count.to_string(),
+                        count_text(r.count),
                         percent(Some(r.share)),
                         percent(Some(r.cumulative)),
                     ]
@@ -159,27 +162,29 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
         vec![t("metrics.col.rating"), t("metrics.col.tickets")],
         (1..=5)
             .rev()
-            .map(|r| vec!["★".repeat(r), f.csat_distribution[r - 1].to_string()])
+            .map(|r| vec!["★".repeat(r), count_text(f.csat_distribution[r - 1])])
             .chain([
                 vec![
                     t("metrics.accepted_customer"),
-                    f.accepted_by_customer.to_string(),
+                    count_text(f.accepted_by_customer),
                 ],
                 vec![
                     t("metrics.accepted_silence"),
-                    f.accepted_by_silence.to_string(),
+                    count_text(f.accepted_by_silence),
                 ],
                 vec![
                     t("metrics.accepted_supervisor"),
-                    f.accepted_by_supervisor.to_string(),
+                    count_text(f.accepted_by_supervisor),
                 ],
             ])
             .collect(),
     );
-    csat.note = Some(format!(
-        "{}: {}",
-        t("metrics.h.csat"),
-        value_text(cat, Value::Rating(f.csat_average))
+    csat.note = Some(cat.f(
+        "metrics.csat_line",
+        &[
+            ("label", &t("metrics.h.csat")),
+            ("value", &value_text(cat, Value::Rating(f.csat_average))),
+        ],
     ));
     csat.chart = Some(Chart::Ratings);
     out.push(csat);
@@ -197,8 +202,8 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
             .map(|d| {
                 vec![
                     d.date.clone(),
-                    d.created.to_string(),
-                    d.solved.to_string(),
+                    count_text(d.created),
+                    count_text(d.solved),
                     value_text(cat, Value::Rating(d.csat)),
                 ]
             })
@@ -217,26 +222,34 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
         vec![t("metrics.col.key"), t("metrics.col.tickets")],
         states
             .iter()
-            .map(|(k, n)| vec![k.clone(), n.to_string()])
-            .chain(
-                m.backlog_ages
-                    .iter()
-                    .map(|r| vec![key_label(wf, cat, "age", &r.key), r.count.to_string()]),
-            )
+            .map(|(k, n)| vec![k.clone(), count_text(*n)])
             .collect(),
     );
+    backlog.empty = "metrics.no_open";
     backlog.chart = (!states.is_empty()).then_some(Chart::Bars(states));
     out.push(backlog);
+    let mut ages = section(
+        t("metrics.s.backlog_age"),
+        vec![t("metrics.col.age"), t("metrics.col.tickets")],
+        m.backlog_ages
+            .iter()
+            .map(|r| vec![key_label(wf, cat, "age", &r.key), count_text(r.count)])
+            .collect(),
+    );
+    ages.empty = "metrics.no_open";
+    out.push(ages);
 
     for (title, first, rows) in [
         ("metrics.s.agents", "metrics.col.agent", &m.agents),
         ("metrics.s.teams", "metrics.col.team", &m.teams),
     ] {
-        out.push(section(
+        let mut people = section(
             t(title),
             person_heads(cat, first).to_vec(),
             rows.iter().map(|r| person_cells(cat, r).to_vec()).collect(),
-        ));
+        );
+        people.note = Some(t("metrics.business_note"));
+        out.push(people);
     }
 
     for b in m
@@ -255,23 +268,12 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
                 t("metrics.h.solved"),
                 t("metrics.col.open"),
             ],
-            b.rows
-                .iter()
-                .take(10)
-                .map(|r| {
-                    vec![
-                        key_label(wf, cat, b.dimension, &r.key),
-                        r.created.to_string(),
-                        r.solved.to_string(),
-                        r.open.to_string(),
-                    ]
-                })
-                .collect(),
+            breakdown_rows(c, b),
         ));
     }
 
     let now = chrono::DateTime::from_timestamp_millis(m.now).unwrap_or_default();
-    out.push(section(
+    let mut worst = section(
         t("metrics.s.worst"),
         vec![
             "#".into(),
@@ -305,8 +307,56 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
                 ]
             })
             .collect(),
-    ));
+    );
+    worst.empty = "metrics.no_open";
+    out.push(worst);
     out
+}
+
+/// Rows shown per breakdown; the rest are summed in one line.
+const BREAKDOWN_ROWS: usize = 10;
+
+/// A breakdown's first rows, and one that sums up the others.
+fn breakdown_rows(c: &ReportContext<'_>, b: &crate::metrics::Breakdown) -> Vec<Vec<String>> {
+    let (wf, cat) = (c.wf, c.cat);
+    let mut rows: Vec<Vec<String>> = b
+        .rows
+        .iter()
+        .take(BREAKDOWN_ROWS)
+        .map(|r| {
+            vec![
+                key_label(wf, cat, b.dimension, &r.key),
+                count_text(r.created),
+                count_text(r.solved),
+                count_text(r.open),
+            ]
+        })
+        .collect();
+    let rest = &b.rows[b.rows.len().min(BREAKDOWN_ROWS)..];
+    if !rest.is_empty() {
+        let sum = |f: fn(&crate::metrics::BreakdownRow) -> u64| rest.iter().map(f).sum::<u64>();
+        rows.push(vec![
+            cat.f(
+                "metrics.more_rows",
+                &[
+                    ("n", &rest.len()),
+                    ("count", &count_text(sum(|r| r.created))),
+                ],
+            ),
+            count_text(sum(|r| r.created)),
+            count_text(sum(|r| r.solved)),
+            count_text(sum(|r| r.open)),
+        ]);
+    }
+    rows
+}
+
+/// Whether a cell holds a figure (right-aligned in HTML): a count, a
+/// share, a rating, a duration, a change, or nothing to measure.
+fn looks_numeric(cell: &str) -> bool {
+    cell.chars()
+        .next()
+        .is_some_and(|ch| ch.is_ascii_digit() || "–↑↓=".contains(ch))
 }
 
 /// Markdown: GitHub-style tables that paste into chat tools and wikis;
@@ -331,7 +381,7 @@ pub fn markdown(c: &ReportContext<'_>) -> String {
             out.push_str(&format!("**{}**\n\n", esc(note)));
         }
         if s.rows.is_empty() {
-            out.push_str(&format!("{}\n", esc(c.cat.t("metrics.nothing"))));
+            out.push_str(&format!("{}\n", esc(c.cat.t(s.empty))));
             continue;
         }
         let row = |cells: &[String]| {
@@ -394,7 +444,7 @@ pub fn html(c: &ReportContext<'_>) -> String {
             None => {}
         }
         if s.rows.is_empty() {
-            out.push_str(&format!("<p>{}</p>\n", esc(c.cat.t("metrics.nothing"))));
+            out.push_str(&format!("<p>{}</p>\n", esc(c.cat.t(s.empty))));
             continue;
         }
         out.push_str("<table>\n<tr>");
@@ -407,8 +457,9 @@ pub fn html(c: &ReportContext<'_>) -> String {
             for (j, cell) in r.iter().enumerate() {
                 // The headline's change column is coloured by whether it is good.
                 let class = match (index, j, trends.get(i)) {
-                    (0, 3, Some(super::Trend::Good)) => " class=\"good\"",
-                    (0, 3, Some(super::Trend::Bad)) => " class=\"bad\"",
+                    (0, 3, Some(super::Trend::Good)) => " class=\"n good\"",
+                    (0, 3, Some(super::Trend::Bad)) => " class=\"n bad\"",
+                    _ if j > 0 && looks_numeric(cell) => " class=\"n\"",
                     _ => "",
                 };
                 out.push_str(&format!("<td{class}>{}</td>", esc(cell)));
@@ -426,6 +477,9 @@ pub fn html(c: &ReportContext<'_>) -> String {
 /// (seconds, shares from 0 to 1); names through the formula guard.
 pub fn csv(c: &ReportContext<'_>) -> String {
     let m = &c.report.metrics;
+    // Names others wrote (categories, teams, countries, logins): never a
+    // control character, never a formula, never a line break in a cell.
+    let cell = |v: &str| csv_cell(&sanitize_line(v));
     let num = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.4}"));
     let int = |v: Option<i64>| v.map_or_else(String::new, |v| v.to_string());
     let mut out = String::from("section,metric,current,previous\n");
@@ -450,7 +504,7 @@ pub fn csv(c: &ReportContext<'_>) -> String {
         for r in rows {
             out.push_str(&format!(
                 "{name},{},{},{},{:.4},{:.4}\n",
-                csv_cell(&r.key),
+                cell(&r.key),
                 c.csv_key(dimension, &r.key),
                 r.count,
                 r.share,
@@ -474,7 +528,7 @@ pub fn csv(c: &ReportContext<'_>) -> String {
     }
     out.push_str("\nsection,dimension,key,count\n");
     for r in &m.backlog_states {
-        out.push_str(&format!("backlog,state,{},{}\n", csv_cell(&r.key), r.count));
+        out.push_str(&format!("backlog,state,{},{}\n", cell(&r.key), r.count));
     }
     for r in &m.backlog_ages {
         out.push_str(&format!("backlog,age,{},{}\n", r.key, r.count));
@@ -486,7 +540,7 @@ pub fn csv(c: &ReportContext<'_>) -> String {
         for r in rows {
             out.push_str(&format!(
                 "{name},{},{},{},{},{},{},{},{}\n",
-                csv_cell(&r.key),
+                cell(&r.key),
                 r.handled,
                 r.open,
                 int(r.response.median),
@@ -503,23 +557,21 @@ pub fn csv(c: &ReportContext<'_>) -> String {
             out.push_str(&format!(
                 "breakdown,{},{},{},{},{}\n",
                 b.dimension,
-                csv_cell(&r.key),
+                cell(&r.key),
                 r.created,
                 r.solved,
                 r.open
             ));
         }
     }
-    out.push_str("\nsection,id,title,status,assignee,created_ms,due_ms,breached\n");
+    out.push_str("\nsection,id,title,status,assignee,created,due,breached\n");
     for w in &m.worst {
         out.push_str(&format!(
             "worst,{},{},{},{},{},{},{}\n",
             w.id,
-            csv_cell(&sanitize_line(
-                c.report.titles.get(&w.id).map_or("", String::as_str)
-            )),
-            csv_cell(&w.status),
-            csv_cell(w.assignee.as_deref().unwrap_or("")),
+            cell(c.report.titles.get(&w.id).map_or("", String::as_str)),
+            cell(&w.status),
+            cell(w.assignee.as_deref().unwrap_or("")),
             w.created,
             int(w.due),
             w.breached

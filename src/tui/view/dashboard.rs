@@ -13,8 +13,8 @@ use ratatui::widgets::{Paragraph, Sparkline};
 use super::block;
 use crate::metrics::Metrics;
 use crate::present::service_report::{
-    Trend, headlines, key_label, percent, person_cells, person_heads, scope_text, top_three,
-    value_text,
+    Trend, count_text, headlines, key_label, percent, person_cells, person_heads, scope_text,
+    top_three, value_text,
 };
 use crate::service::DeskReport;
 use crate::text::{pad_right, sanitize_line, truncate, width};
@@ -81,7 +81,12 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
 fn title_line(app: &App, report: &DeskReport, w: u16) -> Line<'static> {
     let cat = &app.cat;
     let m = &report.metrics;
-    let mut text = cat.f(
+    let mut text = String::new();
+    if app.dashboard.loading {
+        text.push_str(cat.t("dashboard.working"));
+        text.push_str(" · ");
+    }
+    text += &cat.f(
         "dashboard.title",
         &[
             ("period", &m.period.label()),
@@ -89,10 +94,6 @@ fn title_line(app: &App, report: &DeskReport, w: u16) -> Line<'static> {
             ("scope", &scope_text(cat, &report.scope)),
         ],
     );
-    if app.dashboard.loading {
-        text.push_str(" · ");
-        text.push_str(cat.t("dashboard.working"));
-    }
     if report.outcomes_missing > 0 {
         text.push_str(" · ");
         text.push_str(&cat.f("dashboard.partial", &[("n", &report.outcomes_missing)]));
@@ -112,7 +113,13 @@ fn column(frame: &mut Frame, app: &App, report: &DeskReport, area: Rect, section
         if y >= bottom {
             break;
         }
-        let wanted = height(s, &report.metrics, inner_w, area.width >= TWO_COLUMNS / 2);
+        let figures = headlines(&app.cat, &report.metrics).len();
+        let wanted = height(
+            s,
+            &report.metrics,
+            (inner_w, figures),
+            area.width >= TWO_COLUMNS / 2,
+        );
         let h = if i + 1 == sections.len() {
             bottom - y
         } else {
@@ -124,10 +131,12 @@ fn column(frame: &mut Frame, app: &App, report: &DeskReport, area: Rect, section
     }
 }
 
-fn height(s: Section, m: &Metrics, inner_w: usize, wide: bool) -> u16 {
+/// Rows a section wants; `(inner_w, figures)`: its inner width and how
+/// many headline figures there are.
+fn height(s: Section, m: &Metrics, (inner_w, figures): (usize, usize), wide: bool) -> u16 {
     let list = if wide { 20 } else { 8 };
     let rows = match s {
-        Section::Headlines => 14usize.div_ceil((inner_w / HEADLINE_W).max(1)),
+        Section::Headlines => figures.div_ceil((inner_w / HEADLINE_W).max(1)),
         Section::Backlog => m.backlog_states.len().max(1) + 1,
         Section::Daily => 2 + 2 * sparkline_rows(wide),
         Section::Pareto => m.pareto_categories.len().clamp(1, 6) + 1,
@@ -179,14 +188,16 @@ fn trend_style(app: &App, t: Trend) -> Style {
 fn headline_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
     let cat = &app.cat;
     let per_row = (w / HEADLINE_W).max(1);
-    let cell = (w / per_row).max(10);
+    // Two blanks between figures side by side.
+    let gap = 2;
+    let cell = ((w + gap) / per_row).saturating_sub(gap).max(10);
     let value_w = 10;
     let change_w = 11;
     let label_w = cell.saturating_sub(value_w + change_w + 2).max(4);
     let cells: Vec<Vec<Span<'static>>> = headlines(cat, m)
         .into_iter()
         .map(|h| {
-            let (change, trend) = h.change(cat);
+            let (change, trend) = h.change_in(cat, "metrics.points_short");
             vec![
                 Span::styled(
                     pad_right(
@@ -212,9 +223,7 @@ fn headline_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
             let mut spans = Vec::new();
             for (i, c) in row.iter().enumerate() {
                 if i > 0 {
-                    spans.push(Span::raw(
-                        " ".repeat(cell.saturating_sub(label_w + value_w + change_w + 2)),
-                    ));
+                    spans.push(Span::raw(" ".repeat(gap)));
                 }
                 spans.extend(c.iter().cloned());
             }
@@ -231,7 +240,7 @@ fn pad_left(text: &str, w: usize) -> String {
 /// `label ███████ 12` with the bar scaled to the largest count.
 fn bar_line(app: &App, label: &str, count: u64, max: u64, w: usize, extra: &str) -> Line<'static> {
     let label_w = (w / 3).clamp(6, 22);
-    let count_text = format!(" {count}{extra}");
+    let count_text = format!(" {}{extra}", count_text(count));
     let room = w.saturating_sub(label_w + 1 + width(&count_text));
     let bar = if max == 0 {
         0
@@ -276,7 +285,13 @@ fn backlog_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
         .backlog_ages
         .iter()
         .filter(|c| c.count > 0)
-        .map(|c| format!("{} {}", key_label(wf, cat, "age", &c.key), c.count))
+        .map(|c| {
+            format!(
+                "{} {}",
+                cat.t(&format!("metrics.age_short.{}", c.key)),
+                count_text(c.count)
+            )
+        })
         .collect();
     lines.push(Line::styled(truncate(&ages.join(" · "), w), app.theme.dim));
     lines
@@ -354,7 +369,11 @@ fn pareto_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
         .iter()
         .take(6)
         .map(|r| {
-            let extra = format!(" · {}", percent(Some(r.cumulative)));
+            let extra = format!(
+                " · {} · Σ {}",
+                percent(Some(r.share)),
+                percent(Some(r.cumulative))
+            );
             bar_line(
                 app,
                 &key_label(wf, cat, "category_top", &r.key),
@@ -375,7 +394,11 @@ fn agent_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
     let cat = &app.cat;
     // Agent, solved, open, response, resolution, SLA, CSAT, reopened: as
     // many columns as fit, in that order.
-    let widths = [14usize, 7, 6, 9, 9, 7, 5, 6];
+    let heads = person_heads(cat, "metrics.col.agent");
+    let mut widths = [14usize, 7, 6, 9, 9, 7, 5, 6];
+    for (w, head) in widths.iter_mut().zip(&heads) {
+        *w = (*w).max(width(head));
+    }
     let mut shown = 0;
     let mut used = 0;
     for cw in widths {
@@ -403,7 +426,7 @@ fn agent_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
             .collect();
         Line::from(spans)
     };
-    let mut lines = vec![row(person_heads(cat, "metrics.col.agent"), app.theme.dim)];
+    let mut lines = vec![row(heads.clone(), app.theme.dim)];
     if m.agents.is_empty() {
         lines.push(Line::styled(
             cat.t("metrics.nothing").to_string(),
