@@ -193,6 +193,8 @@ pub enum Error {
     MailUndelivered(usize),
     /// No attachment with that number (or not on a ticket the member may see).
     AttachmentNotFound(i64),
+    /// A stored attachment's content no longer matches its checksum.
+    AttachmentDamaged(i64),
     /// A file is larger than tdesk reads for this purpose (bytes).
     FileTooLarge {
         path: String,
@@ -560,6 +562,7 @@ impl Error {
             ),
             Error::MailUndelivered(count) => cat.f("error.mail_undelivered", &[("count", count)]),
             Error::AttachmentNotFound(id) => cat.f("error.attachment_not_found", &[("id", id)]),
+            Error::AttachmentDamaged(id) => cat.f("error.attachment_damaged", &[("id", id)]),
             Error::FileTooLarge { path, max } => cat.f(
                 "error.file_too_large",
                 &[("path", path), ("max", &crate::present::human_size(*max))],

@@ -200,15 +200,26 @@ pub struct NewFile {
     overwrite: Overwrite,
 }
 
-/// The open desk's directory (device, inode), its database's file name,
-/// and whether the whole directory is the desk's (a team desk).
-static DESK: std::sync::Mutex<Option<(u64, u64, std::ffi::OsString, bool)>> =
-    std::sync::Mutex::new(None);
+/// The open desk: its directory (device, inode, path), its database's file
+/// name, and whether the whole directory is the desk's (a team desk).
+#[derive(Clone)]
+struct OpenDesk {
+    dev: u64,
+    ino: u64,
+    dir: PathBuf,
+    db: std::ffi::OsString,
+    whole_dir: bool,
+}
+
+static DESK: std::sync::Mutex<Option<OpenDesk>> = std::sync::Mutex::new(None);
+
+/// The attachment store's name in the desk directory (as `deskdir` names it).
+const ATTACHMENTS: &str = "attachments";
 
 /// Marks where the open desk lives, so no file a member writes lands on a
 /// desk file (`desk.db`, `desk.db-wal`, `-shm`, `-journal`, the presence
-/// file, attachments) — nor anywhere in a team desk's own directory, where
-/// a member's file could lock the others out.
+/// file), in the attachment store, or anywhere in a team desk's own
+/// directory, where a member's file could lock the others out.
 pub fn protect_desk(db: &Path, whole_dir: bool) {
     let dir = match db.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -218,38 +229,56 @@ pub fn protect_desk(db: &Path, whole_dir: bool) {
         let mut desk = DESK
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *desk = Some((meta.dev(), meta.ino(), name.to_os_string(), whole_dir));
+        *desk = Some(OpenDesk {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            dir: dir.to_path_buf(),
+            db: name.to_os_string(),
+            whole_dir,
+        });
     }
 }
 
-/// Refuses a target in the desk's directory that is (or could become) a
-/// desk file: in a team desk's directory, any target.
+/// Refuses a target that is (or could become) a desk file, one in the
+/// attachment store, or any in a team desk's directory.
 fn refuse_desk_target(target: &Path) -> Result<()> {
     let desk = DESK
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
-    let Some((dev, ino, db, whole_dir)) = desk else {
+    let Some(desk) = desk else {
         return Ok(());
     };
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let Ok(meta) = as_member(|| std::fs::metadata(dir)) else {
+    let identity = |p: &Path| {
+        as_member(|| std::fs::metadata(p))
+            .ok()
+            .map(|m| (m.dev(), m.ino()))
+    };
+    let Some(here) = identity(dir) else {
         return Ok(()); // the write itself will say why it cannot go there
     };
-    if (meta.dev(), meta.ino()) != (dev, ino) {
+    let refused = || Err(Error::DeskDirTarget(target.display().to_string()));
+    // Anywhere in the attachment store, however the path reaches it.
+    let store = identity(&desk.dir.join(ATTACHMENTS));
+    let real = as_member(|| std::fs::canonicalize(dir)).unwrap_or_else(|_| dir.to_path_buf());
+    if store.is_some() && real.ancestors().any(|a| identity(a) == store) {
+        return refused();
+    }
+    if here != (desk.dev, desk.ino) {
         return Ok(());
     }
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let db = db.to_string_lossy();
-    let desk_file = name == *db || name.starts_with(&format!("{db}-")) || name == "attachments";
-    if whole_dir || desk_file {
-        return Err(Error::DeskDirTarget(target.display().to_string()));
+    let db = desk.db.to_string_lossy();
+    let desk_file = name == *db || name.starts_with(&format!("{db}-")) || name == ATTACHMENTS;
+    if desk.whole_dir || desk_file {
+        return refused();
     }
     Ok(())
 }

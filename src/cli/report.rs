@@ -43,7 +43,8 @@ pub fn period(desk: &Desk, p: &PeriodArgs, cat: &crate::i18n::Catalog) -> Result
         (_, Some(_)) => "month",
         _ => "date",
     };
-    if period.start < 0 {
+    // 1970 in the reader's zone may begin a few hours before the epoch.
+    if period.start < -2 * 86_400_000 {
         return Err(invalid(
             field,
             &period.label(),
@@ -61,15 +62,14 @@ pub fn period(desk: &Desk, p: &PeriodArgs, cat: &crate::i18n::Catalog) -> Result
 }
 
 fn period_error(e: PeriodError, cat: &crate::i18n::Catalog) -> Error {
-    let expected = match e.field {
-        "week" => "2026-W47",
-        "month" => "2026-11",
-        "range" => cat.t("report.expected_order"),
-        _ => "2026-11-01",
+    let (field, expected) = match e.field {
+        "week" => ("week", "2026-W47"),
+        "month" => ("month", "2026-11"),
+        "range" => ("range", cat.t("report.expected_order")),
+        "future" => ("date", cat.t("report.expected_begun")),
+        _ => ("date", "2026-11-01"),
     };
-    Error::Invalid(crate::domain::InvalidValue::new(
-        e.field, &e.value, expected,
-    ))
+    Error::Invalid(crate::domain::InvalidValue::new(field, &e.value, expected))
 }
 
 fn unknown_format(format: &str, known: &str) -> Error {

@@ -149,8 +149,14 @@ impl Period {
         let date =
             |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| bad("date", t));
         let start = midnight(date(since)?, offset);
+        if start > now {
+            return Err(bad("future", since));
+        }
+        // Up to the end of `until`, or now if that is sooner: nothing has
+        // happened later, and comparing with whole days before needs the
+        // days that have been.
         let end = match until {
-            Some(u) => midnight(date(u)? + Duration::days(1), offset),
+            Some(u) => midnight(date(u)? + Duration::days(1), offset).min(now + 1),
             None => now + 1,
         };
         if end <= start {
@@ -298,13 +304,21 @@ mod tests {
 
     #[test]
     fn a_range_includes_its_last_date_and_compares_with_as_long_before() {
-        let r = Period::parse_range("2026-11-01", Some("2026-11-07"), 0, utc()).expect("range");
+        let now = ms(2026, 11, 29);
+        let r = Period::parse_range("2026-11-01", Some("2026-11-07"), now, utc()).expect("range");
         assert_eq!((r.start, r.end), (ms(2026, 11, 1), ms(2026, 11, 8)));
         assert_eq!(r.label(), "2026-11-01 – 2026-11-07");
         assert_eq!(r.previous().start, ms(2026, 10, 25));
         assert_eq!(r.previous().label(), "2026-10-25 – 2026-10-31");
-        assert!(Period::parse_range("2026-11-07", Some("2026-11-01"), 0, utc()).is_err());
-        assert!(Period::parse_range("1 Nov", None, 0, utc()).is_err());
+        assert!(Period::parse_range("2026-11-07", Some("2026-11-01"), now, utc()).is_err());
+        assert!(Period::parse_range("1 Nov", None, now, utc()).is_err());
+        // Never past now; never starting after it.
+        let open =
+            Period::parse_range("2026-11-20", Some("2027-01-31"), now, utc()).expect("range");
+        assert_eq!(open.end, now + 1);
+        assert_eq!(open.label(), "2026-11-20 – 2026-11-29");
+        let future = Period::parse_range("2026-12-01", None, now, utc());
+        assert_eq!(future.map_err(|e| e.field), Err("future"));
     }
 
     #[test]

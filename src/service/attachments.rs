@@ -93,10 +93,16 @@ impl Desk {
         if !crate::domain::is_sha256(hash) {
             return Err(Error::AttachmentNotFound(id));
         }
-        match self.blob_dir(hash, false)? {
-            Some(fan) => fan.read_file(hash),
-            None => Err(Error::AttachmentNotFound(id)),
+        let Some(fan) = self.blob_dir(hash, false)? else {
+            return Err(Error::AttachmentNotFound(id));
+        };
+        let bytes = fan.read_file(hash)?;
+        // A stored file is named by its content: anything else in its place
+        // (changed on disk, by hand or by accident) is not handed out.
+        if hex(&Sha256::digest(&bytes)) != hash {
+            return Err(Error::AttachmentDamaged(id));
         }
+        Ok(bytes)
     }
 
     /// Refuses a file over the desk's attachment limit.

@@ -288,11 +288,7 @@ fn a_report_is_never_written_over_the_desks_own_files() {
             target.to_str().expect("utf-8"),
         ]);
         assert_eq!(code(&out), 4, "{name}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("desk's own files"),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains("desk's own"), "{}", stderr(&out));
     }
     // The desk is as it was, and a file beside a personal desk is fine.
     ok(&s, &["show", "1"]);
@@ -325,4 +321,71 @@ fn nothing_a_member_writes_lands_in_a_team_desks_directory() {
     ]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
     assert!(!target.exists());
+}
+
+#[test]
+fn the_attachment_store_is_out_of_reach_and_a_changed_file_is_not_handed_out() {
+    let s = desk();
+    let file = s.dir.path().join("hello.txt");
+    std::fs::write(&file, b"hello").expect("file");
+    ok(
+        &s,
+        &["attachment", "add", "1", file.to_str().expect("utf-8")],
+    );
+    let store = s.db().parent().expect("dir").join("attachments");
+    let fan = std::fs::read_dir(&store)
+        .expect("store")
+        .flatten()
+        .find(|e| e.path().is_dir())
+        .expect("a fan directory")
+        .path();
+    let blob = std::fs::read_dir(&fan)
+        .expect("fan")
+        .flatten()
+        .next()
+        .expect("the blob")
+        .path();
+    for target in [blob.clone(), fan.join("x.md"), store.join("y.csv")] {
+        let out = s.tdesk(&["report", "weekly", "--out", target.to_str().expect("utf-8")]);
+        assert_eq!(code(&out), 4, "{target:?}: {}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(&blob).expect("blob"), b"hello");
+    // Changed behind tdesk's back: refused, never handed out as the file.
+    std::fs::write(&blob, b"something else").expect("tamper");
+    let saved = s.dir.path().join("saved.txt");
+    let out = s.tdesk(&[
+        "attachment",
+        "save",
+        "1",
+        "--out",
+        saved.to_str().expect("utf-8"),
+    ]);
+    assert_ne!(code(&out), 0);
+    assert!(stderr(&out).contains("changed on disk"), "{}", stderr(&out));
+    assert!(!saved.exists());
+}
+
+#[test]
+fn a_period_never_reaches_past_now() {
+    let s = desk();
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &s,
+        &[
+            "report",
+            "weekly",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2099-12-31",
+            "--format",
+            "json",
+        ],
+    ))
+    .expect("json");
+    let now = chrono::Utc::now().timestamp_millis();
+    let end = json["metrics"]["period"]["end"].as_i64().expect("end");
+    assert!(end <= now + 1, "clipped to now: {end} vs {now}");
+    let out = s.tdesk(&["report", "weekly", "--since", "2099-01-01"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("begun"), "{}", stderr(&out));
 }

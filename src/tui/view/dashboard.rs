@@ -170,7 +170,10 @@ fn draw_section(frame: &mut Frame, app: &App, report: &DeskReport, s: Section, a
         Section::Headlines => frame.render_widget(Paragraph::new(headline_lines(app, m, w)), inner),
         Section::Backlog => frame.render_widget(Paragraph::new(backlog_lines(app, m, w)), inner),
         Section::Pareto => frame.render_widget(Paragraph::new(pareto_lines(app, m, w)), inner),
-        Section::Agents => frame.render_widget(Paragraph::new(agent_lines(app, m, w)), inner),
+        Section::Agents => frame.render_widget(
+            Paragraph::new(agent_lines(app, m, w, usize::from(inner.height))),
+            inner,
+        ),
         Section::AtRisk => {
             frame.render_widget(Paragraph::new(at_risk_lines(app, report, w)), inner)
         }
@@ -317,7 +320,7 @@ fn draw_daily(frame: &mut Frame, app: &App, m: &Metrics, area: Rect, wide: bool)
     let solved = spread(|d| d.solved);
     let spark = u16::try_from(sparkline_rows(wide)).unwrap_or(2);
     let max = created.iter().chain(&solved).copied().max().unwrap_or(0);
-    let total = |f: fn(&crate::metrics::DayRow) -> u64| days.iter().map(f).sum::<u64>();
+    let total = |f: fn(&crate::metrics::DayRow) -> u64| count_text(days.iter().map(f).sum::<u64>());
     let rows = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(spark),
@@ -325,7 +328,7 @@ fn draw_daily(frame: &mut Frame, app: &App, m: &Metrics, area: Rect, wide: bool)
         Constraint::Length(spark),
     ])
     .split(area);
-    let label = |key: &str, n: u64| {
+    let label = |key: &str, n: String| {
         Line::styled(
             truncate(&cat.f(key, &[("n", &n), ("days", &days.len())]), w),
             app.theme.dim,
@@ -390,7 +393,9 @@ fn pareto_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn agent_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
+/// The agents table in `rows` lines: the header, the agents, and a last
+/// line saying how many did not fit (the report lists them all).
+fn agent_lines(app: &App, m: &Metrics, w: usize, rows: usize) -> Vec<Line<'static>> {
     let cat = &app.cat;
     // Agent, solved, open, response, resolution, SLA, CSAT, reopened: as
     // many columns as fit, in that order.
@@ -433,8 +438,18 @@ fn agent_lines(app: &App, m: &Metrics, w: usize) -> Vec<Line<'static>> {
             app.theme.dim,
         ));
     }
-    for r in &m.agents {
+    let room = rows.saturating_sub(1);
+    let shown = if m.agents.len() > room {
+        room.saturating_sub(1)
+    } else {
+        m.agents.len()
+    };
+    for r in &m.agents[..shown] {
         lines.push(row(person_cells(cat, r), app.theme.text));
+    }
+    if shown < m.agents.len() {
+        let more = cat.f("dashboard.more_agents", &[("n", &(m.agents.len() - shown))]);
+        lines.push(Line::styled(truncate(&more, w), app.theme.dim));
     }
     lines
 }

@@ -1,0 +1,104 @@
+//! Copies of a whole desk database through SQLite's online backup API:
+//! never a file copy of a live database. A backup is taken in one step,
+//! inside one read snapshot, so writers carry on and the copy is exactly
+//! the desk as of one committed transaction; a restore writes a backup
+//! into the live database the same way, under its write lock, so every
+//! other connection sees the restored desk at its next transaction.
+
+use std::path::Path;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+
+use super::Store;
+use crate::error::{Error, Result};
+
+/// What a database file holds, by SQLite's own checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// `ok`, or the first problem `integrity_check` found.
+    pub integrity: String,
+    pub schema: i64,
+    pub tickets: i64,
+}
+
+fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
+    let backup = Backup::new(from, to)?;
+    // Every page in one step: one snapshot of the source, never restarted
+    // by another connection's write.
+    match backup.step(-1)? {
+        StepResult::Done => Ok(()),
+        other => Err(Error::Database(format!("backup stopped: {other:?}"))),
+    }
+}
+
+impl Store {
+    /// Writes the whole desk into the new database file `dest` (which must
+    /// not exist). The file is created with the caller's rights.
+    pub fn backup_into(&self, dest: &Path) -> Result<()> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut out = Connection::open_with_flags(dest, flags).map_err(|e| Error::Io {
+            path: dest.display().to_string(),
+            message: e.to_string(),
+        })?;
+        copy_all(&self.conn, &mut out)?;
+        // A backup is one file: no WAL beside it.
+        out.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+
+    /// Opens a database file read-only and checks it: integrity, schema
+    /// version, how many tickets. Never writes to it.
+    pub fn inspect(path: &Path) -> Result<Inspection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| Error::Database(e.to_string()))?;
+        let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tickets: i64 = conn
+            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
+            .unwrap_or(0);
+        Ok(Inspection {
+            integrity,
+            schema,
+            tickets,
+        })
+    }
+
+    /// Replaces the desk's contents with the database file `src`, in place
+    /// (same file, same modes and group), then brings it to this build's
+    /// schema. The caller has checked `src`.
+    pub fn restore_from(&mut self, src: &Path) -> Result<()> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let from = Connection::open_with_flags(src, flags).map_err(|e| Error::Io {
+            path: src.display().to_string(),
+            message: e.to_string(),
+        })?;
+        copy_all(&from, &mut self.conn)?;
+        drop(from);
+        // The restored file may be older: migrate it, and drop every cache
+        // this connection kept of the desk before.
+        self.reconnect()?;
+        if self.path.is_none() {
+            super::migrations::migrate(&mut self.conn)?;
+        }
+        Ok(())
+    }
+
+    /// The content hashes of every stored attachment.
+    pub fn attachment_hashes(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT sha256 FROM attachments ORDER BY 1")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
