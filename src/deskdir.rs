@@ -260,6 +260,17 @@ fn desk_files(db: &Path) -> [PathBuf; 8] {
     ]
 }
 
+/// What `tdesk restore` keeps of the desk it replaced: `desk.db-before-restore-…`.
+pub const BEFORE_RESTORE: &str = "-before-restore-";
+
+fn kept_before_restore(db: &Path, path: &Path) -> bool {
+    let (Some(name), Some(db)) = (path.file_name(), db.file_name()) else {
+        return false;
+    };
+    let prefix = format!("{}{BEFORE_RESTORE}", db.to_string_lossy());
+    name.to_string_lossy().starts_with(&prefix)
+}
+
 /// `desk.db` → `desk.db-wal`.
 pub fn sibling(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
@@ -380,7 +391,7 @@ fn strangers(db: &Path) -> Vec<FileFinding> {
             out.extend(attachment_strangers(&path));
         } else if !meta.file_type().is_file() || meta.nlink() > 1 {
             out.push(FileFinding::Unsafe { path });
-        } else if !ours.contains(&path) {
+        } else if !ours.contains(&path) && !kept_before_restore(db, &path) {
             out.push(FileFinding::Foreign { path });
         }
     }

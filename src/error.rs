@@ -195,6 +195,11 @@ pub enum Error {
     AttachmentNotFound(i64),
     /// A stored attachment's content no longer matches its checksum.
     AttachmentDamaged(i64),
+    /// A backup that does not pass SQLite's checks.
+    BackupDamaged {
+        path: String,
+        problem: String,
+    },
     /// A file is larger than tdesk reads for this purpose (bytes).
     FileTooLarge {
         path: String,
@@ -563,6 +568,10 @@ impl Error {
             Error::MailUndelivered(count) => cat.f("error.mail_undelivered", &[("count", count)]),
             Error::AttachmentNotFound(id) => cat.f("error.attachment_not_found", &[("id", id)]),
             Error::AttachmentDamaged(id) => cat.f("error.attachment_damaged", &[("id", id)]),
+            Error::BackupDamaged { path, problem } => cat.f(
+                "error.backup_damaged",
+                &[("path", path), ("problem", problem)],
+            ),
             Error::FileTooLarge { path, max } => cat.f(
                 "error.file_too_large",
                 &[("path", path), ("max", &crate::present::human_size(*max))],

@@ -68,6 +68,20 @@ pub fn as_member<T>(f: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T
     out
 }
 
+/// [`as_member`] for work that fails with the desk's own errors.
+pub fn as_member_for<T>(f: impl FnOnce() -> crate::error::Result<T>) -> crate::error::Result<T> {
+    let mut out = None;
+    as_member(|| {
+        out = Some(f());
+        Ok(())
+    })
+    .map_err(|e| crate::error::Error::Io {
+        path: "(member's rights)".into(),
+        message: e.to_string(),
+    })?;
+    out.unwrap_or_else(|| Err(crate::error::Error::Database("not run".into())))
+}
+
 /// Sets the effective group id of the calling thread only.
 #[cfg(target_os = "linux")]
 fn set_thread_egid(gid: libc::gid_t) -> std::io::Result<()> {

@@ -160,6 +160,11 @@ pub fn is_plain_file(path: &Path) -> bool {
     as_member(|| std::fs::symlink_metadata(path)).is_ok_and(|m| m.file_type().is_file())
 }
 
+/// Whether `path` is a folder the member can reach.
+pub fn is_dir(path: &Path) -> bool {
+    as_member(|| std::fs::metadata(path)).is_ok_and(|m| m.is_dir())
+}
+
 /// Renames within the member's own files (a Maildir's new/ → cur/).
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     as_member(|| std::fs::rename(from, to)).map_err(|e| io_error(to, e))
@@ -241,7 +246,7 @@ pub fn protect_desk(db: &Path, whole_dir: bool) {
 
 /// Refuses a target that is (or could become) a desk file, one in the
 /// attachment store, or any in a team desk's directory.
-fn refuse_desk_target(target: &Path) -> Result<()> {
+pub fn refuse_desk_target(target: &Path) -> Result<()> {
     let desk = DESK
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -37,6 +37,25 @@ pub enum Command {
         #[arg(long, requires = "shared")]
         group: Option<String>,
     },
+    /// Back the desk up (admin): the database through SQLite's online
+    /// backup API while others keep working, checked before it takes its
+    /// name, and the attachments beside it (each copied once per folder).
+    Backup {
+        /// A new file, or a folder to put `tdesk-<time>.db` in.
+        target: PathBuf,
+        /// With a folder: keep only the newest N backups there.
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+    },
+    /// Replace the desk with a backup (admin): checked first, an older
+    /// schema is brought up to date, a newer one refused; the desk as it
+    /// was is kept beside it as desk.db-before-restore-<time>.
+    Restore {
+        file: PathBuf,
+        /// Do it (without: say what would happen).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Check a desk and print every problem with its fix.
     Doctor {
         /// Rebuild the search index from the tickets (admin only), then check.

@@ -4,6 +4,7 @@
 
 mod admin;
 pub mod args;
+mod backup;
 mod customers;
 mod doctor;
 mod export;
@@ -132,6 +133,8 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Customer(c) => customers::run(desk, c, s, io),
         Command::Merge { src, dst } => tickets::merge(desk, &src, &dst, s, io),
         Command::Load => rules::load(desk, s, io),
+        Command::Backup { target, keep } => backup::backup(desk, &target, keep, s, io),
+        Command::Restore { file, yes } => backup::restore(desk, &file, yes, s, io),
         Command::Automations(c) => rules::automations(desk, c, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),
         Command::Unwatch { id } => inbox::watch(desk, id, false, s, io),

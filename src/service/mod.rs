@@ -7,6 +7,7 @@ mod actions;
 mod admin;
 mod attachments;
 mod automate;
+mod backup;
 mod bulk;
 mod clock;
 mod customers;
@@ -42,6 +43,7 @@ use crate::error::{Error, Result};
 use crate::store::{OpenMode, Reader, Store, Writer};
 use crate::workflow::Workflow;
 
+pub use backup::{BackupOutcome, RestoreOutcome};
 pub use bulk::{BulkAction, BulkOutcome, Targets};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use customers::{CustomerEdit, CustomerExtras, CustomerProfile, HANDLE_KINDS};

@@ -34,8 +34,9 @@ fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
 
 impl Store {
     /// Writes the whole desk into the new database file `dest` (which must
-    /// not exist). The file is created with the caller's rights.
-    pub fn backup_into(&self, dest: &Path) -> Result<()> {
+    /// not exist). The file is created with the caller's rights, and given
+    /// `mode` when one is named.
+    pub fn backup_into(&self, dest: &Path, mode: Option<u32>) -> Result<()> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -46,6 +47,16 @@ impl Store {
         copy_all(&self.conn, &mut out)?;
         // A backup is one file: no WAL beside it.
         out.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(out);
+        if let Some(mode) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dest, std::fs::Permissions::from_mode(mode)).map_err(|e| {
+                Error::Io {
+                    path: dest.display().to_string(),
+                    message: e.to_string(),
+                }
+            })?;
+        }
         Ok(())
     }
 
@@ -72,18 +83,20 @@ impl Store {
     }
 
     /// Replaces the desk's contents with the database file `src`, in place
-    /// (same file, same modes and group), then brings it to this build's
-    /// schema. The caller has checked `src`.
+    /// (same file, same modes and group); [`Store::reopen`] then brings it
+    /// to this build's schema. The caller has checked `src`.
     pub fn restore_from(&mut self, src: &Path) -> Result<()> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let from = Connection::open_with_flags(src, flags).map_err(|e| Error::Io {
             path: src.display().to_string(),
             message: e.to_string(),
         })?;
-        copy_all(&from, &mut self.conn)?;
-        drop(from);
-        // The restored file may be older: migrate it, and drop every cache
-        // this connection kept of the desk before.
+        copy_all(&from, &mut self.conn)
+    }
+
+    /// After a restore: a fresh connection (nothing cached of the desk
+    /// before) that brings the restored database to this build's schema.
+    pub fn reopen(&mut self) -> Result<()> {
         self.reconnect()?;
         if self.path.is_none() {
             super::migrations::migrate(&mut self.conn)?;

@@ -2,7 +2,9 @@
 //! relies on, runs migrations, and offers typed reads ([`Reader`]) and one
 //! write transaction at a time ([`Writer`], always `BEGIN IMMEDIATE`).
 
+mod backup;
 mod bulk;
+pub use backup::Inspection;
 mod changes;
 mod customers;
 mod drafts;
@@ -201,6 +203,11 @@ impl Store {
                 std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o1000 != 0
             });
         crate::userfile::protect_desk(path, team);
+        if team {
+            // Many people's promises on one server: every commit reaches
+            // the disk before it is acknowledged, a power cut included.
+            store.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
         Ok(store)
     }
 

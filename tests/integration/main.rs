@@ -4,6 +4,7 @@
 
 mod access;
 mod architecture;
+mod backup;
 mod cli;
 mod closure;
 mod closure_cli;

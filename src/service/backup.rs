@@ -1,0 +1,228 @@
+//! Backups and restores (admins): the database through SQLite's online
+//! backup API while others keep writing, checked before it takes its name;
+//! the attachments beside it, stored by content so each is copied once
+//! over all backups in a folder; old backups rotated; a restore that
+//! checks the backup first, refuses a newer schema and keeps the desk it
+//! replaces.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::Role;
+use crate::error::{Error, Result};
+use crate::interchange::mail::hex;
+use crate::privilege::as_member_for;
+use crate::store::{SCHEMA_VERSION, Store};
+use crate::userfile::{self, Overwrite};
+
+use super::Desk;
+
+/// Backups `tdesk backup DIR` makes are named `tdesk-<UTC time>.db`.
+const PREFIX: &str = "tdesk-";
+const SUFFIX: &str = ".db";
+/// Where attachments go, beside the backup file.
+const ATTACHMENTS: &str = "attachments";
+
+/// What a backup did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BackupOutcome {
+    pub file: PathBuf,
+    pub tickets: i64,
+    /// Attachments copied now, and already there from an earlier backup.
+    pub copied: usize,
+    pub present: usize,
+    /// Older backups removed by `--keep`.
+    pub removed: Vec<PathBuf>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RestoreOutcome {
+    pub tickets: i64,
+    /// The desk as it was before, kept beside it.
+    pub kept: PathBuf,
+    /// Attachments brought back into the desk's store.
+    pub attachments: usize,
+    /// Attachments the backup's folder did not have.
+    pub missing: usize,
+}
+
+fn stamp(now: chrono::DateTime<chrono::Utc>) -> String {
+    now.format("%Y%m%d-%H%M%S-%3f").to_string()
+}
+
+fn damaged(path: &Path, what: String) -> Error {
+    Error::BackupDamaged {
+        path: path.display().to_string(),
+        problem: what,
+    }
+}
+
+impl Desk {
+    /// Backs the desk up to `target`: a new file, or a folder to put
+    /// `tdesk-<time>.db` in (then `keep` keeps that many of them).
+    pub fn backup(&self, target: &Path, keep: Option<usize>) -> Result<BackupOutcome> {
+        self.require("action.backup", Role::Admin)?;
+        let into_folder = userfile::is_dir(target);
+        let (file, folder) = if into_folder {
+            let name = format!("{PREFIX}{}{SUFFIX}", stamp(self.clock.now()));
+            (target.join(name), target.to_path_buf())
+        } else {
+            let folder = match target.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            (target.to_path_buf(), folder)
+        };
+        userfile::refuse_desk_target(&file)?;
+        if userfile::exists(&file) {
+            return Err(Error::FileExists(file.display().to_string()));
+        }
+        let mut part = file.clone().into_os_string();
+        part.push(".part");
+        let part = PathBuf::from(part);
+        userfile::remove(&part);
+        let made = as_member_for(|| self.store.backup_into(&part, Some(0o600)))
+            .and_then(|()| as_member_for(|| Store::inspect(&part)));
+        let check = match made {
+            Ok(check) => check,
+            Err(e) => {
+                userfile::remove(&part);
+                return Err(e);
+            }
+        };
+        if check.integrity != "ok" || check.schema != SCHEMA_VERSION {
+            userfile::remove(&part);
+            let problem = format!("{} (schema {})", check.integrity, check.schema);
+            return Err(damaged(&file, problem));
+        }
+        userfile::rename(&part, &file)?;
+        let (copied, present) = self.copy_attachments_out(&folder.join(ATTACHMENTS))?;
+        let removed = match keep {
+            Some(keep) if into_folder => rotate(&folder, keep)?,
+            _ => Vec::new(),
+        };
+        Ok(BackupOutcome {
+            file,
+            tickets: check.tickets,
+            copied,
+            present,
+            removed,
+        })
+    }
+
+    /// Copies every stored attachment into `store` (as `ab/<hash>`) unless
+    /// it is there already.
+    fn copy_attachments_out(&self, store: &Path) -> Result<(usize, usize)> {
+        let (mut copied, mut present) = (0, 0);
+        for hash in self.store.attachment_hashes()? {
+            if !crate::domain::is_sha256(&hash) {
+                continue;
+            }
+            let dest = store.join(&hash[..2]).join(&hash);
+            if userfile::exists(&dest) {
+                present += 1;
+                continue;
+            }
+            let bytes = self.read_blob(&hash, 0)?;
+            userfile::create_dir_all(&store.join(&hash[..2]))?;
+            userfile::write(&dest, &bytes, Overwrite::Never)?;
+            copied += 1;
+        }
+        Ok((copied, present))
+    }
+
+    /// Checks a backup as `restore` would, without touching the desk.
+    pub fn inspect_backup(&self, file: &Path) -> Result<crate::store::Inspection> {
+        self.require("action.restore", Role::Admin)?;
+        let check = as_member_for(|| Store::inspect(file))?;
+        if check.integrity != "ok" {
+            return Err(damaged(file, check.integrity));
+        }
+        if check.schema > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                found: check.schema,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(check)
+    }
+
+    /// Replaces the desk with the backup `file`, after checking it: it must
+    /// pass SQLite's integrity check and be of this build's schema or an
+    /// older one (migrated after). The desk as it was is kept beside it as
+    /// `desk.db-before-restore-<time>`; attachments come back from the
+    /// backup's folder.
+    pub fn restore(&mut self, file: &Path) -> Result<RestoreOutcome> {
+        let check = self.inspect_backup(file)?;
+        let Some(db) = self.path.clone() else {
+            return Err(Error::Database(
+                "an in-memory desk has nothing to restore into".into(),
+            ));
+        };
+        let kept = crate::deskdir::sibling(
+            &db,
+            &format!(
+                "{}{}",
+                crate::deskdir::BEFORE_RESTORE,
+                stamp(self.clock.now())
+            ),
+        );
+        let mode = crate::deskdir::file_mode(&crate::deskdir::desk_dir(&db));
+        self.store.backup_into(&kept, Some(mode))?;
+        as_member_for(|| self.store.restore_from(file))?;
+        self.store.reopen()?;
+        let folder = file.parent().map(|p| p.join(ATTACHMENTS));
+        let (attachments, missing) = match folder {
+            Some(store) => self.copy_attachments_in(&store)?,
+            None => (0, 0),
+        };
+        Ok(RestoreOutcome {
+            tickets: check.tickets,
+            kept,
+            attachments,
+            missing,
+        })
+    }
+
+    /// Brings back every attachment the restored desk names that its store
+    /// lacks, from a backup folder's store, checked against its hash.
+    fn copy_attachments_in(&self, store: &Path) -> Result<(usize, usize)> {
+        let (mut brought, mut missing) = (0, 0);
+        for hash in self.store.attachment_hashes()? {
+            if !crate::domain::is_sha256(&hash) || self.read_blob(&hash, 0).is_ok() {
+                continue;
+            }
+            let source = store.join(&hash[..2]).join(&hash);
+            match userfile::read(&source, u64::MAX) {
+                Ok(bytes) if hex(&Sha256::digest(&bytes)) == hash => {
+                    self.store_blob(&bytes)?;
+                    brought += 1;
+                }
+                _ => missing += 1,
+            }
+        }
+        Ok((brought, missing))
+    }
+}
+
+/// Removes all but the newest `keep` backups `tdesk backup` made in `folder`.
+fn rotate(folder: &Path, keep: usize) -> Result<Vec<PathBuf>> {
+    let mut ours: Vec<PathBuf> = userfile::list_dir(folder)?
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX))
+        })
+        .collect();
+    // Their names sort by time.
+    ours.sort();
+    let old = ours.len().saturating_sub(keep.max(1));
+    let removed: Vec<PathBuf> = ours.drain(..old).collect();
+    for p in &removed {
+        userfile::remove(p);
+    }
+    Ok(removed)
+}

@@ -1,0 +1,222 @@
+//! Backups and restores: a backup taken while four members keep writing
+//! opens, passes SQLite's integrity check and holds every write
+//! acknowledged before it began; a restore checks the backup, refuses a
+//! newer schema or a damaged file, keeps the desk it replaces and brings
+//! attachments back; `--keep` rotates.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tdesk::domain::{NewTicket, Role};
+use tdesk::service::{Desk, Identity, SystemClock};
+use tdesk::store::Store;
+
+use crate::common::{Scratch, code, stderr, stdout};
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+fn open(path: &Path, login: &str) -> Desk {
+    Desk::open(path, &who(login), Arc::new(SystemClock))
+        .expect("open")
+        .0
+}
+
+#[test]
+fn a_backup_taken_while_four_members_write_holds_every_acknowledged_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
+        .expect("create")
+        .0;
+    for n in 0..4 {
+        admin
+            .add_user(&format!("w{n}"), None, Role::Agent, None)
+            .expect("member");
+    }
+    let acked: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|n| {
+            let (path, acked, stop) = (path.clone(), acked.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut desk = open(&path, &format!("w{n}"));
+                let mut written = 0;
+                while !stop.load(Ordering::Relaxed) && written < 400 {
+                    let id = desk
+                        .create_ticket(NewTicket {
+                            title: format!("Parcel {n}-{written}"),
+                            ..Default::default()
+                        })
+                        .expect("write");
+                    // Acknowledged: committed and returned.
+                    acked.lock().expect("acked").push(id);
+                    written += 1;
+                }
+            })
+        })
+        .collect();
+    while acked.lock().expect("acked").len() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let before: Vec<i64> = acked.lock().expect("acked").clone();
+    let target = dir.path().join("backup.db");
+    let done = admin.backup(&target, None).expect("backup");
+    let during = acked.lock().expect("acked").len();
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        w.join().expect("writer");
+    }
+    assert!(during > before.len(), "the writers kept writing meanwhile");
+    let check = Store::inspect(&target).expect("inspect");
+    assert_eq!(check.integrity, "ok");
+    assert!(check.tickets >= before.len() as i64);
+    assert_eq!(done.tickets, check.tickets);
+    let copy = open(&target, "root");
+    for id in before {
+        copy.detail(id)
+            .expect("acknowledged before the backup: in it");
+    }
+}
+
+fn ok(s: &Scratch, args: &[&str]) -> String {
+    let out = s.tdesk(args);
+    assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn a_restore_checks_the_backup_keeps_the_old_desk_and_brings_attachments_back() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "Parcel late"]);
+    let file = s.dir.path().join("label.txt");
+    std::fs::write(&file, b"return label").expect("file");
+    ok(
+        &s,
+        &["attachment", "add", "1", file.to_str().expect("utf-8")],
+    );
+    let folder = s.dir.path().join("backups");
+    std::fs::create_dir(&folder).expect("folder");
+    let said = ok(&s, &["backup", folder.to_str().expect("utf-8")]);
+    assert!(said.contains("1 copied"), "{said}");
+    let again = ok(&s, &["backup", folder.to_str().expect("utf-8")]);
+    assert!(
+        again.contains("0 copied, 1 already there"),
+        "incremental: {again}"
+    );
+    let backup = std::fs::read_dir(&folder)
+        .expect("folder")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "db"))
+        .expect("a backup");
+    let backup = backup.to_str().expect("utf-8");
+    ok(&s, &["add", "--title", "Written after the backup"]);
+    // Without --yes: checked, nothing changed.
+    let would = ok(&s, &["restore", backup]);
+    assert!(would.contains("--yes"), "{would}");
+    assert!(ok(&s, &["list"]).contains("Written after the backup"));
+    // The attachment's file goes missing from the desk's store.
+    let store = s.db().parent().expect("dir").join("attachments");
+    std::fs::remove_dir_all(&store).expect("lose the store");
+    let restored = ok(&s, &["restore", backup, "--yes"]);
+    assert!(
+        restored.contains("1 attachments brought back"),
+        "{restored}"
+    );
+    let list = ok(&s, &["list"]);
+    assert!(!list.contains("Written after the backup"), "{list}");
+    let saved = s.dir.path().join("again.txt");
+    ok(
+        &s,
+        &[
+            "attachment",
+            "save",
+            "1",
+            "--out",
+            saved.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(std::fs::read(&saved).expect("saved"), b"return label");
+    // The desk as it was is kept, and doctor knows the file.
+    let kept: Vec<_> = std::fs::read_dir(s.db().parent().expect("dir"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("-before-restore-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    let check = Store::inspect(&kept[0].path()).expect("kept desk");
+    assert_eq!((check.integrity.as_str(), check.tickets), ("ok", 2));
+}
+
+#[test]
+fn a_newer_or_damaged_backup_is_refused_and_the_desk_left_alone() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "Parcel late"]);
+    let newer = s.dir.path().join("newer.db");
+    ok(&s, &["backup", newer.to_str().expect("utf-8")]);
+    Store::execute_raw(&newer, "PRAGMA user_version = 999").expect("newer");
+    let out = s.tdesk(&["restore", newer.to_str().expect("utf-8"), "--yes"]);
+    assert_ne!(code(&out), 0);
+    assert!(stderr(&out).contains("999"), "{}", stderr(&out));
+    let junk = s.dir.path().join("junk.db");
+    std::fs::write(&junk, vec![0x55u8; 8192]).expect("junk");
+    let out = s.tdesk(&["restore", junk.to_str().expect("utf-8"), "--yes"]);
+    assert_ne!(code(&out), 0);
+    assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+    assert!(ok(&s, &["list"]).contains("Parcel late"));
+    // Never over an existing file, never into the desk's own directory.
+    let out = s.tdesk(&["backup", newer.to_str().expect("utf-8")]);
+    assert_ne!(code(&out), 0);
+    let inside = s.db().parent().expect("dir").join("desk.db-copy");
+    let out = s.tdesk(&["backup", inside.to_str().expect("utf-8")]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
+
+#[test]
+fn keep_rotates_the_backups_in_a_folder() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "Parcel late"]);
+    let folder = s.dir.path().join("nightly");
+    std::fs::create_dir(&folder).expect("folder");
+    let f = folder.to_str().expect("utf-8");
+    for _ in 0..4 {
+        ok(&s, &["backup", f, "--keep", "2"]);
+    }
+    let left = std::fs::read_dir(&folder)
+        .expect("folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".db"))
+        .count();
+    assert_eq!(left, 2);
+}
+
+#[test]
+fn only_an_admin_backs_up_or_restores() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
+        .expect("create")
+        .0;
+    admin
+        .add_user("ann", None, Role::Supervisor, None)
+        .expect("member");
+    let backup = dir.path().join("b.db");
+    admin.backup(&backup, None).expect("admin backs up");
+    let mut ann = open(&path, "ann");
+    let other = dir.path().join("c.db");
+    assert!(matches!(
+        ann.backup(&other, None),
+        Err(tdesk::Error::Forbidden { .. })
+    ));
+    assert!(!other.exists());
+    assert!(matches!(
+        ann.restore(&backup),
+        Err(tdesk::Error::Forbidden { .. })
+    ));
+}
