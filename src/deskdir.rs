@@ -271,6 +271,37 @@ fn kept_before_restore(db: &Path, path: &Path) -> bool {
     name.to_string_lossy().starts_with(&prefix)
 }
 
+/// The kind of network file system `dir` is on, if it is one (by the
+/// file system's magic number).
+pub fn network_fs(dir: &Path) -> Option<&'static str> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statfs is plain old data (all zeroes is valid) that statfs
+    // only writes into, given a NUL-terminated path.
+    let kind = unsafe {
+        let mut st: libc::statfs = std::mem::zeroed();
+        if libc::statfs(c.as_ptr(), &mut st) != 0 {
+            return None;
+        }
+        st.f_type as i64 & 0xFFFF_FFFF
+    };
+    network_fs_kind(kind)
+}
+
+/// Network file systems by their statfs magic number.
+fn network_fs_kind(magic: i64) -> Option<&'static str> {
+    match magic {
+        0x6969 => Some("NFS"),
+        0x517B | 0xFF53_4D42 | 0xFE53_4D42 => Some("SMB/CIFS"),
+        0x0102_1997 => Some("9p"),
+        0x6573_5546 => Some("FUSE"),
+        0x00C3_6400 => Some("Ceph"),
+        0x5346_414F => Some("AFS"),
+        0x0BD0_0BD0 => Some("Lustre"),
+        _ => None,
+    }
+}
+
 /// `desk.db` → `desk.db-wal`.
 pub fn sibling(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
@@ -298,6 +329,9 @@ pub enum FileFinding {
     /// A symbolic link, device, fifo or hard-linked file in the desk's
     /// directory: tdesk makes none, so someone else put it there.
     Unsafe { path: PathBuf },
+    /// The desk is on a network file system, where SQLite's locks do not
+    /// hold: two members' writes can corrupt it.
+    NetworkFs { dir: PathBuf, kind: &'static str },
     /// A file tdesk does not make, in the desk's directory.
     Foreign { path: PathBuf },
     /// A directory of the attachment store others may use.
@@ -322,6 +356,12 @@ pub fn check_files(db: &Path) -> Result<Vec<FileFinding>> {
     let meta = std::fs::metadata(&dir).map_err(|e| io_error(&dir, e))?;
     let mode = meta.mode() & 0o7777;
     let mut out = Vec::new();
+    if let Some(kind) = network_fs(&dir) {
+        out.push(FileFinding::NetworkFs {
+            dir: dir.clone(),
+            kind,
+        });
+    }
     if !is_shared_mode(mode) {
         out.push(FileFinding::PersonalDir { dir: dir.clone() });
         if let Ok(m) = std::fs::symlink_metadata(db)
@@ -643,6 +683,16 @@ fn read_group(call: &GroupCall<'_>) -> Option<(libc::gid_t, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_file_systems_are_named_and_local_ones_are_not() {
+        assert_eq!(network_fs_kind(0x6969), Some("NFS"));
+        assert_eq!(network_fs_kind(0xFF53_4D42), Some("SMB/CIFS"));
+        assert_eq!(network_fs_kind(0x0102_1997), Some("9p"));
+        assert_eq!(network_fs_kind(0x6573_5546), Some("FUSE"));
+        assert_eq!(network_fs_kind(0xEF53), None, "ext4");
+        assert_eq!(network_fs_kind(0x0102_1994), None, "tmpfs");
+    }
 
     #[test]
     fn a_shared_desk_is_setgid_group_writable_and_passes_its_own_check() {

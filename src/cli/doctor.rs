@@ -113,6 +113,13 @@ fn file_line(finding: &FileFinding, s: &Session) -> Line {
             what: cat.f("doctor.unsafe_file", &[("path", &path.display())]),
             fix: cat.f("doctor.fix_unsafe", &[("path", &path.display())]),
         },
+        FileFinding::NetworkFs { dir, kind } => Line::Problem {
+            what: cat.f(
+                "doctor.network_fs",
+                &[("dir", &dir.display()), ("kind", kind)],
+            ),
+            fix: cat.t("doctor.fix_network_fs").to_string(),
+        },
         FileFinding::Foreign { path } => Line::Problem {
             what: cat.f("doctor.foreign_file", &[("path", &path.display())]),
             fix: cat.f("doctor.fix_foreign", &[("path", &path.display())]),
