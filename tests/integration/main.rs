@@ -9,6 +9,7 @@ mod cli;
 mod closure;
 mod closure_cli;
 mod common;
+mod crash;
 mod dashboard;
 mod export;
 mod import;
