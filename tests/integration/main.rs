@@ -22,3 +22,4 @@ mod stress;
 mod team;
 mod trust;
 mod tui;
+mod upgrade;
