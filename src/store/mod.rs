@@ -100,6 +100,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const BUSY_POLL: Duration = Duration::from_millis(2);
 
 /// The busy handler: wait `BUSY_POLL`, give up after `BUSY_TIMEOUT`.
+/// Every so many commits a writer looks at the size of the WAL.
+const WAL_CHECK_EVERY: u32 = 64;
+/// Past this many frames (8 KiB pages: 32 MiB) it starts the log over.
+const WAL_RESTART_FRAMES: i64 = 4096;
+
 fn busy_wait(attempt: i32) -> bool {
     let limit = BUSY_TIMEOUT.as_millis() / BUSY_POLL.as_millis();
     if u128::try_from(attempt).unwrap_or(0) >= limit {
@@ -116,6 +121,8 @@ pub struct Store {
     path: Option<std::path::PathBuf>,
     /// How it was opened.
     mode: OpenMode,
+    /// Transactions committed on this connection (for bounding the WAL).
+    writes: u32,
 }
 
 /// Whether opening a desk file may start a new desk in it.
@@ -291,6 +298,8 @@ impl Store {
             // WAL + NORMAL is durable across application crashes; only a power
             // cut can lose the last transactions, never corrupt the file.
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // A log started over is trimmed to this size (64 MiB).
+            conn.pragma_update(None, "journal_size_limit", 64_i64 << 20)?;
         }
         if crate::privilege::enforced() {
             // Sorts that spill would write temporary files where the member
@@ -301,6 +310,7 @@ impl Store {
             conn,
             path: None,
             mode: OpenMode::Create,
+            writes: 0,
         };
         migrations::migrate(&mut store.conn)?;
         stats::refresh_if_stale(&store.conn)?;
@@ -324,17 +334,43 @@ impl Store {
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut writer = Writer {
-            tx,
-            last_event: None,
+        let value = {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut writer = Writer {
+                tx,
+                last_event: None,
+            };
+            let value = f(&mut writer)?;
+            writer.save_event_counter()?;
+            writer.tx.commit()?;
+            value
         };
-        let value = f(&mut writer)?;
-        writer.save_event_counter()?;
-        writer.tx.commit()?;
+        self.writes = self.writes.wrapping_add(1);
+        if self.path.is_some() && self.writes.is_multiple_of(WAL_CHECK_EVERY) {
+            self.bound_wal();
+        }
         Ok(value)
+    }
+
+    /// Keeps the write-ahead log from growing without bound. SQLite's own
+    /// checkpoints copy pages back but can only start the log over when no
+    /// reader is inside it, which busy readers (six members' screens) may
+    /// never allow; past [`WAL_RESTART_FRAMES`] this waits a moment for the
+    /// readers to move to the newest snapshot, so the next write starts the
+    /// log from its beginning (and `journal_size_limit` trims the file).
+    /// Best effort: a busy desk is tried again later.
+    fn bound_wal(&self) {
+        let frames: Option<i64> = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .ok();
+        if frames.is_some_and(|f| f > WAL_RESTART_FRAMES) {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+        }
     }
 
     /// The schema version of the open database.

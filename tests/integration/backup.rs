@@ -220,3 +220,43 @@ fn only_an_admin_backs_up_or_restores() {
         Err(tdesk::Error::Forbidden { .. })
     ));
 }
+
+/// One writer and six busy readers: the readers' short snapshots leave the
+/// checkpointer room, so the write-ahead log stays bounded (≤ 64 MiB).
+#[test]
+fn the_wal_stays_bounded_with_one_writer_and_six_readers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
+        .expect("create")
+        .0;
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..6)
+        .map(|_| {
+            let (path, stop) = (path.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let desk = open(&path, "root");
+                let query = desk.parse_query("status:open").expect("query");
+                while !stop.load(Ordering::Relaxed) {
+                    let _ = desk.count(&query);
+                }
+            })
+        })
+        .collect();
+    let body = "x".repeat(4000);
+    for n in 0..1500 {
+        admin
+            .create_ticket(NewTicket {
+                title: format!("Parcel {n}"),
+                description: body.clone(),
+                ..Default::default()
+            })
+            .expect("write");
+    }
+    stop.store(true, Ordering::Relaxed);
+    for r in readers {
+        r.join().expect("reader");
+    }
+    let wal = std::fs::metadata(dir.path().join("desk.db-wal")).map_or(0, |m| m.len());
+    assert!(wal <= 64 << 20, "WAL grew to {wal} bytes");
+}
