@@ -9,8 +9,7 @@ use crate::metrics::{Period, PeriodError};
 use crate::present::service_report::{self as sr, ReportContext};
 use crate::service::Desk;
 
-/// Longest run of days `--days` takes (ten years).
-const MAX_DAYS: u32 = 3660;
+use crate::metrics::MAX_DAYS;
 
 /// The period the flags name (default: last week), in the member's zone.
 pub fn period(desk: &Desk, p: &PeriodArgs, cat: &crate::i18n::Catalog) -> Result<Period> {

@@ -18,7 +18,7 @@ pub use compute::{
     AGE_BUCKETS, Breakdown, BreakdownRow, Count, DayRow, Figures, Goals, Metrics, ParetoRow,
     PersonRow, Spec, TicketRow, compute,
 };
-pub use period::{Period, PeriodError, PeriodKind};
+pub use period::{MAX_DAYS, Period, PeriodError, PeriodKind};
 pub use rows::{TICKET_METRICS_HEADER, TicketMetrics, ticket_metrics_csv, ticket_rows};
 pub use stats::{Dist, share};
 

@@ -45,6 +45,17 @@ fn bad(field: &'static str, value: &str) -> PeriodError {
     }
 }
 
+/// Years a period may name: enough for any desk, and far enough inside
+/// what dates can hold that stepping back and forth never overflows.
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// The longest run of days (ten years).
+pub const MAX_DAYS: u32 = 3660;
+
+fn in_years(date: NaiveDate) -> Option<NaiveDate> {
+    YEARS.contains(&date.year()).then_some(date)
+}
+
 fn midnight(date: NaiveDate, offset: FixedOffset) -> i64 {
     let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
     offset
@@ -64,12 +75,13 @@ impl Period {
     /// The `days` days up to `now` (today so far and the days before it).
     pub fn last_days(now: i64, days: u32, offset: FixedOffset) -> Self {
         let today = local_date(now, offset);
-        let first = today - Duration::days(i64::from(days.max(1)) - 1);
+        let days = days.clamp(1, MAX_DAYS);
+        let first = today - Duration::days(i64::from(days) - 1);
         Self {
             start: midnight(first, offset),
             // Up to and including now.
             end: now + 1,
-            kind: PeriodKind::Days(days.max(1)),
+            kind: PeriodKind::Days(days),
             offset,
         }
     }
@@ -85,6 +97,7 @@ impl Period {
             })
             .ok_or_else(|| bad("week", text))?;
         let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
+            .and_then(in_years)
             .ok_or_else(|| bad("week", text))?;
         Ok(Self::week_of(monday, offset))
     }
@@ -116,6 +129,7 @@ impl Period {
             .trim()
             .split_once('-')
             .and_then(|(y, m)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1))
+            .and_then(in_years)
             .ok_or_else(|| bad("month", text))?;
         Ok(Self::month_of(first, offset))
     }
@@ -146,8 +160,12 @@ impl Period {
         now: i64,
         offset: FixedOffset,
     ) -> Result<Self, PeriodError> {
-        let date =
-            |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| bad("date", t));
+        let date = |t: &str| {
+            NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+                .ok()
+                .and_then(in_years)
+                .ok_or_else(|| bad("date", t))
+        };
         let start = midnight(date(since)?, offset);
         if start > now {
             return Err(bad("future", since));
@@ -319,6 +337,10 @@ mod tests {
         assert_eq!(open.label(), "2026-11-20 – 2026-11-29");
         let future = Period::parse_range("2026-12-01", None, now, utc());
         assert_eq!(future.map_err(|e| e.field), Err("future"));
+        // Found by the fuzzer: years far before year 1 overflowed the step back.
+        assert!(Period::parse_range("-221230-1-01", Some(" -5-1-01"), now, utc()).is_err());
+        assert!(Period::parse_week("-5-W01", utc()).is_err());
+        assert!(Period::parse_month("10000-01", utc()).is_err());
     }
 
     #[test]

@@ -116,9 +116,9 @@ fn check(path: &Path, created: &[(i64, String)], replied: &[i64], cycle: usize) 
     let (integrity, _) = desk.health().expect("health");
     assert_eq!(integrity, "ok", "cycle {cycle}");
     for (id, title) in created {
-        let d = desk
-            .detail(*id)
-            .unwrap_or_else(|e| panic!("cycle {cycle}: acknowledged #{id} lost: {e:?}"));
+        let found = desk.detail(*id);
+        assert!(found.is_ok(), "cycle {cycle}: acknowledged #{id} lost");
+        let Ok(d) = found else { return };
         assert_eq!(&d.ticket.title, title, "cycle {cycle}");
         // No half-applied change: the state is where the history ends.
         let last = d
