@@ -271,6 +271,20 @@ fn kept_before_restore(db: &Path, path: &Path) -> bool {
     name.to_string_lossy().starts_with(&prefix)
 }
 
+/// Whether `path` is on a file system mounted read-only.
+pub fn read_only_fs(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs is plain old data that statvfs only writes into,
+    // given a NUL-terminated path.
+    unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        libc::statvfs(c.as_ptr(), &mut st) == 0 && st.f_flag & libc::ST_RDONLY != 0
+    }
+}
+
 /// The kind of network file system `dir` is on, if it is one (by the
 /// file system's magic number).
 pub fn network_fs(dir: &Path) -> Option<&'static str> {

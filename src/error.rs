@@ -195,6 +195,10 @@ pub enum Error {
     AttachmentNotFound(i64),
     /// A stored attachment's content no longer matches its checksum.
     AttachmentDamaged(i64),
+    /// The disk (or quota) holding the desk is full: the change was not written.
+    DiskFull,
+    /// The desk cannot be written (a read-only file system or file).
+    ReadOnlyDesk,
     /// A backup that does not pass SQLite's checks.
     BackupDamaged {
         path: String,
@@ -568,6 +572,8 @@ impl Error {
             Error::MailUndelivered(count) => cat.f("error.mail_undelivered", &[("count", count)]),
             Error::AttachmentNotFound(id) => cat.f("error.attachment_not_found", &[("id", id)]),
             Error::AttachmentDamaged(id) => cat.f("error.attachment_damaged", &[("id", id)]),
+            Error::DiskFull => cat.t("error.disk_full").to_string(),
+            Error::ReadOnlyDesk => cat.t("error.read_only_desk").to_string(),
             Error::BackupDamaged { path, problem } => cat.f(
                 "error.backup_damaged",
                 &[("path", path), ("problem", problem)],
@@ -718,10 +724,12 @@ impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) {
-            return Error::Interrupted;
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::OperationInterrupted) => Error::Interrupted,
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnlyDesk,
+            _ => Error::Database(e.to_string()),
         }
-        Error::Database(e.to_string())
     }
 }
 

@@ -194,6 +194,18 @@ impl Store {
     /// never makes a desk: a missing file fails, and an empty one is
     /// [`Error::EmptyDesk`] before anything is written to it.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        Self::open_checked(path, mode).map_err(|e| match e {
+            // SQLite only says it cannot open the file (its WAL index).
+            Error::Database(_) | Error::Io { .. }
+                if crate::deskdir::read_only_fs(&crate::deskdir::desk_dir(path)) =>
+            {
+                Error::ReadOnlyDesk
+            }
+            other => other,
+        })
+    }
+
+    fn open_checked(path: &Path, mode: OpenMode) -> Result<Self> {
         crate::deskdir::check_desk_files(path)?;
         let conn = Self::connect(path, mode)?;
         if mode == OpenMode::Existing && is_blank(&conn)? {
