@@ -25,6 +25,23 @@ pub fn run(cli: &Cli, repair_search: bool, s: &Session, io: &mut Streams<'_>) ->
     let mut report = Vec::new();
     // The files as they are, before opening the desk adds its WAL.
     let files = check_files(&db)?;
+    // First read-only: a damaged file is reported, never opened for
+    // writing (no migration, statistics or presence written into it).
+    let damage = match Desk::inspect_file(&db) {
+        Ok(check) if check.integrity != "ok" => Some(check.integrity),
+        Err(Error::Database(message)) => Some(message),
+        _ => None,
+    };
+    if let Some(damage) = damage {
+        for finding in &files {
+            report.push(file_line(finding, s));
+        }
+        report.push(Line::Problem {
+            what: cat.f("doctor.corrupt", &[("message", &damage)]),
+            fix: cat.t("doctor.fix_corrupt").to_string(),
+        });
+        return finish(report, s, io);
+    }
     let mut opened = Desk::open(&db, &s.identity, s.clock.clone());
     if repair_search && let Ok((desk, _)) = &mut opened {
         desk.rebuild_search()?;
@@ -57,6 +74,12 @@ pub fn run(cli: &Cli, repair_search: bool, s: &Session, io: &mut Streams<'_>) ->
             })
         }
     }
+    finish(report, s, io)
+}
+
+/// Prints the report; an error when it holds problems.
+fn finish(report: Vec<Line>, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    let cat = &s.cat;
     let mut problems = 0;
     for l in &report {
         match l {

@@ -133,6 +133,12 @@ impl Desk {
         Ok((copied, present))
     }
 
+    /// SQLite's checks of a database file, opened read-only (for `doctor`
+    /// before it opens a desk for writing).
+    pub fn inspect_file(path: &Path) -> Result<crate::store::Inspection> {
+        Store::inspect(path)
+    }
+
     /// Checks a backup as `restore` would, without touching the desk.
     pub fn inspect_backup(&self, file: &Path) -> Result<crate::store::Inspection> {
         self.require("action.restore", Role::Admin)?;

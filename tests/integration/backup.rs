@@ -260,3 +260,29 @@ fn the_wal_stays_bounded_with_one_writer_and_six_readers() {
     let wal = std::fs::metadata(dir.path().join("desk.db-wal")).map_or(0, |m| m.len());
     assert!(wal <= 64 << 20, "WAL grew to {wal} bytes");
 }
+
+/// `doctor` finds a damaged desk without writing a byte to it.
+#[test]
+fn doctor_finds_a_damaged_desk_and_never_writes_to_it() {
+    let s = Scratch::with_desk();
+    for n in 0..200 {
+        ok(
+            &s,
+            &["add", "--title", &format!("Parcel {n} stuck in customs")],
+        );
+    }
+    // Checkpointed into the file, then a page in the middle overwritten.
+    let db = s.db();
+    Store::execute_raw(&db, "PRAGMA wal_checkpoint(TRUNCATE)").expect("checkpoint");
+    let mut bytes = std::fs::read(&db).expect("read");
+    let middle = bytes.len() / 2 / 8192 * 8192;
+    for b in &mut bytes[middle + 100..middle + 4000] {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, &bytes).expect("damage");
+    let out = s.tdesk(&["doctor"]);
+    assert_ne!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("PROBLEM"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("tdesk restore"), "{}", stdout(&out));
+    assert_eq!(std::fs::read(&db).expect("read"), bytes, "not written");
+}
