@@ -319,13 +319,14 @@ fn place(
         return Ok(());
     }
     let at = when.unwrap_or(ctx.now);
-    let order = |s: &str| ctx.workflow.states().iter().position(|x| x.id == s);
-    let resolved = order("resolved");
-    let here = order(status);
-    let is_final = ctx.workflow.state(status).is_some_and(|s| s.is_final);
+    // The workflow says which states are resolved (a desk's own may not
+    // call any of them "resolved").
+    let state = ctx.workflow.state(status);
+    let is_resolved = state.is_some_and(|s| s.is_resolved);
+    let is_final = state.is_some_and(|s| s.is_final);
     let update = TicketUpdate {
         status: Some(status.to_string()),
-        resolved_at: (here >= resolved && resolved.is_some()).then_some(Some(at)),
+        resolved_at: is_resolved.then_some(Some(at)),
         closed_at: is_final.then_some(Some(at)),
         ..TicketUpdate::default()
     };
