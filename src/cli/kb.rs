@@ -324,6 +324,26 @@ fn show(desk: &Desk, a: &Article, s: &Session, io: &mut Streams<'_>) -> Result<(
     Ok(())
 }
 
+/// `tdesk report weekly` (`weekly`) or `tdesk report tickets`.
+fn period_report(
+    desk: &Desk,
+    weekly: bool,
+    (period, format, out): (&super::args::PeriodArgs, &str, Option<&std::path::Path>),
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let asked = super::report::Asked {
+        period,
+        format,
+        out,
+    };
+    if weekly {
+        super::report::weekly(desk, &asked, s, io)
+    } else {
+        super::report::tickets(desk, &asked, s, io)
+    }
+}
+
 /// `tdesk report ticket N`: the resolution report, to standard output or a file.
 pub fn report(desk: &mut Desk, c: ReportCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let (id, format, out) = match c {
@@ -332,26 +352,12 @@ pub fn report(desk: &mut Desk, c: ReportCommand, s: &Session, io: &mut Streams<'
             period,
             format,
             out,
-        } => {
-            let asked = super::report::Asked {
-                period: &period,
-                format: &format,
-                out: out.as_deref(),
-            };
-            return super::report::weekly(desk, &asked, s, io);
-        }
+        } => return period_report(desk, true, (&period, &format, out.as_deref()), s, io),
         ReportCommand::Tickets {
             period,
             format,
             out,
-        } => {
-            let asked = super::report::Asked {
-                period: &period,
-                format: &format,
-                out: out.as_deref(),
-            };
-            return super::report::tickets(desk, &asked, s, io);
-        }
+        } => return period_report(desk, false, (&period, &format, out.as_deref()), s, io),
     };
     let detail = desk.detail(id.0)?;
     let clocks = desk.sla_clocks(id.0).ok();
