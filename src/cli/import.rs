@@ -13,7 +13,7 @@ use super::{Session, Streams};
 use crate::error::{Error, Result, issue_text};
 use crate::interchange::mail::{self, MailIn, hex};
 use crate::interchange::{Issue, Problem, csv, json as tdesk_json, mapping};
-use crate::service::{Desk, ImportOptions, ImportReport, MailOutcome};
+use crate::service::{BounceOutcome, Desk, ImportOptions, ImportReport, MailOutcome};
 use crate::userfile;
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
@@ -348,8 +348,15 @@ fn import_messages(
     io: &mut Streams<'_>,
 ) -> Result<(ImportReport, Vec<usize>)> {
     let mut parsed: Vec<(usize, MailIn, Vec<u8>)> = Vec::new();
+    let mut bounces: Vec<(usize, mail::Bounce)> = Vec::new();
     let mut problems = Vec::new();
     for (i, (source, raw)) in sources.into_iter().enumerate() {
+        // A delivery report is about a letter the desk sent, never a
+        // customer's problem: it marks that letter, it makes no ticket.
+        if let Some(bounce) = mail::bounce_of(&raw) {
+            bounces.push((i, bounce));
+            continue;
+        }
         match mail::parse(&raw) {
             Ok(m) => parsed.push((i, m, raw)),
             Err(e) => problems.push(Problem::new(
@@ -369,6 +376,7 @@ fn import_messages(
         ..ImportReport::default()
     };
     if flags.dry_run {
+        report.bounces_unknown = bounces.len();
         // What the import would do, message by message, as it would do it.
         for (i, m, _) in &parsed {
             match desk.plan_mail(m)? {
@@ -382,6 +390,13 @@ fn import_messages(
     let total = parsed.len();
     let mut bar = Bar { err: io.err, on };
     let mut done = Vec::new();
+    for (i, bounce) in &bounces {
+        match desk.record_bounce(bounce)? {
+            BounceOutcome::Recorded { ticket, .. } => report.bounced.push(ticket),
+            BounceOutcome::Unknown => report.bounces_unknown += 1,
+        }
+        done.push(*i);
+    }
     for (n, (i, m, raw)) in parsed.into_iter().enumerate() {
         let outcome = desk.import_mail(&m, &raw)?;
         match outcome {
@@ -446,6 +461,27 @@ fn print_report(
                 ],
             ),
         )?;
+    }
+    if !report.bounced.is_empty() {
+        let tickets: Vec<String> = report.bounced.iter().map(|t| format!("#{t}")).collect();
+        line(
+            io.out,
+            &cat.f(
+                "cli.import_bounced",
+                &[
+                    ("count", &report.bounced.len()),
+                    ("tickets", &tickets.join(", ")),
+                ],
+            ),
+        )?;
+    }
+    if report.bounces_unknown > 0 {
+        let key = if flags.dry_run {
+            "cli.import_bounces_would"
+        } else {
+            "cli.import_bounces_unknown"
+        };
+        line(io.out, &cat.f(key, &[("count", &report.bounces_unknown)]))?;
     }
     if !report.types_added.is_empty() {
         let key = if flags.dry_run {

@@ -140,7 +140,9 @@ pub fn mail(desk: &mut Desk, c: MailCommand, s: &Session, io: &mut Streams<'_>) 
             .flex(4);
             for m in list {
                 let withdrawn = m.error.as_deref().is_some_and(crate::domain::is_withdrawn);
+                let bounced = m.error.as_deref().is_some_and(crate::domain::is_bounced);
                 let state = match m.sent_at {
+                    _ if bounced => cat.t("mail.state_bounced").to_string(),
                     Some(at) => cat.f("mail.state_sent", &[("at", &at.format("%Y-%m-%d %H:%M"))]),
                     None if withdrawn => cat.t("mail.state_withdrawn").to_string(),
                     None => cat.f("mail.state_waiting", &[("attempts", &m.attempts)]),

@@ -32,10 +32,13 @@ pub enum EventKind {
     /// A knowledge-base article was added, edited, imported or removed (no
     /// ticket); `field` is `<id> <lang>`, `new` what happened.
     Article,
+    /// A letter the desk sent came back undelivered; `field` is its
+    /// recipient, `old` the letter's number, `new` the reason given.
+    Bounced,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 11] = [
+    const ALL: [EventKind; 12] = [
         EventKind::Created,
         EventKind::Status,
         EventKind::Assigned,
@@ -47,6 +50,7 @@ impl EventKind {
         EventKind::Workflow,
         EventKind::Verdict,
         EventKind::Article,
+        EventKind::Bounced,
     ];
 
     /// Stable id used in storage.
@@ -63,6 +67,7 @@ impl EventKind {
             EventKind::Workflow => "workflow",
             EventKind::Verdict => "verdict",
             EventKind::Article => "article",
+            EventKind::Bounced => "bounced",
         }
     }
 

@@ -115,6 +115,14 @@ pub fn is_customer_author(author: &str) -> bool {
 /// satisfaction request that no longer holds).
 pub const WITHDRAWN: &str = "withdrawn: the ticket was reopened";
 
+/// How a letter that came back undelivered is marked (then the reason).
+pub const BOUNCED: &str = "bounced: ";
+
+/// Whether a letter's error says it came back undelivered.
+pub fn is_bounced(error: &str) -> bool {
+    error.starts_with(BOUNCED)
+}
+
 /// Whether a letter's error says it was withdrawn rather than failed.
 pub fn is_withdrawn(error: &str) -> bool {
     error == WITHDRAWN

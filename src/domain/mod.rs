@@ -29,8 +29,8 @@ pub use event::{Event, EventKind, replay_status};
 pub use kb::{Article, Visibility, article_slug, same_language};
 pub use label::Label;
 pub use mail::{
-    Attachment, CUSTOMER_MESSAGE, OutgoingMail, WITHDRAWN, is_customer_author, is_sha256,
-    is_withdrawn, mime_for, runs_when_opened,
+    Attachment, BOUNCED, CUSTOMER_MESSAGE, OutgoingMail, WITHDRAWN, is_bounced, is_customer_author,
+    is_sha256, is_withdrawn, mime_for, runs_when_opened,
 };
 pub use notification::{NoticeKind, Notification, mentions};
 pub use priority::Priority;

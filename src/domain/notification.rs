@@ -20,16 +20,19 @@ pub enum NoticeKind {
     /// The customer rated a ticket badly and it was reopened (to the
     /// team's supervisor and the member who takes it over).
     Unhappy,
+    /// A letter they wrote came back undelivered; `detail` says why.
+    Bounced,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::Assigned,
         NoticeKind::Mention,
         NoticeKind::CustomerReply,
         NoticeKind::Watched,
         NoticeKind::Escalated,
         NoticeKind::Unhappy,
+        NoticeKind::Bounced,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl NoticeKind {
             NoticeKind::Watched => "watched",
             NoticeKind::Escalated => "escalated",
             NoticeKind::Unhappy => "unhappy",
+            NoticeKind::Bounced => "bounced",
         }
     }
 
@@ -54,7 +58,7 @@ impl NoticeKind {
             NoticeKind::Mention => 1,
             NoticeKind::CustomerReply => 2,
             NoticeKind::Watched => 3,
-            NoticeKind::Escalated | NoticeKind::Unhappy => 0,
+            NoticeKind::Escalated | NoticeKind::Unhappy | NoticeKind::Bounced => 0,
         }
     }
 }

@@ -74,6 +74,121 @@ const RELAYS: [(&str, &str); 8] = [
 /// threaded by.
 pub const MAX_PARENTS: usize = 50;
 
+/// A report that a letter could not be delivered (a bounce).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bounce {
+    /// Message-IDs the report names (the letter that bounced among them).
+    pub refers_to: Vec<String>,
+    /// The address that did not take it, when the report says.
+    pub recipient: Option<String>,
+    /// Why, in the receiving server's words (or the report's subject).
+    pub reason: String,
+}
+
+/// Most Message-IDs read from one report.
+const BOUNCE_IDS: usize = 20;
+
+/// A bounce, if `bytes` is one: a delivery-status report
+/// (`multipart/report`), or mail from `MAILER-DAEMON`/`postmaster`, or
+/// mail with an empty return path — never a customer's message.
+pub fn bounce_of(bytes: &[u8]) -> Option<Bounce> {
+    let msg = MessageParser::default().parse(bytes)?;
+    let report = msg.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    let daemon = msg
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .and_then(|a| a.split('@').next())
+        .is_some_and(|local| {
+            local.eq_ignore_ascii_case("mailer-daemon") || local.eq_ignore_ascii_case("postmaster")
+        });
+    let text = String::from_utf8_lossy(bytes);
+    let empty_return = text.lines().take_while(|l| !l.trim().is_empty()).any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.starts_with("return-path:") && l[12..].trim() == "<>"
+    });
+    if !(report || daemon || empty_return) {
+        return None;
+    }
+    let own = msg
+        .message_id()
+        .map(|id| id.trim().trim_matches(['<', '>']).to_string());
+    let mut refers_to: Vec<String> = Vec::new();
+    let mut recipient = None;
+    let mut diagnostic = None;
+    let mut status = None;
+    // The report's own parts and the returned headers are read as text:
+    // where the original's Message-ID is and what went wrong.
+    let parts: Vec<String> = std::iter::once(text.to_string())
+        .chain((0..msg.parts.len()).filter_map(|i| msg.body_text(i).map(|t| t.into_owned())))
+        .collect();
+    for part in &parts {
+        for line in part.lines() {
+            let lower = line.to_ascii_lowercase();
+            let value = |name: &str| line[name.len()..].trim().to_string();
+            if [
+                "message-id:",
+                "original-message-id:",
+                "in-reply-to:",
+                "references:",
+            ]
+            .iter()
+            .any(|h| lower.starts_with(h))
+            {
+                for id in line.split('<').skip(1).filter_map(|s| s.split('>').next()) {
+                    let id = id.trim().to_string();
+                    if !id.is_empty()
+                        && Some(&id) != own.as_ref()
+                        && !refers_to.contains(&id)
+                        && refers_to.len() < BOUNCE_IDS
+                    {
+                        refers_to.push(id);
+                    }
+                }
+            } else if recipient.is_none()
+                && (lower.starts_with("final-recipient:")
+                    || lower.starts_with("original-recipient:")
+                    || lower.starts_with("x-failed-recipients:"))
+            {
+                let v = value(if lower.starts_with("x-failed-recipients:") {
+                    "x-failed-recipients:"
+                } else if lower.starts_with("final-recipient:") {
+                    "final-recipient:"
+                } else {
+                    "original-recipient:"
+                });
+                let address = v.rsplit(';').next().unwrap_or(&v).trim().to_lowercase();
+                recipient = address.contains('@').then_some(address);
+            } else if diagnostic.is_none() && lower.starts_with("diagnostic-code:") {
+                let v = value("diagnostic-code:");
+                diagnostic = Some(
+                    v.split_once(';')
+                        .map_or(v.clone(), |(_, d)| d.trim().to_string()),
+                );
+            } else if status.is_none() && lower.starts_with("status:") && report {
+                status = Some(value("status:"));
+            }
+        }
+    }
+    let reason = diagnostic
+        .or(status)
+        .unwrap_or_else(|| clean_line(msg.subject().unwrap_or("undelivered")));
+    let reason: String = crate::text::sanitize_line(&reason)
+        .chars()
+        .take(300)
+        .collect();
+    Some(Bounce {
+        refers_to,
+        recipient,
+        reason,
+    })
+}
+
 /// Reads one message.
 pub fn parse(bytes: &[u8]) -> Result<MailIn, MailError> {
     let msg = MessageParser::default()
@@ -498,6 +613,45 @@ mod tests {
             let text = format!("{before}{marker}{number} ok");
             let found = find_orders(&text);
             proptest::prop_assert!(found.iter().any(|o| number.starts_with(o.as_str())), "{found:?} in {text:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod bounce_tests {
+    use super::*;
+
+    const POSTFIX: &[u8] = include_bytes!("../../tests/mail/bounces/postfix-dsn.eml");
+    const GMAIL: &[u8] = include_bytes!("../../tests/mail/bounces/gmail-daemon.eml");
+
+    #[test]
+    fn a_delivery_status_report_names_the_letter_the_address_and_why() {
+        let b = bounce_of(POSTFIX).expect("a bounce");
+        assert!(b.refers_to.contains(&"LETTER-ID@shop.example".to_string()));
+        assert!(
+            !b.refers_to.iter().any(|id| id.contains("4F1C2A0B1D")),
+            "its own id is not one it names"
+        );
+        assert_eq!(b.recipient.as_deref(), Some("lena.k@example.de"));
+        assert!(b.reason.contains("550 5.1.1"), "{}", b.reason);
+    }
+
+    #[test]
+    fn a_mailer_daemon_notice_without_a_report_is_a_bounce_too() {
+        let b = bounce_of(GMAIL).expect("a bounce");
+        assert_eq!(b.refers_to, ["LETTER-ID@shop.example"]);
+        assert_eq!(b.recipient.as_deref(), Some("lena.k@example.de"));
+    }
+
+    #[test]
+    fn customers_messages_are_never_taken_for_bounces() {
+        for bytes in [
+            &include_bytes!("../../tests/mail/01-gmail-en.eml")[..],
+            &include_bytes!("../../tests/mail/02-outlook-de-qp.eml")[..],
+            &include_bytes!("../../tests/mail/03-qq-gbk-base64.eml")[..],
+            &include_bytes!("../../tests/mail/04-foxmail-gb18030-reply.eml")[..],
+        ] {
+            assert_eq!(bounce_of(bytes), None);
         }
     }
 }

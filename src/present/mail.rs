@@ -41,6 +41,20 @@ where
 {
     let to = sanitize_line(&m.recipient);
     match (&m.sent_at, &m.error) {
+        // Sent, and came back: the customer never had it.
+        (_, Some(error)) if crate::domain::is_bounced(error) => (
+            cat.f(
+                "detail.mail_bounced",
+                &[
+                    ("to", &to),
+                    (
+                        "reason",
+                        &sanitize_line(&error[crate::domain::BOUNCED.len()..]),
+                    ),
+                ],
+            ),
+            true,
+        ),
         (Some(at), _) => (
             cat.f(
                 "detail.mail_sent",

@@ -247,6 +247,7 @@ pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {
         NoticeKind::CustomerReply => cat.f("notice.customer_reply", &[("id", &id)]),
         NoticeKind::Escalated => cat.f("notice.escalated", &[("id", &id), ("step", &detail)]),
         NoticeKind::Unhappy => cat.f("notice.unhappy", &[("id", &id), ("verdict", &detail)]),
+        NoticeKind::Bounced => cat.f("notice.bounced", &[("id", &id), ("reason", &detail)]),
         NoticeKind::Watched => {
             let what = n
                 .detail
@@ -374,6 +375,13 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
         ),
         EventKind::Workflow => cat.f("event.workflow", &[("source", &or_dash(new))]),
         EventKind::Verdict => verdict_text(cat, e.field.as_deref(), new),
+        EventKind::Bounced => cat.f(
+            "event.bounced",
+            &[
+                ("to", &or_dash(e.field.as_deref())),
+                ("reason", &or_dash(new)),
+            ],
+        ),
         EventKind::Article => cat.f(
             "event.article",
             &[

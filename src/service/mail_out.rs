@@ -165,6 +165,11 @@ impl Desk {
             let mine: Vec<OutgoingMail> = r
                 .mail_unsent(10_000)?
                 .into_iter()
+                // Waiting to go: not sent, not withdrawn (a bounce was sent).
+                .filter(|m| {
+                    m.sent_at.is_none()
+                        && !m.error.as_deref().is_some_and(crate::domain::is_withdrawn)
+                })
                 .filter(|m| self.visible_ticket(&r, m.ticket).is_ok())
                 .collect();
             let failing = mine.iter().filter(|m| m.attempts > 0).count();

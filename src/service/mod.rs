@@ -50,7 +50,7 @@ pub use customers::{CustomerEdit, CustomerExtras, CustomerProfile, HANDLE_KINDS}
 pub use demo::{DEMO_ARTICLES, DemoSummary};
 pub use escalate::Fired;
 pub use identity::{Identity, account_exists};
-pub use import::{ImportOptions, ImportReport, MailOutcome};
+pub use import::{BounceOutcome, ImportOptions, ImportReport, MailOutcome};
 pub use kb::{KbHit, KbImportReport, SUGGESTIONS, TicketText};
 pub use mail_out::{Letter, LetterFile, MailSettings, plain_address};
 pub use ops::MoveOptions;

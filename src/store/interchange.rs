@@ -84,6 +84,23 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// The letter the desk sent with one of these Message-IDs, if any.
+    pub fn letter_with_message_id(&self, ids: &[String]) -> Result<Option<OutgoingMail>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE message_id = ?1 OR message_id = ?2 LIMIT 1"
+        ))?;
+        for id in ids {
+            let bracketed = format!("<{id}>");
+            if let Some(letter) = stmt
+                .query_row(params![id, bracketed], outgoing)
+                .optional()?
+            {
+                return Ok(Some(letter));
+            }
+        }
+        Ok(None)
+    }
+
     /// The ticket a mail message (by Message-ID) belongs to.
     pub fn ticket_of_message(&self, message_id: &str) -> Result<Option<i64>> {
         Ok(self
@@ -161,14 +178,17 @@ impl Reader<'_> {
         Ok(self.conn.query_row(&sql, [id], outgoing).optional()?)
     }
 
-    /// Every unsent message, oldest first.
+    /// Every letter that needs attention, oldest first: the unsent ones
+    /// and the ones that came back undelivered.
     pub fn mail_unsent(&self, limit: usize) -> Result<Vec<OutgoingMail>> {
         let sql = format!(
-            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1"
+            "SELECT {OUTBOX_COLUMNS} FROM outbox \
+             WHERE sent_at IS NULL OR substr(error, 1, {}) = ?2 ORDER BY id LIMIT ?1",
+            crate::domain::BOUNCED.len()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let list = stmt
-            .query_map([limit as i64], outgoing)?
+            .query_map(params![limit as i64, crate::domain::BOUNCED], outgoing)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(list)
     }
@@ -281,6 +301,16 @@ impl Writer<'_> {
     /// (a satisfaction request): it was reopened, and "we believe it is
     /// solved" must not reach the customer now. Kept in the queue, failed
     /// with the reason, for `mail retry` if someone wants it sent after all.
+    /// Marks letter `id` as come back undelivered (`error` says why); its
+    /// send time stays, and it is never sent again.
+    pub fn mark_bounced(&mut self, id: i64, error: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE outbox SET error = ?2, next_at = ?3 WHERE id = ?1",
+            params![id, error, 253_402_300_799_000_i64],
+        )?;
+        Ok(())
+    }
+
     pub fn withdraw_automation_mail(&mut self, ticket: i64) -> Result<usize> {
         Ok(self.tx.execute(
             "UPDATE outbox SET next_at = ?2, error = ?3 \

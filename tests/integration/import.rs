@@ -1087,3 +1087,65 @@ fn a_named_encoding_that_does_not_fit_is_named_in_the_error() {
         stderr(&out)
     );
 }
+
+/// A bounce for a letter the desk sent marks that letter and tells its
+/// author — in a Postfix delivery-status report and in a plain Gmail
+/// "address not found" — and makes no ticket; a bounce for a letter the
+/// desk never sent is left alone.
+#[test]
+fn a_bounce_marks_the_letter_it_names_and_makes_no_ticket() {
+    for sample in ["postfix-dsn.eml", "gmail-daemon.eml"] {
+        let s = Scratch::with_desk();
+        ok(&s, &["import", "eml", &mail("01-gmail-en.eml")]);
+        let outbox = s.dir.path().join("outbox.txt");
+        let command = format!("cat >> '{}'", outbox.display());
+        ok(
+            &s,
+            &[
+                "mail",
+                "set",
+                "--from",
+                "support@shop.example",
+                "--command",
+                &command,
+            ],
+        );
+        ok(&s, &["comment", "1", "--body", "We asked customs."]);
+        ok(&s, &["mail", "send"]);
+        let letter = std::fs::read_to_string(&outbox).expect("sent");
+        let id = letter
+            .lines()
+            .find_map(|l| l.strip_prefix("Message-ID: "))
+            .expect("a Message-ID")
+            .trim()
+            .trim_matches(['<', '>'])
+            .to_string();
+        let template =
+            std::fs::read_to_string(corpus().join("bounces").join(sample)).expect("sample");
+        let bounce = s.dir.path().join("bounce.eml");
+        std::fs::write(&bounce, template.replace("LETTER-ID@shop.example", &id)).expect("bounce");
+        let said = ok(&s, &["import", "eml", bounce.to_str().expect("utf-8")]);
+        assert!(
+            said.contains("1 bounces recorded") && said.contains("#1"),
+            "{sample}: {said}"
+        );
+        let list = ok(&s, &["list", "--json"]);
+        let tickets: serde_json::Value = serde_json::from_str(&list).expect("json");
+        assert_eq!(
+            tickets.as_array().map(Vec::len),
+            Some(1),
+            "{sample}: no ticket made"
+        );
+        let queue = ok(&s, &["mail", "queue"]);
+        assert!(queue.contains("came back"), "{sample}: {queue}");
+        let shown = ok(&s, &["show", "1"]);
+        assert!(shown.contains("came back undelivered"), "{sample}: {shown}");
+        let inbox = ok(&s, &["inbox"]);
+        assert!(inbox.contains("came back undelivered"), "{sample}: {inbox}");
+        // Again: nothing more; for a letter never sent: left alone.
+        ok(&s, &["import", "eml", bounce.to_str().expect("utf-8")]);
+        std::fs::write(&bounce, template).expect("unknown");
+        let said = ok(&s, &["import", "eml", bounce.to_str().expect("utf-8")]);
+        assert!(said.contains("named no letter"), "{sample}: {said}");
+    }
+}

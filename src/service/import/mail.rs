@@ -26,6 +26,15 @@ pub enum MailOutcome {
     Duplicate,
 }
 
+/// What recording a bounce did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BounceOutcome {
+    /// The letter (on its ticket) is marked as come back, its author told.
+    Recorded { ticket: i64, letter: i64 },
+    /// It names no letter of this desk: left alone, no ticket made.
+    Unknown,
+}
+
 impl MailOutcome {
     /// Whether the message's sender became a new customer.
     pub fn new_customer(self) -> bool {
@@ -340,4 +349,70 @@ fn new_ticket(
         ..NewTicket::default()
     };
     ops::create(w, ctx, new)
+}
+
+impl Desk {
+    /// Records a bounce on the letter it reports: the letter is marked as
+    /// come back undelivered (with the receiving server's reason; it is
+    /// never sent again), its ticket's history says so, and the member who
+    /// wrote it is told. No ticket is made from a bounce; one naming no
+    /// letter of this desk is left alone. Recording it twice changes nothing.
+    pub fn record_bounce(
+        &mut self,
+        bounce: &crate::interchange::mail::Bounce,
+    ) -> Result<BounceOutcome> {
+        self.require_import()?;
+        let reader = self.store.reader();
+        let Some(letter) = reader.letter_with_message_id(&bounce.refers_to)? else {
+            return Ok(BounceOutcome::Unknown);
+        };
+        let recorded = BounceOutcome::Recorded {
+            ticket: letter.ticket,
+            letter: letter.id,
+        };
+        if letter
+            .error
+            .as_deref()
+            .is_some_and(crate::domain::is_bounced)
+        {
+            return Ok(recorded);
+        }
+        let author = reader
+            .comments(letter.ticket)?
+            .into_iter()
+            .find(|c| c.id == letter.comment)
+            .map(|c| c.author)
+            .filter(|a| !crate::domain::is_customer_author(a) && !a.starts_with("automation:"));
+        let error = format!("{}{}", crate::domain::BOUNCED, bounce.reason);
+        let recipient = bounce.recipient.clone().unwrap_or(letter.recipient.clone());
+        let me = self.me()?;
+        let now = self.clock.now();
+        let number = letter.id.to_string();
+        self.store.write(|w| {
+            w.mark_bounced(letter.id, &error)?;
+            w.append_event(&crate::store::NewEvent {
+                ticket: Some(letter.ticket),
+                actor: &me.login,
+                at: now,
+                kind: EventKind::Bounced,
+                field: Some(&recipient),
+                old: Some(&number),
+                new: Some(&bounce.reason),
+                change: None,
+            })?;
+            if let Some(login) = author.as_deref() {
+                w.add_notice(&crate::store::NewNotice {
+                    login,
+                    ticket: Some(letter.ticket),
+                    kind: crate::domain::NoticeKind::Bounced,
+                    actor: &me.login,
+                    at: now,
+                    change: None,
+                    detail: Some(&bounce.reason),
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(recorded)
+    }
 }

@@ -16,7 +16,7 @@ use crate::interchange::Problem;
 use crate::store::Writer;
 
 use super::Desk;
-pub use mail::MailOutcome;
+pub use mail::{BounceOutcome, MailOutcome};
 
 /// Rows (or tickets, or messages) per transaction.
 pub const CHUNK: usize = 500;
@@ -51,6 +51,10 @@ pub struct ImportReport {
     pub skipped: Vec<Problem>,
     /// Customers created.
     pub customers: usize,
+    /// Tickets whose letter came back (bounces recorded; no ticket made).
+    pub bounced: Vec<i64>,
+    /// Bounces that named no letter of this desk (left alone).
+    pub bounces_unknown: usize,
 }
 
 /// Called after each chunk with (done, total).

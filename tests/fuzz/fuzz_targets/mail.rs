@@ -6,6 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use tdesk::interchange::mail;
 
 fuzz_target!(|data: &[u8]| {
+    if let Some(b) = mail::bounce_of(data) {
+        assert!(b.refers_to.len() <= 20 && b.reason.chars().count() <= 300);
+    }
     if let Ok(m) = mail::parse(data) {
         assert!(!m.message_id.is_empty());
         assert!(m.from_address.contains('@'));
