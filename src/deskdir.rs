@@ -222,6 +222,12 @@ pub fn file_mode(desk_dir: &Path) -> u32 {
     }
 }
 
+/// The desk file's own mode (for a copy kept beside it), else what a new
+/// desk file in its directory gets.
+pub fn desk_file_mode(db: &Path) -> u32 {
+    std::fs::metadata(db).map_or_else(|_| file_mode(&desk_dir(db)), |m| m.mode() & 0o777)
+}
+
 /// A directory with the setgid bit or group write access is taken as shared.
 fn is_shared_mode(mode: u32) -> bool {
     mode & 0o2000 != 0 || mode & 0o020 != 0

@@ -204,6 +204,12 @@ pub enum Error {
         path: String,
         problem: String,
     },
+    /// A sound SQLite file that is not a desk with an admin.
+    NotADeskBackup(String),
+    /// A restore is replacing the desk: writes wait for it.
+    RestoreUnderWay,
+    /// `--keep` rotates the backups of a folder, not a single file.
+    KeepNeedsFolder(String),
     /// A file is larger than tdesk reads for this purpose (bytes).
     FileTooLarge {
         path: String,
@@ -574,6 +580,9 @@ impl Error {
             Error::AttachmentDamaged(id) => cat.f("error.attachment_damaged", &[("id", id)]),
             Error::DiskFull => cat.t("error.disk_full").to_string(),
             Error::ReadOnlyDesk => cat.t("error.read_only_desk").to_string(),
+            Error::NotADeskBackup(path) => cat.f("error.not_a_desk_backup", &[("path", path)]),
+            Error::RestoreUnderWay => cat.t("error.restore_under_way").to_string(),
+            Error::KeepNeedsFolder(path) => cat.f("error.keep_needs_folder", &[("path", path)]),
             Error::BackupDamaged { path, problem } => cat.f(
                 "error.backup_damaged",
                 &[("path", path), ("problem", problem)],

@@ -160,6 +160,65 @@ pub fn is_plain_file(path: &Path) -> bool {
     as_member(|| std::fs::symlink_metadata(path)).is_ok_and(|m| m.file_type().is_file())
 }
 
+/// Creates an empty file that did not exist, mode 0600, as the member;
+/// never through a link, never over anything already there.
+pub fn create_empty_private(path: &Path) -> Result<()> {
+    as_member(|| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .mode(0o600)
+            .open(path)
+    })
+    .map(drop)
+    .map_err(|e| io_error(path, e))
+}
+
+/// Creates folders (and parents) readable by the member alone, as the
+/// member; an existing link in the way is refused, not followed.
+pub fn create_private_dir_all(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if as_member(|| std::fs::symlink_metadata(dir)).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::NotAFile(dir.display().to_string()));
+    }
+    as_member(|| {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    })
+    .map_err(|e| io_error(dir, e))
+}
+
+/// Gives `from` the name `to` unless something has that name already
+/// (no replacing: a file made there meanwhile is kept).
+pub fn rename_new(from: &Path, to: &Path) -> Result<()> {
+    as_member(|| std::fs::hard_link(from, to)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::FileExists(to.display().to_string())
+        } else {
+            io_error(to, e)
+        }
+    })?;
+    remove(from);
+    Ok(())
+}
+
+/// The member's own plain files in `dir` (no links, no folders, nothing
+/// of anyone else's).
+pub fn own_plain_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    // SAFETY: getuid cannot fail.
+    let me = unsafe { libc::getuid() };
+    Ok(list_dir(dir)?
+        .into_iter()
+        .filter(|p| {
+            as_member(|| std::fs::symlink_metadata(p))
+                .is_ok_and(|m| m.file_type().is_file() && m.uid() == me)
+        })
+        .collect())
+}
+
 /// Whether `path` is a folder the member can reach.
 pub fn is_dir(path: &Path) -> bool {
     as_member(|| std::fs::metadata(path)).is_ok_and(|m| m.is_dir())

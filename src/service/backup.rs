@@ -75,15 +75,22 @@ impl Desk {
             };
             (target.to_path_buf(), folder)
         };
+        if keep.is_some() && !into_folder {
+            return Err(Error::KeepNeedsFolder(target.display().to_string()));
+        }
         userfile::refuse_desk_target(&file)?;
         if userfile::exists(&file) {
             return Err(Error::FileExists(file.display().to_string()));
         }
+        // A name nobody can guess, made here first, empty and the admin's
+        // alone (0600), so no one reads the copy while it grows nor hands
+        // tdesk a file of theirs to write it into.
+        let nanos = self.clock.now().timestamp_nanos_opt().unwrap_or(0);
         let mut part = file.clone().into_os_string();
-        part.push(".part");
+        part.push(format!(".{}-{nanos:x}.part", std::process::id()));
         let part = PathBuf::from(part);
-        userfile::remove(&part);
-        let made = as_member_for(|| self.store.backup_into(&part, Some(0o600)))
+        userfile::create_empty_private(&part)?;
+        let made = as_member_for(|| self.store.backup_into(&part, None))
             .and_then(|()| as_member_for(|| Store::inspect(&part)));
         let check = match made {
             Ok(check) => check,
@@ -97,11 +104,14 @@ impl Desk {
             let problem = format!("{} (schema {})", check.integrity, check.schema);
             return Err(damaged(&file, problem));
         }
-        userfile::rename(&part, &file)?;
+        if let Err(e) = userfile::rename_new(&part, &file) {
+            userfile::remove(&part);
+            return Err(e);
+        }
         let (copied, present) = self.copy_attachments_out(&folder.join(ATTACHMENTS))?;
         let removed = match keep {
-            Some(keep) if into_folder => rotate(&folder, keep)?,
-            _ => Vec::new(),
+            Some(keep) => rotate(&folder, keep, &file)?,
+            None => Vec::new(),
         };
         Ok(BackupOutcome {
             file,
@@ -126,7 +136,7 @@ impl Desk {
                 continue;
             }
             let bytes = self.read_blob(&hash, 0)?;
-            userfile::create_dir_all(&store.join(&hash[..2]))?;
+            userfile::create_private_dir_all(&store.join(&hash[..2]))?;
             userfile::write(&dest, &bytes, Overwrite::Never)?;
             copied += 1;
         }
@@ -142,6 +152,10 @@ impl Desk {
     /// Checks a backup as `restore` would, without touching the desk.
     pub fn inspect_backup(&self, file: &Path) -> Result<crate::store::Inspection> {
         self.require("action.restore", Role::Admin)?;
+        // Only a plain file: SQLite would wait forever on a fifo.
+        if !userfile::is_plain_file(file) {
+            return Err(Error::NotAFile(file.display().to_string()));
+        }
         let check = as_member_for(|| Store::inspect(file))?;
         if check.integrity != "ok" {
             return Err(damaged(file, check.integrity));
@@ -151,6 +165,10 @@ impl Desk {
                 found: check.schema,
                 supported: SCHEMA_VERSION,
             });
+        }
+        // Any SQLite file is sound; only a desk with an admin is a backup.
+        if check.schema == 0 || check.admins == 0 {
+            return Err(Error::NotADeskBackup(file.display().to_string()));
         }
         Ok(check)
     }
@@ -175,9 +193,8 @@ impl Desk {
                 stamp(self.clock.now())
             ),
         );
-        let mode = crate::deskdir::file_mode(&crate::deskdir::desk_dir(&db));
-        self.store.backup_into(&kept, Some(mode))?;
-        as_member_for(|| self.store.restore_from(file))?;
+        let mode = crate::deskdir::desk_file_mode(&db);
+        self.store.restore_keeping(file, &kept, mode)?;
         self.store.reopen()?;
         let folder = file.parent().map(|p| p.join(ATTACHMENTS));
         let (attachments, missing) = match folder {
@@ -196,12 +213,14 @@ impl Desk {
     /// lacks, from a backup folder's store, checked against its hash.
     fn copy_attachments_in(&self, store: &Path) -> Result<(usize, usize)> {
         let (mut brought, mut missing) = (0, 0);
+        // No file larger than the desk takes as an attachment.
+        let limit = self.attachment_limit()?;
         for hash in self.store.attachment_hashes()? {
             if !crate::domain::is_sha256(&hash) || self.read_blob(&hash, 0).is_ok() {
                 continue;
             }
             let source = store.join(&hash[..2]).join(&hash);
-            match userfile::read(&source, u64::MAX) {
+            match userfile::read(&source, limit) {
                 Ok(bytes) if hex(&Sha256::digest(&bytes)) == hash => {
                     self.store_blob(&bytes)?;
                     brought += 1;
@@ -213,19 +232,38 @@ impl Desk {
     }
 }
 
-/// Removes all but the newest `keep` backups `tdesk backup` made in `folder`.
-fn rotate(folder: &Path, keep: usize) -> Result<Vec<PathBuf>> {
-    let mut ours: Vec<PathBuf> = userfile::list_dir(folder)?
+/// Whether `name` is one `tdesk backup DIR` gives: `tdesk-YYYYMMDD-HHMMSS-mmm.db`.
+fn is_backup_name(name: &str) -> bool {
+    let Some(stamp) = name
+        .strip_prefix(PREFIX)
+        .and_then(|n| n.strip_suffix(SUFFIX))
+    else {
+        return false;
+    };
+    let shape = "dddddddd-dddddd-ddd";
+    stamp.len() == shape.len()
+        && stamp.chars().zip(shape.chars()).all(|(c, s)| match s {
+            'd' => c.is_ascii_digit(),
+            _ => c == s,
+        })
+}
+
+/// Removes all but the newest `keep` backups `tdesk backup` made in
+/// `folder` — only the member's own plain files named as it names them,
+/// never `just_made`.
+fn rotate(folder: &Path, keep: usize, just_made: &Path) -> Result<Vec<PathBuf>> {
+    let mut ours: Vec<PathBuf> = userfile::own_plain_files(folder)?
         .into_iter()
         .filter(|p| {
             p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX))
+                .and_then(|n| n.to_str())
+                .is_some_and(is_backup_name)
+                && p.file_name() != just_made.file_name()
         })
         .collect();
-    // Their names sort by time.
+    // Their names sort by time; the one just made is the newest of all.
     ours.sort();
-    let old = ours.len().saturating_sub(keep.max(1));
+    let old = ours.len().saturating_sub(keep.max(1) - 1);
     let removed: Vec<PathBuf> = ours.drain(..old).collect();
     for p in &removed {
         userfile::remove(p);

@@ -11,6 +11,17 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
 use super::Store;
+
+/// Set while a restore runs; writes are refused meanwhile.
+pub(super) const RESTORING: &str = "restore_under_way";
+/// A restore flag older than this was left by a restore that was killed.
+pub(super) const RESTORE_STALE_MS: i64 = 10 * 60 * 1000;
+
+pub(super) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
 use crate::error::{Error, Result};
 
 /// What a database file holds, by SQLite's own checks.
@@ -20,6 +31,8 @@ pub struct Inspection {
     pub integrity: String,
     pub schema: i64,
     pub tickets: i64,
+    /// Active admins: a desk without one could not be used after a restore.
+    pub admins: i64,
 }
 
 fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
@@ -44,6 +57,9 @@ impl Store {
             path: dest.display().to_string(),
             message: e.to_string(),
         })?;
+        // No journal beside a copy being made: a copy cut short is thrown
+        // away, never rolled back.
+        out.pragma_update(None, "journal_mode", "OFF")?;
         copy_all(&self.conn, &mut out)?;
         // A backup is one file: no WAL beside it.
         out.pragma_update(None, "journal_mode", "DELETE")?;
@@ -71,27 +87,68 @@ impl Store {
         let integrity: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| Error::Database(e.to_string()))?;
+        // One line: the first problem SQLite names.
+        let integrity = integrity.lines().next().unwrap_or("").to_string();
         let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let tickets: i64 = conn
             .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
+            .unwrap_or(0);
+        let admins: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND active",
+                [],
+                |r| r.get(0),
+            )
+            .or_else(|_| {
+                // Before members could be made inactive (version 1).
+                conn.query_row("SELECT count(*) FROM users WHERE role = 'admin'", [], |r| {
+                    r.get(0)
+                })
+            })
             .unwrap_or(0);
         Ok(Inspection {
             integrity,
             schema,
             tickets,
+            admins,
         })
     }
 
-    /// Replaces the desk's contents with the database file `src`, in place
-    /// (same file, same modes and group); [`Store::reopen`] then brings it
-    /// to this build's schema. The caller has checked `src`.
-    pub fn restore_from(&mut self, src: &Path) -> Result<()> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let from = Connection::open_with_flags(src, flags).map_err(|e| Error::Io {
-            path: src.display().to_string(),
-            message: e.to_string(),
-        })?;
-        copy_all(&from, &mut self.conn)
+    /// Keeps the desk as it is in `kept` (given `kept_mode`) and replaces it
+    /// with `src`. From before the copy is kept until the restore is done,
+    /// every other write is refused ("a restore is under way") instead of
+    /// acknowledged, so a change anyone was told was saved is in one desk
+    /// or the other, never lost between them.
+    pub fn restore_keeping(&mut self, src: &Path, kept: &Path, kept_mode: u32) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+            rusqlite::params![RESTORING, now_ms().to_string()],
+        )?;
+        let result = self
+            .backup_into(kept, Some(kept_mode))
+            .and_then(|()| {
+                let copy = Connection::open(kept).map_err(|e| Error::Io {
+                    path: kept.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                copy.execute("DELETE FROM settings WHERE key = ?1", [RESTORING])?;
+                Ok(())
+            })
+            .and_then(|()| {
+                crate::privilege::as_member_for(|| {
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    let from = Connection::open_with_flags(src, flags).map_err(|e| Error::Io {
+                        path: src.display().to_string(),
+                        message: e.to_string(),
+                    })?;
+                    copy_all(&from, &mut self.conn)
+                })
+            });
+        // Whatever happened, writes are taken again.
+        let _ = self
+            .conn
+            .execute("DELETE FROM settings WHERE key = ?1", [RESTORING]);
+        result
     }
 
     /// After a restore: a fresh connection (nothing cached of the desk

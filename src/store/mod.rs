@@ -350,6 +350,23 @@ impl Store {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let restoring: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM settings WHERE key = ?1",
+                    [backup::RESTORING],
+                    |r| r.get(0),
+                )
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+            if restoring
+                .and_then(|v| v.parse::<i64>().ok())
+                .is_some_and(|at| backup::now_ms() - at < backup::RESTORE_STALE_MS)
+            {
+                return Err(Error::RestoreUnderWay);
+            }
             let mut writer = Writer {
                 tx,
                 last_event: None,

@@ -286,3 +286,119 @@ fn doctor_finds_a_damaged_desk_and_never_writes_to_it() {
     assert!(stdout(&out).contains("tdesk restore"), "{}", stdout(&out));
     assert_eq!(std::fs::read(&db).expect("read"), bytes, "not written");
 }
+
+/// A restore while members keep writing loses nothing they were told was
+/// saved: each acknowledged ticket is in the desk kept aside or in the
+/// restored one.
+#[test]
+fn a_restore_during_writes_loses_no_acknowledged_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
+        .expect("create")
+        .0;
+    admin
+        .add_user("w0", None, Role::Agent, None)
+        .expect("member");
+    let backup = dir.path().join("b.db");
+    admin.backup(&backup, None).expect("backup");
+    let acked: Arc<Mutex<Vec<String>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (path, acked, stop) = (path.clone(), acked.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut desk = open(&path, "w0");
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let title = format!("during-{n}");
+                if desk
+                    .create_ticket(NewTicket {
+                        title: title.clone(),
+                        ..Default::default()
+                    })
+                    .is_ok()
+                {
+                    acked.lock().expect("acked").push(title);
+                }
+                n += 1;
+            }
+        })
+    };
+    while acked.lock().expect("acked").len() < 50 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let done = admin.restore(&backup).expect("restore");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    stop.store(true, Ordering::Relaxed);
+    writer.join().expect("writer");
+    let titles = |p: &Path| -> Vec<String> {
+        let conn = rusqlite::Connection::open(p).expect("open");
+        let mut stmt = conn.prepare("SELECT title FROM tickets").expect("select");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("titles")
+    };
+    let kept = titles(&done.kept);
+    let now = titles(&path);
+    for t in acked.lock().expect("acked").iter() {
+        assert!(
+            kept.contains(t) || now.contains(t),
+            "{t} was acknowledged but is in neither desk"
+        );
+    }
+}
+
+#[test]
+fn only_a_desk_with_an_admin_is_restored_and_keep_touches_only_its_own_backups() {
+    let s = Scratch::with_desk();
+    ok(&s, &["add", "--title", "Parcel late"]);
+    // A sound SQLite file that is no desk.
+    let other = s.dir.path().join("other.db");
+    Store::execute_raw(&other, "PRAGMA page_size = 8192; CREATE TABLE t(x);").expect("other");
+    let out = s.tdesk(&["restore", other.to_str().expect("utf-8"), "--yes"]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("not a tdesk desk"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(ok(&s, &["list"]).contains("Parcel late"));
+    // A fifo is refused at once, not waited on.
+    let fifo = s.dir.path().join("fifo.db");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|st| st.success()) {
+        let out = s.tdesk(&["restore", fifo.to_str().expect("utf-8")]);
+        assert_ne!(code(&out), 0);
+    }
+    // --keep needs a folder; in one, others' files are left alone.
+    let out = s.tdesk(&[
+        "backup",
+        s.dir.path().join("one.db").to_str().expect("utf-8"),
+        "--keep",
+        "2",
+    ]);
+    assert_ne!(code(&out), 0);
+    let folder = s.dir.path().join("nightly");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("tdesk-notes.db"), b"mine").expect("notes");
+    let f = folder.to_str().expect("utf-8");
+    for _ in 0..3 {
+        ok(&s, &["backup", f, "--keep", "1"]);
+    }
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.contains(&"tdesk-notes.db".to_string()), "{names:?}");
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.ends_with(".db") && *n != "tdesk-notes.db")
+            .count(),
+        1,
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.ends_with(".part")), "{names:?}");
+}
