@@ -126,7 +126,12 @@ impl Desk {
     /// it is there already.
     fn copy_attachments_out(&self, store: &Path) -> Result<(usize, usize)> {
         let (mut copied, mut present) = (0, 0);
-        for hash in self.store.attachment_hashes()? {
+        let hashes = self.store.attachment_hashes()?;
+        if !hashes.is_empty() {
+            // A link planted in its place is refused, never written through.
+            userfile::create_private_dir_all(store)?;
+        }
+        for hash in hashes {
             if !crate::domain::is_sha256(&hash) {
                 continue;
             }
