@@ -175,6 +175,18 @@ pub fn create_empty_private(path: &Path) -> Result<()> {
     .map_err(|e| io_error(path, e))
 }
 
+/// Makes a new folder (not there before), mode 0700, as the member: a
+/// place nobody else can put a file into.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    as_member(|| std::fs::DirBuilder::new().mode(0o700).create(dir)).map_err(|e| io_error(dir, e))
+}
+
+/// Removes a folder of the member's and what is in it, quietly.
+pub fn remove_dir_all(dir: &Path) {
+    let _ = as_member(|| std::fs::remove_dir_all(dir));
+}
+
 /// Creates folders (and parents) readable by the member alone, as the
 /// member; an existing link in the way is refused, not followed.
 pub fn create_private_dir_all(dir: &Path) -> Result<()> {

@@ -28,6 +28,12 @@ pub fn backup(
             ],
         ),
     )?;
+    if done.missing > 0 {
+        line(
+            io.err,
+            &s.cat.f("backup.store_missing", &[("n", &done.missing)]),
+        )?;
+    }
     for old in &done.removed {
         line(
             io.out,

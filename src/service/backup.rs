@@ -32,6 +32,8 @@ pub struct BackupOutcome {
     /// Attachments copied now, and already there from an earlier backup.
     pub copied: usize,
     pub present: usize,
+    /// Attachments the desk's own store had lost (not copied).
+    pub missing: usize,
     /// Older backups removed by `--keep`.
     pub removed: Vec<PathBuf>,
 }
@@ -85,30 +87,28 @@ impl Desk {
         // A name nobody can guess, made here first, empty and the admin's
         // alone (0600), so no one reads the copy while it grows nor hands
         // tdesk a file of theirs to write it into.
+        // The copy grows in a folder of the admin's alone (0700, made new
+        // under a name nobody can guess), so nobody reads it meanwhile nor
+        // puts a file beside it (a journal SQLite would roll into it).
         let nanos = self.clock.now().timestamp_nanos_opt().unwrap_or(0);
-        let mut part = file.clone().into_os_string();
-        part.push(format!(".{}-{nanos:x}.part", std::process::id()));
-        let part = PathBuf::from(part);
-        userfile::create_empty_private(&part)?;
-        let made = as_member_for(|| self.store.backup_into(&part, None))
-            .and_then(|()| as_member_for(|| Store::inspect(&part)));
-        let check = match made {
-            Ok(check) => check,
-            Err(e) => {
-                userfile::remove(&part);
-                return Err(e);
-            }
-        };
-        if check.integrity != "ok" || check.schema != SCHEMA_VERSION {
-            userfile::remove(&part);
-            let problem = format!("{} (schema {})", check.integrity, check.schema);
-            return Err(damaged(&file, problem));
-        }
-        if let Err(e) = userfile::rename_new(&part, &file) {
-            userfile::remove(&part);
-            return Err(e);
-        }
-        let (copied, present) = self.copy_attachments_out(&folder.join(ATTACHMENTS))?;
+        let mut work = file.clone().into_os_string();
+        work.push(format!(".{}-{nanos:x}.part", std::process::id()));
+        let work = PathBuf::from(work);
+        userfile::create_private_dir(&work)?;
+        let part = work.join("desk.db");
+        let made = userfile::create_empty_private(&part)
+            .and_then(|()| as_member_for(|| self.store.backup_into(&part, None)))
+            .and_then(|()| as_member_for(|| Store::inspect(&part)))
+            .and_then(|check| {
+                if check.integrity != "ok" || check.schema != SCHEMA_VERSION {
+                    let problem = format!("{} (schema {})", check.integrity, check.schema);
+                    return Err(damaged(&file, problem));
+                }
+                userfile::rename_new(&part, &file).map(|()| check)
+            });
+        userfile::remove_dir_all(&work);
+        let check = made?;
+        let (copied, present, missing) = self.copy_attachments_out(&folder.join(ATTACHMENTS))?;
         let removed = match keep {
             Some(keep) => rotate(&folder, keep, &file)?,
             None => Vec::new(),
@@ -118,14 +118,15 @@ impl Desk {
             tickets: check.tickets,
             copied,
             present,
+            missing,
             removed,
         })
     }
 
     /// Copies every stored attachment into `store` (as `ab/<hash>`) unless
     /// it is there already.
-    fn copy_attachments_out(&self, store: &Path) -> Result<(usize, usize)> {
-        let (mut copied, mut present) = (0, 0);
+    fn copy_attachments_out(&self, store: &Path) -> Result<(usize, usize, usize)> {
+        let (mut copied, mut present, mut missing) = (0, 0, 0);
         let hashes = self.store.attachment_hashes()?;
         if !hashes.is_empty() {
             // A link planted in its place is refused, never written through.
@@ -140,12 +141,16 @@ impl Desk {
                 present += 1;
                 continue;
             }
-            let bytes = self.read_blob(&hash, 0)?;
+            // A file gone from the desk's store is counted, not fatal.
+            let Ok(bytes) = self.read_blob(&hash, 0) else {
+                missing += 1;
+                continue;
+            };
             userfile::create_private_dir_all(&store.join(&hash[..2]))?;
             userfile::write(&dest, &bytes, Overwrite::Never)?;
             copied += 1;
         }
-        Ok((copied, present))
+        Ok((copied, present, missing))
     }
 
     /// SQLite's checks of a database file, opened read-only (for `doctor`
@@ -172,7 +177,7 @@ impl Desk {
             });
         }
         // Any SQLite file is sound; only a desk with an admin is a backup.
-        if check.schema == 0 || check.admins == 0 {
+        if check.schema == 0 || check.admins == 0 || !check.complete {
             return Err(Error::NotADeskBackup(file.display().to_string()));
         }
         Ok(check)
@@ -190,12 +195,16 @@ impl Desk {
                 "an in-memory desk has nothing to restore into".into(),
             ));
         };
+        let now = self.clock.now();
+        // A name no member can guess, so none can be planted in its way.
         let kept = crate::deskdir::sibling(
             &db,
             &format!(
-                "{}{}",
+                "{}{}-{}-{:x}",
                 crate::deskdir::BEFORE_RESTORE,
-                stamp(self.clock.now())
+                stamp(now),
+                std::process::id(),
+                now.timestamp_nanos_opt().unwrap_or(0) & 0xFFFF_FFFF
             ),
         );
         let mode = crate::deskdir::desk_file_mode(&db);

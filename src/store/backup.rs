@@ -33,6 +33,8 @@ pub struct Inspection {
     pub tickets: i64,
     /// Active admins: a desk without one could not be used after a restore.
     pub admins: i64,
+    /// It has every table a desk is made of (not a look-alike).
+    pub complete: bool,
 }
 
 fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
@@ -87,8 +89,20 @@ impl Store {
         let integrity: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| Error::Database(e.to_string()))?;
-        // One line: the first problem SQLite names.
-        let integrity = integrity.lines().next().unwrap_or("").to_string();
+        // One line: the first problem SQLite names (not its header).
+        let integrity = integrity
+            .lines()
+            .find(|l| !l.starts_with("***"))
+            .unwrap_or(&integrity)
+            .to_string();
+        let complete = conn
+            .query_row(
+                "SELECT count(*) = 6 FROM sqlite_schema WHERE type = 'table' AND name IN \
+                 ('tickets', 'users', 'comments', 'events', 'settings', 'customers')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or(false);
         let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let tickets: i64 = conn
             .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
@@ -111,6 +125,7 @@ impl Store {
             schema,
             tickets,
             admins,
+            complete,
         })
     }
 
@@ -125,7 +140,7 @@ impl Store {
             rusqlite::params![RESTORING, now_ms().to_string()],
         )?;
         let result = self
-            .backup_into(kept, Some(kept_mode))
+            .keep_copy(kept, kept_mode)
             .and_then(|()| {
                 let copy = Connection::open(kept).map_err(|e| Error::Io {
                     path: kept.display().to_string(),
@@ -149,6 +164,31 @@ impl Store {
             .conn
             .execute("DELETE FROM settings WHERE key = ?1", [RESTORING]);
         result
+    }
+
+    /// Writes the desk to `kept` by way of a new folder only this account
+    /// can enter (nothing planted beside the copy, nothing written into a
+    /// file someone else made), then gives it its name without replacing
+    /// anything.
+    fn keep_copy(&self, kept: &Path, mode: u32) -> Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
+        let io = |path: &Path, e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut work = kept.as_os_str().to_owned();
+        work.push(".part");
+        let work = std::path::PathBuf::from(work);
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&work)
+            .map_err(|e| io(&work, e))?;
+        let inside = work.join("desk.db");
+        let made = self
+            .backup_into(&inside, Some(mode))
+            .and_then(|()| std::fs::hard_link(&inside, kept).map_err(|e| io(kept, e)));
+        let _ = std::fs::remove_dir_all(&work);
+        made
     }
 
     /// After a restore: a fresh connection (nothing cached of the desk

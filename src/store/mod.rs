@@ -363,7 +363,9 @@ impl Store {
                 })?;
             if restoring
                 .and_then(|v| v.parse::<i64>().ok())
-                .is_some_and(|at| backup::now_ms() - at < backup::RESTORE_STALE_MS)
+                // A flag from the future or from long ago was left by no
+                // restore under way now.
+                .is_some_and(|at| (0..backup::RESTORE_STALE_MS).contains(&(backup::now_ms() - at)))
             {
                 return Err(Error::RestoreUnderWay);
             }

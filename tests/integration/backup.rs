@@ -364,6 +364,26 @@ fn only_a_desk_with_an_admin_is_restored_and_keep_touches_only_its_own_backups()
         stderr(&out)
     );
     assert!(ok(&s, &["list"]).contains("Parcel late"));
+    // A look-alike: a members table with an admin, the right version, no desk.
+    let fake = s.dir.path().join("fake.db");
+    Store::execute_raw(
+        &fake,
+        &format!(
+            "CREATE TABLE users (login TEXT, display_name TEXT, role TEXT, active INTEGER, created_at INTEGER);
+             INSERT INTO users VALUES ('root', 'root', 'admin', 1, 0);
+             PRAGMA user_version = {};",
+            tdesk::store::SCHEMA_VERSION
+        ),
+    )
+    .expect("fake");
+    let out = s.tdesk(&["restore", fake.to_str().expect("utf-8"), "--yes"]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("not a tdesk desk"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(ok(&s, &["list"]).contains("Parcel late"));
     // A fifo is refused at once, not waited on.
     let fifo = s.dir.path().join("fifo.db");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
