@@ -21,6 +21,19 @@ fn who(login: &str) -> Identity {
     }
 }
 
+/// A new desk on disk whose admin is `root`, with `members` added.
+fn admin_desk(members: &[(&str, Role)]) -> (tempfile::TempDir, std::path::PathBuf, Desk) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
+        .expect("create")
+        .0;
+    for (login, role) in members {
+        admin.add_user(login, None, *role, None).expect("member");
+    }
+    (dir, path, admin)
+}
+
 fn open(path: &Path, login: &str) -> Desk {
     Desk::open(path, &who(login), Arc::new(SystemClock))
         .expect("open")
@@ -29,16 +42,8 @@ fn open(path: &Path, login: &str) -> Desk {
 
 #[test]
 fn a_backup_taken_while_four_members_write_holds_every_acknowledged_write() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
-        .expect("create")
-        .0;
-    for n in 0..4 {
-        admin
-            .add_user(&format!("w{n}"), None, Role::Agent, None)
-            .expect("member");
-    }
+    let members = ["w0", "w1", "w2", "w3"].map(|w| (w, Role::Agent));
+    let (dir, path, admin) = admin_desk(&members);
     let acked: Arc<Mutex<Vec<i64>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..4)
@@ -198,14 +203,7 @@ fn keep_rotates_the_backups_in_a_folder() {
 
 #[test]
 fn only_an_admin_backs_up_or_restores() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
-        .expect("create")
-        .0;
-    admin
-        .add_user("ann", None, Role::Supervisor, None)
-        .expect("member");
+    let (dir, path, admin) = admin_desk(&[("ann", Role::Supervisor)]);
     let backup = dir.path().join("b.db");
     admin.backup(&backup, None).expect("admin backs up");
     let mut ann = open(&path, "ann");
@@ -225,11 +223,7 @@ fn only_an_admin_backs_up_or_restores() {
 /// checkpointer room, so the write-ahead log stays bounded (≤ 64 MiB).
 #[test]
 fn the_wal_stays_bounded_with_one_writer_and_six_readers() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
-        .expect("create")
-        .0;
+    let (dir, path, mut admin) = admin_desk(&[]);
     let stop = Arc::new(AtomicBool::new(false));
     let readers: Vec<_> = (0..6)
         .map(|_| {
@@ -292,14 +286,7 @@ fn doctor_finds_a_damaged_desk_and_never_writes_to_it() {
 /// restored one.
 #[test]
 fn a_restore_during_writes_loses_no_acknowledged_change() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("desk.db");
-    let mut admin = Desk::create(&path, &who("root"), Arc::new(SystemClock))
-        .expect("create")
-        .0;
-    admin
-        .add_user("w0", None, Role::Agent, None)
-        .expect("member");
+    let (dir, path, mut admin) = admin_desk(&[("w0", Role::Agent)]);
     let backup = dir.path().join("b.db");
     admin.backup(&backup, None).expect("backup");
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
