@@ -5,15 +5,15 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::args::{ImportCommand, ImportFlags};
 use super::output::{self, json, line};
 use super::{Session, Streams};
 use crate::error::{Error, Result, issue_text};
-use crate::interchange::mail::{self, MailIn, hex};
-use crate::interchange::{Issue, Problem, csv, json as tdesk_json, mapping};
-use crate::service::{BounceOutcome, Desk, ImportOptions, ImportReport, MailOutcome};
+use crate::interchange::mail::{self, MailIn};
+use crate::interchange::{Issue, Problem, json as tdesk_json};
+use crate::service::{
+    BounceOutcome, CsvInput, Desk, ImportOptions, ImportReport, MailOutcome, csv_map,
+};
 use crate::userfile;
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
@@ -74,17 +74,20 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
             flags,
         } => {
             let name = file.display().to_string();
-            let source = CsvSource {
-                file: &file,
-                map: map.as_deref(),
+            let map_file = map.as_ref().map(|p| p.display().to_string());
+            let map_text = match &map {
+                Some(p) => Some(userfile::read_text(p)?),
+                None => None,
+            };
+            let bytes = read(&file, userfile::TABLE_LIMIT)?;
+            let input = CsvInput {
+                name: &name,
+                bytes: &bytes,
+                map: map_file.as_deref().zip(map_text.as_deref()),
                 encoding: encoding.as_deref(),
             };
             if print_map {
-                // The map as guessed, even when it does not fit yet (no
-                // title column): it is the file to edit.
-                let (map, table) = read_csv(&source, false)?;
-                let unused = mapping::unused_columns(&map, &table.header);
-                return output::source(io.out, &map.to_toml(&unused), s.width.is_some());
+                return output::source(io.out, &csv_map(&input)?, s.width.is_some());
             }
             let report = {
                 let mut bar = Bar { err: io.err, on };
@@ -92,7 +95,7 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
                     add_types,
                     ..options(flags)
                 };
-                import_csv(desk, &source, opts, &mut bar)?
+                desk.import_csv(&input, opts, &mut |d, t| bar.draw(d, t))?
             };
             print_report(&name, &report, flags, s, io)
         }
@@ -158,72 +161,6 @@ pub fn run(desk: &mut Desk, c: ImportCommand, s: &Session, io: &mut Streams<'_>)
             print_report(&name, &report, flags, s, io)
         }
     }
-}
-
-/// A CSV file to import, its map file and its encoding, when given.
-struct CsvSource<'a> {
-    file: &'a Path,
-    map: Option<&'a Path>,
-    encoding: Option<&'a str>,
-}
-
-/// The map (given or recognised) and the table of a CSV file, the map
-/// checked against the file's header when `check`.
-fn read_csv(source: &CsvSource<'_>, check: bool) -> Result<(mapping::ColumnMap, csv::CsvTable)> {
-    let (file, map_file) = (source.file, source.map);
-    let name = file.display().to_string();
-    let fail = |problems: Vec<Problem>| Error::Import {
-        file: name.clone(),
-        problems,
-    };
-    // The map first: a broken map is the problem to name, whatever the file.
-    let given = match map_file {
-        Some(p) => {
-            let text = userfile::read_text(p)?;
-            Some(mapping::parse_map(&text).map_err(|message| Error::Config {
-                file: p.display().to_string(),
-                message,
-            })?)
-        }
-        None => None,
-    };
-    let bytes = read(file, userfile::TABLE_LIMIT)?;
-    let table = csv::parse_as(&bytes, source.encoding)
-        .map_err(|e| fail(vec![Problem::new(e.line, Issue::Csv(e.kind))]))?;
-    let map = match given {
-        Some(map) => map,
-        None => mapping::detect(&table.header),
-    };
-    let wrong: Vec<Problem> = mapping::check_map(&map, &table.header)
-        .into_iter()
-        .map(|p| Problem::new(p.line, Issue::Map(p.message)))
-        .collect();
-    // A map that does not fit the file fails every row: never skipped.
-    if check && !wrong.is_empty() {
-        return Err(fail(wrong));
-    }
-    Ok((map, table))
-}
-
-fn import_csv(
-    desk: &mut Desk,
-    source: &CsvSource<'_>,
-    opts: ImportOptions,
-    bar: &mut Bar<'_>,
-) -> Result<ImportReport> {
-    let name = source.file.display().to_string();
-    let (map, table) = read_csv(source, true)?;
-    // Rows without an id column are known by their content, so importing
-    // the same file again creates nothing.
-    let (rows, bad) = mapping::map_rows(&table, &map, |row| {
-        let digest = Sha256::digest(row.cells.join("\u{1f}").as_bytes());
-        format!("csv:{}", &hex(&digest)[..24])
-    });
-    let problems = bad
-        .into_iter()
-        .map(|p| Problem::new(p.line, Issue::Map(p.message)))
-        .collect();
-    desk.import_rows(&name, rows, problems, opts, &mut |d, t| bar.draw(d, t))
 }
 
 /// Reads every message of an mbox, labelled `FILE #N`: line by line, so a

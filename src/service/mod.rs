@@ -50,7 +50,7 @@ pub use customers::{CustomerEdit, CustomerExtras, CustomerProfile, HANDLE_KINDS}
 pub use demo::{DEMO_ARTICLES, DemoSummary};
 pub use escalate::Fired;
 pub use identity::{Identity, account_exists};
-pub use import::{BounceOutcome, ImportOptions, ImportReport, MailOutcome};
+pub use import::{BounceOutcome, CsvInput, ImportOptions, ImportReport, MailOutcome, csv_map};
 pub use kb::{KbHit, KbImportReport, SUGGESTIONS, TicketText};
 pub use mail_out::{Letter, LetterFile, MailSettings, plain_address};
 pub use ops::MoveOptions;
@@ -389,12 +389,30 @@ impl Followers<'_> {
         automate::on_change(w, self.workflow, self.autos, change, after, now)?;
         let events = w.reader().change_events_after(change, after)?;
         let mut touched: Vec<i64> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for t in events.iter().filter_map(|e| e.ticket) {
-            if !touched.contains(&t) {
+            if seen.insert(t) {
                 touched.push(t);
             }
         }
-        sla::refresh_deadlines(w, self.policy, &touched, now)?;
+        // Tickets written with their deadlines already worked out (imports)
+        // are left alone unless something after that moved them.
+        let stale: Vec<i64> = match w.take_deadlines_current() {
+            Some((mark, current)) => {
+                let moved: std::collections::HashSet<i64> = events
+                    .iter()
+                    .filter(|e| e.id > mark)
+                    .filter_map(|e| e.ticket)
+                    .collect();
+                touched
+                    .iter()
+                    .copied()
+                    .filter(|t| !current.contains(t) || moved.contains(t))
+                    .collect()
+            }
+            None => touched.clone(),
+        };
+        sla::refresh_deadlines(w, self.policy, &stale, now)?;
         notify::notify_change(w, self.actor, change, &events, &touched, kind, now)
     }
 }
@@ -416,6 +434,8 @@ fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
     }
 }
 
+#[cfg(test)]
+mod import_tests;
 #[cfg(test)]
 mod report_tests;
 #[cfg(test)]

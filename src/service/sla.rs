@@ -58,6 +58,19 @@ pub(super) fn clocks(
         Some(id) => r.customer(id)?.map(|c| c.tier),
         None => None,
     };
+    let pauses = ticket_pauses(r, ticket.id)?;
+    Ok(clocks_from(policy, ticket, tier, &pauses, now))
+}
+
+/// The clocks of `ticket` at `now`, given its customer's tier and the
+/// stretches it waited on the customer.
+pub(super) fn clocks_from(
+    policy: &Policy,
+    ticket: &Ticket,
+    tier: Option<crate::domain::Tier>,
+    pauses: &[crate::sla::Pause],
+    now: DateTime<Utc>,
+) -> SlaClocks {
     let facts = TicketFacts {
         priority: ticket.priority,
         tier,
@@ -68,7 +81,6 @@ pub(super) fn clocks(
     };
     let targets = policy.targets_for(&facts);
     let (calendar_name, calendar) = policy.calendar_of(&facts);
-    let pauses = ticket_pauses(r, ticket.id)?;
     let clock = |target, stopped| {
         evaluate(
             &calendar,
@@ -76,22 +88,22 @@ pub(super) fn clocks(
                 start: ticket.created_at,
                 target,
                 stopped,
-                pauses: &pauses,
+                pauses,
                 risk_fraction: policy.at_risk,
             },
             now,
         )
     };
     let (response_outcome, resolve_outcome) =
-        crate::sla::outcomes(policy, &facts, stops_of(ticket), &pauses);
-    Ok(SlaClocks {
+        crate::sla::outcomes(policy, &facts, stops_of(ticket), pauses);
+    SlaClocks {
         calendar_label: policy.calendar_labels.get(&calendar_name).cloned(),
         calendar: calendar_name,
         response: clock(targets.response, ticket.first_response_at),
         // A closed ticket's resolution clock stops at its close at the latest.
         resolve: clock(targets.resolve, ticket.resolved_at.or(ticket.closed_at)),
         outcomes: [response_outcome, resolve_outcome],
-    })
+    }
 }
 
 /// When a ticket's clocks started and stopped.
@@ -127,7 +139,7 @@ pub(crate) fn stored_outcomes(outcomes: &[Option<Outcome>; 2]) -> (Option<i64>, 
 }
 
 /// The deadline to store: the first clock still running (or breached).
-fn deadline(c: &SlaClocks) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+pub(super) fn deadline(c: &SlaClocks) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
     for state in [c.response, c.resolve] {
         match state {
             ClockState::Running { due, risk } => return (Some(due), Some(risk)),

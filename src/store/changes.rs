@@ -58,7 +58,7 @@ impl Reader<'_> {
     /// import linear).
     pub fn change_events_after(&self, change: i64, after: i64) -> Result<Vec<Event>> {
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE change_id = ?1 AND id > ?2 ORDER BY id DESC"
+            "SELECT {EVENT_COLUMNS} FROM events WHERE change_id = +?1 AND id > +?2 ORDER BY id DESC"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt

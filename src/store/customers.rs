@@ -14,27 +14,24 @@ pub type CustomerExtrasRow = (Vec<(String, String)>, Vec<String>, String);
 impl Reader<'_> {
     pub fn customer(&self, id: i64) -> Result<Option<Customer>> {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
-        Ok(self.conn.query_row(&sql, [id], rows::customer).optional()?)
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row([id], rows::customer).optional()?)
     }
 
     /// Finds a customer by email, case-insensitively.
     pub fn customer_by_email(&self, email: &str) -> Result<Option<Customer>> {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email = ?1");
-        Ok(self
-            .conn
-            .query_row(&sql, [email.trim()], rows::customer)
-            .optional()?)
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row([email.trim()], rows::customer).optional()?)
     }
 
     /// The customer who owns a handle (`email`, `phone`, `buyer`, `social`).
     pub fn customer_by_handle(&self, kind: &str, value: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT customer_id FROM customer_handles WHERE kind = ?1 AND value = ?2",
-                params![kind, handle_key(kind, value)],
-                |r| r.get(0),
-            )
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT customer_id FROM customer_handles WHERE kind = ?1 AND value = ?2",
+        )?;
+        Ok(stmt
+            .query_row(params![kind, handle_key(kind, value)], |r| r.get(0))
             .optional()?)
     }
 
@@ -133,18 +130,18 @@ impl Reader<'_> {
 impl Writer<'_> {
     /// Adds a handle; false when another customer already has it.
     pub fn add_handle(&mut self, id: i64, kind: &str, value: &str) -> Result<bool> {
-        let n = self.tx.execute(
-            "INSERT OR IGNORE INTO customer_handles (customer_id, kind, value) VALUES (?1, ?2, ?3)",
-            params![id, kind, handle_key(kind, value)],
-        )?;
+        let n = self.tx
+            .prepare_cached("INSERT OR IGNORE INTO customer_handles (customer_id, kind, value) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, kind, handle_key(kind, value)])?;
         Ok(n == 1 || self.reader().customer_by_handle(kind, value)? == Some(id))
     }
 
     pub fn add_order(&mut self, id: i64, order: &str) -> Result<()> {
-        self.tx.execute(
-            "INSERT OR IGNORE INTO customer_orders (customer_id, order_ref) VALUES (?1, ?2)",
-            params![id, order.trim()],
-        )?;
+        self.tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO customer_orders (customer_id, order_ref) VALUES (?1, ?2)",
+            )?
+            .execute(params![id, order.trim()])?;
         Ok(())
     }
 
@@ -187,10 +184,10 @@ impl Writer<'_> {
         now: DateTime<Utc>,
         id: Option<i64>,
     ) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO customers (name, email, phone, tier, country, timezone, language, created_at, name_pinyin, id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
+        self.tx
+            .prepare_cached("INSERT INTO customers (name, email, phone, tier, country, timezone, language, created_at, name_pinyin, id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?
+            .execute(params![
                 c.name,
                 c.email,
                 c.phone,
@@ -201,8 +198,7 @@ impl Writer<'_> {
                 rows::to_ms(now),
                 crate::text::pinyin_keys(&c.name),
                 id
-            ],
-        )?;
+            ])?;
         let id = self.tx.last_insert_rowid();
         // The customer is found by the address and number it came with
         // (one another customer has already stays theirs).

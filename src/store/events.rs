@@ -56,7 +56,7 @@ impl Reader<'_> {
 
     /// A ticket's events, oldest first.
     pub fn events(&self, ticket: i64) -> Result<Vec<Event>> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id");
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = +?1 ORDER BY id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let events = stmt
             .query_map([ticket], rows::event)?
@@ -67,7 +67,7 @@ impl Reader<'_> {
     /// The newest event of a ticket (who touched it last, and when).
     pub fn last_event(&self, ticket: i64) -> Result<Option<Event>> {
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1"
+            "SELECT {EVENT_COLUMNS} FROM events WHERE ticket_id = +?1 ORDER BY id DESC LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query_map([ticket], rows::event)?;
@@ -77,7 +77,7 @@ impl Reader<'_> {
     /// A ticket's comments, oldest first.
     pub fn comments(&self, ticket: i64) -> Result<Vec<Comment>> {
         let sql =
-            format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE ticket_id = ?1 ORDER BY id");
+            format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE ticket_id = +?1 ORDER BY id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let comments = stmt
             .query_map([ticket], rows::comment)?
@@ -109,6 +109,21 @@ impl Writer<'_> {
             Some(id) => Ok(id),
             None => self.reader().last_event_id(),
         }
+    }
+
+    /// Notes that the SLA columns (deadline, clock outcomes) of `ids` were
+    /// written complete as of the events so far: what follows the writing
+    /// need not work them out again unless a later event touches them.
+    pub fn note_deadlines_current(&mut self, ids: impl IntoIterator<Item = i64>) -> Result<()> {
+        let mark = self.last_event_id()?;
+        self.deadlines_current = Some((mark, ids.into_iter().collect()));
+        Ok(())
+    }
+
+    /// Takes the note of [`Writer::note_deadlines_current`]: the last event
+    /// number then and the tickets.
+    pub fn take_deadlines_current(&mut self) -> Option<(i64, std::collections::HashSet<i64>)> {
+        self.deadlines_current.take()
     }
 
     /// Writes the event counter back (once per transaction, at commit).

@@ -116,7 +116,7 @@ impl Reader<'_> {
     pub fn escalations(&self, ticket: i64) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT step FROM escalations WHERE ticket_id = ?1 ORDER BY step")?;
+            .prepare_cached("SELECT step FROM escalations WHERE ticket_id = +?1 ORDER BY step")?;
         let rows = stmt
             .query_map([ticket], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -127,7 +127,7 @@ impl Reader<'_> {
     pub fn watchers(&self, ticket: i64) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT login FROM watches WHERE ticket_id = ?1 ORDER BY login")?;
+            .prepare_cached("SELECT login FROM watches WHERE ticket_id = +?1 ORDER BY login")?;
         let rows = stmt
             .query_map([ticket], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;

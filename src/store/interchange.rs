@@ -59,7 +59,7 @@ impl Reader<'_> {
     pub fn ticket_by_external(&self, external_id: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT id FROM tickets WHERE external_id = ?1")?
+            .prepare_cached("SELECT id FROM tickets WHERE external_id = +?1")?
             .query_row([external_id], |r| r.get(0))
             .optional()?)
     }
@@ -114,7 +114,7 @@ impl Reader<'_> {
     /// we sent it (for In-Reply-To and References).
     pub fn message_ids(&self, ticket: i64) -> Result<Vec<(String, bool)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT message_id, outgoing FROM mail_messages WHERE ticket_id = ?1 ORDER BY at, message_id",
+            "SELECT message_id, outgoing FROM mail_messages WHERE ticket_id = +?1 ORDER BY at, message_id",
         )?;
         let ids = stmt
             .query_map([ticket], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -134,7 +134,7 @@ impl Reader<'_> {
 
     pub fn attachments(&self, ticket: i64) -> Result<Vec<Attachment>> {
         let sql = format!(
-            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE ticket_id = ?1 ORDER BY id"
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE ticket_id = +?1 ORDER BY id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let list = stmt
@@ -194,7 +194,7 @@ impl Reader<'_> {
     }
 
     pub fn ticket_mail(&self, ticket: i64) -> Result<Vec<OutgoingMail>> {
-        let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE ticket_id = ?1 ORDER BY id");
+        let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE ticket_id = +?1 ORDER BY id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let list = stmt
             .query_map([ticket], outgoing)?
@@ -219,19 +219,6 @@ impl Writer<'_> {
         self.tx
             .prepare_cached("UPDATE tickets SET external_id = ?2 WHERE id = ?1")?
             .execute(params![ticket, external_id])?;
-        Ok(())
-    }
-
-    /// An imported ticket keeps its source's creation and update times.
-    pub fn set_import_times(
-        &mut self,
-        ticket: i64,
-        created: DateTime<Utc>,
-        updated: DateTime<Utc>,
-    ) -> Result<()> {
-        self.tx
-            .prepare_cached("UPDATE tickets SET created_at = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![ticket, to_ms(created), to_ms(updated)])?;
         Ok(())
     }
 

@@ -1,6 +1,12 @@
 //! The only module that speaks SQL. Opens the database with the pragmas tdesk
 //! relies on, runs migrations, and offers typed reads ([`Reader`]) and one
 //! write transaction at a time ([`Writer`], always `BEGIN IMMEDIATE`).
+//!
+//! Per-ticket reads run many times in one transaction (an import reads a
+//! ticket's tags, events and watchers for every row) and write their key as
+//! `= +?1`: with a bare `?1` SQLite marks the statement to be prepared again
+//! whenever the parameter is cleared, which the statement cache does after
+//! every use, so each read would re-parse its SQL.
 
 mod backup;
 mod bulk;
@@ -38,7 +44,7 @@ use crate::error::{Error, Result};
 pub use bulk::{BulkComment, BulkEvent, BulkTicket};
 pub use migrations::SCHEMA_VERSION;
 pub use presence::{Presence, presence_path};
-pub use tickets::TicketUpdate;
+pub use tickets::{RowExtras, TicketUpdate};
 
 /// The pinyin-initial pairs a ticket is found by: its title's and its customer's.
 pub(crate) fn search_initials(title: &str, customer: Option<&str>) -> String {
@@ -105,6 +111,9 @@ const WAL_CHECK_EVERY: u32 = 64;
 /// Past this many frames (8 KiB pages: 32 MiB) it starts the log over.
 const WAL_RESTART_FRAMES: i64 = 4096;
 
+/// Prepared statements kept per connection (rusqlite keeps 16 by default).
+const STATEMENT_CACHE: usize = 128;
+
 fn busy_wait(attempt: i32) -> bool {
     let limit = BUSY_TIMEOUT.as_millis() / BUSY_POLL.as_millis();
     if u128::try_from(attempt).unwrap_or(0) >= limit {
@@ -167,6 +176,10 @@ pub struct Writer<'c> {
     /// pending index on every savepoint: imports wrote thousands of tiny
     /// index segments.
     last_event: Option<i64>,
+    /// Tickets whose SLA columns were written complete in this transaction,
+    /// and the last event number at that moment (see
+    /// [`Writer::note_deadlines_current`]).
+    deadlines_current: Option<(i64, std::collections::HashSet<i64>)>,
 }
 
 /// Turns off SQLite's global memory statistics, which take one
@@ -294,6 +307,10 @@ impl Store {
 
     fn setup(mut conn: Connection, wal: bool) -> Result<Self> {
         conn.busy_handler(Some(busy_wait))?;
+        // A writing transaction (an import chunk, its automations, deadlines
+        // and notices) runs a few dozen distinct statements per row: keep
+        // them all prepared rather than re-parse them row after row.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // Takes effect only on a new, empty database: larger pages make bulk
         // loads and the search index cheaper.
         conn.pragma_update(None, "page_size", 8192)?;
@@ -313,11 +330,12 @@ impl Store {
             // A log started over is trimmed to this size (64 MiB).
             conn.pragma_update(None, "journal_size_limit", 64_i64 << 20)?;
         }
-        if crate::privilege::enforced() {
-            // Sorts that spill would write temporary files where the member
-            // says (TMPDIR), owned by the member: keep them in memory.
-            conn.pragma_update(None, "temp_store", "MEMORY")?;
-        }
+        // Temporary files stay in memory: each statement that fires the
+        // search triggers keeps a statement journal of the pages it touches
+        // (an import row: ~150 KiB), which would otherwise be written to a
+        // temporary file row after row; and in enforced team mode a file
+        // would be created where the member says (TMPDIR), owned by them.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         let mut store = Self {
             conn,
             path: None,
@@ -372,6 +390,7 @@ impl Store {
             let mut writer = Writer {
                 tx,
                 last_event: None,
+                deadlines_current: None,
             };
             let value = f(&mut writer)?;
             writer.save_event_counter()?;

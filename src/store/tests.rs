@@ -390,3 +390,72 @@ fn customers_of_a_bulk_load_get_their_address_and_number_as_handles() {
             .is_some()
     );
 }
+
+#[test]
+fn per_ticket_reads_reuse_their_prepared_statements() {
+    let mut store = Store::open_in_memory().expect("store");
+    let ids: Vec<i64> = (0..4)
+        .map(|i| insert(&mut store, &ticket(&format!("t{i}"), "")))
+        .collect();
+    for &id in &ids {
+        let r = store.reader();
+        r.ticket(id).expect("ticket");
+        r.events(id).expect("events");
+        r.watchers(id).expect("watchers");
+        r.comments(id).expect("comments");
+        r.attachments(id).expect("attachments");
+        r.ticket_mail(id).expect("outbox");
+        r.message_ids(id).expect("mail");
+        r.escalations(id).expect("escalations");
+    }
+    let cache = [
+        "SELECT tag FROM ticket_tags WHERE ticket_id = +?1 ORDER BY tag".to_string(),
+        "SELECT login FROM watches WHERE ticket_id = +?1 ORDER BY login".to_string(),
+        "SELECT step FROM escalations WHERE ticket_id = +?1 ORDER BY step".to_string(),
+        format!(
+            "SELECT {} FROM events WHERE ticket_id = +?1 ORDER BY id",
+            rows::EVENT_COLUMNS
+        ),
+        format!(
+            "SELECT {} FROM comments WHERE ticket_id = +?1 ORDER BY id",
+            rows::COMMENT_COLUMNS
+        ),
+    ];
+    for sql in cache {
+        let stmt = store.conn.prepare_cached(&sql).expect("cached");
+        assert_eq!(
+            stmt.get_status(rusqlite::StatementStatus::RePrepare),
+            0,
+            "{sql} was prepared again"
+        );
+    }
+}
+
+#[test]
+fn tickets_indexed_after_a_deferred_chunk_are_found_once_and_later_ones_at_once() {
+    let mut store = Store::open_in_memory().expect("store");
+    let ids = store
+        .write(|w| {
+            w.defer_search_index()?;
+            let a = w.insert_ticket(&ticket("Parcel stuck in customs", "清关延误"))?;
+            let b = w.insert_ticket(&ticket("Wrong size", "EU 38 runs small"))?;
+            w.index_new_tickets(&[a, b])?;
+            Ok(vec![a, b])
+        })
+        .expect("chunk");
+    assert_eq!(search(&store, "customs"), vec![ids[0]]);
+    assert_eq!(search(&store, "清关"), vec![ids[0]]);
+    assert_eq!(search(&store, "small"), vec![ids[1]]);
+    // Indexing one by one is back on.
+    let c = insert(&mut store, &ticket("Customs again", ""));
+    assert_eq!(search(&store, "customs"), vec![ids[0], c]);
+    let integrity: String = store
+        .conn
+        .query_row(
+            "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1) RETURNING 'ok'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| e.to_string());
+    assert_eq!(integrity, "ok");
+}

@@ -60,6 +60,19 @@ fn ticket(r: &Row) -> rusqlite::Result<Ticket> {
     })
 }
 
+/// Columns of a new ticket row that [`Ticket`] does not carry.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RowExtras<'a> {
+    /// The id the ticket had where it was imported from.
+    pub external_id: Option<&'a str>,
+    /// Business seconds its first-response clock ran (when stopped).
+    pub response_secs: Option<i64>,
+    /// Business seconds its resolution clock ran (when stopped).
+    pub resolve_secs: Option<i64>,
+    /// Which clocks missed their targets (1: response, 2: resolution).
+    pub sla_late: i64,
+}
+
 /// Columns to change on a ticket; `None` leaves a column alone.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TicketUpdate {
@@ -187,7 +200,8 @@ impl Reader<'_> {
     /// A ticket with its tags.
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
         let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1");
-        let Some(mut t) = self.conn.query_row(&sql, [id], ticket).optional()? else {
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let Some(mut t) = stmt.query_row([id], ticket).optional()? else {
             return Ok(None);
         };
         t.tags = self.tags(id)?;
@@ -209,7 +223,7 @@ impl Reader<'_> {
     pub fn tags(&self, id: i64) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag")?;
+            .prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = +?1 ORDER BY tag")?;
         let tags = stmt
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -370,6 +384,16 @@ impl Writer<'_> {
     /// Inserts a ticket under number `id` (a restore), or the next free
     /// number when `None`.
     pub fn insert_ticket_as(&mut self, t: &Ticket, id: Option<i64>) -> Result<i64> {
+        self.insert_row(t, id, &RowExtras::default())
+    }
+
+    /// Inserts an imported ticket complete in one row: its source's id and
+    /// its clocks' outcomes along with everything else.
+    pub fn insert_imported(&mut self, t: &Ticket, extras: &RowExtras<'_>) -> Result<i64> {
+        self.insert_row(t, None, extras)
+    }
+
+    fn insert_row(&mut self, t: &Ticket, id: Option<i64>, extras: &RowExtras<'_>) -> Result<i64> {
         let customer = match t.customer_id {
             Some(id) => self.reader().customer(id)?.map(|c| c.name),
             None => None,
@@ -379,9 +403,10 @@ impl Writer<'_> {
             "INSERT INTO tickets (title, description, status, priority, type, category, channel, \
              customer_id, assignee, team, custom, resolution, accepted_at, rating, created_at, \
              updated_at, first_response_at, resolved_at, closed_at, version, due_at, risk_at, title_pinyin, \
-             search_initials, customer_keys, id, cause, prevention, accepted_by, reopens, solved_by) \
+             search_initials, customer_keys, id, cause, prevention, accepted_by, reopens, solved_by, \
+             external_id, response_secs, resolve_secs, sla_late) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-             ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+             ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
         )?;
         stmt.execute(params![
             t.title,
@@ -415,6 +440,10 @@ impl Writer<'_> {
             t.closure.accepted_by.map(AcceptedBy::as_str),
             t.closure.reopens,
             t.closure.solved_by,
+            extras.external_id,
+            extras.response_secs,
+            extras.resolve_secs,
+            extras.sla_late,
         ])?;
         drop(stmt);
         let id = self.tx.last_insert_rowid();
@@ -422,6 +451,43 @@ impl Writer<'_> {
             self.add_tag(id, tag)?;
         }
         Ok(id)
+    }
+
+    /// Until [`Writer::index_new_tickets`], new tickets are not added to the
+    /// search index one by one. FTS5 writes its pending entries to disk at
+    /// every statement savepoint, so an entry per INSERT made a tiny index
+    /// segment per row (and merges of them); one statement for a chunk of
+    /// rows writes one. Only for tickets nothing changes before they are
+    /// indexed: the update trigger would delete entries never added.
+    pub fn defer_search_index(&mut self) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE counters SET value = 1 WHERE name = 'bulk_load'")?
+            .execute([])?;
+        Ok(())
+    }
+
+    /// Adds tickets `ids` (inserted since [`Writer::defer_search_index`])
+    /// to the search index, and indexes new tickets one by one again.
+    pub fn index_new_tickets(&mut self, ids: &[i64]) -> Result<()> {
+        let ids =
+            serde_json::to_string(ids).map_err(|e| crate::error::Error::Database(e.to_string()))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO search_fts(rowid, title, description, title_pinyin, customer_keys, comment_text) \
+                 SELECT id, title, description, title_pinyin, customer_keys, comment_text FROM tickets \
+                 WHERE id IN (SELECT value FROM json_each(?1))",
+            )?
+            .execute([&ids])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO initials_fts(rowid, search_initials) \
+                 SELECT id, search_initials FROM tickets WHERE id IN (SELECT value FROM json_each(?1))",
+            )?
+            .execute([&ids])?;
+        self.tx
+            .prepare_cached("UPDATE counters SET value = 0 WHERE name = 'bulk_load'")?
+            .execute([])?;
+        Ok(())
     }
 
     /// Applies `update` if the ticket is still at `version`; bumps the version.
@@ -434,10 +500,11 @@ impl Writer<'_> {
         due: Option<DateTime<Utc>>,
         risk: Option<DateTime<Utc>>,
     ) -> Result<()> {
-        self.tx.execute(
-            "UPDATE tickets SET due_at = ?2, risk_at = ?3 WHERE id = ?1 AND NOT due_manual",
-            params![id, due.map(to_ms), risk.map(to_ms)],
-        )?;
+        self.tx
+            .prepare_cached(
+                "UPDATE tickets SET due_at = ?2, risk_at = ?3 WHERE id = ?1 AND NOT due_manual",
+            )?
+            .execute(params![id, due.map(to_ms), risk.map(to_ms)])?;
         Ok(())
     }
 
@@ -449,20 +516,18 @@ impl Writer<'_> {
         resolve_secs: Option<i64>,
         late: i64,
     ) -> Result<()> {
-        self.tx.execute(
-            "UPDATE tickets SET response_secs = ?2, resolve_secs = ?3, sla_late = ?4 \
-             WHERE id = ?1 AND (response_secs IS NOT ?2 OR resolve_secs IS NOT ?3 OR sla_late IS NOT ?4)",
-            params![id, response_secs, resolve_secs, late],
-        )?;
+        self.tx
+            .prepare_cached("UPDATE tickets SET response_secs = ?2, resolve_secs = ?3, sla_late = ?4 \
+             WHERE id = ?1 AND (response_secs IS NOT ?2 OR resolve_secs IS NOT ?3 OR sla_late IS NOT ?4)")?
+            .execute(params![id, response_secs, resolve_secs, late])?;
         Ok(())
     }
 
     /// Marks a ticket's deadline as set by hand (kept) or not (the SLA's).
     pub fn set_due_manual(&mut self, id: i64, manual: bool) -> Result<()> {
-        self.tx.execute(
-            "UPDATE tickets SET due_manual = ?2 WHERE id = ?1",
-            params![id, manual],
-        )?;
+        self.tx
+            .prepare_cached("UPDATE tickets SET due_manual = ?2 WHERE id = ?1")?
+            .execute(params![id, manual])?;
         Ok(())
     }
 

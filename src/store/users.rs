@@ -11,7 +11,8 @@ use crate::error::Result;
 impl Reader<'_> {
     pub fn user(&self, login: &str) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?1");
-        Ok(self.conn.query_row(&sql, [login], rows::user).optional()?)
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row([login], rows::user).optional()?)
     }
 
     /// Every member, admins first, then by login.

@@ -7,6 +7,7 @@
 mod mail;
 mod restore;
 mod rows;
+mod table;
 
 use serde::Serialize;
 
@@ -17,6 +18,7 @@ use crate::store::Writer;
 
 use super::Desk;
 pub use mail::{BounceOutcome, MailOutcome};
+pub use table::{CsvInput, csv_map};
 
 /// Rows (or tickets, or messages) per transaction.
 pub const CHUNK: usize = 500;
@@ -128,13 +130,9 @@ pub(super) fn resolve_customer(
         language: key.language.map(String::from),
         ..NewCustomer::default()
     };
+    // The customer's address and number become their handles as they are
+    // inserted.
     let id = w.insert_customer(&new, now)?;
-    if let Some(e) = email {
-        w.add_handle(id, "email", e)?;
-    }
-    if let Some(p) = phone {
-        w.add_handle(id, "phone", p)?;
-    }
     if let Some(b) = &key.buyer {
         w.add_handle(id, "buyer", b)?;
     }

@@ -8,9 +8,9 @@ use crate::domain::{Category, Channel, EventKind, NewTicket, Priority};
 use crate::error::{Error, Result};
 use crate::interchange::Problem;
 use crate::interchange::mapping::ImportRow;
-use crate::store::{TicketUpdate, Writer};
+use crate::store::{RowExtras, Writer};
 
-use super::super::{Desk, ops, routing};
+use super::super::{Desk, ops, routing, sla};
 use super::{CHUNK, CustomerKey, ImportOptions, ImportReport, Progress, resolve_customer};
 
 /// A row checked against the desk, ready to write.
@@ -125,8 +125,9 @@ impl Desk {
         Ok(ready)
     }
 
-    /// Writes checked rows in chunks (one undoable change), routing the
-    /// new ones.
+    /// Writes checked rows in chunks (one undoable change): each row once,
+    /// complete; then the chunk's search entries in one go; then routing
+    /// and the initial state's `on_assign` move where they apply.
     fn write_rows(
         &mut self,
         file: &str,
@@ -136,6 +137,7 @@ impl Desk {
     ) -> Result<ImportReport> {
         let total = ready.len();
         let rules = self.rules.clone();
+        let policy = self.sla.clone();
         let mut change = None;
         let mut done = 0;
         let mut rest = ready.into_iter();
@@ -147,19 +149,23 @@ impl Desk {
             let detail = format!("{file} ({total})");
             let ((ids, customers), c) =
                 self.write_chunk(change, ChangeKind::Import, &detail, |w, ctx| {
-                    let mut ids = Vec::with_capacity(chunk.len());
-                    let mut customers = 0;
+                    let mut written = Vec::with_capacity(chunk.len());
+                    w.defer_search_index()?;
                     for p in chunk {
-                        let (id, new_customer) = write_row(w, ctx, p)?;
-                        let t = ops::reload(w, id)?;
-                        if t.assignee.is_none()
-                            && t.team.is_none()
-                            && t.status == ctx.workflow.initial().id
-                        {
-                            routing::route_new(w, ctx.workflow, &rules, id, ctx.now, ctx.change)?;
+                        written.push(write_row(w, ctx, &policy, p)?);
+                    }
+                    let ids: Vec<i64> = written.iter().map(|r| r.id).collect();
+                    w.index_new_tickets(&ids)?;
+                    w.note_deadlines_current(ids.iter().copied())?;
+                    let initial = ctx.workflow.initial().id.clone();
+                    let mut customers = 0;
+                    for r in &written {
+                        if r.status == initial && r.unowned {
+                            routing::route_new(w, ctx.workflow, &rules, r.id, ctx.now, ctx.change)?;
+                        } else if r.status == initial && r.assigned {
+                            ops::follow_on_assign(w, ctx, r.id)?;
                         }
-                        customers += usize::from(new_customer);
-                        ids.push(id);
+                        customers += usize::from(r.new_customer);
                     }
                     Ok((ids, customers))
                 })?;
@@ -254,8 +260,25 @@ fn extend(
         })
 }
 
-/// Writes one checked row; returns the ticket and whether a customer was created.
-fn write_row(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, p: Prepared) -> Result<(i64, bool)> {
+/// What writing one row left to do.
+struct Written {
+    id: i64,
+    status: String,
+    /// Neither assignee nor team: routing rules may place it.
+    unowned: bool,
+    assigned: bool,
+    new_customer: bool,
+}
+
+/// Writes one checked row as one complete ticket row (in its source's
+/// state, with its source's id and times and its SLA columns) and its
+/// audit events.
+fn write_row(
+    w: &mut Writer<'_>,
+    ctx: &ops::Ctx<'_>,
+    policy: &crate::sla::Policy,
+    p: Prepared,
+) -> Result<Written> {
     let row = p.row;
     let customer = resolve_customer(
         w,
@@ -287,56 +310,82 @@ fn write_row(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, p: Prepared) -> Result<(i64
         custom,
         due: None,
     };
-    let id = ops::create(w, ctx, new)?;
-    w.set_external_id(id, &row.external_id)?;
+    let mut ticket = ops::new_ticket(w, ctx, new)?;
+    let initial = ticket.status.clone();
+    if let Some(status) = &p.status {
+        place(ctx, &mut ticket, status, row.updated.or(row.created));
+    }
+    if row.created.is_some() || row.updated.is_some() {
+        let created = row.created.unwrap_or(ctx.now);
+        ticket.created_at = created;
+        ticket.updated_at = row.updated.unwrap_or(created).max(created);
+    }
+    // The events this row gets, as the clocks will read them back.
+    let mut states = vec![(ctx.now, initial.as_str())];
+    if ticket.status != initial {
+        states.push((ctx.now, ticket.status.as_str()));
+    }
+    let tier = match ticket.customer_id {
+        Some(id) => w.reader().customer(id)?.map(|c| c.tier),
+        None => None,
+    };
+    let clocks = sla::clocks_from(policy, &ticket, tier, &crate::sla::pauses(states), ctx.now);
+    (ticket.due_at, ticket.risk_at) = sla::deadline(&clocks);
+    let (response_secs, resolve_secs, sla_late) = sla::stored_outcomes(&clocks.outcomes);
+    let id = w.insert_imported(
+        &ticket,
+        &RowExtras {
+            external_id: Some(&row.external_id),
+            response_secs,
+            resolve_secs,
+            sla_late,
+        },
+    )?;
+    ctx.log(w, id, EventKind::Created, None, None, Some(&initial))?;
+    if let Some(login) = &ticket.assignee {
+        ctx.log(w, id, EventKind::Assigned, None, None, Some(login))?;
+    }
+    if ticket.status != initial {
+        // Marked `import`: automations do not react to history copied in.
+        ctx.log(
+            w,
+            id,
+            EventKind::Status,
+            Some("import"),
+            Some(&initial),
+            Some(&ticket.status),
+        )?;
+    }
     if let Some((cid, _)) = customer {
         for o in &row.orders {
             w.add_order(cid, o)?;
         }
     }
-    if let Some(status) = &p.status {
-        place(w, ctx, id, status, row.updated.or(row.created))?;
-    }
-    if row.created.is_some() || row.updated.is_some() {
-        let created = row.created.unwrap_or(ctx.now);
-        w.set_import_times(id, created, row.updated.unwrap_or(created).max(created))?;
-    }
-    Ok((id, customer.is_some_and(|(_, new)| new)))
+    Ok(Written {
+        id,
+        unowned: ticket.assignee.is_none() && ticket.team.is_none(),
+        assigned: ticket.assignee.is_some(),
+        status: ticket.status,
+        new_customer: customer.is_some_and(|(_, new)| new),
+    })
 }
 
 /// Puts an imported ticket in its source's state, with the resolved and
-/// closed times that state implies. Recorded as a status event marked
-/// `import`, which automations do not react to.
+/// closed times that state implies (the workflow says which states are
+/// resolved: a desk's own may not call any of them "resolved").
 fn place(
-    w: &mut Writer<'_>,
     ctx: &ops::Ctx<'_>,
-    id: i64,
+    ticket: &mut crate::domain::Ticket,
     status: &str,
     when: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<()> {
-    let ticket = ops::reload(w, id)?;
-    if ticket.status == status {
-        return Ok(());
-    }
+) {
     let at = when.unwrap_or(ctx.now);
-    // The workflow says which states are resolved (a desk's own may not
-    // call any of them "resolved").
     let state = ctx.workflow.state(status);
-    let is_resolved = state.is_some_and(|s| s.is_resolved);
-    let is_final = state.is_some_and(|s| s.is_final);
-    let update = TicketUpdate {
-        status: Some(status.to_string()),
-        resolved_at: is_resolved.then_some(Some(at)),
-        closed_at: is_final.then_some(Some(at)),
-        ..TicketUpdate::default()
-    };
-    ops::save(w, ctx, &ticket, &update)?;
-    ctx.log(
-        w,
-        id,
-        EventKind::Status,
-        Some("import"),
-        Some(&ticket.status),
-        Some(status),
-    )
+    ticket.status = status.to_string();
+    if state.is_some_and(|s| s.is_resolved) {
+        ticket.resolved_at = Some(at);
+    }
+    if state.is_some_and(|s| s.is_final) {
+        ticket.closed_at = Some(at);
+    }
 }

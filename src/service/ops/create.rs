@@ -10,6 +10,22 @@ use super::{Ctx, check_body, clean_title, transition};
 /// Validates `new`, stores it in the workflow's initial state, logs it, and
 /// applies the initial state's `on_assign` move when it has an assignee.
 pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> {
+    let ticket = new_ticket(w, ctx, new)?;
+    let id = w.insert_ticket(&ticket)?;
+    if ticket.due_at.is_some() {
+        w.set_due_manual(id, true)?;
+    }
+    ctx.log(w, id, EventKind::Created, None, None, Some(&ticket.status))?;
+    if let Some(login) = &ticket.assignee {
+        ctx.log(w, id, EventKind::Assigned, None, None, Some(login))?;
+        transition::follow_on_assign(w, ctx, id)?;
+    }
+    Ok(id)
+}
+
+/// Checks `new` and makes the ticket it describes, in the workflow's
+/// initial state, without storing it (its `id` is 0).
+pub fn new_ticket(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<Ticket> {
     let title = clean_title(&new.title)?;
     check_body("field.description", &new.description)?;
     let kind = match new.kind {
@@ -51,7 +67,7 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         category: new.category,
         channel: new.channel.unwrap_or(Channel::Other),
         customer_id,
-        assignee: new.assignee.clone(),
+        assignee: new.assignee,
         team,
         tags,
         custom: new.custom,
@@ -68,16 +84,7 @@ pub fn create(w: &mut Writer<'_>, ctx: &Ctx<'_>, new: NewTicket) -> Result<i64> 
         due_at: new.due,
         risk_at: new.due.map(|d| crate::domain::risk_time(ctx.now, d)),
     };
-    let id = w.insert_ticket(&ticket)?;
-    if ticket.due_at.is_some() {
-        w.set_due_manual(id, true)?;
-    }
-    ctx.log(w, id, EventKind::Created, None, None, Some(&ticket.status))?;
-    if let Some(login) = &new.assignee {
-        ctx.log(w, id, EventKind::Assigned, None, None, Some(login))?;
-        transition::follow_on_assign(w, ctx, id)?;
-    }
-    Ok(id)
+    Ok(ticket)
 }
 
 /// Accepts a type id, its label in any language, or a spelling that makes

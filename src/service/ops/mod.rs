@@ -17,8 +17,8 @@ use crate::workflow::Workflow;
 pub use change::{
     add_comment, assign, assign_plain, comment, counts_as_response, edit, may_assign,
 };
-pub use create::{create, require_active_user, resolve_type};
-pub use transition::{MoveOptions, transition};
+pub use create::{create, new_ticket, require_active_user, resolve_type};
+pub use transition::{MoveOptions, follow_on_assign, transition};
 
 /// Longest title stored, in characters.
 pub const TITLE_MAX_CHARS: usize = 500;
