@@ -21,7 +21,7 @@ pub use mail::{BounceOutcome, MailOutcome};
 pub use table::{CsvInput, csv_map};
 
 /// Rows (or tickets, or messages) per transaction.
-pub const CHUNK: usize = 500;
+pub const CHUNK: usize = 1000;
 
 /// How to import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
