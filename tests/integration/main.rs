@@ -14,6 +14,7 @@ mod dashboard;
 mod export;
 mod import;
 mod inbox;
+mod kills;
 mod pty;
 mod reports;
 mod sla;
