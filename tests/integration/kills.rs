@@ -97,11 +97,14 @@ fn assert_sound(path: &Path, what: &str) {
         if exists == 0 {
             continue;
         }
-        conn.execute(
+        let checked = conn.execute(
             &format!("INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)"),
             [],
-        )
-        .unwrap_or_else(|e| panic!("{what}: {fts} disagrees with the tickets: {e}"));
+        );
+        assert!(
+            checked.is_ok(),
+            "{what}: {fts} disagrees with the tickets: {checked:?}"
+        );
     }
 }
 
@@ -139,7 +142,7 @@ fn an_import_killed_midway_keeps_whole_chunks_and_running_it_again_completes_it(
         }
         // Whole chunks of 1,000 rows, each ticket with its history.
         assert!(
-            tickets % 1_000 == 0 || tickets == rows,
+            tickets.is_multiple_of(1_000) || tickets == rows,
             "{what}: {tickets} tickets"
         );
         let without_history = query_one(
@@ -231,8 +234,13 @@ fn fixture(version: i64) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema/v{version}.db"))
 }
 
-/// Every object of a database but SQLite's statistics, and the tickets.
-fn schema_and_data(path: &Path) -> (Vec<(String, Option<String>)>, Vec<(i64, String, String)>) {
+/// Every object of a database (name, SQL) but SQLite's statistics.
+type Schema = Vec<(String, Option<String>)>;
+/// Every ticket: number, title, state.
+type Tickets = Vec<(i64, String, String)>;
+
+/// The schema and the tickets of a database.
+fn schema_and_data(path: &Path) -> (Schema, Tickets) {
     let conn = rusqlite::Connection::open(path).expect("open");
     let mut schema = conn
         .prepare(
