@@ -61,6 +61,11 @@ pub enum Command {
         /// Rebuild the search index from the tickets (admin only), then check.
         #[arg(long)]
         repair_search: bool,
+        /// Take changes again after a restore that was stopped before it
+        /// ended (admin only; the desk is then whole, as it was or as the
+        /// backup), then check.
+        #[arg(long)]
+        end_restore: bool,
     },
     /// Enforced team mode: print (or, as root, do with --apply) the steps that
     /// make this binary setgid to a data group members are not in, so tdesk

@@ -16,7 +16,14 @@ enum Line {
     Problem { what: String, fix: String },
 }
 
-pub fn run(cli: &Cli, repair_search: bool, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+/// What to repair before checking.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Repairs {
+    pub repair_search: bool,
+    pub end_restore: bool,
+}
+
+pub fn run(cli: &Cli, repairs: Repairs, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let cat = &s.cat;
     let (db, _) = s.desk_path(cli.db.as_deref())?;
     if !db.exists() {
@@ -47,7 +54,22 @@ pub fn run(cli: &Cli, repair_search: bool, s: &Session, io: &mut Streams<'_>) ->
         return finish(report, s, io);
     }
     let mut opened = Desk::open(&db, &s.identity, s.clock.clone());
-    if repair_search && let Ok((desk, _)) = &mut opened {
+    if repairs.end_restore
+        && let Ok((desk, _)) = &mut opened
+    {
+        let ended = desk.end_restore()?;
+        line(
+            io.out,
+            cat.t(if ended {
+                "doctor.restore_ended"
+            } else {
+                "doctor.no_restore"
+            }),
+        )?;
+    }
+    if repairs.repair_search
+        && let Ok((desk, _)) = &mut opened
+    {
         desk.rebuild_search()?;
         line(io.out, cat.t("doctor.search_rebuilt"))?;
     }
@@ -206,6 +228,19 @@ fn desk_lines(desk: &Desk, s: &Session, report: &mut Vec<Line>) -> Result<()> {
             fix: cat.t("doctor.fix_search").to_string(),
         }
     });
+    if let Some((since, until)) = c.restore {
+        let tz = chrono::Local::now().offset().to_owned();
+        report.push(Line::Problem {
+            what: cat.f(
+                "doctor.restore_under_way",
+                &[
+                    ("since", &crate::present::local_time(since, &tz)),
+                    ("until", &crate::present::local_time(until, &tz)),
+                ],
+            ),
+            fix: cat.t("doctor.fix_restore").to_string(),
+        });
+    }
     for u in c.members.iter().filter(|u| !account_exists(&u.login)) {
         report.push(Line::Problem {
             what: cat.f("doctor.no_account", &[("login", &u.login)]),

@@ -52,7 +52,18 @@ pub fn run(command: Command, cli: &Cli, s: &Session, io: &mut Streams<'_>) -> Re
             Some(dir) => admin::init_shared(&dir, group.as_deref(), s, io),
             None => admin::init(cli, s, io),
         },
-        Command::Doctor { repair_search } => doctor::run(cli, repair_search, s, io),
+        Command::Doctor {
+            repair_search,
+            end_restore,
+        } => doctor::run(
+            cli,
+            doctor::Repairs {
+                repair_search,
+                end_restore,
+            },
+            s,
+            io,
+        ),
         Command::InstallSetgid {
             group,
             desk,

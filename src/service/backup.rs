@@ -183,6 +183,14 @@ impl Desk {
         Ok(check)
     }
 
+    /// Takes writes again after a restore that was stopped before it ended
+    /// (admin only): the desk is then as it was or as the backup, whole;
+    /// false when no restore was under way.
+    pub fn end_restore(&mut self) -> Result<bool> {
+        self.require("action.restore", crate::domain::Role::Admin)?;
+        self.store.end_restore()
+    }
+
     /// Replaces the desk with the backup `file`, after checking it: it must
     /// pass SQLite's integrity check and be of this build's schema or an
     /// older one (migrated after). The desk as it was is kept beside it as

@@ -98,6 +98,9 @@ pub struct Checkup {
     /// The member running the check.
     pub me: User,
     pub members: Vec<User>,
+    /// A restore under way, or stopped before it ended: when it began and
+    /// when writes are taken again by themselves.
+    pub restore: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// What opening a desk did besides opening it.
@@ -356,6 +359,7 @@ impl Desk {
             search_ok: self.store.check_search_index().is_ok(),
             me,
             members,
+            restore: self.store.restore_under_way()?,
         })
     }
 

@@ -7,8 +7,9 @@
 
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::Store;
 
@@ -16,6 +17,40 @@ use super::Store;
 pub(super) const RESTORING: &str = "restore_under_way";
 /// A restore flag older than this was left by a restore that was killed.
 pub(super) const RESTORE_STALE_MS: i64 = 10 * 60 * 1000;
+
+/// When the restore under way began (milliseconds since 1970), if one is:
+/// a flag from the future or from long ago was left by no restore now.
+pub(super) fn restore_started(conn: &Connection) -> Result<Option<i64>> {
+    let flag: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([RESTORING], |r| r.get(0))
+        .optional()?;
+    Ok(flag
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|at| (0..RESTORE_STALE_MS).contains(&(now_ms() - at))))
+}
+
+impl Store {
+    /// When a restore still under way (or stopped before it ended) began,
+    /// and when writes are taken again by themselves.
+    pub fn restore_under_way(&self) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+        Ok(restore_started(&self.conn)?.map(|at| {
+            (
+                super::rows::from_ms(at),
+                super::rows::from_ms(at + RESTORE_STALE_MS),
+            )
+        }))
+    }
+
+    /// Takes writes again after a restore that was stopped before it ended
+    /// (the desk is then either as it was or as the backup, never a mix).
+    pub fn end_restore(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM settings WHERE key = ?1", [RESTORING])?
+            == 1)
+    }
+}
 
 pub(super) fn now_ms() -> i64 {
     std::time::SystemTime::now()

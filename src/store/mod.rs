@@ -368,23 +368,7 @@ impl Store {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let restoring: Option<String> = tx
-                .query_row(
-                    "SELECT value FROM settings WHERE key = ?1",
-                    [backup::RESTORING],
-                    |r| r.get(0),
-                )
-                .map(Some)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                    e => Err(e),
-                })?;
-            if restoring
-                .and_then(|v| v.parse::<i64>().ok())
-                // A flag from the future or from long ago was left by no
-                // restore under way now.
-                .is_some_and(|at| (0..backup::RESTORE_STALE_MS).contains(&(backup::now_ms() - at)))
-            {
+            if backup::restore_started(&tx)?.is_some() {
                 return Err(Error::RestoreUnderWay);
             }
             let mut writer = Writer {

@@ -409,3 +409,40 @@ fn only_a_desk_with_an_admin_is_restored_and_keep_touches_only_its_own_backups()
     );
     assert!(!names.iter().any(|n| n.ends_with(".part")), "{names:?}");
 }
+
+#[test]
+fn doctor_names_a_restore_that_was_stopped_and_an_admin_ends_it() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "before the restore"]);
+    // A restore stopped (killed) after it raised its flag: changes are
+    // refused meanwhile.
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    rusqlite::Connection::open(s.db())
+        .expect("open")
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('restore_under_way', ?1)",
+            [now_ms.to_string()],
+        )
+        .expect("flag");
+    let refused = s.tdesk(&["add", "--title", "during"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("restoring"));
+    let doctor = s.tdesk(&["doctor"]);
+    assert!(!doctor.status.success(), "a problem to report");
+    let report = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        report.contains("restore began") && report.contains("--end-restore"),
+        "{report}"
+    );
+    let ended = s.tdesk(&["doctor", "--end-restore"]);
+    assert!(
+        String::from_utf8_lossy(&ended.stdout).contains("Changes are taken again"),
+        "{}",
+        String::from_utf8_lossy(&ended.stdout)
+    );
+    ok(&s, &["add", "--title", "after"]);
+    assert!(s.tdesk(&["doctor"]).status.success());
+    let again = ok(&s, &["doctor", "--end-restore"]);
+    assert!(again.contains("No restore was under way"), "{again}");
+}
