@@ -1003,3 +1003,54 @@ fn the_chinese_palette_finds_commands_by_english_name_and_pinyin() {
         "{initials}: {found:?}"
     );
 }
+
+#[test]
+fn a_reply_refused_by_a_full_disk_keeps_its_text_in_the_open_editor() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'r');
+    typed(&mut app, "Dear Lena, 包裹已到");
+    let effects = ctrl(&mut app, 's');
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Comment { id: 5, .. }]
+    ));
+    app.update(Action::Failed(Error::DiskFull));
+    assert_eq!(
+        app.open_draft(),
+        Some((5, false, "Dear Lena, 包裹已到".to_string())),
+        "the editor is still open with every word"
+    );
+    let status = app.status.clone().expect("status shown");
+    assert!(
+        status.error && status.text.contains("full"),
+        "{}",
+        status.text
+    );
+    // Space back: the same keys send it.
+    let effects = ctrl(&mut app, 's');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Comment { id: 5, body, .. }] if body == "Dear Lena, 包裹已到")
+    );
+}
+
+#[test]
+fn a_new_ticket_refused_by_a_full_disk_keeps_the_form_as_typed() {
+    let mut app = app_with(vec![row(5, "in_progress")]);
+    ch(&mut app, 'n');
+    typed(&mut app, "Parcel held at customs");
+    let effects = ctrl(&mut app, 's');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Create(_)]),
+        "{effects:?}"
+    );
+    app.update(Action::Failed(Error::DiskFull));
+    let Some(Overlay::Form(form)) = &app.overlay else {
+        unreachable!("the form stays open")
+    };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("full")));
+    let effects = ctrl(&mut app, 's');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Create(n)] if n.title == "Parcel held at customs"),
+        "{effects:?}"
+    );
+}
