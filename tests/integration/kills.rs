@@ -133,7 +133,9 @@ fn an_import_killed_midway_keeps_whole_chunks_and_running_it_again_completes_it(
     let mut cut_short = 0;
     for cycle in 0..cycles {
         let child = spawn(&s, &["import", "csv", file]);
-        let finished = kill_after(child, 100 + next(&mut rng) % 3_000);
+        // Within the time the import takes here (about 7 rows a millisecond).
+        let window = 100 + rows as u64 / 7;
+        let finished = kill_after(child, 100 + next(&mut rng) % window);
         let what = format!("import cycle {cycle}");
         assert_sound(&s.db(), &what);
         let tickets = query_one(&s.db(), "SELECT count(*) FROM tickets") as usize;
