@@ -41,6 +41,16 @@ impl Desk {
             let Some(ticket) = self.store.reader().ticket(id)? else {
                 continue;
             };
+            // A solved ticket waits on the customer's verdict, not on the
+            // desk: nothing to escalate (an old one imported as solved
+            // would otherwise be escalated at once).
+            if self
+                .workflow
+                .state(&ticket.status)
+                .is_some_and(|s| s.is_resolved || s.is_final)
+            {
+                continue;
+            }
             let taken = self.store.reader().escalations(id)?;
             // The stored deadline is the running clock's: once every step
             // on it is taken (and untouched steps are taken or not due),

@@ -158,3 +158,30 @@ fn routing_rules_place_imported_rows_in_the_initial_state_only() {
     desk.recompute_sla().expect("recompute");
     assert_eq!(sla_columns(&desk, &report.created), stored);
 }
+
+#[test]
+fn old_solved_rows_owe_nothing_and_the_sweep_leaves_them_alone() {
+    let mut desk = desk_at("li.na");
+    let report = import(
+        &mut desk,
+        "Id,Subject,Status,Created at,Updated at\n\
+         1,Refund long done,solved,2024-01-01 10:00,2024-01-01 11:00\n\
+         2,Closed long ago,closed,2024-01-01 10:00,2024-01-02 11:00\n\
+         3,Still waiting,open,2024-01-01 10:00,2024-01-01 11:00\n",
+    );
+    let stored = sla_columns(&desk, &report.created);
+    assert_eq!((stored[0].0, stored[1].0), (None, None), "{stored:?}");
+    assert!(stored[2].0.is_some(), "an open row's clock runs: {stored:?}");
+    let fired = desk.sweep().expect("sweep");
+    assert!(
+        fired.iter().all(|f| f.ticket == report.created[2]),
+        "only the open ticket is escalated: {fired:?}"
+    );
+    // (The closed one may be archived by the desk's automation: that is
+    // no escalation.)
+    let r = desk.store.reader();
+    for &id in &report.created[..2] {
+        let steps = r.escalations(id).expect("steps");
+        assert!(steps.iter().all(|s| s.starts_with("auto:")), "{steps:?}");
+    }
+}

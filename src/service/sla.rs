@@ -99,7 +99,17 @@ pub(super) fn clocks_from(
     SlaClocks {
         calendar_label: policy.calendar_labels.get(&calendar_name).cloned(),
         calendar: calendar_name,
-        response: clock(targets.response, ticket.first_response_at),
+        // A ticket solved or closed without a reply the desk recorded (one
+        // imported as solved, one closed as a duplicate) owes no first
+        // response any more: its clock stops there too, or it would stay
+        // breached and be escalated for ever.
+        response: clock(
+            targets.response,
+            ticket
+                .first_response_at
+                .or(ticket.resolved_at)
+                .or(ticket.closed_at),
+        ),
         // A closed ticket's resolution clock stops at its close at the latest.
         resolve: clock(targets.resolve, ticket.resolved_at.or(ticket.closed_at)),
         outcomes: [response_outcome, resolve_outcome],
