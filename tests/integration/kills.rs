@@ -336,3 +336,18 @@ fn a_backup_killed_midway_leaves_no_named_copy_but_a_sound_one_and_the_desk_unto
     // The next backup after all that works.
     assert!(s.tdesk(&["backup", target]).status.success());
 }
+
+#[test]
+fn two_imports_of_one_file_at_once_create_each_row_once_and_both_succeed() {
+    let s = Scratch::new();
+    assert!(s.tdesk(&["init"]).status.success());
+    let csv = s.dir.path().join("tickets.csv");
+    write_csv(&csv, 6_000);
+    let file = csv.to_str().expect("path");
+    let mut a = spawn(&s, &["import", "csv", file]);
+    let mut b = spawn(&s, &["import", "csv", file]);
+    assert!(a.wait().expect("a").success(), "the first import failed");
+    assert!(b.wait().expect("b").success(), "the second import failed");
+    assert_eq!(query_one(&s.db(), "SELECT count(*) FROM tickets"), 6_000);
+    assert_sound(&s.db(), "after two imports at once");
+}

@@ -147,11 +147,18 @@ impl Desk {
                 break;
             }
             let detail = format!("{file} ({total})");
-            let ((ids, customers), c) =
+            let ((ids, customers, already), c) =
                 self.write_chunk(change, ChangeKind::Import, &detail, |w, ctx| {
                     let mut written = Vec::with_capacity(chunk.len());
+                    let mut already = 0;
                     w.defer_search_index()?;
                     for p in chunk {
+                        // Imported meanwhile by someone else (the same file
+                        // twice at once): there already, not an error.
+                        if w.reader().ticket_by_external(&p.row.external_id)?.is_some() {
+                            already += 1;
+                            continue;
+                        }
                         written.push(write_row(w, ctx, &policy, p)?);
                     }
                     let ids: Vec<i64> = written.iter().map(|r| r.id).collect();
@@ -167,10 +174,11 @@ impl Desk {
                         }
                         customers += usize::from(r.new_customer);
                     }
-                    Ok((ids, customers))
+                    Ok((ids, customers, already))
                 })?;
             change = Some(c);
-            done += ids.len();
+            report.unchanged += already;
+            done += ids.len() + already;
             report.created.extend(ids);
             report.customers += customers;
             progress(done, total);
