@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use serde::Deserialize;
 
 use super::csv::{CsvRow, CsvTable};
@@ -55,6 +55,14 @@ pub struct ColumnMap {
     /// What separates tags in a cell (default: comma, space or semicolon).
     #[serde(default)]
     pub tag_separator: Option<String>,
+    /// The offset dates without one are in (`+08:00`); by default the
+    /// desk's time zone.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The offset in effect for dates without one (set by the importer
+    /// from `time_zone` or the desk's zone); UTC when unset.
+    #[serde(skip)]
+    pub zone: Option<FixedOffset>,
 }
 
 /// One ticket read from a row, before the desk checks names against its
@@ -396,6 +404,9 @@ impl ColumnMap {
         let q = |s: &str| toml_string(s);
         let mut out = String::new();
         out.push_str(&format!("source = {}\n", q(&self.source)));
+        if let Some(z) = &self.time_zone {
+            out.push_str(&format!("time_zone = {}\n", q(z)));
+        }
         if let Some(f) = &self.date_format {
             out.push_str(&format!("date_format = {}\n", q(f)));
         }
@@ -690,7 +701,7 @@ fn map_row(
     let date = |target: &str| -> Result<Option<DateTime<Utc>>, MapMessage> {
         match cell(target) {
             None => Ok(None),
-            Some(text) => parse_date(&text, map.date_format.as_deref())
+            Some(text) => parse_date(&text, map.date_format.as_deref(), map.zone)
                 .map(Some)
                 .ok_or(MapMessage::BadDate {
                     field: target.to_string(),
@@ -755,17 +766,28 @@ fn map_row(
 
 /// RFC 3339, `YYYY-MM-DD HH:MM[:SS]` (UTC), `YYYY/MM/DD …`, a bare date,
 /// or the map's own format.
-pub fn parse_date(text: &str, format: Option<&str>) -> Option<DateTime<Utc>> {
+pub fn parse_date(
+    text: &str,
+    format: Option<&str>,
+    zone: Option<FixedOffset>,
+) -> Option<DateTime<Utc>> {
     let t = text.trim();
+    let zone = zone.unwrap_or_else(|| Utc.fix());
+    // A date and time without an offset is a wall-clock time in `zone`.
+    let local = |n: NaiveDateTime| {
+        zone.from_local_datetime(&n)
+            .single()
+            .map(|d| d.with_timezone(&Utc))
+    };
     if let Some(f) = format {
         if let Ok(d) = DateTime::parse_from_str(t, f) {
             return Some(d.with_timezone(&Utc));
         }
         if let Ok(n) = NaiveDateTime::parse_from_str(t, f) {
-            return Some(Utc.from_utc_datetime(&n));
+            return local(n);
         }
         if let Ok(d) = NaiveDate::parse_from_str(t, f) {
-            return d.and_hms_opt(0, 0, 0).map(|n| Utc.from_utc_datetime(&n));
+            return d.and_hms_opt(0, 0, 0).and_then(local);
         }
     }
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
@@ -788,14 +810,14 @@ pub fn parse_date(text: &str, format: Option<&str>) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M:%S",
     ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(t, f) {
-            return Some(Utc.from_utc_datetime(&n));
+            return local(n);
         }
     }
     ["%Y-%m-%d", "%Y/%m/%d"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|n| Utc.from_utc_datetime(&n))
+        .and_then(local)
 }
 
 #[cfg(test)]

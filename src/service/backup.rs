@@ -187,7 +187,7 @@ impl Desk {
     /// (admin only): the desk is then as it was or as the backup, whole;
     /// false when no restore was under way.
     pub fn end_restore(&mut self) -> Result<bool> {
-        self.require("action.restore", crate::domain::Role::Admin)?;
+        self.require("action.end_restore", crate::domain::Role::Admin)?;
         self.store.end_restore()
     }
 

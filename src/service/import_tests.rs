@@ -171,7 +171,10 @@ fn old_solved_rows_owe_nothing_and_the_sweep_leaves_them_alone() {
     );
     let stored = sla_columns(&desk, &report.created);
     assert_eq!((stored[0].0, stored[1].0), (None, None), "{stored:?}");
-    assert!(stored[2].0.is_some(), "an open row's clock runs: {stored:?}");
+    assert!(
+        stored[2].0.is_some(),
+        "an open row's clock runs: {stored:?}"
+    );
     let fired = desk.sweep().expect("sweep");
     assert!(
         fired.iter().all(|f| f.ticket == report.created[2]),
@@ -184,4 +187,46 @@ fn old_solved_rows_owe_nothing_and_the_sweep_leaves_them_alone() {
         let steps = r.escalations(id).expect("steps");
         assert!(steps.iter().all(|s| s.starts_with("auto:")), "{steps:?}");
     }
+}
+
+#[test]
+fn dates_without_an_offset_are_the_desks_wall_clock_unless_the_map_names_a_zone() {
+    let csv = "Id,Subject,Created at\n1,Parcel late,2026-03-01 09:15\n2,Wrong size,2026-03-01 09:15 +0000\n";
+    let mut desk = desk_at("li.na");
+    desk.set_timezone(chrono::FixedOffset::east_opt(8 * 3600).expect("offset"));
+    let report = import(&mut desk, csv);
+    let created = |desk: &Desk, id| {
+        desk.store
+            .reader()
+            .ticket(id)
+            .expect("read")
+            .expect("ticket")
+            .created_at
+            .to_rfc3339()
+    };
+    assert_eq!(
+        created(&desk, report.created[0]),
+        "2026-03-01T01:15:00+00:00"
+    );
+    assert_eq!(
+        created(&desk, report.created[1]),
+        "2026-03-01T09:15:00+00:00"
+    );
+    let mut other = desk_at("li.na");
+    let input = CsvInput {
+        name: "t.csv",
+        bytes: csv.as_bytes(),
+        map: Some((
+            "map.toml",
+            "source = \"generic\"\ntime_zone = \"-05:00\"\n[columns]\nexternal_id = \"Id\"\ntitle = \"Subject\"\ncreated = \"Created at\"\n",
+        )),
+        encoding: None,
+    };
+    let report = other
+        .import_csv(&input, ImportOptions::default(), &mut |_, _| {})
+        .expect("import");
+    assert_eq!(
+        created(&other, report.created[0]),
+        "2026-03-01T14:15:00+00:00"
+    );
 }

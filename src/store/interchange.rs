@@ -64,6 +64,27 @@ impl Reader<'_> {
             .optional()?)
     }
 
+    /// Which of `external_ids` an import created a ticket for already: one
+    /// query per few thousand, not a read (and a lock) per row.
+    pub fn known_external_ids<'a>(
+        &self,
+        external_ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<std::collections::HashSet<String>> {
+        let all: Vec<&str> = external_ids.into_iter().collect();
+        let mut known = std::collections::HashSet::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT external_id FROM tickets WHERE external_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        for batch in all.chunks(5_000) {
+            let list = serde_json::to_string(batch)
+                .map_err(|e| crate::error::Error::Database(e.to_string()))?;
+            for id in stmt.query_map([list], |r| r.get::<_, String>(0))? {
+                known.insert(id?);
+            }
+        }
+        Ok(known)
+    }
+
     pub fn external_id(&self, ticket: i64) -> Result<Option<String>> {
         Ok(self
             .conn

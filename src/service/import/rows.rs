@@ -98,14 +98,12 @@ impl Desk {
     ) -> Result<Vec<Prepared>> {
         let mut ready = Vec::with_capacity(rows.len());
         let mut seen = std::collections::HashSet::new();
+        let known = self
+            .store
+            .reader()
+            .known_external_ids(rows.iter().map(|r| r.external_id.as_str()))?;
         for row in rows {
-            if !seen.insert(row.external_id.clone())
-                || self
-                    .store
-                    .reader()
-                    .ticket_by_external(&row.external_id)?
-                    .is_some()
-            {
+            if !seen.insert(row.external_id.clone()) || known.contains(&row.external_id) {
                 report.unchanged += 1;
                 continue;
             }

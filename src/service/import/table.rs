@@ -35,7 +35,16 @@ impl Desk {
         progress: Progress<'_>,
     ) -> Result<ImportReport> {
         self.require_import()?;
-        let (map, table) = read(input, true)?;
+        let (mut map, table) = read(input, true)?;
+        // Dates without an offset are wall-clock times where the desk is,
+        // unless the map names another zone.
+        map.zone = Some(match map.time_zone.as_deref() {
+            Some(zone) => parse_zone(zone).ok_or_else(|| Error::Config {
+                file: input.map.map_or("map", |(file, _)| file).to_string(),
+                message: format!("time_zone {zone:?} is not an offset such as +08:00 or UTC"),
+            })?,
+            None => self.timezone(),
+        });
         let (rows, bad) = mapping::map_rows(&table, &map, content_id);
         let problems = bad
             .into_iter()
@@ -52,6 +61,15 @@ pub fn csv_map(input: &CsvInput<'_>) -> Result<String> {
     let (map, table) = read(input, false)?;
     let unused = mapping::unused_columns(&map, &table.header);
     Ok(map.to_toml(&unused))
+}
+
+/// `+08:00`, `-0500`, `UTC` or `Z` as an offset.
+fn parse_zone(text: &str) -> Option<chrono::FixedOffset> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") {
+        return chrono::FixedOffset::east_opt(0);
+    }
+    t.parse().ok()
 }
 
 /// A row without an id column is known by its content.
