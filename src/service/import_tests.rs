@@ -141,7 +141,7 @@ fn routing_rules_place_imported_rows_in_the_initial_state_only() {
     desk.set_rules(
         "[[rule]]\nname = \"customs\"\nwhen = { words = [\"customs\"] }\n\
          then = { team = \"cn\", assign = \"round-robin\", priority = \"P1\" }\n",
-        "rules.toml",
+        "routing-rules",
     )
     .expect("rules");
     let report = import(
