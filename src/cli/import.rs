@@ -420,6 +420,16 @@ fn print_report(
         };
         line(io.out, &cat.f(key, &[("count", &report.bounces_unknown)]))?;
     }
+    if !report.columns_left_out.is_empty() {
+        let columns: Vec<String> = report.columns_left_out.iter().map(|c| clean(c)).collect();
+        line(
+            io.out,
+            &cat.f(
+                "cli.import_columns_left_out",
+                &[("columns", &columns.join(", "))],
+            ),
+        )?;
+    }
     if !report.types_added.is_empty() {
         let key = if flags.dry_run {
             "cli.import_types_would_add"

@@ -1149,3 +1149,20 @@ fn a_bounce_marks_the_letter_it_names_and_makes_no_ticket() {
         assert!(said.contains("named no letter"), "{sample}: {said}");
     }
 }
+
+#[test]
+fn an_import_names_the_columns_it_left_out() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    let file = s.dir.path().join("zendesk.csv");
+    std::fs::write(
+        &file,
+        "Id,Subject,Status,Organization,Satisfaction\n1,Parcel late,open,Acme,good\n",
+    )
+    .expect("csv");
+    let out = ok(&s, &["import", "csv", file.to_str().expect("path")]);
+    assert!(
+        out.contains("Columns not imported: Organization, Satisfaction"),
+        "{out}"
+    );
+}

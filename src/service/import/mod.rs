@@ -57,6 +57,9 @@ pub struct ImportReport {
     pub bounced: Vec<i64>,
     /// Bounces that named no letter of this desk (left alone).
     pub bounces_unknown: usize,
+    /// Columns of a spreadsheet the map left out (a map file can take
+    /// them: `--print-map`).
+    pub columns_left_out: Vec<String>,
 }
 
 /// Called after each chunk with (done, total).

@@ -50,7 +50,9 @@ impl Desk {
             .into_iter()
             .map(|p| Problem::new(p.line, Issue::Map(p.message)))
             .collect();
-        self.import_rows(input.name, rows, problems, opts, progress)
+        let mut report = self.import_rows(input.name, rows, problems, opts, progress)?;
+        report.columns_left_out = mapping::unused_columns(&map, &table.header);
+        Ok(report)
     }
 }
 
