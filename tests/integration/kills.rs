@@ -351,3 +351,22 @@ fn two_imports_of_one_file_at_once_create_each_row_once_and_both_succeed() {
     assert_eq!(query_one(&s.db(), "SELECT count(*) FROM tickets"), 6_000);
     assert_sound(&s.db(), "after two imports at once");
 }
+
+#[test]
+fn two_processes_upgrading_one_old_desk_at_once_end_as_one_upgrade() {
+    let clean = Scratch::new();
+    std::fs::copy(fixture(1), clean.db()).expect("copy");
+    clean.tdesk(&["--db", clean.db().to_str().expect("path"), "list"]);
+    let expected = schema_and_data(&clean.db());
+    for round in 0..setting("TDESK_KILL_CYCLES", 4) {
+        let s = Scratch::new();
+        std::fs::copy(fixture(1), s.db()).expect("copy");
+        let db = s.db();
+        let path = db.to_str().expect("path");
+        let mut a = spawn(&s, &["--db", path, "list"]);
+        let mut b = spawn(&s, &["--db", path, "list"]);
+        let _ = (a.wait(), b.wait());
+        assert_sound(&db, &format!("round {round}"));
+        assert_eq!(schema_and_data(&db), expected, "round {round}");
+    }
+}
