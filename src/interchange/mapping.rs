@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 
 use super::csv::{CsvRow, CsvTable};
@@ -59,8 +59,9 @@ pub struct ColumnMap {
     /// desk's time zone.
     #[serde(default)]
     pub time_zone: Option<String>,
-    /// The offset in effect for dates without one (set by the importer
-    /// from `time_zone` or the desk's zone); UTC when unset.
+    /// The offset for dates without one (set by the importer from
+    /// `time_zone`); when unset, the local time zone (TZ), daylight saving
+    /// included.
     #[serde(skip)]
     pub zone: Option<FixedOffset>,
 }
@@ -582,7 +583,8 @@ pub fn unused_columns(map: &ColumnMap, header: &[String]) -> Vec<String> {
     header
         .iter()
         .filter(|h| {
-            !map.columns.values().any(|c| c.eq_ignore_ascii_case(h))
+            !h.trim().is_empty()
+                && !map.columns.values().any(|c| c.eq_ignore_ascii_case(h))
                 && !map.custom.keys().any(|c| c.eq_ignore_ascii_case(h))
         })
         .cloned()
@@ -772,12 +774,23 @@ pub fn parse_date(
     zone: Option<FixedOffset>,
 ) -> Option<DateTime<Utc>> {
     let t = text.trim();
-    let zone = zone.unwrap_or_else(|| Utc.fix());
-    // A date and time without an offset is a wall-clock time in `zone`.
-    let local = |n: NaiveDateTime| {
-        zone.from_local_datetime(&n)
-            .single()
-            .map(|d| d.with_timezone(&Utc))
+    // A date and time without an offset is a wall-clock time in `zone`, or
+    // where the importer is (with that date's daylight saving; in an hour
+    // the clocks repeat, the earlier reading; in one they skip, an hour on).
+    let local = |n: NaiveDateTime| match zone {
+        Some(z) => z
+            .from_local_datetime(&n)
+            .earliest()
+            .map(|d| d.with_timezone(&Utc)),
+        None => chrono::Local
+            .from_local_datetime(&n)
+            .earliest()
+            .or_else(|| {
+                chrono::Local
+                    .from_local_datetime(&(n + chrono::Duration::hours(1)))
+                    .earliest()
+            })
+            .map(|d| d.with_timezone(&Utc)),
     };
     if let Some(f) = format {
         if let Ok(d) = DateTime::parse_from_str(t, f) {

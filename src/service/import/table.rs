@@ -36,15 +36,14 @@ impl Desk {
     ) -> Result<ImportReport> {
         self.require_import()?;
         let (mut map, table) = read(input, true)?;
-        // Dates without an offset are wall-clock times where the desk is,
-        // unless the map names another zone.
-        map.zone = Some(match map.time_zone.as_deref() {
-            Some(zone) => parse_zone(zone).ok_or_else(|| Error::Config {
+        // Dates without an offset are wall-clock times where the member
+        // is, unless the map names an offset.
+        if let Some(zone) = map.time_zone.as_deref() {
+            map.zone = Some(parse_zone(zone).ok_or_else(|| Error::Config {
                 file: input.map.map_or("map", |(file, _)| file).to_string(),
                 message: format!("time_zone {zone:?} is not an offset such as +08:00 or UTC"),
-            })?,
-            None => self.timezone(),
-        });
+            })?);
+        }
         let (rows, bad) = mapping::map_rows(&table, &map, content_id);
         let problems = bad
             .into_iter()
