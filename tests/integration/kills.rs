@@ -124,14 +124,16 @@ fn write_csv(path: &Path, rows: usize) {
 fn an_import_killed_midway_keeps_whole_chunks_and_running_it_again_completes_it() {
     let rows = setting("TDESK_KILL_ROWS", 20_000);
     let cycles = setting("TDESK_KILL_CYCLES", 4);
-    let s = Scratch::new();
-    assert!(s.tdesk(&["init"]).status.success());
-    let csv = s.dir.path().join("tickets.csv");
+    let files = Scratch::new();
+    let csv = files.dir.path().join("tickets.csv");
     write_csv(&csv, rows);
     let file = csv.to_str().expect("utf-8 path");
     let mut rng = 0x2545_F491_4F6C_DD1Du64;
     let mut cut_short = 0;
+    // A new desk each cycle, so every kill meets an import under way.
     for cycle in 0..cycles {
+        let s = Scratch::new();
+        assert!(s.tdesk(&["init"]).status.success());
         let child = spawn(&s, &["import", "csv", file]);
         // Within the time the import takes here (about 7 rows a millisecond).
         let window = 100 + rows as u64 / 7;
@@ -153,22 +155,24 @@ fn an_import_killed_midway_keeps_whole_chunks_and_running_it_again_completes_it(
              (SELECT 1 FROM events e WHERE e.ticket_id = t.id AND e.kind = 'created')",
         );
         assert_eq!(without_history, 0, "{what}");
+        let done = s.tdesk(&["import", "csv", file]);
+        assert!(
+            done.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert_eq!(
+            query_one(&s.db(), "SELECT count(*) FROM tickets") as usize,
+            rows,
+            "{what}: after running it again"
+        );
+        assert_eq!(
+            query_one(&s.db(), "SELECT count(DISTINCT external_id) FROM tickets") as usize,
+            rows,
+            "{what}"
+        );
+        assert_sound(&s.db(), &format!("{what}, run again to its end"));
     }
-    let done = s.tdesk(&["import", "csv", file]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
-    assert_eq!(
-        query_one(&s.db(), "SELECT count(*) FROM tickets") as usize,
-        rows
-    );
-    assert_eq!(
-        query_one(&s.db(), "SELECT count(DISTINCT external_id) FROM tickets") as usize,
-        rows
-    );
-    assert_sound(&s.db(), "after the import ran to its end");
     eprintln!("import of {rows} rows: {cut_short} of {cycles} kills cut it short");
 }
 
