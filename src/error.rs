@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     TicketNotFound(i64),
+    /// No subtask has this number (or its ticket is hidden from the member).
+    SubtaskNotFound(i64),
     /// No knowledge-base article has this id.
     ArticleNotFound(String),
     /// A file (an article, a survey) has a problem on a line.
@@ -310,6 +312,7 @@ impl Error {
             | Error::DuplicateArticle { .. }
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
+            | Error::SubtaskNotFound(_)
             | Error::ArticleNotFound(_)
             | Error::UserNotFound(_)
             | Error::ViewNotFound(_)
@@ -368,6 +371,7 @@ impl Error {
     ) -> String {
         match self {
             Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
+            Error::SubtaskNotFound(id) => cat.f("error.subtask_not_found", &[("id", id)]),
             Error::ArticleNotFound(id) => cat.f("error.article_not_found", &[("id", id)]),
             Error::FileLine {
                 file,

@@ -171,6 +171,9 @@ pub enum Command {
     /// A ticket's files: list, save or open one, attach a file.
     #[command(subcommand)]
     Attachment(AttachmentCommand),
+    /// A ticket's subtasks: steps with their own owners (any team) and dates.
+    #[command(subcommand)]
+    Task(TaskCommand),
     /// Mail out: the sender and command, the queue, sending now.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -708,6 +711,48 @@ pub enum AttachmentCommand {
     Open { id: i64 },
     /// Attach FILE to ticket N.
     Add { ticket: i64, file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Add a step to ticket N (at the end of its list).
+    Add {
+        ticket: i64,
+        #[arg(long)]
+        title: String,
+        /// Who does it: any member, from any team.
+        #[arg(long)]
+        assignee: Option<String>,
+        /// Due: 2d (from now), tomorrow, 2026-11-25 (end of that day) or "2026-11-25 14:00".
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Ticket N's steps, or (without N) your own open steps by due date.
+    List {
+        ticket: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark step ID done.
+    Done { id: i64 },
+    /// Open step ID again.
+    Undo { id: i64 },
+    /// Change step ID ("" clears the assignee, due date or note).
+    Edit {
+        id: i64,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        assignee: Option<String>,
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Remove step ID.
+    Rm { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]

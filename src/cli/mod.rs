@@ -19,6 +19,7 @@ mod rules;
 mod setup;
 mod sla;
 mod survey;
+mod tasks;
 mod tickets;
 mod views;
 
@@ -139,6 +140,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Export(a) => export::run(desk, a, s, io),
         Command::Import(c) => import::run(desk, c, s, io),
         Command::Attachment(c) => mail::attachment(desk, c, s, io),
+        Command::Task(c) => tasks::run(desk, c, s, io),
         Command::Mail(c) => mail::mail(desk, c, s, io),
         Command::Replies(c) => mail::replies(desk, c, s, io),
         Command::Customer(c) => customers::run(desk, c, s, io),

@@ -23,7 +23,7 @@ fn parse_category(text: &str) -> Result<Category> {
     Ok(Category::parse(text)?)
 }
 
-fn parse_due(desk: &Desk, text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+pub(super) fn parse_due(desk: &Desk, text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     parse_deadline(text, desk.now(), &desk.timezone()).ok_or_else(|| {
         Error::Invalid(crate::domain::InvalidValue {
             field: "due",
@@ -244,6 +244,20 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         line(io.out, cat.t("detail.description"))?;
         block(io.out, &t.description, "  ")?;
     }
+    let steps = desk.subtasks(t.id)?;
+    if !steps.is_empty() {
+        line(io.out, "")?;
+        line(
+            io.out,
+            &cat.f(
+                "detail.subtasks",
+                &[("progress", &crate::domain::Progress::of(&steps))],
+            ),
+        )?;
+        for step in &steps {
+            line(io.out, &format!("  {}", subtask_line(step, desk.now())))?;
+        }
+    }
     let files = desk.attachments(t.id)?;
     let outgoing = desk.mail_queue(Some(t.id))?;
     let automations = desk.automation_labels();
@@ -286,6 +300,29 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         }
     }
     Ok(())
+}
+
+/// `☐ 3  Refund the buyer · finance.wu · due 2026-12-01 (overdue)`.
+fn subtask_line(step: &crate::domain::Subtask, now: chrono::DateTime<chrono::Utc>) -> String {
+    let mark = if step.is_done() { "☑" } else { "☐" };
+    let mut out = format!(
+        "{mark} {:<3} {}",
+        step.id,
+        crate::text::sanitize_line(&step.title)
+    );
+    if let Some(a) = &step.assignee {
+        out.push_str(&format!(" · {}", crate::text::sanitize_line(a)));
+    }
+    if let Some(d) = step.due {
+        out.push_str(&format!(" · {}", local_time(d, &Local)));
+        if step.is_overdue(now) {
+            out.push_str(" !");
+        }
+    }
+    if !step.note.is_empty() {
+        out.push_str(&format!(" — {}", crate::text::sanitize_line(&step.note)));
+    }
+    out
 }
 
 pub fn move_ticket(desk: &mut Desk, a: MoveArgs, s: &Session, io: &mut Streams<'_>) -> Result<()> {

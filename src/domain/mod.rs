@@ -14,6 +14,7 @@ mod mail;
 mod notification;
 mod priority;
 mod query;
+mod subtask;
 mod ticket;
 mod user;
 mod view;
@@ -35,6 +36,7 @@ pub use mail::{
 pub use notification::{NoticeKind, Notification, mentions};
 pub use priority::Priority;
 pub use query::{Clause, Field, ListRequest, ParseError, Query, SortDir, SortKey};
+pub use subtask::{NewSubtask, Progress, SUBTASK_TITLE_MAX, Subtask, SubtaskChanges};
 pub use ticket::{
     Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag, risk_time,
     type_slug,

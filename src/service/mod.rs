@@ -30,6 +30,7 @@ mod routing;
 mod search;
 mod simulate;
 mod sla;
+mod subtasks;
 mod survey;
 mod undo;
 mod views;
@@ -442,6 +443,8 @@ fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
 mod import_tests;
 #[cfg(test)]
 mod report_tests;
+#[cfg(test)]
+mod subtask_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

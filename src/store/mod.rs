@@ -31,6 +31,7 @@ mod presence;
 mod rows;
 mod settings;
 mod stats;
+mod subtasks;
 mod tickets;
 mod users;
 mod views;

@@ -18,6 +18,7 @@ mod kills;
 mod pty;
 mod reports;
 mod sla;
+mod tasks;
 mod store;
 mod stress;
 mod team;

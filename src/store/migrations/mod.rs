@@ -10,8 +10,10 @@ use crate::error::{Error, Result};
 
 mod closure;
 mod metrics;
+mod work;
 use closure::V18_CLOSURE;
 use metrics::V19_METRICS;
+use work::V20_SUBTASKS;
 
 /// Version 1: the core tables. Times are UTC milliseconds since the epoch.
 const V1_CORE: &str = r#"
@@ -577,6 +579,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Code(backfill_handles)],
     &[Step::Sql(V18_CLOSURE)],
     &[Step::Sql(V19_METRICS)],
+    &[Step::Sql(V20_SUBTASKS)],
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,196 @@
+//! Subtasks across teams: who adds, who marks done, who sees nothing.
+
+use chrono::{TimeZone, Utc};
+use std::sync::Arc;
+
+use super::*;
+use crate::domain::{NewSubtask, NewTicket, SubtaskChanges};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+/// A file desk with an admin, an agent of team eu who owns a ticket, an
+/// agent of logistics and an agent of team cn.
+fn team_desk() -> (tempfile::TempDir, std::path::PathBuf, i64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(now()));
+    let (mut admin, _) = Desk::create(&path, &who("root"), clock).expect("create");
+    admin
+        .add_user("emma", None, Role::Agent, Some("eu"))
+        .expect("emma");
+    admin
+        .add_user("li", None, Role::Agent, Some("logistics"))
+        .expect("li");
+    admin
+        .add_user("wu", None, Role::Agent, Some("cn"))
+        .expect("wu");
+    let ticket = admin
+        .create_ticket(NewTicket {
+            title: "Return of order A1001".into(),
+            assignee: Some("emma".into()),
+            team: Some("eu".into()),
+            ..NewTicket::default()
+        })
+        .expect("ticket");
+    (dir, path, ticket)
+}
+
+fn open(path: &std::path::Path, login: &str) -> Desk {
+    Desk::open(path, &who(login), Arc::new(FixedClock::new(now())))
+        .expect("open")
+        .0
+}
+
+fn step(title: &str, assignee: Option<&str>) -> NewSubtask {
+    NewSubtask {
+        title: title.into(),
+        assignee: assignee.map(String::from),
+        due: Some(now() + chrono::Duration::days(2)),
+        note: None,
+    }
+}
+
+#[test]
+fn the_owner_splits_a_ticket_into_steps_for_other_teams_in_order() {
+    let (_dir, path, ticket) = team_desk();
+    let mut emma = open(&path, "emma");
+    let pick = emma
+        .add_subtask(ticket, step("Pick up the parcel", Some("li")))
+        .expect("add");
+    let check = emma
+        .add_subtask(ticket, step("  Check it \n in the warehouse ", None))
+        .expect("add");
+    let refund = emma
+        .add_subtask(ticket, step("Refund the buyer", Some("wu")))
+        .expect("add");
+    assert_eq!((pick.position, check.position, refund.position), (1, 2, 3));
+    assert_eq!(check.title, "Check it in the warehouse");
+    let steps = emma.subtasks(ticket).expect("list");
+    assert_eq!(crate::domain::Progress::of(&steps).to_string(), "0/3");
+    let history: Vec<String> = emma
+        .detail(ticket)
+        .expect("detail")
+        .events
+        .into_iter()
+        .filter(|e| e.field.as_deref() == Some("subtask"))
+        .filter_map(|e| e.new)
+        .collect();
+    assert_eq!(history.len(), 3);
+    assert!(
+        history[0].starts_with("1 Pick up the parcel (li, due "),
+        "{history:?}"
+    );
+}
+
+#[test]
+fn a_steps_owner_from_another_team_marks_it_done_but_sees_no_more_of_the_ticket() {
+    let (_dir, path, ticket) = team_desk();
+    let pick = open(&path, "emma")
+        .add_subtask(ticket, step("Pick up the parcel", Some("li")))
+        .expect("add");
+    let mut li = open(&path, "li");
+    assert_eq!(li.my_subtasks(10).expect("mine"), vec![pick.clone()]);
+    let done = li.set_subtask_done(pick.id, true).expect("done");
+    assert_eq!(done.done_by.as_deref(), Some("li"));
+    assert!(
+        li.my_subtasks(10).expect("mine").is_empty(),
+        "done steps leave my work"
+    );
+    // li learns what the step is about, and no more: the ticket itself
+    // stays out of li's view, and so does the step list.
+    assert_eq!(
+        li.ticket_brief(ticket).expect("brief").0,
+        "Return of order A1001"
+    );
+    assert_eq!(
+        open(&path, "wu").ticket_brief(ticket).err(),
+        Some(Error::TicketNotFound(ticket))
+    );
+    assert_eq!(li.detail(ticket).err(), Some(Error::TicketNotFound(ticket)));
+    assert_eq!(
+        li.subtasks(ticket).err(),
+        Some(Error::TicketNotFound(ticket))
+    );
+    // Owning a step is not owning the ticket: no edits, no removal.
+    assert_eq!(
+        li.edit_subtask(
+            pick.id,
+            SubtaskChanges {
+                title: Some("x".into()),
+                ..Default::default()
+            }
+        )
+        .err(),
+        Some(Error::SubtaskNotFound(pick.id))
+    );
+    assert_eq!(
+        li.remove_subtask(pick.id).err(),
+        Some(Error::SubtaskNotFound(pick.id))
+    );
+}
+
+#[test]
+fn a_member_who_cannot_see_the_ticket_finds_its_steps_missing() {
+    let (_dir, path, ticket) = team_desk();
+    let refund = open(&path, "emma")
+        .add_subtask(ticket, step("Refund the buyer", Some("li")))
+        .expect("add");
+    let mut wu = open(&path, "wu");
+    let missing = Some(Error::SubtaskNotFound(refund.id));
+    assert_eq!(wu.set_subtask_done(refund.id, true).err(), missing);
+    assert_eq!(wu.remove_subtask(refund.id).err(), missing);
+    assert_eq!(
+        wu.set_subtask_done(99_999, true).err(),
+        Some(Error::SubtaskNotFound(99_999))
+    );
+    assert_eq!(
+        wu.add_subtask(ticket, step("Sneak in", None)).err(),
+        Some(Error::TicketNotFound(ticket))
+    );
+    assert!(wu.my_subtasks(10).expect("mine").is_empty());
+}
+
+#[test]
+fn steps_are_edited_reopened_and_removed_with_checked_values() {
+    let (_dir, path, ticket) = team_desk();
+    let mut emma = open(&path, "emma");
+    let s = emma
+        .add_subtask(ticket, step("Pick up", Some("li")))
+        .expect("add");
+    assert_eq!(
+        emma.add_subtask(ticket, step("   ", None)).err(),
+        Some(Error::Empty("field.title"))
+    );
+    assert_eq!(
+        emma.add_subtask(ticket, step("x", Some("nobody"))).err(),
+        Some(Error::UserNotFound("nobody".into()))
+    );
+    let edited = emma
+        .edit_subtask(
+            s.id,
+            SubtaskChanges {
+                assignee: Some(None),
+                due: Some(None),
+                note: Some("buyer away until Monday".into()),
+                ..Default::default()
+            },
+        )
+        .expect("edit");
+    assert_eq!((edited.assignee, edited.due), (None, None));
+    emma.set_subtask_done(s.id, true).expect("done");
+    let open_again = emma.set_subtask_done(s.id, false).expect("undo");
+    assert!(!open_again.is_done() && open_again.done_by.is_none());
+    emma.remove_subtask(s.id).expect("rm");
+    assert!(emma.subtasks(ticket).expect("list").is_empty());
+}

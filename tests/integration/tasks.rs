@@ -1,0 +1,59 @@
+//! `tdesk task` through the real binary: a ticket split into steps, each
+//! marked done and open again, edited and removed; the detail shows the
+//! progress; a missing step is a clear "not found"; a title's control
+//! characters never reach the terminal.
+
+use crate::common::{Scratch, code, stderr, stdout};
+
+fn ok(s: &Scratch, args: &[&str]) -> String {
+    let out = s.tdesk(args);
+    assert_eq!(code(&out), 0, "tdesk {args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn a_ticket_is_split_into_steps_that_are_done_undone_edited_and_removed() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Return of order A1001"]);
+    let added = ok(
+        &s,
+        &["task", "add", "1", "--title", "Pick up the parcel", "--assignee", "root", "--due", "2d"],
+    );
+    assert!(added.contains("Added step 1 to #1: Pick up the parcel"), "{added}");
+    ok(&s, &["task", "add", "1", "--title", "Refund the buyer"]);
+    let list = ok(&s, &["task", "list", "1"]);
+    assert!(list.contains("Pick up the parcel") && list.contains("Done: 0/2"), "{list}");
+    let mine = ok(&s, &["task", "list"]);
+    assert!(mine.contains("#1 Return of order A1001"), "{mine}");
+    assert!(!mine.contains("Refund the buyer"), "only my own steps: {mine}");
+    ok(&s, &["task", "done", "1"]);
+    let shown = ok(&s, &["show", "1"]);
+    assert!(shown.contains("Subtasks (1/2 done)"), "{shown}");
+    assert!(shown.contains("☑ 1") && shown.contains("☐ 2"), "{shown}");
+    ok(&s, &["task", "undo", "1"]);
+    assert!(ok(&s, &["task", "list", "1"]).contains("Done: 0/2"));
+    let edited = ok(&s, &["task", "edit", "2", "--title", "Refund in full", "--due", ""]);
+    assert!(edited.contains("Refund in full"), "{edited}");
+    ok(&s, &["task", "rm", "1"]);
+    ok(&s, &["task", "rm", "2"]);
+    assert!(ok(&s, &["task", "list", "1"]).contains("No steps."));
+    let history = ok(&s, &["history", "1"]);
+    assert!(history.contains("Pick up the parcel"), "{history}");
+}
+
+#[test]
+fn a_missing_step_is_not_found_and_titles_are_shown_safely() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Parcel late"]);
+    let missing = s.tdesk(&["task", "done", "99"]);
+    assert_eq!(code(&missing), 3);
+    assert!(stderr(&missing).contains("Subtask 99 not found."), "{}", stderr(&missing));
+    let no_ticket = s.tdesk(&["task", "add", "42", "--title", "x"]);
+    assert_eq!(code(&no_ticket), 3);
+    ok(&s, &["task", "add", "1", "--title", "Call \u{1b}]0;pwned\u{7} the carrier"]);
+    for out in [ok(&s, &["task", "list", "1"]), ok(&s, &["show", "1"])] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    }
+}
