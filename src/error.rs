@@ -691,6 +691,7 @@ fn refusal_reason(
                 (Requirement::Reason, _) => with_how(need, "refusal.flags_note"),
                 (Requirement::Cause, _) => with_how(need, "refusal.flags_cause"),
                 (Requirement::Prevention, _) => with_how(need, "refusal.flags_prevention"),
+                (Requirement::SubtasksDone, _) => with_how(need, "refusal.flags_subtasks"),
             };
             match override_role {
                 Some(r) => with_how(

@@ -194,3 +194,37 @@ fn steps_are_edited_reopened_and_removed_with_checked_values() {
     emma.remove_subtask(s.id).expect("rm");
     assert!(emma.subtasks(ticket).expect("list").is_empty());
 }
+
+#[test]
+fn a_ticket_with_an_open_step_is_not_solved_until_the_step_is_done() {
+    let (_dir, path, ticket) = team_desk();
+    let mut emma = open(&path, "emma");
+    let refund = emma
+        .add_subtask(ticket, step("Refund the buyer", Some("wu")))
+        .expect("add");
+    let solve = MoveOptions {
+        note: Some("Refunded in full".into()),
+        cause: Some("logistics".into()),
+        ..MoveOptions::default()
+    };
+    emma.move_ticket(ticket, "in_progress", &MoveOptions::default())
+        .ok();
+    let refused = emma.move_ticket(ticket, "resolved", &solve).err();
+    let Some(Error::Refused(r)) = refused else {
+        unreachable!("refused while a step is open: {refused:?}")
+    };
+    assert!(matches!(
+        r.refused.refusal,
+        crate::workflow::Refusal::Missing {
+            requirement: crate::workflow::Requirement::SubtasksDone,
+            ..
+        }
+    ));
+    open(&path, "wu")
+        .set_subtask_done(refund.id, true)
+        .expect("the owner marks it done");
+    let solved = emma
+        .move_ticket(ticket, "resolved", &solve)
+        .expect("solved");
+    assert_eq!(solved.status, "resolved");
+}

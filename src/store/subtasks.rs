@@ -45,6 +45,17 @@ impl Reader<'_> {
         Ok(stmt.query_row([id], subtask).optional()?)
     }
 
+    /// How many of a ticket's steps are not done yet.
+    pub fn open_subtasks(&self, ticket: i64) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM subtasks WHERE ticket_id = +?1 AND done_at IS NULL",
+            )?
+            .query_row([ticket], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// Whether `login` owns a step of ticket `ticket`.
     pub fn owns_step_of(&self, login: &str, ticket: i64) -> Result<bool> {
         Ok(self

@@ -37,6 +37,8 @@ pub enum Requirement {
     Cause,
     /// The move carries a prevention step.
     Prevention,
+    /// Every subtask of the ticket is done.
+    SubtasksDone,
 }
 
 impl Requirement {
@@ -48,6 +50,7 @@ impl Requirement {
             Requirement::Acceptance => "acceptance",
             Requirement::Cause => "cause",
             Requirement::Prevention => "prevention",
+            Requirement::SubtasksDone => "subtasks_done",
         }
     }
 
@@ -59,6 +62,7 @@ impl Requirement {
             Requirement::Acceptance,
             Requirement::Cause,
             Requirement::Prevention,
+            Requirement::SubtasksDone,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)

@@ -18,6 +18,8 @@ pub struct MoveFacts<'a> {
     pub role: Role,
     /// The actor asks to skip the requirements (supervisor override).
     pub override_requested: bool,
+    /// Subtasks of the ticket not yet done.
+    pub open_subtasks: usize,
 }
 
 /// Why a move was refused.
@@ -146,6 +148,7 @@ impl Workflow {
             Requirement::Acceptance => !facts.accepted,
             Requirement::Cause => !has_text(facts.cause),
             Requirement::Prevention => !has_text(facts.prevention),
+            Requirement::SubtasksDone => facts.open_subtasks > 0,
         });
         // An override is for a step that lacks something; asked for on a
         // move that needs none, the move is simply taken.

@@ -18,22 +18,52 @@ fn a_ticket_is_split_into_steps_that_are_done_undone_edited_and_removed() {
     ok(&s, &["add", "--title", "Return of order A1001"]);
     let added = ok(
         &s,
-        &["task", "add", "1", "--title", "Pick up the parcel", "--assignee", "root", "--due", "2d"],
+        &[
+            "task",
+            "add",
+            "1",
+            "--title",
+            "Pick up the parcel",
+            "--assignee",
+            "root",
+            "--due",
+            "2d",
+        ],
     );
-    assert!(added.contains("Added step 1 to #1: Pick up the parcel"), "{added}");
+    assert!(
+        added.contains("Added step 1 to #1: Pick up the parcel"),
+        "{added}"
+    );
     ok(&s, &["task", "add", "1", "--title", "Refund the buyer"]);
     let list = ok(&s, &["task", "list", "1"]);
-    assert!(list.contains("Pick up the parcel") && list.contains("Done: 0/2"), "{list}");
+    assert!(
+        list.contains("Pick up the parcel") && list.contains("Done: 0/2"),
+        "{list}"
+    );
     let mine = ok(&s, &["task", "list"]);
     assert!(mine.contains("#1 Return of order A1001"), "{mine}");
-    assert!(!mine.contains("Refund the buyer"), "only my own steps: {mine}");
+    assert!(
+        !mine.contains("Refund the buyer"),
+        "only my own steps: {mine}"
+    );
     ok(&s, &["task", "done", "1"]);
     let shown = ok(&s, &["show", "1"]);
     assert!(shown.contains("Subtasks (1/2 done)"), "{shown}");
     assert!(shown.contains("☑ 1") && shown.contains("☐ 2"), "{shown}");
     ok(&s, &["task", "undo", "1"]);
     assert!(ok(&s, &["task", "list", "1"]).contains("Done: 0/2"));
-    let edited = ok(&s, &["task", "edit", "2", "--title", "Refund in full", "--due", ""]);
+    let edited = ok(
+        &s,
+        &[
+            "task",
+            "edit",
+            "2",
+            "--title",
+            "Refund in full",
+            "--due",
+            "",
+        ],
+    );
     assert!(edited.contains("Refund in full"), "{edited}");
     ok(&s, &["task", "rm", "1"]);
     ok(&s, &["task", "rm", "2"]);
@@ -49,10 +79,23 @@ fn a_missing_step_is_not_found_and_titles_are_shown_safely() {
     ok(&s, &["add", "--title", "Parcel late"]);
     let missing = s.tdesk(&["task", "done", "99"]);
     assert_eq!(code(&missing), 3);
-    assert!(stderr(&missing).contains("Subtask 99 not found."), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("Subtask 99 not found."),
+        "{}",
+        stderr(&missing)
+    );
     let no_ticket = s.tdesk(&["task", "add", "42", "--title", "x"]);
     assert_eq!(code(&no_ticket), 3);
-    ok(&s, &["task", "add", "1", "--title", "Call \u{1b}]0;pwned\u{7} the carrier"]);
+    ok(
+        &s,
+        &[
+            "task",
+            "add",
+            "1",
+            "--title",
+            "Call \u{1b}]0;pwned\u{7} the carrier",
+        ],
+    );
     for out in [ok(&s, &["task", "list", "1"]), ok(&s, &["show", "1"])] {
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     }

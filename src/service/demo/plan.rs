@@ -105,6 +105,7 @@ impl Life<'_> {
             prevention: None,
             role: Role::Agent,
             override_requested: false,
+            open_subtasks: 0,
         };
         if self.workflow.check_move(&from, to, facts).is_err() {
             return false;

@@ -51,6 +51,7 @@ pub fn transition(
         prevention: record.prevention,
         role: ctx.actor.role,
         override_requested: opts.override_requirements,
+        open_subtasks: w.reader().open_subtasks(id)?,
     };
     let decision = ctx
         .workflow
@@ -224,6 +225,7 @@ pub fn follow_on_assign(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64) -> Result<()
         prevention: None,
         role: ctx.actor.role,
         override_requested: false,
+        open_subtasks: w.reader().open_subtasks(id)?,
     };
     if let Ok(decision) = ctx.workflow.check_move(&ticket.status, &target, facts) {
         apply(w, ctx, &ticket, &target, decision, Record::default())?;

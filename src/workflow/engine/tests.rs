@@ -21,6 +21,7 @@ fn facts() -> MoveFacts<'static> {
         prevention: None,
         role: Role::Agent,
         override_requested: false,
+        open_subtasks: 0,
     }
 }
 
@@ -404,6 +405,7 @@ struct Attempt {
     prevention: Option<&'static str>,
     role: Role,
     override_requested: bool,
+    open_subtasks: usize,
 }
 
 fn attempt() -> impl Strategy<Value = Attempt> {
@@ -416,6 +418,7 @@ fn attempt() -> impl Strategy<Value = Attempt> {
         prop_oneof![Just(None), Just(Some("")), Just(Some("new carrier"))],
         prop_oneof![Just(Role::Agent), Just(Role::Supervisor), Just(Role::Admin)],
         any::<bool>(),
+        0usize..3,
     )
         .prop_map(
             |(
@@ -427,6 +430,7 @@ fn attempt() -> impl Strategy<Value = Attempt> {
                 prevention,
                 role,
                 override_requested,
+                open_subtasks,
             )| {
                 Attempt {
                     target,
@@ -437,6 +441,7 @@ fn attempt() -> impl Strategy<Value = Attempt> {
                     prevention,
                     role,
                     override_requested,
+                    open_subtasks,
                 }
             },
         )
@@ -470,6 +475,7 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
             prevention: a.prevention,
             role: a.role,
             override_requested: a.override_requested,
+            open_subtasks: a.open_subtasks,
         };
         match w.check_move(&current, &target, f) {
             Ok(decision) => {
@@ -491,6 +497,7 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
                             Requirement::Acceptance => a.accepted,
                             Requirement::Cause => has_text(a.cause),
                             Requirement::Prevention => has_text(a.prevention),
+                            Requirement::SubtasksDone => a.open_subtasks == 0,
                         };
                         prop_assert!(holds, "guard {:?} did not hold", req);
                     }
