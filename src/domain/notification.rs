@@ -22,10 +22,12 @@ pub enum NoticeKind {
     Unhappy,
     /// A letter they wrote came back undelivered; `detail` says why.
     Bounced,
+    /// A step (subtask) of a ticket was given to them; `detail` names it.
+    Step,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 7] = [
+    pub const ALL: [NoticeKind; 8] = [
         NoticeKind::Assigned,
         NoticeKind::Mention,
         NoticeKind::CustomerReply,
@@ -33,6 +35,7 @@ impl NoticeKind {
         NoticeKind::Escalated,
         NoticeKind::Unhappy,
         NoticeKind::Bounced,
+        NoticeKind::Step,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl NoticeKind {
             NoticeKind::Escalated => "escalated",
             NoticeKind::Unhappy => "unhappy",
             NoticeKind::Bounced => "bounced",
+            NoticeKind::Step => "step",
         }
     }
 
@@ -58,7 +62,10 @@ impl NoticeKind {
             NoticeKind::Mention => 1,
             NoticeKind::CustomerReply => 2,
             NoticeKind::Watched => 3,
-            NoticeKind::Escalated | NoticeKind::Unhappy | NoticeKind::Bounced => 0,
+            NoticeKind::Escalated
+            | NoticeKind::Unhappy
+            | NoticeKind::Bounced
+            | NoticeKind::Step => 0,
         }
     }
 }

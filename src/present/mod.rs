@@ -248,6 +248,10 @@ pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {
         NoticeKind::Escalated => cat.f("notice.escalated", &[("id", &id), ("step", &detail)]),
         NoticeKind::Unhappy => cat.f("notice.unhappy", &[("id", &id), ("verdict", &detail)]),
         NoticeKind::Bounced => cat.f("notice.bounced", &[("id", &id), ("reason", &detail)]),
+        NoticeKind::Step => cat.f(
+            "notice.step",
+            &[("actor", &actor), ("id", &id), ("step", &detail)],
+        ),
         NoticeKind::Watched => {
             let what = n
                 .detail

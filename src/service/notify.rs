@@ -130,7 +130,7 @@ impl Desk {
         let reader = self.store.reader();
         let mut out = Vec::new();
         for n in reader.inbox(&self.login, unread, limit)? {
-            if notice_visible(&reader, &scope, &n)? {
+            if notice_visible(&reader, &self.login, &scope, &n)? {
                 out.push(n);
             }
         }
@@ -146,9 +146,11 @@ impl Desk {
         let visible = rows.iter().filter(|about| match about {
             NoticeAbout::Nothing => true,
             NoticeAbout::Gone => false,
-            NoticeAbout::Ticket { assignee, team } => {
-                scope.allows(assignee.as_deref(), team.as_deref())
-            }
+            NoticeAbout::Ticket {
+                assignee,
+                team,
+                own_step,
+            } => *own_step || scope.allows(assignee.as_deref(), team.as_deref()),
         });
         Ok(visible.count() as i64)
     }
@@ -168,7 +170,7 @@ impl Desk {
             {
                 let reader = self.store.reader();
                 for n in batch {
-                    if notice_visible(&reader, &scope, &n)? {
+                    if notice_visible(&reader, &self.login, &scope, &n)? {
                         visible.push(n);
                     } else {
                         withheld.push(n.id);
@@ -217,15 +219,22 @@ impl Desk {
 }
 
 /// Whether a notice is about something the member may see now.
+/// A step given to the member stays visible while they own a step of its
+/// ticket, whoever's the ticket is.
 fn notice_visible(
     reader: &crate::store::Reader<'_>,
+    login: &str,
     scope: &crate::domain::Scope,
     n: &Notification,
 ) -> Result<bool> {
     Ok(match n.ticket {
-        Some(id) => reader
-            .ticket(id)?
-            .is_some_and(|t| scope.allows(t.assignee.as_deref(), t.team.as_deref())),
+        Some(id) => match reader.ticket(id)? {
+            Some(t) if scope.allows(t.assignee.as_deref(), t.team.as_deref()) => true,
+            Some(_) => {
+                n.kind == crate::domain::NoticeKind::Step && reader.owns_step_of(login, id)?
+            }
+            None => false,
+        },
         None => true,
     })
 }

@@ -228,3 +228,41 @@ fn a_ticket_with_an_open_step_is_not_solved_until_the_step_is_done() {
         .expect("solved");
     assert_eq!(solved.status, "resolved");
 }
+
+#[test]
+fn a_step_given_to_another_team_reaches_its_owners_inbox_and_nobody_elses() {
+    let (_dir, path, ticket) = team_desk();
+    let mut emma = open(&path, "emma");
+    emma.add_subtask(ticket, step("Pick up the parcel", Some("li")))
+        .expect("add");
+    let mine = emma
+        .add_subtask(ticket, step("Write to the buyer", Some("emma")))
+        .expect("add");
+    let li = open(&path, "li");
+    let inbox = li.inbox(false, 10).expect("inbox");
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0].kind, crate::domain::NoticeKind::Step);
+    assert_eq!(inbox[0].detail.as_deref(), Some("Pick up the parcel"));
+    assert_eq!(li.unread_count().expect("count"), 1);
+    // Giving a step to yourself tells nobody; handing one on tells the new owner.
+    assert!(
+        emma.inbox(false, 10)
+            .expect("inbox")
+            .iter()
+            .all(|n| n.kind != crate::domain::NoticeKind::Step)
+    );
+    emma.edit_subtask(
+        mine.id,
+        SubtaskChanges {
+            assignee: Some(Some("wu".into())),
+            ..Default::default()
+        },
+    )
+    .expect("hand on");
+    let wu = open(&path, "wu");
+    assert_eq!(wu.unread_count().expect("count"), 1);
+    // Once wu owns no step of the ticket, the notice is out of sight.
+    emma.remove_subtask(mine.id).expect("rm");
+    assert_eq!(wu.unread_count().expect("count"), 0);
+    assert!(wu.inbox(false, 10).expect("inbox").is_empty());
+}

@@ -5,9 +5,10 @@
 //! step is put back by the inverse command (`task undo`, `task edit`), not
 //! by `tdesk undo`.
 
+use crate::domain::NoticeKind;
 use crate::domain::{EventKind, NewSubtask, SUBTASK_TITLE_MAX, Subtask, SubtaskChanges, User};
 use crate::error::{Error, Result};
-use crate::store::Writer;
+use crate::store::{NewNotice, Writer};
 
 use super::{Desk, current_user, ops};
 
@@ -56,6 +57,7 @@ impl Desk {
                 None,
                 Some(&label(&s)),
             )?;
+            tell_owner(w, ctx, &s)?;
             Ok(s)
         })
     }
@@ -92,10 +94,12 @@ impl Desk {
             if let Some(t) = title {
                 s.title = t;
             }
+            let mut new_owner = false;
             if let Some(a) = changes.assignee {
                 if let Some(login) = &a {
                     ops::require_active_user(w, login)?;
                 }
+                new_owner = a.is_some() && a != s.assignee;
                 s.assignee = a;
             }
             if let Some(d) = changes.due {
@@ -115,6 +119,9 @@ impl Desk {
                     Some(&before),
                     Some(&after),
                 )?;
+            }
+            if new_owner {
+                tell_owner(w, ctx, &s)?;
             }
             Ok(s)
         })
@@ -172,6 +179,23 @@ fn owned_step(w: &Writer<'_>, ctx: &ops::Ctx<'_>, id: i64, own_counts: bool) -> 
         })?;
     }
     Ok(s)
+}
+
+/// A step's new owner hears of it in their inbox (not when they gave it
+/// to themselves).
+fn tell_owner(w: &mut Writer<'_>, ctx: &ops::Ctx<'_>, s: &Subtask) -> Result<()> {
+    match s.assignee.as_deref() {
+        Some(owner) if owner != ctx.actor.login => w.add_notice(&NewNotice {
+            login: owner,
+            ticket: Some(s.ticket),
+            kind: NoticeKind::Step,
+            actor: &ctx.actor.login,
+            at: ctx.now,
+            change: None,
+            detail: Some(&s.title),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// How a step reads in the ticket's history: `#12 Pick up the return

@@ -47,6 +47,9 @@ pub enum NoticeAbout {
     Ticket {
         assignee: Option<String>,
         team: Option<String>,
+        /// A notice of a step given to the member, who owns a step of the
+        /// ticket (and may see that much of it).
+        own_step: bool,
     },
 }
 
@@ -166,7 +169,9 @@ impl Reader<'_> {
     /// the member may see.
     pub fn unread_tickets(&self, login: &str) -> Result<Vec<NoticeAbout>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT n.ticket_id IS NULL, t.id IS NOT NULL, t.assignee, t.team \
+            "SELECT n.ticket_id IS NULL, t.id IS NOT NULL, t.assignee, t.team, \
+             n.kind = 'step' AND EXISTS (SELECT 1 FROM subtasks s \
+                 WHERE s.ticket_id = n.ticket_id AND s.assignee = ?1) \
              FROM notifications n LEFT JOIN tickets t ON t.id = n.ticket_id \
              WHERE n.login = ?1 AND n.read_at IS NULL",
         )?;
@@ -180,6 +185,7 @@ impl Reader<'_> {
                     (false, true) => NoticeAbout::Ticket {
                         assignee: r.get(2)?,
                         team: r.get(3)?,
+                        own_step: r.get(4)?,
                     },
                 })
             })?
