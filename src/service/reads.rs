@@ -269,6 +269,7 @@ impl Desk {
             outgoing: self.mail_queue(Some(id))?,
             mail_ready: self.mail_ready()?,
             suggestions: self.kb_suggest_for(&detail).unwrap_or_default(),
+            subtasks: self.subtasks(id)?,
             detail,
         })
     }
@@ -307,4 +308,6 @@ pub struct TicketView {
     pub mail_ready: bool,
     /// Knowledge-base articles that may answer it, best first.
     pub suggestions: Vec<super::KbHit>,
+    /// Its subtasks in order.
+    pub subtasks: Vec<crate::domain::Subtask>,
 }

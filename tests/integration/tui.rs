@@ -1001,3 +1001,65 @@ fn an_idle_tui_holds_no_read_transaction() {
     assert_eq!((log, done), (0, 0), "the WAL is empty afterwards");
     drop(h);
 }
+
+/// A return broken into three steps for three teams: one done, one
+/// overdue, one ahead.
+fn steps_screen(lang: Lang) -> String {
+    let who = Identity {
+        login: "alice".into(),
+        display_name: "Alice".into(),
+    };
+    let mut desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    let id = desk
+        .create_ticket(NewTicket {
+            title: "Return of order A1001 · 退货".into(),
+            description: "The buyer sends the shoes back: wrong size.".into(),
+            ..Default::default()
+        })
+        .expect("ticket");
+    for (login, team) in [("li", "logistics"), ("wang", "warehouse"), ("wu", "finance")] {
+        desk.add_user(login, None, tdesk::domain::Role::Agent, Some(team))
+            .expect("member");
+    }
+    let day = chrono::Duration::days(1);
+    let pick = desk
+        .add_subtask(
+            id,
+            tdesk::domain::NewSubtask {
+                title: "Pick up the parcel 取件".into(),
+                assignee: Some("li".into()),
+                due: Some(now() - day),
+                note: None,
+            },
+        )
+        .expect("step");
+    desk.set_subtask_done(pick.id, true).expect("done");
+    for (title, owner, due) in [
+        ("Check it in the warehouse 验货", "wang", now() - day),
+        ("Refund the buyer 退款", "wu", now() + day * 2),
+    ] {
+        desk.add_subtask(
+            id,
+            tdesk::domain::NewSubtask {
+                title: title.into(),
+                assignee: Some(owner.into()),
+                due: Some(due),
+                note: None,
+            },
+        )
+        .expect("step");
+    }
+    let mut h = Harness::new(desk, Catalog::new(lang), (80, 24), now()).expect("harness");
+    h.press("enter");
+    h.render()
+}
+
+#[test]
+fn subtasks_in_the_detail_pane_en() {
+    insta::assert_snapshot!(steps_screen(Lang::En));
+}
+
+#[test]
+fn subtasks_in_the_detail_pane_zh() {
+    insta::assert_snapshot!(steps_screen(Lang::ZhCn));
+}

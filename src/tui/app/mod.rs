@@ -88,6 +88,8 @@ pub struct DetailState {
     pub mail: Option<(i64, crate::tui::action::MailInfo)>,
     /// Knowledge-base articles suggested for a ticket, by number.
     pub suggestions: Option<(i64, Vec<crate::service::KbHit>)>,
+    /// A ticket's subtasks, by number.
+    pub subtasks: Option<(i64, Vec<crate::domain::Subtask>)>,
     /// The ticket last asked for: an answer for any other is stale.
     pub wanted: Option<i64>,
     /// A ticket whose reading failed (the status line says why).

@@ -78,6 +78,7 @@ impl App {
         self.detail.clocks = view.clocks.map(|c| (id, c));
         self.detail.similar = Some((id, view.similar));
         self.detail.suggestions = Some((id, view.suggestions));
+        self.detail.subtasks = Some((id, view.subtasks));
         self.detail.mail = Some((
             id,
             crate::tui::action::MailInfo {

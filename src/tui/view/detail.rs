@@ -57,6 +57,49 @@ fn suggestions(app: &App, id: i64, out: &mut Vec<Line<'static>>, cols: usize) {
     }
 }
 
+/// The ticket's subtasks with their progress, a line each: done or open,
+/// title, owner, due date (marked when overdue, readable without colour).
+fn subtasks(app: &App, id: i64, out: &mut Vec<Line<'static>>, cols: usize) {
+    let Some((_, steps)) = app
+        .detail
+        .subtasks
+        .as_ref()
+        .filter(|(at, steps)| *at == id && !steps.is_empty())
+    else {
+        return;
+    };
+    let progress = crate::domain::Progress::of(steps);
+    heading(
+        app,
+        out,
+        app.cat.f("detail.subtasks", &[("progress", &progress)]),
+        cols,
+    );
+    let now = app.now;
+    for s in steps {
+        let mark = if s.is_done() { "☑" } else { "☐" };
+        let mut text = format!("  {mark} {}", sanitize_line(&s.title));
+        if let Some(owner) = &s.assignee {
+            text.push_str(&format!(" · {}", sanitize_line(owner)));
+        }
+        let overdue = s.is_overdue(now);
+        if let Some(due) = s.due {
+            text.push_str(&format!(" · {}", local_time(due, &app.tz)));
+            if overdue {
+                text.push_str(&format!(" {}", app.cat.t("detail.overdue")));
+            }
+        }
+        let style = if overdue {
+            app.theme.error
+        } else if s.is_done() {
+            app.theme.dim
+        } else {
+            app.theme.text
+        };
+        out.push(Line::styled(truncate(&text, cols.max(1)), style));
+    }
+}
+
 /// All lines of the detail view for a width.
 pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     let t = &d.ticket;
@@ -293,6 +336,7 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     } else {
         wrapped(&mut out, &t.description, cols, "  ", app.theme.text);
     }
+    subtasks(app, t.id, &mut out, cols);
     suggestions(app, t.id, &mut out, cols);
     let mail = app
         .detail
