@@ -795,6 +795,7 @@ fn view_of(id: i64) -> crate::service::TicketView {
         outgoing: Vec::new(),
         mail_ready: true,
         suggestions: Vec::new(),
+        subtasks: Vec::new(),
     }
 }
 
