@@ -134,7 +134,7 @@ pub fn list(desk: &mut Desk, a: ListArgs, s: &Session, io: &mut Streams<'_>) -> 
             format!("#{}", r.id),
             r.priority.to_string(),
             state_label(wf, cat, &r.status),
-            r.title.clone(),
+            crate::present::titled_with_steps(r),
             r.customer.clone().unwrap_or_else(|| "–".into()),
             r.assignee.clone().unwrap_or_else(|| "–".into()),
             age(cat, now, r.created_at),

@@ -62,6 +62,11 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// No steps at all (nothing to show).
+    pub fn is_none(&self) -> bool {
+        self.total == 0
+    }
+
     pub fn of(subtasks: &[Subtask]) -> Self {
         Self {
             done: subtasks.iter().filter(|s| s.is_done()).count(),

@@ -137,6 +137,9 @@ pub struct TicketRow {
     pub due_at: Option<DateTime<Utc>>,
     /// From when that deadline is at risk.
     pub risk_at: Option<DateTime<Utc>>,
+    /// Its subtasks: done of total.
+    #[serde(skip_serializing_if = "super::Progress::is_none")]
+    pub steps: super::Progress,
 }
 
 /// A ticket with everything the detail pane shows.

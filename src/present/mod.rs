@@ -228,6 +228,17 @@ pub fn customer_lines(
     lines
 }
 
+/// A ticket's title, led by its subtasks' progress when it has any
+/// (`[1/3] Return of order A1001`), so lists and boards show how far
+/// broken-down work is.
+pub fn titled_with_steps(r: &crate::domain::TicketRow) -> String {
+    if r.steps.is_none() {
+        r.title.clone()
+    } else {
+        format!("[{}] {}", r.steps, r.title)
+    }
+}
+
 /// One line saying what a notice is about, e.g. `li.na assigned #12 to you`.
 /// Everything another user wrote is sanitised here.
 pub fn notice_text(cat: &Catalog, n: &crate::domain::Notification) -> String {

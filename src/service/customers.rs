@@ -245,6 +245,7 @@ impl Desk {
                 accepted: t.accepted_at.is_some(),
                 due_at: t.due_at,
                 risk_at: t.risk_at,
+                steps: Default::default(),
             });
         }
         let open = tickets

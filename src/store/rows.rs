@@ -36,7 +36,8 @@ pub fn channel(text: &str) -> rusqlite::Result<Channel> {
 
 /// Columns selected for a [`TicketRow`], in the order [`ticket_row`] reads them.
 pub const TICKET_ROW_COLUMNS: &str = "t.id, t.title, t.status, t.priority, t.type, c.name, \
-     t.assignee, t.team, t.created_at, t.updated_at, t.version, t.accepted_at IS NOT NULL, t.due_at, t.channel, t.risk_at";
+     t.assignee, t.team, t.created_at, t.updated_at, t.version, t.accepted_at IS NOT NULL, t.due_at, t.channel, t.risk_at, \
+     t.steps_done, t.steps_total";
 
 pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
     Ok(TicketRow {
@@ -55,6 +56,10 @@ pub fn ticket_row(r: &Row) -> rusqlite::Result<TicketRow> {
         due_at: opt_from_ms(r.get(12)?),
         risk_at: opt_from_ms(r.get(14)?),
         channel: channel(&r.get::<_, String>(13)?)?,
+        steps: crate::domain::Progress {
+            done: usize::try_from(r.get::<_, i64>(15)?).unwrap_or(0),
+            total: usize::try_from(r.get::<_, i64>(16)?).unwrap_or(0),
+        },
     })
 }
 

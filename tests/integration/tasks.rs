@@ -46,7 +46,9 @@ fn a_ticket_is_split_into_steps_that_are_done_undone_edited_and_removed() {
         !mine.contains("Refund the buyer"),
         "only my own steps: {mine}"
     );
+    assert!(ok(&s, &["list"]).contains("[0/2] Return of order A1001"));
     ok(&s, &["task", "done", "1"]);
+    assert!(ok(&s, &["list"]).contains("[1/2] Return of order A1001"));
     let shown = ok(&s, &["show", "1"]);
     assert!(shown.contains("Subtasks (1/2 done)"), "{shown}");
     assert!(shown.contains("☑ 1") && shown.contains("☐ 2"), "{shown}");
@@ -68,6 +70,11 @@ fn a_ticket_is_split_into_steps_that_are_done_undone_edited_and_removed() {
     ok(&s, &["task", "rm", "1"]);
     ok(&s, &["task", "rm", "2"]);
     assert!(ok(&s, &["task", "list", "1"]).contains("No steps."));
+    let list = ok(&s, &["list"]);
+    assert!(
+        list.contains("Return of order") && !list.contains("[0/"),
+        "{list}"
+    );
     let history = ok(&s, &["history", "1"]);
     assert!(history.contains("Pick up the parcel"), "{history}");
 }

@@ -1005,6 +1005,10 @@ fn an_idle_tui_holds_no_read_transaction() {
 /// A return broken into three steps for three teams: one done, one
 /// overdue, one ahead.
 fn steps_screen(lang: Lang) -> String {
+    steps_after(lang, "enter")
+}
+
+fn steps_after(lang: Lang, keys: &str) -> String {
     let who = Identity {
         login: "alice".into(),
         display_name: "Alice".into(),
@@ -1017,7 +1021,11 @@ fn steps_screen(lang: Lang) -> String {
             ..Default::default()
         })
         .expect("ticket");
-    for (login, team) in [("li", "logistics"), ("wang", "warehouse"), ("wu", "finance")] {
+    for (login, team) in [
+        ("li", "logistics"),
+        ("wang", "warehouse"),
+        ("wu", "finance"),
+    ] {
         desk.add_user(login, None, tdesk::domain::Role::Agent, Some(team))
             .expect("member");
     }
@@ -1050,8 +1058,16 @@ fn steps_screen(lang: Lang) -> String {
         .expect("step");
     }
     let mut h = Harness::new(desk, Catalog::new(lang), (80, 24), now()).expect("harness");
-    h.press("enter");
+    h.press(keys);
     h.render()
+}
+
+#[test]
+fn the_list_and_the_board_lead_a_title_with_its_steps_progress() {
+    let list = steps_after(Lang::En, "");
+    assert!(list.contains("[1/3] Return of or"), "{list}");
+    let board = steps_after(Lang::ZhCn, "2");
+    assert!(board.contains("[1/3] Return of o"), "{board}");
 }
 
 #[test]

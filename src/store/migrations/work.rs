@@ -15,6 +15,26 @@ CREATE TABLE subtasks (
     created_at INTEGER NOT NULL
 );
 CREATE INDEX subtasks_ticket ON subtasks(ticket_id, position);
+
+-- Each ticket counts its steps, so lists and boards show the progress
+-- (1/3) without reading the steps of every row.
+ALTER TABLE tickets ADD COLUMN steps_total INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN steps_done INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER steps_added AFTER INSERT ON subtasks BEGIN
+    UPDATE tickets SET steps_total = steps_total + 1,
+        steps_done = steps_done + (new.done_at IS NOT NULL)
+    WHERE id = new.ticket_id;
+END;
+CREATE TRIGGER steps_removed AFTER DELETE ON subtasks BEGIN
+    UPDATE tickets SET steps_total = steps_total - 1,
+        steps_done = steps_done - (old.done_at IS NOT NULL)
+    WHERE id = old.ticket_id;
+END;
+CREATE TRIGGER steps_marked AFTER UPDATE OF done_at ON subtasks
+WHEN (old.done_at IS NULL) != (new.done_at IS NULL) BEGIN
+    UPDATE tickets SET steps_done = steps_done + (new.done_at IS NOT NULL) - (old.done_at IS NOT NULL)
+    WHERE id = new.ticket_id;
+END;
 -- An assignee's open steps by due date ("my work").
 CREATE INDEX subtasks_assignee ON subtasks(assignee, due_at) WHERE done_at IS NULL;
 "#;

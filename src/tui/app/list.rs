@@ -191,6 +191,7 @@ mod tests {
                 accepted: false,
                 due_at: None,
                 risk_at: None,
+                steps: Default::default(),
             })
             .collect()
     }

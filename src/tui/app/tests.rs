@@ -39,6 +39,7 @@ fn row(id: i64, status: &str) -> TicketRow {
         accepted: false,
         due_at: None,
         risk_at: None,
+        steps: Default::default(),
     }
 }
 

@@ -96,7 +96,8 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
                 Span::styled(pad_right(&who, rest), base),
                 Span::styled(badge, badge_style),
             ]));
-            lines.push(Line::styled(pad_right(&sanitize_line(&r.title), w), base));
+            let title = crate::present::titled_with_steps(r);
+            lines.push(Line::styled(pad_right(&sanitize_line(&title), w), base));
         }
         let hidden = usize::try_from(column.count)
             .unwrap_or(0)

@@ -119,7 +119,7 @@ fn cell(app: &App, r: &TicketRow, column: Column) -> (String, Option<Style>) {
         Column::Number => (format!("#{}", r.id), None),
         Column::Priority => (r.priority.to_string(), Some(app.theme.priority(r.priority))),
         Column::Status => (state_label(&app.workflow, &app.cat, &r.status), None),
-        Column::Title => (r.title.clone(), None),
+        Column::Title => (crate::present::titled_with_steps(r), None),
         Column::Customer => (r.customer.clone().unwrap_or_else(dash), None),
         Column::Assignee => (r.assignee.clone().unwrap_or_else(dash), None),
         Column::Team => (r.team.clone().unwrap_or_else(dash), None),
