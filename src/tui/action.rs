@@ -191,6 +191,8 @@ pub enum SavedKind {
     /// A bad verdict reopened the ticket to a senior member.
     VerdictReopened,
     Merged,
+    StepAdded,
+    StepToggled,
 }
 
 impl SavedKind {
@@ -211,6 +213,8 @@ impl SavedKind {
             SavedKind::VerdictRecorded => "status.verdict_recorded",
             SavedKind::VerdictReopened => "status.verdict_reopened",
             SavedKind::Merged => "status.merged",
+            SavedKind::StepAdded => "status.step_added",
+            SavedKind::StepToggled => "status.step_toggled",
         }
     }
 
@@ -331,6 +335,10 @@ pub enum Command {
     InsertArticle,
     /// Write a knowledge-base article from this ticket's resolution.
     DraftArticle,
+    /// Add a step (subtask) to the shown ticket.
+    AddStep,
+    /// Mark a step of the shown ticket done, or open again, by its number.
+    ToggleStep,
 }
 
 /// Work that may take long at a million tickets: runs off the input path on
@@ -495,6 +503,16 @@ pub enum Effect {
         src: i64,
         dst: i64,
     },
+    /// A new step for ticket `id`.
+    AddStep {
+        id: i64,
+        step: crate::domain::NewSubtask,
+    },
+    /// Step `position` of ticket `id`, done or open again.
+    ToggleStep {
+        id: i64,
+        position: i64,
+    },
     LoadUnread,
     MarkRead(Vec<i64>),
     ToggleWatch(i64),
@@ -597,6 +615,8 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::PeriodLength, "period_length"),
     (Command::InsertArticle, "insert_article"),
     (Command::DraftArticle, "draft_article"),
+    (Command::AddStep, "add_step"),
+    (Command::ToggleStep, "toggle_step"),
 ];
 
 impl Command {

@@ -240,6 +240,8 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Pane(Pane::Triage), "space", Command::Skip),
     (Scope::Pane(Pane::Triage), "k", Command::Previous),
     (Scope::Pane(Pane::Triage), "up", Command::Previous),
+    (Scope::Pane(Pane::Detail), "s", Command::AddStep),
+    (Scope::Pane(Pane::Detail), "S", Command::ToggleStep),
     (Scope::Global, "ctrl+z", Command::Suspend),
 ];
 

@@ -248,6 +248,19 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Merge { src, dst } => desk
             .merge_tickets(src, dst)
             .map(|t| saved(t.id, SavedKind::Merged)),
+        Effect::AddStep { id, step } => desk
+            .add_subtask(id, step)
+            .map(|_| saved(id, SavedKind::StepAdded)),
+        Effect::ToggleStep { id, position } => desk
+            .subtasks(id)
+            .and_then(|steps| {
+                steps
+                    .into_iter()
+                    .find(|s| s.position == position)
+                    .ok_or(crate::error::Error::SubtaskNotFound(position))
+            })
+            .and_then(|step| desk.set_subtask_done(step.id, !step.is_done()))
+            .map(|_| saved(id, SavedKind::StepToggled)),
         Effect::LoadCustomer(id) => desk
             .customer_of_ticket(id)
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),

@@ -1005,10 +1005,11 @@ fn an_idle_tui_holds_no_read_transaction() {
 /// A return broken into three steps for three teams: one done, one
 /// overdue, one ahead.
 fn steps_screen(lang: Lang) -> String {
-    steps_after(lang, "enter")
+    steps_after(lang, &["enter"])
 }
 
-fn steps_after(lang: Lang, keys: &str) -> String {
+/// The steps desk after each of `presses` (`type:` takes the rest).
+fn steps_after(lang: Lang, presses: &[&str]) -> String {
     let who = Identity {
         login: "alice".into(),
         display_name: "Alice".into(),
@@ -1058,15 +1059,17 @@ fn steps_after(lang: Lang, keys: &str) -> String {
         .expect("step");
     }
     let mut h = Harness::new(desk, Catalog::new(lang), (80, 24), now()).expect("harness");
-    h.press(keys);
+    for keys in presses {
+        h.press(keys);
+    }
     h.render()
 }
 
 #[test]
 fn the_list_and_the_board_lead_a_title_with_its_steps_progress() {
-    let list = steps_after(Lang::En, "");
+    let list = steps_after(Lang::En, &[]);
     assert!(list.contains("[1/3] Return of or"), "{list}");
-    let board = steps_after(Lang::ZhCn, "2");
+    let board = steps_after(Lang::ZhCn, &["2"]);
     assert!(board.contains("[1/3] Return of o"), "{board}");
 }
 
@@ -1078,4 +1081,22 @@ fn subtasks_in_the_detail_pane_en() {
 #[test]
 fn subtasks_in_the_detail_pane_zh() {
     insta::assert_snapshot!(steps_screen(Lang::ZhCn));
+}
+
+#[test]
+fn s_adds_a_step_with_its_owner_and_date_and_capital_s_marks_one_done() {
+    let screen = steps_after(
+        Lang::En,
+        &["enter s", "type:Call@the buyer @wu 2d", "enter"],
+    );
+    assert!(
+        screen.contains("4 ☐ Call@the buyer · wu · 2026-11-22"),
+        "{screen}"
+    );
+    assert!(screen.contains("Subtasks (1/4 done)"), "{screen}");
+    let screen = steps_after(Lang::En, &["enter S", "type:2", "enter"]);
+    assert!(screen.contains("2 ☑ Check it in the warehouse"), "{screen}");
+    assert!(screen.contains("Subtasks (2/3 done)"), "{screen}");
+    let screen = steps_after(Lang::En, &["enter S", "type:9", "enter"]);
+    assert!(screen.contains("Subtask 9 not found."), "{screen}");
 }

@@ -142,6 +142,20 @@ impl App {
                 .map(|s| vec![Effect::LoadCustomer(s.id)])
                 .unwrap_or_default(),
             Command::Watch => self.toggle_watch(),
+            Command::AddStep | Command::ToggleStep => {
+                if let Some(id) = self.shown_ticket() {
+                    let purpose = if cmd == Command::AddStep {
+                        super::overlay::Prompt::AddStep { id }
+                    } else {
+                        super::overlay::Prompt::ToggleStep { id }
+                    };
+                    self.overlay = Some(Overlay::Prompt {
+                        purpose,
+                        input: super::overlay::text_input(""),
+                    });
+                }
+                Vec::new()
+            }
             // Triage keys do nothing elsewhere.
             Command::Take
             | Command::Priority0

@@ -93,6 +93,14 @@ pub enum Prompt {
         id: i64,
         internal: bool,
     },
+    /// A new step for ticket `id`: its title, `@owner` and a due date.
+    AddStep {
+        id: i64,
+    },
+    /// The number of a step of ticket `id` to mark done or open again.
+    ToggleStep {
+        id: i64,
+    },
 }
 
 impl Prompt {
@@ -107,6 +115,8 @@ impl Prompt {
             Prompt::AttachFile { .. } => "prompt.attach_file",
             Prompt::Verdict { .. } => "prompt.verdict",
             Prompt::KbSearch => "prompt.kb_search",
+            Prompt::AddStep { .. } => "prompt.add_step",
+            Prompt::ToggleStep { .. } => "prompt.toggle_step",
         }
     }
 }

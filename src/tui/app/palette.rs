@@ -64,6 +64,8 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::Back, "help.back"),
     (Command::Quit, "help.quit"),
     (Command::Help, "help.help"),
+    (Command::AddStep, "help.add_step"),
+    (Command::ToggleStep, "help.toggle_step"),
 ];
 
 /// A fuzzy score of `query` against `text`: every query character in order,

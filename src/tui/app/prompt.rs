@@ -105,6 +105,25 @@ impl App {
                             }
                         }
                     }
+                    (Prompt::AddStep { id }, _, _) => match self.parse_step(&text) {
+                        Some(step) => vec![Effect::AddStep { id: *id, step }],
+                        None => {
+                            self.error("status.step_unclear");
+                            return (Some(Overlay::Prompt { purpose, input }), Vec::new());
+                        }
+                    },
+                    (Prompt::ToggleStep { id }, _, _) => {
+                        match text.trim_start_matches('#').parse::<i64>() {
+                            Ok(position) => vec![Effect::ToggleStep { id: *id, position }],
+                            Err(_) => {
+                                self.status = Some(super::Status {
+                                    text: self.cat.f("prompt.not_a_number", &[("text", &text)]),
+                                    error: true,
+                                });
+                                return (Some(Overlay::Prompt { purpose, input }), Vec::new());
+                            }
+                        }
+                    }
                     (Prompt::BulkNote { to }, _, _) => {
                         self.bulk(crate::service::BulkAction::Move {
                             to: to.clone(),
@@ -120,6 +139,25 @@ impl App {
                 (Some(Overlay::Prompt { purpose, input }), Vec::new())
             }
         }
+    }
+
+    /// A step as typed: words, `@owner` and, last, a due date such as `2d`,
+    /// `tomorrow` or `2026-12-01`. `None` without a title.
+    fn parse_step(&self, text: &str) -> Option<crate::domain::NewSubtask> {
+        let mut words: Vec<&str> = text.split_whitespace().collect();
+        let mut step = crate::domain::NewSubtask::default();
+        if let Some(last) = words.last()
+            && let Some(due) = crate::domain::parse_deadline(last, self.now, &self.tz)
+        {
+            step.due = Some(due);
+            words.pop();
+        }
+        let (owners, title): (Vec<&str>, Vec<&str>) = words
+            .into_iter()
+            .partition(|w| w.len() > 1 && w.starts_with('@'));
+        step.assignee = owners.last().map(|o| o.trim_start_matches('@').to_string());
+        step.title = title.join(" ");
+        (!step.title.is_empty()).then_some(step)
     }
 
     /// Adds a file to ticket `id`'s reply, or takes it off when it is there.
