@@ -18,6 +18,13 @@ pub enum Error {
     TicketNotFound(i64),
     /// No subtask has this number (or its ticket is hidden from the member).
     SubtaskNotFound(i64),
+    /// A ticket cannot be linked to itself.
+    LinkToItself(i64),
+    /// The link would close a loop (a ticket blocking itself through a chain).
+    LinkLoop {
+        from: i64,
+        to: i64,
+    },
     /// No knowledge-base article has this id.
     ArticleNotFound(String),
     /// A file (an article, a survey) has a problem on a line.
@@ -306,6 +313,8 @@ impl Error {
             | Error::DemoIntoRealDesk(_)
             | Error::FileLine { .. }
             | Error::ArticleExists(_)
+            | Error::LinkToItself(_)
+            | Error::LinkLoop { .. }
             | Error::FileLines { .. }
             | Error::NoEditorTerminal
             | Error::ArticleIdChanged { .. }
@@ -372,6 +381,8 @@ impl Error {
         match self {
             Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
             Error::SubtaskNotFound(id) => cat.f("error.subtask_not_found", &[("id", id)]),
+            Error::LinkToItself(id) => cat.f("error.link_to_itself", &[("id", id)]),
+            Error::LinkLoop { from, to } => cat.f("error.link_loop", &[("from", from), ("to", to)]),
             Error::ArticleNotFound(id) => cat.f("error.article_not_found", &[("id", id)]),
             Error::FileLine {
                 file,
@@ -692,6 +703,7 @@ fn refusal_reason(
                 (Requirement::Cause, _) => with_how(need, "refusal.flags_cause"),
                 (Requirement::Prevention, _) => with_how(need, "refusal.flags_prevention"),
                 (Requirement::SubtasksDone, _) => with_how(need, "refusal.flags_subtasks"),
+                (Requirement::BlockersDone, _) => with_how(need, "refusal.flags_blockers"),
             };
             match override_role {
                 Some(r) => with_how(

@@ -198,6 +198,21 @@ pub enum Command {
     Watch { id: i64 },
     /// Stop watching a ticket.
     Unwatch { id: i64 },
+    /// Link ticket A to ticket B: --as blocks, blocked-by, duplicate-of,
+    /// duplicated-by, related, parent-of or child-of (A's side).
+    Link {
+        a: i64,
+        b: i64,
+        #[arg(long = "as", default_value = "related")]
+        kind: String,
+    },
+    /// Remove the link between A and B (of that kind, or any).
+    Unlink {
+        a: i64,
+        b: i64,
+        #[arg(long = "as")]
+        kind: Option<String>,
+    },
     /// Undo your last change, or the change with this number.
     Undo {
         #[arg(long)]

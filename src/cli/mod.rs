@@ -151,6 +151,8 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Automations(c) => rules::automations(desk, c, s, io),
         Command::Watch { id } => inbox::watch(desk, id, true, s, io),
         Command::Unwatch { id } => inbox::watch(desk, id, false, s, io),
+        Command::Link { a, b, kind } => tasks::link(desk, a, b, &kind, s, io),
+        Command::Unlink { a, b, kind } => tasks::unlink(desk, a, b, kind.as_deref(), s, io),
     }
 }
 

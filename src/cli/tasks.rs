@@ -1,4 +1,5 @@
-//! `tdesk task`: a ticket's subtasks from the command line.
+//! `tdesk task`, `tdesk link` and `tdesk unlink`: breaking work down from
+//! the command line.
 
 use super::args::TaskCommand;
 use super::output::{Table, json, line};
@@ -143,4 +144,38 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
             line(io.out, &said("task.removed", &step))
         }
     }
+}
+
+/// `tdesk link A B --as KIND`.
+pub fn link(
+    desk: &mut Desk,
+    a: i64,
+    b: i64,
+    kind: &str,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let added = desk.link(a, b, kind)?;
+    let key = if added { "link.added" } else { "link.already" };
+    line(
+        io.out,
+        &s.cat.f(key, &[("a", &a), ("b", &b), ("kind", &kind)]),
+    )
+}
+
+/// `tdesk unlink A B [--as KIND]`.
+pub fn unlink(
+    desk: &mut Desk,
+    a: i64,
+    b: i64,
+    kind: Option<&str>,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let removed = desk.unlink(a, b, kind)?;
+    line(
+        io.out,
+        &s.cat
+            .f("link.removed", &[("a", &a), ("b", &b), ("count", &removed)]),
+    )
 }

@@ -244,6 +244,14 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         line(io.out, cat.t("detail.description"))?;
         block(io.out, &t.description, "  ")?;
     }
+    let links = desk.links(t.id)?;
+    if !links.shown.is_empty() || links.hidden > 0 {
+        line(io.out, "")?;
+        line(io.out, cat.t("detail.links"))?;
+        for l in crate::present::link_lines(cat, wf, &links) {
+            line(io.out, &format!("  {l}"))?;
+        }
+    }
     let steps = desk.subtasks(t.id)?;
     if !steps.is_empty() {
         line(io.out, "")?;

@@ -10,6 +10,7 @@ mod customer;
 mod event;
 mod kb;
 mod label;
+mod link;
 mod mail;
 mod notification;
 mod priority;
@@ -29,6 +30,7 @@ pub use customer::{Customer, NewCustomer, Tier, handle_key};
 pub use event::{Event, EventKind, replay_status};
 pub use kb::{Article, Visibility, article_slug, same_language};
 pub use label::Label;
+pub use link::{LINK_NAMES, LinkKind, LinkedTicket, Links};
 pub use mail::{
     Attachment, BOUNCED, CUSTOMER_MESSAGE, OutgoingMail, WITHDRAWN, is_bounced, is_customer_author,
     is_sha256, is_withdrawn, mime_for, runs_when_opened,

@@ -228,6 +228,33 @@ pub fn customer_lines(
     lines
 }
 
+/// A ticket's links a line each (`blocked by #7 Parcel lost · In
+/// progress`), and one line counting those to tickets the member may not
+/// see, never their numbers or titles.
+pub fn link_lines(
+    cat: &Catalog,
+    workflow: &crate::workflow::Workflow,
+    links: &crate::domain::Links,
+) -> Vec<String> {
+    let mut out: Vec<String> = links
+        .shown
+        .iter()
+        .map(|l| {
+            format!(
+                "{} #{} {} · {}",
+                cat.t(&format!("link.{}", l.kind.side(l.outgoing))),
+                l.id,
+                sanitize_line(&l.title),
+                state_label(workflow, cat, &l.status)
+            )
+        })
+        .collect();
+    if links.hidden > 0 {
+        out.push(cat.f("link.hidden", &[("count", &links.hidden)]));
+    }
+    out
+}
+
 /// A ticket's title, led by its subtasks' progress when it has any
 /// (`[1/3] Return of order A1001`), so lists and boards show how far
 /// broken-down work is.

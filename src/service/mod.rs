@@ -18,6 +18,7 @@ mod export;
 mod identity;
 mod import;
 mod kb;
+mod links;
 mod mail_out;
 mod merge;
 mod notify;
@@ -441,6 +442,8 @@ fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
 
 #[cfg(test)]
 mod import_tests;
+#[cfg(test)]
+mod link_tests;
 #[cfg(test)]
 mod report_tests;
 #[cfg(test)]

@@ -270,6 +270,7 @@ impl Desk {
             mail_ready: self.mail_ready()?,
             suggestions: self.kb_suggest_for(&detail).unwrap_or_default(),
             subtasks: self.subtasks(id)?,
+            links: self.links(id)?,
             detail,
         })
     }
@@ -310,4 +311,6 @@ pub struct TicketView {
     pub suggestions: Vec<super::KbHit>,
     /// Its subtasks in order.
     pub subtasks: Vec<crate::domain::Subtask>,
+    /// Its links to other tickets.
+    pub links: crate::domain::Links,
 }

@@ -43,7 +43,7 @@ impl Desk {
     /// Adds a step at the end of ticket `ticket`'s list.
     pub fn add_subtask(&mut self, ticket: i64, mut new: NewSubtask) -> Result<Subtask> {
         new.title = clean_title(&new.title)?;
-        self.write_subtasks(|w, ctx| {
+        self.write_outside_undo(|w, ctx| {
             ops::load(w, ctx, ticket, None)?;
             if let Some(login) = &new.assignee {
                 ops::require_active_user(w, login)?;
@@ -64,7 +64,7 @@ impl Desk {
 
     /// Marks step `id` done (or open again).
     pub fn set_subtask_done(&mut self, id: i64, done: bool) -> Result<Subtask> {
-        self.write_subtasks(|w, ctx| {
+        self.write_outside_undo(|w, ctx| {
             let mut s = owned_step(w, ctx, id, true)?;
             if s.is_done() == done {
                 return Ok(s);
@@ -88,7 +88,7 @@ impl Desk {
     /// Changes a step's title, owner, due date or note.
     pub fn edit_subtask(&mut self, id: i64, changes: SubtaskChanges) -> Result<Subtask> {
         let title = changes.title.as_deref().map(clean_title).transpose()?;
-        self.write_subtasks(|w, ctx| {
+        self.write_outside_undo(|w, ctx| {
             let mut s = owned_step(w, ctx, id, false)?;
             let before = label(&s);
             if let Some(t) = title {
@@ -129,7 +129,7 @@ impl Desk {
 
     /// Removes step `id`.
     pub fn remove_subtask(&mut self, id: i64) -> Result<Subtask> {
-        self.write_subtasks(|w, ctx| {
+        self.write_outside_undo(|w, ctx| {
             let s = owned_step(w, ctx, id, false)?;
             w.delete_subtask(id)?;
             ctx.log(
@@ -144,9 +144,9 @@ impl Desk {
         })
     }
 
-    /// A transaction for a subtask change: in the ticket's history, outside
-    /// the changes `tdesk undo` takes back.
-    fn write_subtasks<T>(
+    /// A transaction for a change of subtasks or links: in the tickets'
+    /// history, outside the changes `tdesk undo` takes back.
+    pub(super) fn write_outside_undo<T>(
         &mut self,
         f: impl FnOnce(&mut Writer<'_>, &ops::Ctx<'_>) -> Result<T>,
     ) -> Result<T> {

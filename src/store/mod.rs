@@ -21,6 +21,7 @@ mod filter_sql;
 mod inbox;
 mod interchange;
 mod kb;
+mod links;
 pub use interchange::NewAttachment;
 mod list_sql;
 mod metrics;

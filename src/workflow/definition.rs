@@ -39,6 +39,8 @@ pub enum Requirement {
     Prevention,
     /// Every subtask of the ticket is done.
     SubtasksDone,
+    /// No ticket that blocks it is still open.
+    BlockersDone,
 }
 
 impl Requirement {
@@ -51,6 +53,7 @@ impl Requirement {
             Requirement::Cause => "cause",
             Requirement::Prevention => "prevention",
             Requirement::SubtasksDone => "subtasks_done",
+            Requirement::BlockersDone => "blockers_done",
         }
     }
 
@@ -63,6 +66,7 @@ impl Requirement {
             Requirement::Cause,
             Requirement::Prevention,
             Requirement::SubtasksDone,
+            Requirement::BlockersDone,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)

@@ -20,6 +20,8 @@ pub struct MoveFacts<'a> {
     pub override_requested: bool,
     /// Subtasks of the ticket not yet done.
     pub open_subtasks: usize,
+    /// Tickets blocking it that are not solved yet.
+    pub open_blockers: usize,
 }
 
 /// Why a move was refused.
@@ -149,6 +151,7 @@ impl Workflow {
             Requirement::Cause => !has_text(facts.cause),
             Requirement::Prevention => !has_text(facts.prevention),
             Requirement::SubtasksDone => facts.open_subtasks > 0,
+            Requirement::BlockersDone => facts.open_blockers > 0,
         });
         // An override is for a step that lacks something; asked for on a
         // move that needs none, the move is simply taken.

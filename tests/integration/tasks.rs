@@ -107,3 +107,33 @@ fn a_missing_step_is_not_found_and_titles_are_shown_safely() {
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     }
 }
+
+#[test]
+fn tickets_are_linked_shown_from_both_sides_and_unlinked() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Carrier lost the pallet"]);
+    ok(&s, &["add", "--title", "Parcel A1001 missing"]);
+    let linked = ok(&s, &["link", "1", "2", "--as", "parent-of"]);
+    assert!(linked.contains("Linked #1 to #2"), "{linked}");
+    assert!(ok(&s, &["link", "2", "1", "--as", "child-of"]).contains("linked so already"));
+    let one = ok(&s, &["show", "1"]);
+    assert!(one.contains("parent of #2 Parcel A1001 missing"), "{one}");
+    let two = ok(&s, &["show", "2"]);
+    assert!(two.contains("child of #1 Carrier lost the pallet"), "{two}");
+    let looped = s.tdesk(&["link", "2", "1", "--as", "parent-of"]);
+    assert_eq!(code(&looped), 2);
+    assert!(
+        stderr(&looped).contains("would close a loop"),
+        "{}",
+        stderr(&looped)
+    );
+    let unknown = s.tdesk(&["link", "1", "2", "--as", "depends-on"]);
+    assert!(
+        stderr(&unknown).contains("blocked-by"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(ok(&s, &["unlink", "1", "2"]).contains("Removed 1 link(s)"));
+    assert!(!ok(&s, &["show", "1"]).contains("parent of"));
+}

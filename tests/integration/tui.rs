@@ -1010,11 +1010,22 @@ fn steps_screen(lang: Lang) -> String {
 
 /// The steps desk after each of `presses` (`type:` takes the rest).
 fn steps_after(lang: Lang, presses: &[&str]) -> String {
+    steps_sized(lang, (80, 24), presses)
+}
+
+fn steps_sized(lang: Lang, size: (u16, u16), presses: &[&str]) -> String {
     let who = Identity {
         login: "alice".into(),
         display_name: "Alice".into(),
     };
     let mut desk = Desk::open_in_memory(&who, Arc::new(FixedClock::new(now()))).expect("desk");
+    // The problem ticket first, so the return is the list's first row.
+    let pallet = desk
+        .create_ticket(NewTicket {
+            title: "Carrier lost the pallet 托盘丢失".into(),
+            ..Default::default()
+        })
+        .expect("parent");
     let id = desk
         .create_ticket(NewTicket {
             title: "Return of order A1001 · 退货".into(),
@@ -1030,6 +1041,7 @@ fn steps_after(lang: Lang, presses: &[&str]) -> String {
         desk.add_user(login, None, tdesk::domain::Role::Agent, Some(team))
             .expect("member");
     }
+    desk.link(pallet, id, "parent-of").expect("link");
     let day = chrono::Duration::days(1);
     let pick = desk
         .add_subtask(
@@ -1058,7 +1070,7 @@ fn steps_after(lang: Lang, presses: &[&str]) -> String {
         )
         .expect("step");
     }
-    let mut h = Harness::new(desk, Catalog::new(lang), (80, 24), now()).expect("harness");
+    let mut h = Harness::new(desk, Catalog::new(lang), size, now()).expect("harness");
     for keys in presses {
         h.press(keys);
     }
@@ -1085,8 +1097,10 @@ fn subtasks_in_the_detail_pane_zh() {
 
 #[test]
 fn s_adds_a_step_with_its_owner_and_date_and_capital_s_marks_one_done() {
-    let screen = steps_after(
+    let tall = (100, 40);
+    let screen = steps_sized(
         Lang::En,
+        tall,
         &["enter s", "type:Call@the buyer @wu 2d", "enter"],
     );
     assert!(
@@ -1094,9 +1108,9 @@ fn s_adds_a_step_with_its_owner_and_date_and_capital_s_marks_one_done() {
         "{screen}"
     );
     assert!(screen.contains("Subtasks (1/4 done)"), "{screen}");
-    let screen = steps_after(Lang::En, &["enter S", "type:2", "enter"]);
+    let screen = steps_sized(Lang::En, tall, &["enter S", "type:2", "enter"]);
     assert!(screen.contains("2 ☑ Check it in the warehouse"), "{screen}");
     assert!(screen.contains("Subtasks (2/3 done)"), "{screen}");
-    let screen = steps_after(Lang::En, &["enter S", "type:9", "enter"]);
+    let screen = steps_sized(Lang::En, tall, &["enter S", "type:9", "enter"]);
     assert!(screen.contains("Subtask 9 not found."), "{screen}");
 }

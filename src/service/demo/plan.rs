@@ -106,6 +106,7 @@ impl Life<'_> {
             role: Role::Agent,
             override_requested: false,
             open_subtasks: 0,
+            open_blockers: 0,
         };
         if self.workflow.check_move(&from, to, facts).is_err() {
             return false;

@@ -52,6 +52,7 @@ pub fn transition(
         role: ctx.actor.role,
         override_requested: opts.override_requirements,
         open_subtasks: w.reader().open_subtasks(id)?,
+        open_blockers: open_blockers(w, ctx, id)?,
     };
     let decision = ctx
         .workflow
@@ -206,6 +207,18 @@ fn apply(
     Ok(())
 }
 
+/// Tickets blocking `id` that are in no solved or final state.
+fn open_blockers(w: &Writer<'_>, ctx: &Ctx<'_>, id: i64) -> Result<usize> {
+    let done: Vec<&str> = ctx
+        .workflow
+        .states()
+        .iter()
+        .filter(|s| s.is_resolved || s.is_final)
+        .map(|s| s.id.as_str())
+        .collect();
+    w.reader().open_blockers(id, &done)
+}
+
 /// After an assignment: if the ticket's state names an `on_assign` target and
 /// the engine allows the move, take it. A refused follow-up move is not an error.
 pub fn follow_on_assign(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64) -> Result<()> {
@@ -226,6 +239,7 @@ pub fn follow_on_assign(w: &mut Writer<'_>, ctx: &Ctx<'_>, id: i64) -> Result<()
         role: ctx.actor.role,
         override_requested: false,
         open_subtasks: w.reader().open_subtasks(id)?,
+        open_blockers: open_blockers(w, ctx, id)?,
     };
     if let Ok(decision) = ctx.workflow.check_move(&ticket.status, &target, facts) {
         apply(w, ctx, &ticket, &target, decision, Record::default())?;

@@ -264,6 +264,7 @@ fn closing_path(wf: &Workflow, ticket: &Ticket, actor: &User) -> Vec<String> {
         override_requested: false,
         // Checked again with the ticket's own steps when each move is taken.
         open_subtasks: 0,
+        open_blockers: 0,
     };
     let may = |from: &str, to: &str| wf.check_move(from, to, facts).is_ok();
     let final_from = |from: &str| {

@@ -1,5 +1,6 @@
 //! Version 20: breaking work down. A ticket holds ordered subtasks, each
-//! with its own owner (from any team), due date and done mark.
+//! with its own owner (from any team), due date and done mark; tickets are
+//! linked (blocks, duplicate of, related, parent of).
 
 pub(super) const V20_SUBTASKS: &str = r#"
 CREATE TABLE subtasks (
@@ -37,4 +38,14 @@ WHEN (old.done_at IS NULL) != (new.done_at IS NULL) BEGIN
 END;
 -- An assignee's open steps by due date ("my work").
 CREATE INDEX subtasks_assignee ON subtasks(assignee, due_at) WHERE done_at IS NULL;
+
+CREATE TABLE ticket_links (
+    from_id    INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    to_id      INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (from_id, kind, to_id)
+) WITHOUT ROWID;
+CREATE INDEX ticket_links_to ON ticket_links(to_id, kind, from_id);
 "#;

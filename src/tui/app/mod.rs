@@ -90,6 +90,8 @@ pub struct DetailState {
     pub suggestions: Option<(i64, Vec<crate::service::KbHit>)>,
     /// A ticket's subtasks, by number.
     pub subtasks: Option<(i64, Vec<crate::domain::Subtask>)>,
+    /// A ticket's links, by number.
+    pub links: Option<(i64, crate::domain::Links)>,
     /// The ticket last asked for: an answer for any other is stale.
     pub wanted: Option<i64>,
     /// A ticket whose reading failed (the status line says why).

@@ -79,6 +79,7 @@ impl App {
         self.detail.similar = Some((id, view.similar));
         self.detail.suggestions = Some((id, view.suggestions));
         self.detail.subtasks = Some((id, view.subtasks));
+        self.detail.links = Some((id, view.links));
         self.detail.mail = Some((
             id,
             crate::tui::action::MailInfo {

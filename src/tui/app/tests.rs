@@ -797,6 +797,7 @@ fn view_of(id: i64) -> crate::service::TicketView {
         mail_ready: true,
         suggestions: Vec::new(),
         subtasks: Vec::new(),
+        links: Default::default(),
     }
 }
 

@@ -100,6 +100,26 @@ fn subtasks(app: &App, id: i64, out: &mut Vec<Line<'static>>, cols: usize) {
     }
 }
 
+/// The ticket's links, a line each, and a count of those the member may
+/// not see.
+fn links(app: &App, id: i64, out: &mut Vec<Line<'static>>, cols: usize) {
+    let Some((_, links)) = app
+        .detail
+        .links
+        .as_ref()
+        .filter(|(at, l)| *at == id && (!l.shown.is_empty() || l.hidden > 0))
+    else {
+        return;
+    };
+    heading(app, out, app.cat.t("detail.links").to_string(), cols);
+    for text in crate::present::link_lines(&app.cat, &app.workflow, links) {
+        out.push(Line::styled(
+            truncate(&format!("  {text}"), cols.max(1)),
+            app.theme.text,
+        ));
+    }
+}
+
 /// All lines of the detail view for a width.
 pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     let t = &d.ticket;
@@ -336,6 +356,7 @@ pub fn lines(app: &App, d: &TicketDetail, cols: usize) -> Vec<Line<'static>> {
     } else {
         wrapped(&mut out, &t.description, cols, "  ", app.theme.text);
     }
+    links(app, t.id, &mut out, cols);
     subtasks(app, t.id, &mut out, cols);
     suggestions(app, t.id, &mut out, cols);
     let mail = app

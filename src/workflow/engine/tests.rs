@@ -22,6 +22,7 @@ fn facts() -> MoveFacts<'static> {
         role: Role::Agent,
         override_requested: false,
         open_subtasks: 0,
+        open_blockers: 0,
     }
 }
 
@@ -406,6 +407,7 @@ struct Attempt {
     role: Role,
     override_requested: bool,
     open_subtasks: usize,
+    open_blockers: usize,
 }
 
 fn attempt() -> impl Strategy<Value = Attempt> {
@@ -419,6 +421,7 @@ fn attempt() -> impl Strategy<Value = Attempt> {
         prop_oneof![Just(Role::Agent), Just(Role::Supervisor), Just(Role::Admin)],
         any::<bool>(),
         0usize..3,
+        0usize..2,
     )
         .prop_map(
             |(
@@ -431,6 +434,7 @@ fn attempt() -> impl Strategy<Value = Attempt> {
                 role,
                 override_requested,
                 open_subtasks,
+                open_blockers,
             )| {
                 Attempt {
                     target,
@@ -442,6 +446,7 @@ fn attempt() -> impl Strategy<Value = Attempt> {
                     role,
                     override_requested,
                     open_subtasks,
+                    open_blockers,
                 }
             },
         )
@@ -476,6 +481,7 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
             role: a.role,
             override_requested: a.override_requested,
             open_subtasks: a.open_subtasks,
+            open_blockers: a.open_blockers,
         };
         match w.check_move(&current, &target, f) {
             Ok(decision) => {
@@ -498,6 +504,7 @@ fn walk(w: &Workflow, attempts: &[Attempt]) -> Result<(), TestCaseError> {
                             Requirement::Cause => has_text(a.cause),
                             Requirement::Prevention => has_text(a.prevention),
                             Requirement::SubtasksDone => a.open_subtasks == 0,
+                            Requirement::BlockersDone => a.open_blockers == 0,
                         };
                         prop_assert!(holds, "guard {:?} did not hold", req);
                     }

@@ -1,0 +1,165 @@
+//! Links: both sides read them, loops are refused, hidden tickets stay
+//! hidden, a blocked ticket waits for its blocker.
+
+use chrono::{TimeZone, Utc};
+use std::sync::Arc;
+
+use super::*;
+use crate::domain::{LinkKind, NewTicket};
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+/// A file desk: tickets 1–3 of team eu (emma's), 4 of team cn (wu's).
+fn desk() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("now");
+    let (mut admin, _) =
+        Desk::create(&path, &who("root"), Arc::new(FixedClock::new(now))).expect("create");
+    admin
+        .add_user("emma", None, Role::Agent, Some("eu"))
+        .expect("emma");
+    admin
+        .add_user("wu", None, Role::Agent, Some("cn"))
+        .expect("wu");
+    for (title, owner, team) in [
+        ("Carrier lost the pallet", "emma", "eu"),
+        ("Parcel A1001 missing", "emma", "eu"),
+        ("Parcel A1002 missing", "emma", "eu"),
+        ("包裹丢失 A1003", "wu", "cn"),
+    ] {
+        admin
+            .create_ticket(NewTicket {
+                title: title.into(),
+                assignee: Some(owner.into()),
+                team: Some(team.into()),
+                ..NewTicket::default()
+            })
+            .expect("ticket");
+    }
+    (dir, path)
+}
+
+fn open(path: &std::path::Path, login: &str) -> Desk {
+    Desk::open(path, &who(login), Arc::new(SystemClock))
+        .expect("open")
+        .0
+}
+
+#[test]
+fn a_link_reads_its_own_way_from_each_side_and_is_taken_back_by_unlink() {
+    let (_dir, path) = desk();
+    let mut emma = open(&path, "emma");
+    assert!(emma.link(2, 1, "blocked-by").expect("link"));
+    assert!(
+        !emma.link(1, 2, "blocks").expect("same link"),
+        "stored once"
+    );
+    let one = emma.links(1).expect("links");
+    assert_eq!(one.shown.len(), 1);
+    assert_eq!(
+        (one.shown[0].kind, one.shown[0].outgoing, one.shown[0].id),
+        (LinkKind::Blocks, true, 2)
+    );
+    let two = emma.links(2).expect("links");
+    assert_eq!(two.shown[0].kind.side(two.shown[0].outgoing), "blocked_by");
+    // Related is one link whichever side names it.
+    assert!(emma.link(3, 2, "related").expect("related"));
+    assert!(!emma.link(2, 3, "related").expect("again"));
+    assert_eq!(emma.unlink(2, 1, None).expect("unlink"), 1);
+    assert!(emma.links(1).expect("links").shown.is_empty());
+    let history: Vec<String> = emma
+        .history(1)
+        .expect("history")
+        .into_iter()
+        .filter(|e| e.field.as_deref() == Some("link"))
+        .filter_map(|e| e.new.or(e.old))
+        .collect();
+    assert_eq!(history, ["blocks #2", "blocks #2"], "added, then removed");
+}
+
+#[test]
+fn a_ticket_cannot_block_itself_directly_or_through_a_chain() {
+    let (_dir, path) = desk();
+    let mut emma = open(&path, "emma");
+    assert_eq!(
+        emma.link(1, 1, "blocks").err(),
+        Some(Error::LinkToItself(1))
+    );
+    emma.link(1, 2, "blocks").expect("1 blocks 2");
+    emma.link(2, 3, "blocks").expect("2 blocks 3");
+    assert_eq!(
+        emma.link(3, 1, "blocks").err(),
+        Some(Error::LinkLoop { from: 3, to: 1 })
+    );
+    assert_eq!(
+        emma.link(1, 3, "blocked-by").err(),
+        Some(Error::LinkLoop { from: 1, to: 3 })
+    );
+    emma.link(1, 2, "parent-of").expect("parent");
+    assert_eq!(
+        emma.link(1, 2, "child-of").err(),
+        Some(Error::LinkLoop { from: 1, to: 2 })
+    );
+    assert!(matches!(
+        emma.link(1, 2, "depends-on"),
+        Err(Error::Invalid(_))
+    ));
+}
+
+#[test]
+fn a_link_to_a_ticket_you_cannot_see_is_only_counted() {
+    let (_dir, path) = desk();
+    open(&path, "root")
+        .link(2, 4, "duplicate-of")
+        .expect("admin links across teams");
+    let emma = open(&path, "emma");
+    let links = emma.links(2).expect("links");
+    assert!(links.shown.is_empty());
+    assert_eq!(links.hidden, 1);
+    // And linking to it looks like linking to a missing ticket.
+    let mut emma = emma;
+    assert_eq!(
+        emma.link(3, 4, "related").err(),
+        Some(Error::TicketNotFound(4))
+    );
+    assert_eq!(
+        emma.link(3, 999, "related").err(),
+        Some(Error::TicketNotFound(999))
+    );
+}
+
+#[test]
+fn a_blocked_ticket_is_not_solved_while_its_blocker_is_open() {
+    let (_dir, path) = desk();
+    let mut emma = open(&path, "emma");
+    emma.link(1, 2, "blocks").expect("link");
+    let solve = MoveOptions {
+        note: Some("Found".into()),
+        cause: Some("logistics".into()),
+        ..MoveOptions::default()
+    };
+    let refused = emma.move_ticket(2, "resolved", &solve).err();
+    assert!(
+        matches!(&refused, Some(Error::Refused(r)) if matches!(
+            r.refused.refusal,
+            crate::workflow::Refusal::Missing {
+                requirement: crate::workflow::Requirement::BlockersDone,
+                ..
+            }
+        )),
+        "{refused:?}"
+    );
+    emma.move_ticket(1, "resolved", &solve)
+        .expect("the blocker is solved");
+    emma.move_ticket(2, "resolved", &solve)
+        .expect("then the blocked one");
+}
