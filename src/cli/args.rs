@@ -174,6 +174,9 @@ pub enum Command {
     /// A ticket's subtasks: steps with their own owners (any team) and dates.
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Time spent: a timer on a ticket, time logged after, totals.
+    #[command(subcommand)]
+    Time(TimeCommand),
     /// Mail out: the sender and command, the queue, sending now.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -726,6 +729,36 @@ pub enum AttachmentCommand {
     Open { id: i64 },
     /// Attach FILE to ticket N.
     Add { ticket: i64, file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimeCommand {
+    /// Start your timer on ticket N (a timer running elsewhere stops first).
+    Start { ticket: i64 },
+    /// Stop your timer.
+    Stop,
+    /// Log time spent on ticket N, ending now: 25m, 1h, 1h30m.
+    Log {
+        ticket: i64,
+        spent: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Ticket N's time entries and total.
+    Show {
+        ticket: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time spent per ticket, member and category over the last days.
+    Report {
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Your running timer, if any.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
-//! `tdesk task`, `tdesk link` and `tdesk unlink`: breaking work down from
-//! the command line.
+//! `tdesk task`, `tdesk link`, `tdesk unlink` and `tdesk time`: breaking
+//! work down, and the time it takes, from the command line.
 
-use super::args::TaskCommand;
+use super::args::{TaskCommand, TimeCommand};
 use super::output::{Table, json, line};
 use super::{Session, Streams};
 use crate::domain::{NewSubtask, Progress, Subtask, SubtaskChanges};
@@ -178,4 +178,180 @@ pub fn unlink(
         &s.cat
             .f("link.removed", &[("a", &a), ("b", &b), ("count", &removed)]),
     )
+}
+
+/// `25m`, `1h`, `1h30m`, `90m`: a span of time.
+fn parse_spent(text: &str) -> Option<chrono::Duration> {
+    let mut total = 0i64;
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+        let unit_end = rest[digits..]
+            .find(|c: char| c.is_ascii_digit())
+            .map_or(rest.len(), |i| digits + i);
+        total += crate::domain::parse_duration(&rest[..unit_end])?;
+        rest = &rest[unit_end..];
+    }
+    (total > 0).then(|| chrono::Duration::seconds(total))
+}
+
+/// `tdesk time …`.
+pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
+    use crate::domain::minutes_text;
+    let cat = &s.cat;
+    let now = desk.now();
+    match c {
+        TimeCommand::Start { ticket } => {
+            let (stopped, _) = desk.start_timer(ticket)?;
+            if let Some(e) = stopped {
+                line(
+                    io.out,
+                    &cat.f(
+                        "time.stopped",
+                        &[("id", &e.ticket), ("spent", &minutes_text(e.spent(now)))],
+                    ),
+                )?;
+            }
+            line(io.out, &cat.f("time.started", &[("id", &ticket)]))
+        }
+        TimeCommand::Stop => match desk.stop_timer()? {
+            Some(e) => line(
+                io.out,
+                &cat.f(
+                    "time.stopped",
+                    &[("id", &e.ticket), ("spent", &minutes_text(e.spent(now)))],
+                ),
+            ),
+            None => line(io.out, cat.t("time.none_running")),
+        },
+        TimeCommand::Status => match desk.running_timer()? {
+            Some(e) => line(
+                io.out,
+                &cat.f(
+                    "time.running",
+                    &[("id", &e.ticket), ("spent", &minutes_text(e.spent(now)))],
+                ),
+            ),
+            None => line(io.out, cat.t("time.none_running")),
+        },
+        TimeCommand::Log {
+            ticket,
+            spent,
+            note,
+        } => {
+            let span = parse_spent(&spent).ok_or_else(|| {
+                crate::error::Error::Invalid(crate::domain::InvalidValue {
+                    field: "time",
+                    value: spent.clone(),
+                    expected: "25m, 1h, 1h30m".into(),
+                })
+            })?;
+            let e = desk.log_time(ticket, span, note.as_deref().unwrap_or(""))?;
+            line(
+                io.out,
+                &cat.f(
+                    "time.logged",
+                    &[("id", &ticket), ("spent", &minutes_text(e.spent(now)))],
+                ),
+            )
+        }
+        TimeCommand::Show {
+            ticket,
+            json: as_json,
+        } => {
+            let entries = desk.time_entries(ticket)?;
+            if as_json {
+                return json(io.out, &entries);
+            }
+            let tz = chrono::Local::now().offset().to_owned();
+            let mut t = Table::new(&[
+                cat.t("col.assignee"),
+                cat.t("time.start"),
+                cat.t("time.spent"),
+                cat.t("time.note"),
+            ])
+            .flex(3);
+            let mut total = chrono::Duration::zero();
+            for e in &entries {
+                total += e.spent(now);
+                let mut spent = minutes_text(e.spent(now));
+                if e.stopped.is_none() {
+                    spent.push_str(" …");
+                }
+                t.push(vec![
+                    sanitize_line(&e.login).into_owned(),
+                    local_time(e.started, &tz),
+                    spent,
+                    sanitize_line(&e.note).into_owned(),
+                ]);
+            }
+            if !entries.is_empty() {
+                line(io.out, t.render(s.width).trim_end())?;
+            }
+            line(
+                io.out,
+                &cat.f(
+                    "time.total",
+                    &[("id", &ticket), ("spent", &minutes_text(total))],
+                ),
+            )
+        }
+        TimeCommand::Report {
+            days,
+            json: as_json,
+        } => {
+            let since = now - chrono::Duration::days(i64::from(days.clamp(1, 3660)));
+            let rows = desk.time_report(since)?;
+            if as_json {
+                return json(io.out, &rows);
+            }
+            if rows.is_empty() {
+                return line(io.out, cat.t("time.nothing"));
+            }
+            let total: i64 = rows.iter().map(|r| r.minutes).sum();
+            let mut by_agent: std::collections::BTreeMap<&str, i64> = Default::default();
+            let mut by_category: std::collections::BTreeMap<&str, i64> = Default::default();
+            for r in &rows {
+                *by_agent.entry(&r.login).or_default() += r.minutes;
+                *by_category
+                    .entry(r.category.as_deref().unwrap_or("–"))
+                    .or_default() += r.minutes;
+            }
+            let mins = |m: i64| minutes_text(chrono::Duration::minutes(m));
+            line(
+                io.out,
+                &cat.f("time.report", &[("days", &days), ("spent", &mins(total))]),
+            )?;
+            let mut t = Table::new(&[
+                cat.t("col.number"),
+                cat.t("col.title"),
+                cat.t("col.assignee"),
+                cat.t("time.spent"),
+            ])
+            .flex(1);
+            for r in &rows {
+                t.push(vec![
+                    format!("#{}", r.ticket),
+                    sanitize_line(&r.title).into_owned(),
+                    sanitize_line(&r.login).into_owned(),
+                    mins(r.minutes),
+                ]);
+            }
+            line(io.out, t.render(s.width).trim_end())?;
+            for (key, groups) in [
+                ("time.by_agent", &by_agent),
+                ("time.by_category", &by_category),
+            ] {
+                line(io.out, "")?;
+                line(io.out, cat.t(key))?;
+                for (name, m) in groups.iter() {
+                    line(
+                        io.out,
+                        &format!("  {:<24} {}", sanitize_line(name), mins(*m)),
+                    )?;
+                }
+            }
+            Ok(())
+        }
+    }
 }

@@ -17,6 +17,7 @@ mod priority;
 mod query;
 mod subtask;
 mod ticket;
+mod time_entry;
 mod user;
 mod view;
 mod when;
@@ -43,6 +44,7 @@ pub use ticket::{
     Category, NewTicket, Ticket, TicketChanges, TicketDetail, TicketRow, normalize_tag, risk_time,
     type_slug,
 };
+pub use time_entry::{TimeEntry, minutes_text};
 pub use user::{AUTOMATION_PREFIX, Role, User, is_automation};
 pub use view::{Column, GroupBy, View};
 pub use when::{Cmp, Day, TIME_HINT, TimeSpec, parse_deadline, parse_duration};

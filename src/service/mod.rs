@@ -33,6 +33,7 @@ mod simulate;
 mod sla;
 mod subtasks;
 mod survey;
+mod time;
 mod undo;
 mod views;
 
@@ -64,6 +65,7 @@ pub use search::{Interrupter, SearchHit};
 pub use simulate::Simulation;
 pub use sla::{SlaClocks, StatusSummary};
 pub use survey::SurveyReport;
+pub use time::TimeSpent;
 pub use undo::{UndoOutcome, UndoRefusal};
 
 /// Settings key holding a desk's own workflow definition.
@@ -450,5 +452,7 @@ mod report_tests;
 mod subtask_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod time_tests;
 #[cfg(test)]
 mod verdict_tests;

@@ -26,6 +26,7 @@ pub use interchange::NewAttachment;
 mod list_sql;
 mod metrics;
 pub use metrics::FactScan;
+pub use time::SpentRow;
 mod migrations;
 mod order_sql;
 mod presence;
@@ -34,6 +35,7 @@ mod settings;
 mod stats;
 mod subtasks;
 mod tickets;
+mod time;
 mod users;
 mod views;
 

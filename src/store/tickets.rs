@@ -334,7 +334,13 @@ impl Reader<'_> {
         let rows = stmt
             .query_map(
                 params![customer, except, i64::try_from(limit).unwrap_or(i64::MAX)],
-                |r| Ok((rows::ticket_row(r)?, r.get(15)?)),
+                // The description follows the row's own columns.
+                |r| {
+                    Ok((
+                        rows::ticket_row(r)?,
+                        r.get(TICKET_ROW_COLUMNS.split(", ").count())?,
+                    ))
+                },
             )?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)

@@ -265,12 +265,14 @@ fn doctor_finds_a_damaged_desk_and_never_writes_to_it() {
             &["add", "--title", &format!("Parcel {n} stuck in customs")],
         );
     }
-    // Checkpointed into the file, then a page in the middle overwritten.
+    // Checkpointed into the file, then a page in the middle overwritten,
+    // its header too (the unused room of an empty table's page would go
+    // unnoticed, rightly).
     let db = s.db();
     Store::execute_raw(&db, "PRAGMA wal_checkpoint(TRUNCATE)").expect("checkpoint");
     let mut bytes = std::fs::read(&db).expect("read");
     let middle = bytes.len() / 2 / 8192 * 8192;
-    for b in &mut bytes[middle + 100..middle + 4000] {
+    for b in &mut bytes[middle..middle + 4000] {
         *b = 0xA5;
     }
     std::fs::write(&db, &bytes).expect("damage");

@@ -137,3 +137,39 @@ fn tickets_are_linked_shown_from_both_sides_and_unlinked() {
     assert!(ok(&s, &["unlink", "1", "2"]).contains("Removed 1 link(s)"));
     assert!(!ok(&s, &["show", "1"]).contains("parent of"));
 }
+
+#[test]
+fn time_is_started_stopped_logged_shown_and_reported() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Parcel late"]);
+    assert!(ok(&s, &["time", "status"]).contains("No timer running."));
+    assert!(ok(&s, &["time", "start", "1"]).contains("Timer running on #1."));
+    assert!(ok(&s, &["time", "status"]).contains("Timer running on #1"));
+    assert!(ok(&s, &["time", "stop"]).contains("Timer stopped on #1"));
+    assert!(
+        ok(
+            &s,
+            &["time", "log", "1", "1h30m", "--note", "called the carrier"]
+        )
+        .contains("Logged 1h 30m on #1.")
+    );
+    let shown = ok(&s, &["time", "show", "1"]);
+    assert!(
+        shown.contains("called the carrier") && shown.contains("Time on #1: 1h 30m."),
+        "{shown}"
+    );
+    let report = ok(&s, &["time", "report", "--days", "7"]);
+    assert!(
+        report.contains("Time spent in the last 7 day(s): 1h 30m"),
+        "{report}"
+    );
+    assert!(
+        report.contains("By member") && report.contains("By category"),
+        "{report}"
+    );
+    let bad = s.tdesk(&["time", "log", "1", "soon"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("25m, 1h, 1h30m"), "{}", stderr(&bad));
+    assert_eq!(code(&s.tdesk(&["time", "start", "9"])), 3);
+}

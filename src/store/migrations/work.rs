@@ -1,6 +1,7 @@
 //! Version 20: breaking work down. A ticket holds ordered subtasks, each
 //! with its own owner (from any team), due date and done mark; tickets are
-//! linked (blocks, duplicate of, related, parent of).
+//! linked (blocks, duplicate of, related, parent of); members record the
+//! time they spend on a ticket.
 
 pub(super) const V20_SUBTASKS: &str = r#"
 CREATE TABLE subtasks (
@@ -48,4 +49,18 @@ CREATE TABLE ticket_links (
     PRIMARY KEY (from_id, kind, to_id)
 ) WITHOUT ROWID;
 CREATE INDEX ticket_links_to ON ticket_links(to_id, kind, from_id);
+
+-- Time spent: a running timer has no stop; a logged stretch has both.
+CREATE TABLE time_entries (
+    id         INTEGER PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    login      TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    stopped_at INTEGER,
+    note       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX time_entries_ticket ON time_entries(ticket_id, started_at);
+CREATE INDEX time_entries_login ON time_entries(login, started_at);
+-- One running timer per member.
+CREATE UNIQUE INDEX time_entries_running ON time_entries(login) WHERE stopped_at IS NULL;
 "#;

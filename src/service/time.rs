@@ -1,0 +1,115 @@
+//! Time spent: a member's timer (one at a time; starting another stops
+//! the first), stretches logged after the fact, and totals per ticket,
+//! member and category. Only tickets the member may see; each stopped or
+//! logged stretch is in the ticket's history.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::domain::{EventKind, TimeEntry, minutes_text};
+use crate::error::{Error, Result};
+
+use super::{Desk, ops};
+
+/// Longest stretch one log may record.
+const LOG_MAX: i64 = 24 * 60;
+
+/// Time spent on one ticket by one member in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeSpent {
+    pub ticket: i64,
+    pub title: String,
+    pub category: Option<String>,
+    pub login: String,
+    pub minutes: i64,
+}
+
+impl Desk {
+    /// Starts the member's timer on ticket `id`; a timer running on
+    /// another ticket stops first (returned).
+    pub fn start_timer(&mut self, id: i64) -> Result<(Option<TimeEntry>, TimeEntry)> {
+        self.write_outside_undo(|w, ctx| {
+            ops::load(w, ctx, id, None)?;
+            let stopped = w.stop_timer(&ctx.actor.login, ctx.now)?;
+            if let Some(s) = &stopped {
+                log_spent(w, ctx, s)?;
+            }
+            let started = w.insert_time(id, &ctx.actor.login, ctx.now, None, "")?;
+            Ok((stopped, started))
+        })
+    }
+
+    /// Stops the member's timer; the stretch it recorded, if one ran.
+    pub fn stop_timer(&mut self) -> Result<Option<TimeEntry>> {
+        self.write_outside_undo(|w, ctx| {
+            let stopped = w.stop_timer(&ctx.actor.login, ctx.now)?;
+            if let Some(s) = &stopped {
+                log_spent(w, ctx, s)?;
+            }
+            Ok(stopped)
+        })
+    }
+
+    /// Records `spent` on ticket `id`, ending now.
+    pub fn log_time(&mut self, id: i64, spent: Duration, note: &str) -> Result<TimeEntry> {
+        if spent <= Duration::zero() || spent.num_minutes() > LOG_MAX {
+            return Err(Error::Invalid(crate::domain::InvalidValue::new(
+                "time",
+                &spent.num_minutes().to_string(),
+                "between 1m and 24h, e.g. 25m or 1h30m",
+            )));
+        }
+        ops::check_body("field.note", note)?;
+        self.write_outside_undo(|w, ctx| {
+            ops::load(w, ctx, id, None)?;
+            let e = w.insert_time(id, &ctx.actor.login, ctx.now - spent, Some(ctx.now), note)?;
+            log_spent(w, ctx, &e)?;
+            Ok(e)
+        })
+    }
+
+    /// The member's running timer, if any.
+    pub fn running_timer(&self) -> Result<Option<TimeEntry>> {
+        self.store.reader().running_timer(&self.login)
+    }
+
+    /// Ticket `id`'s time entries, oldest first.
+    pub fn time_entries(&self, id: i64) -> Result<Vec<TimeEntry>> {
+        let reader = self.store.reader();
+        self.visible_ticket(&reader, id)?;
+        reader.time_entries(id)
+    }
+
+    /// Time spent since `since` per ticket and member, on tickets the
+    /// member may see, most first.
+    pub fn time_report(&self, since: DateTime<Utc>) -> Result<Vec<TimeSpent>> {
+        let reader = self.store.reader();
+        let now = self.clock.now();
+        let mut out = Vec::new();
+        for (ticket, title, category, login, ms) in reader.time_spent(since, now)? {
+            if self.visible_ticket(&reader, ticket).is_ok() {
+                out.push(TimeSpent {
+                    ticket,
+                    title,
+                    category,
+                    login,
+                    minutes: ms / 60_000,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The stretch in the ticket's history: `time: 25m`.
+fn log_spent(w: &mut crate::store::Writer<'_>, ctx: &ops::Ctx<'_>, e: &TimeEntry) -> Result<()> {
+    let text = minutes_text(e.spent(ctx.now));
+    ctx.log(
+        w,
+        e.ticket,
+        EventKind::Field,
+        Some("time"),
+        None,
+        Some(&text),
+    )
+}

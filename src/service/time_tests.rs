@@ -1,0 +1,105 @@
+//! Time spent: one timer per member, logs, totals only of visible tickets.
+
+use chrono::{Duration, TimeZone, Utc};
+use std::sync::Arc;
+
+use super::*;
+use crate::domain::NewTicket;
+
+fn who(login: &str) -> Identity {
+    Identity {
+        login: login.into(),
+        display_name: login.into(),
+    }
+}
+
+#[test]
+fn a_timer_runs_until_stopped_and_starting_another_stops_the_first() {
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("t0");
+    let clock = Arc::new(FixedClock::new(t0));
+    let mut desk = Desk::open_in_memory(&who("emma"), clock.clone()).expect("desk");
+    let a = desk
+        .create_ticket(NewTicket {
+            title: "Parcel late".into(),
+            ..Default::default()
+        })
+        .expect("a");
+    let b = desk
+        .create_ticket(NewTicket {
+            title: "Wrong size".into(),
+            ..Default::default()
+        })
+        .expect("b");
+    let (none, _) = desk.start_timer(a).expect("start");
+    assert!(none.is_none());
+    clock.advance(Duration::minutes(25));
+    assert_eq!(
+        desk.running_timer().expect("running").map(|e| e.ticket),
+        Some(a)
+    );
+    let (stopped, _) = desk.start_timer(b).expect("switch");
+    let stopped = stopped.expect("the first stops");
+    assert_eq!((stopped.ticket, stopped.spent(t0).num_minutes()), (a, 25));
+    clock.advance(Duration::minutes(15));
+    let b_entry = desk.stop_timer().expect("stop").expect("was running");
+    assert_eq!(b_entry.spent(t0).num_minutes(), 15);
+    assert!(desk.stop_timer().expect("stop again").is_none());
+    desk.log_time(a, Duration::minutes(90), "called the carrier")
+        .expect("log");
+    assert!(desk.log_time(a, Duration::zero(), "").is_err());
+    assert!(desk.log_time(a, Duration::hours(25), "").is_err());
+    let report = desk.time_report(t0 - Duration::days(1)).expect("report");
+    let minutes: Vec<(i64, i64)> = report.iter().map(|r| (r.ticket, r.minutes)).collect();
+    assert_eq!(minutes, [(a, 115), (b, 15)]);
+    let history: Vec<String> = desk
+        .history(a)
+        .expect("history")
+        .into_iter()
+        .filter(|e| e.field.as_deref() == Some("time"))
+        .filter_map(|e| e.new)
+        .collect();
+    assert_eq!(history, ["25m", "1h 30m"]);
+}
+
+#[test]
+fn nobody_times_or_reads_the_time_of_a_ticket_they_cannot_see() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let (mut admin, _) = Desk::create(&path, &who("root"), clock.clone()).expect("create");
+    admin
+        .add_user("emma", None, Role::Agent, Some("eu"))
+        .expect("emma");
+    admin
+        .add_user("wu", None, Role::Agent, Some("cn"))
+        .expect("wu");
+    let id = admin
+        .create_ticket(NewTicket {
+            title: "Parcel late".into(),
+            assignee: Some("emma".into()),
+            team: Some("eu".into()),
+            ..Default::default()
+        })
+        .expect("ticket");
+    let mut emma = Desk::open(&path, &who("emma"), clock.clone())
+        .expect("emma")
+        .0;
+    emma.log_time(id, Duration::minutes(30), "").expect("log");
+    let mut wu = Desk::open(&path, &who("wu"), clock).expect("wu").0;
+    assert_eq!(wu.start_timer(id).err(), Some(Error::TicketNotFound(id)));
+    assert_eq!(wu.time_entries(id).err(), Some(Error::TicketNotFound(id)));
+    assert!(
+        wu.time_report(Utc::now() - Duration::days(1))
+            .expect("report")
+            .is_empty()
+    );
+    assert_eq!(
+        emma.time_report(Utc::now() - Duration::days(1))
+            .expect("report")
+            .len(),
+        1
+    );
+}
