@@ -47,6 +47,12 @@ pub enum Action {
     InboxLoaded(Vec<crate::domain::Notification>),
     /// How many notifications are unread.
     Unread(i64),
+    /// The member's running timer (after a load or a toggle); `said`:
+    /// what the toggle did (a catalog key and the stretch), for the status line.
+    Timer {
+        running: Option<crate::domain::TimeEntry>,
+        said: Option<(&'static str, crate::domain::TimeEntry)>,
+    },
     /// An escalation sweep took this many steps.
     Swept(usize),
     /// A mail run ended.
@@ -339,6 +345,8 @@ pub enum Command {
     AddStep,
     /// Mark a step of the shown ticket done, or open again, by its number.
     ToggleStep,
+    /// Start the timer on the shown ticket, or stop it there.
+    ToggleTimer,
 }
 
 /// Work that may take long at a million tickets: runs off the input path on
@@ -514,6 +522,10 @@ pub enum Effect {
         position: i64,
     },
     LoadUnread,
+    /// The member's running timer.
+    LoadTimer,
+    /// Start the timer on ticket `id`, or stop it when it runs there.
+    ToggleTimer(i64),
     MarkRead(Vec<i64>),
     ToggleWatch(i64),
     /// Say where the member is (for the others' collision warnings) and ask
@@ -617,6 +629,7 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::DraftArticle, "draft_article"),
     (Command::AddStep, "add_step"),
     (Command::ToggleStep, "toggle_step"),
+    (Command::ToggleTimer, "toggle_timer"),
 ];
 
 impl Command {

@@ -242,6 +242,7 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Pane(Pane::Triage), "up", Command::Previous),
     (Scope::Pane(Pane::Detail), "s", Command::AddStep),
     (Scope::Pane(Pane::Detail), "S", Command::ToggleStep),
+    (Scope::Pane(Pane::Detail), "T", Command::ToggleTimer),
     (Scope::Global, "ctrl+z", Command::Suspend),
 ];
 

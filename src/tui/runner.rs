@@ -290,6 +290,11 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .fill_reply(&name, id)
             .map(|text| Action::ReplyFilled { id, text }),
         Effect::LoadUnread => desk.unread_count().map(Action::Unread),
+        Effect::LoadTimer => desk.running_timer().map(|running| Action::Timer {
+            running,
+            said: None,
+        }),
+        Effect::ToggleTimer(id) => toggle_timer(desk, id),
         Effect::MarkRead(ids) => desk
             .mark_read(Some(&ids))
             .and_then(|_| desk.unread_count())
@@ -314,4 +319,21 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Quit | Effect::Suspend | Effect::Editor { .. } => return Vec::new(),
     };
     vec![result.unwrap_or_else(Action::Failed)]
+}
+
+/// Stops the member's timer when it runs on ticket `id`, else starts it
+/// there (stopping it elsewhere); says which in the status line.
+fn toggle_timer(desk: &mut Desk, id: i64) -> crate::error::Result<Action> {
+    if desk.running_timer()?.is_some_and(|e| e.ticket == id) {
+        let stopped = desk.stop_timer()?;
+        return Ok(Action::Timer {
+            running: None,
+            said: stopped.map(|e| ("time.stopped", e)),
+        });
+    }
+    let (_, started) = desk.start_timer(id)?;
+    Ok(Action::Timer {
+        said: Some(("time.started", started.clone())),
+        running: Some(started),
+    })
 }

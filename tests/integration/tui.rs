@@ -1114,3 +1114,13 @@ fn s_adds_a_step_with_its_owner_and_date_and_capital_s_marks_one_done() {
     let screen = steps_sized(Lang::En, tall, &["enter S", "type:9", "enter"]);
     assert!(screen.contains("Subtask 9 not found."), "{screen}");
 }
+
+#[test]
+fn capital_t_starts_the_timer_shown_in_the_header_and_stops_it() {
+    let running = steps_after(Lang::En, &["enter T"]);
+    assert!(running.contains("⏱ #2 0m"), "{running}");
+    assert!(running.contains("Timer running on #2."), "{running}");
+    let stopped = steps_after(Lang::En, &["enter T T"]);
+    assert!(!stopped.contains("⏱"), "{stopped}");
+    assert!(stopped.contains("Timer stopped on #2: 0m."), "{stopped}");
+}

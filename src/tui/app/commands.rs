@@ -142,6 +142,10 @@ impl App {
                 .map(|s| vec![Effect::LoadCustomer(s.id)])
                 .unwrap_or_default(),
             Command::Watch => self.toggle_watch(),
+            Command::ToggleTimer => self
+                .shown_ticket()
+                .map(|id| vec![Effect::ToggleTimer(id)])
+                .unwrap_or_default(),
             Command::AddStep | Command::ToggleStep => {
                 if let Some(id) = self.shown_ticket() {
                     let purpose = if cmd == Command::AddStep {

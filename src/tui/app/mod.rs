@@ -153,6 +153,8 @@ pub struct App {
     searches: u64,
     /// Unread notifications.
     pub unread: i64,
+    /// The member's running timer, shown in the header.
+    pub timer: Option<crate::domain::TimeEntry>,
     /// Heartbeats sent and who else is on the open ticket.
     pub presence: presence::PresenceState,
     /// The list generation whose first rows close the filter overlay (the
@@ -231,6 +233,7 @@ impl App {
             filter_answer: None,
             presence: Default::default(),
             unread: 0,
+            timer: None,
             quit: false,
         };
         let mut app = app;
@@ -239,6 +242,7 @@ impl App {
         effects.push(Effect::LoadUsers);
         effects.push(Effect::LoadViews);
         effects.push(Effect::LoadUnread);
+        effects.push(Effect::LoadTimer);
         effects.push(Effect::LoadDrafts);
         (app, effects)
     }
@@ -362,6 +366,15 @@ impl App {
             }
             Action::Unread(n) => {
                 self.unread = n;
+                Vec::new()
+            }
+            Action::Timer { running, said } => {
+                self.timer = running;
+                if let Some((key, e)) = said {
+                    let spent = crate::domain::minutes_text(e.spent(self.now));
+                    let text = self.cat.f(key, &[("id", &e.ticket), ("spent", &spent)]);
+                    self.status = Some(Status { text, error: false });
+                }
                 Vec::new()
             }
             Action::Watching { id, on } => {

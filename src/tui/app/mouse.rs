@@ -66,8 +66,20 @@ pub fn header_me(app: &App) -> String {
     } else {
         String::new()
     };
+    // A running timer, where the member cannot miss it.
+    let timer = app
+        .timer
+        .as_ref()
+        .map(|e| {
+            format!(
+                "⏱ #{} {} · ",
+                e.ticket,
+                crate::domain::minutes_text(e.spent(app.now))
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "{inbox}{} · {} ",
+        "{timer}{inbox}{} · {} ",
         crate::text::sanitize_line(&app.me.login),
         crate::present::role_label(&app.cat, app.me.role)
     )

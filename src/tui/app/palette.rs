@@ -66,6 +66,7 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::Help, "help.help"),
     (Command::AddStep, "help.add_step"),
     (Command::ToggleStep, "help.toggle_step"),
+    (Command::ToggleTimer, "help.toggle_timer"),
 ];
 
 /// A fuzzy score of `query` against `text`: every query character in order,

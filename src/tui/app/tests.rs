@@ -65,8 +65,8 @@ fn app_with(rows: Vec<TicketRow>) -> App {
     let (mut app, effects) = App::new(init);
     assert_eq!(
         effects.len(),
-        7,
-        "a list window, the count, the board, users, views, the unread count and drafts load at start"
+        8,
+        "a list window, the count, the board, users, views, the unread count, the timer and drafts load at start"
     );
     load(&mut app, rows);
     app
