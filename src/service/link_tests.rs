@@ -4,15 +4,9 @@
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
+use super::tests::who;
 use super::*;
 use crate::domain::{LinkKind, NewTicket};
-
-fn who(login: &str) -> Identity {
-    Identity {
-        login: login.into(),
-        display_name: login.into(),
-    }
-}
 
 /// A file desk: tickets 1–3 of team eu (emma's), 4 of team cn (wu's).
 fn desk() -> (tempfile::TempDir, std::path::PathBuf) {

@@ -3,6 +3,7 @@
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
+use super::tests::who;
 use super::*;
 use crate::domain::{NewSubtask, NewTicket, SubtaskChanges};
 
@@ -10,13 +11,6 @@ fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
         .single()
         .expect("valid")
-}
-
-fn who(login: &str) -> Identity {
-    Identity {
-        login: login.into(),
-        display_name: login.into(),
-    }
 }
 
 /// A file desk with an admin, an agent of team eu who owns a ticket, an

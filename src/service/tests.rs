@@ -13,7 +13,7 @@ fn t0() -> chrono::DateTime<chrono::Utc> {
         .expect("valid")
 }
 
-fn who(login: &str) -> Identity {
+pub(super) fn who(login: &str) -> Identity {
     Identity {
         login: login.into(),
         display_name: login.into(),

@@ -3,15 +3,9 @@
 use chrono::{Duration, TimeZone, Utc};
 use std::sync::Arc;
 
+use super::tests::who;
 use super::*;
 use crate::domain::NewTicket;
-
-fn who(login: &str) -> Identity {
-    Identity {
-        login: login.into(),
-        display_name: login.into(),
-    }
-}
 
 #[test]
 fn a_timer_runs_until_stopped_and_starting_another_stops_the_first() {
