@@ -192,7 +192,8 @@ fn parse_spent(text: &str) -> Option<chrono::Duration> {
         total += crate::domain::parse_duration(&rest[..unit_end])?;
         rest = &rest[unit_end..];
     }
-    (total > 0).then(|| chrono::Duration::seconds(total))
+    // Whole minutes: `5s` is no time worth logging.
+    (total >= 60).then(|| chrono::Duration::seconds(total))
 }
 
 /// `tdesk time …`.
@@ -246,6 +247,13 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
                     expected: "25m, 1h, 1h30m".into(),
                 })
             })?;
+            if span > chrono::Duration::hours(24) {
+                return Err(crate::error::Error::Invalid(crate::domain::InvalidValue {
+                    field: "time",
+                    value: spent,
+                    expected: "up to 24h at once".into(),
+                }));
+            }
             let e = desk.log_time(ticket, span, note.as_deref().unwrap_or(""))?;
             line(
                 io.out,
@@ -265,7 +273,7 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
             }
             let tz = chrono::Local::now().offset().to_owned();
             let mut t = Table::new(&[
-                cat.t("col.assignee"),
+                cat.t("time.member"),
                 cat.t("time.start"),
                 cat.t("time.spent"),
                 cat.t("time.note"),

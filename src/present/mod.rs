@@ -336,6 +336,25 @@ pub fn describe_event(wf: &Workflow, cat: &Catalog, e: &Event) -> String {
                 f if f.starts_with("custom.") => sanitize_line(f).into_owned(),
                 f => cat.t(&format!("field.{f}")).to_string(),
             };
+            // A link reads `blocked by #7` in the reader's language.
+            let link_text = |v: Option<&str>| {
+                v.map(|t| match t.split_once(" #") {
+                    Some((side, n)) => {
+                        format!("{} #{}", cat.t(&format!("link.{side}")), sanitize_line(n))
+                    }
+                    None => sanitize_line(t).into_owned(),
+                })
+            };
+            if field == "link" {
+                return cat.f(
+                    "event.field",
+                    &[
+                        ("field", &name),
+                        ("from", &link_text(old).unwrap_or_else(|| "–".into())),
+                        ("to", &link_text(new).unwrap_or_else(|| "–".into())),
+                    ],
+                );
+            }
             match field {
                 "description" | "resolution" => cat.f("event.field_text", &[("field", &name)]),
                 "tag" if old.is_none() => cat.f(

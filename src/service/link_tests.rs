@@ -119,6 +119,23 @@ fn a_link_to_a_ticket_you_cannot_see_is_only_counted() {
     let links = emma.links(2).expect("links");
     assert!(links.shown.is_empty());
     assert_eq!(links.hidden, 1);
+    // Nor does the history (or an export, made from the same detail) name it.
+    let named: Vec<String> = emma
+        .history(2)
+        .expect("history")
+        .into_iter()
+        .filter(|e| e.field.as_deref() == Some("link"))
+        .filter_map(|e| e.new)
+        .collect();
+    assert_eq!(named, ["duplicate_of #–"]);
+    assert!(
+        open(&path, "root")
+            .history(2)
+            .expect("admin")
+            .iter()
+            .any(|e| e.new.as_deref() == Some("duplicate_of #4")),
+        "the admin sees it"
+    );
     // And linking to it looks like linking to a missing ticket.
     let mut emma = emma;
     assert_eq!(

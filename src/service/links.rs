@@ -80,6 +80,33 @@ impl Desk {
     }
 }
 
+impl Desk {
+    /// A ticket's history as the member may read it: a link event names
+    /// the other ticket only when the member may see it (`related #–`
+    /// otherwise), so the history tells no more than the links do.
+    pub(super) fn redact_links(
+        &self,
+        reader: &crate::store::Reader<'_>,
+        mut events: Vec<crate::domain::Event>,
+    ) -> Result<Vec<crate::domain::Event>> {
+        for e in events
+            .iter_mut()
+            .filter(|e| e.field.as_deref() == Some("link"))
+        {
+            for text in [&mut e.old, &mut e.new].into_iter().flatten() {
+                let hidden = text
+                    .split_once(" #")
+                    .and_then(|(_, n)| n.parse::<i64>().ok())
+                    .is_some_and(|other| self.visible_ticket(reader, other).is_err());
+                if hidden && let Some((side, _)) = text.split_once(" #") {
+                    *text = format!("{side} #–");
+                }
+            }
+        }
+        Ok(events)
+    }
+}
+
 /// The stored direction of a link named from `a`'s side; a related link
 /// runs from the lower number, so it is stored once whichever side names it.
 fn directed(a: i64, b: i64, named: &str) -> Result<(LinkKind, i64, i64)> {

@@ -251,7 +251,7 @@ impl Desk {
         Ok(TicketDetail {
             customer,
             comments: reader.comments(id)?,
-            events: reader.events(id)?,
+            events: self.redact_links(&reader, reader.events(id)?)?,
             due_manual: reader.due_manual(id)?,
             ticket,
         })
@@ -279,7 +279,7 @@ impl Desk {
     pub fn history(&self, id: i64) -> Result<Vec<Event>> {
         let reader = self.store.reader();
         self.visible_ticket(&reader, id)?;
-        reader.events(id)
+        self.redact_links(&reader, reader.events(id)?)
     }
 
     /// Every current desk member (removed ones keep their history only).

@@ -198,7 +198,8 @@ pub enum SavedKind {
     VerdictReopened,
     Merged,
     StepAdded,
-    StepToggled,
+    StepDone,
+    StepReopened,
 }
 
 impl SavedKind {
@@ -220,7 +221,8 @@ impl SavedKind {
             SavedKind::VerdictReopened => "status.verdict_reopened",
             SavedKind::Merged => "status.merged",
             SavedKind::StepAdded => "status.step_added",
-            SavedKind::StepToggled => "status.step_toggled",
+            SavedKind::StepDone => "status.step_done",
+            SavedKind::StepReopened => "status.step_reopened",
         }
     }
 
@@ -516,7 +518,7 @@ pub enum Effect {
         id: i64,
         step: crate::domain::NewSubtask,
     },
-    /// Step `position` of ticket `id`, done or open again.
+    /// Step number `step` of ticket `id`, done or open again.
     ToggleStep {
         id: i64,
         position: i64,

@@ -256,11 +256,18 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             .and_then(|steps| {
                 steps
                     .into_iter()
-                    .find(|s| s.position == position)
+                    .find(|s| s.id == position)
                     .ok_or(crate::error::Error::SubtaskNotFound(position))
             })
             .and_then(|step| desk.set_subtask_done(step.id, !step.is_done()))
-            .map(|_| saved(id, SavedKind::StepToggled)),
+            .map(|step| {
+                let kind = if step.is_done() {
+                    SavedKind::StepDone
+                } else {
+                    SavedKind::StepReopened
+                };
+                saved(id, kind)
+            }),
         Effect::LoadCustomer(id) => desk
             .customer_of_ticket(id)
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),

@@ -398,6 +398,8 @@ impl App {
                 effects.extend(self.dashboard_changed());
                 effects.push(Effect::LoadUsers);
                 effects.push(Effect::LoadUnread);
+                // A timer started or stopped elsewhere (the command line).
+                effects.push(Effect::LoadTimer);
                 effects
             }
             Action::WindowLoaded {

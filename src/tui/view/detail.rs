@@ -78,7 +78,8 @@ fn subtasks(app: &App, id: i64, out: &mut Vec<Line<'static>>, cols: usize) {
     let now = app.now;
     for s in steps {
         let mark = if s.is_done() { "☑" } else { "☐" };
-        let mut text = format!("  {} {mark} {}", s.position, sanitize_line(&s.title));
+        // The step's number is the one `tdesk task` takes.
+        let mut text = format!("  {} {mark} {}", s.id, sanitize_line(&s.title));
         if let Some(owner) = &s.assignee {
             text.push_str(&format!(" · {}", sanitize_line(owner)));
         }
