@@ -157,9 +157,13 @@ pub fn link(
 ) -> Result<()> {
     let added = desk.link(a, b, kind)?;
     let key = if added { "link.added" } else { "link.already" };
+    // The kind in the reader's words, from A's side.
+    let named = crate::domain::LinkKind::parse_named(kind)
+        .map(|(k, reversed)| s.cat.t(&format!("link.{}", k.side(!reversed))).to_string())
+        .unwrap_or_default();
     line(
         io.out,
-        &s.cat.f(key, &[("a", &a), ("b", &b), ("kind", &kind)]),
+        &s.cat.f(key, &[("a", &a), ("b", &b), ("kind", &named)]),
     )
 }
 

@@ -32,7 +32,7 @@ impl Desk {
             ops::load(w, ctx, id, None)?;
             let stopped = w.stop_timer(&ctx.actor.login, ctx.now)?;
             if let Some(s) = &stopped {
-                log_spent(w, ctx, s)?;
+                keep_or_drop(w, ctx, s)?;
             }
             let started = w.insert_time(id, &ctx.actor.login, ctx.now, None, "")?;
             Ok((stopped, started))
@@ -44,7 +44,7 @@ impl Desk {
         self.write_outside_undo(|w, ctx| {
             let stopped = w.stop_timer(&ctx.actor.login, ctx.now)?;
             if let Some(s) = &stopped {
-                log_spent(w, ctx, s)?;
+                keep_or_drop(w, ctx, s)?;
             }
             Ok(stopped)
         })
@@ -98,6 +98,16 @@ impl Desk {
             }
         }
         Ok(out)
+    }
+}
+
+/// A stopped timer that ran under a minute is dropped (a start by mistake
+/// leaves no `0m` entry); a longer one goes into the ticket's history.
+fn keep_or_drop(w: &mut crate::store::Writer<'_>, ctx: &ops::Ctx<'_>, e: &TimeEntry) -> Result<()> {
+    if e.spent(ctx.now) < Duration::minutes(1) {
+        w.delete_time(e.id)
+    } else {
+        log_spent(w, ctx, e)
     }
 }
 

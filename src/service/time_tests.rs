@@ -97,3 +97,29 @@ fn nobody_times_or_reads_the_time_of_a_ticket_they_cannot_see() {
         1
     );
 }
+
+#[test]
+fn a_timer_stopped_within_a_minute_leaves_no_entry() {
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("t0");
+    let clock = Arc::new(FixedClock::new(t0));
+    let mut desk = Desk::open_in_memory(&who("emma"), clock.clone()).expect("desk");
+    let a = desk
+        .create_ticket(NewTicket {
+            title: "Parcel late".into(),
+            ..Default::default()
+        })
+        .expect("a");
+    desk.start_timer(a).expect("start");
+    clock.advance(Duration::seconds(40));
+    assert!(desk.stop_timer().expect("stop").is_some());
+    assert!(desk.time_entries(a).expect("entries").is_empty());
+    assert!(
+        desk.history(a)
+            .expect("history")
+            .iter()
+            .all(|e| e.field.as_deref() != Some("time"))
+    );
+}

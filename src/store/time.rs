@@ -99,6 +99,14 @@ impl Writer<'_> {
         })
     }
 
+    /// Removes a time entry.
+    pub fn delete_time(&mut self, id: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM time_entries WHERE id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+
     /// Stops the member's running timer at `at`; the stopped entry, if one ran.
     pub fn stop_timer(&mut self, login: &str, at: DateTime<Utc>) -> Result<Option<TimeEntry>> {
         let Some(mut running) = self.reader().running_timer(login)? else {

@@ -5,7 +5,8 @@
 
 pub(super) const V20_SUBTASKS: &str = r#"
 CREATE TABLE subtasks (
-    id         INTEGER PRIMARY KEY,
+    -- Never reused: a step's number in a notice or a script stays its own.
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
     position   INTEGER NOT NULL,
     title      TEXT NOT NULL,
