@@ -218,17 +218,7 @@ fn label(s: &Subtask) -> String {
     out
 }
 
-/// Trims a title to one line and checks it is there and not too long.
+/// A step's title, on one line and short.
 fn clean_title(title: &str) -> Result<String> {
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() {
-        return Err(Error::Empty("field.title"));
-    }
-    if title.chars().count() > SUBTASK_TITLE_MAX {
-        return Err(Error::TooLong {
-            field: "field.title",
-            max: SUBTASK_TITLE_MAX,
-        });
-    }
-    Ok(title)
+    ops::clean_title_within(title, SUBTASK_TITLE_MAX)
 }

@@ -1,32 +1,18 @@
 //! Time spent: one timer per member, logs, totals only of visible tickets.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use std::sync::Arc;
 
-use super::tests::who;
+use super::tests::{desk, new_ticket, who};
 use super::*;
 use crate::domain::NewTicket;
 
 #[test]
 fn a_timer_runs_until_stopped_and_starting_another_stops_the_first() {
-    let t0 = Utc
-        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
-        .single()
-        .expect("t0");
-    let clock = Arc::new(FixedClock::new(t0));
-    let mut desk = Desk::open_in_memory(&who("emma"), clock.clone()).expect("desk");
-    let a = desk
-        .create_ticket(NewTicket {
-            title: "Parcel late".into(),
-            ..Default::default()
-        })
-        .expect("a");
-    let b = desk
-        .create_ticket(NewTicket {
-            title: "Wrong size".into(),
-            ..Default::default()
-        })
-        .expect("b");
+    let (mut desk, clock) = desk();
+    let t0 = desk.now();
+    let a = desk.create_ticket(new_ticket("Parcel late")).expect("a");
+    let b = desk.create_ticket(new_ticket("Wrong size")).expect("b");
     let (none, _) = desk.start_timer(a).expect("start");
     assert!(none.is_none());
     clock.advance(Duration::minutes(25));
@@ -100,18 +86,8 @@ fn nobody_times_or_reads_the_time_of_a_ticket_they_cannot_see() {
 
 #[test]
 fn a_timer_stopped_within_a_minute_leaves_no_entry() {
-    let t0 = Utc
-        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
-        .single()
-        .expect("t0");
-    let clock = Arc::new(FixedClock::new(t0));
-    let mut desk = Desk::open_in_memory(&who("emma"), clock.clone()).expect("desk");
-    let a = desk
-        .create_ticket(NewTicket {
-            title: "Parcel late".into(),
-            ..Default::default()
-        })
-        .expect("a");
+    let (mut desk, clock) = desk();
+    let a = desk.create_ticket(new_ticket("Parcel late")).expect("a");
     desk.start_timer(a).expect("start");
     clock.advance(Duration::seconds(40));
     assert!(desk.stop_timer().expect("stop").is_some());

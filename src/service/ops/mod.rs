@@ -113,14 +113,19 @@ pub fn save(
 
 /// Trims a title, flattens newlines, and checks it is present and not too long.
 pub fn clean_title(title: &str) -> Result<String> {
+    clean_title_within(title, TITLE_MAX_CHARS)
+}
+
+/// [`clean_title`] for a title of at most `max` characters (a subtask's).
+pub fn clean_title_within(title: &str, max: usize) -> Result<String> {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     if title.is_empty() {
         return Err(Error::Empty("field.title"));
     }
-    if title.chars().count() > TITLE_MAX_CHARS {
+    if title.chars().count() > max {
         return Err(Error::TooLong {
             field: "field.title",
-            max: TITLE_MAX_CHARS,
+            max,
         });
     }
     Ok(title)
