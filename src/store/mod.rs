@@ -310,6 +310,15 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, wal: bool) -> Result<Self> {
+        // Two connections of one process setting up the same old desk at
+        // once (journal mode, then the upgrade) could both run an upgrade
+        // step, or meet SQLite's lock without its busy handler ("database
+        // is locked"), under load: one set-up per process at a time. Other
+        // processes are kept apart by the write lock each step takes.
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         conn.busy_handler(Some(busy_wait))?;
         // A writing transaction (an import chunk, its automations, deadlines
         // and notices) runs a few dozen distinct statements per row: keep

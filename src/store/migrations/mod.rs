@@ -592,14 +592,6 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// Brings the database up to `target` (tests use this to build old files).
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
-    // Two connections of one process upgrading the same old desk at once
-    // could both run a step (seen under load: "index … already exists"),
-    // though each checks the version under the write lock: one upgrade
-    // per process at a time. Other processes are kept apart by that lock.
-    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(Error::NewerSchema {
