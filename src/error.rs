@@ -18,6 +18,12 @@ pub enum Error {
     TicketNotFound(i64),
     /// No subtask has this number (or its ticket is hidden from the member).
     SubtaskNotFound(i64),
+    /// No milestone has this number or name.
+    MilestoneNotFound(String),
+    /// Another milestone already has this name.
+    MilestoneExists(String),
+    /// A closed milestone takes no new tickets or steps.
+    MilestoneClosed(String),
     /// A ticket cannot be linked to itself.
     LinkToItself(i64),
     /// The link would close a loop (a ticket blocking itself through a chain).
@@ -315,6 +321,7 @@ impl Error {
             | Error::ArticleExists(_)
             | Error::LinkToItself(_)
             | Error::LinkLoop { .. }
+            | Error::MilestoneExists(_)
             | Error::FileLines { .. }
             | Error::NoEditorTerminal
             | Error::ArticleIdChanged { .. }
@@ -322,6 +329,7 @@ impl Error {
             | Error::UnknownValue { .. } => 2,
             Error::TicketNotFound(_)
             | Error::SubtaskNotFound(_)
+            | Error::MilestoneNotFound(_)
             | Error::ArticleNotFound(_)
             | Error::UserNotFound(_)
             | Error::ViewNotFound(_)
@@ -349,7 +357,8 @@ impl Error {
             | Error::DeskFileNamed(_)
             | Error::DeskDirTarget(_)
             | Error::DeskDirNotReady(_)
-            | Error::MailCommandNotInDesk => 4,
+            | Error::MailCommandNotInDesk
+            | Error::MilestoneClosed(_) => 4,
             Error::Conflict { .. } => 5,
             Error::BrokenPipe => 0,
             Error::NoDesk(_)
@@ -381,6 +390,18 @@ impl Error {
         match self {
             Error::TicketNotFound(id) => cat.f("error.ticket_not_found", &[("id", id)]),
             Error::SubtaskNotFound(id) => cat.f("error.subtask_not_found", &[("id", id)]),
+            Error::MilestoneNotFound(name) => cat.f(
+                "error.milestone_not_found",
+                &[("name", &crate::text::sanitize_line(name))],
+            ),
+            Error::MilestoneExists(name) => cat.f(
+                "error.milestone_exists",
+                &[("name", &crate::text::sanitize_line(name))],
+            ),
+            Error::MilestoneClosed(name) => cat.f(
+                "error.milestone_closed",
+                &[("name", &crate::text::sanitize_line(name))],
+            ),
             Error::LinkToItself(id) => cat.f("error.link_to_itself", &[("id", id)]),
             Error::LinkLoop { from, to } => cat.f("error.link_loop", &[("from", from), ("to", to)]),
             Error::ArticleNotFound(id) => cat.f("error.article_not_found", &[("id", id)]),

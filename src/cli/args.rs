@@ -177,6 +177,9 @@ pub enum Command {
     /// Time spent: a timer on a ticket, time logged after, totals.
     #[command(subcommand)]
     Time(TimeCommand),
+    /// Milestones: a name and a date that group tickets and steps.
+    #[command(subcommand)]
+    Milestone(MilestoneCommand),
     /// Mail out: the sender and command, the queue, sending now.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -759,6 +762,65 @@ pub enum TimeCommand {
     },
     /// Your running timer, if any.
     Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MilestoneCommand {
+    /// Make a milestone (supervisors and admins).
+    Add {
+        name: String,
+        /// Due: 2w, 2026-12-20 (end of that day) or "2026-12-20 14:00".
+        #[arg(long)]
+        due: Option<String>,
+        /// Who answers for it (they may change and close it too).
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Open milestones by date with progress, at-risk and overdue counts.
+    List {
+        /// Closed ones too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One milestone (number or name): its progress, tickets and steps.
+    Show {
+        milestone: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a milestone ("" clears the owner, date or description).
+    Edit {
+        milestone: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Close a milestone: it leaves the list and takes nothing new.
+    Close { milestone: String },
+    /// Open a closed milestone again.
+    Reopen { milestone: String },
+    /// Put tickets (and with --step, steps) into a milestone.
+    Attach {
+        milestone: String,
+        tickets: Vec<i64>,
+        #[arg(long = "step")]
+        steps: Vec<i64>,
+    },
+    /// Take tickets (and with --step, steps) out of their milestone.
+    Detach {
+        tickets: Vec<i64>,
+        #[arg(long = "step")]
+        steps: Vec<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ mod inbox;
 mod install;
 mod kb;
 mod mail;
+mod milestones;
 mod output;
 mod report;
 mod rules;
@@ -142,6 +143,7 @@ fn dispatch(command: Command, desk: &mut Desk, s: &Session, io: &mut Streams<'_>
         Command::Attachment(c) => mail::attachment(desk, c, s, io),
         Command::Task(c) => tasks::run(desk, c, s, io),
         Command::Time(c) => tasks::time(desk, c, s, io),
+        Command::Milestone(c) => milestones::run(desk, c, s, io),
         Command::Mail(c) => mail::mail(desk, c, s, io),
         Command::Replies(c) => mail::replies(desk, c, s, io),
         Command::Customer(c) => customers::run(desk, c, s, io),

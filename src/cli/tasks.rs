@@ -70,13 +70,7 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
             ])
             .flex(3);
             for step in &steps {
-                let mark = if step.is_done() {
-                    "✓"
-                } else if step.is_overdue(now) {
-                    "!"
-                } else {
-                    "·"
-                };
+                let mark = super::milestones::step_mark(step, now);
                 // Your own steps name their tickets: you may not see them.
                 let about = match ticket {
                     Some(_) => format!("#{}", step.ticket),

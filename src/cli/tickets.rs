@@ -234,6 +234,12 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         t,
         &Local,
     ));
+    if let Some(m) = desk.ticket_milestone(t.id)? {
+        pairs.push((
+            cat.t("field.milestone").to_string(),
+            format!("#{} {}", m.id, m.name),
+        ));
+    }
     for (k, v) in &t.custom {
         pairs.push((k.clone(), v.to_string()));
     }

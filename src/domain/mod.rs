@@ -12,6 +12,7 @@ mod kb;
 mod label;
 mod link;
 mod mail;
+mod milestone;
 mod notification;
 mod priority;
 mod query;
@@ -35,6 +36,10 @@ pub use link::{LINK_NAMES, LinkKind, LinkedTicket, Links};
 pub use mail::{
     Attachment, BOUNCED, CUSTOMER_MESSAGE, OutgoingMail, WITHDRAWN, is_bounced, is_customer_author,
     is_sha256, is_withdrawn, mime_for, runs_when_opened,
+};
+pub use milestone::{
+    AT_RISK_WITHIN, MILESTONE_NAME_MAX, Milestone, MilestoneChanges, MilestoneProgress,
+    MilestoneSummary, NewMilestone,
 };
 pub use notification::{NoticeKind, Notification, mentions};
 pub use priority::Priority;

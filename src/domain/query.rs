@@ -32,10 +32,12 @@ pub enum Field {
     Sla,
     /// The root cause of a resolution.
     Cause,
+    /// The milestone a ticket belongs to (by name or number, or `none`).
+    Milestone,
 }
 
 impl Field {
-    const ALL: [(Field, &'static str); 17] = [
+    const ALL: [(Field, &'static str); 18] = [
         (Field::Status, "status"),
         (Field::Priority, "priority"),
         (Field::Assignee, "assignee"),
@@ -53,6 +55,7 @@ impl Field {
         (Field::Closed, "closed"),
         (Field::Sla, "sla"),
         (Field::Cause, "cause"),
+        (Field::Milestone, "milestone"),
     ];
 
     /// The name used in queries.

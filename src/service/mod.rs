@@ -21,6 +21,7 @@ mod kb;
 mod links;
 mod mail_out;
 mod merge;
+mod milestones;
 mod notify;
 mod ops;
 mod presence;
@@ -446,6 +447,8 @@ fn load_workflow(r: &Reader<'_>) -> Result<Workflow> {
 mod import_tests;
 #[cfg(test)]
 mod link_tests;
+#[cfg(test)]
+mod milestone_tests;
 #[cfg(test)]
 mod report_tests;
 #[cfg(test)]

@@ -158,6 +158,8 @@ impl Desk {
                     })
             }
             Field::Assignee if value.eq_ignore_ascii_case("me") => Ok(vec![self.login.clone()]),
+            Field::Milestone if value.eq_ignore_ascii_case("none") => Ok(vec!["none".into()]),
+            Field::Milestone => Ok(vec![self.find_milestone(value)?.id.to_string()]),
             _ => Ok(vec![value.to_string()]),
         }
     }

@@ -7,7 +7,7 @@ use super::tests::who;
 use super::*;
 use crate::domain::{NewSubtask, NewTicket, SubtaskChanges};
 
-fn now() -> chrono::DateTime<Utc> {
+pub(super) fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
         .single()
         .expect("valid")
@@ -15,7 +15,7 @@ fn now() -> chrono::DateTime<Utc> {
 
 /// A file desk with an admin, an agent of team eu who owns a ticket, an
 /// agent of logistics and an agent of team cn.
-fn team_desk() -> (tempfile::TempDir, std::path::PathBuf, i64) {
+pub(super) fn team_desk() -> (tempfile::TempDir, std::path::PathBuf, i64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("desk.db");
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(now()));
@@ -40,7 +40,7 @@ fn team_desk() -> (tempfile::TempDir, std::path::PathBuf, i64) {
     (dir, path, ticket)
 }
 
-fn open(path: &std::path::Path, login: &str) -> Desk {
+pub(super) fn open(path: &std::path::Path, login: &str) -> Desk {
     Desk::open(path, &who(login), Arc::new(FixedClock::new(now())))
         .expect("open")
         .0

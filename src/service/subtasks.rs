@@ -166,6 +166,12 @@ impl Desk {
     }
 }
 
+/// Step `id`, if the member may change its ticket; otherwise it looks
+/// exactly like a missing one.
+pub(super) fn changeable_step(w: &Writer<'_>, ctx: &ops::Ctx<'_>, id: i64) -> Result<Subtask> {
+    owned_step(w, ctx, id, false)
+}
+
 /// Step `id`, if the member may change its ticket — or, when `own_counts`,
 /// is the step's owner. A step of a ticket the member cannot change looks
 /// exactly like a missing one.

@@ -264,6 +264,26 @@ fn field_sql(field: Field, values: &[String], params: &mut Vec<Value>) -> String
             "t.customer_id IN (SELECT cu.id FROM customers cu WHERE cu.tier IN ({}))",
             placeholders(params, text_values(values))
         ),
+        // The service has turned names into numbers.
+        Field::Milestone => {
+            let none = values.iter().any(|v| v.eq_ignore_ascii_case("none"));
+            let ids: Vec<Value> = values
+                .iter()
+                .filter_map(|v| v.parse::<i64>().ok())
+                .map(Value::Integer)
+                .collect();
+            let mut alts = Vec::new();
+            if !ids.is_empty() {
+                alts.push(format!("t.milestone_id IN ({})", placeholders(params, ids)));
+            }
+            if none {
+                alts.push("t.milestone_id IS NULL".into());
+            }
+            if alts.is_empty() {
+                alts.push("0".into());
+            }
+            alts.join(" OR ")
+        }
         Field::Number => {
             let ids = values
                 .iter()

@@ -10,8 +10,11 @@ use crate::error::Result;
 
 const SUBTASK_COLUMNS: &str =
     "id, ticket_id, position, title, assignee, due_at, note, done_at, done_by, created_at";
+/// The same columns of a subtask aliased `s`.
+pub(super) const SUBTASK_COLUMNS_S: &str = "s.id, s.ticket_id, s.position, s.title, s.assignee, \
+     s.due_at, s.note, s.done_at, s.done_by, s.created_at";
 
-fn subtask(r: &Row) -> rusqlite::Result<Subtask> {
+pub(super) fn subtask(r: &Row) -> rusqlite::Result<Subtask> {
     Ok(Subtask {
         id: r.get(0)?,
         ticket: r.get(1)?,

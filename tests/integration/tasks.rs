@@ -173,3 +173,46 @@ fn time_is_started_stopped_logged_shown_and_reported() {
     assert!(stderr(&bad).contains("25m, 1h, 1h30m"), "{}", stderr(&bad));
     assert_eq!(code(&s.tdesk(&["time", "start", "9"])), 3);
 }
+
+#[test]
+fn a_milestone_groups_tickets_and_steps_and_reports_its_progress() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Zipper broke after a week"]);
+    ok(&s, &["add", "--title", "Zipper stuck on arrival"]);
+    ok(&s, &["task", "add", "1", "--title", "Ask the factory"]);
+    let made = ok(
+        &s,
+        &[
+            "milestone",
+            "add",
+            "Zipper defect\u{1b}[31m",
+            "--due",
+            "2w",
+            "--description",
+            "Batch 2026-11",
+        ],
+    );
+    assert!(made.contains("Milestone 1 made: Zipper defect"), "{made}");
+    assert!(!made.contains('\u{1b}'), "no escape reaches the terminal");
+    let put = ok(&s, &["milestone", "attach", "1", "1", "2", "--step", "1"]);
+    assert!(put.contains("Put 3 item(s)"), "{put}");
+    ok(&s, &["move", "2", "closed", "--note", "Duplicate of #1"]);
+    let list = ok(&s, &["milestone", "list"]);
+    assert!(list.contains("1/3 (33%)"), "{list}");
+    let shown = ok(&s, &["milestone", "show", "1"]);
+    assert!(
+        shown.contains("Zipper broke after a week") && shown.contains("Ask the factory"),
+        "{shown}"
+    );
+    let found = ok(&s, &["list", "milestone:1"]);
+    assert!(found.contains("#1") && found.contains("#2"), "{found}");
+    assert!(ok(&s, &["show", "1"]).contains("#1 Zipper defect"));
+    let missing = s.tdesk(&["milestone", "show", "Nope"]);
+    assert_eq!(code(&missing), 3);
+    assert!(stderr(&missing).contains("No milestone is called “Nope”"));
+    ok(&s, &["milestone", "close", "1"]);
+    assert!(ok(&s, &["milestone", "list"]).contains("No milestones."));
+    let refused = s.tdesk(&["milestone", "attach", "1", "1"]);
+    assert_eq!(code(&refused), 4, "{}", stderr(&refused));
+}

@@ -13,7 +13,7 @@ mod metrics;
 mod work;
 use closure::V18_CLOSURE;
 use metrics::V19_METRICS;
-use work::V20_SUBTASKS;
+use work::{V20_SUBTASKS, V21_MILESTONES};
 
 /// Version 1: the core tables. Times are UTC milliseconds since the epoch.
 const V1_CORE: &str = r#"
@@ -580,6 +580,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(V18_CLOSURE)],
     &[Step::Sql(V19_METRICS)],
     &[Step::Sql(V20_SUBTASKS)],
+    &[Step::Sql(V21_MILESTONES)],
 ];
 
 /// The schema version this build writes.

@@ -65,3 +65,24 @@ CREATE INDEX time_entries_login ON time_entries(login, started_at);
 -- One running timer per member.
 CREATE UNIQUE INDEX time_entries_running ON time_entries(login) WHERE stopped_at IS NULL;
 "#;
+
+/// Version 21: milestones group tickets and steps under a name and a date
+/// (a product defect's fix, a warehouse move). A ticket or a step belongs to
+/// at most one.
+pub(super) const V21_MILESTONES: &str = r#"
+CREATE TABLE milestones (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    owner       TEXT,
+    due_at      INTEGER,
+    created_at  INTEGER NOT NULL,
+    created_by  TEXT NOT NULL,
+    closed_at   INTEGER
+);
+CREATE UNIQUE INDEX milestones_name ON milestones(name COLLATE NOCASE);
+ALTER TABLE tickets ADD COLUMN milestone_id INTEGER REFERENCES milestones(id);
+CREATE INDEX tickets_milestone ON tickets(milestone_id) WHERE milestone_id IS NOT NULL;
+ALTER TABLE subtasks ADD COLUMN milestone_id INTEGER REFERENCES milestones(id);
+CREATE INDEX subtasks_milestone ON subtasks(milestone_id) WHERE milestone_id IS NOT NULL;
+"#;
