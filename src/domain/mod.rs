@@ -22,6 +22,7 @@ mod time_entry;
 mod user;
 mod view;
 mod when;
+mod work;
 
 pub use access::Scope;
 pub use change::{ChangeKind, ChangeRecord};
@@ -53,6 +54,7 @@ pub use time_entry::{TimeEntry, minutes_text};
 pub use user::{AUTOMATION_PREFIX, Role, User, is_automation};
 pub use view::{Column, GroupBy, View};
 pub use when::{Cmp, Day, TIME_HINT, TimeSpec, parse_deadline, parse_duration};
+pub use work::{TimelineExtras, WorkItem, by_due};
 
 /// A value that could not be parsed from user input; carries the field and the bad text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -37,6 +37,7 @@ mod survey;
 mod time;
 mod undo;
 mod views;
+mod work;
 
 use crate::domain::ChangeKind;
 use std::path::{Path, PathBuf};

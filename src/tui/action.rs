@@ -158,6 +158,15 @@ pub enum Action {
         slug: String,
         lang: String,
     },
+    /// Steps and blockers of tickets on the timeline.
+    TimelineLoaded(crate::domain::TimelineExtras),
+    /// Open milestones with their progress.
+    MilestonesLoaded(Vec<crate::domain::MilestoneSummary>),
+    /// The member's own queue for request `generation`.
+    WorkLoaded {
+        generation: u64,
+        items: Vec<crate::domain::WorkItem>,
+    },
     /// A load or write failed.
     Failed(Error),
 }
@@ -200,6 +209,7 @@ pub enum SavedKind {
     StepAdded,
     StepDone,
     StepReopened,
+    StepEdited,
 }
 
 impl SavedKind {
@@ -223,6 +233,7 @@ impl SavedKind {
             SavedKind::StepAdded => "status.step_added",
             SavedKind::StepDone => "status.step_done",
             SavedKind::StepReopened => "status.step_reopened",
+            SavedKind::StepEdited => "status.step_edited",
         }
     }
 
@@ -349,6 +360,17 @@ pub enum Command {
     ToggleStep,
     /// Start the timer on the shown ticket, or stop it there.
     ToggleTimer,
+    /// The timeline pane.
+    ShowTimeline,
+    /// The member's own tickets and steps by date.
+    ShowWork,
+    /// Timeline: days, weeks, months per column.
+    Zoom,
+    /// Timeline: the due date under the cursor a day / a week earlier or later.
+    DueEarlier,
+    DueLater,
+    DueEarlierWeek,
+    DueLaterWeek,
 }
 
 /// Work that may take long at a million tickets: runs off the input path on
@@ -407,6 +429,14 @@ pub enum Job {
         generation: u64,
         period: crate::metrics::Period,
     },
+    /// Steps and blockers of these tickets (the timeline's page).
+    Timeline(Vec<i64>),
+    /// Open milestones with their progress.
+    Milestones,
+    /// The member's own queue.
+    Work {
+        generation: u64,
+    },
     /// Hand pending notices to the member's notify hook.
     Deliver {
         command: String,
@@ -430,7 +460,7 @@ impl Job {
     pub fn lane(&self) -> Lane {
         match self {
             Job::Window { .. } => Lane::Lists,
-            Job::View(_) => Lane::Details,
+            Job::View(_) | Job::Timeline(_) => Lane::Details,
             Job::Dashboard { .. } => Lane::Reports,
             _ => Lane::Other,
         }
@@ -522,6 +552,19 @@ pub enum Effect {
     ToggleStep {
         id: i64,
         position: i64,
+    },
+    /// Change step `step` of ticket `ticket` (its date, its owner).
+    EditStep {
+        ticket: i64,
+        step: i64,
+        changes: crate::domain::SubtaskChanges,
+    },
+    /// Mark step `step` of ticket `ticket` done (or open again), by its
+    /// number alone: its owner may not see the ticket.
+    MarkStep {
+        ticket: i64,
+        step: i64,
+        done: bool,
     },
     LoadUnread,
     /// The member's running timer.
@@ -632,6 +675,13 @@ pub const COMMAND_NAMES: &[(Command, &str)] = &[
     (Command::AddStep, "add_step"),
     (Command::ToggleStep, "toggle_step"),
     (Command::ToggleTimer, "toggle_timer"),
+    (Command::ShowTimeline, "show_timeline"),
+    (Command::ShowWork, "show_work"),
+    (Command::Zoom, "zoom"),
+    (Command::DueEarlier, "due_earlier"),
+    (Command::DueLater, "due_later"),
+    (Command::DueEarlierWeek, "due_earlier_week"),
+    (Command::DueLaterWeek, "due_later_week"),
 ];
 
 impl Command {

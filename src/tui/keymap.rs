@@ -165,6 +165,15 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Global, "3", Command::ShowDetail),
     (Scope::Global, "4", Command::ShowKb),
     (Scope::Global, "5", Command::ShowDashboard),
+    (Scope::Global, "6", Command::ShowTimeline),
+    (Scope::Global, "7", Command::ShowWork),
+    (Scope::Pane(Pane::Timeline), "<", Command::DueEarlier),
+    (Scope::Pane(Pane::Timeline), ">", Command::DueLater),
+    (Scope::Pane(Pane::Timeline), "H", Command::DueEarlierWeek),
+    (Scope::Pane(Pane::Timeline), "L", Command::DueLaterWeek),
+    (Scope::Pane(Pane::Timeline), "z", Command::Zoom),
+    (Scope::Pane(Pane::Work), "S", Command::ToggleStep),
+    (Scope::Pane(Pane::Work), "x", Command::ToggleStep),
     (Scope::Pane(Pane::Dashboard), "[", Command::PeriodBack),
     (Scope::Pane(Pane::Dashboard), "]", Command::PeriodForward),
     (Scope::Pane(Pane::Dashboard), "p", Command::PeriodLength),
@@ -271,6 +280,8 @@ fn pane_named(name: &str) -> Option<Pane> {
         "triage" => Some(Pane::Triage),
         "kb" => Some(Pane::Kb),
         "dashboard" => Some(Pane::Dashboard),
+        "timeline" => Some(Pane::Timeline),
+        "work" => Some(Pane::Work),
         _ => None,
     }
 }
@@ -284,6 +295,8 @@ fn scope_name(scope: Scope) -> Option<&'static str> {
         Scope::Pane(Pane::Triage) => Some("triage"),
         Scope::Pane(Pane::Kb) => Some("kb"),
         Scope::Pane(Pane::Dashboard) => Some("dashboard"),
+        Scope::Pane(Pane::Timeline) => Some("timeline"),
+        Scope::Pane(Pane::Work) => Some("work"),
     }
 }
 

@@ -268,6 +268,21 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
                 };
                 saved(id, kind)
             }),
+        Effect::EditStep {
+            ticket,
+            step,
+            changes,
+        } => desk
+            .edit_subtask(step, changes)
+            .map(|_| saved(ticket, SavedKind::StepEdited)),
+        Effect::MarkStep { ticket, step, done } => desk.set_subtask_done(step, done).map(|s| {
+            let kind = if s.is_done() {
+                SavedKind::StepDone
+            } else {
+                SavedKind::StepReopened
+            };
+            saved(ticket, kind)
+        }),
         Effect::LoadCustomer(id) => desk
             .customer_of_ticket(id)
             .map(|p| Action::CustomerLoaded(p.map(Box::new))),

@@ -84,6 +84,18 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             },
             Err(error) => Action::DashboardFailed { generation, error },
         },
+        Job::Timeline(ids) => match desk.timeline_extras(&ids) {
+            Ok(extras) => Action::TimelineLoaded(extras),
+            Err(e) => Action::Failed(e),
+        },
+        Job::Milestones => match desk.milestones(false) {
+            Ok(list) => Action::MilestonesLoaded(list),
+            Err(e) => Action::Failed(e),
+        },
+        Job::Work { generation } => match desk.my_work(super::app::work::WORK_LIMIT) {
+            Ok(items) => Action::WorkLoaded { generation, items },
+            Err(e) => Action::Failed(e),
+        },
         Job::Sweep => match desk.sweep() {
             Ok(fired) => Action::Swept(fired.len()),
             Err(e) => Action::Failed(e),

@@ -22,6 +22,7 @@ mod store;
 mod stress;
 mod tasks;
 mod team;
+mod timeline;
 mod trust;
 mod tui;
 mod upgrade;

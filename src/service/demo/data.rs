@@ -25,6 +25,24 @@ pub struct DemoData {
     /// [country, time zone, language]
     pub countries: Vec<[String; 3]>,
     pub countries_zh: Vec<[String; 3]>,
+    /// Step plans for open tickets, by language.
+    pub work: Vec<DemoWork>,
+    #[serde(rename = "milestone")]
+    pub milestones: Vec<DemoMilestone>,
+}
+
+#[derive(Deserialize)]
+pub struct DemoWork {
+    pub lang: String,
+    pub steps: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DemoMilestone {
+    pub name: String,
+    pub description: String,
+    /// Due this many days from now.
+    pub days: i64,
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ mod kb;
 pub use kb::DEMO_ARTICLES;
 mod plan;
 pub(super) mod rng;
+mod work;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -154,6 +155,7 @@ impl Desk {
             // first sweep.
             self.sweep()?;
         }
+        self.load_demo_work(&data, &agents, &mut rng, now)?;
         let articles = self.load_demo_articles()?;
         Ok(DemoSummary {
             tickets: loaded,

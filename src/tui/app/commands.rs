@@ -23,6 +23,16 @@ impl App {
         {
             return effects;
         }
+        if self.pane == Pane::Timeline
+            && let Some(effects) = self.timeline_command(cmd)
+        {
+            return effects;
+        }
+        if self.pane == Pane::Work
+            && let Some(effects) = self.work_command(cmd)
+        {
+            return effects;
+        }
         match cmd {
             Command::Quit if matches!(self.pane, Pane::Detail | Pane::Triage) => self.back(),
             Command::Quit => {
@@ -36,6 +46,14 @@ impl App {
             Command::ShowDetail => self.show(Pane::Detail),
             Command::ShowKb => self.show_kb(),
             Command::ShowDashboard => self.show_dashboard(),
+            Command::ShowTimeline => self.show_timeline(),
+            Command::ShowWork => self.show_work(),
+            // Keys of the timeline pane, handled there.
+            Command::Zoom
+            | Command::DueEarlier
+            | Command::DueLater
+            | Command::DueEarlierWeek
+            | Command::DueLaterWeek => Vec::new(),
             Command::InsertArticle => self.open_article_menu(),
             Command::DraftArticle => self.draft_from_ticket(),
             Command::Up
@@ -184,6 +202,9 @@ impl App {
         if self.pane == Pane::Detail || self.pane == Pane::Triage {
             self.pane = self.prev_pane;
             self.clamp();
+        } else if matches!(self.pane, Pane::Timeline | Pane::Work) {
+            self.pane = Pane::List;
+            self.clamp();
         }
         Vec::new()
     }
@@ -304,6 +325,20 @@ impl App {
         let Some(sel) = self.selected() else {
             return Vec::new();
         };
+        let items = self.assignee_items();
+        self.overlay = Some(Overlay::Menu(Menu {
+            kind: MenuKind::Assign {
+                id: sel.id,
+                version: sel.version,
+            },
+            items,
+            selected: 0,
+        }));
+        Vec::new()
+    }
+
+    /// Me, every other active member, and nobody: who may take a ticket or a step.
+    pub(super) fn assignee_items(&self) -> Vec<MenuItem> {
         let mut items = vec![MenuItem {
             value: self.me.login.clone(),
             label: format!("{} ({})", self.me.display_name, self.cat.t("assign.me")),
@@ -324,15 +359,7 @@ impl App {
             value: String::new(),
             label: self.cat.t("assign.nobody").to_string(),
         });
-        self.overlay = Some(Overlay::Menu(Menu {
-            kind: MenuKind::Assign {
-                id: sel.id,
-                version: sel.version,
-            },
-            items,
-            selected: 0,
-        }));
-        Vec::new()
+        items
     }
 
     /// Assign or move menus for the selection: every member, every state.

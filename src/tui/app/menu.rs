@@ -30,6 +30,21 @@ impl App {
                         let login = Some(item.value).filter(|v| !v.is_empty());
                         (None, vec![Effect::Assign { id, login, version }])
                     }
+                    MenuKind::StepAssign { ticket, step } => {
+                        let login = Some(item.value).filter(|v| !v.is_empty());
+                        let changes = crate::domain::SubtaskChanges {
+                            assignee: Some(login),
+                            ..Default::default()
+                        };
+                        (
+                            None,
+                            vec![Effect::EditStep {
+                                ticket,
+                                step,
+                                changes,
+                            }],
+                        )
+                    }
                     MenuKind::Inbox => (None, self.open_notice(&item.value)),
                     MenuKind::Attachment { .. } => (
                         None,

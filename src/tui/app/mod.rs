@@ -21,8 +21,10 @@ pub mod resolve;
 mod results;
 mod search;
 mod select;
+pub mod timeline;
 mod triage;
 mod views;
+pub mod work;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::HashMap;
@@ -62,6 +64,10 @@ pub enum Pane {
     Kb,
     /// Figures for a period (`5`).
     Dashboard,
+    /// Tickets, steps and milestones on a time scale (`6`).
+    Timeline,
+    /// The member's own tickets and steps by date (`7`).
+    Work,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -132,6 +138,8 @@ pub struct App {
     pub detail: DetailState,
     pub kb: kb::KbState,
     pub dashboard: dashboard::DashboardState,
+    pub timeline: timeline::TimelineState,
+    pub work: work::WorkState,
     pub filter: Filter,
     /// The list's columns (from the view, or the default set).
     pub columns: Vec<Column>,
@@ -217,6 +225,8 @@ impl App {
             board: BoardState::default(),
             kb: kb::KbState::default(),
             dashboard: dashboard::DashboardState::default(),
+            timeline: timeline::TimelineState::default(),
+            work: work::WorkState::default(),
             detail: DetailState::default(),
             filter: Filter::default(),
             columns: Column::DEFAULT.to_vec(),
@@ -251,6 +261,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = self.apply(action);
         effects.extend(self.preview());
+        effects.extend(self.timeline_wants());
         effects.extend(self.beat());
         // The last ticket asked for is the one the detail pane shows.
         if let Some(id) = effects.iter().rev().find_map(|e| match e {
@@ -512,6 +523,18 @@ impl App {
                 Vec::new()
             }
             Action::Saved { id, kind } => self.saved(id, kind),
+            Action::TimelineLoaded(extras) => {
+                self.timeline_loaded(extras);
+                Vec::new()
+            }
+            Action::MilestonesLoaded(list) => {
+                self.timeline.milestones = list;
+                Vec::new()
+            }
+            Action::WorkLoaded { generation, items } => {
+                self.work_loaded(generation, items);
+                Vec::new()
+            }
             Action::Failed(err) => self.failed(err),
         }
     }
@@ -577,6 +600,8 @@ impl App {
         if let Some(id) = detail {
             effects.push(Effect::Background(Job::View(id)));
         }
+        effects.extend(self.timeline_changed());
+        effects.extend(self.work_changed());
         effects
     }
 
@@ -634,7 +659,8 @@ impl App {
             accepted: r.accepted,
         };
         match self.pane {
-            Pane::List | Pane::Triage => self.list.selected_row().map(from_row),
+            Pane::List | Pane::Triage | Pane::Timeline => self.list.selected_row().map(from_row),
+            Pane::Work => self.work.selected_ticket().map(from_row),
             Pane::Board => self
                 .board
                 .columns

@@ -9,12 +9,14 @@ use crate::tui::action::{Command, Effect};
 use crate::tui::layout;
 
 /// Tab labels' catalog keys in header order.
-pub const TABS: [(Pane, &str); 5] = [
+pub const TABS: [(Pane, &str); 7] = [
     (Pane::List, "tab.list"),
     (Pane::Board, "tab.board"),
     (Pane::Detail, "tab.detail"),
     (Pane::Kb, "tab.kb"),
     (Pane::Dashboard, "tab.dashboard"),
+    (Pane::Timeline, "tab.timeline"),
+    (Pane::Work, "tab.work"),
 ];
 
 /// The header's tab texts and where each starts, as drawn by the view.
@@ -163,7 +165,9 @@ impl App {
                 Vec::new()
             }
             Pane::Kb => self.kb_click(y.saturating_sub(body.y)),
-            Pane::Detail | Pane::Triage | Pane::Dashboard => Vec::new(),
+            Pane::Detail | Pane::Triage | Pane::Dashboard | Pane::Timeline | Pane::Work => {
+                Vec::new()
+            }
         }
     }
 }

@@ -187,6 +187,11 @@ pub enum MenuKind {
     Article {
         id: i64,
     },
+    /// Items are logins: the new owner of step `step` of ticket `ticket`.
+    StepAssign {
+        ticket: i64,
+        step: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

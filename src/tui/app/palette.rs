@@ -67,6 +67,13 @@ pub const COMMANDS: &[(Command, &str)] = &[
     (Command::AddStep, "help.add_step"),
     (Command::ToggleStep, "help.toggle_step"),
     (Command::ToggleTimer, "help.toggle_timer"),
+    (Command::ShowTimeline, "help.show_timeline"),
+    (Command::ShowWork, "help.show_work"),
+    (Command::Zoom, "help.zoom"),
+    (Command::DueEarlier, "help.due_earlier"),
+    (Command::DueLater, "help.due_later"),
+    (Command::DueEarlierWeek, "help.due_earlier_week"),
+    (Command::DueLaterWeek, "help.due_later_week"),
 ];
 
 /// A fuzzy score of `query` against `text`: every query character in order,

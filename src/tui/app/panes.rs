@@ -14,7 +14,12 @@ impl App {
                 self.extend_range();
                 return self.ensure_window();
             }
-            Pane::Triage | Pane::Kb | Pane::Dashboard => return Vec::new(),
+            Pane::Timeline => {
+                self.navigate_list(cmd);
+                self.fit_timeline();
+                return self.ensure_window();
+            }
+            Pane::Triage | Pane::Kb | Pane::Dashboard | Pane::Work => return Vec::new(),
             Pane::Board => self.navigate_board(cmd),
             Pane::Detail => self.scroll_detail(cmd),
         }
@@ -103,6 +108,8 @@ impl App {
             Pane::Detail => Vec::new(),
             Pane::Kb => self.show_kb(),
             Pane::Dashboard => self.show_dashboard(),
+            Pane::Timeline => self.show_timeline(),
+            Pane::Work => self.show_work(),
             other => {
                 self.pane = other;
                 self.clamp();
@@ -125,7 +132,9 @@ impl App {
             }
             Pane::Detail => self.show_kb(),
             Pane::Kb => self.show_dashboard(),
-            Pane::Dashboard | Pane::Triage => self.show(Pane::List),
+            Pane::Dashboard => self.show_timeline(),
+            Pane::Timeline => self.show_work(),
+            Pane::Work | Pane::Triage => self.show(Pane::List),
         }
     }
 

@@ -494,7 +494,7 @@ fn sorting_cycles_columns_and_reloads() {
 }
 
 #[test]
-fn tab_cycles_list_board_detail_knowledge_dashboard() {
+fn tab_cycles_list_board_detail_knowledge_dashboard_timeline_work() {
     let mut app = app_with(vec![row(1, "new")]);
     let generation = app.board.generation;
     app.update(Action::BoardLoaded {
@@ -521,6 +521,10 @@ fn tab_cycles_list_board_detail_knowledge_dashboard() {
         effects.as_slice(),
         [Effect::Background(Job::Dashboard { .. })]
     ));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.pane, Pane::Timeline);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.pane, Pane::Work);
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.pane, Pane::List);
 }

@@ -83,6 +83,25 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (Command::Back, "hint.back"),
             (Command::Help, "hint.help"),
         ],
+        Pane::Timeline => &[
+            (Command::Down, "hint.move"),
+            (Command::DueLater, "hint.due_later"),
+            (Command::DueLaterWeek, "hint.due_later_week"),
+            (Command::Assign, "hint.assign"),
+            (Command::Zoom, "hint.zoom"),
+            (Command::Right, "hint.pan"),
+            (Command::Open, "hint.open"),
+            (Command::Back, "hint.back"),
+            (Command::Help, "hint.help"),
+        ],
+        Pane::Work => &[
+            (Command::Down, "hint.move"),
+            (Command::Open, "hint.open"),
+            (Command::ToggleStep, "hint.step_done"),
+            (Command::Refresh, "hint.refresh"),
+            (Command::Back, "hint.back"),
+            (Command::Help, "hint.help"),
+        ],
         Pane::Kb => &[
             (Command::Down, "hint.move"),
             (Command::Open, "hint.read"),
@@ -108,11 +127,11 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
         .map(|(cmd, key)| {
             let keys = if *cmd == Command::Priority0 {
                 "0-3".to_string()
-            } else if *cmd == Command::MoveNext {
+            } else if let Some(earlier) = earlier_of(app.pane, *cmd) {
                 format!(
                     "{} {}",
-                    app.keymap.first_key(app.pane, Command::MovePrev),
-                    app.keymap.first_key(app.pane, Command::MoveNext)
+                    app.keymap.first_key(app.pane, earlier),
+                    app.keymap.first_key(app.pane, *cmd)
                 )
             } else {
                 app.keymap.first_key(app.pane, *cmd)
@@ -120,6 +139,17 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
             (keys, *key)
         })
         .collect()
+}
+
+/// Commands hinted as a pair with the one before them (`< >`).
+fn earlier_of(pane: Pane, cmd: Command) -> Option<Command> {
+    match cmd {
+        Command::MoveNext => Some(Command::MovePrev),
+        Command::DueLater => Some(Command::DueEarlier),
+        Command::DueLaterWeek => Some(Command::DueEarlierWeek),
+        Command::Right if pane == Pane::Timeline => Some(Command::Left),
+        _ => None,
+    }
 }
 
 pub fn footer(frame: &mut Frame, app: &App, area: Rect) {

@@ -9,6 +9,8 @@ pub(crate) mod kb;
 mod list;
 mod overlay;
 mod search;
+mod timeline;
+mod work;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -37,6 +39,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Pane::Triage => detail::draw_triage(frame, app, body),
         Pane::Kb => kb::draw(frame, app, body),
         Pane::Dashboard => dashboard::draw(frame, app, body),
+        Pane::Timeline => timeline::draw(frame, app, body),
+        Pane::Work => work::draw(frame, app, body),
     }
     chrome::footer(frame, app, footer);
     overlay::draw(frame, app, area, footer);

@@ -302,6 +302,9 @@ fn menu(frame: &mut Frame, app: &App, area: Rect, menu: &Menu) {
     let title = match &menu.kind {
         MenuKind::Move { id, .. } => app.cat.f("menu.move", &[("id", id)]),
         MenuKind::Assign { id, .. } => app.cat.f("menu.assign", &[("id", id)]),
+        MenuKind::StepAssign { ticket, step } => app
+            .cat
+            .f("menu.step_assign", &[("id", ticket), ("step", step)]),
         MenuKind::View { .. } => app.cat.t("menu.view").to_string(),
         MenuKind::Undo => app.cat.t("menu.undo").to_string(),
         MenuKind::Inbox => app.cat.t("menu.inbox").to_string(),
