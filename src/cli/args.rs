@@ -366,6 +366,10 @@ pub struct MoveArgs {
     /// Refuse if the ticket is no longer at this version.
     #[arg(long, value_name = "VERSION")]
     pub if_version: Option<i64>,
+    /// Move its open child tickets (parent-of links) the same way, with the
+    /// same resolution, each through the workflow.
+    #[arg(long)]
+    pub children: bool,
 }
 
 #[derive(Debug, Args)]

@@ -364,6 +364,63 @@ pub fn move_ticket(desk: &mut Desk, a: MoveArgs, s: &Session, io: &mut Streams<'
             &s.cat.f("cli.moved_on", &[("id", &t.id), ("state", &label)]),
         )?;
     }
+    if a.children {
+        let out = desk.move_children(t.id, &a.state, &opts)?;
+        return children_summary(desk, &out, &label, s, io);
+    }
+    let open = desk.open_children(t.id)?;
+    if !open.is_empty() {
+        line(
+            io.out,
+            &s.cat.f(
+                "cli.children_open",
+                &[("id", &t.id), ("count", &open.len())],
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// What `--children` did: who moved, who the workflow refused and why.
+fn children_summary(
+    desk: &Desk,
+    out: &crate::service::ChildrenOutcome,
+    state: &str,
+    s: &Session,
+    io: &mut Streams<'_>,
+) -> Result<()> {
+    let cat = &s.cat;
+    if !out.moved.is_empty() {
+        let list: Vec<String> = out.moved.iter().map(|id| format!("#{id}")).collect();
+        line(
+            io.out,
+            &cat.f(
+                "cli.children_moved",
+                &[("list", &list.join(", ")), ("state", &state)],
+            ),
+        )?;
+    }
+    let wf = desk.workflow();
+    for (id, e) in &out.refused {
+        let why = e.describe_for(
+            cat,
+            &|st| state_label(wf, cat, st),
+            crate::error::Remedy::Flags,
+        );
+        line(
+            io.out,
+            &cat.f("cli.child_refused", &[("id", id), ("why", &why)]),
+        )?;
+    }
+    if out.hidden > 0 {
+        line(
+            io.out,
+            &cat.f("cli.children_hidden", &[("count", &out.hidden)]),
+        )?;
+    }
+    if out.moved.is_empty() && out.refused.is_empty() && out.hidden == 0 {
+        line(io.out, cat.t("cli.no_children"))?;
+    }
     Ok(())
 }
 

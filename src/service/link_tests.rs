@@ -174,3 +174,48 @@ fn a_blocked_ticket_is_not_solved_while_its_blocker_is_open() {
     emma.move_ticket(2, "resolved", &solve)
         .expect("then the blocked one");
 }
+
+#[test]
+fn solving_a_parent_moves_its_open_children_through_the_workflow_and_reports_refusals() {
+    let (_dir, path) = desk();
+    let mut root = open(&path, "root");
+    for child in [2, 3, 4] {
+        root.link(1, child, "parent-of").expect("parent");
+    }
+    // Ticket 3 still has work to do: the workflow refuses to solve it.
+    root.add_subtask(
+        3,
+        crate::domain::NewSubtask {
+            title: "Call the carrier".into(),
+            ..Default::default()
+        },
+    )
+    .expect("step");
+    let mut emma = open(&path, "emma");
+    let solve = MoveOptions {
+        note: Some("The carrier found the pallet".into()),
+        cause: Some("logistics".into()),
+        ..MoveOptions::default()
+    };
+    emma.move_ticket(1, "resolved", &solve).expect("parent");
+    assert_eq!(emma.open_children(1), Ok(vec![2, 3]));
+    let out = emma.move_children(1, "resolved", &solve).expect("children");
+    assert_eq!(out.moved, [2]);
+    assert_eq!(out.refused.len(), 1);
+    assert_eq!(out.refused[0].0, 3);
+    assert!(matches!(out.refused[0].1, Error::Refused(_)));
+    assert_eq!(out.hidden, 1, "wu's ticket is counted, never touched");
+    let two = emma.detail(2).expect("child");
+    assert_eq!(
+        two.ticket.resolution.as_deref(),
+        Some("The carrier found the pallet")
+    );
+    assert_ne!(
+        root.detail(4).expect("hidden child").ticket.status,
+        "resolved"
+    );
+    // Run again: nothing left that emma may move but the refused one.
+    let again = emma.move_children(1, "resolved", &solve).expect("again");
+    assert!(again.moved.is_empty());
+    assert_eq!(again.refused.len(), 1);
+}

@@ -9,6 +9,7 @@ mod attachments;
 mod automate;
 mod backup;
 mod bulk;
+mod children;
 mod clock;
 mod customers;
 mod demo;
@@ -50,6 +51,7 @@ use crate::workflow::Workflow;
 
 pub use backup::{BackupOutcome, RestoreOutcome};
 pub use bulk::{BulkAction, BulkOutcome, Targets};
+pub use children::ChildrenOutcome;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use customers::{CustomerEdit, CustomerExtras, CustomerProfile, HANDLE_KINDS};
 pub use demo::{DEMO_ARTICLES, DemoSummary};

@@ -158,6 +158,19 @@ pub enum Action {
         slug: String,
         lang: String,
     },
+    /// Parent `parent` was solved (moved to `to` with `opts`) and has
+    /// `count` open child tickets: offer to move them too.
+    ChildrenOpen {
+        parent: i64,
+        to: String,
+        opts: MoveOptions,
+        count: usize,
+    },
+    /// What moving a parent's children did.
+    ChildrenMoved {
+        parent: i64,
+        outcome: Box<crate::service::ChildrenOutcome>,
+    },
     /// Steps and blockers of tickets on the timeline.
     TimelineLoaded(crate::domain::TimelineExtras),
     /// Open milestones with their progress.
@@ -542,6 +555,12 @@ pub enum Effect {
     Merge {
         src: i64,
         dst: i64,
+    },
+    /// Move the open children of `parent` to `to` with `opts`.
+    MoveChildren {
+        parent: i64,
+        to: String,
+        opts: MoveOptions,
     },
     /// A new step for ticket `id`.
     AddStep {

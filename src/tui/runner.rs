@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use super::action::{Action, Effect, Lane, SavedKind};
 use super::app::App;
 use super::worker::{self, Worker};
-use crate::service::{Desk, VerdictOutcome, VerdictSource};
+use crate::service::{Desk, MoveOptions, VerdictOutcome, VerdictSource};
 
 /// Runs effects, in line or on the workers.
 #[derive(Default)]
@@ -144,6 +144,22 @@ fn read_files(typed: &[String], desk_limit: u64) -> crate::error::Result<Vec<(St
 }
 
 /// Runs one effect in line; returns the actions its result produces.
+/// A parent just solved with open children: offer to solve them too.
+fn children_offer(desk: &Desk, parent: i64, to: String, opts: MoveOptions) -> Option<Action> {
+    let solved = desk
+        .workflow()
+        .states()
+        .iter()
+        .any(|s| s.id == to && (s.is_resolved || s.is_final));
+    let count = desk.open_children(parent).ok()?.len();
+    (solved && count > 0).then_some(Action::ChildrenOpen {
+        parent,
+        to,
+        opts,
+        count,
+    })
+}
+
 pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
     let saved = |id: i64, kind: SavedKind| Action::Saved { id, kind };
     let result = match effect {
@@ -168,9 +184,23 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
         Effect::Spam { id, version } => desk
             .mark_spam(id, Some(version))
             .map(|t| saved(t.id, SavedKind::Moved)),
-        Effect::Move { id, to, opts } => desk
-            .move_ticket(id, &to, &opts)
-            .map(|t| saved(t.id, SavedKind::Moved)),
+        Effect::Move { id, to, opts } => {
+            return match desk.move_ticket(id, &to, &opts) {
+                Ok(t) => {
+                    let mut actions = vec![saved(t.id, SavedKind::Moved)];
+                    actions.extend(children_offer(desk, t.id, to, opts));
+                    actions
+                }
+                Err(e) => vec![Action::Failed(e)],
+            };
+        }
+        Effect::MoveChildren { parent, to, opts } => {
+            desk.move_children(parent, &to, &opts)
+                .map(|out| Action::ChildrenMoved {
+                    parent,
+                    outcome: Box::new(out),
+                })
+        }
         Effect::Assign { id, login, version } => {
             desk.assign(id, login.as_deref(), Some(version)).map(|t| {
                 let key = if t.assignee.is_some() {

@@ -152,3 +152,42 @@ fn knowledge_base_pane_zh() {
     h.press("enter enter");
     insta::assert_snapshot!("kb_article_zh", h.render());
 }
+
+#[test]
+fn solving_a_parent_offers_to_solve_its_children_and_sums_up_what_happened() {
+    let (mut desk, _) = desk();
+    let mut ticket = |title: &str| {
+        desk.create_ticket(NewTicket {
+            title: title.into(),
+            assignee: Some("alice".into()),
+            ..Default::default()
+        })
+        .expect("ticket")
+    };
+    let a = ticket("Parcel A1001 held at customs");
+    let b = ticket("Parcel A1002 held at customs");
+    let parent = ticket("Customs hold on the whole shipment");
+    for child in [a, b] {
+        desk.link(parent, child, "parent-of").expect("link");
+    }
+    desk.comment(parent, "Broker contacted", true)
+        .expect("bump");
+    let mut h = harness(desk, Lang::En);
+    h.press("m j enter");
+    h.press("type:Broker cleared the shipment");
+    // Enter goes to the missing root cause; → picks one, Enter saves.
+    h.press("enter");
+    h.press("right enter");
+    let offer = h.render();
+    assert!(
+        offer.contains("Move its 2 open child ticket(s) to Resolved too"),
+        "{offer}"
+    );
+    h.press("enter");
+    let summary = h.render();
+    assert!(summary.contains(&format!("Moved: #{a}, #{b}")), "{summary}");
+    for child in [a, b] {
+        let t = h.desk.detail(child).expect("child").ticket;
+        assert_eq!(t.resolution.as_deref(), Some("Broker cleared the shipment"));
+    }
+}

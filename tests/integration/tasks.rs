@@ -216,3 +216,52 @@ fn a_milestone_groups_tickets_and_steps_and_reports_its_progress() {
     let refused = s.tdesk(&["milestone", "attach", "1", "1"]);
     assert_eq!(code(&refused), 4, "{}", stderr(&refused));
 }
+
+#[test]
+fn moving_a_parent_with_children_says_so_and_children_moves_them_too() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Whole shipment held at customs"]);
+    ok(&s, &["add", "--title", "Parcel A1001 held"]);
+    ok(&s, &["add", "--title", "Parcel A1002 held"]);
+    ok(&s, &["link", "1", "2", "--as", "parent-of"]);
+    ok(&s, &["link", "3", "1", "--as", "child-of"]);
+    let hint = ok(&s, &["move", "1", "closed", "--note", "Cleared"]);
+    assert!(
+        hint.contains("#1 has 2 open child ticket(s); `--children` moves them"),
+        "{hint}"
+    );
+    ok(
+        &s,
+        &[
+            "move",
+            "1",
+            "in_progress",
+            "--note",
+            "Reopened to try again",
+        ],
+    );
+    ok(&s, &["assign", "1", "root"]);
+    ok(&s, &["assign", "2", "root"]);
+    let both = ok(
+        &s,
+        &[
+            "move",
+            "1",
+            "resolved",
+            "--note",
+            "Cleared",
+            "--cause",
+            "logistics",
+            "--children",
+        ],
+    );
+    assert!(
+        both.contains("Child tickets #2 are now Resolved."),
+        "{both}"
+    );
+    assert!(
+        both.contains("Child #3 was not moved:") && both.contains("Allowed next"),
+        "the workflow's refusal, in words: {both}"
+    );
+}

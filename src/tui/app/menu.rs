@@ -45,6 +45,14 @@ impl App {
                             }],
                         )
                     }
+                    MenuKind::Children { parent, to, opts } => {
+                        let effects = if item.value == "yes" {
+                            vec![Effect::MoveChildren { parent, to, opts }]
+                        } else {
+                            Vec::new()
+                        };
+                        (None, effects)
+                    }
                     MenuKind::Inbox => (None, self.open_notice(&item.value)),
                     MenuKind::Attachment { .. } => (
                         None,

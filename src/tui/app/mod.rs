@@ -3,6 +3,7 @@
 //! [`Action`]s. Split by concern: panes (navigation), overlays (menus, forms,
 //! editors), mouse.
 
+mod children;
 mod commands;
 mod customer;
 pub mod dashboard;
@@ -523,6 +524,16 @@ impl App {
                 Vec::new()
             }
             Action::Saved { id, kind } => self.saved(id, kind),
+            Action::ChildrenOpen {
+                parent,
+                to,
+                opts,
+                count,
+            } => {
+                self.offer_children(parent, to, opts, count);
+                Vec::new()
+            }
+            Action::ChildrenMoved { parent, outcome } => self.children_moved(parent, *outcome),
             Action::TimelineLoaded(extras) => {
                 self.timeline_loaded(extras);
                 Vec::new()

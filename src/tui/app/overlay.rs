@@ -187,6 +187,12 @@ pub enum MenuKind {
     Article {
         id: i64,
     },
+    /// Items are `yes` / `no`: move the open children of `parent` as it was.
+    Children {
+        parent: i64,
+        to: String,
+        opts: crate::service::MoveOptions,
+    },
     /// Items are logins: the new owner of step `step` of ticket `ticket`.
     StepAssign {
         ticket: i64,

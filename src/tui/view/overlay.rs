@@ -302,6 +302,7 @@ fn menu(frame: &mut Frame, app: &App, area: Rect, menu: &Menu) {
     let title = match &menu.kind {
         MenuKind::Move { id, .. } => app.cat.f("menu.move", &[("id", id)]),
         MenuKind::Assign { id, .. } => app.cat.f("menu.assign", &[("id", id)]),
+        MenuKind::Children { parent, .. } => app.cat.f("menu.children", &[("id", parent)]),
         MenuKind::StepAssign { ticket, step } => app
             .cat
             .f("menu.step_assign", &[("id", ticket), ("step", step)]),
