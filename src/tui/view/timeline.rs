@@ -26,6 +26,7 @@ struct Glyphs {
     milestone: &'static str,
     today: &'static str,
     today_head: &'static str,
+    undated: &'static str,
     blocked: &'static str,
     branch: &'static str,
 }
@@ -39,6 +40,7 @@ const UNICODE: Glyphs = Glyphs {
     milestone: "◆",
     today: "┊",
     today_head: "▼",
+    undated: "·",
     blocked: "⊘",
     branch: "└",
 };
@@ -52,6 +54,7 @@ const ASCII: Glyphs = Glyphs {
     milestone: "*",
     today: "|",
     today_head: "v",
+    undated: ".",
     blocked: "x",
     branch: "`",
 };
@@ -64,6 +67,8 @@ enum Kind {
     Done,
     Late,
     Milestone,
+    /// Open without a due date: from its start to today.
+    Undated,
 }
 
 /// The label column's width for a pane `total` columns wide.
@@ -202,6 +207,7 @@ fn bar(
         Kind::Done => (g.done, app.theme.dim),
         Kind::Late => (g.late, app.theme.error),
         Kind::Milestone => (g.milestone_bar, app.theme.heading),
+        Kind::Undated => (g.undated, app.theme.dim),
     };
     let last = scale.columns as i64 - 1;
     let a = scale.column(from).max(0);
@@ -253,6 +259,7 @@ fn ticket_line(
     let (kind, to) = match (done, late) {
         (true, _) => (Kind::Done, Some(r.due_at.unwrap_or(r.updated_at))),
         (false, true) => (Kind::Late, Some(app.now)),
+        (false, false) if r.due_at.is_none() => (Kind::Undated, Some(app.now)),
         (false, false) => (Kind::Ticket, r.due_at),
     };
     let mark = if late {
@@ -292,6 +299,8 @@ fn step_line(
         (Kind::Done, s.done_at)
     } else if late {
         (Kind::Late, Some(app.now))
+    } else if s.due.is_none() {
+        (Kind::Undated, Some(app.now))
     } else {
         (Kind::Step, s.due)
     };
@@ -366,6 +375,7 @@ fn legend_text(app: &App, g: &Glyphs) -> String {
         format!("{}! {}", g.late, t("timeline.late")),
         format!("{} {}", g.milestone, t("timeline.milestone")),
         format!("{} {}", g.today, t("timeline.today")),
+        format!("{} {}", g.undated, t("timeline.undated")),
         format!("{} {}", g.blocked, t("timeline.blocked")),
     ];
     parts.join("  ")
