@@ -32,6 +32,7 @@ drive() {
     local trace=$WORK/trace.txt
     rm -f "$trace"
     tmux -L tdesk-plan kill-server 2>/dev/null || true
+    sleep 0.5 # a server still going away refuses the next session
     tmux -L tdesk-plan new-session -d -x "${size%x*}" -y "${size#*x}" \
         "TDESK_TRACE=$trace $BIN --lang $lang --db $DB"
     for _ in $(seq 300); do [[ -s $trace ]] && break; sleep 0.02; done

@@ -131,3 +131,57 @@ impl Desk {
         self.milestone_steps(m, 10).expect("steps").len()
     }
 }
+
+#[test]
+fn the_report_sums_time_and_steps_over_the_tickets_the_reader_may_see() {
+    let (_dir, path, ticket) = team_desk();
+    let mut root = open(&path, "root");
+    let hidden = root
+        .create_ticket(NewTicket {
+            title: "Parcel lost in Shenzhen".into(),
+            team: Some("cn".into()),
+            assignee: Some("wu".into()),
+            ..NewTicket::default()
+        })
+        .expect("ticket");
+    root.log_time(hidden, Duration::minutes(30), "")
+        .expect("root's time");
+    root.add_subtask(
+        ticket,
+        NewSubtask {
+            title: "Pick up the return".into(),
+            assignee: Some("li".into()),
+            due: Some(now() - Duration::hours(2)),
+            note: None,
+        },
+    )
+    .expect("late step");
+    let mut emma = open(&path, "emma");
+    emma.log_time(ticket, Duration::minutes(45), "called the carrier")
+        .expect("emma's time");
+    let week = crate::metrics::Period::last_days(
+        now().timestamp_millis(),
+        7,
+        chrono::FixedOffset::east_opt(0).expect("utc"),
+    );
+    let all = root.report(week).expect("report").work;
+    let minutes: Vec<(&str, i64)> = all
+        .time_by_member
+        .iter()
+        .map(|r| (r.key.as_str(), r.minutes))
+        .collect();
+    assert_eq!(minutes, [("emma", 45), ("root", 30)]);
+    assert_eq!(all.steps_by_owner.len(), 1);
+    let li = &all.steps_by_owner[0];
+    assert_eq!((li.owner.as_str(), li.open, li.overdue), ("li", 1, 1));
+    let mine = emma.report(week).expect("report").work;
+    assert_eq!(
+        mine.time_by_member
+            .iter()
+            .map(|r| r.key.as_str())
+            .collect::<Vec<_>>(),
+        ["emma"],
+        "time on a ticket emma may not see is not hers to sum"
+    );
+    assert_eq!(mine.time_by_category.len(), 1);
+}

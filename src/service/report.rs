@@ -38,6 +38,8 @@ pub struct DeskReport {
     /// Tickets left out of the speed and SLA figures because more than
     /// [`COMPUTE_AT_MOST`] lacked stored outcomes.
     pub outcomes_missing: usize,
+    /// Time spent and steps in the period.
+    pub work: super::report_work::WorkFigures,
 }
 
 /// At most this many missing clock outcomes are worked out for one report
@@ -211,6 +213,7 @@ impl Desk {
             titles,
             outcomes_computed: read.computed,
             outcomes_missing: read.missing,
+            work: self.work_figures(&period)?,
         })
     }
 

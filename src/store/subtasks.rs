@@ -14,6 +14,10 @@ const SUBTASK_COLUMNS: &str =
 pub(super) const SUBTASK_COLUMNS_S: &str = "s.id, s.ticket_id, s.position, s.title, s.assignee, \
      s.due_at, s.note, s.done_at, s.done_by, s.created_at";
 
+/// A step as a report counts it: (ticket, owner, done in the period, open,
+/// late now).
+pub type StepFact = (i64, Option<String>, bool, bool, bool);
+
 pub(super) fn subtask(r: &Row) -> rusqlite::Result<Subtask> {
     Ok(Subtask {
         id: r.get(0)?,
@@ -69,6 +73,27 @@ impl Reader<'_> {
             .query_row(params![ticket, login], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+
+    /// Steps open now or done in `[since, until)`: (ticket, owner, done in
+    /// the period, open, open and past its date at `now`).
+    pub fn steps_for_report(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StepFact>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ticket_id, assignee, coalesce(done_at >= ?1 AND done_at < ?2, 0), \
+                    done_at IS NULL, coalesce(done_at IS NULL AND due_at < ?3, 0) \
+             FROM subtasks WHERE done_at IS NULL OR (done_at >= ?1 AND done_at < ?2)",
+        )?;
+        let rows = stmt
+            .query_map(params![to_ms(since), to_ms(until), to_ms(now)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     /// Open subtasks assigned to `login`, soonest due first (undated last).

@@ -51,15 +51,18 @@ impl Reader<'_> {
 
     /// Time spent since `since` per ticket and member (a running timer up
     /// to `now`), with each ticket's title and category.
-    pub fn time_spent(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<SpentRow>> {
+    /// Time per ticket and member over stretches begun in `[since, until)`
+    /// (a running one counted up to `until`).
+    pub fn time_spent(&self, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<SpentRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.ticket_id, t.title, t.category, e.login, \
                     sum(max(coalesce(e.stopped_at, ?2) - e.started_at, 0)) \
              FROM time_entries e JOIN tickets t ON t.id = e.ticket_id \
-             WHERE e.started_at >= ?1 GROUP BY e.ticket_id, e.login ORDER BY 5 DESC",
+             WHERE e.started_at >= ?1 AND e.started_at < ?2 \
+             GROUP BY e.ticket_id, e.login ORDER BY 5 DESC",
         )?;
         let rows = stmt
-            .query_map(params![to_ms(since), to_ms(now)], |r| {
+            .query_map(params![to_ms(since), to_ms(until)], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;

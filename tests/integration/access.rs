@@ -478,3 +478,86 @@ fn reports_hold_only_what_the_role_may_measure() {
         }
     }
 }
+
+/// Milestones, the timeline and "my work" read tickets and steps by other
+/// paths than the list: each holds only what the member may see, and a
+/// step's owner sees their step of a hidden ticket as a step, nothing more.
+#[test]
+fn planning_reads_hold_only_what_the_role_may_see() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let template = template(dir.path());
+    let mut root = open(&template, "root");
+    root.add_milestone(tdesk::domain::NewMilestone {
+        name: "Customs backlog".into(),
+        ..Default::default()
+    })
+    .expect("milestone");
+    let all: Vec<i64> = (1..=TICKETS.len() as i64).collect();
+    let mut steps = Vec::new();
+    for &id in &all {
+        // Every ticket has a step; lone owns the step of ticket 2 (bob's).
+        let owner = if id == 2 { "lone" } else { "root" };
+        let s = root
+            .add_subtask(
+                id,
+                tdesk::domain::NewSubtask {
+                    title: format!("Step of {id}"),
+                    assignee: Some(owner.into()),
+                    ..Default::default()
+                },
+            )
+            .expect("step");
+        steps.push(s.id);
+    }
+    root.place_in_milestone(Some("Customs backlog"), &all, &steps)
+        .expect("placed");
+    drop(root);
+    for (login, _, _) in MEMBERS {
+        let desk = open(&template, login);
+        let want = expected_visible(login);
+        let listed: Vec<i64> = desk
+            .list(&all_request("milestone:\"Customs backlog\""))
+            .expect("list")
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(listed, want, "{login}: milestone: query");
+        let m = desk.find_milestone("Customs backlog").expect("milestone");
+        let p = desk.milestone_progress(&m).expect("progress");
+        assert_eq!((p.tickets, p.steps), (want.len(), want.len()), "{login}");
+        let mut of_steps: Vec<i64> = desk
+            .milestone_steps(&m, 100)
+            .expect("steps")
+            .iter()
+            .map(|s| s.ticket)
+            .collect();
+        of_steps.sort_unstable();
+        assert_eq!(of_steps, want, "{login}: milestone steps");
+        let extras = desk.timeline_extras(&all).expect("timeline");
+        assert_eq!(extras.tickets, want, "{login}: timeline");
+        assert!(
+            extras.steps.iter().all(|s| want.contains(&s.ticket)),
+            "{login}: timeline steps"
+        );
+        for item in desk.my_work(100).expect("my work") {
+            match item {
+                tdesk::domain::WorkItem::Ticket(t) => {
+                    assert!(want.contains(&t.id), "{login}: my work #{}", t.id)
+                }
+                tdesk::domain::WorkItem::Step { step, visible, .. } => {
+                    assert_eq!(step.assignee.as_deref(), Some(login));
+                    assert_eq!(visible, want.contains(&step.ticket), "{login}");
+                }
+            }
+        }
+    }
+    // lone owns a step of bob's ticket: it is in lone's work, the ticket is not.
+    let lone = open(&template, "lone");
+    let work = lone.my_work(100).expect("my work");
+    assert!(work.iter().any(|i| matches!(
+        i,
+        tdesk::domain::WorkItem::Step { step, visible: false, .. } if step.ticket == 2
+    )));
+    assert!(matches!(lone.detail(2), Err(Error::TicketNotFound(2))));
+    assert!(matches!(lone.subtasks(2), Err(Error::TicketNotFound(2))));
+}

@@ -228,10 +228,25 @@ fn bar(
     if let Some(c) = late_at.and_then(|d| column_of(scale, d)) {
         cells[c] = ("!", app.theme.error);
     }
-    cells
-        .into_iter()
-        .map(|(s, st)| Span::styled(s.to_string(), st))
-        .collect()
+    // One span per run of a style, not per cell: a 200-column chart row
+    // is a handful of spans.
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_style = None;
+    for (symbol, style) in cells {
+        if run_style.is_some_and(|s| s != style) {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                run_style.unwrap_or_default(),
+            ));
+        }
+        run_style = Some(style);
+        run.push_str(symbol);
+    }
+    if let Some(style) = run_style {
+        spans.push(Span::styled(run, style));
+    }
+    spans
 }
 
 fn label(app: &App, text: &str, lw: usize, selected: bool, style: Style) -> Span<'static> {
