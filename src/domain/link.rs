@@ -2,10 +2,10 @@
 //! another, two are related, a problem ticket is the parent of its
 //! incident tickets. Stored one way; each side reads it its own way.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How two tickets are linked, stored from `from` to `to`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     /// `from` must be solved before `to`.
@@ -75,7 +75,7 @@ pub const LINK_NAMES: &str =
     "blocks, blocked-by, duplicate-of, duplicated-by, related, parent-of, child-of";
 
 /// One link as a ticket sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkedTicket {
     pub kind: LinkKind,
     /// True when this ticket is the link's `from`.

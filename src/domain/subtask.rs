@@ -3,13 +3,13 @@
 //! finance refunds it).
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Longest subtask title, in characters.
 pub const SUBTASK_TITLE_MAX: usize = 200;
 
 /// One step of a ticket's work.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subtask {
     pub id: i64,
     pub ticket: i64,

@@ -1,10 +1,10 @@
 //! Time spent on tickets: a member's timer, or a stretch logged after.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One stretch of work on a ticket; running while `stopped` is `None`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeEntry {
     pub id: i64,
     pub ticket: i64,

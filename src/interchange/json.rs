@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Attachment, Comment, Customer, Event, Ticket};
+use crate::domain::{
+    Attachment, Comment, Customer, Event, LinkedTicket, Subtask, Ticket, TimeEntry,
+};
 
 /// The format name in every file.
 pub const FORMAT: &str = "tdesk";
@@ -26,6 +28,15 @@ pub struct ExportedTicket {
     /// Message-IDs of the ticket's mail (in and out).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
+    /// Its steps, its links to tickets the exporter may see, and the time
+    /// spent on it: carried for other tools (`import json` does not bring
+    /// them back).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subtasks: Vec<Subtask>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkedTicket>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time: Vec<TimeEntry>,
 }
 
 /// A customer with every handle, order and note.

@@ -46,6 +46,9 @@ impl Desk {
                         .into_iter()
                         .map(|(m, _)| m)
                         .collect(),
+                    subtasks: reader.subtasks(id)?,
+                    links: self.links(id)?.shown,
+                    time: self.time_entries(id)?,
                     ticket: d.ticket,
                     customer: d.customer,
                     comments: d.comments,

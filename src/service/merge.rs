@@ -46,6 +46,18 @@ impl Desk {
             // The rest (the original mail, ticket attachments) follows too,
             // so later replies to the source's thread land on the target.
             w.move_ticket_links(src, dst)?;
+            // Its steps are the target's work now (a merge is not undone).
+            let steps = w.move_subtasks(src, dst)?;
+            if steps > 0 {
+                ctx.log(
+                    w,
+                    dst,
+                    EventKind::Field,
+                    Some("subtask"),
+                    None,
+                    Some(&format!("#{src}: {steps}")),
+                )?;
+            }
             ctx.log(
                 w,
                 dst,

@@ -260,3 +260,47 @@ fn a_step_given_to_another_team_reaches_its_owners_inbox_and_nobody_elses() {
     assert_eq!(wu.unread_count().expect("count"), 0);
     assert!(wu.inbox(false, 10).expect("inbox").is_empty());
 }
+
+#[test]
+fn a_merge_takes_the_steps_along_to_the_end_of_the_targets_list() {
+    let (_dir, path, ticket) = team_desk();
+    let mut root = open(&path, "root");
+    let dup = root
+        .create_ticket(NewTicket {
+            title: "Return of order A1001 (again)".into(),
+            team: Some("eu".into()),
+            ..NewTicket::default()
+        })
+        .expect("duplicate");
+    root.add_subtask(ticket, step("Pick up the parcel", Some("li")))
+        .expect("step");
+    let moved = root
+        .add_subtask(dup, step("Refund the buyer", Some("wu")))
+        .expect("step");
+    root.set_subtask_done(moved.id, true).expect("done");
+    root.merge_tickets(dup, ticket).expect("merge");
+    let steps = root.subtasks(ticket).expect("steps");
+    let titles: Vec<(&str, i64)> = steps
+        .iter()
+        .map(|s| (s.title.as_str(), s.position))
+        .collect();
+    assert_eq!(titles, [("Pick up the parcel", 1), ("Refund the buyer", 2)]);
+    let rows = root
+        .list(&crate::domain::ListRequest {
+            query: root.parse_query("").expect("query"),
+            sort: crate::domain::SortKey::Number,
+            dir: crate::domain::SortDir::Asc,
+            limit: 10,
+            offset: 0,
+            group: None,
+            backwards: false,
+        })
+        .expect("list");
+    let progress = |id: i64| {
+        rows.iter()
+            .find(|r| r.id == id)
+            .map(|r| r.steps.to_string())
+    };
+    assert_eq!(progress(ticket).as_deref(), Some("1/2"));
+    assert_eq!(progress(dup).as_deref(), Some("0/0"));
+}

@@ -157,6 +157,29 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Moves every step of ticket `from` to the end of ticket `to`'s list
+    /// (a merge), with both tickets' counters.
+    pub fn move_subtasks(&mut self, from: i64, to: i64) -> Result<usize> {
+        let moved = self
+            .tx
+            .prepare_cached(
+                "UPDATE subtasks SET ticket_id = ?2, position = position + \
+                 (SELECT coalesce(max(position), 0) FROM subtasks WHERE ticket_id = ?2) \
+                 WHERE ticket_id = ?1",
+            )?
+            .execute(params![from, to])?;
+        self.tx
+            .prepare_cached(
+                "UPDATE tickets SET \
+                 steps_total = (SELECT count(*) FROM subtasks s WHERE s.ticket_id = tickets.id), \
+                 steps_done = (SELECT count(*) FROM subtasks s \
+                               WHERE s.ticket_id = tickets.id AND s.done_at IS NOT NULL) \
+                 WHERE id IN (?1, ?2)",
+            )?
+            .execute(params![from, to])?;
+        Ok(moved)
+    }
+
     pub fn delete_subtask(&mut self, id: i64) -> Result<()> {
         self.tx
             .prepare_cached("DELETE FROM subtasks WHERE id = ?1")?

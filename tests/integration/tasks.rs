@@ -265,3 +265,21 @@ fn moving_a_parent_with_children_says_so_and_children_moves_them_too() {
         "the workflow's refusal, in words: {both}"
     );
 }
+
+#[test]
+fn export_json_carries_steps_links_and_time() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Whole shipment held"]);
+    ok(&s, &["add", "--title", "Parcel A1001 held"]);
+    ok(&s, &["task", "add", "1", "--title", "Call the broker"]);
+    ok(&s, &["link", "1", "2", "--as", "parent-of"]);
+    ok(&s, &["time", "log", "1", "25m"]);
+    let out = ok(&s, &["export", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let first = &doc["tickets"][0];
+    assert_eq!(first["subtasks"][0]["title"], "Call the broker", "{out}");
+    assert_eq!(first["links"][0]["kind"], "parent", "{out}");
+    assert_eq!(first["links"][0]["id"], 2, "{out}");
+    assert_eq!(first["time"].as_array().map(Vec::len), Some(1), "{out}");
+}
