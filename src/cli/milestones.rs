@@ -41,7 +41,9 @@ pub fn run(desk: &mut Desk, c: MilestoneCommand, s: &Session, io: &mut Streams<'
             let m = desk.add_milestone(NewMilestone {
                 name,
                 description,
-                owner: owner.filter(|o| !o.trim().is_empty()),
+                owner: owner
+                    .filter(|o| !o.trim().is_empty())
+                    .map(|o| super::tickets::me_to_login(&o, desk)),
                 due,
             })?;
             line(io.out, &said("milestone.added", &m))
@@ -92,7 +94,8 @@ pub fn run(desk: &mut Desk, c: MilestoneCommand, s: &Session, io: &mut Streams<'
             owner,
             description,
         } => {
-            let cleared = |v: String| (!v.trim().is_empty()).then_some(v);
+            let cleared =
+                |v: String| (!v.trim().is_empty()).then(|| super::tickets::me_to_login(&v, desk));
             let due = due(desk, when)?;
             let m = desk.edit_milestone(
                 &milestone,

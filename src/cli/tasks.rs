@@ -10,6 +10,9 @@ use crate::present::local_time;
 use crate::service::Desk;
 use crate::text::sanitize_line;
 
+/// Most of a member's own steps `task list` shows (soonest due first).
+const MY_STEPS: usize = 500;
+
 pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     let cat = &s.cat;
     let said = |key: &str, step: &Subtask| {
@@ -37,7 +40,9 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
                 ticket,
                 NewSubtask {
                     title,
-                    assignee: assignee.filter(|a| !a.trim().is_empty()),
+                    assignee: assignee
+                        .filter(|a| !a.trim().is_empty())
+                        .map(|a| super::tickets::me_to_login(&a, desk)),
                     due,
                     note,
                 },
@@ -50,7 +55,7 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
         } => {
             let steps = match ticket {
                 Some(t) => desk.subtasks(t)?,
-                None => desk.my_subtasks(500)?,
+                None => desk.my_subtasks(MY_STEPS)?,
             };
             if as_json {
                 return json(io.out, &steps);
@@ -93,6 +98,9 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
                 ]);
             }
             line(io.out, t.render(s.width).trim_end())?;
+            if ticket.is_none() && steps.len() >= MY_STEPS {
+                line(io.out, &cat.f("task.capped", &[("limit", &MY_STEPS)]))?;
+            }
             if ticket.is_some() {
                 line(
                     io.out,
@@ -116,7 +124,8 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
             due,
             note,
         } => {
-            let cleared = |v: String| (!v.trim().is_empty()).then_some(v);
+            let cleared =
+                |v: String| (!v.trim().is_empty()).then(|| super::tickets::me_to_login(&v, desk));
             let due = match due {
                 Some(d) if d.trim().is_empty() => Some(None),
                 Some(d) => Some(Some(super::tickets::parse_due(desk, &d)?)),
@@ -306,7 +315,12 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
             days,
             json: as_json,
         } => {
-            let since = now - chrono::Duration::days(i64::from(days.clamp(1, 3660)));
+            if !(1..=3660).contains(&days) {
+                return Err(crate::error::Error::Invalid(
+                    crate::domain::InvalidValue::new("days", &days.to_string(), "1 … 3660"),
+                ));
+            }
+            let since = now - chrono::Duration::days(i64::from(days));
             let rows = desk.time_report(since)?;
             if as_json {
                 return json(io.out, &rows);
@@ -331,7 +345,7 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
             let mut t = Table::new(&[
                 cat.t("col.number"),
                 cat.t("col.title"),
-                cat.t("col.assignee"),
+                cat.t("metrics.col.member"),
                 cat.t("time.spent"),
             ])
             .flex(1);

@@ -56,7 +56,7 @@ pub fn add(desk: &mut Desk, a: AddArgs, s: &Session, io: &mut Streams<'_>) -> Re
     line(io.out, &s.cat.f("cli.created_ticket", &[("id", &id)]))
 }
 
-fn me_to_login(login: &str, desk: &Desk) -> String {
+pub(super) fn me_to_login(login: &str, desk: &Desk) -> String {
     if login.eq_ignore_ascii_case("me") {
         desk.login().to_string()
     } else {
@@ -236,7 +236,7 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
     ));
     if let Some(m) = desk.ticket_milestone(t.id)? {
         pairs.push((
-            cat.t("field.milestone").to_string(),
+            cat.t("col.milestone").to_string(),
             format!("#{} {}", m.id, m.name),
         ));
     }

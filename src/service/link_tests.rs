@@ -219,3 +219,14 @@ fn solving_a_parent_moves_its_open_children_through_the_workflow_and_reports_ref
     assert!(again.moved.is_empty());
     assert_eq!(again.refused.len(), 1);
 }
+
+#[test]
+fn two_tickets_cannot_each_be_the_duplicate_of_the_other() {
+    let (_dir, path) = desk();
+    let mut emma = open(&path, "emma");
+    emma.link(2, 3, "duplicate-of").expect("2 duplicates 3");
+    assert_eq!(
+        emma.link(3, 2, "duplicate-of").err(),
+        Some(Error::LinkLoop { from: 3, to: 2 })
+    );
+}

@@ -42,8 +42,10 @@ impl Desk {
             ops::load(w, ctx, b, None)?;
             // A chain back from `to` to `from` would make a ticket wait on
             // itself (or be its own ancestor).
-            if matches!(kind, LinkKind::Blocks | LinkKind::Parent)
-                && w.reader().link_path(to, from, kind)?
+            if matches!(
+                kind,
+                LinkKind::Blocks | LinkKind::Parent | LinkKind::Duplicate
+            ) && w.reader().link_path(to, from, kind)?
             {
                 return Err(Error::LinkLoop { from: a, to: b });
             }

@@ -53,6 +53,20 @@ fn supervisors_make_milestones_and_an_agent_may_not() {
         li.find_milestone("#99"),
         Err(Error::MilestoneNotFound("#99".into()))
     );
+    // Names a command or the query would read as something else.
+    for name in ["3", "#2", "None", "a|b"] {
+        assert!(
+            matches!(
+                root.add_milestone(milestone(name, None)),
+                Err(Error::Invalid(_))
+            ),
+            "{name}"
+        );
+    }
+    assert!(matches!(
+        root.place_in_milestone(Some("Zipper defect"), &[], &[]),
+        Err(Error::Invalid(_))
+    ));
 }
 
 #[test]

@@ -147,6 +147,13 @@ impl Desk {
         tickets: &[i64],
         steps: &[i64],
     ) -> Result<usize> {
+        if tickets.is_empty() && steps.is_empty() {
+            return Err(Error::Invalid(crate::domain::InvalidValue::new(
+                "ticket",
+                "",
+                "at least one ticket number or --step",
+            )));
+        }
         let target = key.map(|k| self.find_milestone(k)).transpose()?;
         if let Some(m) = target.as_ref().filter(|m| m.is_closed()) {
             return Err(Error::MilestoneClosed(m.name.clone()));
@@ -235,7 +242,24 @@ fn find(reader: &crate::store::Reader<'_>, key: &str) -> Result<Milestone> {
     }
 }
 
-/// A milestone's name, on one line and short.
+/// A milestone's name, on one line and short — and never one the
+/// `milestone:` query or a command would read as something else: a number
+/// (`3`, `#3`), `none`, or a name with `|` (which separates values).
 fn clean_name(name: &str) -> Result<String> {
-    ops::clean_title_within(name, MILESTONE_NAME_MAX)
+    let name = ops::clean_title_within(name, MILESTONE_NAME_MAX).map_err(|e| match e {
+        Error::Empty(_) => Error::Empty("field.milestone"),
+        other => other,
+    })?;
+    let numeric = name
+        .trim_start_matches('#')
+        .chars()
+        .all(|c| c.is_ascii_digit());
+    if numeric || name.eq_ignore_ascii_case("none") || name.contains('|') {
+        return Err(Error::Invalid(crate::domain::InvalidValue::new(
+            "milestone",
+            &name,
+            "a name with a letter, not a number, `none` or `|`",
+        )));
+    }
+    Ok(name)
 }

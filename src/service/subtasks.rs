@@ -22,7 +22,16 @@ impl Desk {
 
     /// The member's own open steps, soonest due first.
     pub fn my_subtasks(&self, limit: usize) -> Result<Vec<Subtask>> {
-        self.store.reader().open_subtasks_of(&self.login, limit)
+        let reader = self.store.reader();
+        let mut steps = reader.open_subtasks_of(&self.login, limit)?;
+        // A step's note belongs to its ticket: an owner from another team
+        // gets the step, not what the ticket's team wrote beside it.
+        for s in &mut steps {
+            if self.visible_ticket(&reader, s.ticket).is_err() {
+                s.note.clear();
+            }
+        }
+        Ok(steps)
     }
 
     /// A ticket's title and description, for a member who may see the

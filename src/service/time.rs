@@ -102,9 +102,15 @@ impl Desk {
 }
 
 /// A stopped timer that ran under a minute is dropped (a start by mistake
-/// leaves no `0m` entry); a longer one goes into the ticket's history.
+/// leaves no `0m` entry), and so is one on a ticket the member may no
+/// longer see (it moved to another team meanwhile): nothing is written to
+/// a ticket that is not theirs. A longer one goes into the ticket's history.
 fn keep_or_drop(w: &mut crate::store::Writer<'_>, ctx: &ops::Ctx<'_>, e: &TimeEntry) -> Result<()> {
-    if e.spent(ctx.now) < Duration::minutes(1) {
+    let gone = matches!(
+        ops::load(w, ctx, e.ticket, None),
+        Err(Error::TicketNotFound(_))
+    );
+    if gone || e.spent(ctx.now) < Duration::minutes(1) {
         w.delete_time(e.id)
     } else {
         log_spent(w, ctx, e)

@@ -99,3 +99,38 @@ fn a_timer_stopped_within_a_minute_leaves_no_entry() {
             .all(|e| e.field.as_deref() != Some("time"))
     );
 }
+
+#[test]
+fn a_timer_on_a_ticket_that_left_the_members_sight_stops_without_writing_to_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("desk.db");
+    let clock = Arc::new(FixedClock::new(Utc::now()));
+    let (mut admin, _) = Desk::create(&path, &who("root"), clock.clone()).expect("create");
+    for (login, team) in [("emma", "eu"), ("bob", "eu")] {
+        admin
+            .add_user(login, None, Role::Agent, Some(team))
+            .expect("member");
+    }
+    let id = admin
+        .create_ticket(NewTicket {
+            title: "Parcel late".into(),
+            assignee: Some("emma".into()),
+            team: Some("eu".into()),
+            ..Default::default()
+        })
+        .expect("ticket");
+    let mut emma = Desk::open(&path, &who("emma"), clock.clone())
+        .expect("emma")
+        .0;
+    emma.start_timer(id).expect("start");
+    admin.assign(id, Some("bob"), None).expect("handed on");
+    clock.advance(Duration::minutes(40));
+    emma.stop_timer().expect("stop");
+    assert!(admin.time_entries(id).expect("entries").is_empty());
+    let timed = admin
+        .history(id)
+        .expect("history")
+        .into_iter()
+        .any(|e| e.field.as_deref() == Some("time"));
+    assert!(!timed, "nothing written to a ticket that is not emma's now");
+}

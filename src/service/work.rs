@@ -59,6 +59,19 @@ impl Desk {
         Ok(items)
     }
 
+    /// Where a place falls in `query`'s tickets in due-date order: the row
+    /// of ticket `id` due at `due`, or the first row due at `due` or later.
+    pub fn due_rank(
+        &self,
+        query: &Query,
+        due: Option<chrono::DateTime<chrono::Utc>>,
+        id: Option<i64>,
+    ) -> Result<usize> {
+        let query = self.scoped(query.clone())?;
+        let n = self.store.reader().rows_before_due(&query, due, id)?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// The steps of tickets `ids` and the open tickets blocking them, for
     /// the tickets the member may see (others are left out, as missing).
     pub fn timeline_extras(&self, ids: &[i64]) -> Result<TimelineExtras> {

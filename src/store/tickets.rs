@@ -300,6 +300,48 @@ impl Reader<'_> {
         Ok(stmt.query_row(params_from_iter(filter.params), |r| r.get(0))?)
     }
 
+    /// How many of `query`'s tickets come before a place in due-date order
+    /// (dated by date then number, undated last by number): before ticket
+    /// `id` due at `due`, or (without `id`) before the first due at `due`
+    /// or later. The timeline finds a ticket, or today, by it.
+    pub fn rows_before_due(
+        &self,
+        query: &Query,
+        due: Option<DateTime<Utc>>,
+        id: Option<i64>,
+    ) -> Result<i64> {
+        let filter = where_clause(query);
+        let mut params = filter.params;
+        let at = params.len() + 1;
+        let place = match (due, id) {
+            (Some(d), Some(x)) => {
+                params.push(Value::Integer(to_ms(d)));
+                params.push(Value::Integer(x));
+                format!(
+                    "t.due_at IS NOT NULL AND (t.due_at < ?{at} OR (t.due_at = ?{at} AND t.id < ?{}))",
+                    at + 1
+                )
+            }
+            (Some(d), None) => {
+                params.push(Value::Integer(to_ms(d)));
+                format!("t.due_at < ?{at}")
+            }
+            (None, Some(x)) => {
+                params.push(Value::Integer(x));
+                format!("(t.due_at IS NOT NULL OR t.id < ?{at})")
+            }
+            (None, None) => "t.due_at IS NOT NULL".into(),
+        };
+        let sql = format!(
+            "SELECT count(*) FROM tickets t WHERE ({}) AND {place}",
+            filter.sql
+        );
+        Ok(self
+            .conn
+            .prepare(&sql)?
+            .query_row(params_from_iter(params), |r| r.get(0))?)
+    }
+
     /// How many tickets are in each status (for kanban column headers).
     pub fn count_by_status(&self, query: &Query) -> Result<Vec<(String, i64)>> {
         let filter = where_clause(query);

@@ -175,6 +175,11 @@ pub enum Action {
     TimelineLoaded(crate::domain::TimelineExtras),
     /// Open milestones with their progress.
     MilestonesLoaded(Vec<crate::domain::MilestoneSummary>),
+    /// The row a [`Job::Locate`] found for list `generation`.
+    Located {
+        generation: u64,
+        index: usize,
+    },
     /// The member's own queue for request `generation`.
     WorkLoaded {
         generation: u64,
@@ -446,6 +451,14 @@ pub enum Job {
     Timeline(Vec<i64>),
     /// Open milestones with their progress.
     Milestones,
+    /// The row of a place in the list (sorted by due date): ticket `id`
+    /// due at `due`, or without `id` the first due at `due` or later.
+    Locate {
+        generation: u64,
+        query: Query,
+        due: Option<chrono::DateTime<chrono::Utc>>,
+        id: Option<i64>,
+    },
     /// The member's own queue.
     Work {
         generation: u64,

@@ -88,6 +88,15 @@ pub fn run(desk: &mut Desk, job: Job) -> Action {
             Ok(extras) => Action::TimelineLoaded(extras),
             Err(e) => Action::Failed(e),
         },
+        Job::Locate {
+            generation,
+            query,
+            due,
+            id,
+        } => match desk.due_rank(&query, due, id) {
+            Ok(index) => Action::Located { generation, index },
+            Err(e) => Action::Failed(e),
+        },
         Job::Milestones => match desk.milestones(false) {
             Ok(list) => Action::MilestonesLoaded(list),
             Err(e) => Action::Failed(e),

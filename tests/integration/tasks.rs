@@ -256,10 +256,7 @@ fn moving_a_parent_with_children_says_so_and_children_moves_them_too() {
             "--children",
         ],
     );
-    assert!(
-        both.contains("Child tickets #2 are now Resolved."),
-        "{both}"
-    );
+    assert!(both.contains("Now Resolved: child ticket(s) #2."), "{both}");
     assert!(
         both.contains("Child #3 was not moved:") && both.contains("Allowed next"),
         "the workflow's refusal, in words: {both}"

@@ -153,20 +153,26 @@ fn the_timeline_sorts_by_due_date_marks_late_and_blocked_tickets_and_shows_steps
 }
 
 #[test]
-fn angle_brackets_move_a_steps_due_date_a_day_and_capital_l_a_tickets_a_week() {
-    // The cursor: #2 (late), #4, #1, its steps 1, 2.
-    let s = screen(Lang::En, (100, 40), &["6", "j j j j >", "enter"]);
+fn angle_brackets_move_a_steps_due_date_a_day_and_capital_l_a_tickets_a_week_and_the_cursor_follows()
+ {
+    // The cursor starts on the first ticket due today or later (#4, the
+    // late #2 above it), then #1 and its steps 1, 2.
+    let s = screen(Lang::En, (100, 40), &["6", "j j j >", "enter"]);
     assert!(
         s.contains("Send a new zipper 补发拉链 · wu · 2026-11-20"),
         "a day later than the 19th: {s}"
     );
     let s = screen(Lang::En, (100, 40), &["6", "L", "enter"]);
-    assert!(s.contains("2026-11-25"), "the 18th and a week: {s}");
+    assert!(
+        s.contains("#4 Coupon rejected"),
+        "the cursor went with #4: {s}"
+    );
+    assert!(s.contains("2026-11-28"), "the 21st and a week: {s}");
 }
 
 #[test]
 fn a_on_a_step_picks_its_new_owner_and_z_zooms_out() {
-    let s = screen(Lang::En, (100, 30), &["6", "j j j a"]);
+    let s = screen(Lang::En, (100, 30), &["6", "j j a"]);
     assert!(s.contains("Step 1 of #1: new owner"), "{s}");
     let s = screen(Lang::En, (100, 30), &["6", "z"]);
     assert!(s.contains("Timeline · weeks"), "{s}");
@@ -186,4 +192,51 @@ fn my_work_lists_my_tickets_and_steps_by_date_and_x_marks_a_step_done() {
     let done = screen(Lang::En, (100, 30), &["7", "x"]);
     assert!(done.contains("Step marked done on #1."), "{done}");
     assert!(!done.contains("#1·3"), "a done step leaves my work: {done}");
+}
+
+#[test]
+fn presses_in_quick_succession_add_up_and_the_cursor_finds_a_ticket_that_sorted_far_away() {
+    // Three presses before any answer: three days, no conflict with itself.
+    let s = screen(Lang::En, (100, 40), &["6", "> > >", "enter"]);
+    assert!(s.contains("#4 Coupon rejected"), "{s}");
+    assert!(s.contains("2026-11-24"), "the 21st and three days: {s}");
+    // 300 dated tickets and one due far later, at the very end: two weeks
+    // earlier, it sorts near the top, far outside the rows loaded around
+    // the cursor; the cursor goes with it.
+    let mut desk = planned_desk();
+    let mut dated = |title: String, hours: i64| {
+        let id = desk
+            .create_ticket(NewTicket {
+                title,
+                ..Default::default()
+            })
+            .expect("ticket");
+        desk.edit(
+            id,
+            &TicketChanges {
+                due: Some(Some(now() + Duration::hours(hours))),
+                ..Default::default()
+            },
+            None,
+        )
+        .expect("due");
+        id
+    };
+    for n in 0..300 {
+        dated(format!("Parcel {n}"), 30 + n);
+    }
+    let last = dated("Warehouse move 仓库搬迁".into(), 400);
+    let mut h = Harness::new(desk, Catalog::new(Lang::En), (100, 30), now()).expect("harness");
+    h.press("6");
+    h.press("G");
+    let bottom = h.render();
+    assert!(
+        bottom.contains(&format!("#{last} Warehouse move")),
+        "{bottom}"
+    );
+    h.press("H H");
+    h.press("enter");
+    let s = h.render();
+    assert!(s.contains(&format!("#{last} Warehouse move")), "{s}");
+    assert!(s.contains("2026-11-23"), "400 hours less two weeks: {s}");
 }

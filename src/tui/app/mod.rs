@@ -542,6 +542,7 @@ impl App {
                 self.timeline.milestones = list;
                 Vec::new()
             }
+            Action::Located { generation, index } => self.located(generation, index),
             Action::WorkLoaded { generation, items } => {
                 self.work_loaded(generation, items);
                 Vec::new()

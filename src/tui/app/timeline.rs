@@ -67,6 +67,9 @@ pub struct TimelineState {
     /// unanswered one on the worker, so each asks for all that is missing).
     asked: Vec<i64>,
     pub milestones: Vec<MilestoneSummary>,
+    /// A ticket whose date the member just moved, and its new date: the
+    /// cursor goes where it sorts now, once the list is read again.
+    follow: Option<(i64, Option<DateTime<Utc>>)>,
 }
 
 /// One line of the chart below the milestones.
@@ -173,22 +176,73 @@ impl App {
         inner.saturating_sub(2 + band)
     }
 
+    /// The milestones pinned above the tickets: those the filter names
+    /// first, then by date.
+    pub fn pinned_milestones(&self) -> Vec<&MilestoneSummary> {
+        let named = |m: &MilestoneSummary| {
+            self.filter.query.clauses.iter().any(|c| match c {
+                crate::domain::Clause::Field {
+                    field: crate::domain::Field::Milestone,
+                    values,
+                    negated: false,
+                } => values.iter().any(|v| {
+                    v.trim_start_matches('#') == m.milestone.id.to_string()
+                        || v.eq_ignore_ascii_case(&m.milestone.name)
+                }),
+                _ => false,
+            })
+        };
+        let mut list: Vec<&MilestoneSummary> = self.timeline.milestones.iter().collect();
+        list.sort_by_key(|m| !named(m));
+        list
+    }
+
     /// How many open milestones are pinned above the tickets.
     pub fn timeline_band(&self, inner_height: u16) -> usize {
         let most = if inner_height >= 30 { 6 } else { 2 };
         self.timeline.milestones.len().min(most)
     }
 
-    /// Opens the pane: the list sorted by due date, the milestones read.
+    /// Opens the pane (or, pressed again, comes back to today): the list
+    /// sorted by due date, the milestones read, the cursor on the first
+    /// ticket due today or later — what is late is just above.
     pub(super) fn show_timeline(&mut self) -> Vec<Effect> {
         self.pane = Pane::Timeline;
+        self.timeline.pan = 0;
+        self.timeline.step = None;
         let mut effects = vec![Effect::Background(Job::Milestones)];
         if (self.list.sort, self.list.dir) != (SortKey::Due, SortDir::Asc) {
             self.list.sort = SortKey::Due;
             self.list.dir = SortDir::Asc;
-            self.timeline.step = None;
             effects.extend(self.load_list());
         }
+        let today = self.timeline_scale(0).start;
+        effects.push(self.locate(Some(today), None));
+        effects
+    }
+
+    fn locate(&self, due: Option<DateTime<Utc>>, id: Option<i64>) -> Effect {
+        Effect::Background(Job::Locate {
+            generation: self.list.generation,
+            query: self.filter.query.clone(),
+            due,
+            id,
+        })
+    }
+
+    /// The cursor to row `index` of list `generation` (a ticket found, or today).
+    pub(super) fn located(&mut self, generation: u64, index: usize) -> Vec<Effect> {
+        if generation != self.list.generation || self.pane != Pane::Timeline {
+            return Vec::new();
+        }
+        self.list.selected = match self.list.total {
+            Some(_) => index.min(self.list.len().saturating_sub(1)),
+            None => index,
+        };
+        self.list.offset = self.list.selected.saturating_sub(2);
+        self.timeline.step = None;
+        let mut effects = self.ensure_window();
+        effects.extend(self.timeline_wants());
         effects
     }
 
@@ -237,11 +291,14 @@ impl App {
     pub(super) fn timeline_changed(&mut self) -> Vec<Effect> {
         self.timeline.answered.clear();
         self.timeline.asked.clear();
-        if self.pane == Pane::Timeline {
-            vec![Effect::Background(Job::Milestones)]
-        } else {
-            Vec::new()
+        if self.pane != Pane::Timeline {
+            return Vec::new();
         }
+        let mut effects = vec![Effect::Background(Job::Milestones)];
+        if let Some((id, due)) = self.timeline.follow.take() {
+            effects.push(self.locate(due, Some(id)));
+        }
+        effects
     }
 
     /// Keys of the pane; `None` leaves the command to the rest of the app.
@@ -256,8 +313,16 @@ impl App {
                 self.timeline.step = None;
                 return None;
             }
-            Command::Left => self.timeline.pan -= quarter,
-            Command::Right => self.timeline.pan += quarter,
+            // Ten years either way is as far as a plan goes.
+            Command::Left | Command::Right => {
+                let most = 3650 / self.timeline.zoom.days_per_column();
+                let by = if cmd == Command::Left {
+                    -quarter
+                } else {
+                    quarter
+                };
+                self.timeline.pan = (self.timeline.pan + by).clamp(-most, most);
+            }
             Command::Zoom => {
                 self.timeline.zoom = self.timeline.zoom.next();
                 self.timeline.pan = 0;
@@ -332,10 +397,27 @@ impl App {
 
     /// Moves the due date of the ticket or step under the cursor by `days`
     /// (from now, when it has none).
+    /// Each press takes effect on screen at once (the date, and a ticket's
+    /// version), so presses in quick succession add up rather than
+    /// repeating the first or meeting their own change as a conflict.
     fn shift_due(&mut self, days: i64) -> Vec<Effect> {
         let by = Duration::days(days);
-        if let Some(step) = self.cursor_step() {
-            let due = step.due.unwrap_or(self.now) + by;
+        let now = self.now;
+        // Dates the desk reads back: year 1970 to 9999.
+        let sane = |d: DateTime<Utc>| (1970..=9999).contains(&chrono::Datelike::year(&d));
+        if let TimelineLine::Step(i, j) = self.timeline_cursor() {
+            let ticket = self.list.row(i).map(|r| r.id);
+            let Some(step) = ticket
+                .and_then(|t| self.timeline.steps.get_mut(&t))
+                .and_then(|steps| steps.get_mut(j))
+            else {
+                return Vec::new();
+            };
+            let due = step.due.unwrap_or(now) + by;
+            if !sane(due) {
+                return Vec::new();
+            }
+            step.due = Some(due);
             return vec![Effect::EditStep {
                 ticket: step.ticket,
                 step: step.id,
@@ -345,11 +427,22 @@ impl App {
                 },
             }];
         }
-        let Some(row) = self.list.selected_row() else {
+        let selected = self.list.selected;
+        let Some(row) = self
+            .list
+            .rows
+            .get_mut(selected.wrapping_sub(self.list.window_start))
+        else {
             return Vec::new();
         };
-        let due = row.due_at.unwrap_or(self.now) + by;
+        let due = row.due_at.unwrap_or(now) + by;
+        if !sane(due) {
+            return Vec::new();
+        }
         let (id, version) = (row.id, row.version);
+        row.due_at = Some(due);
+        row.version += 1;
+        self.timeline.follow = Some((id, Some(due)));
         vec![self.edit_effect(id, version, |c| c.due = Some(Some(due)))]
     }
 

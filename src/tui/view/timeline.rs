@@ -29,6 +29,8 @@ struct Glyphs {
     undated: &'static str,
     blocked: &'static str,
     branch: &'static str,
+    /// Before a done ticket's or step's number.
+    check: &'static str,
 }
 
 const UNICODE: Glyphs = Glyphs {
@@ -43,6 +45,7 @@ const UNICODE: Glyphs = Glyphs {
     undated: "·",
     blocked: "⊘",
     branch: "└",
+    check: "✓",
 };
 
 const ASCII: Glyphs = Glyphs {
@@ -52,11 +55,12 @@ const ASCII: Glyphs = Glyphs {
     late: "%",
     milestone_bar: "-",
     milestone: "*",
-    today: "|",
+    today: ":",
     today_head: "v",
-    undated: ".",
+    undated: "~",
     blocked: "x",
     branch: "`",
+    check: "+",
 };
 
 /// How a bar is drawn.
@@ -101,14 +105,18 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let band = app.timeline_band(inner.height);
     let height = usize::from(inner.height).saturating_sub(2 + band);
     let mut lines = vec![scale_line(app, g, &scale, lw)];
-    for m in app.timeline.milestones.iter().take(band) {
+    for m in app.pinned_milestones().into_iter().take(band) {
         lines.push(milestone_line(app, g, &scale, lw, m));
     }
     if app.list.loaded && app.list.is_empty() {
-        lines.push(Line::styled(
-            app.cat.t("list.no_match").to_string(),
-            app.theme.dim,
-        ));
+        let key = if app.filter.text.is_empty() {
+            "list.empty"
+        } else {
+            "list.no_match"
+        };
+        for l in app.cat.t(key).lines() {
+            lines.push(Line::styled(l.to_string(), app.theme.dim));
+        }
     }
     let cursor = app.timeline_cursor();
     for line in app.timeline_lines(height) {
@@ -280,7 +288,7 @@ fn ticket_line(
     let mark = if late {
         "!"
     } else if done {
-        "✓"
+        g.check
     } else {
         " "
     };
@@ -320,7 +328,7 @@ fn step_line(
         (Kind::Step, s.due)
     };
     let mark = if s.is_done() {
-        "✓"
+        g.check
     } else if late {
         "!"
     } else {

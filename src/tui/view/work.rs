@@ -12,6 +12,7 @@ use crate::domain::WorkItem;
 use crate::present::state_label;
 use crate::text::{pad_right, sanitize_line, truncate};
 use crate::tui::app::App;
+use crate::tui::app::work::WORK_LIMIT;
 
 const DUE: usize = 11;
 const WHAT: usize = 9;
@@ -19,11 +20,23 @@ const STATE: usize = 12;
 
 pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let w = &app.work;
+    // Each half is read up to a limit: say so when one was reached.
+    let tickets = w
+        .items
+        .iter()
+        .filter(|i| matches!(i, WorkItem::Ticket(_)))
+        .count();
+    let capped = tickets >= WORK_LIMIT || w.items.len() - tickets >= WORK_LIMIT;
     let title = app.cat.f(
-        "work.title",
+        if capped {
+            "work.title_capped"
+        } else {
+            "work.title"
+        },
         &[
             ("at", &(w.selected + usize::from(!w.items.is_empty()))),
             ("total", &w.items.len()),
+            ("limit", &WORK_LIMIT),
         ],
     );
     let outer = block(app, format!(" {} ", sanitize_line(&title)), true);
