@@ -741,7 +741,12 @@ pub enum AttachmentCommand {
 #[derive(Debug, Subcommand)]
 pub enum TimeCommand {
     /// Start your timer on ticket N (a timer running elsewhere stops first).
-    Start { ticket: i64 },
+    Start {
+        ticket: i64,
+        /// On this step of the ticket (its owner may, from any team).
+        #[arg(long)]
+        step: Option<i64>,
+    },
     /// Stop your timer.
     Stop,
     /// Log time spent on ticket N, ending now: 25m, 1h, 1h30m.
@@ -750,6 +755,9 @@ pub enum TimeCommand {
         spent: String,
         #[arg(long)]
         note: Option<String>,
+        /// On this step of the ticket.
+        #[arg(long)]
+        step: Option<i64>,
     },
     /// Ticket N's time entries and total.
     Show {

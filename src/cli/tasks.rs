@@ -209,8 +209,11 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
     let cat = &s.cat;
     let now = desk.now();
     match c {
-        TimeCommand::Start { ticket } => {
-            let (stopped, _) = desk.start_timer(ticket)?;
+        TimeCommand::Start { ticket, step } => {
+            let (stopped, _) = match step {
+                Some(step) => desk.start_step_timer(ticket, step)?,
+                None => desk.start_timer(ticket)?,
+            };
             if let Some(e) = stopped {
                 line(
                     io.out,
@@ -246,6 +249,7 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
             ticket,
             spent,
             note,
+            step,
         } => {
             let span = parse_spent(&spent).ok_or_else(|| {
                 crate::error::Error::Invalid(crate::domain::InvalidValue {
@@ -261,7 +265,11 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
                     expected: "up to 24h at once".into(),
                 }));
             }
-            let e = desk.log_time(ticket, span, note.as_deref().unwrap_or(""))?;
+            let note = note.as_deref().unwrap_or("");
+            let e = match step {
+                Some(step) => desk.log_step_time(ticket, step, span, note)?,
+                None => desk.log_time(ticket, span, note)?,
+            };
             line(
                 io.out,
                 &cat.f(
@@ -281,11 +289,12 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
             let tz = chrono::Local::now().offset().to_owned();
             let mut t = Table::new(&[
                 cat.t("time.member"),
+                cat.t("task.step"),
                 cat.t("time.start"),
                 cat.t("time.spent"),
                 cat.t("time.note"),
             ])
-            .flex(3);
+            .flex(4);
             let mut total = chrono::Duration::zero();
             for e in &entries {
                 total += e.spent(now);
@@ -295,6 +304,7 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
                 }
                 t.push(vec![
                     sanitize_line(&e.login).into_owned(),
+                    e.step.map_or_else(|| "–".into(), |s| s.to_string()),
                     local_time(e.started, &tz),
                     spent,
                     sanitize_line(&e.note).into_owned(),

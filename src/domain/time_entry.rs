@@ -12,6 +12,9 @@ pub struct TimeEntry {
     pub started: DateTime<Utc>,
     pub stopped: Option<DateTime<Utc>>,
     pub note: String,
+    /// The step of the ticket it was spent on, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<i64>,
 }
 
 impl TimeEntry {
@@ -50,6 +53,7 @@ mod tests {
             started: at(0),
             stopped: None,
             note: String::new(),
+            step: None,
         };
         assert_eq!(minutes_text(e.spent(at(25))), "25m");
         e.stopped = Some(at(10));

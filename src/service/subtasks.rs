@@ -181,6 +181,12 @@ pub(super) fn changeable_step(w: &Writer<'_>, ctx: &ops::Ctx<'_>, id: i64) -> Re
     owned_step(w, ctx, id, false)
 }
 
+/// Step `id`, if the member may change its ticket or owns the step (who
+/// may mark it done, and time it).
+pub(super) fn markable_step(w: &Writer<'_>, ctx: &ops::Ctx<'_>, id: i64) -> Result<Subtask> {
+    owned_step(w, ctx, id, true)
+}
+
 /// Step `id`, if the member may change its ticket — or, when `own_counts`,
 /// is the step's owner. A step of a ticket the member cannot change looks
 /// exactly like a missing one.

@@ -28,13 +28,27 @@ impl Desk {
     /// Starts the member's timer on ticket `id`; a timer running on
     /// another ticket stops first (returned).
     pub fn start_timer(&mut self, id: i64) -> Result<(Option<TimeEntry>, TimeEntry)> {
+        self.start_timer_on(Target::Ticket(id))
+    }
+
+    /// Starts the member's timer on step `step` of ticket `ticket` (its
+    /// owner may, even on a ticket of another team).
+    pub fn start_step_timer(
+        &mut self,
+        ticket: i64,
+        step: i64,
+    ) -> Result<(Option<TimeEntry>, TimeEntry)> {
+        self.start_timer_on(Target::Step(ticket, step))
+    }
+
+    fn start_timer_on(&mut self, target: Target) -> Result<(Option<TimeEntry>, TimeEntry)> {
         self.write_outside_undo(|w, ctx| {
-            ops::load(w, ctx, id, None)?;
+            let (ticket, step) = target.resolve(w, ctx)?;
             let stopped = w.stop_timer(&ctx.actor.login, ctx.now)?;
             if let Some(s) = &stopped {
                 keep_or_drop(w, ctx, s)?;
             }
-            let started = w.insert_time(id, &ctx.actor.login, ctx.now, None, "")?;
+            let started = w.insert_time(ticket, step, &ctx.actor.login, ctx.now, None, "")?;
             Ok((stopped, started))
         })
     }
@@ -52,6 +66,21 @@ impl Desk {
 
     /// Records `spent` on ticket `id`, ending now.
     pub fn log_time(&mut self, id: i64, spent: Duration, note: &str) -> Result<TimeEntry> {
+        self.log_time_on(Target::Ticket(id), spent, note)
+    }
+
+    /// Records `spent` on step `step` of ticket `ticket`, ending now.
+    pub fn log_step_time(
+        &mut self,
+        ticket: i64,
+        step: i64,
+        spent: Duration,
+        note: &str,
+    ) -> Result<TimeEntry> {
+        self.log_time_on(Target::Step(ticket, step), spent, note)
+    }
+
+    fn log_time_on(&mut self, target: Target, spent: Duration, note: &str) -> Result<TimeEntry> {
         if spent <= Duration::zero() || spent.num_minutes() > LOG_MAX {
             return Err(Error::Invalid(crate::domain::InvalidValue::new(
                 "time",
@@ -61,8 +90,9 @@ impl Desk {
         }
         ops::check_body("field.note", note)?;
         self.write_outside_undo(|w, ctx| {
-            ops::load(w, ctx, id, None)?;
-            let e = w.insert_time(id, &ctx.actor.login, ctx.now - spent, Some(ctx.now), note)?;
+            let (ticket, step) = target.resolve(w, ctx)?;
+            let start = ctx.now - spent;
+            let e = w.insert_time(ticket, step, &ctx.actor.login, start, Some(ctx.now), note)?;
             log_spent(w, ctx, &e)?;
             Ok(e)
         })
@@ -101,14 +131,47 @@ impl Desk {
     }
 }
 
+/// What time is spent on: a ticket, or one step of one.
+#[derive(Clone, Copy)]
+enum Target {
+    Ticket(i64),
+    /// (ticket, step): a step of another ticket looks like a missing one.
+    Step(i64, i64),
+}
+
+impl Target {
+    /// (ticket, step), if the member may time it: a ticket they may
+    /// change, or a step of one — or a step they own.
+    fn resolve(
+        self,
+        w: &crate::store::Writer<'_>,
+        ctx: &ops::Ctx<'_>,
+    ) -> Result<(i64, Option<i64>)> {
+        match self {
+            Target::Ticket(id) => ops::load(w, ctx, id, None).map(|_| (id, None)),
+            Target::Step(ticket, id) => {
+                let s = super::subtasks::markable_step(w, ctx, id)?;
+                if s.ticket != ticket {
+                    return Err(Error::SubtaskNotFound(id));
+                }
+                Ok((s.ticket, Some(s.id)))
+            }
+        }
+    }
+}
+
 /// A stopped timer that ran under a minute is dropped (a start by mistake
 /// leaves no `0m` entry), and so is one on a ticket the member may no
 /// longer see (it moved to another team meanwhile): nothing is written to
 /// a ticket that is not theirs. A longer one goes into the ticket's history.
 fn keep_or_drop(w: &mut crate::store::Writer<'_>, ctx: &ops::Ctx<'_>, e: &TimeEntry) -> Result<()> {
+    let target = match e.step {
+        Some(step) => Target::Step(e.ticket, step),
+        None => Target::Ticket(e.ticket),
+    };
     let gone = matches!(
-        ops::load(w, ctx, e.ticket, None),
-        Err(Error::TicketNotFound(_))
+        target.resolve(w, ctx),
+        Err(Error::TicketNotFound(_) | Error::SubtaskNotFound(_))
     );
     if gone || e.spent(ctx.now) < Duration::minutes(1) {
         w.delete_time(e.id)

@@ -134,3 +134,50 @@ fn a_timer_on_a_ticket_that_left_the_members_sight_stops_without_writing_to_it()
         .any(|e| e.field.as_deref() == Some("time"));
     assert!(!timed, "nothing written to a ticket that is not emma's now");
 }
+
+#[test]
+fn a_steps_owner_from_another_team_times_their_step_and_only_their_step() {
+    let (_dir, path, ticket) = super::subtask_tests::team_desk();
+    let mut root = super::subtask_tests::open(&path, "root");
+    let mine = root
+        .add_subtask(
+            ticket,
+            crate::domain::NewSubtask {
+                title: "Pick up the parcel".into(),
+                assignee: Some("li".into()),
+                ..Default::default()
+            },
+        )
+        .expect("li's step");
+    let other = root
+        .add_subtask(
+            ticket,
+            crate::domain::NewSubtask {
+                title: "Refund".into(),
+                ..Default::default()
+            },
+        )
+        .expect("nobody's step");
+    let mut li = super::subtask_tests::open(&path, "li");
+    let e = li
+        .log_step_time(ticket, mine.id, Duration::minutes(20), "drove there")
+        .expect("own step");
+    assert_eq!((e.ticket, e.step), (ticket, Some(mine.id)));
+    assert_eq!(
+        li.log_step_time(ticket, other.id, Duration::minutes(5), ""),
+        Err(Error::SubtaskNotFound(other.id))
+    );
+    assert_eq!(
+        li.start_timer(ticket).err(),
+        Some(Error::TicketNotFound(ticket)),
+        "the ticket itself is not li's to time"
+    );
+    assert_eq!(
+        li.start_step_timer(ticket + 1, mine.id).err(),
+        Some(Error::SubtaskNotFound(mine.id)),
+        "a step is named with its own ticket"
+    );
+    let entries = root.time_entries(ticket).expect("entries");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].step, Some(mine.id));
+}

@@ -8,7 +8,7 @@ use super::{Reader, Writer};
 use crate::domain::TimeEntry;
 use crate::error::Result;
 
-const COLUMNS: &str = "id, ticket_id, login, started_at, stopped_at, note";
+const COLUMNS: &str = "id, ticket_id, login, started_at, stopped_at, note, subtask_id";
 
 fn entry(r: &Row) -> rusqlite::Result<TimeEntry> {
     Ok(TimeEntry {
@@ -18,6 +18,7 @@ fn entry(r: &Row) -> rusqlite::Result<TimeEntry> {
         started: from_ms(r.get(3)?),
         stopped: opt_from_ms(r.get(4)?),
         note: r.get(5)?,
+        step: r.get(6)?,
     })
 }
 
@@ -75,6 +76,7 @@ impl Writer<'_> {
     pub fn insert_time(
         &mut self,
         ticket: i64,
+        step: Option<i64>,
         login: &str,
         started: DateTime<Utc>,
         stopped: Option<DateTime<Utc>>,
@@ -82,15 +84,16 @@ impl Writer<'_> {
     ) -> Result<TimeEntry> {
         self.tx
             .prepare_cached(
-                "INSERT INTO time_entries (ticket_id, login, started_at, stopped_at, note) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO time_entries (ticket_id, login, started_at, stopped_at, note, subtask_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 ticket,
                 login,
                 to_ms(started),
                 stopped.map(to_ms),
-                note
+                note,
+                step
             ])?;
         Ok(TimeEntry {
             id: self.tx.last_insert_rowid(),
@@ -99,6 +102,7 @@ impl Writer<'_> {
             started,
             stopped,
             note: note.to_string(),
+            step,
         })
     }
 

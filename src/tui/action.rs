@@ -602,7 +602,11 @@ pub enum Effect {
     /// The member's running timer.
     LoadTimer,
     /// Start the timer on ticket `id`, or stop it when it runs there.
-    ToggleTimer(i64),
+    ToggleTimer {
+        id: i64,
+        /// On this step of the ticket.
+        step: Option<i64>,
+    },
     MarkRead(Vec<i64>),
     ToggleWatch(i64),
     /// Say where the member is (for the others' collision warnings) and ask

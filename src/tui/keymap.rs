@@ -172,6 +172,7 @@ const DEFAULTS: &[(Scope, &str, Command)] = &[
     (Scope::Pane(Pane::Timeline), "H", Command::DueEarlierWeek),
     (Scope::Pane(Pane::Timeline), "L", Command::DueLaterWeek),
     (Scope::Pane(Pane::Timeline), "z", Command::Zoom),
+    (Scope::Pane(Pane::Timeline), "T", Command::ToggleTimer),
     (Scope::Pane(Pane::Work), "S", Command::ToggleStep),
     (Scope::Pane(Pane::Work), "x", Command::ToggleStep),
     (Scope::Pane(Pane::Dashboard), "[", Command::PeriodBack),

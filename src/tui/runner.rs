@@ -346,7 +346,7 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
             running,
             said: None,
         }),
-        Effect::ToggleTimer(id) => toggle_timer(desk, id),
+        Effect::ToggleTimer { id, step } => toggle_timer(desk, id, step),
         Effect::MarkRead(ids) => desk
             .mark_read(Some(&ids))
             .and_then(|_| desk.unread_count())
@@ -373,17 +373,24 @@ pub fn execute(desk: &mut Desk, effect: Effect) -> Vec<Action> {
     vec![result.unwrap_or_else(Action::Failed)]
 }
 
-/// Stops the member's timer when it runs on ticket `id`, else starts it
-/// there (stopping it elsewhere); says which in the status line.
-fn toggle_timer(desk: &mut Desk, id: i64) -> crate::error::Result<Action> {
-    if desk.running_timer()?.is_some_and(|e| e.ticket == id) {
+/// Stops the member's timer when it runs on ticket `id` (or its step
+/// `step`), else starts it there (stopping it elsewhere); says which in
+/// the status line.
+fn toggle_timer(desk: &mut Desk, id: i64, step: Option<i64>) -> crate::error::Result<Action> {
+    if desk
+        .running_timer()?
+        .is_some_and(|e| e.ticket == id && e.step == step)
+    {
         let stopped = desk.stop_timer()?;
         return Ok(Action::Timer {
             running: None,
             said: stopped.map(|e| ("time.stopped", e)),
         });
     }
-    let (_, started) = desk.start_timer(id)?;
+    let (_, started) = match step {
+        Some(step) => desk.start_step_timer(id, step)?,
+        None => desk.start_timer(id)?,
+    };
     Ok(Action::Timer {
         said: Some(("time.started", started.clone())),
         running: Some(started),

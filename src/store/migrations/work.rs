@@ -85,4 +85,7 @@ ALTER TABLE tickets ADD COLUMN milestone_id INTEGER REFERENCES milestones(id);
 CREATE INDEX tickets_milestone ON tickets(milestone_id) WHERE milestone_id IS NOT NULL;
 ALTER TABLE subtasks ADD COLUMN milestone_id INTEGER REFERENCES milestones(id);
 CREATE INDEX subtasks_milestone ON subtasks(milestone_id) WHERE milestone_id IS NOT NULL;
+-- Time spent on one step of a ticket (a removed step leaves the time on
+-- its ticket).
+ALTER TABLE time_entries ADD COLUMN subtask_id INTEGER REFERENCES subtasks(id) ON DELETE SET NULL;
 "#;

@@ -162,7 +162,7 @@ impl App {
             Command::Watch => self.toggle_watch(),
             Command::ToggleTimer => self
                 .shown_ticket()
-                .map(|id| vec![Effect::ToggleTimer(id)])
+                .map(|id| vec![Effect::ToggleTimer { id, step: None }])
                 .unwrap_or_default(),
             Command::AddStep | Command::ToggleStep => {
                 if let Some(id) = self.shown_ticket() {

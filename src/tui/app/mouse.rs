@@ -73,9 +73,12 @@ pub fn header_me(app: &App) -> String {
         .timer
         .as_ref()
         .map(|e| {
+            let on = match e.step {
+                Some(step) => format!("#{}·{step}", e.ticket),
+                None => format!("#{}", e.ticket),
+            };
             format!(
-                "⏱ #{} {} · ",
-                e.ticket,
+                "⏱ {on} {} · ",
                 crate::domain::minutes_text(e.spent(app.now))
             )
         })

@@ -146,11 +146,21 @@ impl App {
     fn parse_step(&self, text: &str) -> Option<crate::domain::NewSubtask> {
         let mut words: Vec<&str> = text.split_whitespace().collect();
         let mut step = crate::domain::NewSubtask::default();
-        if let Some(last) = words.last()
-            && let Some(due) = crate::domain::parse_deadline(last, self.now, &self.tz)
-        {
-            step.due = Some(due);
-            words.pop();
+        if let Some(last) = words.last() {
+            match crate::domain::parse_deadline(last, self.now, &self.tz) {
+                Some(due) => {
+                    step.due = Some(due);
+                    words.pop();
+                }
+                // `2026-02-30` is a date gone wrong, not part of the title.
+                None if last.starts_with(|c: char| c.is_ascii_digit())
+                    && last.contains('-')
+                    && last.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+                {
+                    return None;
+                }
+                None => {}
+            }
         }
         let (owners, title): (Vec<&str>, Vec<&str>) = words
             .into_iter()

@@ -334,6 +334,21 @@ impl App {
             Command::DueEarlierWeek => return Some(self.shift_due(-7)),
             Command::DueLaterWeek => return Some(self.shift_due(7)),
             Command::Assign => return self.assign_step(),
+            Command::ToggleTimer => {
+                let step = self.cursor_step().map(|s| (s.ticket, s.id));
+                let effect = match (step, self.list.selected_row()) {
+                    (Some((id, step)), _) => Effect::ToggleTimer {
+                        id,
+                        step: Some(step),
+                    },
+                    (None, Some(row)) => Effect::ToggleTimer {
+                        id: row.id,
+                        step: None,
+                    },
+                    (None, None) => return Some(Vec::new()),
+                };
+                return Some(vec![effect]);
+            }
             Command::Refresh => {
                 self.timeline.answered.clear();
                 self.timeline.asked.clear();
