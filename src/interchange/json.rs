@@ -29,8 +29,8 @@ pub struct ExportedTicket {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
     /// Its steps, its links to tickets the exporter may see, and the time
-    /// spent on it: carried for other tools (`import json` does not bring
-    /// them back).
+    /// spent on it (`import json` restores them; links between tickets of
+    /// the same file).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subtasks: Vec<Subtask>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

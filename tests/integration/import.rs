@@ -534,6 +534,28 @@ fn without_row_ids(mut doc: serde_json::Value) -> serde_json::Value {
                 e["new"] = serde_json::json!(position(n).map(|p| p.to_string()));
             }
         }
+        // Steps are numbered desk-wide in the order they were made: by
+        // their place instead, and time entries point at that place.
+        let steps: Vec<i64> = t["subtasks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["id"].as_i64())
+            .collect();
+        for (i, s) in t["subtasks"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            s["id"] = serde_json::json!(i);
+        }
+        for e in t["time"].as_array_mut().into_iter().flatten() {
+            e["id"] = serde_json::json!(0);
+            if let Some(s) = e["step"].as_i64() {
+                e["step"] = serde_json::json!(steps.iter().position(|x| *x == s));
+            }
+        }
         for a in t["attachments"].as_array_mut().into_iter().flatten() {
             a["id"] = serde_json::json!(0);
             if let Some(c) = a["comment"].as_i64() {

@@ -279,4 +279,13 @@ fn export_json_carries_steps_links_and_time() {
     assert_eq!(first["links"][0]["kind"], "parent", "{out}");
     assert_eq!(first["links"][0]["id"], 2, "{out}");
     assert_eq!(first["time"].as_array().map(Vec::len), Some(1), "{out}");
+    // And back: a fresh desk gets the step, the link and the time.
+    let file = s.dir.path().join("desk.json");
+    std::fs::write(&file, &out).expect("file");
+    let copy = Scratch::new();
+    ok(&copy, &["init"]);
+    ok(&copy, &["import", "json", &file.to_string_lossy()]);
+    assert!(ok(&copy, &["task", "list", "1"]).contains("Call the broker"));
+    assert!(ok(&copy, &["show", "2"]).contains("child of #1"));
+    assert!(ok(&copy, &["time", "show", "1"]).contains("25m"));
 }

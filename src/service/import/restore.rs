@@ -1,12 +1,13 @@
 //! `tdesk import json`: a tdesk export read back — every ticket with its
 //! number (when free), state, times, tags and custom fields, every comment
 //! with its author and time, every history event, every customer with
-//! handles, orders and notes. History is copied, not replayed: no
-//! automation, routing or notice reacts to it. Admins only.
+//! handles, orders and notes, every step (done or open) and stretch of time
+//! spent, and the links between the tickets it brings. History is copied,
+//! not replayed: no automation, routing or notice reacts to it. Admins only.
 
 use std::collections::HashMap;
 
-use crate::domain::{EventKind, NewCustomer, Role, User};
+use crate::domain::{EventKind, LinkKind, NewCustomer, NewSubtask, Role, User};
 use crate::error::Result;
 use crate::interchange::json::{Document, ExportedCustomer, ExportedTicket};
 use crate::store::{NewAttachment, NewEvent, Writer};
@@ -80,22 +81,47 @@ impl Desk {
             }
         }
         let total = fresh.len();
+        // Links join two tickets: written once both have their numbers
+        // here, from the side that stored them.
+        let mut links: Vec<(i64, LinkKind, i64)> = Vec::new();
+        let mut numbers: HashMap<i64, i64> = HashMap::new();
         let mut rest = fresh.into_iter();
         loop {
             let chunk: Vec<ExportedTicket> = rest.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
-            let numbers = self.store.write(|w| {
-                let mut numbers = Vec::new();
+            for t in &chunk {
+                links.extend(
+                    t.links
+                        .iter()
+                        .filter(|l| l.outgoing)
+                        .map(|l| (t.ticket.id, l.kind, l.id)),
+                );
+            }
+            let made = self.store.write(|w| {
+                let mut made = Vec::new();
                 for t in chunk {
-                    numbers.push(restore_ticket(w, t, &ids, now)?);
+                    let old = t.ticket.id;
+                    made.push((old, restore_ticket(w, t, &ids, now)?));
                 }
-                Ok(numbers)
+                Ok(made)
             })?;
-            report.created.extend(numbers);
+            for (old, new) in made {
+                numbers.insert(old, new);
+                report.created.push(new);
+            }
             progress(report.created.len(), total);
         }
+        let by = self.login.clone();
+        self.store.write(|w| {
+            for (from, kind, to) in &links {
+                if let (Some(a), Some(b)) = (numbers.get(from), numbers.get(to)) {
+                    w.insert_link(*a, *b, *kind, &by, now)?;
+                }
+            }
+            Ok(())
+        })?;
         Ok(report)
     }
 }
@@ -222,6 +248,32 @@ fn restore_ticket(
     }
     for m in &t.messages {
         w.record_message(m, id, None, false, ticket.created_at)?;
+    }
+    let mut steps: HashMap<i64, i64> = HashMap::new();
+    for s in &t.subtasks {
+        let new = NewSubtask {
+            title: s.title.clone(),
+            assignee: s.assignee.clone(),
+            due: s.due,
+            note: Some(s.note.clone()),
+        };
+        let mut made = w.insert_subtask(id, &new, s.created_at)?;
+        if s.done_at.is_some() {
+            made.done_at = s.done_at;
+            made.done_by = s.done_by.clone();
+            w.update_subtask(&made)?;
+        }
+        steps.insert(s.id, made.id);
+    }
+    for e in &t.time {
+        let step = e.step.and_then(|s| steps.get(&s).copied());
+        // One running timer per member: one already running here wins,
+        // the imported one stops now.
+        let stopped = match e.stopped {
+            None if w.reader().running_timer(&e.login)?.is_some() => Some(now),
+            other => other,
+        };
+        w.insert_time(id, step, &e.login, e.started, stopped, &e.note)?;
     }
     Ok(id)
 }
