@@ -216,13 +216,13 @@ fn print_detail(desk: &Desk, d: &TicketDetail, cat: &Catalog, io: &mut Streams<'
         (cat.t("col.resolved").to_string(), time(t.resolved_at)),
         (cat.t("col.closed").to_string(), time(t.closed_at)),
     ];
-    if d.due_manual
-        && let Some(due) = t.due_at
-    {
-        pairs.push((
-            cat.t("col.due").to_string(),
-            cat.f("detail.due_by_hand", &[("at", &time(Some(due)))]),
-        ));
+    if let Some(due) = t.due_at {
+        let text = if d.due_manual {
+            cat.f("detail.due_by_hand", &[("at", &time(Some(due)))])
+        } else {
+            time(Some(due))
+        };
+        pairs.push((cat.t("col.due").to_string(), text));
     }
     if let Ok(clocks) = desk.sla_clocks(t.id) {
         let (text, _) = crate::present::clocks_line(cat, &clocks, desk.now());

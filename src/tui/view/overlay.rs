@@ -230,6 +230,16 @@ fn help(frame: &mut Frame, app: &App, area: Rect, scroll: u16) {
     let rows: Vec<(String, &str)> = crate::tui::app::COMMANDS
         .iter()
         .map(|(cmd, key)| {
+            // The timeline's ← → move its dates, not board columns.
+            let key = match (app.pane, cmd) {
+                (crate::tui::app::Pane::Timeline, crate::tui::action::Command::Left) => {
+                    "help.pan_earlier"
+                }
+                (crate::tui::app::Pane::Timeline, crate::tui::action::Command::Right) => {
+                    "help.pan_later"
+                }
+                _ => key,
+            };
             (
                 app.keymap.keys_for(app.pane, *cmd).join(" "),
                 app.cat.t(key),
