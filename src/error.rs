@@ -867,6 +867,7 @@ pub fn issue_text(cat: &Catalog, issue: &crate::interchange::Issue) -> String {
                 ("name", &crate::text::sanitize_line(name)),
             ],
         ),
+        Issue::Json(JsonError::Work { ticket, key }) => cat.f(key, &[("ticket", ticket)]),
         Issue::Mail(MailError::NotMail) => cat.t("import.mail_not_mail").to_string(),
         Issue::Mail(MailError::NoSender) => cat.t("import.mail_no_sender").to_string(),
         Issue::Desk(e) => e.message(cat),

@@ -203,6 +203,19 @@ fn parse_spent(text: &str) -> Option<chrono::Duration> {
     (total >= 60).then(|| chrono::Duration::seconds(total))
 }
 
+/// What a stopped timer says: its time, or that it recorded nothing
+/// (under a minute, or a ticket no longer the member's).
+pub fn stopped_key(
+    e: &crate::domain::TimeEntry,
+    now: chrono::DateTime<chrono::Utc>,
+) -> &'static str {
+    if e.spent(now) < chrono::Duration::minutes(1) {
+        "time.stopped_nothing"
+    } else {
+        "time.stopped"
+    }
+}
+
 /// `tdesk time …`.
 pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) -> Result<()> {
     use crate::domain::minutes_text;
@@ -218,7 +231,7 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
                 line(
                     io.out,
                     &cat.f(
-                        "time.stopped",
+                        stopped_key(&e, now),
                         &[("id", &e.ticket), ("spent", &minutes_text(e.spent(now)))],
                     ),
                 )?;
@@ -229,7 +242,7 @@ pub fn time(desk: &mut Desk, c: TimeCommand, s: &Session, io: &mut Streams<'_>) 
             Some(e) => line(
                 io.out,
                 &cat.f(
-                    "time.stopped",
+                    stopped_key(&e, now),
                     &[("id", &e.ticket), ("spent", &minutes_text(e.spent(now)))],
                 ),
             ),

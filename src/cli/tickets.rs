@@ -659,8 +659,23 @@ pub fn merge(
     };
     let (src, dst) = (number(src)?, number(dst)?);
     desk.merge_tickets(src, dst)?;
-    line(
-        io.out,
-        &s.cat.f("cli.merged", &[("src", &src), ("dst", &dst)]),
-    )
+    // Closed when the workflow has a way there; otherwise it stays where
+    // it was, tagged `merged`: say which.
+    let status = desk.detail(src)?.ticket.status;
+    let wf = desk.workflow();
+    if wf.state(&status).is_some_and(|st| st.is_final) {
+        line(
+            io.out,
+            &s.cat.f("cli.merged", &[("src", &src), ("dst", &dst)]),
+        )
+    } else {
+        let state = state_label(wf, &s.cat, &status);
+        line(
+            io.out,
+            &s.cat.f(
+                "cli.merged_open",
+                &[("src", &src), ("dst", &dst), ("state", &state)],
+            ),
+        )
+    }
 }

@@ -73,6 +73,9 @@ pub enum JsonError {
     Version(u32),
     /// An attachment record whose hash is not a SHA-256 (ticket, file name).
     Attachment { ticket: i64, name: String },
+    /// A step, time entry or link of a ticket that the desk would refuse
+    /// from a person: the ticket and a catalog key saying what.
+    Work { ticket: i64, key: &'static str },
 }
 
 /// Reads a whole export.
@@ -105,13 +108,126 @@ pub fn parse(bytes: &[u8]) -> Result<Document, JsonError> {
             }
             a.name = super::mail::safe_file_name(&a.name);
         }
+        check_work(t)?;
     }
+    check_link_loops(&doc.tickets)?;
     Ok(doc)
 }
 
+/// Longest step note or time note read back.
+const NOTE_MAX: usize = 10_000;
+
+/// Steps and time as the desk takes them from a person: a step has a
+/// title of at most 200 characters; time runs forward, between 1970 and
+/// 9999; notes are not megabytes. A link never joins a ticket to itself.
+fn check_work(t: &ExportedTicket) -> Result<(), JsonError> {
+    let bad = |key| {
+        Err(JsonError::Work {
+            ticket: t.ticket.id,
+            key,
+        })
+    };
+    for s in &t.subtasks {
+        let title = s.title.trim();
+        if title.is_empty() || title.chars().count() > crate::domain::SUBTASK_TITLE_MAX {
+            return bad("import.json_step_title");
+        }
+        if s.note.chars().count() > NOTE_MAX {
+            return bad("import.json_note");
+        }
+        if s.assignee.as_deref().is_some_and(|a| !plausible_login(a)) {
+            return bad("import.json_step_owner");
+        }
+    }
+    let sane =
+        |d: chrono::DateTime<chrono::Utc>| (1970..=9999).contains(&chrono::Datelike::year(&d));
+    for e in &t.time {
+        let backwards = e.stopped.is_some_and(|s| s < e.started);
+        if !sane(e.started) || e.stopped.is_some_and(|s| !sane(s)) || backwards {
+            return bad("import.json_time");
+        }
+        if e.note.chars().count() > NOTE_MAX {
+            return bad("import.json_note");
+        }
+        if !plausible_login(&e.login) {
+            return bad("import.json_time");
+        }
+    }
+    if t.links.iter().any(|l| l.id == t.ticket.id) {
+        return bad("import.json_link_loop");
+    }
+    Ok(())
+}
+
+/// A login as `user add` would take one: short, no spaces or controls.
+fn plausible_login(login: &str) -> bool {
+    !login.is_empty()
+        && login.chars().count() <= 64
+        && login
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !crate::text::is_bidi_control(c))
+}
+
+/// No chain of `blocks`, `parent-of` or `duplicate-of` links in the file
+/// may lead back to where it started (the desk refuses such a link from a
+/// person: a ticket blocking itself could never be solved).
+fn check_link_loops(tickets: &[ExportedTicket]) -> Result<(), JsonError> {
+    use crate::domain::LinkKind;
+    use std::collections::{HashMap, HashSet};
+    for kind in [LinkKind::Blocks, LinkKind::Parent, LinkKind::Duplicate] {
+        let mut next: HashMap<i64, Vec<i64>> = HashMap::new();
+        for t in tickets {
+            for l in t.links.iter().filter(|l| l.kind == kind) {
+                let (from, to) = if l.outgoing {
+                    (t.ticket.id, l.id)
+                } else {
+                    (l.id, t.ticket.id)
+                };
+                next.entry(from).or_default().push(to);
+            }
+        }
+        // Depth-first with three colours; iterative, so a long chain is fine.
+        let mut done: HashSet<i64> = HashSet::new();
+        for &start in next.keys() {
+            if done.contains(&start) {
+                continue;
+            }
+            let mut on_path: HashSet<i64> = HashSet::new();
+            let mut stack: Vec<(i64, usize)> = vec![(start, 0)];
+            on_path.insert(start);
+            while let Some((node, i)) = stack.pop() {
+                let children = next.get(&node).map_or(&[][..], Vec::as_slice);
+                if let Some(&child) = children.get(i) {
+                    stack.push((node, i + 1));
+                    if on_path.contains(&child) {
+                        return Err(JsonError::Work {
+                            ticket: child,
+                            key: "import.json_link_loop",
+                        });
+                    }
+                    if !done.contains(&child) {
+                        on_path.insert(child);
+                        stack.push((child, 0));
+                    }
+                } else {
+                    on_path.remove(&node);
+                    done.insert(node);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the start of a file names the format (whatever its spacing),
+/// so a file of the right kind with a wrong value gets serde's message.
 fn looks_like_tdesk(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(200)];
-    String::from_utf8_lossy(head).contains("\"format\":\"tdesk\"")
+    let head = &bytes[..bytes.len().min(400)];
+    let packed: String = String::from_utf8_lossy(head)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    packed.contains("\"format\":\"tdesk\"")
 }
 
 #[cfg(test)]

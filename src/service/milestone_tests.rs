@@ -54,7 +54,7 @@ fn supervisors_make_milestones_and_an_agent_may_not() {
         Err(Error::MilestoneNotFound("#99".into()))
     );
     // Names a command or the query would read as something else.
-    for name in ["3", "#2", "None", "a|b"] {
+    for name in ["3", "#2", "None", "a|b", "+5", "3.5", "１２", "say \"hi\""] {
         assert!(
             matches!(
                 root.add_milestone(milestone(name, None)),

@@ -227,13 +227,11 @@ impl Desk {
 
 fn find(reader: &crate::store::Reader<'_>, key: &str) -> Result<Milestone> {
     let key = key.trim();
-    let by_number = key
-        .trim_start_matches('#')
-        .parse::<i64>()
-        .ok()
-        .map(|id| reader.milestone(id))
-        .transpose()?
+    let digits = key.strip_prefix('#').unwrap_or(key);
+    let number = (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse::<i64>().ok())
         .flatten();
+    let by_number = number.map(|id| reader.milestone(id)).transpose()?.flatten();
     match by_number {
         Some(m) => Ok(m),
         None => reader
@@ -250,15 +248,13 @@ fn clean_name(name: &str) -> Result<String> {
         Error::Empty(_) => Error::Empty("field.milestone"),
         other => other,
     })?;
-    let numeric = name
-        .trim_start_matches('#')
-        .chars()
-        .all(|c| c.is_ascii_digit());
-    if numeric || name.eq_ignore_ascii_case("none") || name.contains('|') {
+    // A letter (of any script) makes a name; `+5`, `3.5` and `１２` are not.
+    let lettered = name.chars().any(char::is_alphabetic);
+    if !lettered || name.eq_ignore_ascii_case("none") || name.contains(['|', '"']) {
         return Err(Error::Invalid(crate::domain::InvalidValue::new(
             "milestone",
             &name,
-            "a name with a letter, not a number, `none` or `|`",
+            "a name with a letter, not `none`, without `|` or `\"`",
         )));
     }
     Ok(name)

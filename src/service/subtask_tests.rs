@@ -304,3 +304,30 @@ fn a_merge_takes_the_steps_along_to_the_end_of_the_targets_list() {
     assert_eq!(progress(ticket).as_deref(), Some("1/2"));
     assert_eq!(progress(dup).as_deref(), Some("0/0"));
 }
+
+#[test]
+fn time_on_a_step_goes_with_it_in_a_merge() {
+    let (_dir, path, ticket) = team_desk();
+    let mut root = open(&path, "root");
+    let dup = root
+        .create_ticket(NewTicket {
+            title: "Return of order A1001 (again)".into(),
+            team: Some("eu".into()),
+            ..NewTicket::default()
+        })
+        .expect("duplicate");
+    let s = root
+        .add_subtask(dup, step("Refund the buyer", Some("wu")))
+        .expect("step");
+    let mut wu = open(&path, "wu");
+    wu.log_step_time(dup, s.id, chrono::Duration::minutes(20), "")
+        .expect("wu's time");
+    root.merge_tickets(dup, ticket).expect("merge");
+    let entries = root.time_entries(ticket).expect("entries");
+    assert_eq!(entries.len(), 1, "the step's time is on the target now");
+    assert_eq!(entries[0].step, Some(s.id));
+    assert!(root.time_entries(dup).expect("entries").is_empty());
+    // Its owner still times it, under its new ticket.
+    wu.log_step_time(ticket, s.id, chrono::Duration::minutes(5), "")
+        .expect("still wu's step");
+}

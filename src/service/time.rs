@@ -44,23 +44,22 @@ impl Desk {
     fn start_timer_on(&mut self, target: Target) -> Result<(Option<TimeEntry>, TimeEntry)> {
         self.write_outside_undo(|w, ctx| {
             let (ticket, step) = target.resolve(w, ctx)?;
-            let stopped = w.stop_timer(&ctx.actor.login, ctx.now)?;
-            if let Some(s) = &stopped {
-                keep_or_drop(w, ctx, s)?;
-            }
+            let stopped = w
+                .stop_timer(&ctx.actor.login, ctx.now)?
+                .map(|s| keep_or_drop(w, ctx, s))
+                .transpose()?;
             let started = w.insert_time(ticket, step, &ctx.actor.login, ctx.now, None, "")?;
             Ok((stopped, started))
         })
     }
 
-    /// Stops the member's timer; the stretch it recorded, if one ran.
+    /// Stops the member's timer; the stretch it recorded, if one ran (a
+    /// stretch not kept reads as none: 0m).
     pub fn stop_timer(&mut self) -> Result<Option<TimeEntry>> {
         self.write_outside_undo(|w, ctx| {
-            let stopped = w.stop_timer(&ctx.actor.login, ctx.now)?;
-            if let Some(s) = &stopped {
-                keep_or_drop(w, ctx, s)?;
-            }
-            Ok(stopped)
+            w.stop_timer(&ctx.actor.login, ctx.now)?
+                .map(|s| keep_or_drop(w, ctx, s))
+                .transpose()
         })
     }
 
@@ -164,7 +163,11 @@ impl Target {
 /// leaves no `0m` entry), and so is one on a ticket the member may no
 /// longer see (it moved to another team meanwhile): nothing is written to
 /// a ticket that is not theirs. A longer one goes into the ticket's history.
-fn keep_or_drop(w: &mut crate::store::Writer<'_>, ctx: &ops::Ctx<'_>, e: &TimeEntry) -> Result<()> {
+fn keep_or_drop(
+    w: &mut crate::store::Writer<'_>,
+    ctx: &ops::Ctx<'_>,
+    mut e: TimeEntry,
+) -> Result<TimeEntry> {
     let target = match e.step {
         Some(step) => Target::Step(e.ticket, step),
         None => Target::Ticket(e.ticket),
@@ -174,10 +177,13 @@ fn keep_or_drop(w: &mut crate::store::Writer<'_>, ctx: &ops::Ctx<'_>, e: &TimeEn
         Err(Error::TicketNotFound(_) | Error::SubtaskNotFound(_))
     );
     if gone || e.spent(ctx.now) < Duration::minutes(1) {
-        w.delete_time(e.id)
+        w.delete_time(e.id)?;
+        // Said as what it recorded: nothing.
+        e.stopped = Some(e.started);
     } else {
-        log_spent(w, ctx, e)
+        log_spent(w, ctx, &e)?;
     }
+    Ok(e)
 }
 
 /// The stretch in the ticket's history: `time: 25m`.

@@ -160,6 +160,13 @@ impl Writer<'_> {
     /// Moves every step of ticket `from` to the end of ticket `to`'s list
     /// (a merge), with both tickets' counters.
     pub fn move_subtasks(&mut self, from: i64, to: i64) -> Result<usize> {
+        // Time spent on a step goes with it (a timer running on one too).
+        self.tx
+            .prepare_cached(
+                "UPDATE time_entries SET ticket_id = ?2 \
+                 WHERE ticket_id = ?1 AND subtask_id IS NOT NULL",
+            )?
+            .execute(params![from, to])?;
         let moved = self
             .tx
             .prepare_cached(

@@ -384,7 +384,18 @@ fn toggle_timer(desk: &mut Desk, id: i64, step: Option<i64>) -> crate::error::Re
         let stopped = desk.stop_timer()?;
         return Ok(Action::Timer {
             running: None,
-            said: stopped.map(|e| ("time.stopped", e)),
+            said: stopped.map(|e| {
+                let nothing =
+                    e.spent(e.stopped.unwrap_or(e.started)) < chrono::Duration::minutes(1);
+                (
+                    if nothing {
+                        "time.stopped_nothing"
+                    } else {
+                        "time.stopped"
+                    },
+                    e,
+                )
+            }),
         });
     }
     let (_, started) = match step {

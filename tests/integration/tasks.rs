@@ -289,3 +289,60 @@ fn export_json_carries_steps_links_and_time() {
     assert!(ok(&copy, &["show", "2"]).contains("child of #1"));
     assert!(ok(&copy, &["time", "show", "1"]).contains("25m"));
 }
+
+#[test]
+fn import_json_refuses_steps_time_and_links_a_person_could_not_enter() {
+    let s = Scratch::new();
+    ok(&s, &["init"]);
+    ok(&s, &["add", "--title", "Whole shipment held"]);
+    ok(&s, &["add", "--title", "Parcel A1001 held"]);
+    ok(&s, &["task", "add", "1", "--title", "Call the broker"]);
+    ok(&s, &["link", "1", "2", "--as", "blocks"]);
+    ok(&s, &["time", "log", "1", "25m"]);
+    let out = ok(&s, &["export", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    type Spoil = fn(&mut serde_json::Value);
+    let cases: [(&str, Spoil, &str); 4] = [
+        (
+            "loop",
+            |d| {
+                d["tickets"][1]["links"][0]["outgoing"] = serde_json::json!(true);
+            },
+            "links lead back to itself",
+        ),
+        (
+            "title",
+            |d| d["tickets"][0]["subtasks"][0]["title"] = serde_json::json!("  "),
+            "a step has an empty title",
+        ),
+        (
+            "time",
+            |d| d["tickets"][0]["time"][0]["stopped"] = serde_json::json!("1969-01-01T00:00:00Z"),
+            "a time entry runs backwards",
+        ),
+        (
+            "status",
+            |d| d["tickets"][1]["ticket"]["status"] = serde_json::json!("bogus"),
+            "\"bogus\"",
+        ),
+    ];
+    for (name, spoil, says) in cases {
+        let mut bad = doc.clone();
+        spoil(&mut bad);
+        let file = s.dir.path().join(format!("{name}.json"));
+        std::fs::write(&file, bad.to_string()).expect("file");
+        let copy = Scratch::new();
+        ok(&copy, &["init"]);
+        let refused = copy.tdesk(&["import", "json", &file.to_string_lossy()]);
+        assert_eq!(code(&refused), 2, "{name}: {}", stderr(&refused));
+        assert!(
+            stderr(&refused).contains(says),
+            "{name}: {}",
+            stderr(&refused)
+        );
+        assert!(
+            ok(&copy, &["list"]).contains("No tickets"),
+            "{name}: nothing imported"
+        );
+    }
+}

@@ -45,6 +45,25 @@ impl Desk {
                 }
             }
         }
+        // A state this desk's workflow does not have would leave a ticket
+        // stuck with no way out.
+        if let Some(t) = fresh
+            .iter()
+            .find(|t| self.workflow.state(&t.ticket.status).is_none())
+        {
+            return Err(crate::error::Error::Invalid(
+                crate::domain::InvalidValue::new(
+                    "status",
+                    &t.ticket.status,
+                    self.workflow
+                        .states()
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ));
+        }
         if opts.dry_run {
             report.planned = fresh
                 .iter()
@@ -176,6 +195,30 @@ fn restore_customer(
     Ok((id, created))
 }
 
+/// Someone of the old desk: kept as an inactive member, so the history
+/// and the owners read true; an admin may bring them back (`user add`).
+fn keep_member(
+    w: &mut Writer<'_>,
+    login: &str,
+    team: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    if w.reader().user(login)?.is_some() {
+        return Ok(());
+    }
+    w.insert_user(
+        &User {
+            login: login.to_string(),
+            display_name: login.to_string(),
+            role: Role::Agent,
+            team: team.map(String::from),
+            active: false,
+            level: crate::domain::Level::default(),
+        },
+        now,
+    )
+}
+
 /// Writes one ticket with its conversation, history, files and mail ids.
 fn restore_ticket(
     w: &mut Writer<'_>,
@@ -187,22 +230,11 @@ fn restore_ticket(
     ticket.customer_id = ticket
         .customer_id
         .and_then(|old| customers.get(&old).copied());
-    if let Some(login) = &ticket.assignee
-        && w.reader().user(login)?.is_none()
-    {
-        // Someone of the old desk: kept as an inactive member, so the
-        // history reads true; an admin may bring them back (`user add`).
-        w.insert_user(
-            &User {
-                login: login.clone(),
-                display_name: login.clone(),
-                role: Role::Agent,
-                team: ticket.team.clone(),
-                active: false,
-                level: crate::domain::Level::default(),
-            },
-            now,
-        )?;
+    if let Some(login) = &ticket.assignee {
+        keep_member(w, login, ticket.team.as_deref(), now)?;
+    }
+    for login in t.subtasks.iter().filter_map(|s| s.assignee.as_deref()) {
+        keep_member(w, login, None, now)?;
     }
     let number = (w.reader().ticket(ticket.id)?.is_none()).then_some(ticket.id);
     let id = w.insert_ticket_as(&ticket, number)?;
@@ -267,13 +299,12 @@ fn restore_ticket(
     }
     for e in &t.time {
         let step = e.step.and_then(|s| steps.get(&s).copied());
-        // One running timer per member: one already running here wins,
-        // the imported one stops now.
-        let stopped = match e.stopped {
-            None if w.reader().running_timer(&e.login)?.is_some() => Some(now),
-            other => other,
-        };
-        w.insert_time(id, step, &e.login, e.started, stopped, &e.note)?;
+        // One running timer per member: one already running here wins and
+        // the imported one is left out (stopping it now would invent time).
+        if e.stopped.is_none() && w.reader().running_timer(&e.login)?.is_some() {
+            continue;
+        }
+        w.insert_time(id, step, &e.login, e.started, e.stopped, &e.note)?;
     }
     Ok(id)
 }

@@ -44,6 +44,7 @@ impl App {
     }
 
     pub(super) fn failed(&mut self, err: Error) -> Vec<Effect> {
+        self.timeline_failed();
         let text = self.describe(&err);
         if let Some(Overlay::Filter { error, .. }) = &mut self.overlay {
             *error = Some(text);

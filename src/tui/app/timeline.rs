@@ -70,6 +70,9 @@ pub struct TimelineState {
     /// A ticket whose date the member just moved, and its new date: the
     /// cursor goes where it sorts now, once the list is read again.
     follow: Option<(i64, Option<DateTime<Utc>>)>,
+    /// Steps whose date was moved here and not read back yet: a reading
+    /// taken before the last press must not undo it on screen.
+    pending: HashMap<i64, DateTime<Utc>>,
 }
 
 /// One line of the chart below the milestones.
@@ -271,7 +274,14 @@ impl App {
             self.timeline.answered.insert(*id);
         }
         self.timeline.asked.clear();
-        for step in extras.steps {
+        for mut step in extras.steps {
+            if let Some(&due) = self.timeline.pending.get(&step.id) {
+                if step.due == Some(due) {
+                    self.timeline.pending.remove(&step.id);
+                } else {
+                    step.due = Some(due);
+                }
+            }
             self.timeline
                 .steps
                 .entry(step.ticket)
@@ -285,6 +295,13 @@ impl App {
                 .or_default()
                 .push(blocker);
         }
+    }
+
+    /// A write failed: what the screen showed ahead of the desk is read again.
+    pub(super) fn timeline_failed(&mut self) {
+        self.timeline.pending.clear();
+        self.timeline.answered.clear();
+        self.timeline.asked.clear();
     }
 
     /// The desk changed: steps are read again as they come on screen.
@@ -433,6 +450,7 @@ impl App {
                 return Vec::new();
             }
             step.due = Some(due);
+            self.timeline.pending.insert(step.id, due);
             return vec![Effect::EditStep {
                 ticket: step.ticket,
                 step: step.id,
