@@ -228,26 +228,8 @@ fn show(
     tickets_table(desk, cat, &tickets, s, io)?;
     if !steps.is_empty() {
         line(io.out, "")?;
-        let now = desk.now();
-        let mut t = Table::new(&[
-            cat.t("task.step"),
-            cat.t("task.ticket"),
-            "",
-            cat.t("col.title"),
-            cat.t("col.assignee"),
-            cat.t("task.due"),
-        ])
-        .flex(3);
-        for step in &steps {
-            t.push(vec![
-                step.id.to_string(),
-                format!("#{}", step.ticket),
-                step_mark(step, now).into(),
-                step.title.clone(),
-                step.assignee.clone().unwrap_or_default(),
-                when(desk, step.due),
-            ]);
-        }
+        let about = |step: &Subtask| format!("#{}", step.ticket);
+        let t = super::tasks::steps_table(desk, cat, &steps, &about);
         line(io.out, t.render(s.width).trim_end())?;
     }
     Ok(())

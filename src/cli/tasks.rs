@@ -63,40 +63,15 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
             if steps.is_empty() {
                 return line(io.out, cat.t("task.none"));
             }
-            let now = desk.now();
-            let tz = chrono::Local::now().offset().to_owned();
-            let mut t = Table::new(&[
-                cat.t("col.number"),
-                cat.t("task.ticket"),
-                "",
-                cat.t("col.title"),
-                cat.t("col.assignee"),
-                cat.t("task.due"),
-            ])
-            .flex(3);
-            for step in &steps {
-                let mark = super::milestones::step_mark(step, now);
-                // Your own steps name their tickets: you may not see them.
-                let about = match ticket {
-                    Some(_) => format!("#{}", step.ticket),
-                    None => desk
-                        .ticket_brief(step.ticket)
-                        .map(|(title, _)| format!("#{} {}", step.ticket, sanitize_line(&title)))
-                        .unwrap_or_else(|_| format!("#{}", step.ticket)),
-                };
-                t.push(vec![
-                    step.id.to_string(),
-                    about,
-                    mark.to_string(),
-                    sanitize_line(&step.title).into_owned(),
-                    step.assignee
-                        .as_deref()
-                        .map(sanitize_line)
-                        .unwrap_or_default()
-                        .into_owned(),
-                    step.due.map(|d| local_time(d, &tz)).unwrap_or_default(),
-                ]);
-            }
+            // Your own steps name their tickets: you may not see them.
+            let about = |step: &Subtask| match ticket {
+                Some(_) => format!("#{}", step.ticket),
+                None => desk
+                    .ticket_brief(step.ticket)
+                    .map(|(title, _)| format!("#{} {}", step.ticket, sanitize_line(&title)))
+                    .unwrap_or_else(|_| format!("#{}", step.ticket)),
+            };
+            let t = steps_table(desk, cat, &steps, &about);
             line(io.out, t.render(s.width).trim_end())?;
             if ticket.is_none() && steps.len() >= MY_STEPS {
                 line(io.out, &cat.f("task.capped", &[("limit", &MY_STEPS)]))?;
@@ -147,6 +122,42 @@ pub fn run(desk: &mut Desk, c: TaskCommand, s: &Session, io: &mut Streams<'_>) -
             line(io.out, &said("task.removed", &step))
         }
     }
+}
+
+/// Steps as a table: number, what they belong to (`about`), a mark
+/// readable without colour, title, owner, due date in the desk's zone.
+pub(super) fn steps_table(
+    desk: &Desk,
+    cat: &crate::i18n::Catalog,
+    steps: &[Subtask],
+    about: &dyn Fn(&Subtask) -> String,
+) -> Table {
+    let now = desk.now();
+    let tz = desk.timezone();
+    let mut t = Table::new(&[
+        cat.t("task.step"),
+        cat.t("task.ticket"),
+        "",
+        cat.t("col.title"),
+        cat.t("col.assignee"),
+        cat.t("task.due"),
+    ])
+    .flex(3);
+    for step in steps {
+        t.push(vec![
+            step.id.to_string(),
+            about(step),
+            super::milestones::step_mark(step, now).to_string(),
+            sanitize_line(&step.title).into_owned(),
+            step.assignee
+                .as_deref()
+                .map(sanitize_line)
+                .unwrap_or_default()
+                .into_owned(),
+            step.due.map(|d| local_time(d, &tz)).unwrap_or_default(),
+        ]);
+    }
+    t
 }
 
 /// `tdesk link A B --as KIND`.
