@@ -15,6 +15,7 @@ use crate::workflow::Workflow;
 
 mod charts;
 mod formats;
+mod work;
 
 pub use formats::{csv, html, json, markdown};
 

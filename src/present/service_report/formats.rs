@@ -17,17 +17,17 @@ enum Chart {
 
 /// One block of the report: a heading, an optional note (the top three),
 /// a chart and a table.
-struct Section {
+pub(super) struct Section {
     title: String,
     note: Option<String>,
     chart: Option<Chart>,
     heads: Vec<String>,
     rows: Vec<Vec<String>>,
     /// What an empty table says (catalog key).
-    empty: &'static str,
+    pub(super) empty: &'static str,
 }
 
-fn section(title: String, heads: Vec<String>, rows: Vec<Vec<String>>) -> Section {
+pub(super) fn section(title: String, heads: Vec<String>, rows: Vec<Vec<String>>) -> Section {
     Section {
         title,
         note: None,
@@ -310,67 +310,8 @@ fn sections(c: &ReportContext<'_>) -> Vec<Section> {
     );
     worst.empty = "metrics.no_open";
     out.push(worst);
-    out.extend(work_sections(c));
+    out.extend(super::work::sections(c));
     out
-}
-
-/// Time spent per member and per category, and steps per owner.
-fn work_sections(c: &ReportContext<'_>) -> Vec<Section> {
-    let (wf, cat, w) = (c.wf, c.cat, &c.report.work);
-    let t = |k: &str| cat.t(k).to_string();
-    let time_rows = |rows: &[crate::service::TimeRow], dimension: &str| -> Vec<Vec<String>> {
-        rows.iter()
-            .map(|r| {
-                vec![
-                    key_label(wf, cat, dimension, &r.key),
-                    crate::domain::minutes_text(chrono::Duration::minutes(r.minutes)),
-                    r.tickets.to_string(),
-                ]
-            })
-            .collect()
-    };
-    let mut by_member = section(
-        t("metrics.s.time_member"),
-        vec![
-            t("metrics.col.member"),
-            t("metrics.col.time"),
-            t("metrics.col.tickets"),
-        ],
-        time_rows(&w.time_by_member, "login"),
-    );
-    by_member.empty = "metrics.no_time";
-    let mut by_category = section(
-        t("metrics.s.time_category"),
-        vec![
-            t("col.category"),
-            t("metrics.col.time"),
-            t("metrics.col.tickets"),
-        ],
-        time_rows(&w.time_by_category, "category"),
-    );
-    by_category.empty = "metrics.no_time";
-    let mut steps = section(
-        t("metrics.s.steps"),
-        vec![
-            t("metrics.col.owner"),
-            t("metrics.col.steps_done"),
-            t("metrics.col.steps_open"),
-            t("metrics.col.steps_overdue"),
-        ],
-        w.steps_by_owner
-            .iter()
-            .map(|r| {
-                vec![
-                    key_label(wf, cat, "login", &r.owner),
-                    r.done.to_string(),
-                    r.open.to_string(),
-                    r.overdue.to_string(),
-                ]
-            })
-            .collect(),
-    );
-    steps.empty = "metrics.no_steps";
-    vec![by_member, by_category, steps]
 }
 
 /// Rows shown per breakdown; the rest are summed in one line.
