@@ -226,6 +226,18 @@ fn show(
     }
     line(io.out, "")?;
     tickets_table(desk, cat, &tickets, s, io)?;
+    if progress.tickets > tickets.len() {
+        line(
+            io.out,
+            &cat.f(
+                "milestone.more",
+                &[
+                    ("count", &(progress.tickets - tickets.len())),
+                    ("id", &m.id),
+                ],
+            ),
+        )?;
+    }
     if !steps.is_empty() {
         line(io.out, "")?;
         let about = |step: &Subtask| format!("#{}", step.ticket);

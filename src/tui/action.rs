@@ -485,8 +485,10 @@ pub enum Lane {
 impl Job {
     pub fn lane(&self) -> Lane {
         match self {
-            Job::Window { .. } => Lane::Lists,
-            Job::View(_) | Job::Timeline(_) => Lane::Details,
+            // Quick reads a key waits for never queue behind a sweep (on a
+            // big desk's first start it works out deadlines for minutes).
+            Job::Window { .. } | Job::Locate { .. } => Lane::Lists,
+            Job::View(_) | Job::Timeline(_) | Job::Work { .. } | Job::Milestones => Lane::Details,
             Job::Dashboard { .. } => Lane::Reports,
             _ => Lane::Other,
         }

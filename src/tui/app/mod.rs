@@ -42,7 +42,7 @@ use crate::workflow::Workflow;
 
 pub use form::{CUSTOMER_MATCHES, FieldKind, FormField, FormMode, TicketForm};
 pub use list::{ListState, WINDOW};
-pub use mouse::{header_me, tab_spans};
+pub use mouse::{header_me, header_me_short, tab_spans};
 pub use overlay::{Menu, MenuItem, MenuKind, NoteKind, Overlay, Prompt, text_of};
 pub use palette::{COMMANDS, fuzzy_score};
 pub use panes::sort_field;

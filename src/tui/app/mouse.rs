@@ -90,6 +90,19 @@ pub fn header_me(app: &App) -> String {
     )
 }
 
+/// The header's right side when the whole of it does not fit: a running
+/// timer alone (it keeps counting whether seen or not), else the login.
+pub fn header_me_short(app: &App) -> String {
+    match &app.timer {
+        Some(e) => format!(
+            "⏱ #{} {} ",
+            e.ticket,
+            crate::domain::minutes_text(e.spent(app.now))
+        ),
+        None => format!("{} ", crate::text::sanitize_line(&app.me.login)),
+    }
+}
+
 fn contains(r: Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
 }

@@ -1061,3 +1061,50 @@ fn a_new_ticket_refused_by_a_full_disk_keeps_the_form_as_typed() {
         "{effects:?}"
     );
 }
+
+/// The due dates and versions `<` / `>` edits ask for, in order.
+fn due_edits(effects: &[Effect]) -> Vec<(i64, i64, Option<DateTime<Utc>>)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Edit {
+                id,
+                changes,
+                version,
+            } => Some((*id, *version, changes.due.flatten())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn quick_due_presses_stay_on_their_ticket_while_the_list_resorts_under_the_cursor() {
+    let mut app = app_with(vec![row(1, "new"), row(2, "new"), row(3, "new")]);
+    ch(&mut app, '6');
+    // The sort changed: the list loads again; answer with the same rows.
+    load(&mut app, vec![row(1, "new"), row(2, "new"), row(3, "new")]);
+    app.list.selected = 1;
+    let day = Duration::days(1);
+    let first = due_edits(&ch(&mut app, '>'));
+    assert_eq!(first, [(2, 3, Some(now() + day))]);
+    // Before anything comes back, the next press builds on the first.
+    let second = due_edits(&ch(&mut app, '>'));
+    assert_eq!(second, [(2, 4, Some(now() + day * 2))]);
+    // The list comes back re-sorted: #2 went elsewhere, #3 is under the cursor.
+    let generation = app.list.generation;
+    app.update(Action::WindowLoaded {
+        generation,
+        start: 0,
+        asked: WINDOW,
+        rows: vec![row(1, "new"), row(3, "new"), row(2, "new")],
+    });
+    let third = due_edits(&ch(&mut app, '>'));
+    assert_eq!(third, [(2, 5, Some(now() + day * 3))], "still #2");
+    // Moving the cursor ends it: the next press is for the row there.
+    key(&mut app, KeyCode::Up);
+    let other = due_edits(&ch(&mut app, '>'));
+    assert_eq!(
+        other.first().map(|e| e.0),
+        app.list.selected_row().map(|r| r.id)
+    );
+}

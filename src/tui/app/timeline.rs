@@ -70,6 +70,10 @@ pub struct TimelineState {
     /// A ticket whose date the member just moved, and its new date: the
     /// cursor goes where it sorts now, once the list is read again.
     follow: Option<(i64, Option<DateTime<Utc>>)>,
+    /// The ticket whose date is being moved, as last changed here (id,
+    /// date, version): until the cursor moves on, presses go to it, not to
+    /// whichever row the re-sorted list puts under the cursor meanwhile.
+    editing: Option<(i64, Option<DateTime<Utc>>, i64)>,
     /// Steps whose date was moved here and not read back yet: a reading
     /// taken before the last press must not undo it on screen.
     pending: HashMap<i64, DateTime<Utc>>,
@@ -206,21 +210,21 @@ impl App {
         self.timeline.milestones.len().min(most)
     }
 
-    /// Opens the pane (or, pressed again, comes back to today): the list
+    /// Opens the pane (or, pressed again, comes back to now): the list
     /// sorted by due date, the milestones read, the cursor on the first
-    /// ticket due today or later — what is late is just above.
+    /// ticket due from now on — everything late is above it.
     pub(super) fn show_timeline(&mut self) -> Vec<Effect> {
         self.pane = Pane::Timeline;
         self.timeline.pan = 0;
         self.timeline.step = None;
+        self.timeline.editing = None;
         let mut effects = vec![Effect::Background(Job::Milestones)];
         if (self.list.sort, self.list.dir) != (SortKey::Due, SortDir::Asc) {
             self.list.sort = SortKey::Due;
             self.list.dir = SortDir::Asc;
             effects.extend(self.load_list());
         }
-        let today = self.timeline_scale(0).start;
-        effects.push(self.locate(Some(today), None));
+        effects.push(self.locate(Some(self.now), None));
         effects
     }
 
@@ -300,6 +304,7 @@ impl App {
     /// A write failed: what the screen showed ahead of the desk is read again.
     pub(super) fn timeline_failed(&mut self) {
         self.timeline.pending.clear();
+        self.timeline.editing = None;
         self.timeline.answered.clear();
         self.timeline.asked.clear();
     }
@@ -323,6 +328,17 @@ impl App {
         let quarter = i64::try_from(usize::from(self.size.0) / 8)
             .unwrap_or(1)
             .max(1);
+        if matches!(
+            cmd,
+            Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::Top
+                | Command::Bottom
+        ) {
+            self.timeline.editing = None;
+        }
         match cmd {
             Command::Up => self.timeline_up(),
             Command::Down => self.timeline_down(),
@@ -460,21 +476,23 @@ impl App {
                 },
             }];
         }
-        let selected = self.list.selected;
-        let Some(row) = self
-            .list
-            .rows
-            .get_mut(selected.wrapping_sub(self.list.window_start))
-        else {
-            return Vec::new();
+        let at = self.list.selected.wrapping_sub(self.list.window_start);
+        let (id, was, version) = match self.timeline.editing {
+            Some(editing) => editing,
+            None => match self.list.rows.get(at) {
+                Some(row) => (row.id, row.due_at, row.version),
+                None => return Vec::new(),
+            },
         };
-        let due = row.due_at.unwrap_or(now) + by;
+        let due = was.unwrap_or(now) + by;
         if !sane(due) {
             return Vec::new();
         }
-        let (id, version) = (row.id, row.version);
-        row.due_at = Some(due);
-        row.version += 1;
+        if let Some(row) = self.list.rows.get_mut(at).filter(|r| r.id == id) {
+            row.due_at = Some(due);
+            row.version = version + 1;
+        }
+        self.timeline.editing = Some((id, Some(due), version + 1));
         self.timeline.follow = Some((id, Some(due)));
         vec![self.edit_effect(id, version, |c| c.due = Some(Some(due)))]
     }

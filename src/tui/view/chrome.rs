@@ -27,8 +27,11 @@ pub fn header(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::raw(" "));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let me = crate::tui::app::header_me(app);
     let room = usize::from(area.width).saturating_sub(used);
+    let mut me = crate::tui::app::header_me(app);
+    if width(&me) >= room {
+        me = crate::tui::app::header_me_short(app);
+    }
     if width(&me) < room {
         spans.push(Span::raw(" ".repeat(room - width(&me))));
         spans.push(Span::styled(me, app.theme.dim));
