@@ -76,18 +76,20 @@ impl Desk {
     /// the tickets the member may see (others are left out, as missing).
     pub fn timeline_extras(&self, ids: &[i64]) -> Result<TimelineExtras> {
         let reader = self.store.reader();
+        let unsolved = self.unsolved_states();
         let mut out = TimelineExtras::default();
         for &id in ids {
-            match self.visible_ticket(&reader, id) {
-                Ok(_) => {}
+            // `links` checks the member may see the ticket: one check, not two.
+            let links = match self.links(id) {
+                Ok(links) => links,
                 Err(Error::TicketNotFound(_)) => continue,
                 Err(e) => return Err(e),
-            }
+            };
             out.tickets.push(id);
             out.steps.extend(reader.subtasks(id)?);
-            for l in self.links(id)?.shown {
+            for l in links.shown {
                 let blocker = l.kind == LinkKind::Blocks && !l.outgoing;
-                if blocker && self.unsolved_states().contains(&l.status.as_str()) {
+                if blocker && unsolved.contains(&l.status.as_str()) {
                     out.blocked_by.push((id, l.id));
                 }
             }
